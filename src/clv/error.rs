@@ -1,0 +1,78 @@
+use thiserror::Error;
+
+/// Errors from the purchase and spend models, their fitting, and CLV.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum ClvError {
+    /// No histories were given.
+    #[error("no customer histories were given")]
+    EmptyInput,
+    /// A history is inconsistent (see [`crate::clv::RepeatHistory::new`]).
+    #[error("invalid history{}: {reason}", position.map(|p| format!(" at position {p}")).unwrap_or_default())]
+    InvalidHistory {
+        /// Its position in the slice, when it came from one.
+        position: Option<usize>,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A model parameter is not a positive finite number (or violates the model's constraint).
+    #[error("parameter {name} = {value} is invalid: {constraint}")]
+    InvalidParameter {
+        /// The parameter's name as the paper writes it.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What it must satisfy.
+        constraint: &'static str,
+    },
+    /// A function argument (a time, a rate, a horizon) is out of range.
+    #[error("argument {name} = {value} is invalid: {constraint}")]
+    InvalidArgument {
+        /// The argument's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What it must satisfy.
+        constraint: &'static str,
+    },
+    /// Two slices that go together differ in length.
+    #[error("expected {expected} values, found {found}")]
+    LengthMismatch {
+        /// The length required.
+        expected: usize,
+        /// The length given.
+        found: usize,
+    },
+    /// A weight is negative, not finite, or all weights are zero.
+    #[error("invalid weight at position {position}: {value}")]
+    InvalidWeight {
+        /// Its position.
+        position: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// The data cannot identify the model's parameters (e.g. nobody made a repeat purchase).
+    #[error("the model cannot be identified from this data: {reason}")]
+    NotIdentifiable {
+        /// Why.
+        reason: &'static str,
+    },
+    /// The optimiser stopped before converging (ask [`crate::clv::FitOptions::accept_unconverged`] to
+    /// get the result anyway).
+    #[error("the fit did not converge after {iterations} iterations (log-likelihood {log_likelihood})")]
+    NotConverged {
+        /// Iterations run.
+        iterations: u64,
+        /// The last log-likelihood reached.
+        log_likelihood: f64,
+    },
+    /// A quantity could not be computed in floating point.
+    #[error("numerical failure: {what}")]
+    NumericalFailure {
+        /// What failed.
+        what: &'static str,
+    },
+    // --- purchase models: add variants below this line ---
+
+    // --- spend model and CLV: add variants below this line ---
+}

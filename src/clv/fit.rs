@@ -1,0 +1,462 @@
+//! Maximum-likelihood fitting shared by every model: options, the fitted result, and the
+//! optimiser glue.
+//!
+//! Models are fitted on the log of their (positive) parameters with analytic gradients, by
+//! argmin's L-BFGS with a Moré–Thuente line search from one or more starting points, then polished
+//! by Newton steps on the observed information. Standard errors come from the inverse of the
+//! observed information on the log scale, carried to the natural scale by the delta method
+//! (SE(p) = p · SE(log p)).
+//!
+//! # Examples
+//!
+//! ```
+//! use customer_value::clv::FitOptions;
+//! let options = FitOptions { max_iterations: 1_000, ..FitOptions::default() };
+//! assert_eq!(options.penalizer, 0.0);
+//! assert!(!options.accept_unconverged);
+//! ```
+
+use std::cell::RefCell;
+
+use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, TerminationStatus};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+
+use crate::clv::ClvError;
+use crate::numeric::linalg::{invert_spd, solve_spd};
+
+/// Options for maximum-likelihood fits.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FitOptions {
+    /// Iteration limit of each L-BFGS run (default 1,000).
+    pub max_iterations: u64,
+    /// Convergence: the largest gradient component of the log-likelihood on the log-parameter scale,
+    /// relative to 1 + |log-likelihood| (default 1e-7).
+    pub gradient_tolerance: f64,
+    /// L2 penalty `penalizer · Σ θ²` on the natural-scale parameters, subtracted from the
+    /// log-likelihood (lifetimes' `penalizer_coef`; default 0).
+    pub penalizer: f64,
+    /// Starting values on the natural scale, tried before the model's own; `None` for the model's.
+    pub initial: Option<Vec<f64>>,
+    /// Return the best unconverged result (with `converged: false`) instead of
+    /// [`ClvError::NotConverged`] (default `false`).
+    pub accept_unconverged: bool,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            max_iterations: 1_000,
+            gradient_tolerance: 1e-7,
+            penalizer: 0.0,
+            initial: None,
+            accept_unconverged: false,
+        }
+    }
+}
+
+impl FitOptions {
+    /// Checks the options.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::InvalidArgument`] when `max_iterations` is 0, the tolerance is not positive and
+    /// finite, the penalizer is negative or not finite, or an initial value is not positive and finite.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::FitOptions;
+    /// assert!(FitOptions { penalizer: -1.0, ..FitOptions::default() }.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), ClvError> {
+        let bad = |name, value: f64, constraint| Err(ClvError::InvalidArgument { name, value, constraint });
+        if self.max_iterations == 0 {
+            return bad("max_iterations", 0.0, "must be at least 1");
+        }
+        if !(self.gradient_tolerance.is_finite() && self.gradient_tolerance > 0.0) {
+            return bad("gradient_tolerance", self.gradient_tolerance, "must be positive and finite");
+        }
+        if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
+            return bad("penalizer", self.penalizer, "must be non-negative and finite");
+        }
+        if let Some(init) = &self.initial {
+            if let Some(&v) = init.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
+                return bad("initial", v, "starting values must be positive and finite");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A fitted model with its diagnostics.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ModelFit<M> {
+    /// The model at the maximum-likelihood parameters.
+    pub model: M,
+    /// The maximised log-likelihood (without the penalty).
+    pub log_likelihood: f64,
+    /// Standard errors of the natural-scale parameters, in the model's parameter order; `None` when
+    /// the observed information is not positive definite (a flat or degenerate likelihood).
+    pub standard_errors: Option<Vec<f64>>,
+    /// Covariance of the natural-scale parameters (delta method), when available.
+    pub covariance: Option<Vec<Vec<f64>>>,
+    /// L-BFGS iterations of the run kept.
+    pub iterations: u64,
+    /// Whether the optimiser met the convergence criterion.
+    pub converged: bool,
+    /// Number of observations (the sum of weights).
+    pub observations: f64,
+}
+
+impl<M> ModelFit<M> {
+    /// Number of free parameters.
+    pub fn parameter_count(&self) -> usize {
+        self.standard_errors
+            .as_ref()
+            .map(Vec::len)
+            .or_else(|| self.covariance.as_ref().map(Vec::len))
+            .unwrap_or(0)
+    }
+
+    /// Akaike's information criterion, 2k − 2 ln L, for `k` parameters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::clv::ModelFit;
+    /// let fit = ModelFit { model: (), log_likelihood: -10.0, standard_errors: None, covariance: None,
+    ///     iterations: 1, converged: true, observations: 100.0 };
+    /// assert_eq!(fit.aic(2), 24.0);
+    /// ```
+    pub fn aic(&self, k: usize) -> f64 {
+        2.0 * k as f64 - 2.0 * self.log_likelihood
+    }
+
+    /// Schwarz's Bayesian information criterion, k ln n − 2 ln L.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::clv::ModelFit;
+    /// let fit = ModelFit { model: (), log_likelihood: -10.0, standard_errors: None, covariance: None,
+    ///     iterations: 1, converged: true, observations: 1.0 };
+    /// assert_eq!(fit.bic(2), 20.0);
+    /// ```
+    pub fn bic(&self, k: usize) -> f64 {
+        k as f64 * self.observations.ln() - 2.0 * self.log_likelihood
+    }
+}
+
+/// The optimum found by [`maximize`], on the log-parameter scale.
+#[derive(Debug, Clone)]
+pub(crate) struct Optimum {
+    /// Natural-scale parameters.
+    pub params: Vec<f64>,
+    /// Log-likelihood at `params` (penalty excluded).
+    pub log_likelihood: f64,
+    pub standard_errors: Option<Vec<f64>>,
+    pub covariance: Option<Vec<Vec<f64>>>,
+    pub iterations: u64,
+    pub converged: bool,
+}
+
+/// A log-likelihood over log-parameters θ (natural parameters e^θ): returns ln L and ∂ ln L / ∂θ.
+/// It may return a non-finite value where the likelihood cannot be evaluated; such points are
+/// rejected by the line search.
+pub(crate) trait LogLikelihood {
+    fn value_and_gradient(&self, log_params: &[f64]) -> (f64, Vec<f64>);
+}
+
+impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> LogLikelihood for F {
+    fn value_and_gradient(&self, log_params: &[f64]) -> (f64, Vec<f64>) {
+        self(log_params)
+    }
+}
+
+/// Negative penalised log-likelihood with a one-point cache, since argmin asks for the cost and the
+/// gradient at the same point separately.
+struct Problem<'a, L: LogLikelihood> {
+    likelihood: &'a L,
+    penalizer: f64,
+    cache: RefCell<Option<(Vec<f64>, f64, Vec<f64>)>>,
+}
+
+impl<L: LogLikelihood> Problem<'_, L> {
+    fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
+        if let Some((at, cost, grad)) = self.cache.borrow().as_ref() {
+            if at.as_slice() == theta {
+                return (*cost, grad.clone());
+            }
+        }
+        let (ll, mut grad) = self.likelihood.value_and_gradient(theta);
+        let mut cost = -ll;
+        for (g, &t) in grad.iter_mut().zip(theta) {
+            let p = t.exp();
+            cost += self.penalizer * p * p;
+            *g = -*g + 2.0 * self.penalizer * p * p;
+        }
+        if !cost.is_finite() || grad.iter().any(|g| !g.is_finite()) {
+            // Steer the line search away without poisoning L-BFGS's curvature pairs.
+            cost = f64::MAX;
+            grad.iter_mut().for_each(|g| *g = 0.0);
+        }
+        *self.cache.borrow_mut() = Some((theta.to_vec(), cost, grad.clone()));
+        (cost, grad)
+    }
+}
+
+impl<L: LogLikelihood> CostFunction for &Problem<'_, L> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, theta: &Self::Param) -> Result<f64, argmin::core::Error> {
+        Ok(self.evaluate(theta).0)
+    }
+}
+
+impl<L: LogLikelihood> Gradient for &Problem<'_, L> {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, theta: &Self::Param) -> Result<Vec<f64>, argmin::core::Error> {
+        Ok(self.evaluate(theta).1)
+    }
+}
+
+/// Maximises `likelihood` from each natural-scale start in turn (`options.initial` first), keeping
+/// the best converged optimum; a start whose run fails or whose likelihood is not finite is skipped.
+///
+/// # Errors
+///
+/// [`ClvError::NotConverged`] when no start converged (unless `options.accept_unconverged`), and
+/// [`ClvError::NumericalFailure`] when no start could be evaluated at all.
+pub(crate) fn maximize<L: LogLikelihood>(
+    likelihood: &L,
+    starts: &[Vec<f64>],
+    options: &FitOptions,
+) -> Result<Optimum, ClvError> {
+    options.check()?;
+    let problem = Problem {
+        likelihood,
+        penalizer: options.penalizer,
+        cache: RefCell::new(None),
+    };
+    let mut all_starts: Vec<Vec<f64>> = Vec::new();
+    if let Some(init) = &options.initial {
+        all_starts.push(init.clone());
+    }
+    all_starts.extend(starts.iter().cloned());
+    let mut best: Option<Optimum> = None;
+    for start in &all_starts {
+        if start.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+            continue;
+        }
+        let theta0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
+        let Some(candidate) = run_from(&problem, theta0, options) else {
+            continue;
+        };
+        let better = match &best {
+            None => true,
+            Some(b) => {
+                (candidate.converged && !b.converged)
+                    || (candidate.converged == b.converged && candidate.log_likelihood > b.log_likelihood + 1e-9)
+            }
+        };
+        if better {
+            best = Some(candidate);
+        }
+    }
+    let best = best.ok_or(ClvError::NumericalFailure {
+        what: "the log-likelihood could not be evaluated at any starting point",
+    })?;
+    if !best.converged && !options.accept_unconverged {
+        return Err(ClvError::NotConverged {
+            iterations: best.iterations,
+            log_likelihood: best.log_likelihood,
+        });
+    }
+    Ok(best)
+}
+
+fn run_from<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: Vec<f64>, options: &FitOptions) -> Option<Optimum> {
+    let (cost0, _) = problem.evaluate(&theta0);
+    if cost0 == f64::MAX {
+        return None;
+    }
+    let linesearch = MoreThuenteLineSearch::new();
+    let solver = LBFGS::new(linesearch, 10)
+        .with_tolerance_grad(1e-12)
+        .ok()?
+        .with_tolerance_cost(1e-14)
+        .ok()?;
+    let result = Executor::new(problem, solver)
+        .configure(|state| state.param(theta0.clone()).max_iters(options.max_iterations))
+        .run();
+    let (mut theta, iterations, reason) = match result {
+        Ok(res) => {
+            let state = res.state();
+            let theta = state.get_best_param().cloned().unwrap_or(theta0);
+            let reason = match state.get_termination_status() {
+                TerminationStatus::Terminated(r) => Some(r.clone()),
+                TerminationStatus::NotTerminated => None,
+            };
+            (theta, state.get_iter(), reason)
+        }
+        // A failed line search usually means we are at the optimum up to rounding: polish and judge
+        // by the gradient below.
+        Err(_) => (theta0, 0, None),
+    };
+    newton_polish(problem, &mut theta);
+    let (cost, grad) = problem.evaluate(&theta);
+    if cost == f64::MAX {
+        return None;
+    }
+    let ll = problem.likelihood.value_and_gradient(&theta).0;
+    let scale = 1.0 + ll.abs();
+    let max_grad = grad.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
+    let converged = max_grad <= options.gradient_tolerance * scale
+        || (matches!(reason, Some(TerminationReason::SolverConverged)) && max_grad <= 1e-4 * scale);
+    let hessian = numerical_hessian(problem, &theta);
+    let params: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
+    let covariance_log = hessian.as_deref().and_then(invert_spd);
+    let covariance = covariance_log.map(|c| {
+        (0..params.len())
+            .map(|i| (0..params.len()).map(|j| c[i][j] * params[i] * params[j]).collect())
+            .collect::<Vec<Vec<f64>>>()
+    });
+    let standard_errors = covariance
+        .as_ref()
+        .map(|c| (0..params.len()).map(|i| c[i][i].sqrt()).collect());
+    Some(Optimum {
+        params,
+        log_likelihood: ll,
+        standard_errors,
+        covariance,
+        iterations,
+        converged,
+    })
+}
+
+/// Hessian of the negative penalised log-likelihood on the log scale, by central differences of
+/// the analytic gradient, symmetrised.
+fn numerical_hessian<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &[f64]) -> Option<Vec<Vec<f64>>> {
+    let n = theta.len();
+    let mut h = vec![vec![0.0; n]; n];
+    for j in 0..n {
+        let step = 1e-5 * (1.0 + theta[j].abs());
+        let mut plus = theta.to_vec();
+        plus[j] += step;
+        let mut minus = theta.to_vec();
+        minus[j] -= step;
+        let (cp, gp) = problem.evaluate(&plus);
+        let (cm, gm) = problem.evaluate(&minus);
+        if cp == f64::MAX || cm == f64::MAX {
+            return None;
+        }
+        for i in 0..n {
+            h[i][j] = (gp[i] - gm[i]) / (2.0 * step);
+        }
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let avg = 0.5 * (h[i][j] + h[j][i]);
+            h[i][j] = avg;
+            h[j][i] = avg;
+        }
+    }
+    Some(h)
+}
+
+/// A few Newton steps with step halving: L-BFGS stops where its curvature estimate does, and the
+/// parameters in flat directions (Pareto/NBD's β) need the exact curvature to reach the maximum.
+fn newton_polish<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &mut Vec<f64>) {
+    for _ in 0..20 {
+        let (cost, grad) = problem.evaluate(theta);
+        let Some(h) = numerical_hessian(problem, theta) else {
+            return;
+        };
+        let Some(step) = solve_spd(&h, &grad) else {
+            return;
+        };
+        let mut scale = 1.0;
+        let mut improved = false;
+        for _ in 0..30 {
+            let trial: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t - scale * s).collect();
+            let (trial_cost, _) = problem.evaluate(&trial);
+            if trial_cost < cost {
+                *theta = trial;
+                improved = true;
+                break;
+            }
+            scale *= 0.5;
+        }
+        if !improved || step.iter().all(|s| s.abs() < 1e-12) {
+            return;
+        }
+    }
+}
+
+/// Checks weights against histories: same length, finite, non-negative, not all zero.
+pub(crate) fn check_weights(len: usize, weights: &[f64]) -> Result<f64, ClvError> {
+    if weights.len() != len {
+        return Err(ClvError::LengthMismatch {
+            expected: len,
+            found: weights.len(),
+        });
+    }
+    if let Some((position, &value)) = weights.iter().enumerate().find(|(_, w)| !(w.is_finite() && **w >= 0.0)) {
+        return Err(ClvError::InvalidWeight { position, value });
+    }
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
+        return Err(ClvError::InvalidWeight { position: 0, value: 0.0 });
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A normal sample's likelihood in (μ, σ) with μ > 0: the MLE is the sample mean and the
+    /// (biased) standard deviation, known in closed form.
+    #[test]
+    fn maximize_finds_the_normal_mle_and_its_standard_errors() {
+        let data = [4.0, 5.5, 6.0, 7.5, 3.0, 5.0];
+        let n = data.len() as f64;
+        let mean = data.iter().sum::<f64>() / n;
+        let var = data.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+        let ll = |theta: &[f64]| {
+            let (mu, sigma) = (theta[0].exp(), theta[1].exp());
+            let ss: f64 = data.iter().map(|x| (x - mu).powi(2)).sum();
+            let value = -n * sigma.ln() - ss / (2.0 * sigma * sigma);
+            let d_mu = data.iter().map(|x| x - mu).sum::<f64>() / (sigma * sigma);
+            let d_sigma = -n / sigma + ss / sigma.powi(3);
+            (value, vec![d_mu * mu, d_sigma * sigma])
+        };
+        let opt = maximize(&ll, &[vec![1.0, 1.0]], &FitOptions::default()).unwrap();
+        assert!(opt.converged);
+        assert!((opt.params[0] - mean).abs() < 1e-8, "{:?}", opt.params);
+        assert!((opt.params[1] - var.sqrt()).abs() < 1e-8);
+        let se = opt.standard_errors.unwrap();
+        // Observed information of the normal: SE(μ) = σ/√n, SE(σ) = σ/√(2n).
+        assert!((se[0] - var.sqrt() / n.sqrt()).abs() < 1e-5, "{se:?}");
+        assert!((se[1] - var.sqrt() / (2.0 * n).sqrt()).abs() < 1e-5);
+    }
+
+    #[test]
+    fn a_likelihood_that_cannot_be_evaluated_is_a_numerical_failure() {
+        let ll = |_: &[f64]| (f64::NAN, vec![0.0]);
+        let err = maximize(&ll, &[vec![1.0]], &FitOptions::default()).unwrap_err();
+        assert!(matches!(err, ClvError::NumericalFailure { .. }));
+    }
+
+    #[test]
+    fn weights_are_checked() {
+        assert_eq!(check_weights(2, &[1.0, 3.0]), Ok(4.0));
+        assert!(matches!(check_weights(2, &[1.0]), Err(ClvError::LengthMismatch { .. })));
+        assert!(matches!(check_weights(2, &[1.0, -1.0]), Err(ClvError::InvalidWeight { position: 1, .. })));
+        assert!(matches!(check_weights(1, &[0.0]), Err(ClvError::InvalidWeight { .. })));
+    }
+}

@@ -1,0 +1,162 @@
+use crate::clv::ClvError;
+use crate::summary::{CustomerSummary, TimeUnit};
+
+/// A customer's repeat-purchase history for the continuous-time models: (x, t_x, T).
+///
+/// - `frequency` x: the number of repeat purchases (purchase occasions after the first);
+/// - `recency` t_x: the time of the last purchase, measured from the first (BTYD recency, not RFM
+///   recency);
+/// - `age` T: the time from the first purchase to the end of the observation period.
+///
+/// Fader, Hardie & Lee (2005), "Counting your customers the easy way", section 2.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct RepeatHistory {
+    frequency: f64,
+    recency: f64,
+    age: f64,
+}
+
+impl RepeatHistory {
+    /// A checked history.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::InvalidHistory`] when a value is not finite, x < 0, t_x < 0, t_x > T, or x = 0
+    /// with t_x ≠ 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::RepeatHistory;
+    /// assert!(RepeatHistory::new(0.0, 0.0, 10.0).is_ok());
+    /// assert!(RepeatHistory::new(0.0, 3.0, 10.0).is_err()); // no repeat purchase, yet a recency
+    /// assert!(RepeatHistory::new(1.0, f64::NAN, 10.0).is_err());
+    /// ```
+    pub fn new(frequency: f64, recency: f64, age: f64) -> Result<Self, ClvError> {
+        let invalid = |reason: &str| {
+            Err(ClvError::InvalidHistory {
+                position: None,
+                reason: format!("{reason} (x = {frequency}, t_x = {recency}, T = {age})"),
+            })
+        };
+        if !(frequency.is_finite() && recency.is_finite() && age.is_finite()) {
+            return invalid("values must be finite");
+        }
+        if frequency < 0.0 || recency < 0.0 {
+            return invalid("x and t_x must be non-negative");
+        }
+        if recency > age {
+            return invalid("t_x must not exceed T");
+        }
+        if frequency == 0.0 && recency != 0.0 {
+            return invalid("t_x must be 0 when x = 0");
+        }
+        Ok(Self {
+            frequency,
+            recency,
+            age,
+        })
+    }
+
+    /// The history of a summarized customer in `unit`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::{Summarizer, Transaction, TimeUnit};
+    /// use customer_value::clv::RepeatHistory;
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(1, d(1), Decimal::ONE), Transaction::new(1, d(8), Decimal::ONE)];
+    /// let s = Summarizer::new(d(15)).summarize(&log)?;
+    /// let h = RepeatHistory::from_summary(&s[0], TimeUnit::Weeks);
+    /// assert_eq!((h.frequency(), h.recency(), h.age()), (1.0, 1.0, 2.0));
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
+    pub fn from_summary<C>(summary: &CustomerSummary<C>, unit: TimeUnit) -> Self {
+        // A summary satisfies every invariant by construction: ≥ 1 occasion, first ≤ last ≤ end.
+        let b = summary.btyd(unit);
+        Self {
+            frequency: b.frequency,
+            recency: b.recency,
+            age: b.age,
+        }
+    }
+
+    /// x: repeat purchases.
+    pub fn frequency(&self) -> f64 {
+        self.frequency
+    }
+
+    /// t_x: time from the first to the last purchase.
+    pub fn recency(&self) -> f64 {
+        self.recency
+    }
+
+    /// T: time from the first purchase to the end of observation.
+    pub fn age(&self) -> f64 {
+        self.age
+    }
+}
+
+/// A customer's history over discrete purchase opportunities, for BG/BB: (x, t_x, n).
+///
+/// x repeat transactions in n opportunities after the first, the last at opportunity t_x
+/// (Fader, Hardie & Shang 2010).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct DiscreteHistory {
+    frequency: u32,
+    recency: u32,
+    periods: u32,
+}
+
+impl DiscreteHistory {
+    /// A checked discrete history.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::InvalidHistory`] unless x ≤ t_x ≤ n and (x = 0 ⇔ t_x = 0).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::DiscreteHistory;
+    /// assert!(DiscreteHistory::new(2, 4, 6).is_ok());
+    /// assert!(DiscreteHistory::new(5, 4, 6).is_err());
+    /// ```
+    pub fn new(frequency: u32, recency: u32, periods: u32) -> Result<Self, ClvError> {
+        let ok = frequency <= recency && recency <= periods && ((frequency == 0) == (recency == 0));
+        if !ok {
+            return Err(ClvError::InvalidHistory {
+                position: None,
+                reason: format!(
+                    "need x ≤ t_x ≤ n and x = 0 exactly when t_x = 0 (x = {frequency}, t_x = {recency}, n = {periods})"
+                ),
+            });
+        }
+        Ok(Self {
+            frequency,
+            recency,
+            periods,
+        })
+    }
+
+    /// x: repeat transactions.
+    pub fn frequency(&self) -> u32 {
+        self.frequency
+    }
+
+    /// t_x: the opportunity of the last transaction.
+    pub fn recency(&self) -> u32 {
+        self.recency
+    }
+
+    /// n: the number of opportunities observed.
+    pub fn periods(&self) -> u32 {
+        self.periods
+    }
+}

@@ -1,0 +1,99 @@
+//! Customer lifetime value: "buy 'til you die" purchase models, the Gamma-Gamma spend model,
+//! maximum-likelihood fitting, and CLV formulas.
+//!
+//! Input for the continuous-time models (BG/NBD, MBG/NBD, Pareto/NBD) is a [`RepeatHistory`]
+//! (x, t_x, T); BG/BB takes a [`DiscreteHistory`] (x, t_x, n).
+//!
+//! # Examples
+//!
+//! ```
+//! use customer_value::clv::RepeatHistory;
+//! use customer_value::clv::ClvError;
+//!
+//! let h = RepeatHistory::new(2.0, 30.43, 38.86)?;
+//! assert_eq!(h.frequency(), 2.0);
+//! assert!(matches!(RepeatHistory::new(1.0, 40.0, 38.0), Err(ClvError::InvalidHistory { .. })));
+//! # Ok::<(), ClvError>(())
+//! ```
+
+mod error;
+pub mod fit;
+mod history;
+
+pub use error::ClvError;
+pub use fit::{FitOptions, ModelFit};
+pub use history::{DiscreteHistory, RepeatHistory};
+
+/// Predictions shared by the continuous-time purchase models (BG/NBD, MBG/NBD, Pareto/NBD).
+///
+/// Times are in the unit the model was fitted in (see [`crate::TimeUnit`]).
+pub trait PurchaseModel {
+    /// E[X(t)]: expected purchases of a new customer in a period of length `t`.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
+    fn expected_purchases(&self, t: f64) -> Result<f64, ClvError>;
+
+    /// E[Y(t) | x, t_x, T]: expected purchases in the next `t` of a customer with `history`.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
+    fn conditional_expected_purchases(&self, t: f64, history: &RepeatHistory) -> Result<f64, ClvError>;
+
+    /// P(alive | x, t_x, T): the probability that the customer is still active at T.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::NumericalFailure`] if the value cannot be computed in floating point.
+    fn probability_alive(&self, history: &RepeatHistory) -> Result<f64, ClvError>;
+
+    /// P(X(t) = n): the probability that a new customer makes exactly `n` purchases in `t`.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
+    fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64, ClvError>;
+
+    /// [`PurchaseModel::conditional_expected_purchases`] for every history, written into `out`
+    /// (no allocation per customer).
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::LengthMismatch`] when `out` and `histories` differ in length, and the errors of
+    /// the single form.
+    fn conditional_expected_purchases_into(
+        &self,
+        t: f64,
+        histories: &[RepeatHistory],
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        check_lengths(histories.len(), out.len())?;
+        for (h, o) in histories.iter().zip(out.iter_mut()) {
+            *o = self.conditional_expected_purchases(t, h)?;
+        }
+        Ok(())
+    }
+
+    /// [`PurchaseModel::probability_alive`] for every history, written into `out`.
+    ///
+    /// # Errors
+    ///
+    /// As [`PurchaseModel::conditional_expected_purchases_into`].
+    fn probability_alive_into(&self, histories: &[RepeatHistory], out: &mut [f64]) -> Result<(), ClvError> {
+        check_lengths(histories.len(), out.len())?;
+        for (h, o) in histories.iter().zip(out.iter_mut()) {
+            *o = self.probability_alive(h)?;
+        }
+        Ok(())
+    }
+}
+
+fn check_lengths(expected: usize, found: usize) -> Result<(), ClvError> {
+    if expected == found {
+        Ok(())
+    } else {
+        Err(ClvError::LengthMismatch { expected, found })
+    }
+}

@@ -1,0 +1,56 @@
+//! # customer-value
+//!
+//! Customer-value metrics from a company's raw customer data, as pure functions on typed values:
+//! RFM scores and segments, "buy 'til you die" purchase models and customer lifetime value,
+//! k-means segments, lifecycle stages, retention KPIs and satisfaction statistics.
+//!
+//! ```text
+//!  transactions ──► Summarizer ──► CustomerSummary (one row per customer)
+//!        ┌────────────┬──────────────┼───────────────┬──────────────┐
+//!       rfm          clv          segment        lifecycle        kpi        surveys ──► satisfaction
+//! ```
+//!
+//! Money is [`rust_decimal::Decimal`] at the API boundary; dates are [`chrono::NaiveDate`]; models
+//! compute in `f64`. Every fallible function returns its module's typed error, all of which convert
+//! into [`Error`].
+//!
+//! # Examples
+//!
+//! ```
+//! use customer_value::{RfmScorer, Summarizer, Transaction};
+//! use chrono::NaiveDate;
+//! use rust_decimal::Decimal;
+//!
+//! let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+//! let log = vec![
+//!     Transaction::new(1u32, d(1, 3), Decimal::new(2550, 2)),
+//!     Transaction::new(1, d(3, 9), Decimal::new(1200, 2)),
+//!     Transaction::new(2, d(2, 14), Decimal::new(9900, 2)),
+//!     Transaction::new(3, d(3, 28), Decimal::new(4000, 2)),
+//! ];
+//! let summaries = Summarizer::new(d(3, 31)).summarize(&log)?;
+//! let records = RfmScorer::new().bins(3).score(&summaries)?;
+//! assert_eq!(records.len(), 3);
+//! # Ok::<(), customer_value::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod clv;
+pub mod error;
+pub mod kpi;
+pub mod lifecycle;
+pub mod numeric;
+pub mod rfm;
+pub mod satisfaction;
+pub mod segment;
+pub mod summary;
+pub mod transaction;
+
+pub use error::{Error, Result};
+pub use rfm::{Binning, RfmRecord, RfmScore, RfmScorer, RfmSegment};
+pub use summary::{
+    BtydInputs, CalibrationHoldout, CustomerSummary, LateTransactions, MonetaryBasis,
+    PurchaseOccasion, RefundPolicy, Summarizer, SummaryAccumulator, SummaryReport, TimeUnit,
+};
+pub use transaction::Transaction;

@@ -1,0 +1,10 @@
+//! Special functions and numerical glue that no well-kept crate provides.
+//!
+//! # Examples
+//!
+//! ```
+//! use customer_value::numeric::linalg::solve_spd;
+//! assert_eq!(solve_spd(&[vec![2.0]], &[4.0]), Some(vec![2.0]));
+//! ```
+
+pub mod linalg;

@@ -1,0 +1,954 @@
+//! From a transaction log to one [`CustomerSummary`] per customer.
+//!
+//! A [`Summarizer`] walks the log once and keeps, per customer, everything the downstream modules
+//! need: the RFM inputs, the "buy 'til you die" triple (x, t_x, T) in a chosen [`TimeUnit`], the mean
+//! spend of repeat purchases (Gamma-Gamma's z̄), and the purchase occasions themselves (so lifecycle,
+//! cohort and KPI computations never walk the log again).
+//!
+//! Definitions used throughout the crate:
+//!
+//! - A **purchase occasion** is a calendar day on which the customer's transactions net to a
+//!   positive amount. Several purchases on one day are one occasion with their summed amount; a day
+//!   whose lines net to zero or less (a refund day) is not an occasion.
+//! - **RFM recency** is the number of days from the last purchase occasion to the observation end.
+//! - **BTYD recency** t_x is the time from the first to the last purchase occasion, and the **age** T
+//!   the time from the first purchase occasion to the observation end (Fader, Hardie & Lee 2005);
+//!   x, the **repeat frequency**, is the number of occasions after the first.
+//!
+//! Transactions dated after the observation end are left out and counted in the
+//! [`SummaryReport`] (or rejected, by option); a transaction *on* the end date counts.
+//!
+//! # Examples
+//!
+//! ```
+//! use customer_value::{Summarizer, Transaction, TimeUnit};
+//! use chrono::NaiveDate;
+//! use rust_decimal::Decimal;
+//!
+//! let day = |d| NaiveDate::from_ymd_opt(2024, 1, d).unwrap();
+//! let log = vec![
+//!     Transaction::new(1u32, day(1), Decimal::new(2000, 2)),
+//!     Transaction::new(1, day(1), Decimal::new(500, 2)),   // same day: one occasion of 25.00
+//!     Transaction::new(1, day(15), Decimal::new(1000, 2)),
+//!     Transaction::new(2, day(20), Decimal::new(4000, 2)),
+//!     Transaction::new(2, day(30), Decimal::new(100, 2)),  // after the end: left out, reported
+//! ];
+//! let (summaries, report) = Summarizer::new(day(29)).summarize_with_report(&log)?;
+//! assert_eq!(summaries.len(), 2);
+//! assert_eq!(summaries[0].purchase_occasions(), 2);
+//! assert_eq!(summaries[0].total_spend(), Decimal::new(3500, 2));
+//! assert_eq!(summaries[0].recency_days(), 14);
+//! let btyd = summaries[0].btyd(TimeUnit::Days);
+//! assert_eq!((btyd.frequency, btyd.recency, btyd.age), (1.0, 14.0, 28.0));
+//! assert_eq!(report.late_transactions, 1);
+//! # Ok::<(), customer_value::summary::SummaryError>(())
+//! ```
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use thiserror::Error;
+
+use crate::transaction::Transaction;
+
+/// Errors from summarizing a transaction log.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum SummaryError {
+    /// The log (or every chunk fed to an accumulator) was empty.
+    #[error("no transactions were given")]
+    EmptyInput,
+    /// Every transaction is dated after the observation end.
+    #[error("the observation end {observation_end} is before every transaction (the earliest is {earliest})")]
+    ObservationEndBeforeData {
+        /// The observation end that was asked for.
+        observation_end: NaiveDate,
+        /// The earliest transaction date in the log.
+        earliest: NaiveDate,
+    },
+    /// No customer has a day whose transactions net to a positive amount.
+    #[error("no customer has a purchase occasion (every day nets to zero or less)")]
+    NoPurchaseOccasions,
+    /// A transaction is dated after the observation end and [`LateTransactions::Reject`] was asked for.
+    #[error("transaction {index} is dated {date}, after the observation end {observation_end}")]
+    LateTransaction {
+        /// Position of the line in the slice (or among the lines fed to the accumulator).
+        index: usize,
+        /// Its date.
+        date: NaiveDate,
+        /// The observation end.
+        observation_end: NaiveDate,
+    },
+    /// A transaction has a negative amount and [`RefundPolicy::Reject`] was asked for.
+    #[error("transaction {index} is a refund of {amount}, and refunds are rejected")]
+    Refund {
+        /// Position of the line in the slice (or among the lines fed to the accumulator).
+        index: usize,
+        /// Its (negative) amount.
+        amount: Decimal,
+    },
+    /// Two accumulators built with different settings cannot be merged.
+    #[error("cannot merge accumulators built with different summarizer settings")]
+    IncompatibleAccumulators,
+    /// The calibration end of a calibration/holdout split is not before the observation end.
+    #[error("the calibration end {calibration_end} must be before the observation end {observation_end}")]
+    CalibrationEndNotBeforeObservationEnd {
+        /// The calibration end that was asked for.
+        calibration_end: NaiveDate,
+        /// The observation (holdout) end.
+        observation_end: NaiveDate,
+    },
+}
+
+/// The time unit in which the BTYD models measure t_x and T.
+///
+/// The literature states CDNOW in weeks; daily data is often modelled in days.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::TimeUnit;
+/// assert_eq!(TimeUnit::Weeks.days(), 7.0);
+/// assert_eq!(TimeUnit::Weeks.per_month(), 4.345);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum TimeUnit {
+    /// Calendar days.
+    Days,
+    /// Weeks of 7 days.
+    #[default]
+    Weeks,
+}
+
+impl TimeUnit {
+    /// Length of one unit in days.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(customer_value::TimeUnit::Days.days(), 1.0);
+    /// ```
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Days => 1.0,
+            TimeUnit::Weeks => 7.0,
+        }
+    }
+
+    /// Units in one month, by the convention of Python's lifetimes (`customer_lifetime_value`): a month
+    /// is 30 days, or 4.345 weeks (52.14 / 12).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(customer_value::TimeUnit::Days.per_month(), 30.0);
+    /// ```
+    pub fn per_month(self) -> f64 {
+        match self {
+            TimeUnit::Days => 30.0,
+            TimeUnit::Weeks => 4.345,
+        }
+    }
+
+    /// Converts a number of days into this unit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(customer_value::TimeUnit::Weeks.from_days(14), 2.0);
+    /// ```
+    pub fn from_days(self, days: i64) -> f64 {
+        days as f64 / self.days()
+    }
+}
+
+/// What to do with a transaction dated after the observation end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum LateTransactions {
+    /// Leave it out and count it in [`SummaryReport::late_transactions`] (the default).
+    #[default]
+    Exclude,
+    /// Fail with [`SummaryError::LateTransaction`].
+    Reject,
+}
+
+/// What to do with a refund (a transaction with a negative amount).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum RefundPolicy {
+    /// Net it against the customer's spend (the default): it reduces its day's amount and the
+    /// total spend, which is the plain net sum and may be negative. A day netting to zero or less is
+    /// not a purchase occasion.
+    #[default]
+    Net,
+    /// Fail with [`SummaryError::Refund`] naming the transaction.
+    Reject,
+    /// Leave the line out and count it in [`SummaryReport::ignored_refunds`].
+    Ignore,
+}
+
+/// Which monetary figure RFM and the value matrix use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum MonetaryBasis {
+    /// The customer's total net spend (the default).
+    #[default]
+    TotalSpend,
+    /// The average net spend per purchase occasion (average order value).
+    AveragePerOccasion,
+}
+
+/// One purchase occasion: a day and its net amount (always positive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PurchaseOccasion {
+    /// The day.
+    pub date: NaiveDate,
+    /// The net amount of that day's transactions (positive).
+    pub amount: Decimal,
+}
+
+/// The inputs of the BTYD models derived from a summary, in one [`TimeUnit`].
+///
+/// `frequency` x = occasions − 1, `recency` t_x = first → last occasion, `age` T = first occasion →
+/// observation end, `mean_repeat_spend` z̄ = mean net amount of the occasions after the first (0 when
+/// x = 0). This is the output of lifetimes' `summary_data_from_transaction_data(freq='D')` on logs whose
+/// days all net to a positive amount.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BtydInputs {
+    /// x: repeat purchase occasions.
+    pub frequency: f64,
+    /// t_x: time from the first to the last purchase occasion.
+    pub recency: f64,
+    /// T: time from the first purchase occasion to the observation end.
+    pub age: f64,
+    /// z̄: mean net amount of the repeat occasions, 0 when there is none.
+    pub mean_repeat_spend: f64,
+}
+
+/// Everything the crate needs to know about one customer, from one pass over the log.
+///
+/// Built by [`Summarizer`]; read through its accessors. Its fields are consistent by construction
+/// (first ≤ last purchase ≤ observation end, at least one purchase occasion).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CustomerSummary<C> {
+    customer: C,
+    observation_end: NaiveDate,
+    first_purchase: NaiveDate,
+    last_purchase: NaiveDate,
+    transactions: u64,
+    purchase_occasions: u64,
+    total_spend: Decimal,
+    first_occasion_amount: Decimal,
+    occasion_total: Decimal,
+    occasions: Option<Vec<PurchaseOccasion>>,
+}
+
+impl<C> CustomerSummary<C> {
+    /// The customer's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// # let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    /// let s = Summarizer::new(d).summarize(&[Transaction::new("ann", d, Decimal::ONE)])?;
+    /// assert_eq!(*s[0].customer(), "ann");
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn customer(&self) -> &C {
+        &self.customer
+    }
+
+    /// The observation end the summary was computed as of.
+    pub fn observation_end(&self) -> NaiveDate {
+        self.observation_end
+    }
+
+    /// The day of the first purchase occasion.
+    pub fn first_purchase(&self) -> NaiveDate {
+        self.first_purchase
+    }
+
+    /// The day of the last purchase occasion.
+    pub fn last_purchase(&self) -> NaiveDate {
+        self.last_purchase
+    }
+
+    /// Number of transaction lines counted (refund lines that were netted included; late lines and
+    /// ignored refunds excluded).
+    pub fn transactions(&self) -> u64 {
+        self.transactions
+    }
+
+    /// Number of purchase occasions (distinct days netting to a positive amount): RFM frequency.
+    pub fn purchase_occasions(&self) -> u64 {
+        self.purchase_occasions
+    }
+
+    /// RFM frequency: the number of purchase occasions.
+    pub fn frequency(&self) -> u64 {
+        self.purchase_occasions
+    }
+
+    /// Total net spend: the sum of every counted line, refunds included (may be negative).
+    pub fn total_spend(&self) -> Decimal {
+        self.total_spend
+    }
+
+    /// Net spend per purchase occasion (total spend / purchase occasions).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(1, d(1), Decimal::from(10)), Transaction::new(1, d(2), Decimal::from(20))];
+    /// let s = Summarizer::new(d(9)).summarize(&log)?;
+    /// assert_eq!(s[0].average_order_value(), Decimal::from(15));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn average_order_value(&self) -> Decimal {
+        // purchase_occasions ≥ 1 by construction: a summary exists only for customers with an occasion.
+        self.total_spend / Decimal::from(self.purchase_occasions)
+    }
+
+    /// The monetary figure on the chosen basis.
+    pub fn monetary(&self, basis: MonetaryBasis) -> Decimal {
+        match basis {
+            MonetaryBasis::TotalSpend => self.total_spend,
+            MonetaryBasis::AveragePerOccasion => self.average_order_value(),
+        }
+    }
+
+    /// RFM recency: whole days from the last purchase occasion to the observation end.
+    pub fn recency_days(&self) -> i64 {
+        (self.observation_end - self.last_purchase).num_days()
+    }
+
+    /// Whole days from the first purchase occasion to the observation end.
+    pub fn tenure_days(&self) -> i64 {
+        (self.observation_end - self.first_purchase).num_days()
+    }
+
+    /// Net amount of the first purchase occasion.
+    pub fn first_occasion_amount(&self) -> Decimal {
+        self.first_occasion_amount
+    }
+
+    /// Sum of the net amounts of the repeat occasions (every occasion after the first).
+    pub fn repeat_spend(&self) -> Decimal {
+        self.occasion_total - self.first_occasion_amount
+    }
+
+    /// Mean net amount of the repeat occasions (Gamma-Gamma's z̄), `None` when there is no repeat.
+    pub fn mean_repeat_spend(&self) -> Option<Decimal> {
+        let repeats = self.purchase_occasions - 1;
+        (repeats > 0).then(|| self.repeat_spend() / Decimal::from(repeats))
+    }
+
+    /// The customer's purchase occasions sorted by date, unless [`Summarizer::keep_occasions`] was
+    /// switched off.
+    pub fn occasions(&self) -> Option<&[PurchaseOccasion]> {
+        self.occasions.as_deref()
+    }
+
+    /// The BTYD inputs (x, t_x, T, z̄) in `unit`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction, TimeUnit};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(1, d(1), Decimal::from(10)), Transaction::new(1, d(8), Decimal::from(30))];
+    /// let s = Summarizer::new(d(22)).summarize(&log)?;
+    /// let b = s[0].btyd(TimeUnit::Weeks);
+    /// assert_eq!((b.frequency, b.recency, b.age, b.mean_repeat_spend), (1.0, 1.0, 3.0, 30.0));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn btyd(&self, unit: TimeUnit) -> BtydInputs {
+        let to_f64 = |d: Decimal| -> f64 { rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0) };
+        BtydInputs {
+            frequency: (self.purchase_occasions - 1) as f64,
+            recency: unit.from_days((self.last_purchase - self.first_purchase).num_days()),
+            age: unit.from_days(self.tenure_days()),
+            mean_repeat_spend: self.mean_repeat_spend().map(to_f64).unwrap_or(0.0),
+        }
+    }
+}
+
+/// What [`Summarizer::summarize_with_report`] left out or netted, so nothing is dropped silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SummaryReport {
+    /// Lines read.
+    pub lines_read: u64,
+    /// Lines counted in some summary.
+    pub lines_used: u64,
+    /// Lines dated after the observation end, left out.
+    pub late_transactions: u64,
+    /// Refund lines left out under [`RefundPolicy::Ignore`].
+    pub ignored_refunds: u64,
+    /// Refund lines netted under [`RefundPolicy::Net`].
+    pub netted_refunds: u64,
+    /// Customer-days that net to zero or less and are therefore not purchase occasions.
+    pub non_positive_days: u64,
+    /// Customers whose every day nets to zero or less: no purchase occasion, no summary row.
+    pub customers_without_purchase: u64,
+    /// Lines of those customers (not counted in `lines_used`).
+    pub lines_of_customers_without_purchase: u64,
+}
+
+/// Builds [`CustomerSummary`] rows from a transaction log as of an observation end.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::{RefundPolicy, Summarizer, Transaction};
+/// use customer_value::summary::SummaryError;
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+///
+/// let d = |n| NaiveDate::from_ymd_opt(2024, 5, n).unwrap();
+/// let log = [
+///     Transaction::new(1u8, d(1), Decimal::from(50)),
+///     Transaction::new(1, d(3), Decimal::from(-20)),
+/// ];
+/// // Netted by default: the refund day is not an occasion, the total is 30.
+/// let s = Summarizer::new(d(31)).summarize(&log)?;
+/// assert_eq!((s[0].purchase_occasions(), s[0].total_spend()), (1, Decimal::from(30)));
+/// // Or rejected, naming the line.
+/// let err = Summarizer::new(d(31)).refund_policy(RefundPolicy::Reject).summarize(&log).unwrap_err();
+/// assert_eq!(err, SummaryError::Refund { index: 1, amount: Decimal::from(-20) });
+/// # Ok::<(), SummaryError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Summarizer {
+    observation_end: NaiveDate,
+    late: LateTransactions,
+    refunds: RefundPolicy,
+    keep_occasions: bool,
+}
+
+impl Summarizer {
+    /// A summarizer as of `observation_end` (inclusive), with the defaults: late lines excluded and
+    /// reported, refunds netted, occasions kept.
+    pub fn new(observation_end: NaiveDate) -> Self {
+        Self {
+            observation_end,
+            late: LateTransactions::Exclude,
+            refunds: RefundPolicy::Net,
+            keep_occasions: true,
+        }
+    }
+
+    /// How lines after the observation end are treated.
+    pub fn late_transactions(mut self, policy: LateTransactions) -> Self {
+        self.late = policy;
+        self
+    }
+
+    /// How refunds are treated.
+    pub fn refund_policy(mut self, policy: RefundPolicy) -> Self {
+        self.refunds = policy;
+        self
+    }
+
+    /// Whether each summary keeps its purchase occasions (default `true`). Switch off for lean RFM
+    /// and BTYD runs; lifecycle and cohort computations need them.
+    pub fn keep_occasions(mut self, keep: bool) -> Self {
+        self.keep_occasions = keep;
+        self
+    }
+
+    /// The observation end.
+    pub fn observation_end(&self) -> NaiveDate {
+        self.observation_end
+    }
+
+    /// An empty accumulator with these settings, to feed in chunks and merge.
+    pub fn accumulator<C: Clone + Eq + Hash + Ord>(&self) -> SummaryAccumulator<C> {
+        SummaryAccumulator {
+            settings: *self,
+            lines: HashMap::default(),
+            report: SummaryReport::default(),
+            earliest: None,
+        }
+    }
+
+    /// One summary per customer with a purchase occasion, sorted by customer id.
+    ///
+    /// Runs in parallel over chunks of the log; the result does not depend on the input order or
+    /// the number of threads.
+    ///
+    /// # Errors
+    ///
+    /// - [`SummaryError::EmptyInput`] when `transactions` is empty;
+    /// - [`SummaryError::ObservationEndBeforeData`] when every line is after the observation end;
+    /// - [`SummaryError::NoPurchaseOccasions`] when no customer-day nets to a positive amount;
+    /// - [`SummaryError::LateTransaction`] / [`SummaryError::Refund`] under the rejecting policies.
+    pub fn summarize<C>(
+        &self,
+        transactions: &[Transaction<C>],
+    ) -> Result<Vec<CustomerSummary<C>>, SummaryError>
+    where
+        C: Clone + Eq + Hash + Ord + Send + Sync,
+    {
+        self.summarize_with_report(transactions).map(|(rows, _)| rows)
+    }
+
+    /// Like [`Summarizer::summarize`], and also the [`SummaryReport`] of what was left out.
+    ///
+    /// # Errors
+    ///
+    /// As [`Summarizer::summarize`].
+    pub fn summarize_with_report<C>(
+        &self,
+        transactions: &[Transaction<C>],
+    ) -> Result<(Vec<CustomerSummary<C>>, SummaryReport), SummaryError>
+    where
+        C: Clone + Eq + Hash + Ord + Send + Sync,
+    {
+        self.accumulate(transactions)?.finish()
+    }
+
+    fn accumulate<C>(
+        &self,
+        transactions: &[Transaction<C>],
+    ) -> Result<SummaryAccumulator<C>, SummaryError>
+    where
+        C: Clone + Eq + Hash + Ord + Send + Sync,
+    {
+        const CHUNK: usize = 1 << 16;
+        transactions
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(chunk_index, chunk)| {
+                let mut acc = self.accumulator();
+                acc.extend_at(chunk_index * CHUNK, chunk)?;
+                Ok(acc)
+            })
+            .try_reduce(
+                || self.accumulator(),
+                |mut a, b| {
+                    a.merge(b)?;
+                    Ok(a)
+                },
+            )
+    }
+
+    /// Splits the log at `calibration_end` (lifetimes' `calibration_and_holdout_data`): per customer
+    /// whose first purchase occasion is on or before `calibration_end`, its summary as of
+    /// `calibration_end` and its purchase occasions and net spend in the holdout
+    /// (`calibration_end`, observation end].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::{Summarizer, Transaction};
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(1, d(1, 5), Decimal::from(10)),
+    ///     Transaction::new(1, d(2, 5), Decimal::from(15)),
+    ///     Transaction::new(1, d(2, 9), Decimal::from(5)),
+    ///     Transaction::new(2, d(2, 1), Decimal::from(40)), // first buys in the holdout: left out
+    /// ];
+    /// let split = Summarizer::new(d(2, 29)).calibration_holdout(&log, d(1, 31))?;
+    /// assert_eq!(split.len(), 1);
+    /// assert_eq!(split[0].holdout_purchases, 2);
+    /// assert_eq!(split[0].holdout_spend, Decimal::from(20));
+    /// assert_eq!(split[0].holdout_days, 29);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SummaryError::CalibrationEndNotBeforeObservationEnd`], and those of [`Summarizer::summarize`]
+    /// for the calibration period.
+    pub fn calibration_holdout<C>(
+        &self,
+        transactions: &[Transaction<C>],
+        calibration_end: NaiveDate,
+    ) -> Result<Vec<CalibrationHoldout<C>>, SummaryError>
+    where
+        C: Clone + Eq + Hash + Ord + Send + Sync,
+    {
+        if calibration_end >= self.observation_end {
+            return Err(SummaryError::CalibrationEndNotBeforeObservationEnd {
+                calibration_end,
+                observation_end: self.observation_end,
+            });
+        }
+        let acc = self.accumulate(transactions)?;
+        acc.check_not_empty()?;
+        let calibration = Summarizer {
+            observation_end: calibration_end,
+            ..*self
+        };
+        let mut rows: Vec<_> = acc.lines.into_iter().collect();
+        rows.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let out: Vec<CalibrationHoldout<C>> = rows
+            .into_par_iter()
+            .filter_map(|(customer, mut lines)| {
+                lines.sort_unstable_by_key(|l| l.date);
+                let split = lines.partition_point(|l| l.date <= calibration_end);
+                let (cal, holdout) = lines.split_at(split);
+                let built = calibration.build(customer, cal);
+                let summary = built.summary?;
+                let days = aggregate_days(holdout);
+                Some(CalibrationHoldout {
+                    calibration: summary,
+                    holdout_purchases: days.iter().filter(|d| d.1 > Decimal::ZERO).count() as u64,
+                    holdout_spend: holdout.iter().map(|l| l.amount).sum(),
+                    holdout_days: (self.observation_end - calibration_end).num_days(),
+                })
+            })
+            .collect();
+        if out.is_empty() {
+            return Err(SummaryError::NoPurchaseOccasions);
+        }
+        Ok(out)
+    }
+
+    fn build<C>(&self, customer: C, lines: &[DayLine]) -> Built<C> {
+        let days = aggregate_days(lines);
+        let non_positive_days = days.iter().filter(|d| d.1 <= Decimal::ZERO).count() as u64;
+        let occasions: Vec<PurchaseOccasion> = days
+            .into_iter()
+            .filter(|d| d.1 > Decimal::ZERO)
+            .map(|(date, amount)| PurchaseOccasion { date, amount })
+            .collect();
+        let (Some(first), Some(last)) = (occasions.first(), occasions.last()) else {
+            return Built {
+                summary: None,
+                non_positive_days,
+            };
+        };
+        let summary = CustomerSummary {
+            observation_end: self.observation_end,
+            first_purchase: first.date,
+            last_purchase: last.date,
+            transactions: lines.len() as u64,
+            purchase_occasions: occasions.len() as u64,
+            total_spend: lines.iter().map(|l| l.amount).sum(),
+            first_occasion_amount: first.amount,
+            occasion_total: occasions.iter().map(|o| o.amount).sum(),
+            occasions: self.keep_occasions.then_some(occasions),
+            customer,
+        };
+        Built {
+            summary: Some(summary),
+            non_positive_days,
+        }
+    }
+}
+
+struct Built<C> {
+    summary: Option<CustomerSummary<C>>,
+    non_positive_days: u64,
+}
+
+/// One customer's summary as of the calibration end, with what it did in the holdout period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CalibrationHoldout<C> {
+    /// The summary as of the calibration end.
+    pub calibration: CustomerSummary<C>,
+    /// Purchase occasions in the holdout period (days netting to a positive amount).
+    pub holdout_purchases: u64,
+    /// Net spend in the holdout period.
+    pub holdout_spend: Decimal,
+    /// Length of the holdout period in days.
+    pub holdout_days: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct DayLine {
+    date: NaiveDate,
+    amount: Decimal,
+}
+
+/// Sums lines sorted by date into (day, net amount) pairs.
+fn aggregate_days(lines: &[DayLine]) -> Vec<(NaiveDate, Decimal)> {
+    let mut days: Vec<(NaiveDate, Decimal)> = Vec::new();
+    for line in lines {
+        match days.last_mut() {
+            Some(last) if last.0 == line.date => last.1 += line.amount,
+            _ => days.push((line.date, line.amount)),
+        }
+    }
+    days
+}
+
+/// A fast, deterministic hasher for customer ids (FxHash's multiply-rotate). Ids are the caller's
+/// own keys, so the denial-of-service resistance of SipHash buys nothing here.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+const ID_HASH_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl IdHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(ID_HASH_SEED);
+    }
+}
+
+impl Hasher for IdHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// A mergeable summary accumulator: feed transactions in any order and in chunks, merge
+/// accumulators built on disjoint parts of the log (threads, or machines), then
+/// [`finish`](SummaryAccumulator::finish) to get exactly the summaries of one pass. The log need
+/// not be partitioned by customer.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::{Summarizer, Transaction};
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+///
+/// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+/// let log = [
+///     Transaction::new(1, d(1), Decimal::from(10)),
+///     Transaction::new(2, d(2), Decimal::from(20)),
+///     Transaction::new(1, d(3), Decimal::from(30)),
+/// ];
+/// let summarizer = Summarizer::new(d(31));
+/// let mut left = summarizer.accumulator();
+/// left.extend(&log[..2])?;
+/// let mut right = summarizer.accumulator();
+/// right.extend(&log[2..])?;
+/// left.merge(right)?;
+/// let (merged, _) = left.finish()?;
+/// assert_eq!(merged, summarizer.summarize(&log)?);
+/// # Ok::<(), customer_value::summary::SummaryError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SummaryAccumulator<C> {
+    settings: Summarizer,
+    lines: IdMap<C, Vec<DayLine>>,
+    report: SummaryReport,
+    earliest: Option<NaiveDate>,
+}
+
+impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
+    /// Feeds one transaction. Its position, for error messages, is the number of lines this
+    /// accumulator has been fed before it.
+    ///
+    /// # Errors
+    ///
+    /// [`SummaryError::LateTransaction`] / [`SummaryError::Refund`] under the rejecting policies.
+    pub fn push(&mut self, transaction: &Transaction<C>) -> Result<(), SummaryError> {
+        let index = self.report.lines_read as usize;
+        self.push_at(index, transaction)
+    }
+
+    /// Feeds a chunk of transactions.
+    ///
+    /// # Errors
+    ///
+    /// As [`SummaryAccumulator::push`]; lines before the failing one stay fed.
+    pub fn extend(&mut self, transactions: &[Transaction<C>]) -> Result<(), SummaryError> {
+        let base = self.report.lines_read as usize;
+        self.extend_at(base, transactions)
+    }
+
+    fn extend_at(&mut self, base: usize, transactions: &[Transaction<C>]) -> Result<(), SummaryError> {
+        for (offset, t) in transactions.iter().enumerate() {
+            self.push_at(base + offset, t)?;
+        }
+        Ok(())
+    }
+
+    fn push_at(&mut self, index: usize, t: &Transaction<C>) -> Result<(), SummaryError> {
+        self.report.lines_read += 1;
+        self.earliest = Some(self.earliest.map_or(t.date, |e| e.min(t.date)));
+        let settings = self.settings;
+        if t.date > settings.observation_end {
+            return match settings.late {
+                LateTransactions::Exclude => {
+                    self.report.late_transactions += 1;
+                    Ok(())
+                }
+                LateTransactions::Reject => Err(SummaryError::LateTransaction {
+                    index,
+                    date: t.date,
+                    observation_end: settings.observation_end,
+                }),
+            };
+        }
+        if t.amount.is_sign_negative() && !t.amount.is_zero() {
+            match settings.refunds {
+                RefundPolicy::Net => self.report.netted_refunds += 1,
+                RefundPolicy::Ignore => {
+                    self.report.ignored_refunds += 1;
+                    return Ok(());
+                }
+                RefundPolicy::Reject => {
+                    return Err(SummaryError::Refund {
+                        index,
+                        amount: t.amount,
+                    })
+                }
+            }
+        }
+        let line = DayLine {
+            date: t.date,
+            amount: t.amount,
+        };
+        match self.lines.get_mut(&t.customer) {
+            Some(lines) => lines.push(line),
+            None => {
+                self.lines.insert(t.customer.clone(), vec![line]);
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges an accumulator built with the same settings on another part of the log.
+    ///
+    /// # Errors
+    ///
+    /// [`SummaryError::IncompatibleAccumulators`] when the settings differ.
+    pub fn merge(&mut self, other: SummaryAccumulator<C>) -> Result<(), SummaryError> {
+        if self.settings != other.settings {
+            return Err(SummaryError::IncompatibleAccumulators);
+        }
+        let (mut big, small) = if self.lines.len() >= other.lines.len() {
+            (std::mem::take(&mut self.lines), other.lines)
+        } else {
+            (other.lines, std::mem::take(&mut self.lines))
+        };
+        for (customer, lines) in small {
+            big.entry(customer).or_default().extend(lines);
+        }
+        self.lines = big;
+        let r = &mut self.report;
+        let o = other.report;
+        r.lines_read += o.lines_read;
+        r.late_transactions += o.late_transactions;
+        r.ignored_refunds += o.ignored_refunds;
+        r.netted_refunds += o.netted_refunds;
+        self.earliest = match (self.earliest, other.earliest) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Ok(())
+    }
+
+    fn check_not_empty(&self) -> Result<(), SummaryError> {
+        match self.earliest {
+            None => Err(SummaryError::EmptyInput),
+            Some(earliest) if self.lines.is_empty() && earliest > self.settings.observation_end => {
+                Err(SummaryError::ObservationEndBeforeData {
+                    observation_end: self.settings.observation_end,
+                    earliest,
+                })
+            }
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
+    /// The summaries (sorted by customer id) and the report of what was left out.
+    ///
+    /// # Errors
+    ///
+    /// [`SummaryError::EmptyInput`], [`SummaryError::ObservationEndBeforeData`] or
+    /// [`SummaryError::NoPurchaseOccasions`], as [`Summarizer::summarize`].
+    pub fn finish(self) -> Result<(Vec<CustomerSummary<C>>, SummaryReport), SummaryError> {
+        self.check_not_empty()?;
+        let settings = self.settings;
+        let mut report = self.report;
+        let mut rows: Vec<(C, Vec<DayLine>)> = self.lines.into_iter().collect();
+        rows.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let built: Vec<(Built<C>, u64)> = rows
+            .into_par_iter()
+            .map(|(customer, mut lines)| {
+                lines.sort_unstable_by_key(|l| l.date);
+                let count = lines.len() as u64;
+                (settings.build(customer, &lines), count)
+            })
+            .collect();
+        let mut summaries = Vec::with_capacity(built.len());
+        for (b, count) in built {
+            report.non_positive_days += b.non_positive_days;
+            match b.summary {
+                Some(s) => {
+                    report.lines_used += count;
+                    summaries.push(s);
+                }
+                None => {
+                    report.customers_without_purchase += 1;
+                    report.lines_of_customers_without_purchase += count;
+                }
+            }
+        }
+        if summaries.is_empty() {
+            return Err(SummaryError::NoPurchaseOccasions);
+        }
+        Ok((summaries, report))
+    }
+}
