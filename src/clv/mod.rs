@@ -24,6 +24,25 @@ pub use error::ClvError;
 pub use fit::{FitOptions, ModelFit};
 pub use history::{DiscreteHistory, RepeatHistory};
 
+// Purchase models, their diagnostics and simulators.
+mod bg_bb;
+mod bg_nbd;
+pub mod diagnostics;
+mod modified_bg_nbd;
+mod shifted_beta_geometric;
+pub mod simulate;
+// (re-exports of the purchase models go here)
+
+// The Pareto/NBD model.
+mod pareto_nbd;
+// (re-export of the Pareto/NBD model goes here)
+
+// Spend model, customer lifetime value and the simple formulas.
+pub mod formulas;
+mod gamma_gamma;
+mod value;
+// (re-exports of the spend model and CLV go here)
+
 /// Predictions shared by the continuous-time purchase models (BG/NBD, MBG/NBD, Pareto/NBD).
 ///
 /// Times are in the unit the model was fitted in (see [`crate::TimeUnit`]).

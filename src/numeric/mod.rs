@@ -8,3 +8,4 @@
 //! ```
 
 pub mod linalg;
+pub mod hyp2f1;
