@@ -7,9 +7,10 @@
 //!
 //! Definitions used throughout the crate:
 //!
-//! - A **purchase occasion** is a calendar day on which the customer's transactions net to a
-//!   positive amount. Several purchases on one day are one occasion with their summed amount; a day
-//!   whose lines net to zero or less (a refund day) is not an occasion.
+//! - A **purchase occasion** is a calendar day on which the customer bought: its lines net to a
+//!   positive amount, or to exactly zero without any refund (a free item, like CDNOW's $0.00 CDs).
+//!   Several purchases on one day are one occasion with their summed amount; a day that refunds
+//!   bring to zero or below is not an occasion.
 //! - **RFM recency** is the number of days from the last purchase occasion to the observation end.
 //! - **BTYD recency** t_x is the time from the first to the last purchase occasion, and the **age** T
 //!   the time from the first purchase occasion to the observation end (Fader, Hardie & Lee 2005);
@@ -69,8 +70,8 @@ pub enum SummaryError {
         /// The earliest transaction date in the log.
         earliest: NaiveDate,
     },
-    /// No customer has a day whose transactions net to a positive amount.
-    #[error("no customer has a purchase occasion (every day nets to zero or less)")]
+    /// No customer has a purchase occasion (refunds bring every day to zero or less).
+    #[error("no customer has a purchase occasion (refunds bring every day to zero or less)")]
     NoPurchaseOccasions,
     /// A transaction is dated after the observation end and [`LateTransactions::Reject`] was asked for.
     #[error("transaction {index} is dated {date}, after the observation end {observation_end}")]
@@ -207,13 +208,13 @@ pub enum MonetaryBasis {
     AveragePerOccasion,
 }
 
-/// One purchase occasion: a day and its net amount (always positive).
+/// One purchase occasion: a day and its net amount (positive, or zero for a free purchase).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PurchaseOccasion {
     /// The day.
     pub date: NaiveDate,
-    /// The net amount of that day's transactions (positive).
+    /// The net amount of that day's transactions (never negative).
     pub amount: Decimal,
 }
 
@@ -293,7 +294,7 @@ impl<C> CustomerSummary<C> {
         self.transactions
     }
 
-    /// Number of purchase occasions (distinct days netting to a positive amount): RFM frequency.
+    /// Number of purchase occasions (distinct days on which the customer bought): RFM frequency.
     pub fn purchase_occasions(&self) -> u64 {
         self.purchase_occasions
     }
@@ -381,7 +382,8 @@ impl<C> CustomerSummary<C> {
     /// # Ok::<(), customer_value::summary::SummaryError>(())
     /// ```
     pub fn btyd(&self, unit: TimeUnit) -> BtydInputs {
-        let to_f64 = |d: Decimal| -> f64 { rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0) };
+        let to_f64 =
+            |d: Decimal| -> f64 { rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0) };
         BtydInputs {
             frequency: (self.purchase_occasions - 1) as f64,
             recency: unit.from_days((self.last_purchase - self.first_purchase).num_days()),
@@ -405,9 +407,10 @@ pub struct SummaryReport {
     pub ignored_refunds: u64,
     /// Refund lines netted under [`RefundPolicy::Net`].
     pub netted_refunds: u64,
-    /// Customer-days that net to zero or less and are therefore not purchase occasions.
+    /// Customer-days that refunds bring to zero or less, and are therefore not purchase occasions.
     pub non_positive_days: u64,
-    /// Customers whose every day nets to zero or less: no purchase occasion, no summary row.
+    /// Customers without any purchase occasion (every day brought to zero or less by refunds): no
+    /// summary row.
     pub customers_without_purchase: u64,
     /// Lines of those customers (not counted in `lines_used`).
     pub lines_of_customers_without_purchase: u64,
@@ -509,7 +512,8 @@ impl Summarizer {
     where
         C: Clone + Eq + Hash + Ord + Send + Sync,
     {
-        self.summarize_with_report(transactions).map(|(rows, _)| rows)
+        self.summarize_with_report(transactions)
+            .map(|(rows, _)| rows)
     }
 
     /// Like [`Summarizer::summarize`], and also the [`SummaryReport`] of what was left out.
@@ -616,7 +620,7 @@ impl Summarizer {
                 let days = aggregate_days(holdout);
                 Some(CalibrationHoldout {
                     calibration: summary,
-                    holdout_purchases: days.iter().filter(|d| d.1 > Decimal::ZERO).count() as u64,
+                    holdout_purchases: days.iter().filter(|d| d.is_occasion()).count() as u64,
                     holdout_spend: holdout.iter().map(|l| l.amount).sum(),
                     holdout_days: (self.observation_end - calibration_end).num_days(),
                 })
@@ -630,11 +634,14 @@ impl Summarizer {
 
     fn build<C>(&self, customer: C, lines: &[DayLine]) -> Built<C> {
         let days = aggregate_days(lines);
-        let non_positive_days = days.iter().filter(|d| d.1 <= Decimal::ZERO).count() as u64;
+        let non_positive_days = days.iter().filter(|d| !d.is_occasion()).count() as u64;
         let occasions: Vec<PurchaseOccasion> = days
             .into_iter()
-            .filter(|d| d.1 > Decimal::ZERO)
-            .map(|(date, amount)| PurchaseOccasion { date, amount })
+            .filter(Day::is_occasion)
+            .map(|d| PurchaseOccasion {
+                date: d.date,
+                amount: d.net,
+            })
             .collect();
         let (Some(first), Some(last)) = (occasions.first(), occasions.last()) else {
             return Built {
@@ -686,13 +693,36 @@ struct DayLine {
     amount: Decimal,
 }
 
-/// Sums lines sorted by date into (day, net amount) pairs.
-fn aggregate_days(lines: &[DayLine]) -> Vec<(NaiveDate, Decimal)> {
-    let mut days: Vec<(NaiveDate, Decimal)> = Vec::new();
+/// One customer-day: its net amount and whether a refund line contributed to it.
+struct Day {
+    date: NaiveDate,
+    net: Decimal,
+    has_refund: bool,
+}
+
+impl Day {
+    /// A day is a purchase occasion when it nets to a positive amount, or to zero without a refund
+    /// (a free purchase); a day that refunds bring to zero or below is not.
+    fn is_occasion(&self) -> bool {
+        self.net > Decimal::ZERO || (self.net.is_zero() && !self.has_refund)
+    }
+}
+
+/// Sums lines sorted by date into days.
+fn aggregate_days(lines: &[DayLine]) -> Vec<Day> {
+    let mut days: Vec<Day> = Vec::new();
     for line in lines {
+        let is_refund = line.amount.is_sign_negative() && !line.amount.is_zero();
         match days.last_mut() {
-            Some(last) if last.0 == line.date => last.1 += line.amount,
-            _ => days.push((line.date, line.amount)),
+            Some(last) if last.date == line.date => {
+                last.net += line.amount;
+                last.has_refund |= is_refund;
+            }
+            _ => days.push(Day {
+                date: line.date,
+                net: line.amount,
+                has_refund: is_refund,
+            }),
         }
     }
     days
@@ -814,7 +844,11 @@ impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
         self.extend_at(base, transactions)
     }
 
-    fn extend_at(&mut self, base: usize, transactions: &[Transaction<C>]) -> Result<(), SummaryError> {
+    fn extend_at(
+        &mut self,
+        base: usize,
+        transactions: &[Transaction<C>],
+    ) -> Result<(), SummaryError> {
         for (offset, t) in transactions.iter().enumerate() {
             self.push_at(base + offset, t)?;
         }

@@ -15,7 +15,9 @@
 /// ```
 pub fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let n = a.len();
-    if a.iter().any(|row| row.len() != n || row.iter().any(|v| !v.is_finite())) {
+    if a.iter()
+        .any(|row| row.len() != n || row.iter().any(|v| !v.is_finite()))
+    {
         return None;
     }
     let mut l = vec![vec![0.0; n]; n];

@@ -7,5 +7,5 @@
 //! assert_eq!(solve_spd(&[vec![2.0]], &[4.0]), Some(vec![2.0]));
 //! ```
 
-pub mod linalg;
 pub mod hyp2f1;
+pub mod linalg;

@@ -1,0 +1,380 @@
+//! Customer summaries: the CDNOW reference table, hand-made logs for every rule, and properties.
+
+use chrono::NaiveDate;
+use customer_value::summary::SummaryError;
+use customer_value::{
+    LateTransactions, RefundPolicy, Summarizer, SummaryReport, TimeUnit, Transaction,
+};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+}
+
+fn money(s: &str) -> Decimal {
+    s.parse().expect("valid test amount")
+}
+
+/// The CDNOW 1/10 sample: `master_id sample_id date cds dollars`, keyed by the sample id.
+fn cdnow_sample() -> Vec<Transaction<u32>> {
+    include_str!("data/CDNOW_sample.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let date = NaiveDate::parse_from_str(f[2], "%Y%m%d").expect("CDNOW date");
+            Transaction::new(f[1].parse().expect("id"), date, money(f[4]))
+        })
+        .collect()
+}
+
+#[test]
+fn cdnow_sample_reproduces_the_published_btyd_summary() {
+    let log = cdnow_sample();
+    assert_eq!(log.len(), 6919);
+    let (summaries, report) = Summarizer::new(day(1997, 9, 30))
+        .summarize_with_report(&log)
+        .unwrap();
+    assert_eq!(summaries.len(), 2357);
+    let expected: Vec<(u32, f64, f64, f64, f64)> =
+        include_str!("data/cdnow_customers_summary_with_transactions.csv")
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<f64> = l.split(',').map(|v| v.parse().unwrap()).collect();
+                (f[0] as u32, f[1], f[2], f[3], f[4])
+            })
+            .collect();
+    assert_eq!(expected.len(), 2357);
+    for (s, (id, x, t_x, t, zbar)) in summaries.iter().zip(&expected) {
+        assert_eq!(s.customer(), id);
+        let b = s.btyd(TimeUnit::Weeks);
+        assert_eq!(b.frequency, *x, "x of customer {id}");
+        assert!(
+            (b.recency - t_x).abs() <= 0.01,
+            "t_x of {id}: {} vs {t_x}",
+            b.recency
+        );
+        assert!((b.age - t).abs() <= 0.01, "T of {id}: {} vs {t}", b.age);
+        assert!((b.mean_repeat_spend - zbar).abs() <= 0.01, "zbar of {id}");
+    }
+    assert_eq!(
+        summaries
+            .iter()
+            .filter(|s| s.btyd(TimeUnit::Weeks).frequency > 0.0)
+            .count(),
+        946
+    );
+    // Every line after 1997-09-30 is left out and counted, none silently mixed in.
+    let late = log.iter().filter(|t| t.date > day(1997, 9, 30)).count() as u64;
+    assert_eq!(report.late_transactions, late);
+    assert_eq!(report.lines_used + late, 6919);
+}
+
+#[test]
+fn cdnow_calibration_holdout_counts_holdout_occasions() {
+    let log = cdnow_sample();
+    let split = Summarizer::new(day(1998, 6, 30))
+        .calibration_holdout(&log, day(1997, 9, 30))
+        .unwrap();
+    assert_eq!(split.len(), 2357);
+    let first = &split[0];
+    assert_eq!(*first.calibration.customer(), 1);
+    assert_eq!(first.holdout_days, 273);
+    // Customer 1 bought on 1997-01-01, 01-18, 08-02 and once more in the holdout, 1997-12-12.
+    assert_eq!(first.holdout_purchases, 1);
+    let total: u64 = split.iter().map(|s| s.holdout_purchases).sum();
+    // Independently: distinct (customer, day) pairs after the calibration end.
+    let mut pairs: Vec<(u32, NaiveDate)> = log
+        .iter()
+        .filter(|t| t.date > day(1997, 9, 30))
+        .map(|t| (t.customer, t.date))
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    assert_eq!(total, pairs.len() as u64);
+}
+
+fn t(c: u32, date: NaiveDate, amount: &str) -> Transaction<u32> {
+    Transaction::new(c, date, money(amount))
+}
+
+#[test]
+fn same_day_lines_are_one_occasion() {
+    let log = [
+        t(1, day(2024, 1, 2), "10.00"),
+        t(1, day(2024, 1, 2), "5.50"),
+        t(1, day(2024, 1, 9), "4.50"),
+    ];
+    let s = Summarizer::new(day(2024, 1, 31)).summarize(&log).unwrap();
+    assert_eq!(s[0].transactions(), 3);
+    assert_eq!(s[0].purchase_occasions(), 2);
+    assert_eq!(s[0].first_occasion_amount(), money("15.50"));
+    assert_eq!(s[0].mean_repeat_spend(), Some(money("4.50")));
+    assert_eq!(s[0].average_order_value(), money("10.00"));
+    let occ = s[0].occasions().unwrap();
+    assert_eq!(occ.len(), 2);
+    assert_eq!(
+        (occ[0].date, occ[0].amount),
+        (day(2024, 1, 2), money("15.50"))
+    );
+}
+
+#[test]
+fn refunds_are_netted_by_default_and_refund_days_are_not_occasions() {
+    let log = [
+        t(1, day(2024, 1, 2), "100"),
+        t(1, day(2024, 1, 5), "-30"),
+        t(1, day(2024, 1, 7), "20"),
+        t(1, day(2024, 1, 7), "-20"), // nets to zero: not an occasion
+        t(1, day(2024, 1, 9), "40"),
+        t(1, day(2024, 1, 9), "-10"), // nets to 30: an occasion of 30
+    ];
+    let (s, report) = Summarizer::new(day(2024, 1, 31))
+        .summarize_with_report(&log)
+        .unwrap();
+    assert_eq!(s[0].purchase_occasions(), 2);
+    assert_eq!(s[0].total_spend(), money("100"));
+    assert_eq!(s[0].repeat_spend(), money("30"));
+    assert_eq!(s[0].last_purchase(), day(2024, 1, 9));
+    assert_eq!(report.netted_refunds, 3);
+    assert_eq!(report.non_positive_days, 2);
+}
+
+#[test]
+fn a_free_purchase_is_an_occasion_but_a_cancelled_day_is_not() {
+    let log = [
+        t(1, day(2024, 1, 2), "0.00"), // a free item, as CDNOW's $0.00 CDs
+        t(1, day(2024, 1, 5), "12"),
+        t(1, day(2024, 1, 5), "-12"), // bought and returned the same day
+    ];
+    let s = Summarizer::new(day(2024, 1, 31)).summarize(&log).unwrap();
+    assert_eq!(s[0].purchase_occasions(), 1);
+    assert_eq!(s[0].first_purchase(), day(2024, 1, 2));
+    assert_eq!(s[0].last_purchase(), day(2024, 1, 2));
+}
+
+#[test]
+fn net_total_may_be_negative() {
+    let log = [t(1, day(2024, 1, 2), "10"), t(1, day(2024, 1, 3), "-25")];
+    let s = Summarizer::new(day(2024, 1, 31)).summarize(&log).unwrap();
+    assert_eq!(s[0].total_spend(), money("-15"));
+    assert_eq!(s[0].purchase_occasions(), 1);
+}
+
+#[test]
+fn ignored_refunds_are_counted_and_rejected_refunds_name_the_line() {
+    let log = [t(1, day(2024, 1, 2), "10"), t(1, day(2024, 1, 3), "-4")];
+    let (s, report) = Summarizer::new(day(2024, 1, 31))
+        .refund_policy(RefundPolicy::Ignore)
+        .summarize_with_report(&log)
+        .unwrap();
+    assert_eq!(s[0].total_spend(), money("10"));
+    assert_eq!(report.ignored_refunds, 1);
+    let err = Summarizer::new(day(2024, 1, 31))
+        .refund_policy(RefundPolicy::Reject)
+        .summarize(&log)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        SummaryError::Refund {
+            index: 1,
+            amount: money("-4")
+        }
+    );
+}
+
+#[test]
+fn late_lines_are_excluded_and_reported_or_rejected_and_the_end_date_counts() {
+    let end = day(2024, 1, 31);
+    let log = [
+        t(1, day(2024, 1, 2), "10"),
+        t(1, end, "5"),
+        t(2, day(2024, 2, 1), "99"),
+    ];
+    let (s, report) = Summarizer::new(end).summarize_with_report(&log).unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].last_purchase(), end);
+    assert_eq!(s[0].recency_days(), 0);
+    assert_eq!(
+        report,
+        SummaryReport {
+            lines_read: 3,
+            lines_used: 2,
+            late_transactions: 1,
+            ..SummaryReport::default()
+        }
+    );
+    let err = Summarizer::new(end)
+        .late_transactions(LateTransactions::Reject)
+        .summarize(&log)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        SummaryError::LateTransaction {
+            index: 2,
+            date: day(2024, 2, 1),
+            observation_end: end
+        }
+    );
+}
+
+#[test]
+fn customers_without_a_positive_day_have_no_row_and_are_reported() {
+    let log = [
+        t(1, day(2024, 1, 2), "10"),
+        t(2, day(2024, 1, 3), "-5"),
+        t(2, day(2024, 1, 4), "2"),
+        t(2, day(2024, 1, 4), "-2"),
+    ];
+    let (s, report) = Summarizer::new(day(2024, 1, 31))
+        .summarize_with_report(&log)
+        .unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!(report.customers_without_purchase, 1);
+    assert_eq!(report.lines_of_customers_without_purchase, 3);
+}
+
+#[test]
+fn bad_input_gets_typed_errors() {
+    let empty: [Transaction<u32>; 0] = [];
+    assert_eq!(
+        Summarizer::new(day(2024, 1, 1))
+            .summarize(&empty)
+            .unwrap_err(),
+        SummaryError::EmptyInput
+    );
+    let log = [t(1, day(2024, 3, 2), "10")];
+    assert_eq!(
+        Summarizer::new(day(2024, 1, 1))
+            .summarize(&log)
+            .unwrap_err(),
+        SummaryError::ObservationEndBeforeData {
+            observation_end: day(2024, 1, 1),
+            earliest: day(2024, 3, 2)
+        }
+    );
+    let refunds_only = [t(1, day(2024, 1, 1), "-10")];
+    assert_eq!(
+        Summarizer::new(day(2024, 1, 9))
+            .summarize(&refunds_only)
+            .unwrap_err(),
+        SummaryError::NoPurchaseOccasions
+    );
+    assert!(matches!(
+        Summarizer::new(day(2024, 1, 9)).calibration_holdout(&log, day(2024, 1, 9)),
+        Err(SummaryError::CalibrationEndNotBeforeObservationEnd { .. })
+    ));
+    let mut a = Summarizer::new(day(2024, 1, 9)).accumulator::<u32>();
+    let b = Summarizer::new(day(2024, 1, 10)).accumulator::<u32>();
+    assert_eq!(
+        a.merge(b).unwrap_err(),
+        SummaryError::IncompatibleAccumulators
+    );
+}
+
+#[test]
+fn lean_summaries_drop_occasions_but_keep_every_figure() {
+    let log = cdnow_sample();
+    let full = Summarizer::new(day(1997, 9, 30)).summarize(&log).unwrap();
+    let lean = Summarizer::new(day(1997, 9, 30))
+        .keep_occasions(false)
+        .summarize(&log)
+        .unwrap();
+    for (f, l) in full.iter().zip(&lean) {
+        assert!(l.occasions().is_none());
+        assert_eq!(f.btyd(TimeUnit::Days), l.btyd(TimeUnit::Days));
+        assert_eq!(f.total_spend(), l.total_spend());
+        assert_eq!(f.repeat_spend(), l.repeat_spend());
+    }
+}
+
+fn arbitrary_log() -> impl Strategy<Value = Vec<Transaction<u16>>> {
+    prop::collection::vec((0u16..40, 0i64..120, -5_000i64..20_000), 1..200).prop_map(|rows| {
+        rows.into_iter()
+            .map(|(c, offset, cents)| {
+                Transaction::new(
+                    c,
+                    day(2024, 1, 1) + chrono::Duration::days(offset),
+                    Decimal::new(cents, 2),
+                )
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn output_does_not_depend_on_input_order(log in arbitrary_log(), seed in any::<u64>()) {
+        let summarizer = Summarizer::new(day(2024, 3, 31));
+        let mut shuffled = log.clone();
+        // A deterministic shuffle driven by the seed.
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let a = summarizer.summarize_with_report(&log);
+        let b = summarizer.summarize_with_report(&shuffled);
+        match (a, b) {
+            (Ok((sa, ra)), Ok((sb, rb))) => {
+                prop_assert_eq!(sa, sb);
+                prop_assert_eq!(ra.lines_used, rb.lines_used);
+                prop_assert_eq!(ra.late_transactions, rb.late_transactions);
+            }
+            (Err(ea), Err(eb)) => prop_assert_eq!(ea, eb),
+            (a, b) => prop_assert!(false, "{:?} vs {:?}", a.is_ok(), b.is_ok()),
+        }
+    }
+
+    #[test]
+    fn merging_any_split_equals_one_pass(log in arbitrary_log(), cut in 0usize..200, cut2 in 0usize..200) {
+        let summarizer = Summarizer::new(day(2024, 3, 31));
+        let (c1, c2) = (cut.min(log.len()), cut2.min(log.len()));
+        let (lo, hi) = (c1.min(c2), c1.max(c2));
+        let mut parts: Vec<_> = [&log[..lo], &log[lo..hi], &log[hi..]]
+            .iter()
+            .map(|chunk| {
+                let mut acc = summarizer.accumulator();
+                acc.extend(chunk).unwrap();
+                acc
+            })
+            .collect();
+        // (a ⊕ b) ⊕ c and a ⊕ (b ⊕ c) give the one-pass result.
+        let c = parts.pop().unwrap();
+        let b = parts.pop().unwrap();
+        let a = parts.pop().unwrap();
+        let mut left = a.clone();
+        left.merge(b.clone()).unwrap();
+        left.merge(c.clone()).unwrap();
+        let mut right_tail = b;
+        right_tail.merge(c).unwrap();
+        let mut right = a;
+        right.merge(right_tail).unwrap();
+        let one_pass = summarizer.summarize_with_report(&log);
+        let left = left.finish();
+        let right = right.finish();
+        prop_assert_eq!(&left, &right);
+        prop_assert_eq!(left, one_pass);
+    }
+
+    #[test]
+    fn summaries_are_consistent(log in arbitrary_log()) {
+        if let Ok((rows, report)) = Summarizer::new(day(2024, 3, 31)).summarize_with_report(&log) {
+            prop_assert!(rows.windows(2).all(|w| w[0].customer() < w[1].customer()));
+            let used: u64 = rows.iter().map(|s| s.transactions()).sum();
+            prop_assert_eq!(used, report.lines_used);
+            prop_assert_eq!(report.lines_used + report.lines_of_customers_without_purchase + report.late_transactions, report.lines_read);
+            for s in &rows {
+                prop_assert!(s.first_purchase() <= s.last_purchase());
+                prop_assert!(s.purchase_occasions() >= 1);
+                let b = s.btyd(TimeUnit::Days);
+                prop_assert!(b.recency <= b.age);
+                prop_assert!(b.mean_repeat_spend >= 0.0);
+            }
+        }
+    }
+}
