@@ -1,18 +1,65 @@
 use rust_decimal::Decimal;
 use thiserror::Error;
 
-use crate::summary::MonetaryBasis;
-
-/// Errors from RFM scoring.
+/// Errors from RFM scoring, segment rules and the value matrix.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum RfmError {
     /// No customers were given.
     #[error("no customers were given")]
     EmptyInput,
+    /// The number of score levels is outside 2..=10.
+    #[error("bins must be between 2 and 10, got {bins}")]
+    InvalidBins {
+        /// The number asked for.
+        bins: u8,
+    },
+    /// Caller-given thresholds are unusable.
+    #[error("{dimension} thresholds are invalid: {reason}")]
+    InvalidThresholds {
+        /// `"recency"`, `"frequency"` or `"monetary"`.
+        dimension: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Equal-count binning needs at least one customer per group.
+    #[error(
+        "equal-count binning into {bins} groups needs at least {bins} customers, got {customers}"
+    )]
+    TooFewCustomers {
+        /// Customers given.
+        customers: usize,
+        /// Groups asked for.
+        bins: u8,
+    },
+    /// A custom segment rule is unusable.
+    #[error("segment rule {index} ({name}) is invalid: {reason}")]
+    InvalidRule {
+        /// Its position in the rule list.
+        index: usize,
+        /// Its name.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A score outside `1..=bins` was given to a segment map.
+    #[error("score {score} is outside 1..={bins}")]
+    ScoreOutOfRange {
+        /// The score.
+        score: u8,
+        /// The number of levels.
+        bins: u8,
+    },
+    /// The recency filter of the value matrix left no customer.
+    #[error("no customer has a recency of at most {max_recency_days} days")]
+    NoActiveCustomers {
+        /// The filter.
+        max_recency_days: i64,
+    },
 }
 
-/// The three RFM scores of a customer, each in `1..=bins`, higher is better (recency reversed).
+/// The three RFM scores of a customer, each in `1..=bins`, higher is better (recency reversed: the
+/// most recent customers score highest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RfmScore {
@@ -24,7 +71,7 @@ pub struct RfmScore {
     pub monetary: u8,
 }
 
-/// A named RFM segment.
+/// A named RFM segment: the ten cells of the default map on the R×F grid, or a caller's name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -53,23 +100,74 @@ pub enum RfmSegment {
     Custom(String),
 }
 
+impl RfmSegment {
+    /// The ten default segments, from best to worst.
+    pub const DEFAULTS: [RfmSegment; 10] = [
+        RfmSegment::Champions,
+        RfmSegment::LoyalCustomers,
+        RfmSegment::PotentialLoyalists,
+        RfmSegment::NewCustomers,
+        RfmSegment::Promising,
+        RfmSegment::NeedAttention,
+        RfmSegment::AboutToSleep,
+        RfmSegment::AtRisk,
+        RfmSegment::CantLoseThem,
+        RfmSegment::Hibernating,
+    ];
+
+    /// The segment's display name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::RfmSegment;
+    /// assert_eq!(RfmSegment::CantLoseThem.name(), "Can't Lose Them");
+    /// assert_eq!(RfmSegment::Custom("VIP".into()).name(), "VIP");
+    /// ```
+    pub fn name(&self) -> &str {
+        match self {
+            RfmSegment::Champions => "Champions",
+            RfmSegment::LoyalCustomers => "Loyal Customers",
+            RfmSegment::PotentialLoyalists => "Potential Loyalists",
+            RfmSegment::NewCustomers => "New Customers",
+            RfmSegment::Promising => "Promising",
+            RfmSegment::NeedAttention => "Need Attention",
+            RfmSegment::AboutToSleep => "About to Sleep",
+            RfmSegment::AtRisk => "At Risk",
+            RfmSegment::CantLoseThem => "Can't Lose Them",
+            RfmSegment::Hibernating => "Hibernating",
+            RfmSegment::Custom(name) => name,
+        }
+    }
+}
+
+impl std::fmt::Display for RfmSegment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// How a dimension is cut into scores.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Binning {
-    /// Breakpoints at the i/bins quantiles (the default).
+    /// Breakpoints at the i/bins quantiles (i = 1..bins−1), linearly interpolated (numpy's default,
+    /// R's type 7); score = 1 + the number of breakpoints strictly below the value (recency: bins −
+    /// that number). Ties share a score; coinciding breakpoints make scores skip. The default.
     #[default]
     Quantiles,
-    /// Groups of equal size (dplyr's `ntile`).
+    /// Groups of equal size (dplyr's `ntile`): sorted by value, ties broken by customer id, sizes
+    /// differing by at most one with the larger groups first.
     EqualCount,
-    /// Caller-given breakpoints per dimension.
+    /// Caller-given breakpoints per dimension (bins − 1 each, strictly increasing), scored as
+    /// [`Binning::Quantiles`] scores against its breakpoints.
     Thresholds {
-        /// Recency breakpoints in days, increasing.
+        /// Recency breakpoints in days.
         recency: Vec<f64>,
-        /// Frequency breakpoints in purchase occasions, increasing.
+        /// Frequency breakpoints in purchase occasions.
         frequency: Vec<f64>,
-        /// Monetary breakpoints, increasing.
+        /// Monetary breakpoints in money units.
         monetary: Vec<f64>,
     },
 }
@@ -90,59 +188,4 @@ pub struct RfmRecord<C> {
     pub score: RfmScore,
     /// The named segment.
     pub segment: RfmSegment,
-}
-
-/// Scores customers on recency, frequency and monetary value.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RfmScorer {
-    bins: u8,
-    binning: Binning,
-    monetary: MonetaryBasis,
-}
-
-impl Default for RfmScorer {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl RfmScorer {
-    /// Quintile scoring on total spend.
-    pub fn new() -> Self {
-        Self {
-            bins: 5,
-            binning: Binning::Quantiles,
-            monetary: MonetaryBasis::TotalSpend,
-        }
-    }
-    /// Number of score levels.
-    pub fn bins(mut self, bins: u8) -> Self {
-        self.bins = bins;
-        self
-    }
-    /// The binning method.
-    pub fn binning(mut self, binning: Binning) -> Self {
-        self.binning = binning;
-        self
-    }
-    /// The monetary basis.
-    pub fn monetary(mut self, basis: MonetaryBasis) -> Self {
-        self.monetary = basis;
-        self
-    }
-    /// Scores the customers (stub).
-    ///
-    /// # Errors
-    ///
-    /// [`RfmError::EmptyInput`].
-    pub fn score<C: Clone>(
-        &self,
-        summaries: &[crate::CustomerSummary<C>],
-    ) -> Result<Vec<RfmRecord<C>>, RfmError> {
-        let _ = (self.bins, &self.binning, self.monetary);
-        if summaries.is_empty() {
-            return Err(RfmError::EmptyInput);
-        }
-        Ok(Vec::new())
-    }
 }

@@ -1,0 +1,467 @@
+//! The RFM scorer: breakpoints fitted on a customer base, then scores.
+
+use std::hash::Hash;
+
+use rayon::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use crate::rfm::segments::{check_bins, SegmentMap};
+use crate::rfm::{Binning, RfmError, RfmRecord, RfmScore};
+use crate::summary::{CustomerSummary, MonetaryBasis};
+
+/// Scores customers on recency, frequency and monetary value (builder; checked when used).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::{Binning, RfmScorer, RfmSegment, Summarizer, Transaction};
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+///
+/// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+/// let log: Vec<_> = (1..=10u32)
+///     .flat_map(|c| (0..c).map(move |k| Transaction::new(c, d(1 + 2 * k + c % 3), Decimal::from(10 * c))))
+///     .collect();
+/// let summaries = Summarizer::new(d(31)).summarize(&log)?;
+/// let records = RfmScorer::new().bins(5).binning(Binning::Quantiles).score(&summaries)?;
+/// let best = &records[9]; // customer 10: ten purchases, the most spent, bought recently
+/// assert_eq!((best.score.frequency, best.score.monetary), (5, 5));
+/// assert!(RfmScorer::new().bins(1).score(&summaries).is_err());
+/// # Ok::<(), customer_value::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RfmScorer {
+    bins: u8,
+    binning: Binning,
+    monetary: MonetaryBasis,
+    segments: SegmentMap,
+}
+
+impl Default for RfmScorer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The fitted breakpoints of one dimension, in its own units (days, occasions, money).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Breakpoints {
+    /// Recency breakpoints in days.
+    pub recency: Vec<f64>,
+    /// Frequency breakpoints in purchase occasions.
+    pub frequency: Vec<f64>,
+    /// Monetary breakpoints in money units.
+    pub monetary: Vec<f64>,
+}
+
+/// An RFM model fitted on a customer base: breakpoints that score any customer consistently, so a
+/// service scores today's new customers against the same cuts until it refits.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FittedRfm {
+    bins: u8,
+    monetary: MonetaryBasis,
+    segments: SegmentMap,
+    breakpoints: Breakpoints,
+}
+
+impl RfmScorer {
+    /// Quintile scoring (5 bins, [`Binning::Quantiles`]) on total spend with the default segment map.
+    pub fn new() -> Self {
+        Self {
+            bins: 5,
+            binning: Binning::Quantiles,
+            monetary: MonetaryBasis::TotalSpend,
+            segments: SegmentMap::Default,
+        }
+    }
+
+    /// Number of score levels, 2..=10 (checked when used).
+    pub fn bins(mut self, bins: u8) -> Self {
+        self.bins = bins;
+        self
+    }
+
+    /// The binning method.
+    pub fn binning(mut self, binning: Binning) -> Self {
+        self.binning = binning;
+        self
+    }
+
+    /// The monetary figure: total spend (default) or average per occasion.
+    pub fn monetary(mut self, basis: MonetaryBasis) -> Self {
+        self.monetary = basis;
+        self
+    }
+
+    /// How scores are named (default: the R×F map).
+    pub fn segments(mut self, map: SegmentMap) -> Self {
+        self.segments = map;
+        self
+    }
+
+    /// Checks the settings.
+    ///
+    /// # Errors
+    ///
+    /// [`RfmError::InvalidBins`] unless 2 ≤ bins ≤ 10; [`RfmError::InvalidThresholds`] when
+    /// thresholds are not bins − 1 finite, strictly increasing values; [`RfmError::InvalidRule`] for
+    /// an unusable custom rule.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::{Binning, RfmScorer};
+    /// use customer_value::rfm::RfmError;
+    /// let t = Binning::Thresholds { recency: vec![30.0, 10.0], frequency: vec![1.0, 3.0], monetary: vec![50.0, 100.0] };
+    /// assert!(matches!(RfmScorer::new().bins(3).binning(t).check(), Err(RfmError::InvalidThresholds { dimension: "recency", .. })));
+    /// ```
+    pub fn check(&self) -> Result<(), RfmError> {
+        check_bins(self.bins)?;
+        if let Binning::Thresholds {
+            recency,
+            frequency,
+            monetary,
+        } = &self.binning
+        {
+            for (dimension, cuts) in [
+                ("recency", recency),
+                ("frequency", frequency),
+                ("monetary", monetary),
+            ] {
+                check_thresholds(dimension, cuts, self.bins)?;
+            }
+        }
+        if let SegmentMap::Rules(rules) = &self.segments {
+            rules.check(self.bins)?;
+        }
+        Ok(())
+    }
+
+    /// Fits the breakpoints on `summaries`.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`RfmScorer::check`], [`RfmError::EmptyInput`], and [`RfmError::TooFewCustomers`]
+    /// for equal-count binning with fewer customers than bins.
+    pub fn fit<C>(&self, summaries: &[CustomerSummary<C>]) -> Result<FittedRfm, RfmError>
+    where
+        C: Clone + Ord + Hash + Send + Sync,
+    {
+        self.check()?;
+        if summaries.is_empty() {
+            return Err(RfmError::EmptyInput);
+        }
+        let values = Values::of(summaries, self.monetary);
+        let breakpoints = match &self.binning {
+            Binning::Quantiles => Breakpoints {
+                recency: quantile_breakpoints(&values.recency, self.bins),
+                frequency: quantile_breakpoints(&values.frequency, self.bins),
+                monetary: quantile_breakpoints(&values.monetary, self.bins),
+            },
+            Binning::Thresholds {
+                recency,
+                frequency,
+                monetary,
+            } => Breakpoints {
+                recency: recency.clone(),
+                frequency: frequency.clone(),
+                monetary: monetary.clone(),
+            },
+            Binning::EqualCount => {
+                EqualCountGroups::of(summaries, &values, self.bins)?.boundaries(&values)
+            }
+        };
+        Ok(FittedRfm {
+            bins: self.bins,
+            monetary: self.monetary,
+            segments: self.segments.clone(),
+            breakpoints,
+        })
+    }
+
+    /// Fits on `summaries` and scores the same customers: one record per summary, in input order.
+    ///
+    /// With [`Binning::EqualCount`] the scores are the customers' `ntile` groups (a tie may straddle
+    /// two groups, split by customer id), which is what the fitted boundaries reproduce except at
+    /// such ties.
+    ///
+    /// # Errors
+    ///
+    /// As [`RfmScorer::fit`].
+    pub fn score<C>(&self, summaries: &[CustomerSummary<C>]) -> Result<Vec<RfmRecord<C>>, RfmError>
+    where
+        C: Clone + Ord + Hash + Send + Sync,
+    {
+        let fitted = self.fit(summaries)?;
+        if self.binning != Binning::EqualCount {
+            return fitted.score(summaries);
+        }
+        let values = Values::of(summaries, self.monetary);
+        let groups = EqualCountGroups::of(summaries, &values, self.bins)?;
+        summaries
+            .par_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let score = RfmScore {
+                    recency: self.bins + 1 - groups.recency[i],
+                    frequency: groups.frequency[i],
+                    monetary: groups.monetary[i],
+                };
+                fitted.record(s, score)
+            })
+            .collect()
+    }
+}
+
+fn check_thresholds(dimension: &'static str, cuts: &[f64], bins: u8) -> Result<(), RfmError> {
+    let invalid = |reason: String| Err(RfmError::InvalidThresholds { dimension, reason });
+    if cuts.len() != usize::from(bins) - 1 {
+        return invalid(format!(
+            "{} given, {} needed for {bins} bins",
+            cuts.len(),
+            bins - 1
+        ));
+    }
+    if let Some(v) = cuts.iter().find(|v| !v.is_finite()) {
+        return invalid(format!("{v} is not finite"));
+    }
+    if let Some(w) = cuts.windows(2).find(|w| w[0] >= w[1]) {
+        return invalid(format!("not strictly increasing: {} then {}", w[0], w[1]));
+    }
+    Ok(())
+}
+
+impl FittedRfm {
+    /// The fitted breakpoints of each dimension.
+    pub fn breakpoints(&self) -> &Breakpoints {
+        &self.breakpoints
+    }
+
+    /// Number of score levels.
+    pub fn bins(&self) -> u8 {
+        self.bins
+    }
+
+    /// Scores one customer against the fitted breakpoints.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::{RfmScorer, Summarizer, Transaction};
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let base: Vec<_> = (1..=4u32).map(|c| Transaction::new(c, d(c * 5), Decimal::from(c * 10))).collect();
+    /// let fitted = RfmScorer::new().bins(2).fit(&Summarizer::new(d(31)).summarize(&base)?)?;
+    /// assert_eq!(fitted.breakpoints().monetary, vec![25.0]); // the median of 10, 20, 30, 40
+    /// // Tomorrow's new customer is scored against the same cuts.
+    /// let new = Summarizer::new(d(31)).summarize(&[Transaction::new(9u32, d(30), Decimal::from(35))])?;
+    /// assert_eq!(fitted.score_one(&new[0]).monetary, 2);
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
+    pub fn score_one<C>(&self, summary: &CustomerSummary<C>) -> RfmScore {
+        let recency = summary.recency_days() as f64;
+        let frequency = summary.frequency() as f64;
+        let monetary = to_f64(summary.monetary(self.monetary));
+        RfmScore {
+            recency: self.bins - (self.level(&self.breakpoints.recency, recency) - 1),
+            frequency: self.level(&self.breakpoints.frequency, frequency),
+            monetary: self.level(&self.breakpoints.monetary, monetary),
+        }
+    }
+
+    /// Scores every customer against the fitted breakpoints, in input order.
+    ///
+    /// # Errors
+    ///
+    /// [`RfmError::EmptyInput`] when `summaries` is empty.
+    pub fn score<C: Clone + Send + Sync>(
+        &self,
+        summaries: &[CustomerSummary<C>],
+    ) -> Result<Vec<RfmRecord<C>>, RfmError> {
+        if summaries.is_empty() {
+            return Err(RfmError::EmptyInput);
+        }
+        summaries
+            .par_iter()
+            .map(|s| self.record(s, self.score_one(s)))
+            .collect()
+    }
+
+    fn record<C: Clone>(
+        &self,
+        s: &CustomerSummary<C>,
+        score: RfmScore,
+    ) -> Result<RfmRecord<C>, RfmError> {
+        Ok(RfmRecord {
+            customer: s.customer().clone(),
+            recency_days: s.recency_days(),
+            frequency: s.frequency(),
+            monetary: s.monetary(self.monetary),
+            segment: self.segments.segment(score, self.bins)?,
+            score,
+        })
+    }
+
+    /// The 1-based level of `value`: 1 + the number of breakpoints strictly below it. For
+    /// quantiles and thresholds that is the definition; for equal-count boundaries (non-decreasing,
+    /// each the value of its group's last member) it is the lowest group whose boundary is ≥ the
+    /// value, or the last group above every boundary.
+    fn level(&self, cuts: &[f64], value: f64) -> u8 {
+        // At most bins − 1 ≤ 9 cuts (checked at fit), so the level fits in u8.
+        (cuts.partition_point(|c| *c < value) + 1) as u8
+    }
+}
+
+/// Money to f64 at the model's door: the nearest double (exact for the cents of any real amount
+/// below 2^53 / 100).
+fn to_f64(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// The three dimensions as f64 columns, in input order.
+struct Values {
+    recency: Vec<f64>,
+    frequency: Vec<f64>,
+    monetary: Vec<f64>,
+}
+
+impl Values {
+    fn of<C: Sync>(summaries: &[CustomerSummary<C>], basis: MonetaryBasis) -> Self {
+        Values {
+            recency: summaries
+                .par_iter()
+                .map(|s| s.recency_days() as f64)
+                .collect(),
+            frequency: summaries.par_iter().map(|s| s.frequency() as f64).collect(),
+            monetary: summaries
+                .par_iter()
+                .map(|s| to_f64(s.monetary(basis)))
+                .collect(),
+        }
+    }
+}
+
+/// Breakpoints at the i/bins quantiles, i = 1..bins−1, linearly interpolated (numpy's default).
+fn quantile_breakpoints(values: &[f64], bins: u8) -> Vec<f64> {
+    let mut sorted = values.to_vec();
+    sorted.par_sort_unstable_by(f64::total_cmp);
+    (1..bins)
+        .map(|i| quantile_sorted(&sorted, f64::from(i) / f64::from(bins)))
+        .collect()
+}
+
+/// The q-quantile of sorted, non-empty data with linear interpolation (R type 7).
+fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let position = q * (sorted.len() - 1) as f64;
+    let lower = position.floor() as usize;
+    let upper = position.ceil() as usize;
+    let fraction = position - lower as f64;
+    sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+}
+
+/// dplyr `ntile` groups (1-based) of each dimension, in input order.
+struct EqualCountGroups {
+    recency: Vec<u8>,
+    frequency: Vec<u8>,
+    monetary: Vec<u8>,
+    bins: u8,
+}
+
+impl EqualCountGroups {
+    fn of<C: Ord + Sync>(
+        summaries: &[CustomerSummary<C>],
+        values: &Values,
+        bins: u8,
+    ) -> Result<Self, RfmError> {
+        if summaries.len() < usize::from(bins) {
+            return Err(RfmError::TooFewCustomers {
+                customers: summaries.len(),
+                bins,
+            });
+        }
+        let groups = |column: &[f64]| ntile(column, |i| summaries[i].customer(), bins);
+        Ok(Self {
+            recency: groups(&values.recency),
+            frequency: groups(&values.frequency),
+            monetary: groups(&values.monetary),
+            bins,
+        })
+    }
+
+    /// Each group's boundary: the value of its last member.
+    fn boundaries(&self, values: &Values) -> Breakpoints {
+        let bounds = |groups: &[u8], column: &[f64]| {
+            let mut last = vec![f64::NEG_INFINITY; usize::from(self.bins)];
+            for (g, v) in groups.iter().zip(column) {
+                let slot = &mut last[usize::from(*g) - 1];
+                *slot = slot.max(*v);
+            }
+            last.truncate(usize::from(self.bins) - 1);
+            last
+        };
+        Breakpoints {
+            recency: bounds(&self.recency, &values.recency),
+            frequency: bounds(&self.frequency, &values.frequency),
+            monetary: bounds(&self.monetary, &values.monetary),
+        }
+    }
+}
+
+/// Group of each element: sort by (value, id), sizes differ by at most one, larger groups first.
+fn ntile<'a, C: Ord + Sync + 'a>(
+    column: &[f64],
+    id: impl Fn(usize) -> &'a C + Sync,
+    bins: u8,
+) -> Vec<u8> {
+    let n = column.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        column[a]
+            .total_cmp(&column[b])
+            .then_with(|| id(a).cmp(id(b)))
+    });
+    let bins = usize::from(bins);
+    let (size, remainder) = (n / bins, n % bins);
+    let big = remainder * (size + 1);
+    let mut groups = vec![0u8; n];
+    for (rank, &i) in order.iter().enumerate() {
+        let group = if rank < big {
+            rank / (size + 1)
+        } else {
+            remainder + (rank - big) / size
+        };
+        // group < bins ≤ 10.
+        groups[i] = (group + 1) as u8;
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_like_numpy() {
+        // numpy.quantile([1, 2, 3, 4, 10], [0.2, 0.4, 0.6, 0.8]) = [1.8, 2.6, 3.4, 5.2]
+        let cuts = quantile_breakpoints(&[10.0, 1.0, 3.0, 2.0, 4.0], 5);
+        let expected = [1.8, 2.6, 3.4, 5.2];
+        for (c, e) in cuts.iter().zip(expected) {
+            assert!((c - e).abs() < 1e-12, "{cuts:?}");
+        }
+    }
+
+    #[test]
+    fn ntile_puts_larger_groups_first_and_breaks_ties_by_id() {
+        // dplyr::ntile(c(5, 1, 1, 3, 2, 4, 1), 3) with ties by id (= position here): sizes 3, 2, 2.
+        let column = [5.0, 1.0, 1.0, 3.0, 2.0, 4.0, 1.0];
+        let ids: Vec<usize> = (0..7).collect();
+        let g = ntile(&column, |i| &ids[i], 3);
+        assert_eq!(g, vec![3, 1, 1, 2, 2, 3, 1]);
+    }
+}
