@@ -76,8 +76,8 @@ fn solve_with_factor(l: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
 ///
 /// ```
 /// use customer_value::numeric::linalg::invert_spd;
-/// let inv = invert_spd(&[vec![2.0, 0.0], vec![0.0, 4.0]]).unwrap();
-/// assert_eq!(inv, vec![vec![0.5, 0.0], vec![0.0, 0.25]]);
+/// let inv = invert_spd(&[vec![4.0, 0.0], vec![0.0, 16.0]]).unwrap();
+/// assert_eq!(inv, vec![vec![0.25, 0.0], vec![0.0, 0.0625]]);
 /// ```
 pub fn invert_spd(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let l = cholesky(a)?;

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use customer_value::numeric::linalg::solve_spd;
-//! assert_eq!(solve_spd(&[vec![2.0]], &[4.0]), Some(vec![2.0]));
+//! assert_eq!(solve_spd(&[vec![4.0]], &[8.0]), Some(vec![2.0]));
 //! ```
 
 pub mod hyp2f1;
