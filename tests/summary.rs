@@ -378,3 +378,35 @@ proptest! {
         }
     }
 }
+
+/// Larger than one chunk of the parallel path, so the scatter/aggregate phases and the
+/// accumulator path are compared on many chunks and partitions.
+#[test]
+fn the_parallel_path_equals_the_accumulator_on_a_large_log() {
+    let log: Vec<Transaction<u64>> = (0..200_000u64)
+        .map(|i| {
+            let h = i.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+            let amount = Decimal::new((h % 9_000) as i64 - 1_000, 2);
+            Transaction::new(
+                h % 5_000,
+                day(2023, 1, 1) + chrono::Duration::days((h >> 20) as i64 % 500),
+                amount,
+            )
+        })
+        .collect();
+    let summarizer = Summarizer::new(day(2024, 3, 1));
+    let fast = summarizer.summarize_with_report(&log).unwrap();
+    let mut acc = summarizer.accumulator();
+    acc.extend(&log).unwrap();
+    assert_eq!(fast, acc.finish().unwrap());
+    // The first offending line is named, whatever chunk it falls in.
+    let err = summarizer
+        .refund_policy(RefundPolicy::Reject)
+        .summarize(&log)
+        .unwrap_err();
+    let first_refund = log
+        .iter()
+        .position(|t| t.amount.is_sign_negative() && !t.amount.is_zero())
+        .unwrap();
+    assert!(matches!(err, SummaryError::Refund { index, .. } if index == first_refund));
+}

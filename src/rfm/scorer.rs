@@ -347,22 +347,36 @@ impl Values {
     }
 }
 
-/// Breakpoints at the i/bins quantiles, i = 1..bins−1, linearly interpolated (numpy's default).
+/// Breakpoints at the i/bins quantiles, i = 1..bins−1, linearly interpolated (numpy's default, R's
+/// type 7). Only the order statistics the interpolation reads are selected (O(n) each), no sort.
 fn quantile_breakpoints(values: &[f64], bins: u8) -> Vec<f64> {
-    let mut sorted = values.to_vec();
-    sorted.par_sort_unstable_by(f64::total_cmp);
-    (1..bins)
-        .map(|i| quantile_sorted(&sorted, f64::from(i) / f64::from(bins)))
+    let mut work = values.to_vec();
+    let n = work.len();
+    let positions: Vec<f64> = (1..bins)
+        .map(|i| f64::from(i) / f64::from(bins) * (n - 1) as f64)
+        .collect();
+    let mut ranks: Vec<usize> = positions
+        .iter()
+        .flat_map(|p| [p.floor() as usize, p.ceil() as usize])
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    // Select each rank in increasing order within the part not yet partitioned.
+    let mut order_stats = std::collections::BTreeMap::new();
+    let mut from = 0;
+    for &rank in &ranks {
+        let (_, value, _) = work[from..].select_nth_unstable_by(rank - from, f64::total_cmp);
+        order_stats.insert(rank, *value);
+        from = rank;
+    }
+    positions
+        .iter()
+        .map(|&p| {
+            let (lower, upper) = (p.floor() as usize, p.ceil() as usize);
+            let (a, b) = (order_stats[&lower], order_stats[&upper]);
+            a + (b - a) * (p - lower as f64)
+        })
         .collect()
-}
-
-/// The q-quantile of sorted, non-empty data with linear interpolation (R type 7).
-fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
-    let position = q * (sorted.len() - 1) as f64;
-    let lower = position.floor() as usize;
-    let upper = position.ceil() as usize;
-    let fraction = position - lower as f64;
-    sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
 }
 
 /// dplyr `ntile` groups (1-based) of each dimension, in input order.

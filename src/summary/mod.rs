@@ -45,8 +45,7 @@
 //! # Ok::<(), customer_value::summary::SummaryError>(())
 //! ```
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::Hash;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -54,6 +53,11 @@ use rust_decimal::Decimal;
 use thiserror::Error;
 
 use crate::transaction::Transaction;
+
+mod accumulator;
+mod partition;
+
+pub use accumulator::SummaryAccumulator;
 
 /// Errors from summarizing a transaction log.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -486,12 +490,7 @@ impl Summarizer {
 
     /// An empty accumulator with these settings, to feed in chunks and merge.
     pub fn accumulator<C: Clone + Eq + Hash + Ord>(&self) -> SummaryAccumulator<C> {
-        SummaryAccumulator {
-            settings: *self,
-            lines: HashMap::default(),
-            report: SummaryReport::default(),
-            earliest: None,
-        }
+        SummaryAccumulator::new(*self)
     }
 
     /// One summary per customer with a purchase occasion, sorted by customer id.
@@ -528,7 +527,64 @@ impl Summarizer {
     where
         C: Clone + Eq + Hash + Ord + Send + Sync,
     {
-        self.accumulate(transactions)?.finish()
+        partition::summarize(self, transactions)
+    }
+
+    /// Applies the late and refund policies to line `index`: `Ok(true)` when it counts, `Ok(false)`
+    /// when it is left out (and counted in `report`), an error when a policy rejects it.
+    fn admit<C>(
+        &self,
+        index: usize,
+        t: &Transaction<C>,
+        report: &mut SummaryReport,
+    ) -> Result<bool, SummaryError> {
+        if t.date > self.observation_end {
+            return match self.late {
+                LateTransactions::Exclude => {
+                    report.late_transactions += 1;
+                    Ok(false)
+                }
+                LateTransactions::Reject => Err(SummaryError::LateTransaction {
+                    index,
+                    date: t.date,
+                    observation_end: self.observation_end,
+                }),
+            };
+        }
+        if is_refund(t.amount) {
+            match self.refunds {
+                RefundPolicy::Net => report.netted_refunds += 1,
+                RefundPolicy::Ignore => {
+                    report.ignored_refunds += 1;
+                    return Ok(false);
+                }
+                RefundPolicy::Reject => {
+                    return Err(SummaryError::Refund {
+                        index,
+                        amount: t.amount,
+                    })
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// The error for a log with no counted line, if that is the case.
+    fn check_counted(
+        &self,
+        lines_counted: bool,
+        earliest: Option<NaiveDate>,
+    ) -> Result<(), SummaryError> {
+        match earliest {
+            None => Err(SummaryError::EmptyInput),
+            Some(earliest) if !lines_counted && earliest > self.observation_end => {
+                Err(SummaryError::ObservationEndBeforeData {
+                    observation_end: self.observation_end,
+                    earliest,
+                })
+            }
+            Some(_) => Ok(()),
+        }
     }
 
     fn accumulate<C>(
@@ -602,7 +658,7 @@ impl Summarizer {
             });
         }
         let acc = self.accumulate(transactions)?;
-        acc.check_not_empty()?;
+        self.check_counted(!acc.lines.is_empty(), acc.earliest)?;
         let calibration = Summarizer {
             observation_end: calibration_end,
             ..*self
@@ -632,18 +688,30 @@ impl Summarizer {
         Ok(out)
     }
 
-    fn build<C>(&self, customer: C, lines: &[DayLine]) -> Built<C> {
-        let days = aggregate_days(lines);
-        let non_positive_days = days.iter().filter(|d| !d.is_occasion()).count() as u64;
-        let occasions: Vec<PurchaseOccasion> = days
-            .into_iter()
-            .filter(Day::is_occasion)
-            .map(|d| PurchaseOccasion {
-                date: d.date,
-                amount: d.net,
-            })
-            .collect();
-        let (Some(first), Some(last)) = (occasions.first(), occasions.last()) else {
+    /// Builds one customer's summary from its counted lines sorted by date, in one streaming pass
+    /// (no intermediate per-day vector; occasions are collected only when kept).
+    pub(crate) fn build<C>(&self, customer: C, lines: &[DayLine]) -> Built<C> {
+        let mut occasions = Vec::new();
+        let mut stats = OccasionStats::default();
+        let mut non_positive_days = 0;
+        let mut total_spend = Decimal::ZERO;
+        for day in DayIter::new(lines) {
+            total_spend += day.net;
+            if !day.is_occasion() {
+                non_positive_days += 1;
+                continue;
+            }
+            stats.add(day.date, day.net);
+            if self.keep_occasions {
+                occasions.push(PurchaseOccasion {
+                    date: day.date,
+                    amount: day.net,
+                });
+            }
+        }
+        let Some((first_purchase, first_occasion_amount, last_purchase)) =
+            stats.first.zip(stats.last).map(|((d, a), l)| (d, a, l))
+        else {
             return Built {
                 summary: None,
                 non_positive_days,
@@ -651,13 +719,13 @@ impl Summarizer {
         };
         let summary = CustomerSummary {
             observation_end: self.observation_end,
-            first_purchase: first.date,
-            last_purchase: last.date,
+            first_purchase,
+            last_purchase,
             transactions: lines.len() as u64,
-            purchase_occasions: occasions.len() as u64,
-            total_spend: lines.iter().map(|l| l.amount).sum(),
-            first_occasion_amount: first.amount,
-            occasion_total: occasions.iter().map(|o| o.amount).sum(),
+            purchase_occasions: stats.count,
+            total_spend,
+            first_occasion_amount,
+            occasion_total: stats.total,
             occasions: self.keep_occasions.then_some(occasions),
             customer,
         };
@@ -668,7 +736,27 @@ impl Summarizer {
     }
 }
 
-struct Built<C> {
+/// Running figures over a customer's purchase occasions in date order.
+#[derive(Default)]
+struct OccasionStats {
+    first: Option<(NaiveDate, Decimal)>,
+    last: Option<NaiveDate>,
+    count: u64,
+    total: Decimal,
+}
+
+impl OccasionStats {
+    fn add(&mut self, date: NaiveDate, amount: Decimal) {
+        if self.first.is_none() {
+            self.first = Some((date, amount));
+        }
+        self.last = Some(date);
+        self.count += 1;
+        self.total += amount;
+    }
+}
+
+pub(crate) struct Built<C> {
     summary: Option<CustomerSummary<C>>,
     non_positive_days: u64,
 }
@@ -688,7 +776,7 @@ pub struct CalibrationHoldout<C> {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct DayLine {
+pub(crate) struct DayLine {
     date: NaiveDate,
     amount: Decimal,
 }
@@ -710,279 +798,40 @@ impl Day {
 
 /// Sums lines sorted by date into days.
 fn aggregate_days(lines: &[DayLine]) -> Vec<Day> {
-    let mut days: Vec<Day> = Vec::new();
-    for line in lines {
-        let is_refund = line.amount.is_sign_negative() && !line.amount.is_zero();
-        match days.last_mut() {
-            Some(last) if last.date == line.date => {
-                last.net += line.amount;
-                last.has_refund |= is_refund;
-            }
-            _ => days.push(Day {
-                date: line.date,
-                net: line.amount,
-                has_refund: is_refund,
-            }),
-        }
-    }
-    days
+    DayIter::new(lines).collect()
 }
 
-/// A fast, deterministic hasher for customer ids (FxHash's multiply-rotate). Ids are the caller's
-/// own keys, so the denial-of-service resistance of SipHash buys nothing here.
-#[derive(Default, Clone, Copy)]
-struct IdHasher(u64);
+/// Iterates over the days of lines sorted by date, summing each day's lines.
+struct DayIter<'a> {
+    lines: &'a [DayLine],
+}
 
-const ID_HASH_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl IdHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(ID_HASH_SEED);
+impl<'a> DayIter<'a> {
+    fn new(lines: &'a [DayLine]) -> Self {
+        Self { lines }
     }
 }
 
-impl Hasher for IdHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+impl Iterator for DayIter<'_> {
+    type Item = Day;
 
-type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
-
-/// A mergeable summary accumulator: feed transactions in any order and in chunks, merge
-/// accumulators built on disjoint parts of the log (threads, or machines), then
-/// [`finish`](SummaryAccumulator::finish) to get exactly the summaries of one pass. The log need
-/// not be partitioned by customer.
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::{Summarizer, Transaction};
-/// use chrono::NaiveDate;
-/// use rust_decimal::Decimal;
-///
-/// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
-/// let log = [
-///     Transaction::new(1, d(1), Decimal::from(10)),
-///     Transaction::new(2, d(2), Decimal::from(20)),
-///     Transaction::new(1, d(3), Decimal::from(30)),
-/// ];
-/// let summarizer = Summarizer::new(d(31));
-/// let mut left = summarizer.accumulator();
-/// left.extend(&log[..2])?;
-/// let mut right = summarizer.accumulator();
-/// right.extend(&log[2..])?;
-/// left.merge(right)?;
-/// let (merged, _) = left.finish()?;
-/// assert_eq!(merged, summarizer.summarize(&log)?);
-/// # Ok::<(), customer_value::summary::SummaryError>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct SummaryAccumulator<C> {
-    settings: Summarizer,
-    lines: IdMap<C, Vec<DayLine>>,
-    report: SummaryReport,
-    earliest: Option<NaiveDate>,
-}
-
-impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
-    /// Feeds one transaction. Its position, for error messages, is the number of lines this
-    /// accumulator has been fed before it.
-    ///
-    /// # Errors
-    ///
-    /// [`SummaryError::LateTransaction`] / [`SummaryError::Refund`] under the rejecting policies.
-    pub fn push(&mut self, transaction: &Transaction<C>) -> Result<(), SummaryError> {
-        let index = self.report.lines_read as usize;
-        self.push_at(index, transaction)
-    }
-
-    /// Feeds a chunk of transactions.
-    ///
-    /// # Errors
-    ///
-    /// As [`SummaryAccumulator::push`]; lines before the failing one stay fed.
-    pub fn extend(&mut self, transactions: &[Transaction<C>]) -> Result<(), SummaryError> {
-        let base = self.report.lines_read as usize;
-        self.extend_at(base, transactions)
-    }
-
-    fn extend_at(
-        &mut self,
-        base: usize,
-        transactions: &[Transaction<C>],
-    ) -> Result<(), SummaryError> {
-        for (offset, t) in transactions.iter().enumerate() {
-            self.push_at(base + offset, t)?;
-        }
-        Ok(())
-    }
-
-    fn push_at(&mut self, index: usize, t: &Transaction<C>) -> Result<(), SummaryError> {
-        self.report.lines_read += 1;
-        self.earliest = Some(self.earliest.map_or(t.date, |e| e.min(t.date)));
-        let settings = self.settings;
-        if t.date > settings.observation_end {
-            return match settings.late {
-                LateTransactions::Exclude => {
-                    self.report.late_transactions += 1;
-                    Ok(())
-                }
-                LateTransactions::Reject => Err(SummaryError::LateTransaction {
-                    index,
-                    date: t.date,
-                    observation_end: settings.observation_end,
-                }),
-            };
-        }
-        if t.amount.is_sign_negative() && !t.amount.is_zero() {
-            match settings.refunds {
-                RefundPolicy::Net => self.report.netted_refunds += 1,
-                RefundPolicy::Ignore => {
-                    self.report.ignored_refunds += 1;
-                    return Ok(());
-                }
-                RefundPolicy::Reject => {
-                    return Err(SummaryError::Refund {
-                        index,
-                        amount: t.amount,
-                    })
-                }
-            }
-        }
-        let line = DayLine {
-            date: t.date,
-            amount: t.amount,
+    fn next(&mut self) -> Option<Day> {
+        let (first, rest) = self.lines.split_first()?;
+        let mut day = Day {
+            date: first.date,
+            net: first.amount,
+            has_refund: is_refund(first.amount),
         };
-        match self.lines.get_mut(&t.customer) {
-            Some(lines) => lines.push(line),
-            None => {
-                self.lines.insert(t.customer.clone(), vec![line]);
-            }
+        let same_day = rest.iter().take_while(|l| l.date == first.date).count();
+        for line in &rest[..same_day] {
+            day.net += line.amount;
+            day.has_refund |= is_refund(line.amount);
         }
-        Ok(())
-    }
-
-    /// Merges an accumulator built with the same settings on another part of the log.
-    ///
-    /// # Errors
-    ///
-    /// [`SummaryError::IncompatibleAccumulators`] when the settings differ.
-    pub fn merge(&mut self, other: SummaryAccumulator<C>) -> Result<(), SummaryError> {
-        if self.settings != other.settings {
-            return Err(SummaryError::IncompatibleAccumulators);
-        }
-        let (mut big, small) = if self.lines.len() >= other.lines.len() {
-            (std::mem::take(&mut self.lines), other.lines)
-        } else {
-            (other.lines, std::mem::take(&mut self.lines))
-        };
-        for (customer, lines) in small {
-            big.entry(customer).or_default().extend(lines);
-        }
-        self.lines = big;
-        let r = &mut self.report;
-        let o = other.report;
-        r.lines_read += o.lines_read;
-        r.late_transactions += o.late_transactions;
-        r.ignored_refunds += o.ignored_refunds;
-        r.netted_refunds += o.netted_refunds;
-        self.earliest = match (self.earliest, other.earliest) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        Ok(())
-    }
-
-    fn check_not_empty(&self) -> Result<(), SummaryError> {
-        match self.earliest {
-            None => Err(SummaryError::EmptyInput),
-            Some(earliest) if self.lines.is_empty() && earliest > self.settings.observation_end => {
-                Err(SummaryError::ObservationEndBeforeData {
-                    observation_end: self.settings.observation_end,
-                    earliest,
-                })
-            }
-            Some(_) => Ok(()),
-        }
+        self.lines = &rest[same_day..];
+        Some(day)
     }
 }
 
-impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
-    /// The summaries (sorted by customer id) and the report of what was left out.
-    ///
-    /// # Errors
-    ///
-    /// [`SummaryError::EmptyInput`], [`SummaryError::ObservationEndBeforeData`] or
-    /// [`SummaryError::NoPurchaseOccasions`], as [`Summarizer::summarize`].
-    pub fn finish(self) -> Result<(Vec<CustomerSummary<C>>, SummaryReport), SummaryError> {
-        self.check_not_empty()?;
-        let settings = self.settings;
-        let mut report = self.report;
-        let mut rows: Vec<(C, Vec<DayLine>)> = self.lines.into_iter().collect();
-        rows.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let built: Vec<(Built<C>, u64)> = rows
-            .into_par_iter()
-            .map(|(customer, mut lines)| {
-                lines.sort_unstable_by_key(|l| l.date);
-                let count = lines.len() as u64;
-                (settings.build(customer, &lines), count)
-            })
-            .collect();
-        let mut summaries = Vec::with_capacity(built.len());
-        for (b, count) in built {
-            report.non_positive_days += b.non_positive_days;
-            match b.summary {
-                Some(s) => {
-                    report.lines_used += count;
-                    summaries.push(s);
-                }
-                None => {
-                    report.customers_without_purchase += 1;
-                    report.lines_of_customers_without_purchase += count;
-                }
-            }
-        }
-        if summaries.is_empty() {
-            return Err(SummaryError::NoPurchaseOccasions);
-        }
-        Ok((summaries, report))
-    }
+fn is_refund(amount: Decimal) -> bool {
+    amount.is_sign_negative() && !amount.is_zero()
 }

@@ -1,0 +1,82 @@
+"""pandas and lifetimes on the synthetic log of benches/summary.rs (same SplitMix64 rows).
+
+Prints the median of several runs of: the BTYD summary in pandas (distinct purchase days, first and
+last, T), R/F/M quintiles with qcut, and lifetimes' summary_data_from_transaction_data.
+"""
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
+CUSTOMERS = 1_000_000
+SEED = 42
+REPEATS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+
+
+def splitmix64(x):
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def synthetic_log():
+    h = splitmix64(np.arange(ROWS, dtype=np.uint64) + np.uint64(SEED))
+    customer = (h % np.uint64(CUSTOMERS)).astype(np.int64)
+    day = ((h >> np.uint64(20)) % np.uint64(730)).astype(np.int64)
+    cents = (np.uint64(100) + (h >> np.uint64(40)) % np.uint64(20_000)).astype(np.int64)
+    date = np.datetime64("2022-01-01") + day.astype("timedelta64[D]")
+    return pd.DataFrame({"customer": customer, "date": date, "amount": cents / 100.0})
+
+
+def median_time(fn):
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def btyd_summary(df, end):
+    daily = df.groupby(["customer", "date"], as_index=False)["amount"].sum()
+    g = daily.groupby("customer").agg(first=("date", "min"), last=("date", "max"), days=("date", "size"),
+                                      total=("amount", "sum"))
+    g["x"] = g["days"] - 1
+    g["t_x"] = (g["last"] - g["first"]).dt.days
+    g["T"] = (end - g["first"]).dt.days
+    g["recency"] = (end - g["last"]).dt.days
+    return g
+
+
+def quintiles(g):
+    r = pd.qcut(g["recency"].rank(method="first"), 5, labels=[5, 4, 3, 2, 1])
+    f = pd.qcut(g["days"].rank(method="first"), 5, labels=[1, 2, 3, 4, 5])
+    m = pd.qcut(g["total"], 5, labels=[1, 2, 3, 4, 5])
+    return r, f, m
+
+
+def main():
+    df = synthetic_log()
+    end = pd.Timestamp("2023-12-31")
+    print(f"rows {len(df):,}, customers {df['customer'].nunique():,}")
+    summary = median_time(lambda: btyd_summary(df, end))
+    g = btyd_summary(df, end)
+    qcut = median_time(lambda: quintiles(g))
+    print(f"pandas BTYD summary: {summary:.3f} s (median of {REPEATS})")
+    print(f"pandas R/F/M qcut:   {qcut:.3f} s")
+    print(f"pandas summary + quintiles: {summary + qcut:.3f} s")
+    try:
+        from lifetimes.utils import summary_data_from_transaction_data
+        lt = median_time(lambda: summary_data_from_transaction_data(
+            df, "customer", "date", monetary_value_col="amount", observation_period_end=end, freq="D"))
+        print(f"lifetimes summary_data_from_transaction_data: {lt:.3f} s")
+    except ImportError:
+        print("lifetimes not installed")
+
+
+if __name__ == "__main__":
+    main()

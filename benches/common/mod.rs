@@ -1,0 +1,40 @@
+//! A seeded synthetic transaction log, generated identically by `bench/peers/*.py` (SplitMix64 of
+//! seed + row index), so our benches and the peers' scripts run on the same data.
+
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use customer_value::Transaction;
+use rust_decimal::Decimal;
+
+/// SplitMix64: one 64-bit mix per row, easy to reproduce in numpy.
+pub fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// `rows` transactions of `customers` customers over the two years from 2022-01-01, amounts of
+/// 1.00 to 200.99.
+pub fn synthetic_log(rows: usize, customers: u64, seed: u64) -> Vec<Transaction<u64>> {
+    let start = NaiveDate::from_ymd_opt(2022, 1, 1).expect("valid date");
+    (0..rows as u64)
+        .map(|i| {
+            let h = splitmix64(seed.wrapping_add(i));
+            let customer = h % customers;
+            let day = (h >> 20) % 730;
+            let cents = 100 + (h >> 40) % 20_000;
+            Transaction::new(
+                customer,
+                start + chrono::Duration::days(day as i64),
+                Decimal::new(cents as i64, 2),
+            )
+        })
+        .collect()
+}
+
+/// The observation end of [`synthetic_log`]: its last day.
+pub fn synthetic_end() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2023, 12, 31).expect("valid date")
+}
