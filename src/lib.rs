@@ -47,6 +47,11 @@ pub mod segment;
 pub mod summary;
 pub mod transaction;
 
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use error::{Error, Result};
 pub use rfm::{Binning, RfmRecord, RfmScore, RfmScorer, RfmSegment};
 pub use summary::{
