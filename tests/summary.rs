@@ -266,6 +266,27 @@ fn bad_input_gets_typed_errors() {
         Summarizer::new(day(2024, 1, 9)).calibration_holdout(&log, day(2024, 1, 9)),
         Err(SummaryError::CalibrationEndNotBeforeObservationEnd { .. })
     ));
+    let huge = [
+        t(1, day(2024, 1, 1), "5"),
+        Transaction::new(2, day(2024, 1, 2), Decimal::MAX),
+    ];
+    assert_eq!(
+        Summarizer::new(day(2024, 1, 9))
+            .summarize(&huge)
+            .unwrap_err(),
+        SummaryError::AmountOutOfRange {
+            index: 1,
+            amount: Decimal::MAX
+        }
+    );
+    // 10^18 itself is accepted, and a trillion with four decimals is summed exactly.
+    let big = [
+        Transaction::new(1, day(2024, 1, 1), customer_value::summary::MAX_AMOUNT),
+        Transaction::new(2, day(2024, 1, 1), money("999999999999.9999")),
+        Transaction::new(2, day(2024, 1, 2), money("999999999999.9999")),
+    ];
+    let s = Summarizer::new(day(2024, 1, 9)).summarize(&big).unwrap();
+    assert_eq!(s[1].total_spend(), money("1999999999999.9998"));
     let mut a = Summarizer::new(day(2024, 1, 9)).accumulator::<u32>();
     let b = Summarizer::new(day(2024, 1, 10)).accumulator::<u32>();
     assert_eq!(

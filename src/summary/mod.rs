@@ -95,6 +95,15 @@ pub enum SummaryError {
         /// Its (negative) amount.
         amount: Decimal,
     },
+    /// An amount's magnitude exceeds [`MAX_AMOUNT`]: sums of such amounts could overflow the
+    /// decimal type downstream.
+    #[error("transaction {index} has amount {amount}, beyond the supported ±10^18")]
+    AmountOutOfRange {
+        /// Position of the line in the slice (or among the lines fed to the accumulator).
+        index: usize,
+        /// Its amount.
+        amount: Decimal,
+    },
     /// Two accumulators built with different settings cannot be merged.
     #[error("cannot merge accumulators built with different summarizer settings")]
     IncompatibleAccumulators,
@@ -107,6 +116,11 @@ pub enum SummaryError {
         observation_end: NaiveDate,
     },
 }
+
+/// The largest magnitude of a transaction amount: 10^18 money units. Every sum the crate forms
+/// (per customer, per segment, per cohort) then stays far below `Decimal::MAX` ≈ 7.9 × 10^28 for
+/// any log that fits in memory, so no sum can overflow.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA764_0000, 0x0DE0_B6B3, 0, false, 0);
 
 /// The time unit in which the BTYD models measure t_x and T.
 ///
@@ -503,7 +517,8 @@ impl Summarizer {
     /// - [`SummaryError::EmptyInput`] when `transactions` is empty;
     /// - [`SummaryError::ObservationEndBeforeData`] when every line is after the observation end;
     /// - [`SummaryError::NoPurchaseOccasions`] when no customer-day nets to a positive amount;
-    /// - [`SummaryError::LateTransaction`] / [`SummaryError::Refund`] under the rejecting policies.
+    /// - [`SummaryError::LateTransaction`] / [`SummaryError::Refund`] under the rejecting policies;
+    /// - [`SummaryError::AmountOutOfRange`] for an amount beyond ±[`MAX_AMOUNT`].
     pub fn summarize<C>(
         &self,
         transactions: &[Transaction<C>],
@@ -538,6 +553,12 @@ impl Summarizer {
         t: &Transaction<C>,
         report: &mut SummaryReport,
     ) -> Result<bool, SummaryError> {
+        if t.amount.abs() > MAX_AMOUNT {
+            return Err(SummaryError::AmountOutOfRange {
+                index,
+                amount: t.amount,
+            });
+        }
         if t.date > self.observation_end {
             return match self.late {
                 LateTransactions::Exclude => {
