@@ -87,16 +87,40 @@ impl RepeatHistory {
     }
 
     /// x: repeat purchases.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::clv::RepeatHistory;
+    /// assert_eq!(RepeatHistory::new(3.0, 20.0, 30.0)?.frequency(), 3.0);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
     pub fn frequency(&self) -> f64 {
         self.frequency
     }
 
     /// t_x: time from the first to the last purchase.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::clv::RepeatHistory;
+    /// assert_eq!(RepeatHistory::new(3.0, 20.0, 30.0)?.recency(), 20.0);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
     pub fn recency(&self) -> f64 {
         self.recency
     }
 
     /// T: time from the first purchase to the end of observation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::clv::RepeatHistory;
+    /// assert_eq!(RepeatHistory::new(3.0, 20.0, 30.0)?.age(), 30.0);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
     pub fn age(&self) -> f64 {
         self.age
     }
@@ -146,16 +170,40 @@ impl DiscreteHistory {
     }
 
     /// x: repeat transactions.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::clv::DiscreteHistory;
+    /// assert_eq!(DiscreteHistory::new(2, 4, 6)?.frequency(), 2);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
     pub fn frequency(&self) -> u32 {
         self.frequency
     }
 
     /// t_x: the opportunity of the last transaction.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::clv::DiscreteHistory;
+    /// assert_eq!(DiscreteHistory::new(2, 4, 6)?.recency(), 4);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
     pub fn recency(&self) -> u32 {
         self.recency
     }
 
     /// n: the number of opportunities observed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::clv::DiscreteHistory;
+    /// assert_eq!(DiscreteHistory::new(2, 4, 6)?.periods(), 6);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
     pub fn periods(&self) -> u32 {
         self.periods
     }

@@ -70,6 +70,13 @@ pub struct FittedRfm {
 
 impl RfmScorer {
     /// Quintile scoring (5 bins, [`Binning::Quantiles`]) on total spend with the default segment map.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::RfmScorer;
+    /// assert_eq!(RfmScorer::new(), RfmScorer::default());
+    /// ```
     pub fn new() -> Self {
         Self {
             bins: 5,
@@ -80,24 +87,56 @@ impl RfmScorer {
     }
 
     /// Number of score levels, 2..=10 (checked when used).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::RfmScorer;
+    /// assert!(RfmScorer::new().bins(10).check().is_ok());
+    /// assert!(RfmScorer::new().bins(11).check().is_err());
+    /// ```
     pub fn bins(mut self, bins: u8) -> Self {
         self.bins = bins;
         self
     }
 
     /// The binning method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::{Binning, RfmScorer};
+    /// assert!(RfmScorer::new().binning(Binning::EqualCount).check().is_ok());
+    /// ```
     pub fn binning(mut self, binning: Binning) -> Self {
         self.binning = binning;
         self
     }
 
     /// The monetary figure: total spend (default) or average per occasion.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::{MonetaryBasis, RfmScorer};
+    /// let scorer = RfmScorer::new().monetary(MonetaryBasis::AveragePerOccasion);
+    /// assert!(scorer.check().is_ok());
+    /// ```
     pub fn monetary(mut self, basis: MonetaryBasis) -> Self {
         self.monetary = basis;
         self
     }
 
     /// How scores are named (default: the R×F map).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::RfmScorer;
+    /// use customer_value::rfm::{SegmentMap, SegmentRule, SegmentRules};
+    /// let rules = SegmentRules::new(vec![SegmentRule::new("VIP", 5..=5, 5..=5, 5..=5)], "Everyone else");
+    /// assert!(RfmScorer::new().segments(SegmentMap::Rules(rules)).check().is_ok());
+    /// ```
     pub fn segments(mut self, map: SegmentMap) -> Self {
         self.segments = map;
         self
@@ -147,6 +186,18 @@ impl RfmScorer {
     ///
     /// Those of [`RfmScorer::check`], [`RfmError::EmptyInput`], and [`RfmError::TooFewCustomers`]
     /// for equal-count binning with fewer customers than bins.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{RfmScorer, Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log: Vec<_> = (1..=3u32).map(|c| Transaction::new(c, d(c), Decimal::from(c))).collect();
+    /// let fitted = RfmScorer::new().bins(2).fit(&Summarizer::new(d(9)).summarize(&log)?)?;
+    /// assert_eq!(fitted.breakpoints().recency, vec![7.0]); // median of 8, 7, 6 days
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
     pub fn fit<C>(&self, summaries: &[CustomerSummary<C>]) -> Result<FittedRfm, RfmError>
     where
         C: Clone + Ord + Hash + Send + Sync,
@@ -192,6 +243,18 @@ impl RfmScorer {
     /// # Errors
     ///
     /// As [`RfmScorer::fit`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{RfmScorer, Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log: Vec<_> = (1..=3u32).map(|c| Transaction::new(c, d(c), Decimal::from(c))).collect();
+    /// let records = RfmScorer::new().bins(3).score(&Summarizer::new(d(9)).summarize(&log)?)?;
+    /// assert_eq!(records.iter().map(|r| r.score.monetary).collect::<Vec<_>>(), [1, 2, 3]);
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
     pub fn score<C>(&self, summaries: &[CustomerSummary<C>]) -> Result<Vec<RfmRecord<C>>, RfmError>
     where
         C: Clone + Ord + Hash + Send + Sync,
@@ -237,11 +300,34 @@ fn check_thresholds(dimension: &'static str, cuts: &[f64], bins: u8) -> Result<(
 
 impl FittedRfm {
     /// The fitted breakpoints of each dimension.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{RfmScorer, Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log: Vec<_> = (1..=5u32).map(|c| Transaction::new(c, d(c), Decimal::from(10 * c))).collect();
+    /// let fitted = RfmScorer::new().fit(&Summarizer::new(d(9)).summarize(&log)?)?;
+    /// assert_eq!(fitted.breakpoints().monetary, vec![18.0, 26.0, 34.0, 42.0]);
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
     pub fn breakpoints(&self) -> &Breakpoints {
         &self.breakpoints
     }
 
     /// Number of score levels.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{RfmScorer, Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let s = Summarizer::new(d(9)).summarize(&[Transaction::new(1, d(1), Decimal::ONE)])?;
+    /// assert_eq!(RfmScorer::new().bins(4).fit(&s)?.bins(), 4);
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
     pub fn bins(&self) -> u8 {
         self.bins
     }
@@ -280,6 +366,20 @@ impl FittedRfm {
     /// # Errors
     ///
     /// [`RfmError::EmptyInput`] when `summaries` is empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{RfmScorer, Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let base: Vec<_> = (1..=4u32).map(|c| Transaction::new(c, d(c), Decimal::from(c))).collect();
+    /// let fitted = RfmScorer::new().bins(2).fit(&Summarizer::new(d(9)).summarize(&base)?)?;
+    /// let today = Summarizer::new(d(9)).summarize(&[Transaction::new(99u32, d(9), Decimal::from(100))])?;
+    /// let r = &fitted.score(&today)?[0];
+    /// assert_eq!((r.score.recency, r.score.monetary), (2, 2));
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
     pub fn score<C: Clone + Send + Sync>(
         &self,
         summaries: &[CustomerSummary<C>],

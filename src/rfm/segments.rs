@@ -33,6 +33,14 @@ pub struct SegmentRule {
 
 impl SegmentRule {
     /// A rule named `name` matching the given inclusive score ranges.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::rfm::SegmentRule;
+    /// let rule = SegmentRule::new("Whales", 1..=5, 1..=5, 5..=5);
+    /// assert_eq!(rule.name, "Whales");
+    /// ```
     pub fn new(
         name: impl Into<String>,
         recency: RangeInclusive<u8>,
@@ -95,6 +103,14 @@ pub struct RuleCoverage {
 
 impl SegmentRules {
     /// Rules tried in order; `catch_all` names whatever no rule matches.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::rfm::{SegmentRule, SegmentRules};
+    /// let rules = SegmentRules::new(vec![SegmentRule::new("Best", 5..=5, 5..=5, 1..=5)], "Rest");
+    /// assert_eq!(rules.rules().len(), 1);
+    /// ```
     pub fn new(rules: Vec<SegmentRule>, catch_all: impl Into<String>) -> Self {
         Self {
             rules,
@@ -103,6 +119,14 @@ impl SegmentRules {
     }
 
     /// The rules.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::rfm::{SegmentRule, SegmentRules};
+    /// let rules = SegmentRules::new(vec![SegmentRule::new("Best", 5..=5, 5..=5, 1..=5)], "Rest");
+    /// assert_eq!(rules.rules()[0].name, "Best");
+    /// ```
     pub fn rules(&self) -> &[SegmentRule] {
         &self.rules
     }
@@ -113,6 +137,15 @@ impl SegmentRules {
     ///
     /// [`RfmError::InvalidRule`] when a rule has an empty name, an empty range, or a range outside
     /// `1..=bins`; [`RfmError::InvalidBins`] when `bins` is outside 2..=10.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::rfm::{SegmentRule, SegmentRules};
+    /// let rules = SegmentRules::new(vec![SegmentRule::new("Best", 5..=5, 5..=5, 1..=5)], "Rest");
+    /// assert!(rules.check(5).is_ok());
+    /// assert!(rules.check(4).is_err()); // 5 is outside 1..=4
+    /// ```
     pub fn check(&self, bins: u8) -> Result<(), RfmError> {
         check_bins(bins)?;
         for (index, rule) in self.rules.iter().enumerate() {
@@ -146,6 +179,16 @@ impl SegmentRules {
     /// # Errors
     ///
     /// As [`SegmentRules::check`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::rfm::{SegmentRule, SegmentRules};
+    /// let all = SegmentRules::new(vec![SegmentRule::new("All", 1..=3, 1..=3, 1..=3)], "never used");
+    /// let c = all.coverage(3)?;
+    /// assert_eq!((c.uncovered_cells, c.unreachable_rules.len()), (0, 0));
+    /// # Ok::<(), customer_value::rfm::RfmError>(())
+    /// ```
     pub fn coverage(&self, bins: u8) -> Result<RuleCoverage, RfmError> {
         self.check(bins)?;
         let mut ever_first = vec![false; self.rules.len()];

@@ -121,6 +121,18 @@ impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
     /// # Errors
     ///
     /// [`SummaryError::LateTransaction`] / [`SummaryError::Refund`] under the rejecting policies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{RefundPolicy, Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let mut acc = Summarizer::new(d(10)).refund_policy(RefundPolicy::Reject).accumulator();
+    /// acc.push(&Transaction::new(1, d(1), Decimal::ONE))?;
+    /// assert!(acc.push(&Transaction::new(1, d(2), Decimal::NEGATIVE_ONE)).is_err());
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn push(&mut self, transaction: &Transaction<C>) -> Result<(), SummaryError> {
         let index = self.report.lines_read as usize;
         self.push_at(index, transaction)
@@ -131,6 +143,18 @@ impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
     /// # Errors
     ///
     /// As [`SummaryAccumulator::push`]; lines before the failing one stay fed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let mut acc = Summarizer::new(d(10)).accumulator();
+    /// acc.extend(&[Transaction::new(1, d(1), Decimal::ONE), Transaction::new(1, d(2), Decimal::ONE)])?;
+    /// assert_eq!(acc.finish()?.0[0].purchase_occasions(), 2);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn extend(&mut self, transactions: &[Transaction<C>]) -> Result<(), SummaryError> {
         let base = self.report.lines_read as usize;
         self.extend_at(base, transactions)
@@ -171,6 +195,22 @@ impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
     /// # Errors
     ///
     /// [`SummaryError::IncompatibleAccumulators`] when the settings differ.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let mut a = Summarizer::new(d(10)).accumulator();
+    /// a.push(&Transaction::new(1, d(1), Decimal::ONE))?;
+    /// let mut b = Summarizer::new(d(10)).accumulator();
+    /// b.push(&Transaction::new(1, d(1), Decimal::ONE))?; // same customer, same day, other machine
+    /// a.merge(b)?;
+    /// let (s, _) = a.finish()?;
+    /// assert_eq!((s[0].purchase_occasions(), s[0].total_spend()), (1, Decimal::TWO));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn merge(&mut self, other: SummaryAccumulator<C>) -> Result<(), SummaryError> {
         if self.settings != other.settings {
             return Err(SummaryError::IncompatibleAccumulators);
@@ -205,6 +245,17 @@ impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
     ///
     /// [`SummaryError::EmptyInput`], [`SummaryError::ObservationEndBeforeData`] or
     /// [`SummaryError::NoPurchaseOccasions`], as [`Summarizer::summarize`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let empty = Summarizer::new(d(10)).accumulator::<u32>();
+    /// assert!(empty.finish().is_err()); // nothing fed
+    ///
+    /// ```
     pub fn finish(self) -> Result<(Vec<CustomerSummary<C>>, SummaryReport), SummaryError> {
         self.settings
             .check_counted(!self.lines.is_empty(), self.earliest)?;

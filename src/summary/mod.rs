@@ -292,37 +292,157 @@ impl<C> CustomerSummary<C> {
     }
 
     /// The observation end the summary was computed as of.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.observation_end(), d(31));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn observation_end(&self) -> NaiveDate {
         self.observation_end
     }
 
     /// The day of the first purchase occasion.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.first_purchase(), d(2));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn first_purchase(&self) -> NaiveDate {
         self.first_purchase
     }
 
     /// The day of the last purchase occasion.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// // The refund day (12th) is not a purchase occasion.
+    /// assert_eq!(s.last_purchase(), d(9));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn last_purchase(&self) -> NaiveDate {
         self.last_purchase
     }
 
     /// Number of transaction lines counted (refund lines that were netted included; late lines and
     /// ignored refunds excluded).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.transactions(), 4);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn transactions(&self) -> u64 {
         self.transactions
     }
 
     /// Number of purchase occasions (distinct days on which the customer bought): RFM frequency.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.purchase_occasions(), 2);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn purchase_occasions(&self) -> u64 {
         self.purchase_occasions
     }
 
     /// RFM frequency: the number of purchase occasions.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.frequency(), s.purchase_occasions());
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn frequency(&self) -> u64 {
         self.purchase_occasions
     }
 
     /// Total net spend: the sum of every counted line, refunds included (may be negative).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.total_spend(), Decimal::from(45)); // 30 + 12 + 8 − 5
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn total_spend(&self) -> Decimal {
         self.total_spend
     }
@@ -346,6 +466,25 @@ impl<C> CustomerSummary<C> {
     }
 
     /// The monetary figure on the chosen basis.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// use customer_value::MonetaryBasis;
+    /// assert_eq!(s.monetary(MonetaryBasis::TotalSpend), Decimal::from(45));
+    /// assert_eq!(s.monetary(MonetaryBasis::AveragePerOccasion), Decimal::new(225, 1));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn monetary(&self, basis: MonetaryBasis) -> Decimal {
         match basis {
             MonetaryBasis::TotalSpend => self.total_spend,
@@ -354,26 +493,111 @@ impl<C> CustomerSummary<C> {
     }
 
     /// RFM recency: whole days from the last purchase occasion to the observation end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.recency_days(), 22);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn recency_days(&self) -> i64 {
         (self.observation_end - self.last_purchase).num_days()
     }
 
     /// Whole days from the first purchase occasion to the observation end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.tenure_days(), 29);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn tenure_days(&self) -> i64 {
         (self.observation_end - self.first_purchase).num_days()
     }
 
     /// Net amount of the first purchase occasion.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.first_occasion_amount(), Decimal::from(30));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn first_occasion_amount(&self) -> Decimal {
         self.first_occasion_amount
     }
 
     /// Sum of the net amounts of the repeat occasions (every occasion after the first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.repeat_spend(), Decimal::from(20)); // the 9th: 12 + 8
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn repeat_spend(&self) -> Decimal {
         self.occasion_total - self.first_occasion_amount
     }
 
     /// Mean net amount of the repeat occasions (Gamma-Gamma's z̄), `None` when there is no repeat.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.mean_repeat_spend(), Some(Decimal::from(20)));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn mean_repeat_spend(&self) -> Option<Decimal> {
         let repeats = self.purchase_occasions - 1;
         (repeats > 0).then(|| self.repeat_spend() / Decimal::from(repeats))
@@ -381,6 +605,24 @@ impl<C> CustomerSummary<C> {
 
     /// The customer's purchase occasions sorted by date, unless [`Summarizer::keep_occasions`] was
     /// switched off.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// let days: Vec<_> = s.occasions().unwrap().iter().map(|o| (o.date, o.amount)).collect();
+    /// assert_eq!(days, [(d(2), Decimal::from(30)), (d(9), Decimal::from(20))]);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn occasions(&self) -> Option<&[PurchaseOccasion]> {
         self.occasions.as_deref()
     }
@@ -469,6 +711,14 @@ pub struct Summarizer {
 impl Summarizer {
     /// A summarizer as of `observation_end` (inclusive), with the defaults: late lines excluded and
     /// reported, refunds netted, occasions kept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::Summarizer; use chrono::NaiveDate;
+    /// let end = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+    /// assert_eq!(Summarizer::new(end).observation_end(), end);
+    /// ```
     pub fn new(observation_end: NaiveDate) -> Self {
         Self {
             observation_end,
@@ -479,12 +729,34 @@ impl Summarizer {
     }
 
     /// How lines after the observation end are treated.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{LateTransactions, Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(1, d(5), Decimal::ONE), Transaction::new(1, d(20), Decimal::ONE)];
+    /// assert!(Summarizer::new(d(10)).late_transactions(LateTransactions::Reject).summarize(&log).is_err());
+    /// ```
     pub fn late_transactions(mut self, policy: LateTransactions) -> Self {
         self.late = policy;
         self
     }
 
     /// How refunds are treated.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{RefundPolicy, Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(1, d(5), Decimal::from(9)), Transaction::new(1, d(6), Decimal::from(-4))];
+    /// let s = Summarizer::new(d(10)).refund_policy(RefundPolicy::Ignore).summarize(&log)?;
+    /// assert_eq!(s[0].total_spend(), Decimal::from(9));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn refund_policy(mut self, policy: RefundPolicy) -> Self {
         self.refunds = policy;
         self
@@ -492,17 +764,49 @@ impl Summarizer {
 
     /// Whether each summary keeps its purchase occasions (default `true`). Switch off for lean RFM
     /// and BTYD runs; lifecycle and cohort computations need them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let s = Summarizer::new(d(10)).keep_occasions(false).summarize(&[Transaction::new(1, d(5), Decimal::ONE)])?;
+    /// assert!(s[0].occasions().is_none());
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn keep_occasions(mut self, keep: bool) -> Self {
         self.keep_occasions = keep;
         self
     }
 
     /// The observation end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::Summarizer; use chrono::NaiveDate;
+    /// let end = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+    /// assert_eq!(Summarizer::new(end).observation_end(), end);
+    /// ```
     pub fn observation_end(&self) -> NaiveDate {
         self.observation_end
     }
 
     /// An empty accumulator with these settings, to feed in chunks and merge.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let mut acc = Summarizer::new(d(10)).accumulator();
+    /// acc.push(&Transaction::new("a", d(1), Decimal::ONE))?;
+    /// let (rows, _) = acc.finish()?;
+    /// assert_eq!(rows.len(), 1);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn accumulator<C: Clone + Eq + Hash + Ord>(&self) -> SummaryAccumulator<C> {
         SummaryAccumulator::new(*self)
     }
@@ -519,6 +823,18 @@ impl Summarizer {
     /// - [`SummaryError::NoPurchaseOccasions`] when no customer-day nets to a positive amount;
     /// - [`SummaryError::LateTransaction`] / [`SummaryError::Refund`] under the rejecting policies;
     /// - [`SummaryError::AmountOutOfRange`] for an amount beyond ±[`MAX_AMOUNT`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(2, d(3), Decimal::ONE), Transaction::new(1, d(4), Decimal::TEN)];
+    /// let s = Summarizer::new(d(10)).summarize(&log)?;
+    /// assert_eq!((*s[0].customer(), *s[1].customer()), (1, 2)); // sorted by id
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn summarize<C>(
         &self,
         transactions: &[Transaction<C>],
@@ -535,6 +851,18 @@ impl Summarizer {
     /// # Errors
     ///
     /// As [`Summarizer::summarize`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(1, d(3), Decimal::ONE), Transaction::new(2, d(4), Decimal::from(-3))];
+    /// let (s, report) = Summarizer::new(d(10)).summarize_with_report(&log)?;
+    /// assert_eq!((s.len(), report.customers_without_purchase), (1, 1));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
     pub fn summarize_with_report<C>(
         &self,
         transactions: &[Transaction<C>],
