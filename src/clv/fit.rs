@@ -71,15 +71,29 @@ impl FitOptions {
     /// assert!(FitOptions { penalizer: -1.0, ..FitOptions::default() }.check().is_err());
     /// ```
     pub fn check(&self) -> Result<(), ClvError> {
-        let bad = |name, value: f64, constraint| Err(ClvError::InvalidArgument { name, value, constraint });
+        let bad = |name, value: f64, constraint| {
+            Err(ClvError::InvalidArgument {
+                name,
+                value,
+                constraint,
+            })
+        };
         if self.max_iterations == 0 {
             return bad("max_iterations", 0.0, "must be at least 1");
         }
         if !(self.gradient_tolerance.is_finite() && self.gradient_tolerance > 0.0) {
-            return bad("gradient_tolerance", self.gradient_tolerance, "must be positive and finite");
+            return bad(
+                "gradient_tolerance",
+                self.gradient_tolerance,
+                "must be positive and finite",
+            );
         }
         if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
-            return bad("penalizer", self.penalizer, "must be non-negative and finite");
+            return bad(
+                "penalizer",
+                self.penalizer,
+                "must be non-negative and finite",
+            );
         }
         if let Some(init) = &self.initial {
             if let Some(&v) = init.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
@@ -181,8 +195,11 @@ impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> LogLikelihood for F {
 struct Problem<'a, L: LogLikelihood> {
     likelihood: &'a L,
     penalizer: f64,
-    cache: RefCell<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    cache: RefCell<Option<CachedPoint>>,
 }
+
+/// A point θ with its cost and gradient.
+type CachedPoint = (Vec<f64>, f64, Vec<f64>);
 
 impl<L: LogLikelihood> Problem<'_, L> {
     fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
@@ -260,7 +277,8 @@ pub(crate) fn maximize<L: LogLikelihood>(
             None => true,
             Some(b) => {
                 (candidate.converged && !b.converged)
-                    || (candidate.converged == b.converged && candidate.log_likelihood > b.log_likelihood + 1e-9)
+                    || (candidate.converged == b.converged
+                        && candidate.log_likelihood > b.log_likelihood + 1e-9)
             }
         };
         if better {
@@ -279,7 +297,11 @@ pub(crate) fn maximize<L: LogLikelihood>(
     Ok(best)
 }
 
-fn run_from<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: Vec<f64>, options: &FitOptions) -> Option<Optimum> {
+fn run_from<L: LogLikelihood>(
+    problem: &Problem<'_, L>,
+    theta0: Vec<f64>,
+    options: &FitOptions,
+) -> Option<Optimum> {
     let (cost0, _) = problem.evaluate(&theta0);
     if cost0 == f64::MAX {
         return None;
@@ -291,7 +313,11 @@ fn run_from<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: Vec<f64>, option
         .with_tolerance_cost(1e-14)
         .ok()?;
     let result = Executor::new(problem, solver)
-        .configure(|state| state.param(theta0.clone()).max_iters(options.max_iterations))
+        .configure(|state| {
+            state
+                .param(theta0.clone())
+                .max_iters(options.max_iterations)
+        })
         .run();
     let (mut theta, iterations, reason) = match result {
         Ok(res) => {
@@ -322,7 +348,11 @@ fn run_from<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: Vec<f64>, option
     let covariance_log = hessian.as_deref().and_then(invert_spd);
     let covariance = covariance_log.map(|c| {
         (0..params.len())
-            .map(|i| (0..params.len()).map(|j| c[i][j] * params[i] * params[j]).collect())
+            .map(|i| {
+                (0..params.len())
+                    .map(|j| c[i][j] * params[i] * params[j])
+                    .collect()
+            })
             .collect::<Vec<Vec<f64>>>()
     });
     let standard_errors = covariance
@@ -340,7 +370,10 @@ fn run_from<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: Vec<f64>, option
 
 /// Hessian of the negative penalised log-likelihood on the log scale, by central differences of
 /// the analytic gradient, symmetrised.
-fn numerical_hessian<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &[f64]) -> Option<Vec<Vec<f64>>> {
+fn numerical_hessian<L: LogLikelihood>(
+    problem: &Problem<'_, L>,
+    theta: &[f64],
+) -> Option<Vec<Vec<f64>>> {
     let n = theta.len();
     let mut h = vec![vec![0.0; n]; n];
     for j in 0..n {
@@ -358,6 +391,7 @@ fn numerical_hessian<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &[f64]) 
             h[i][j] = (gp[i] - gm[i]) / (2.0 * step);
         }
     }
+    #[allow(clippy::needless_range_loop)] // symmetric access h[i][j] and h[j][i]
     for i in 0..n {
         for j in 0..i {
             let avg = 0.5 * (h[i][j] + h[j][i]);
@@ -382,7 +416,11 @@ fn newton_polish<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &mut Vec<f64
         let mut scale = 1.0;
         let mut improved = false;
         for _ in 0..30 {
-            let trial: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t - scale * s).collect();
+            let trial: Vec<f64> = theta
+                .iter()
+                .zip(&step)
+                .map(|(t, s)| t - scale * s)
+                .collect();
             let (trial_cost, _) = problem.evaluate(&trial);
             if trial_cost < cost {
                 *theta = trial;
@@ -405,12 +443,19 @@ pub(crate) fn check_weights(len: usize, weights: &[f64]) -> Result<f64, ClvError
             found: weights.len(),
         });
     }
-    if let Some((position, &value)) = weights.iter().enumerate().find(|(_, w)| !(w.is_finite() && **w >= 0.0)) {
+    if let Some((position, &value)) = weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+    {
         return Err(ClvError::InvalidWeight { position, value });
     }
     let total: f64 = weights.iter().sum();
     if total <= 0.0 {
-        return Err(ClvError::InvalidWeight { position: 0, value: 0.0 });
+        return Err(ClvError::InvalidWeight {
+            position: 0,
+            value: 0.0,
+        });
     }
     Ok(total)
 }
@@ -455,8 +500,17 @@ mod tests {
     #[test]
     fn weights_are_checked() {
         assert_eq!(check_weights(2, &[1.0, 3.0]), Ok(4.0));
-        assert!(matches!(check_weights(2, &[1.0]), Err(ClvError::LengthMismatch { .. })));
-        assert!(matches!(check_weights(2, &[1.0, -1.0]), Err(ClvError::InvalidWeight { position: 1, .. })));
-        assert!(matches!(check_weights(1, &[0.0]), Err(ClvError::InvalidWeight { .. })));
+        assert!(matches!(
+            check_weights(2, &[1.0]),
+            Err(ClvError::LengthMismatch { .. })
+        ));
+        assert!(matches!(
+            check_weights(2, &[1.0, -1.0]),
+            Err(ClvError::InvalidWeight { position: 1, .. })
+        ));
+        assert!(matches!(
+            check_weights(1, &[0.0]),
+            Err(ClvError::InvalidWeight { .. })
+        ));
     }
 }

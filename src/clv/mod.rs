@@ -32,6 +32,7 @@ mod modified_bg_nbd;
 mod shifted_beta_geometric;
 pub mod simulate;
 // (re-exports of the purchase models go here)
+pub use bg_nbd::{BgNbd, BgNbdParams};
 
 // The Pareto/NBD model.
 mod pareto_nbd;
@@ -59,7 +60,11 @@ pub trait PurchaseModel {
     /// # Errors
     ///
     /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
-    fn conditional_expected_purchases(&self, t: f64, history: &RepeatHistory) -> Result<f64, ClvError>;
+    fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        history: &RepeatHistory,
+    ) -> Result<f64, ClvError>;
 
     /// P(alive | x, t_x, T): the probability that the customer is still active at T.
     ///
@@ -100,7 +105,11 @@ pub trait PurchaseModel {
     /// # Errors
     ///
     /// As [`PurchaseModel::conditional_expected_purchases_into`].
-    fn probability_alive_into(&self, histories: &[RepeatHistory], out: &mut [f64]) -> Result<(), ClvError> {
+    fn probability_alive_into(
+        &self,
+        histories: &[RepeatHistory],
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
         check_lengths(histories.len(), out.len())?;
         for (h, o) in histories.iter().zip(out.iter_mut()) {
             *o = self.probability_alive(h)?;
