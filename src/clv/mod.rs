@@ -33,6 +33,7 @@ mod shifted_beta_geometric;
 pub mod simulate;
 // (re-exports of the purchase models go here)
 pub use bg_nbd::{BgNbd, BgNbdParams};
+pub use modified_bg_nbd::{ModifiedBgNbd, ModifiedBgNbdParams};
 
 // The Pareto/NBD model.
 mod pareto_nbd;
