@@ -34,6 +34,7 @@ pub mod simulate;
 // (re-exports of the purchase models go here)
 pub use bg_nbd::{BgNbd, BgNbdParams};
 pub use modified_bg_nbd::{ModifiedBgNbd, ModifiedBgNbdParams};
+pub use bg_bb::{BgBb, BgBbParams};
 
 // The Pareto/NBD model.
 mod pareto_nbd;
