@@ -5,7 +5,8 @@ use customer_value::clv::diagnostics::{
     chi_square_test, expected_frequency_histogram, holdout_comparison, observed_frequency_histogram,
 };
 use customer_value::clv::{
-    BgBb, BgNbd, ClvError, DiscreteHistory, FitOptions, ModifiedBgNbd, PurchaseModel, RepeatHistory,
+    BgBb, BgNbd, ClvError, DiscreteHistory, FitOptions, ModifiedBgNbd, PurchaseModel,
+    RepeatHistory, ShiftedBetaGeometric,
 };
 use proptest::prelude::*;
 
@@ -90,8 +91,17 @@ fn bg_bb_on_donations_reaches_the_mle_and_the_published_predictions() {
     assert_eq!(weights.iter().sum::<f64>(), 11104.0);
     let fit = BgBb::fit_weighted(&histories, &weights).unwrap();
     let p = fit.model.params();
-    assert!((fit.log_likelihood + 33225.5813).abs() < 0.01, "{}", fit.log_likelihood);
-    for (v, t) in [(p.alpha, 1.203522), (p.beta, 0.749716), (p.gamma, 0.656718), (p.delta, 2.783443)] {
+    assert!(
+        (fit.log_likelihood + 33225.5813).abs() < 0.01,
+        "{}",
+        fit.log_likelihood
+    );
+    for (v, t) in [
+        (p.alpha, 1.203522),
+        (p.beta, 0.749716),
+        (p.gamma, 0.656718),
+        (p.delta, 2.783443),
+    ] {
         assert!(within(v, t, 0.005), "{p:?}");
     }
     let m = BgBb::new(1.203522, 0.749716, 0.656718, 2.783443).unwrap();
@@ -101,7 +111,8 @@ fn bg_bb_on_donations_reaches_the_mle_and_the_published_predictions() {
         assert!((m.probability_alive_next(&h) - e).abs() < 5e-5, "{x} {t_x}");
     }
     let mut out = vec![0.0; histories.len()];
-    m.conditional_expected_purchases_into(5, &histories, &mut out).unwrap();
+    m.conditional_expected_purchases_into(5, &histories, &mut out)
+        .unwrap();
     let total: f64 = out.iter().zip(&weights).map(|(e, w)| e * w).sum();
     assert!(within(total, 12884.16, 1e-6), "{total}");
     assert!(within(m.expected_purchases(10).unwrap(), 3.179829, 1e-6));
@@ -109,5 +120,75 @@ fn bg_bb_on_donations_reaches_the_mle_and_the_published_predictions() {
     // Published to 6 decimals (relative 1e-6 is finer than the printed digit here): agree to it.
     assert!((m.conditional_expected_purchases(10, &h0).unwrap() - 0.130218).abs() <= 5e-7);
     let h4 = DiscreteHistory::new(4, 5, 6).unwrap();
-    assert!(within(m.conditional_expected_purchases(10, &h4).unwrap(), 3.627968, 1e-6));
+    assert!(within(
+        m.conditional_expected_purchases(10, &h4).unwrap(),
+        3.627968,
+        1e-6
+    ));
+}
+
+fn retention() -> (Vec<f64>, Vec<f64>) {
+    let text = include_str!("data/sbg_retention.csv");
+    let mut regular = Vec::new();
+    let mut high_end = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        regular.push(f[1].parse::<f64>().unwrap() / 100.0);
+        high_end.push(f[2].parse::<f64>().unwrap() / 100.0);
+    }
+    (regular, high_end)
+}
+
+#[test]
+fn shifted_beta_geometric_on_both_cohorts() {
+    let (regular, high_end) = retention();
+    // Years 1–7 calibrate (index 0 is year 0 = 100%).
+    let fit = ShiftedBetaGeometric::fit_survival(1000.0, &regular[1..8]).unwrap();
+    let p = fit.model.params();
+    assert!(
+        (fit.log_likelihood + 1680.2652).abs() < 0.01,
+        "{}",
+        fit.log_likelihood
+    );
+    assert!(
+        within(p.alpha, 0.7041, 0.005) && within(p.beta, 1.1820, 0.005),
+        "{p:?}"
+    );
+    // Projected % alive at years 8–12, published to one decimal.
+    for (year, published) in (8..=12).zip([22.0, 20.4, 19.1, 18.0, 17.0]) {
+        let projected = 100.0 * fit.model.survival(year);
+        assert!(
+            (projected - published).abs() <= 0.05,
+            "year {year}: {projected}"
+        );
+    }
+    assert!(matches!(
+        fit.model.expected_lifetime(),
+        Err(ClvError::InfiniteExpectedLifetime { .. })
+    ));
+    assert!(fit
+        .model
+        .discounted_expected_residual_lifetime(0.1, 0)
+        .unwrap()
+        .is_finite());
+
+    let lost: Vec<f64> = high_end[..8]
+        .windows(2)
+        .map(|w| 1000.0 * (w[0] - w[1]))
+        .collect();
+    let fit = ShiftedBetaGeometric::fit_lost(1000.0, &lost).unwrap();
+    let p = fit.model.params();
+    assert!(
+        (fit.log_likelihood + 1611.1581).abs() < 0.01,
+        "{}",
+        fit.log_likelihood
+    );
+    assert!(
+        within(p.alpha, 0.6681, 0.005) && within(p.beta, 3.8061, 0.005),
+        "{p:?}"
+    );
+    assert!(matches!(
+        fit.model.expected_lifetime(),
+        Err(ClvError::InfiniteExpectedLifetime { .. })
+    ));
 }

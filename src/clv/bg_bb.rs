@@ -73,7 +73,12 @@ impl BgBb {
     /// assert!(BgBb::new(1.2, 0.0, 0.66, 2.78).is_err());
     /// ```
     pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self, ClvError> {
-        for (name, value) in [("alpha", alpha), ("beta", beta), ("gamma", gamma), ("delta", delta)] {
+        for (name, value) in [
+            ("alpha", alpha),
+            ("beta", beta),
+            ("gamma", gamma),
+            ("delta", delta),
+        ] {
             if !(value.is_finite() && value > 0.0) {
                 return Err(ClvError::InvalidParameter {
                     name,
@@ -147,7 +152,10 @@ impl BgBb {
     /// assert!(BgBb::fit_with(&h, &bad).is_err());
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
-    pub fn fit_with(histories: &[DiscreteHistory], options: &FitOptions) -> Result<ModelFit<Self>, ClvError> {
+    pub fn fit_with(
+        histories: &[DiscreteHistory],
+        options: &FitOptions,
+    ) -> Result<ModelFit<Self>, ClvError> {
         Self::fit_weighted_with(histories, &vec![1.0; histories.len()], options)
     }
 
@@ -161,7 +169,10 @@ impl BgBb {
     /// # Examples
     ///
     /// See [`BgBb::fit`].
-    pub fn fit_weighted(histories: &[DiscreteHistory], weights: &[f64]) -> Result<ModelFit<Self>, ClvError> {
+    pub fn fit_weighted(
+        histories: &[DiscreteHistory],
+        weights: &[f64],
+    ) -> Result<ModelFit<Self>, ClvError> {
         Self::fit_weighted_with(histories, weights, &FitOptions::default())
     }
 
@@ -214,7 +225,12 @@ impl BgBb {
             });
         }
         let likelihood = |theta: &[f64]| {
-            let p = [theta[0].exp(), theta[1].exp(), theta[2].exp(), theta[3].exp()];
+            let p = [
+                theta[0].exp(),
+                theta[1].exp(),
+                theta[2].exp(),
+                theta[3].exp(),
+            ];
             let (ll, g) = weighted_log_likelihood(&p, &compressed);
             (ll, vec![g[0] * p[0], g[1] * p[1], g[2] * p[2], g[3] * p[3]])
         };
@@ -266,7 +282,8 @@ impl BgBb {
         let [alpha, beta, gamma, delta] = self.array();
         let (x, n) = (f64::from(history.frequency()), f64::from(history.periods()));
         let ll = self.log_likelihood(history);
-        let log_alive = ln_beta(alpha + x, beta + n - x) - ln_beta(alpha, beta) + ln_beta(gamma, delta + n + 1.0)
+        let log_alive = ln_beta(alpha + x, beta + n - x) - ln_beta(alpha, beta)
+            + ln_beta(gamma, delta + n + 1.0)
             - ln_beta(gamma, delta);
         (log_alive - ll).exp().clamp(0.0, 1.0)
     }
@@ -287,7 +304,11 @@ impl BgBb {
     /// assert!((e - 3.627968).abs() < 1e-5);
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
-    pub fn conditional_expected_purchases(&self, future_periods: u32, history: &DiscreteHistory) -> Result<f64, ClvError> {
+    pub fn conditional_expected_purchases(
+        &self,
+        future_periods: u32,
+        history: &DiscreteHistory,
+    ) -> Result<f64, ClvError> {
         let [alpha, beta, gamma, delta] = self.array();
         let (x, n) = (f64::from(history.frequency()), f64::from(history.periods()));
         let ll = self.log_likelihood(history);
@@ -337,13 +358,17 @@ impl BgBb {
         let (xf, nf) = (f64::from(x), f64::from(periods));
         let base_p = ln_beta(alpha, beta);
         let base_t = ln_beta(gamma, delta);
-        let mut terms = vec![ln_choose(periods, x) + ln_beta(alpha + xf, beta + nf - xf) - base_p
-            + ln_beta(gamma, delta + nf)
-            - base_t];
+        let mut terms = vec![
+            ln_choose(periods, x) + ln_beta(alpha + xf, beta + nf - xf) - base_p
+                + ln_beta(gamma, delta + nf)
+                - base_t,
+        ];
         for i in x..periods {
             let fi = f64::from(i);
             terms.push(
-                ln_choose(i, x) + ln_beta(alpha + xf, beta + fi - xf) - base_p + ln_beta(gamma + 1.0, delta + fi) - base_t,
+                ln_choose(i, x) + ln_beta(alpha + xf, beta + fi - xf) - base_p
+                    + ln_beta(gamma + 1.0, delta + fi)
+                    - base_t,
             );
         }
         log_sum_exp(&terms).exp().clamp(0.0, 1.0)
@@ -367,9 +392,17 @@ impl BgBb {
     /// assert!((e.iter().sum::<f64>() - 15.0).abs() < 1e-9);
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
-    pub fn expected_frequency_histogram(&self, histories: &[DiscreteHistory], weights: &[f64]) -> Result<Vec<f64>, ClvError> {
+    pub fn expected_frequency_histogram(
+        &self,
+        histories: &[DiscreteHistory],
+        weights: &[f64],
+    ) -> Result<Vec<f64>, ClvError> {
         check_weights(histories.len(), weights)?;
-        let max_n = histories.iter().map(DiscreteHistory::periods).max().unwrap_or(0);
+        let max_n = histories
+            .iter()
+            .map(DiscreteHistory::periods)
+            .max()
+            .unwrap_or(0);
         let mut bins = vec![0.0; max_n as usize + 1];
         for (h, &w) in histories.iter().zip(weights) {
             for (x, bin) in bins.iter_mut().enumerate().take(h.periods() as usize + 1) {
@@ -431,7 +464,11 @@ impl BgBb {
     /// assert!(out[0] > 0.9);
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
-    pub fn probability_alive_next_into(&self, histories: &[DiscreteHistory], out: &mut [f64]) -> Result<(), ClvError> {
+    pub fn probability_alive_next_into(
+        &self,
+        histories: &[DiscreteHistory],
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
         if histories.len() != out.len() {
             return Err(ClvError::LengthMismatch {
                 expected: histories.len(),
@@ -460,7 +497,8 @@ fn finite(value: f64, _what: &'static str) -> Result<f64, ClvError> {
 /// (FHS 2010, equations 9 and 13). At γ = 1 it is 0/0: the two sides are averaged.
 fn survival_sum(gamma: f64, delta: f64, n: f64, m: f64) -> f64 {
     let eval = |gamma: f64| {
-        let front = (delta / (gamma - 1.0)) * (ln_gamma(gamma + delta) - ln_gamma(1.0 + delta)).exp();
+        let front =
+            (delta / (gamma - 1.0)) * (ln_gamma(gamma + delta) - ln_gamma(1.0 + delta)).exp();
         let first = (ln_gamma(1.0 + delta + n) - ln_gamma(gamma + delta + n)).exp();
         let second = (ln_gamma(1.0 + delta + n + m) - ln_gamma(gamma + delta + n + m)).exp();
         front * (first - second)
@@ -475,13 +513,19 @@ fn survival_sum(gamma: f64, delta: f64, n: f64, m: f64) -> f64 {
 /// ln L of one history; `terms` is scratch space for the log terms of the sum.
 fn log_likelihood_terms(p: &[f64; 4], h: &DiscreteHistory, terms: &mut Vec<f64>) -> f64 {
     let [alpha, beta, gamma, delta] = *p;
-    let (x, t_x, n) = (f64::from(h.frequency()), f64::from(h.recency()), f64::from(h.periods()));
+    let (x, t_x, n) = (
+        f64::from(h.frequency()),
+        f64::from(h.recency()),
+        f64::from(h.periods()),
+    );
     let base = ln_beta(alpha, beta) + ln_beta(gamma, delta);
     terms.clear();
     terms.push(ln_beta(alpha + x, beta + n - x) + ln_beta(gamma, delta + n) - base);
     for i in 0..(h.periods() - h.recency()) {
         let fi = f64::from(i);
-        terms.push(ln_beta(alpha + x, beta + t_x - x + fi) + ln_beta(gamma + 1.0, delta + t_x + fi) - base);
+        terms.push(
+            ln_beta(alpha + x, beta + t_x - x + fi) + ln_beta(gamma + 1.0, delta + t_x + fi) - base,
+        );
     }
     log_sum_exp(terms)
 }
@@ -501,7 +545,11 @@ fn weighted_log_likelihood(p: &[f64; 4], rows: &[(DiscreteHistory, f64)]) -> (f6
     // (y, gamma shift, delta shift) of each term: y is the "no transaction" count.
     let mut shapes: Vec<(f64, f64, f64)> = Vec::new();
     for (h, w) in rows {
-        let (x, t_x, n) = (f64::from(h.frequency()), f64::from(h.recency()), f64::from(h.periods()));
+        let (x, t_x, n) = (
+            f64::from(h.frequency()),
+            f64::from(h.recency()),
+            f64::from(h.periods()),
+        );
         shapes.clear();
         shapes.push((n - x, 0.0, n));
         for i in 0..(h.periods() - h.recency()) {
@@ -542,18 +590,28 @@ mod tests {
             up[k] += h;
             let mut down = p;
             down[k] -= h;
-            let numeric = (weighted_log_likelihood(&up, &rows).0 - weighted_log_likelihood(&down, &rows).0) / (2.0 * h);
-            assert!((numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()), "{k}: {numeric} vs {}", g[k]);
+            let numeric = (weighted_log_likelihood(&up, &rows).0
+                - weighted_log_likelihood(&down, &rows).0)
+                / (2.0 * h);
+            assert!(
+                (numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()),
+                "{k}: {numeric} vs {}",
+                g[k]
+            );
         }
     }
 
     #[test]
     fn expected_purchases_match_the_distribution() {
         let m = BgBb::new(1.2, 0.75, 0.66, 2.78).unwrap();
-        let mean: f64 = (0..=10).map(|x| f64::from(x) * m.probability_of_purchases(x, 10)).sum();
+        let mean: f64 = (0..=10)
+            .map(|x| f64::from(x) * m.probability_of_purchases(x, 10))
+            .sum();
         assert!((mean - m.expected_purchases(10).unwrap()).abs() < 1e-10);
         let at_one = BgBb::new(1.2, 0.75, 1.0, 2.78).unwrap();
-        let mean1: f64 = (0..=10).map(|x| f64::from(x) * at_one.probability_of_purchases(x, 10)).sum();
+        let mean1: f64 = (0..=10)
+            .map(|x| f64::from(x) * at_one.probability_of_purchases(x, 10))
+            .sum();
         assert!((mean1 - at_one.expected_purchases(10).unwrap()).abs() < 1e-6);
     }
 }
