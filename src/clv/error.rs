@@ -75,6 +75,12 @@ pub enum ClvError {
         what: &'static str,
     },
     // --- purchase models: add variants below this line ---
-
+    /// The undiscounted expected lifetime of the shifted-beta-geometric model is infinite when
+    /// α ≤ 1 (Fader & Hardie 2007): use a discounted figure (DERL) instead.
+    #[error("the expected lifetime is infinite for alpha = {alpha} ≤ 1; use the discounted expected residual lifetime")]
+    InfiniteExpectedLifetime {
+        /// The α of the model.
+        alpha: f64,
+    },
     // --- spend model and CLV: add variants below this line ---
 }

@@ -16,7 +16,7 @@
 //! assert!(!options.accept_unconverged);
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, TerminationStatus};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
@@ -195,8 +195,15 @@ impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> LogLikelihood for F {
 struct Problem<'a, L: LogLikelihood> {
     likelihood: &'a L,
     penalizer: f64,
-    cache: RefCell<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    /// The optimiser sees the cost times this factor, 1 / max(1, |cost at the start|): a cost of
+    /// order 1 keeps L-BFGS's first (steepest-descent, unit-length) step from leaping far out of the
+    /// region where the likelihood can be evaluated.
+    scale: Cell<f64>,
+    cache: RefCell<Option<CachedPoint>>,
 }
+
+/// A point θ with its cost and gradient.
+type CachedPoint = (Vec<f64>, f64, Vec<f64>);
 
 impl<L: LogLikelihood> Problem<'_, L> {
     fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
@@ -216,6 +223,10 @@ impl<L: LogLikelihood> Problem<'_, L> {
             // Steer the line search away without poisoning L-BFGS's curvature pairs.
             cost = f64::MAX;
             grad.iter_mut().for_each(|g| *g = 0.0);
+        } else {
+            let scale = self.scale.get();
+            cost *= scale;
+            grad.iter_mut().for_each(|g| *g *= scale);
         }
         *self.cache.borrow_mut() = Some((theta.to_vec(), cost, grad.clone()));
         (cost, grad)
@@ -254,6 +265,7 @@ pub(crate) fn maximize<L: LogLikelihood>(
     let problem = Problem {
         likelihood,
         penalizer: options.penalizer,
+        scale: Cell::new(1.0),
         cache: RefCell::new(None),
     };
     let mut all_starts: Vec<Vec<f64>> = Vec::new();
@@ -299,10 +311,15 @@ fn run_from<L: LogLikelihood>(
     theta0: Vec<f64>,
     options: &FitOptions,
 ) -> Option<Optimum> {
+    problem.scale.set(1.0);
+    *problem.cache.borrow_mut() = None;
     let (cost0, _) = problem.evaluate(&theta0);
     if cost0 == f64::MAX {
         return None;
     }
+    let cost_scale = 1.0 / cost0.abs().max(1.0);
+    problem.scale.set(cost_scale);
+    *problem.cache.borrow_mut() = None;
     let linesearch = MoreThuenteLineSearch::new();
     let solver = LBFGS::new(linesearch, 10)
         .with_tolerance_grad(1e-12)
@@ -331,16 +348,21 @@ fn run_from<L: LogLikelihood>(
         Err(_) => (theta0, 0, None),
     };
     newton_polish(problem, &mut theta);
-    let (cost, grad) = problem.evaluate(&theta);
+    let (cost, scaled_grad) = problem.evaluate(&theta);
     if cost == f64::MAX {
         return None;
     }
+    let grad: Vec<f64> = scaled_grad.iter().map(|g| g / cost_scale).collect();
     let ll = problem.likelihood.value_and_gradient(&theta).0;
     let scale = 1.0 + ll.abs();
     let max_grad = grad.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
     let converged = max_grad <= options.gradient_tolerance * scale
         || (matches!(reason, Some(TerminationReason::SolverConverged)) && max_grad <= 1e-4 * scale);
-    let hessian = numerical_hessian(problem, &theta);
+    let hessian = numerical_hessian(problem, &theta).map(|h| {
+        h.into_iter()
+            .map(|row| row.into_iter().map(|v| v / cost_scale).collect())
+            .collect::<Vec<Vec<f64>>>()
+    });
     let params: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
     let covariance_log = hessian.as_deref().and_then(invert_spd);
     let covariance = covariance_log.map(|c| {
@@ -388,6 +410,7 @@ fn numerical_hessian<L: LogLikelihood>(
             h[i][j] = (gp[i] - gm[i]) / (2.0 * step);
         }
     }
+    #[allow(clippy::needless_range_loop)] // symmetric access h[i][j] and h[j][i]
     for i in 0..n {
         for j in 0..i {
             let avg = 0.5 * (h[i][j] + h[j][i]);
