@@ -1,6 +1,176 @@
 //! Pareto/NBD and the log-space 2F1 against published and independently computed values.
 
+use customer_value::clv::{
+    simulate_pareto_nbd, ClvError, FitOptions, ParetoNbd, PurchaseModel, RepeatHistory,
+};
 use customer_value::numeric::hyp2f1::{ln_hyp2f1_a_plus_one, ln_hyp2f1_with_derivatives};
+use proptest::prelude::*;
+
+/// The CDNOW sample's (x, t_x, T) in weeks (tests/data, from the lifetimes/BTYD distribution).
+fn cdnow() -> Vec<RepeatHistory> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/cdnow_customers_summary_with_transactions.csv"
+    ))
+    .expect("test data is in the repository");
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
+            RepeatHistory::new(f[1], f[2], f[3]).unwrap()
+        })
+        .collect()
+}
+
+fn relative(a: f64, b: f64) -> f64 {
+    ((a - b) / b).abs()
+}
+
+/// REFERENCE.md: the MLE on these files.
+fn mle() -> ParetoNbd {
+    ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065).unwrap()
+}
+
+#[test]
+fn cdnow_fit_reaches_the_published_maximum() {
+    let fit = ParetoNbd::fit(&cdnow()).unwrap();
+    assert!(fit.converged);
+    assert!(
+        (fit.log_likelihood - -9594.9739).abs() < 0.01,
+        "{}",
+        fit.log_likelihood
+    );
+    let p = fit.model.params();
+    assert!(relative(p.r, 0.5532816) < 0.005, "{p:?}");
+    assert!(relative(p.alpha, 10.5777531) < 0.005, "{p:?}");
+    assert!(relative(p.s, 0.6061714) < 0.005, "{p:?}");
+    assert!(relative(p.beta, 11.6669065) < 0.01, "{p:?}");
+    // CLVTools' standard errors (REFERENCE.md), within 5%.
+    let se = fit.standard_errors.unwrap();
+    for (got, published) in se.iter().zip([0.0476, 0.8427, 0.1873, 6.2105]) {
+        assert!(relative(*got, published) < 0.05, "{se:?}");
+    }
+    assert_eq!(fit.observations, 2357.0);
+}
+
+#[test]
+fn the_log_likelihood_at_the_mle_sums_to_the_published_value() {
+    let model = mle();
+    let total: f64 = cdnow()
+        .iter()
+        .map(|h| model.log_likelihood(h).unwrap())
+        .sum();
+    assert!((total - -9594.9739).abs() < 0.01, "{total}");
+}
+
+#[test]
+fn a_weighted_fit_equals_the_fit_of_the_exploded_rows() {
+    let rows = [
+        RepeatHistory::new(0.0, 0.0, 30.0).unwrap(),
+        RepeatHistory::new(3.0, 20.0, 30.0).unwrap(),
+        RepeatHistory::new(1.0, 5.0, 32.0).unwrap(),
+        RepeatHistory::new(7.0, 29.0, 30.0).unwrap(),
+        RepeatHistory::new(2.0, 10.5, 31.0).unwrap(),
+    ];
+    let counts = [40usize, 9, 12, 3, 6];
+    let exploded: Vec<RepeatHistory> = rows
+        .iter()
+        .zip(counts)
+        .flat_map(|(h, c)| std::iter::repeat_n(*h, c))
+        .collect();
+    let weights: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+    let options = FitOptions {
+        accept_unconverged: true,
+        ..FitOptions::default()
+    };
+    let weighted = ParetoNbd::fit_weighted_with(&rows, &weights, &options).unwrap();
+    let plain = ParetoNbd::fit_with(&exploded, &options).unwrap();
+    assert!((weighted.log_likelihood - plain.log_likelihood).abs() < 1e-9);
+    assert_eq!(weighted.model, plain.model);
+}
+
+#[test]
+fn the_fit_does_not_depend_on_the_input_order() {
+    let data = cdnow();
+    let mut reversed = data.clone();
+    reversed.reverse();
+    let a = ParetoNbd::fit(&data).unwrap();
+    let b = ParetoNbd::fit(&reversed).unwrap();
+    assert_eq!(a.model, b.model);
+    assert_eq!(a.log_likelihood.to_bits(), b.log_likelihood.to_bits());
+}
+
+#[test]
+fn worked_predictions_at_the_mle() {
+    let model = mle();
+    for (t, expected) in [
+        (1.0, 0.05100641),
+        (2.0, 0.09962624),
+        (5.0, 0.23368587),
+        (9.0, 0.39133651),
+    ] {
+        let got = model.expected_purchases(t).unwrap();
+        assert!(relative(got, expected) < 1e-6, "E[X({t})] = {got}");
+    }
+    let c1516 = RepeatHistory::new(26.0, 30.85714, 31.0).unwrap();
+    assert!(
+        relative(
+            model.conditional_expected_purchases(52.0, &c1516).unwrap(),
+            25.45566
+        ) < 1e-6
+    );
+    assert!(relative(model.probability_alive(&c1516).unwrap(), 0.9978735) < 1e-6);
+    let c = RepeatHistory::new(2.0, 30.43, 38.86).unwrap();
+    assert!(
+        relative(
+            model.conditional_expected_purchases(39.0, &c).unwrap(),
+            1.455136
+        ) < 1e-6
+    );
+    assert!(relative(model.probability_alive(&c).unwrap(), 0.869124) < 1e-6);
+}
+
+#[test]
+fn worked_unconditional_expectations_of_the_btyd_manual() {
+    let model = ParetoNbd::new(0.55, 10.56, 0.61, 11.64).unwrap();
+    let expected = [
+        0.05077821, 0.09916088, 0.14542507, 0.18979930, 0.23247466, 0.27361274, 0.31335159,
+        0.35181024, 0.38909211,
+    ];
+    for (t, e) in (1..=9).zip(expected) {
+        let got = model.expected_purchases(f64::from(t)).unwrap();
+        assert!(relative(got, e) < 1e-6, "t = {t}: {got} vs {e}");
+    }
+}
+
+#[test]
+fn heavy_buyer_stability_cases() {
+    let model = ParetoNbd::new(0.55, 10.58, 0.61, 11.67).unwrap();
+    for (x, expected) in [(132.0, 6.206051789), (133.0, 6.252872248)] {
+        let h = RepeatHistory::new(x, 200.0, 200.0).unwrap();
+        let got = model.conditional_expected_purchases(10.0, &h).unwrap();
+        assert!(relative(got, expected) < 1e-8, "x = {x}: {got}");
+    }
+    for x in [400.0, 600.0, 1000.0, 5000.0] {
+        for t_x in [1.0, 100.0, 199.0, 200.0] {
+            let h = RepeatHistory::new(x, t_x, 200.0).unwrap();
+            let alive = model.probability_alive(&h).unwrap();
+            assert!(
+                (0.0..=1.0).contains(&alive),
+                "x = {x}, t_x = {t_x}: {alive}"
+            );
+            assert!(model.log_likelihood(&h).unwrap().is_finite());
+        }
+    }
+    // A buyer of 1,000 who stopped at week 100 of 200 is surely gone; one still buying is surely alive.
+    let gone = model
+        .probability_alive(&RepeatHistory::new(1000.0, 100.0, 200.0).unwrap())
+        .unwrap();
+    let active = model
+        .probability_alive(&RepeatHistory::new(1000.0, 200.0, 200.0).unwrap())
+        .unwrap();
+    assert!(gone < 1e-100 && active > 0.999, "{gone} {active}");
+}
 
 mod reference {
     // Reference values of ln 2F1(a, b; a + 1; z), computed with mpmath 1.4.1 at 60 digits:

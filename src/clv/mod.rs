@@ -35,7 +35,7 @@ pub mod simulate;
 
 // The Pareto/NBD model.
 mod pareto_nbd;
-// (re-export of the Pareto/NBD model goes here)
+pub use pareto_nbd::{simulate_pareto_nbd, ParetoNbd, ParetoNbdParams};
 
 // Spend model, customer lifetime value and the simple formulas.
 pub mod formulas;
@@ -59,7 +59,11 @@ pub trait PurchaseModel {
     /// # Errors
     ///
     /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
-    fn conditional_expected_purchases(&self, t: f64, history: &RepeatHistory) -> Result<f64, ClvError>;
+    fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        history: &RepeatHistory,
+    ) -> Result<f64, ClvError>;
 
     /// P(alive | x, t_x, T): the probability that the customer is still active at T.
     ///
@@ -100,7 +104,11 @@ pub trait PurchaseModel {
     /// # Errors
     ///
     /// As [`PurchaseModel::conditional_expected_purchases_into`].
-    fn probability_alive_into(&self, histories: &[RepeatHistory], out: &mut [f64]) -> Result<(), ClvError> {
+    fn probability_alive_into(
+        &self,
+        histories: &[RepeatHistory],
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
         check_lengths(histories.len(), out.len())?;
         for (h, o) in histories.iter().zip(out.iter_mut()) {
             *o = self.probability_alive(h)?;
