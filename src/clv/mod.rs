@@ -41,7 +41,7 @@ pub use shifted_beta_geometric::{
 
 // The Pareto/NBD model.
 mod pareto_nbd;
-// (re-export of the Pareto/NBD model goes here)
+pub use pareto_nbd::{simulate_pareto_nbd, ParetoNbd, ParetoNbdParams};
 
 // Spend model, customer lifetime value and the simple formulas.
 pub mod formulas;
