@@ -1,4 +1,68 @@
-//! Satisfaction statistics. Work in progress.
+//! Satisfaction statistics: every survey figure with its interval and its test.
+//!
+//! - [`Nps`]: Net Promoter Score from 0–10 answers, on the −100…100 scale, with Wald, adjusted Wald and
+//!   iterative score intervals (Rocks 2016) and the two-sample difference test.
+//! - [`Csat`]: share satisfied (top-2-box by default) with Wilson's interval and the pooled two-proportion
+//!   z test; the mean score with a t interval.
+//! - [`Ces`]: Customer Effort Score, 7-point agreement or 5-point effort variant.
+//! - [`Descriptive`]: n, mean, SD, SE, quartiles, mode, counts, skewness G1 and excess kurtosis G2.
+//! - [`Correlation`]: Pearson and Spearman with p-values and intervals; [`CorrelationMatrix`].
+//! - [`KeyDrivers`]: correlations, standardised betas, Johnson's relative weights, Shapley/LMG values and
+//!   an importance–performance quadrant.
+//! - [`cronbach_alpha`]: raw and standardised alpha, alpha if an item is deleted, corrected item-total
+//!   correlations.
+//! - [`Kano`]: Kano categories (Berger et al. 1993) with the Better/Worse coefficients.
+//!
+//! # Inputs
+//!
+//! Single items are slices of answers: `&[u8]` for the NPS, CSAT and CES scales (an answer outside the
+//! scale is an error naming its position), `&[f64]` for numeric answers where `NaN` marks a missing
+//! answer. Several items are an [`ndarray::ArrayView2<f64>`] of respondents × items; a row with any `NaN`
+//! is dropped as a whole (listwise deletion), and the number of rows used is reported.
+//!
+//! Respondent weights (NPS, CSAT, CES, means) are non-negative finite numbers; intervals then use Kish's
+//! effective sample size n_eff = (Σw)² / Σw² (Kish 1965, *Survey Sampling*, eq. 11.7.4) in place of n.
+//! [`by_segment`] breaks any single-item statistic down by a caller-given segment label.
+//!
+//! # Examples
+//!
+//! ```
+//! use customer_value::satisfaction::{Csat, CsatScale, Nps};
+//!
+//! // 60 promoters, 25 passives, 15 detractors.
+//! let mut answers = vec![10u8; 60];
+//! answers.extend(vec![7u8; 25]);
+//! answers.extend(vec![3u8; 15]);
+//! let nps = Nps::from_answers(&answers)?;
+//! assert!((nps.score() - 45.0).abs() < 1e-9);
+//! let wald = nps.wald_interval(0.95)?;
+//! assert!((wald.lower - 30.50).abs() < 0.01 && (wald.upper - 59.50).abs() < 0.01);
+//!
+//! let csat = Csat::from_answers(&[5, 4, 4, 3, 5, 2, 4, 5], CsatScale::five_point())?;
+//! assert_eq!(csat.satisfied_share(), 0.75);
+//! # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+//! ```
+
+mod correlation;
+mod csat;
+mod descriptive;
+mod drivers;
+mod eigen;
+mod interval;
+mod kano;
+mod nps;
+mod reliability;
+mod segment;
+
+pub use correlation::{Correlation, CorrelationMatrix, CorrelationMethod};
+pub use csat::{Ces, CesScale, Csat, CsatScale, ProportionTest};
+pub use descriptive::{AnswerCount, Descriptive, MeanEstimate};
+pub use drivers::{DriverImportance, KeyDrivers, Quadrant, MAX_EXACT_SHAPLEY_DRIVERS};
+pub use interval::{effective_sample_size, wilson_interval, Interval};
+pub use kano::{Kano, KanoAnswer, KanoCategory};
+pub use nps::{Nps, NpsDifference};
+pub use reliability::{cronbach_alpha, ItemReliability, Reliability};
+pub use segment::{by_segment, SegmentResult};
 
 use thiserror::Error;
 
@@ -6,7 +70,90 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum SatisfactionError {
-    /// No answers were given.
+    /// No answers were given (or none were left after dropping missing answers).
     #[error("no answers were given")]
     EmptyInput,
+    /// An answer lies outside its scale.
+    #[error("answer {value} at position {position} is outside the scale {min}..={max}")]
+    OutOfScale {
+        /// Its position in the input (row for matrices).
+        position: usize,
+        /// The value given.
+        value: f64,
+        /// The smallest answer the scale allows.
+        min: f64,
+        /// The largest answer the scale allows.
+        max: f64,
+    },
+    /// A numeric answer is infinite (missing answers are `NaN`; infinities are errors).
+    #[error("answer {value} at position {position} is not finite")]
+    NonFinite {
+        /// Its position in the input (row for matrices).
+        position: usize,
+        /// The value given.
+        value: f64,
+    },
+    /// A respondent weight is negative or not finite.
+    #[error("weight {value} at position {position} is not a non-negative finite number")]
+    InvalidWeight {
+        /// Its position in the weights.
+        position: usize,
+        /// The value given.
+        value: f64,
+    },
+    /// Every respondent weight is zero.
+    #[error("the respondent weights sum to zero")]
+    ZeroTotalWeight,
+    /// Two inputs that go together differ in length.
+    #[error("{name}: expected {expected} values, found {found}")]
+    LengthMismatch {
+        /// Which input has the wrong length.
+        name: &'static str,
+        /// The length it should have.
+        expected: usize,
+        /// The length it has.
+        found: usize,
+    },
+    /// A setting (confidence level, scale length, cut-off) is out of range.
+    #[error("parameter {name} = {value} is invalid: {constraint}")]
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What it must satisfy.
+        constraint: &'static str,
+    },
+    /// A variable that must vary (for a correlation, a standardisation, a test) is constant.
+    #[error("{name} has zero variance")]
+    ZeroVariance {
+        /// Which variable: "x", "y", "overall", "driver 3", "item 2", ...
+        name: String,
+    },
+    /// Too few respondents (after listwise deletion) for the statistic.
+    #[error("{statistic} needs at least {needed} respondents, found {found}")]
+    TooFewRespondents {
+        /// The statistic asked for.
+        statistic: &'static str,
+        /// The smallest number that works.
+        needed: usize,
+        /// The number available.
+        found: usize,
+    },
+    /// Too few items (columns) for the statistic.
+    #[error("{statistic} needs at least {needed} items, found {found}")]
+    TooFewItems {
+        /// The statistic asked for.
+        statistic: &'static str,
+        /// The smallest number that works.
+        needed: usize,
+        /// The number given.
+        found: usize,
+    },
+    /// The drivers' correlation matrix is singular: some driver is a linear combination of others.
+    #[error("the driver correlation matrix is singular (drivers are collinear)")]
+    SingularDrivers,
 }
+
+/// Shorthand for this module's results.
+pub(crate) type Result<T> = std::result::Result<T, SatisfactionError>;

@@ -1,0 +1,563 @@
+//! Customer Satisfaction (CSAT) and Customer Effort Score (CES).
+
+use super::descriptive::MeanEstimate;
+use super::interval::{
+    check_scale, normal_two_sided_p, resolve_weights, wilson_interval, Interval,
+};
+use super::segment::by_segment;
+use super::{Result, SatisfactionError, SegmentResult};
+
+/// A CSAT answer scale 1…`points` and the lowest answer counted as "satisfied".
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::satisfaction::CsatScale;
+/// let scale = CsatScale::new(7, 5)?;
+/// assert_eq!(scale, CsatScale::seven_point());
+/// assert!(CsatScale::new(5, 6).is_err());
+/// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CsatScale {
+    points: u8,
+    satisfied_from: u8,
+}
+
+impl CsatScale {
+    /// A scale 1…`points` where answers from `satisfied_from` up count as satisfied.
+    ///
+    /// # Errors
+    ///
+    /// [`SatisfactionError::InvalidParameter`] when `points` is not in 2…11 or `satisfied_from` is not
+    /// in 2…`points`.
+    pub fn new(points: u8, satisfied_from: u8) -> Result<CsatScale> {
+        if !(2..=11).contains(&points) {
+            return Err(SatisfactionError::InvalidParameter {
+                name: "points",
+                value: f64::from(points),
+                constraint: "a CSAT scale has 2 to 11 points",
+            });
+        }
+        if !(2..=points).contains(&satisfied_from) {
+            return Err(SatisfactionError::InvalidParameter {
+                name: "satisfied_from",
+                value: f64::from(satisfied_from),
+                constraint: "the satisfied cut-off must lie in 2..=points",
+            });
+        }
+        Ok(CsatScale {
+            points,
+            satisfied_from,
+        })
+    }
+    /// The usual 5-point scale, top-2-box (4–5 satisfied).
+    pub fn five_point() -> CsatScale {
+        CsatScale {
+            points: 5,
+            satisfied_from: 4,
+        }
+    }
+    /// 4-point scale, 3–4 satisfied.
+    pub fn four_point() -> CsatScale {
+        CsatScale {
+            points: 4,
+            satisfied_from: 3,
+        }
+    }
+    /// 7-point scale, 5–7 satisfied.
+    pub fn seven_point() -> CsatScale {
+        CsatScale {
+            points: 7,
+            satisfied_from: 5,
+        }
+    }
+    /// Number of points (answers run 1…points).
+    pub fn points(&self) -> u8 {
+        self.points
+    }
+    /// The lowest answer counted as satisfied.
+    pub fn satisfied_from(&self) -> u8 {
+        self.satisfied_from
+    }
+}
+
+impl Default for CsatScale {
+    fn default() -> Self {
+        CsatScale::five_point()
+    }
+}
+
+/// The pooled two-proportion z test (e.g. Agresti 2013, *Categorical Data Analysis*, §2.1.4 with the
+/// pooled null variance): z = (p₁ − p₂) / √(p(1 − p)(1/n₁ + 1/n₂)), p the pooled share.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ProportionTest {
+    /// First share minus second share (−1…1).
+    pub difference: f64,
+    /// The pooled share under the null hypothesis of equal shares.
+    pub pooled_share: f64,
+    /// Standard error under the null.
+    pub standard_error: f64,
+    /// The z statistic.
+    pub z: f64,
+    /// Two-sided p-value.
+    pub p_value: f64,
+}
+
+fn proportion_test(
+    share_1: f64,
+    n_1: f64,
+    share_2: f64,
+    n_2: f64,
+    name: &str,
+) -> Result<ProportionTest> {
+    let pooled_share = (share_1 * n_1 + share_2 * n_2) / (n_1 + n_2);
+    let standard_error = (pooled_share * (1.0 - pooled_share) * (1.0 / n_1 + 1.0 / n_2)).sqrt();
+    if standard_error.is_nan() || standard_error <= 0.0 {
+        return Err(SatisfactionError::ZeroVariance {
+            name: name.to_string(),
+        });
+    }
+    let difference = share_1 - share_2;
+    let z = difference / standard_error;
+    Ok(ProportionTest {
+        difference,
+        pooled_share,
+        standard_error,
+        z,
+        p_value: normal_two_sided_p(z),
+    })
+}
+
+/// Customer satisfaction: the share satisfied (top-box) with Wilson's interval, and the mean score.
+///
+/// Shares are in 0…1 (multiply by 100 for percent). With respondent weights the shares and mean are
+/// weighted and intervals use Kish's effective sample size.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::satisfaction::{Csat, CsatScale};
+/// let mut answers = vec![5u8; 50];
+/// answers.extend(vec![4u8; 30]);
+/// answers.extend(vec![2u8; 20]);
+/// let csat = Csat::from_answers(&answers, CsatScale::five_point())?;
+/// assert_eq!(csat.satisfied_share(), 0.8);
+/// let wilson = csat.satisfied_interval(0.95)?;
+/// assert!((wilson.lower - 0.7112).abs() < 1e-4 && (wilson.upper - 0.8666).abs() < 1e-4);
+/// assert!((csat.mean() - 4.1).abs() < 1e-12);
+/// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Csat {
+    scale: CsatScale,
+    satisfied: f64,
+    total: f64,
+    effective_n: f64,
+    mean: MeanEstimate,
+}
+
+impl Csat {
+    /// CSAT of unweighted answers on `scale`.
+    ///
+    /// # Errors
+    ///
+    /// [`SatisfactionError::EmptyInput`] for no answers; [`SatisfactionError::OutOfScale`] for an answer
+    /// outside 1…points, with its position.
+    pub fn from_answers(answers: &[u8], scale: CsatScale) -> Result<Csat> {
+        Self::build(answers, None, scale)
+    }
+
+    /// CSAT of weighted answers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Csat, CsatScale};
+    /// let csat = Csat::from_weighted_answers(&[5, 1], &[3.0, 1.0], CsatScale::five_point())?;
+    /// assert_eq!(csat.satisfied_share(), 0.75);
+    /// assert_eq!(csat.mean(), 4.0);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Csat::from_answers`], plus [`SatisfactionError::LengthMismatch`],
+    /// [`SatisfactionError::InvalidWeight`] and [`SatisfactionError::ZeroTotalWeight`] for bad weights.
+    pub fn from_weighted_answers(
+        answers: &[u8],
+        weights: &[f64],
+        scale: CsatScale,
+    ) -> Result<Csat> {
+        Self::build(answers, Some(weights), scale)
+    }
+
+    /// CSAT per segment label (sorted by label), optionally weighted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Csat, CsatScale};
+    /// let rows = Csat::by_segment(&[5, 1, 4], None, &[2, 1, 2], CsatScale::five_point())?;
+    /// assert_eq!(rows[0].statistic.satisfied_share(), 0.0);
+    /// assert_eq!(rows[1].statistic.satisfied_share(), 1.0);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Csat::from_weighted_answers`], plus [`SatisfactionError::LengthMismatch`] for labels.
+    pub fn by_segment<L: Ord + Clone>(
+        answers: &[u8],
+        weights: Option<&[f64]>,
+        labels: &[L],
+        scale: CsatScale,
+    ) -> Result<Vec<SegmentResult<L, Csat>>> {
+        check_scale(answers, 1, scale.points)?;
+        by_segment(answers, weights, labels, |a, w| Self::build(a, w, scale))
+    }
+
+    fn build(answers: &[u8], weights: Option<&[f64]>, scale: CsatScale) -> Result<Csat> {
+        check_scale(answers, 1, scale.points)?;
+        let weights = resolve_weights(weights, answers.len())?;
+        let total: f64 = weights.iter().sum();
+        let satisfied: f64 = answers
+            .iter()
+            .zip(&weights)
+            .filter(|(a, _)| **a >= scale.satisfied_from)
+            .map(|(_, w)| w)
+            .sum();
+        let pairs: Vec<(f64, f64)> = answers
+            .iter()
+            .zip(&weights)
+            .map(|(&a, &w)| (f64::from(a), w))
+            .collect();
+        let mean = MeanEstimate::from_pairs(&pairs, 1.0, f64::from(scale.points))?;
+        Ok(Csat {
+            scale,
+            satisfied,
+            total,
+            effective_n: mean.effective_sample_size(),
+            mean,
+        })
+    }
+
+    /// The scale the answers were on.
+    pub fn scale(&self) -> CsatScale {
+        self.scale
+    }
+    /// Respondents counted.
+    pub fn respondents(&self) -> usize {
+        self.mean.respondents()
+    }
+    /// Kish's effective sample size.
+    pub fn effective_sample_size(&self) -> f64 {
+        self.effective_n
+    }
+    /// Share satisfied in 0…1.
+    pub fn satisfied_share(&self) -> f64 {
+        (self.satisfied / self.total).clamp(0.0, 1.0)
+    }
+
+    /// Wilson interval for the share satisfied, on the effective sample size.
+    ///
+    /// # Errors
+    ///
+    /// [`SatisfactionError::InvalidParameter`] when `level` is not strictly between 0 and 1.
+    pub fn satisfied_interval(&self, level: f64) -> Result<Interval> {
+        let n = self.effective_n;
+        wilson_interval((self.satisfied_share() * n).min(n), n, level)
+    }
+
+    /// The (weighted) mean score.
+    pub fn mean(&self) -> f64 {
+        self.mean.mean()
+    }
+
+    /// The mean score with its standard error and t interval.
+    pub fn mean_estimate(&self) -> &MeanEstimate {
+        &self.mean
+    }
+
+    /// The t interval for the mean score, clipped to 1…points.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Csat, CsatScale};
+    /// let csat = Csat::from_answers(&[5, 4, 4, 2], CsatScale::five_point())?;
+    /// // scipy.stats.t.interval(0.95, 3, loc=3.75, scale=scipy.stats.sem([5, 4, 4, 2]))
+    /// let interval = csat.mean_interval(0.95)?;
+    /// assert!((interval.lower - 1.7477547746640747).abs() < 1e-9 && interval.upper == 5.0);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SatisfactionError::TooFewRespondents`] with one effective respondent or fewer;
+    /// [`SatisfactionError::InvalidParameter`] for a bad level.
+    pub fn mean_interval(&self, level: f64) -> Result<Interval> {
+        self.mean.t_interval(level)
+    }
+
+    /// Pooled two-proportion z test of the shares satisfied, `self − other`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Csat, CsatScale};
+    /// let mut a = vec![5u8; 80];
+    /// a.extend(vec![1u8; 20]);
+    /// let mut b = vec![5u8; 70];
+    /// b.extend(vec![1u8; 30]);
+    /// let scale = CsatScale::five_point();
+    /// let test = Csat::from_answers(&a, scale)?.compare(&Csat::from_answers(&b, scale)?)?;
+    /// // statsmodels proportions_ztest([80, 70], [100, 100]): z = 1.6329931618554523
+    /// assert!((test.z - 1.6329931618554523).abs() < 1e-12);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SatisfactionError::ZeroVariance`] when the pooled share is 0 or 1 (everyone or no one
+    /// satisfied in both samples).
+    pub fn compare(&self, other: &Csat) -> Result<ProportionTest> {
+        proportion_test(
+            self.satisfied_share(),
+            self.effective_n,
+            other.satisfied_share(),
+            other.effective_n,
+            "pooled share satisfied",
+        )
+    }
+}
+
+/// The two Customer Effort Score questions in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum CesScale {
+    /// "The company made it easy for me to handle my issue", 1–7 agreement (CES 2.0, Dixon, Toman &
+    /// DeLisi 2013): 5–7 agree (favourable), 4 neutral, 1–3 disagree. Higher is better.
+    Agreement7,
+    /// "How much effort did you personally have to put forth?", 1–5 (CES 1.0, Dixon, Freeman & Toman
+    /// 2010): 1–2 low effort (favourable), 3 neutral, 4–5 high effort. Lower is better.
+    Effort5,
+}
+
+impl CesScale {
+    fn points(self) -> u8 {
+        match self {
+            CesScale::Agreement7 => 7,
+            CesScale::Effort5 => 5,
+        }
+    }
+    /// −1 unfavourable, 0 neutral, 1 favourable.
+    fn classify(self, answer: u8) -> i8 {
+        match self {
+            CesScale::Agreement7 => match answer {
+                5..=7 => 1,
+                4 => 0,
+                _ => -1,
+            },
+            CesScale::Effort5 => match answer {
+                1..=2 => 1,
+                3 => 0,
+                _ => -1,
+            },
+        }
+    }
+}
+
+/// Customer Effort Score: the mean with a t interval, the favourable share (agree on the 7-point
+/// scale, low effort on the 5-point scale) with Wilson's interval, and the net score
+/// favourable − unfavourable (share agreeing − share disagreeing, or share low − share high effort),
+/// all shares in 0…1 and the net in −1…1.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::satisfaction::{Ces, CesScale};
+/// let ces = Ces::from_answers(&[7, 6, 5, 4, 2, 1, 6, 7], CesScale::Agreement7)?;
+/// assert_eq!(ces.favourable_share(), 0.625);
+/// assert_eq!(ces.unfavourable_share(), 0.25);
+/// assert_eq!(ces.net(), 0.375);
+/// let effort = Ces::from_answers(&[1, 2, 5, 3], CesScale::Effort5)?;
+/// assert_eq!(effort.net(), 0.25);
+/// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Ces {
+    scale: CesScale,
+    favourable: f64,
+    unfavourable: f64,
+    total: f64,
+    mean: MeanEstimate,
+}
+
+impl Ces {
+    /// CES of unweighted answers.
+    ///
+    /// # Errors
+    ///
+    /// [`SatisfactionError::EmptyInput`] for no answers; [`SatisfactionError::OutOfScale`] for an answer
+    /// outside 1…7 (or 1…5), with its position.
+    pub fn from_answers(answers: &[u8], scale: CesScale) -> Result<Ces> {
+        Self::build(answers, None, scale)
+    }
+
+    /// CES of weighted answers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Ces, CesScale};
+    /// let ces = Ces::from_weighted_answers(&[1, 5], &[1.0, 3.0], CesScale::Effort5)?;
+    /// assert_eq!(ces.favourable_share(), 0.25);
+    /// assert_eq!(ces.mean(), 4.0);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Ces::from_answers`], plus [`SatisfactionError::LengthMismatch`],
+    /// [`SatisfactionError::InvalidWeight`] and [`SatisfactionError::ZeroTotalWeight`] for bad weights.
+    pub fn from_weighted_answers(answers: &[u8], weights: &[f64], scale: CesScale) -> Result<Ces> {
+        Self::build(answers, Some(weights), scale)
+    }
+
+    /// CES per segment label (sorted by label), optionally weighted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Ces, CesScale};
+    /// let rows = Ces::by_segment(&[7, 1], None, &["b", "a"], CesScale::Agreement7)?;
+    /// assert_eq!(rows[0].statistic.net(), -1.0);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Ces::from_weighted_answers`], plus [`SatisfactionError::LengthMismatch`] for labels.
+    pub fn by_segment<L: Ord + Clone>(
+        answers: &[u8],
+        weights: Option<&[f64]>,
+        labels: &[L],
+        scale: CesScale,
+    ) -> Result<Vec<SegmentResult<L, Ces>>> {
+        check_scale(answers, 1, scale.points())?;
+        by_segment(answers, weights, labels, |a, w| Self::build(a, w, scale))
+    }
+
+    fn build(answers: &[u8], weights: Option<&[f64]>, scale: CesScale) -> Result<Ces> {
+        check_scale(answers, 1, scale.points())?;
+        let weights = resolve_weights(weights, answers.len())?;
+        let (mut favourable, mut unfavourable) = (0.0, 0.0);
+        for (&answer, &weight) in answers.iter().zip(&weights) {
+            match scale.classify(answer) {
+                1 => favourable += weight,
+                -1 => unfavourable += weight,
+                _ => {}
+            }
+        }
+        let pairs: Vec<(f64, f64)> = answers
+            .iter()
+            .zip(&weights)
+            .map(|(&a, &w)| (f64::from(a), w))
+            .collect();
+        let mean = MeanEstimate::from_pairs(&pairs, 1.0, f64::from(scale.points()))?;
+        Ok(Ces {
+            scale,
+            favourable,
+            unfavourable,
+            total: weights.iter().sum(),
+            mean,
+        })
+    }
+
+    /// The question's scale.
+    pub fn scale(&self) -> CesScale {
+        self.scale
+    }
+    /// Respondents counted.
+    pub fn respondents(&self) -> usize {
+        self.mean.respondents()
+    }
+    /// The (weighted) mean answer (higher is better on `Agreement7`, lower on `Effort5`).
+    pub fn mean(&self) -> f64 {
+        self.mean.mean()
+    }
+    /// The mean with its standard error.
+    pub fn mean_estimate(&self) -> &MeanEstimate {
+        &self.mean
+    }
+    /// t interval for the mean, clipped to the scale.
+    ///
+    /// # Errors
+    ///
+    /// [`SatisfactionError::TooFewRespondents`] with one effective respondent or fewer;
+    /// [`SatisfactionError::InvalidParameter`] for a bad level.
+    pub fn mean_interval(&self, level: f64) -> Result<Interval> {
+        self.mean.t_interval(level)
+    }
+    /// Share agreeing (7-point) or reporting low effort (5-point), 0…1.
+    pub fn favourable_share(&self) -> f64 {
+        (self.favourable / self.total).clamp(0.0, 1.0)
+    }
+    /// Share disagreeing (7-point) or reporting high effort (5-point), 0…1.
+    pub fn unfavourable_share(&self) -> f64 {
+        (self.unfavourable / self.total).clamp(0.0, 1.0)
+    }
+    /// Net effort: favourable share − unfavourable share, −1…1.
+    pub fn net(&self) -> f64 {
+        self.favourable_share() - self.unfavourable_share()
+    }
+    /// Wilson interval for the favourable share on the effective sample size.
+    ///
+    /// # Errors
+    ///
+    /// [`SatisfactionError::InvalidParameter`] when `level` is not strictly between 0 and 1.
+    pub fn favourable_interval(&self, level: f64) -> Result<Interval> {
+        let n = self.mean.effective_sample_size();
+        wilson_interval((self.favourable_share() * n).min(n), n, level)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_and_errors() {
+        assert_eq!(
+            Csat::from_answers(&[1, 5, 0], CsatScale::five_point()),
+            Err(SatisfactionError::OutOfScale {
+                position: 2,
+                value: 0.0,
+                min: 1.0,
+                max: 5.0
+            })
+        );
+        assert!(matches!(
+            Ces::from_answers(&[6], CesScale::Effort5),
+            Err(SatisfactionError::OutOfScale { position: 0, .. })
+        ));
+        let four = Csat::from_answers(&[1, 2, 3, 4], CsatScale::four_point()).unwrap();
+        assert_eq!(four.satisfied_share(), 0.5);
+        let seven = Csat::from_answers(&[4, 5, 7, 1], CsatScale::seven_point()).unwrap();
+        assert_eq!(seven.satisfied_share(), 0.5);
+    }
+
+    #[test]
+    fn degenerate_proportion_test_is_an_error() {
+        let all = Csat::from_answers(&[5, 5], CsatScale::five_point()).unwrap();
+        assert!(matches!(
+            all.compare(&all),
+            Err(SatisfactionError::ZeroVariance { .. })
+        ));
+    }
+}

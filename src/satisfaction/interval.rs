@@ -1,0 +1,326 @@
+//! Shared interval machinery: confidence levels, normal and t quantiles, Wilson's interval, Kish's
+//! effective sample size and weight checks.
+
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+use super::{Result, SatisfactionError};
+
+/// A confidence interval around an estimate, on the estimate's own scale.
+///
+/// `lower <= estimate <= upper` always holds (intervals are clipped to their scale, and the estimate
+/// is the one the interval is centred on: for the adjusted Wald NPS interval, the adjusted estimate).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::satisfaction::wilson_interval;
+/// let interval = wilson_interval(80.0, 100.0, 0.95)?;
+/// assert!(interval.contains(0.8));
+/// assert!((interval.width() - (0.8666 - 0.7112)).abs() < 1e-3);
+/// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Interval {
+    /// The estimate the interval is centred on.
+    pub estimate: f64,
+    /// Lower bound.
+    pub lower: f64,
+    /// Upper bound.
+    pub upper: f64,
+    /// Confidence level in (0, 1), e.g. 0.95.
+    pub level: f64,
+}
+
+impl Interval {
+    /// Whether `value` lies within the closed interval.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Interval;
+    /// let interval = Interval { estimate: 0.5, lower: 0.4, upper: 0.6, level: 0.95 };
+    /// assert!(interval.contains(0.4) && !interval.contains(0.61));
+    /// ```
+    pub fn contains(&self, value: f64) -> bool {
+        self.lower <= value && value <= self.upper
+    }
+
+    /// Upper minus lower bound.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Interval;
+    /// let interval = Interval { estimate: 0.5, lower: 0.4, upper: 0.6, level: 0.95 };
+    /// assert!((interval.width() - 0.2).abs() < 1e-12);
+    /// ```
+    pub fn width(&self) -> f64 {
+        self.upper - self.lower
+    }
+
+    /// Builds `estimate ± half_width` clipped to `[min, max]`; the estimate is clipped too, so the
+    /// interval always contains it.
+    pub(crate) fn symmetric(
+        estimate: f64,
+        half_width: f64,
+        level: f64,
+        min: f64,
+        max: f64,
+    ) -> Interval {
+        let estimate = estimate.clamp(min, max);
+        Interval {
+            estimate,
+            lower: (estimate - half_width).clamp(min, max),
+            upper: (estimate + half_width).clamp(min, max),
+            level,
+        }
+    }
+
+    /// Multiplies every bound by `factor > 0` (e.g. shares to percentages).
+    pub(crate) fn scaled(self, factor: f64) -> Interval {
+        Interval {
+            estimate: self.estimate * factor,
+            lower: self.lower * factor,
+            upper: self.upper * factor,
+            level: self.level,
+        }
+    }
+}
+
+/// Checks a confidence level lies strictly between 0 and 1.
+pub(crate) fn check_level(level: f64) -> Result<()> {
+    if level.is_finite() && level > 0.0 && level < 1.0 {
+        Ok(())
+    } else {
+        Err(SatisfactionError::InvalidParameter {
+            name: "level",
+            value: level,
+            constraint: "a confidence level must lie strictly between 0 and 1",
+        })
+    }
+}
+
+fn standard_normal() -> Normal {
+    // Invariant: mean 0 and standard deviation 1 are valid parameters.
+    Normal::new(0.0, 1.0).expect("the standard normal is a valid distribution")
+}
+
+/// The two-sided critical value z_{1−(1−level)/2} of the standard normal.
+pub(crate) fn normal_critical(level: f64) -> Result<f64> {
+    check_level(level)?;
+    Ok(standard_normal().inverse_cdf(0.5 + level / 2.0))
+}
+
+/// Two-sided p-value of a standard normal statistic, from the survival function so that tiny
+/// p-values keep their precision.
+pub(crate) fn normal_two_sided_p(z: f64) -> f64 {
+    (2.0 * standard_normal().sf(z.abs())).min(1.0)
+}
+
+/// The two-sided critical value of Student's t with `df > 0` degrees of freedom.
+pub(crate) fn t_critical(level: f64, df: f64) -> Result<f64> {
+    check_level(level)?;
+    let t = StudentsT::new(0.0, 1.0, df).map_err(|_| SatisfactionError::InvalidParameter {
+        name: "degrees of freedom",
+        value: df,
+        constraint: "must be positive",
+    })?;
+    Ok(t.inverse_cdf(0.5 + level / 2.0))
+}
+
+/// Two-sided p-value of a t statistic with `df > 0` degrees of freedom, from the survival function.
+pub(crate) fn t_two_sided_p(t: f64, df: f64) -> Result<f64> {
+    if t.is_infinite() {
+        return Ok(0.0);
+    }
+    let dist = StudentsT::new(0.0, 1.0, df).map_err(|_| SatisfactionError::InvalidParameter {
+        name: "degrees of freedom",
+        value: df,
+        constraint: "must be positive",
+    })?;
+    Ok((2.0 * dist.sf(t.abs())).min(1.0))
+}
+
+/// Wilson's score interval for a proportion `successes / total` (Wilson 1927, *JASA* 22, eq. on
+/// p. 210): centre (p̂ + z²/2n) / (1 + z²/n), half-width z √(p̂(1 − p̂)/n + z²/4n²) / (1 + z²/n).
+///
+/// `successes` and `total` may be weighted or effective counts (non-integer). The interval's
+/// `estimate` is p̂ itself, which the Wilson interval always contains.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::satisfaction::wilson_interval;
+/// // REFERENCE.md: 80 satisfied of 100 gives [0.7112, 0.8666].
+/// let interval = wilson_interval(80.0, 100.0, 0.95)?;
+/// assert!((interval.lower - 0.7112).abs() < 1e-4);
+/// assert!((interval.upper - 0.8666).abs() < 1e-4);
+/// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`SatisfactionError::EmptyInput`] when `total` is not positive;
+/// [`SatisfactionError::InvalidParameter`] when `successes` is negative, not finite or above
+/// `total`, or `level` is not strictly between 0 and 1.
+pub fn wilson_interval(successes: f64, total: f64, level: f64) -> Result<Interval> {
+    if !(total.is_finite() && total > 0.0) {
+        return Err(SatisfactionError::EmptyInput);
+    }
+    if !(successes.is_finite() && (0.0..=total).contains(&successes)) {
+        return Err(SatisfactionError::InvalidParameter {
+            name: "successes",
+            value: successes,
+            constraint: "must lie between 0 and the total",
+        });
+    }
+    let z = normal_critical(level)?;
+    let p = successes / total;
+    let z2 = z * z;
+    let denominator = 1.0 + z2 / total;
+    let centre = (p + z2 / (2.0 * total)) / denominator;
+    let half = z * (p * (1.0 - p) / total + z2 / (4.0 * total * total)).sqrt() / denominator;
+    Ok(Interval {
+        estimate: p,
+        // Rounding can push a bound a hair past p̂ when p̂ is 0 or 1; clamp keeps the guarantee.
+        lower: (centre - half).clamp(0.0, p),
+        upper: (centre + half).clamp(p, 1.0),
+        level,
+    })
+}
+
+/// Kish's effective sample size (Σw)² / Σw² of respondent weights (Kish 1965, *Survey Sampling*,
+/// eq. 11.7.4): the number of unweighted respondents that would give the same precision.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::satisfaction::effective_sample_size;
+/// assert_eq!(effective_sample_size(&[1.0, 1.0, 1.0, 1.0])?, 4.0);
+/// assert!((effective_sample_size(&[1.0, 3.0])? - 1.6).abs() < 1e-12);
+/// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`SatisfactionError::EmptyInput`] for no weights, [`SatisfactionError::InvalidWeight`] for a
+/// negative or non-finite weight (with its position), [`SatisfactionError::ZeroTotalWeight`] when all
+/// are zero.
+pub fn effective_sample_size(weights: &[f64]) -> Result<f64> {
+    check_weights(weights, weights.len())?;
+    let sum: f64 = weights.iter().sum();
+    let sum_squares: f64 = weights.iter().map(|w| w * w).sum();
+    Ok(sum * sum / sum_squares)
+}
+
+/// Checks weights: same length as the answers, non-negative, finite, not all zero.
+pub(crate) fn check_weights(weights: &[f64], answers: usize) -> Result<()> {
+    if weights.len() != answers {
+        return Err(SatisfactionError::LengthMismatch {
+            name: "weights",
+            expected: answers,
+            found: weights.len(),
+        });
+    }
+    if weights.is_empty() {
+        return Err(SatisfactionError::EmptyInput);
+    }
+    if let Some((position, &value)) = weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+    {
+        return Err(SatisfactionError::InvalidWeight { position, value });
+    }
+    if weights.iter().all(|&w| w == 0.0) {
+        return Err(SatisfactionError::ZeroTotalWeight);
+    }
+    Ok(())
+}
+
+/// Checks integer answers lie in `min..=max`, naming the first that does not.
+pub(crate) fn check_scale(answers: &[u8], min: u8, max: u8) -> Result<()> {
+    if answers.is_empty() {
+        return Err(SatisfactionError::EmptyInput);
+    }
+    match answers
+        .iter()
+        .enumerate()
+        .find(|(_, a)| !(min..=max).contains(*a))
+    {
+        Some((position, &value)) => Err(SatisfactionError::OutOfScale {
+            position,
+            value: f64::from(value),
+            min: f64::from(min),
+            max: f64::from(max),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The unit weights used when the caller passes none.
+pub(crate) fn resolve_weights(weights: Option<&[f64]>, answers: usize) -> Result<Vec<f64>> {
+    match weights {
+        Some(w) => {
+            check_weights(w, answers)?;
+            Ok(w.to_vec())
+        }
+        None => Ok(vec![1.0; answers]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_reference() {
+        let interval = wilson_interval(80.0, 100.0, 0.95).unwrap();
+        assert!((interval.lower - 0.7112).abs() < 5e-5);
+        assert!((interval.upper - 0.8666).abs() < 5e-5);
+    }
+
+    #[test]
+    fn wilson_at_the_edges_contains_estimate() {
+        let none = wilson_interval(0.0, 10.0, 0.95).unwrap();
+        assert_eq!(none.lower, 0.0);
+        assert!(none.upper > 0.2);
+        let all = wilson_interval(10.0, 10.0, 0.95).unwrap();
+        assert_eq!(all.upper, 1.0);
+        assert!(all.lower < 0.8);
+    }
+
+    #[test]
+    fn levels_outside_zero_one_are_rejected() {
+        for level in [0.0, 1.0, -0.5, f64::NAN] {
+            assert!(matches!(
+                normal_critical(level),
+                Err(SatisfactionError::InvalidParameter { name: "level", .. })
+            ));
+        }
+        // z_{0.975} = 1.959963984540054 (scipy.stats.norm.ppf(0.975)).
+        assert!((normal_critical(0.95).unwrap() - 1.959963984540054).abs() < 1e-9);
+        // t_{0.975, 10} = 2.2281388519649385 (scipy.stats.t.ppf(0.975, 10)).
+        assert!((t_critical(0.95, 10.0).unwrap() - 2.2281388519649385).abs() < 1e-9);
+    }
+
+    #[test]
+    fn weights_are_checked() {
+        assert_eq!(
+            check_weights(&[1.0, -1.0], 2),
+            Err(SatisfactionError::InvalidWeight {
+                position: 1,
+                value: -1.0
+            })
+        );
+        assert_eq!(
+            check_weights(&[0.0, 0.0], 2),
+            Err(SatisfactionError::ZeroTotalWeight)
+        );
+        assert!(matches!(
+            check_weights(&[1.0], 2),
+            Err(SatisfactionError::LengthMismatch { .. })
+        ));
+    }
+}
