@@ -1,0 +1,313 @@
+//! Soft segmentation with linfa-clustering's Gaussian mixture model (full covariances, fitted by
+//! expectation–maximisation from a k-means start; Dempster, Laird & Rubin 1977, JRSS B 39).
+//! Each customer gets a membership probability per component (the E-step responsibilities).
+
+use linfa::prelude::Fit;
+use linfa::{DatasetBase, ParamGuard};
+use linfa_clustering::{GaussianMixtureModel, GmmInitMethod};
+use ndarray::{Array2, ArrayView2};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::segment::transform::{summary_features, Feature, FeatureTransform, FittedTransform};
+use crate::segment::SegmentError;
+use crate::summary::CustomerSummary;
+
+/// Gaussian-mixture segmentation settings.
+///
+/// Defaults: features recency days, purchase occasions and total spend, `log1p` then z-score for
+/// summaries and no transform for matrices, at most 100 EM iterations, tolerance 1e-3 on the change
+/// of the lower bound, covariance regularisation 1e-6, seed 0.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::segment::GaussianMixtureSegmenter;
+/// use ndarray::array;
+/// let points = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [0.3, 0.2],
+///                     [8.0, 8.1], [8.2, 8.0], [8.1, 8.3], [8.3, 8.2]];
+/// let soft = GaussianMixtureSegmenter::new(2).seed(3).fit_matrix(points.view())?;
+/// // Each row of memberships sums to 1; the two groups are told apart with certainty.
+/// assert!((soft.probabilities.row(0).sum() - 1.0).abs() < 1e-12);
+/// assert_eq!(soft.labels[0], soft.labels[3]);
+/// assert_ne!(soft.labels[0], soft.labels[4]);
+/// assert!(soft.probabilities[[0, soft.labels[0]]] > 0.999);
+/// # Ok::<(), customer_value::segment::SegmentError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GaussianMixtureSegmenter {
+    k: usize,
+    features: Vec<Feature>,
+    transform: Option<FeatureTransform>,
+    max_iterations: u64,
+    tolerance: f64,
+    regularisation: f64,
+    seed: u64,
+}
+
+/// A fitted soft segmentation.
+#[derive(Debug, Clone)]
+pub struct SoftSegmentation<C> {
+    /// Customer ids, sorted (row indices for a matrix fit).
+    pub customers: Vec<C>,
+    /// Membership probabilities, customers × components; each row sums to 1.
+    pub probabilities: Array2<f64>,
+    /// The most probable component of each customer (lowest index on ties).
+    pub labels: Vec<usize>,
+    /// Mixture weights.
+    pub weights: Vec<f64>,
+    /// Component means in the clustering space.
+    pub means: Array2<f64>,
+    /// The summary features (empty for a matrix fit).
+    pub features: Vec<Feature>,
+    /// The fitted transform.
+    pub transform: FittedTransform,
+    model: GaussianMixtureModel<f64>,
+}
+
+impl GaussianMixtureSegmenter {
+    /// `k` components, every other setting at its default.
+    pub fn new(k: usize) -> Self {
+        Self {
+            k,
+            features: Feature::RFM.to_vec(),
+            transform: None,
+            max_iterations: 100,
+            tolerance: 1e-3,
+            regularisation: 1e-6,
+            seed: 0,
+        }
+    }
+
+    /// Features read from summaries.
+    pub fn features(mut self, features: &[Feature]) -> Self {
+        self.features = features.to_vec();
+        self
+    }
+
+    /// The transform applied before fitting.
+    pub fn transform(mut self, transform: FeatureTransform) -> Self {
+        self.transform = Some(transform);
+        self
+    }
+
+    /// Maximum EM iterations.
+    pub fn max_iterations(mut self, max_iterations: u64) -> Self {
+        self.max_iterations = max_iterations;
+        self
+    }
+
+    /// Convergence tolerance on the change of the EM lower bound.
+    pub fn tolerance(mut self, tolerance: f64) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Value added to the covariance diagonals (keeps them positive definite).
+    pub fn regularisation(mut self, regularisation: f64) -> Self {
+        self.regularisation = regularisation;
+        self
+    }
+
+    /// Seed of the k-means start.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    fn check(&self) -> Result<(), SegmentError> {
+        let invalid = |name, value: String, reason| {
+            Err(SegmentError::InvalidParameter {
+                name,
+                value,
+                reason,
+            })
+        };
+        if self.k == 0 {
+            return invalid("k", "0".into(), "k must be at least 1");
+        }
+        if self.features.is_empty() {
+            return invalid("features", "[]".into(), "at least one feature is needed");
+        }
+        if self.max_iterations == 0 {
+            return invalid(
+                "max_iterations",
+                "0".into(),
+                "at least one iteration is needed",
+            );
+        }
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            return invalid(
+                "tolerance",
+                self.tolerance.to_string(),
+                "must be finite and positive",
+            );
+        }
+        if !(self.regularisation.is_finite() && self.regularisation >= 0.0) {
+            return invalid(
+                "regularisation",
+                self.regularisation.to_string(),
+                "must be finite and non-negative",
+            );
+        }
+        Ok(())
+    }
+
+    /// Fits the mixture on the summaries' features (customers sorted by id).
+    ///
+    /// # Errors
+    ///
+    /// As [`fit_matrix`](Self::fit_matrix), plus [`SegmentError::DuplicateCustomer`].
+    ///
+    /// # Examples
+    ///
+    /// See [`GaussianMixtureSegmenter`] (matrix) and the crate's tests (summaries).
+    pub fn fit<C: Clone + Ord>(
+        &self,
+        summaries: &[CustomerSummary<C>],
+    ) -> Result<SoftSegmentation<C>, SegmentError> {
+        self.check()?;
+        let (customers, raw, _) = summary_features(summaries, &self.features)?;
+        let names: Vec<String> = self.features.iter().map(|f| f.name().to_string()).collect();
+        let kind = self.transform.unwrap_or(FeatureTransform::Log1pZScore);
+        self.fit_raw(customers, raw.view(), &names, self.features.clone(), kind)
+    }
+
+    /// Fits the mixture on the rows of a caller matrix.
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::InvalidParameter`] for k = 0, no feature, zero iterations, a non-positive
+    /// tolerance or a negative regularisation; [`SegmentError::EmptyInput`],
+    /// [`SegmentError::NonFinite`], [`SegmentError::Log1pDomain`], [`SegmentError::ConstantFeature`]
+    /// for bad data; [`SegmentError::TooFewDistinctPoints`] when k exceeds the rows;
+    /// [`SegmentError::Linfa`] when EM fails (a collapsed component, or no convergence within the
+    /// iteration cap).
+    ///
+    /// # Examples
+    ///
+    /// See [`GaussianMixtureSegmenter`].
+    pub fn fit_matrix(
+        &self,
+        matrix: ArrayView2<f64>,
+    ) -> Result<SoftSegmentation<usize>, SegmentError> {
+        self.check()?;
+        if matrix.nrows() == 0 {
+            return Err(SegmentError::EmptyInput);
+        }
+        let names: Vec<String> = (0..matrix.ncols()).map(|c| format!("column_{c}")).collect();
+        let kind = self.transform.unwrap_or(FeatureTransform::None);
+        self.fit_raw(
+            (0..matrix.nrows()).collect(),
+            matrix,
+            &names,
+            Vec::new(),
+            kind,
+        )
+    }
+
+    fn fit_raw<C>(
+        &self,
+        customers: Vec<C>,
+        raw: ArrayView2<f64>,
+        names: &[String],
+        features: Vec<Feature>,
+        kind: FeatureTransform,
+    ) -> Result<SoftSegmentation<C>, SegmentError> {
+        if raw.ncols() == 0 {
+            return Err(SegmentError::EmptyInput);
+        }
+        let (transform, points) = FittedTransform::fit(kind, raw, names)?;
+        if points.nrows() < self.k {
+            return Err(SegmentError::TooFewDistinctPoints {
+                k: self.k,
+                distinct: points.nrows(),
+            });
+        }
+        let to_error = |e: &dyn std::fmt::Display| SegmentError::Linfa {
+            message: e.to_string(),
+        };
+        let dataset = DatasetBase::new(points.view(), ());
+        let model = GaussianMixtureModel::params_with_rng(
+            self.k,
+            Xoshiro256PlusPlus::seed_from_u64(self.seed),
+        )
+        .init_method(GmmInitMethod::KMeans)
+        .max_n_iterations(self.max_iterations)
+        .tolerance(self.tolerance)
+        .reg_covariance(self.regularisation)
+        .check()
+        .map_err(|e| to_error(&e))?
+        .fit(&dataset)
+        .map_err(|e| to_error(&e))?;
+        let probabilities = model.predict_proba(&points);
+        if probabilities.iter().any(|p| !p.is_finite()) {
+            return Err(SegmentError::Linfa {
+                message: "membership probabilities are not finite".into(),
+            });
+        }
+        let labels = argmax_rows(&probabilities);
+        Ok(SoftSegmentation {
+            customers,
+            labels,
+            weights: model.weights().to_vec(),
+            means: model.means().clone(),
+            probabilities,
+            features,
+            transform,
+            model,
+        })
+    }
+}
+
+fn argmax_rows(probabilities: &Array2<f64>) -> Vec<usize> {
+    probabilities
+        .rows()
+        .into_iter()
+        .map(|row| {
+            let mut best = (0, f64::NEG_INFINITY);
+            for (j, &p) in row.iter().enumerate() {
+                if p > best.1 {
+                    best = (j, p);
+                }
+            }
+            best.0
+        })
+        .collect()
+}
+
+impl<C> SoftSegmentation<C> {
+    /// Membership probabilities of new rows given in original units (same columns as the fit).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`FittedTransform::apply`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::GaussianMixtureSegmenter;
+    /// use ndarray::array;
+    /// let points = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [0.3, 0.2],
+    ///                     [8.0, 8.1], [8.2, 8.0], [8.1, 8.3], [8.3, 8.2]];
+    /// let soft = GaussianMixtureSegmenter::new(2).fit_matrix(points.view())?;
+    /// let p = soft.membership(array![[8.1, 8.1]].view())?;
+    /// assert!(p[[0, soft.labels[7]]] > 0.999);
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
+    pub fn membership(&self, raw: ArrayView2<f64>) -> Result<Array2<f64>, SegmentError> {
+        let points = self.transform.apply(raw)?;
+        Ok(self.model.predict_proba(&points))
+    }
+
+    /// Most probable component of new rows (original units).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`FittedTransform::apply`].
+    pub fn assign_matrix(&self, raw: ArrayView2<f64>) -> Result<Vec<usize>, SegmentError> {
+        let points = self.transform.apply(raw)?;
+        Ok(argmax_rows(&self.model.predict_proba(&points)))
+    }
+}

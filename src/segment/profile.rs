@@ -1,0 +1,491 @@
+//! The fitted segmentation: labels, segment profiles, descriptive labels, metrics on demand and
+//! assignment of new customers.
+
+use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use crate::rfm::RfmRecord;
+use crate::segment::engine::{nearest_centres, CHUNK};
+use crate::segment::metrics::{self, QualityMetrics};
+use crate::segment::segmenter::{Clustering, KMeansEngine, KScore};
+use crate::segment::transform::{Feature, FittedTransform};
+use crate::segment::SegmentError;
+use crate::summary::CustomerSummary;
+
+/// One segment's profile.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SegmentProfile {
+    /// The segment's index (its label in [`Segmentation::labels`]).
+    pub segment: usize,
+    /// A descriptive label from the profile, e.g. `"recent · frequent · high spend"`: per feature,
+    /// the segment's median is placed among all customers' values (mid-rank percentile); the lower
+    /// third reads low ("recent", "infrequent" or "one-off", "low spend", "small orders", "new"),
+    /// the upper third high ("lapsed", "frequent", "high spend", "large orders", "long-standing"),
+    /// between them "mid" ("mid recency", "occasional", "mid spend", "mid orders", "established").
+    /// Labels may repeat across segments.
+    pub label: String,
+    /// Customers in the segment.
+    pub size: usize,
+    /// Share of all customers.
+    pub customer_share: f64,
+    /// Total net spend of the segment (summaries only).
+    pub revenue: Option<Decimal>,
+    /// Share of the total net spend (summaries only; `None` when the total is not positive).
+    pub revenue_share: Option<f64>,
+    /// The centroid in the clustering (transformed) space.
+    pub centroid: Vec<f64>,
+    /// Mean of each feature in original units (empty for an empty segment).
+    pub mean: Vec<f64>,
+    /// Median of each feature in original units (mean of the two middle values for even sizes;
+    /// empty for an empty segment).
+    pub median: Vec<f64>,
+}
+
+/// Mean RFM scores of one segment's customers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RfmScoreMeans {
+    /// Mean recency score.
+    pub recency: f64,
+    /// Mean frequency score.
+    pub frequency: f64,
+    /// Mean monetary score.
+    pub monetary: f64,
+    /// Customers of the segment that had an RFM record.
+    pub scored: usize,
+}
+
+/// A fitted k-means segmentation (see [`KMeansSegmenter`](crate::segment::KMeansSegmenter)).
+///
+/// Customers are in id order (row order for matrices); `labels[i]` is the segment of
+/// `customers[i]`. Inertia and the quality metrics are in the clustering space.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Segmentation<C> {
+    /// Customer ids, sorted (row indices for [`fit_matrix`](crate::segment::KMeansSegmenter::fit_matrix)).
+    pub customers: Vec<C>,
+    /// Segment of each customer, in `0..k`.
+    pub labels: Vec<usize>,
+    /// Number of segments.
+    pub k: usize,
+    /// Names of the feature columns.
+    pub feature_names: Vec<String>,
+    /// The summary features (empty for a matrix fit).
+    pub features: Vec<Feature>,
+    /// The fitted transform (apply it to new rows to reach the clustering space).
+    pub transform: FittedTransform,
+    /// Centroids in the clustering space (k × features): the means of the final labels.
+    pub centroids: Array2<f64>,
+    /// The k-means++ centres the kept run started from.
+    pub initial_centroids: Array2<f64>,
+    /// One profile per segment.
+    pub segments: Vec<SegmentProfile>,
+    /// Σ ‖x − c_label‖² in the clustering space, with c the means of the final labels
+    /// (scikit-learn's `inertia_`).
+    pub inertia: f64,
+    /// Lloyd iterations of the kept run.
+    pub iterations: usize,
+    /// Whether the kept run met the tolerance (or stopped changing labels) before the iteration cap.
+    pub converged: bool,
+    /// Which initialisation was kept (0-based).
+    pub best_init: usize,
+    /// Initialisations run.
+    pub n_init: usize,
+    /// The engine that ran the iterations.
+    pub engine: KMeansEngine,
+    /// Metrics of every k tried when k was chosen over a range (empty for a fixed k).
+    pub k_scores: Vec<KScore>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    points: Array2<f64>,
+}
+
+/// Everything a fit produced, handed to [`build_segmentation`].
+pub(crate) struct FitInputs<C> {
+    pub customers: Vec<C>,
+    pub raw: Array2<f64>,
+    pub points: Array2<f64>,
+    pub names: Vec<String>,
+    pub features: Vec<Feature>,
+    pub transform: FittedTransform,
+    pub spend: Option<Vec<Decimal>>,
+    pub clustering: Clustering,
+    pub engine: KMeansEngine,
+    pub n_init: usize,
+}
+
+pub(crate) fn build_segmentation<C>(inputs: FitInputs<C>) -> Segmentation<C> {
+    let FitInputs {
+        customers,
+        raw,
+        points,
+        names,
+        features,
+        transform,
+        spend,
+        clustering,
+        engine,
+        n_init,
+    } = inputs;
+    let k = clustering.k;
+    let dim = raw.ncols();
+    let n = raw.nrows();
+    let labels = clustering.outcome.labels;
+    let mut sizes = vec![0usize; k];
+    for &label in &labels {
+        sizes[label] += 1;
+    }
+    // Per-segment values of each feature in original units: means, medians, label words.
+    let mut means = vec![vec![0.0; dim]; k];
+    let mut medians = vec![vec![0.0; dim]; k];
+    let mut words: Vec<Vec<String>> = vec![Vec::new(); k];
+    for column in 0..dim {
+        let values = raw.column(column);
+        let mut by_segment: Vec<Vec<f64>> = sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
+        for (&value, &label) in values.iter().zip(&labels) {
+            by_segment[label].push(value);
+        }
+        let all: Vec<f64> = values.iter().copied().collect();
+        for (segment, segment_values) in by_segment.iter_mut().enumerate() {
+            if segment_values.is_empty() {
+                means[segment][column] = f64::NAN;
+                medians[segment][column] = f64::NAN;
+                continue;
+            }
+            means[segment][column] =
+                segment_values.iter().sum::<f64>() / segment_values.len() as f64;
+            let median = median_in_place(segment_values);
+            medians[segment][column] = median;
+            let rank = mid_rank(&all, median);
+            let word = describe(features.get(column).copied(), &names[column], rank, median);
+            words[segment].push(word);
+        }
+    }
+    let revenue: Option<Vec<Decimal>> = spend.as_ref().map(|spend| {
+        let mut totals = vec![Decimal::ZERO; k];
+        for (&amount, &label) in spend.iter().zip(&labels) {
+            totals[label] += amount;
+        }
+        totals
+    });
+    let total_revenue: Option<Decimal> = revenue.as_ref().map(|r| r.iter().sum());
+    let centroids = Array2::from_shape_vec((k, dim), clustering.outcome.centroids)
+        .unwrap_or_else(|_| Array2::zeros((k, dim)));
+    let initial_centroids = Array2::from_shape_vec((k, dim), clustering.outcome.initial_centroids)
+        .unwrap_or_else(|_| Array2::zeros((k, dim)));
+    let segments = (0..k)
+        .map(|segment| {
+            let segment_revenue = revenue.as_ref().map(|r| r[segment]);
+            let revenue_share = match (segment_revenue, total_revenue) {
+                (Some(part), Some(total)) if total > Decimal::ZERO => (part / total).to_f64(),
+                _ => None,
+            };
+            SegmentProfile {
+                segment,
+                label: if sizes[segment] == 0 {
+                    "empty".to_string()
+                } else {
+                    words[segment].join(" · ")
+                },
+                size: sizes[segment],
+                customer_share: sizes[segment] as f64 / n as f64,
+                revenue: segment_revenue,
+                revenue_share,
+                centroid: centroids.row(segment).to_vec(),
+                // An empty segment (possible only when k-means relocated a centre on its last
+                // pass) has no values: empty vectors rather than NaN.
+                mean: if sizes[segment] == 0 {
+                    Vec::new()
+                } else {
+                    means[segment].clone()
+                },
+                median: if sizes[segment] == 0 {
+                    Vec::new()
+                } else {
+                    medians[segment].clone()
+                },
+            }
+        })
+        .collect();
+    Segmentation {
+        customers,
+        labels,
+        k,
+        feature_names: names,
+        features,
+        transform,
+        centroids,
+        initial_centroids,
+        segments,
+        inertia: clustering.outcome.inertia,
+        iterations: clustering.outcome.iterations,
+        converged: clustering.outcome.converged,
+        best_init: clustering.best_init,
+        n_init,
+        engine,
+        k_scores: clustering.k_scores,
+        points,
+    }
+}
+
+/// Median by selection (numpy's rule: mean of the two middle values for an even count).
+fn median_in_place(values: &mut [f64]) -> f64 {
+    let n = values.len();
+    let middle = n / 2;
+    let (below, upper, _) = values.select_nth_unstable_by(middle, f64::total_cmp);
+    let upper = *upper;
+    if n % 2 == 1 {
+        upper
+    } else {
+        let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        0.5 * (lower + upper)
+    }
+}
+
+/// Mid-rank percentile of `value` among `all`: (#below + ½ #equal) / n.
+fn mid_rank(all: &[f64], value: f64) -> f64 {
+    let (below, equal) = all
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            chunk.iter().fold((0usize, 0usize), |(b, e), &v| {
+                (b + usize::from(v < value), e + usize::from(v == value))
+            })
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    (below as f64 + 0.5 * equal as f64) / all.len() as f64
+}
+
+fn describe(feature: Option<Feature>, name: &str, rank: f64, median: f64) -> String {
+    let level = if rank <= 1.0 / 3.0 {
+        0
+    } else if rank >= 2.0 / 3.0 {
+        2
+    } else {
+        1
+    };
+    let word = match (feature, level) {
+        (Some(Feature::RecencyDays), 0) => "recent",
+        (Some(Feature::RecencyDays), 1) => "mid recency",
+        (Some(Feature::RecencyDays), _) => "lapsed",
+        (Some(Feature::PurchaseOccasions), 0) if median <= 1.0 => "one-off",
+        (Some(Feature::PurchaseOccasions), 0) => "infrequent",
+        (Some(Feature::PurchaseOccasions), 1) => "occasional",
+        (Some(Feature::PurchaseOccasions), _) => "frequent",
+        (Some(Feature::Monetary), 0) => "low spend",
+        (Some(Feature::Monetary), 1) => "mid spend",
+        (Some(Feature::Monetary), _) => "high spend",
+        (Some(Feature::AverageOrderValue), 0) => "small orders",
+        (Some(Feature::AverageOrderValue), 1) => "mid orders",
+        (Some(Feature::AverageOrderValue), _) => "large orders",
+        (Some(Feature::TenureDays), 0) => "new",
+        (Some(Feature::TenureDays), 1) => "established",
+        (Some(Feature::TenureDays), _) => "long-standing",
+        (None, 0) => return format!("low {name}"),
+        (None, 1) => return format!("mid {name}"),
+        (None, _) => return format!("high {name}"),
+    };
+    word.to_string()
+}
+
+impl<C> Segmentation<C> {
+    /// Customers per segment.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::KMeansSegmenter;
+    /// use ndarray::array;
+    /// let s = KMeansSegmenter::new(2).fit_matrix(array![[0.0], [1.0], [10.0]].view())?;
+    /// let mut sizes = s.sizes();
+    /// sizes.sort();
+    /// assert_eq!(sizes, [1, 2]);
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
+    pub fn sizes(&self) -> Vec<usize> {
+        self.segments.iter().map(|s| s.size).collect()
+    }
+
+    /// The points in the clustering space (rows in customer order).
+    pub fn points(&self) -> ArrayView2<'_, f64> {
+        self.points.view()
+    }
+
+    /// Silhouette, Davies–Bouldin, Calinski–Harabasz and inertia of the labels, in the clustering
+    /// space. The silhouette is exact up to 10,000 customers and on a sample of 10,000 drawn with
+    /// `seed` above (the result says so).
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::MetricUndefined`] unless 2 ≤ non-empty segments ≤ customers − 1 (in the
+    /// silhouette sample too); [`SegmentError::EmptyInput`] on a deserialised segmentation (its
+    /// points are not serialised).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::KMeansSegmenter;
+    /// use ndarray::array;
+    /// let s = KMeansSegmenter::new(2).fit_matrix(array![[0.0], [2.0], [10.0], [12.0]].view())?;
+    /// let q = s.quality(0)?;
+    /// assert!((q.davies_bouldin - 0.2).abs() < 1e-12);
+    /// assert_eq!(q.inertia, s.inertia);
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
+    pub fn quality(&self, seed: u64) -> Result<QualityMetrics, SegmentError> {
+        metrics::quality(self.points.view(), &self.labels, seed)
+    }
+
+    /// Segments of new rows given in original units (same columns as the fit): the stored
+    /// transform is applied, then each row goes to its nearest centroid (lowest index on ties).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`FittedTransform::apply`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::KMeansSegmenter;
+    /// use ndarray::array;
+    /// let s = KMeansSegmenter::new(2).fit_matrix(array![[0.0], [1.0], [10.0], [11.0]].view())?;
+    /// let new = s.assign_matrix(array![[0.4], [12.0]].view())?;
+    /// assert_eq!(new, vec![s.labels[0], s.labels[3]]);
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
+    pub fn assign_matrix(&self, raw: ArrayView2<f64>) -> Result<Vec<usize>, SegmentError> {
+        let points = self.transform.apply(raw)?;
+        let dim = points.ncols();
+        let data: Vec<f64> = points.iter().copied().collect();
+        let centers: Vec<f64> = self.centroids.iter().copied().collect();
+        Ok(nearest_centres(&data, dim, &centers))
+    }
+
+    /// Segments of new customers, in the order given, from the fit's features and transform.
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::NoSummaryFeatures`] when the segmentation was fitted on a matrix, and those
+    /// of [`assign_matrix`](Self::assign_matrix).
+    ///
+    /// # Examples
+    ///
+    /// See the [module documentation](crate::segment) (`assign` on the fitted summaries gives back
+    /// their labels).
+    pub fn assign<D>(&self, summaries: &[CustomerSummary<D>]) -> Result<Vec<usize>, SegmentError> {
+        if self.features.is_empty() {
+            return Err(SegmentError::NoSummaryFeatures);
+        }
+        let raw = Array2::from_shape_fn((summaries.len(), self.features.len()), |(row, column)| {
+            self.features[column].value(&summaries[row])
+        });
+        self.assign_matrix(raw.view())
+    }
+}
+
+impl<C: Ord> Segmentation<C> {
+    /// The segment of one customer, `None` if the id is not in the segmentation.
+    pub fn segment_of(&self, customer: &C) -> Option<usize> {
+        self.customers
+            .binary_search(customer)
+            .ok()
+            .map(|i| self.labels[i])
+    }
+
+    /// Mean RFM scores per segment from the caller's RFM records (`None` for a segment with no
+    /// scored customer). Customers without a record are left out of their segment's means.
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::UnknownCustomer`] when a record's customer is not in the segmentation,
+    /// [`SegmentError::DuplicateCustomer`] when two records share a customer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::KMeansSegmenter;
+    /// use customer_value::{RfmRecord, RfmScore, RfmSegment};
+    /// use ndarray::array;
+    /// use rust_decimal::Decimal;
+    /// let s = KMeansSegmenter::new(2).fit_matrix(array![[0.0], [1.0], [10.0]].view())?;
+    /// let record = |customer, r| RfmRecord {
+    ///     customer, recency_days: 0, frequency: 1, monetary: Decimal::ONE,
+    ///     score: RfmScore { recency: r, frequency: 2, monetary: 3 }, segment: RfmSegment::Promising,
+    /// };
+    /// let means = s.rfm_profile(&[record(0usize, 5), record(1, 4)])?;
+    /// let first = means[s.labels[0]].unwrap();
+    /// assert_eq!((first.recency, first.frequency, first.scored), (4.5, 2.0, 2));
+    /// assert!(means[s.labels[2]].is_none());
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
+    pub fn rfm_profile(
+        &self,
+        records: &[RfmRecord<C>],
+    ) -> Result<Vec<Option<RfmScoreMeans>>, SegmentError> {
+        let mut sums = vec![[0u64; 3]; self.k];
+        let mut counts = vec![0usize; self.k];
+        let mut seen = vec![false; self.customers.len()];
+        for (position, record) in records.iter().enumerate() {
+            let index = self
+                .customers
+                .binary_search(&record.customer)
+                .map_err(|_| SegmentError::UnknownCustomer { position })?;
+            if seen[index] {
+                return Err(SegmentError::DuplicateCustomer { position });
+            }
+            seen[index] = true;
+            let label = self.labels[index];
+            sums[label][0] += u64::from(record.score.recency);
+            sums[label][1] += u64::from(record.score.frequency);
+            sums[label][2] += u64::from(record.score.monetary);
+            counts[label] += 1;
+        }
+        Ok(sums
+            .iter()
+            .zip(&counts)
+            .map(|(sum, &count)| {
+                (count > 0).then(|| RfmScoreMeans {
+                    recency: sum[0] as f64 / count as f64,
+                    frequency: sum[1] as f64 / count as f64,
+                    monetary: sum[2] as f64 / count as f64,
+                    scored: count,
+                })
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_follow_numpy() {
+        assert_eq!(median_in_place(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median_in_place(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median_in_place(&mut [7.0]), 7.0);
+    }
+
+    #[test]
+    fn mid_rank_counts_ties_half() {
+        let all = [1.0, 2.0, 2.0, 3.0];
+        assert_eq!(mid_rank(&all, 2.0), (1.0 + 1.0) / 4.0);
+        assert_eq!(mid_rank(&all, 5.0), 1.0);
+    }
+
+    #[test]
+    fn words_follow_thirds() {
+        assert_eq!(describe(Some(Feature::RecencyDays), "", 0.1, 3.0), "recent");
+        assert_eq!(
+            describe(Some(Feature::PurchaseOccasions), "", 0.2, 1.0),
+            "one-off"
+        );
+        assert_eq!(
+            describe(Some(Feature::PurchaseOccasions), "", 0.2, 2.0),
+            "infrequent"
+        );
+        assert_eq!(describe(Some(Feature::Monetary), "", 0.5, 2.0), "mid spend");
+        assert_eq!(describe(None, "column_1", 0.9, 2.0), "high column_1");
+    }
+}

@@ -1,0 +1,608 @@
+//! The k-means segmenter: settings, validation, engines, and the choice of k.
+
+use std::ops::RangeInclusive;
+
+use linfa::prelude::{Fit, Predict};
+use linfa::{DatasetBase, ParamGuard};
+use linfa_clustering::{KMeans, KMeansInit};
+use ndarray::{Array2, ArrayView2};
+use rand::SeedableRng;
+use rand_xoshiro::{Xoshiro256Plus, Xoshiro256PlusPlus};
+use rust_decimal::Decimal;
+
+use crate::segment::engine::{self, RunOutcome};
+use crate::segment::metrics;
+use crate::segment::profile::{build_segmentation, FitInputs, Segmentation};
+use crate::segment::transform::{
+    mean_variance, summary_features, Feature, FeatureTransform, FittedTransform,
+};
+use crate::segment::SegmentError;
+use crate::summary::CustomerSummary;
+
+/// How k is chosen over a range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum KCriterion {
+    /// Highest mean silhouette (exact up to 10,000 points, seeded sample above). The default.
+    #[default]
+    Silhouette,
+    /// Highest Calinski–Harabasz index.
+    CalinskiHarabasz,
+    /// Lowest Davies–Bouldin index.
+    DaviesBouldin,
+}
+
+/// Which k-means implementation runs the Lloyd iterations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum KMeansEngine {
+    /// Our Lloyd iteration with Hamerly's bounds, parallel with deterministic reductions (default).
+    #[default]
+    Hamerly,
+    /// linfa-clustering's `KMeans`, one step at a time from our k-means++ centres (so iterations
+    /// and the relative tolerance are reported and applied the same way). linfa's update treats
+    /// the previous centre as one more member of its cluster ("m_k-means"), so its centres differ
+    /// slightly from Lloyd's means; on separated data the partitions agree.
+    Linfa,
+}
+
+/// Quality metrics of one k tried while choosing k.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KScore {
+    /// Number of clusters.
+    pub k: usize,
+    /// Inertia of the best initialisation (elbow criterion).
+    pub inertia: f64,
+    /// Silhouette (exact or sampled).
+    pub silhouette: metrics::Silhouette,
+    /// Davies–Bouldin index.
+    pub davies_bouldin: f64,
+    /// Calinski–Harabasz index.
+    pub calinski_harabasz: f64,
+    /// Lloyd iterations of the kept initialisation.
+    pub iterations: usize,
+    /// Whether the kept initialisation converged.
+    pub converged: bool,
+}
+
+/// k-means segmentation settings (unchecked builder; [`KMeansSegmenter::check`] validates).
+///
+/// Defaults: k-means++ seeding, 3 initialisations (lowest inertia kept, the first on ties), at most
+/// 300 iterations, tolerance 1e-4 relative to the data (the run stops when the total squared centre
+/// shift is at most `tolerance × mean per-feature variance`, scikit-learn's rule), seed 0, the
+/// Hamerly engine, features recency days, purchase occasions and total spend with `log1p` then
+/// z-score for [`fit`](Self::fit), no transform for [`fit_matrix`](Self::fit_matrix).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::segment::KMeansSegmenter;
+/// use ndarray::array;
+/// let points = array![[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0], [5.0, 5.1]];
+/// let s = KMeansSegmenter::new(2).seed(1).fit_matrix(points.view())?;
+/// assert_eq!(s.sizes(), vec![2, 3].into_iter().filter(|_| s.labels[0] == 0).chain(
+///     vec![3, 2].into_iter().filter(|_| s.labels[0] == 1)).collect::<Vec<_>>());
+/// assert!(s.converged);
+/// # Ok::<(), customer_value::segment::SegmentError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KMeansSegmenter {
+    k_min: usize,
+    k_max: usize,
+    criterion: KCriterion,
+    features: Vec<Feature>,
+    transform: Option<FeatureTransform>,
+    n_init: usize,
+    max_iterations: usize,
+    tolerance: f64,
+    seed: u64,
+    engine: KMeansEngine,
+}
+
+/// Validated [`KMeansSegmenter`] settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidKMeansSegmenter(KMeansSegmenter);
+
+impl KMeansSegmenter {
+    /// k fixed, every other setting at its default.
+    pub fn new(k: usize) -> Self {
+        Self {
+            k_min: k,
+            k_max: k,
+            criterion: KCriterion::Silhouette,
+            features: Feature::RFM.to_vec(),
+            transform: None,
+            n_init: 3,
+            max_iterations: 300,
+            tolerance: 1e-4,
+            seed: 0,
+            engine: KMeansEngine::Hamerly,
+        }
+    }
+
+    /// Choose k over `range` (both ends included, 2 ≤ start ≤ end) by the [`KCriterion`]; every k
+    /// tried is reported with all metrics in [`Segmentation::k_scores`].
+    pub fn k_range(mut self, range: RangeInclusive<usize>) -> Self {
+        self.k_min = *range.start();
+        self.k_max = *range.end();
+        self
+    }
+
+    /// The criterion for choosing k over a range (default silhouette).
+    pub fn criterion(mut self, criterion: KCriterion) -> Self {
+        self.criterion = criterion;
+        self
+    }
+
+    /// The features read from summaries by [`fit`](Self::fit) (default recency days, purchase
+    /// occasions, total spend).
+    pub fn features(mut self, features: &[Feature]) -> Self {
+        self.features = features.to_vec();
+        self
+    }
+
+    /// The transform applied before clustering (default `log1p` then z-score for summaries, none
+    /// for matrices).
+    pub fn transform(mut self, transform: FeatureTransform) -> Self {
+        self.transform = Some(transform);
+        self
+    }
+
+    /// Number of k-means++ initialisations (default 3); the lowest inertia is kept.
+    pub fn n_init(mut self, n_init: usize) -> Self {
+        self.n_init = n_init;
+        self
+    }
+
+    /// Maximum Lloyd iterations per initialisation (default 300).
+    pub fn max_iterations(mut self, max_iterations: usize) -> Self {
+        self.max_iterations = max_iterations;
+        self
+    }
+
+    /// Relative tolerance (default 1e-4), scaled by the mean per-feature variance of the data.
+    pub fn tolerance(mut self, tolerance: f64) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Seed of the k-means++ seeding and the silhouette sample (default 0).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The engine (default [`KMeansEngine::Hamerly`]).
+    pub fn engine(mut self, engine: KMeansEngine) -> Self {
+        self.engine = engine;
+        self
+    }
+
+    /// Validates the settings.
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::InvalidParameter`] when k = 0 (or a range starting below 2, or reversed),
+    /// k ≥ 2³², no feature or a repeated feature, `n_init` = 0, `max_iterations` = 0, or a negative
+    /// or non-finite tolerance.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::{KMeansSegmenter, SegmentError};
+    /// assert!(matches!(KMeansSegmenter::new(0).check(), Err(SegmentError::InvalidParameter { name: "k", .. })));
+    /// assert!(KMeansSegmenter::new(3).check().is_ok());
+    /// ```
+    pub fn check(&self) -> Result<ValidKMeansSegmenter, SegmentError> {
+        let invalid = |name: &'static str, value: String, reason: &'static str| {
+            Err(SegmentError::InvalidParameter {
+                name,
+                value,
+                reason,
+            })
+        };
+        if self.k_min == 0 {
+            return invalid("k", "0".into(), "k must be at least 1");
+        }
+        if self.k_max > u32::MAX as usize {
+            return invalid("k", self.k_max.to_string(), "k must be below 2^32");
+        }
+        if self.k_min != self.k_max {
+            if self.k_min < 2 {
+                return invalid(
+                    "k_range",
+                    format!("{}..={}", self.k_min, self.k_max),
+                    "a range of k must start at 2 or more (the metrics need two clusters)",
+                );
+            }
+            if self.k_min > self.k_max {
+                return invalid(
+                    "k_range",
+                    format!("{}..={}", self.k_min, self.k_max),
+                    "the range is empty",
+                );
+            }
+        }
+        if self.features.is_empty() {
+            return invalid("features", "[]".into(), "at least one feature is needed");
+        }
+        let mut sorted = self.features.clone();
+        sorted.sort();
+        sorted.dedup();
+        if sorted.len() != self.features.len() {
+            return invalid(
+                "features",
+                format!("{:?}", self.features),
+                "each feature may appear once",
+            );
+        }
+        if self.n_init == 0 {
+            return invalid(
+                "n_init",
+                "0".into(),
+                "at least one initialisation is needed",
+            );
+        }
+        if self.max_iterations == 0 {
+            return invalid(
+                "max_iterations",
+                "0".into(),
+                "at least one iteration is needed",
+            );
+        }
+        if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
+            return invalid(
+                "tolerance",
+                self.tolerance.to_string(),
+                "the tolerance must be finite and non-negative",
+            );
+        }
+        Ok(ValidKMeansSegmenter(self.clone()))
+    }
+
+    /// Validates, then segments `summaries` (see [`ValidKMeansSegmenter::fit`]).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`check`](Self::check) and [`ValidKMeansSegmenter::fit`].
+    ///
+    /// # Examples
+    ///
+    /// See the [module documentation](crate::segment).
+    pub fn fit<C: Clone + Ord>(
+        &self,
+        summaries: &[CustomerSummary<C>],
+    ) -> Result<Segmentation<C>, SegmentError> {
+        self.check()?.fit(summaries)
+    }
+
+    /// Validates, then segments the rows of `matrix` (see [`ValidKMeansSegmenter::fit_matrix`]).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`check`](Self::check) and [`ValidKMeansSegmenter::fit_matrix`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::KMeansSegmenter;
+    /// use ndarray::array;
+    /// let s = KMeansSegmenter::new(2).fit_matrix(array![[0.0], [1.0], [10.0], [11.0]].view())?;
+    /// assert_eq!(s.labels[0], s.labels[1]);
+    /// assert_ne!(s.labels[1], s.labels[2]);
+    /// assert_eq!(s.inertia, 1.0);
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
+    pub fn fit_matrix(&self, matrix: ArrayView2<f64>) -> Result<Segmentation<usize>, SegmentError> {
+        self.check()?.fit_matrix(matrix)
+    }
+}
+
+/// The kept clustering for the chosen k, with the scores of every k tried.
+pub(crate) struct Clustering {
+    pub outcome: RunOutcome,
+    pub k: usize,
+    pub best_init: usize,
+    pub k_scores: Vec<KScore>,
+}
+
+impl ValidKMeansSegmenter {
+    /// The validated settings.
+    pub fn settings(&self) -> &KMeansSegmenter {
+        &self.0
+    }
+
+    /// Segments customer summaries on the configured features.
+    ///
+    /// Customers are sorted by id first, so the output (labels in id order) does not depend on the
+    /// input order. Money (total spend, average order value) is converted from `Decimal` to the
+    /// nearest `f64`. Revenue shares use the exact `Decimal` totals.
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::EmptyInput`] for no summaries, [`SegmentError::DuplicateCustomer`] for a
+    /// repeated id, then those of [`fit_matrix`](Self::fit_matrix) on the feature matrix.
+    ///
+    /// # Examples
+    ///
+    /// See the [module documentation](crate::segment).
+    pub fn fit<C: Clone + Ord>(
+        &self,
+        summaries: &[CustomerSummary<C>],
+    ) -> Result<Segmentation<C>, SegmentError> {
+        let features = &self.0.features;
+        let (customers, raw, spend) = summary_features(summaries, features)?;
+        let names: Vec<String> = features.iter().map(|f| f.name().to_string()).collect();
+        let kind = self.0.transform.unwrap_or(FeatureTransform::Log1pZScore);
+        self.fit_raw(customers, raw, names, features.clone(), kind, Some(spend))
+    }
+
+    /// Segments the rows of any caller matrix (rows = customers, columns = features). No transform
+    /// is applied unless one was set. Customers are the row indices.
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::EmptyInput`] for no rows or no columns, [`SegmentError::NonFinite`] for a NaN
+    /// or infinite value, [`SegmentError::Log1pDomain`] for a value ≤ −1 under a log transform,
+    /// [`SegmentError::ConstantFeature`] for a zero-variance column,
+    /// [`SegmentError::TooFewDistinctPoints`] when k (or the top of the range) exceeds the distinct
+    /// rows, [`SegmentError::MetricUndefined`] when choosing k over a range and a k leaves fewer
+    /// than 2 clusters in the silhouette sample, [`SegmentError::Linfa`] when the linfa engine fails.
+    ///
+    /// # Examples
+    ///
+    /// See [`KMeansSegmenter::fit_matrix`].
+    pub fn fit_matrix(&self, matrix: ArrayView2<f64>) -> Result<Segmentation<usize>, SegmentError> {
+        if matrix.nrows() == 0 {
+            return Err(SegmentError::EmptyInput);
+        }
+        let names: Vec<String> = (0..matrix.ncols()).map(|c| format!("column_{c}")).collect();
+        let kind = self.0.transform.unwrap_or(FeatureTransform::None);
+        let customers: Vec<usize> = (0..matrix.nrows()).collect();
+        self.fit_raw(customers, matrix.to_owned(), names, Vec::new(), kind, None)
+    }
+
+    fn fit_raw<C>(
+        &self,
+        customers: Vec<C>,
+        raw: Array2<f64>,
+        names: Vec<String>,
+        features: Vec<Feature>,
+        kind: FeatureTransform,
+        spend: Option<Vec<Decimal>>,
+    ) -> Result<Segmentation<C>, SegmentError> {
+        if raw.nrows() == 0 || raw.ncols() == 0 {
+            return Err(SegmentError::EmptyInput);
+        }
+        let (transform, points) = FittedTransform::fit(kind, raw.view(), &names)?;
+        let clustering = self.cluster(&points)?;
+        Ok(build_segmentation(FitInputs {
+            customers,
+            raw,
+            points,
+            names,
+            features,
+            transform,
+            spend,
+            clustering,
+            engine: self.0.engine,
+            n_init: self.0.n_init,
+        }))
+    }
+
+    /// Runs k-means for the fixed k or every k of the range, keeping the chosen one.
+    fn cluster(&self, points: &Array2<f64>) -> Result<Clustering, SegmentError> {
+        let settings = &self.0;
+        let dim = points.ncols();
+        let data: Vec<f64> = points.iter().copied().collect();
+        let distinct = count_distinct_rows(&data, dim, settings.k_max);
+        if distinct < settings.k_max {
+            return Err(SegmentError::TooFewDistinctPoints {
+                k: settings.k_max,
+                distinct,
+            });
+        }
+        let mean_variance_of_features = (0..dim)
+            .map(|c| mean_variance(points.column(c).iter().copied()).1)
+            .sum::<f64>()
+            / dim as f64;
+        let tolerance = settings.tolerance * mean_variance_of_features;
+        if settings.k_min == settings.k_max {
+            let (outcome, best_init) =
+                self.best_of_inits(&data, points, settings.k_min, tolerance)?;
+            return Ok(Clustering {
+                outcome,
+                k: settings.k_min,
+                best_init,
+                k_scores: Vec::new(),
+            });
+        }
+        let mut best: Option<(Clustering, f64)> = None;
+        let mut scores = Vec::new();
+        for k in settings.k_min..=settings.k_max {
+            let (outcome, best_init) = self.best_of_inits(&data, points, k, tolerance)?;
+            let view = points.view();
+            let silhouette = metrics::silhouette(view, &outcome.labels, settings.seed)?;
+            let score = KScore {
+                k,
+                inertia: outcome.inertia,
+                silhouette,
+                davies_bouldin: metrics::davies_bouldin(view, &outcome.labels)?,
+                calinski_harabasz: metrics::calinski_harabasz(view, &outcome.labels)?,
+                iterations: outcome.iterations,
+                converged: outcome.converged,
+            };
+            scores.push(score);
+            // Larger is better for every criterion after the sign flip; the first k wins ties.
+            let merit = match settings.criterion {
+                KCriterion::Silhouette => score.silhouette.score,
+                KCriterion::CalinskiHarabasz => score.calinski_harabasz,
+                KCriterion::DaviesBouldin => -score.davies_bouldin,
+            };
+            if best.as_ref().is_none_or(|(_, m)| merit > *m) {
+                best = Some((
+                    Clustering {
+                        outcome,
+                        k,
+                        best_init,
+                        k_scores: Vec::new(),
+                    },
+                    merit,
+                ));
+            }
+        }
+        // The range is non-empty (checked), so a best k exists.
+        let (mut clustering, _) = best.ok_or(SegmentError::EmptyInput)?;
+        clustering.k_scores = scores;
+        Ok(clustering)
+    }
+
+    /// `n_init` runs from k-means++ seeds; the lowest inertia is kept, the first on ties.
+    fn best_of_inits(
+        &self,
+        data: &[f64],
+        points: &Array2<f64>,
+        k: usize,
+        tolerance: f64,
+    ) -> Result<(RunOutcome, usize), SegmentError> {
+        let settings = &self.0;
+        let dim = points.ncols();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed);
+        let mut best: Option<(RunOutcome, usize)> = None;
+        for init in 0..settings.n_init {
+            // Each initialisation draws from its own stream: 2^128 steps apart.
+            let mut stream = rng.clone();
+            rng.jump();
+            let initial = engine::kmeans_plus_plus(data, dim, k, &mut stream);
+            let outcome = match settings.engine {
+                KMeansEngine::Hamerly => {
+                    engine::lloyd_hamerly(data, dim, &initial, settings.max_iterations, tolerance)
+                }
+                KMeansEngine::Linfa => run_linfa(
+                    points,
+                    data,
+                    &initial,
+                    settings.max_iterations,
+                    tolerance,
+                    settings.seed,
+                )?,
+            };
+            if best
+                .as_ref()
+                .is_none_or(|(b, _)| outcome.inertia < b.inertia)
+            {
+                best = Some((outcome, init));
+            }
+        }
+        // n_init ≥ 1 (checked), so at least one run exists.
+        best.ok_or(SegmentError::EmptyInput)
+    }
+}
+
+/// Distinct rows, counting up to `limit` (so a large data set with enough variety stops early).
+fn count_distinct_rows(data: &[f64], dim: usize, limit: usize) -> usize {
+    let mut distinct: Vec<&[f64]> = Vec::with_capacity(limit);
+    for row in data.chunks_exact(dim) {
+        if !distinct.iter().any(|seen| *seen == row) {
+            distinct.push(row);
+            if distinct.len() >= limit {
+                break;
+            }
+        }
+    }
+    distinct.len()
+}
+
+/// linfa's `KMeans`, one iteration per call from the previous centres, so that we count
+/// iterations and apply the relative tolerance on the total squared centre shift.
+fn run_linfa(
+    points: &Array2<f64>,
+    data: &[f64],
+    initial: &[f64],
+    max_iterations: usize,
+    tolerance: f64,
+    seed: u64,
+) -> Result<RunOutcome, SegmentError> {
+    let dim = points.ncols();
+    let k = initial.len() / dim;
+    let to_error = |e: &dyn std::fmt::Display| SegmentError::Linfa {
+        message: e.to_string(),
+    };
+    let dataset = DatasetBase::new(points.view(), ());
+    let mut centers =
+        Array2::from_shape_vec((k, dim), initial.to_vec()).map_err(|e| to_error(&e))?;
+    let mut iterations = 0;
+    let mut converged = false;
+    let mut model = None;
+    while iterations < max_iterations {
+        let step = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
+            .n_runs(1)
+            .max_n_iterations(1)
+            .tolerance(f64::MIN_POSITIVE)
+            .init_method(KMeansInit::Precomputed(centers.clone()))
+            .check()
+            .map_err(|e| to_error(&e))?
+            .fit(&dataset)
+            .map_err(|e| to_error(&e))?;
+        iterations += 1;
+        let shift: f64 = (step.centroids() - &centers).iter().map(|v| v * v).sum();
+        centers = step.centroids().clone();
+        model = Some(step);
+        if shift <= tolerance {
+            converged = true;
+            break;
+        }
+    }
+    let model = model.ok_or(SegmentError::EmptyInput)?;
+    let labels: Vec<usize> = model.predict(points).to_vec();
+    let fallback: Vec<f64> = centers.iter().copied().collect();
+    let centroids = engine::label_means(data, dim, &labels, &fallback);
+    let inertia = engine::inertia_of(data, dim, &centroids, &labels);
+    Ok(RunOutcome {
+        labels,
+        centroids,
+        initial_centroids: initial.to_vec(),
+        inertia,
+        iterations,
+        converged,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_rows_stop_at_the_limit() {
+        let data = [1.0, 1.0, 1.0, 2.0, 3.0];
+        assert_eq!(count_distinct_rows(&data, 1, 10), 3);
+        assert_eq!(count_distinct_rows(&data, 1, 2), 2);
+        // −0.0 and 0.0 are the same point.
+        assert_eq!(count_distinct_rows(&[0.0, -0.0], 1, 5), 1);
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let bad = [
+            KMeansSegmenter::new(0),
+            KMeansSegmenter::new(2).k_range(1..=4),
+            KMeansSegmenter::new(2).k_range(5..=4),
+            KMeansSegmenter::new(2).features(&[]),
+            KMeansSegmenter::new(2).features(&[Feature::Monetary, Feature::Monetary]),
+            KMeansSegmenter::new(2).n_init(0),
+            KMeansSegmenter::new(2).max_iterations(0),
+            KMeansSegmenter::new(2).tolerance(f64::NAN),
+            KMeansSegmenter::new(2).tolerance(-1.0),
+        ];
+        for settings in bad {
+            assert!(
+                matches!(settings.check(), Err(SegmentError::InvalidParameter { .. })),
+                "{settings:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! Customer features and the transforms applied to them before clustering.
+//!
+//! Behavioural features are skewed (a few customers spend a hundred times the median), so the
+//! default for customer summaries is `log1p` then z-score: the log compresses the long right tail,
+//! the z-score gives every feature the same weight in the Euclidean distance k-means minimises.
+//! The fitted transform (means and standard deviations) is kept so new customers are scored the
+//! same way.
+
+use ndarray::{Array2, ArrayView2};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use crate::segment::SegmentError;
+use crate::summary::CustomerSummary;
+
+/// A behavioural feature read from a [`CustomerSummary`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Feature {
+    /// RFM recency: whole days from the last purchase occasion to the observation end
+    /// ([`CustomerSummary::recency_days`]). Lower is better.
+    RecencyDays,
+    /// Purchase occasions ([`CustomerSummary::purchase_occasions`]).
+    PurchaseOccasions,
+    /// Total net spend ([`CustomerSummary::total_spend`]), converted to `f64`.
+    Monetary,
+    /// Net spend per purchase occasion ([`CustomerSummary::average_order_value`]).
+    AverageOrderValue,
+    /// Whole days from the first purchase occasion to the observation end
+    /// ([`CustomerSummary::tenure_days`]).
+    TenureDays,
+}
+
+impl Feature {
+    /// The default feature set: recency days, purchase occasions and total spend (classic RFM).
+    pub const RFM: [Feature; 3] = [
+        Feature::RecencyDays,
+        Feature::PurchaseOccasions,
+        Feature::Monetary,
+    ];
+
+    /// A short human-readable name (`"recency_days"`, `"purchase_occasions"`, ...).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::Feature;
+    /// assert_eq!(Feature::Monetary.name(), "monetary");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::RecencyDays => "recency_days",
+            Feature::PurchaseOccasions => "purchase_occasions",
+            Feature::Monetary => "monetary",
+            Feature::AverageOrderValue => "average_order_value",
+            Feature::TenureDays => "tenure_days",
+        }
+    }
+
+    /// The feature's value for one customer, in `f64`.
+    ///
+    /// Money is converted from `Decimal` to the nearest `f64` (`Decimal::to_f64`); a decimal that
+    /// does not fit (impossible for any real amount) becomes NaN and is then rejected by the
+    /// segmenter's finiteness check.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::{segment::Feature, Summarizer, Transaction};
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(1, d(1), Decimal::from(10)), Transaction::new(1, d(5), Decimal::from(30))];
+    /// let s = Summarizer::new(d(9)).summarize(&log)?;
+    /// assert_eq!(Feature::RecencyDays.value(&s[0]), 4.0);
+    /// assert_eq!(Feature::AverageOrderValue.value(&s[0]), 20.0);
+    /// assert_eq!(Feature::TenureDays.value(&s[0]), 8.0);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn value<C>(self, summary: &CustomerSummary<C>) -> f64 {
+        match self {
+            Feature::RecencyDays => summary.recency_days() as f64,
+            Feature::PurchaseOccasions => summary.purchase_occasions() as f64,
+            Feature::Monetary => summary.total_spend().to_f64().unwrap_or(f64::NAN),
+            Feature::AverageOrderValue => {
+                summary.average_order_value().to_f64().unwrap_or(f64::NAN)
+            }
+            Feature::TenureDays => summary.tenure_days() as f64,
+        }
+    }
+}
+
+/// How features are transformed before clustering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum FeatureTransform {
+    /// Cluster the values as given.
+    None,
+    /// `ln(1 + x)` per value (requires x > −1).
+    Log1p,
+    /// `(x − mean) / sd` per feature, with the population standard deviation (ddof 0, as
+    /// scikit-learn's `StandardScaler`).
+    ZScore,
+    /// `ln(1 + x)`, then z-score (the default for customer summaries).
+    #[default]
+    Log1pZScore,
+}
+
+impl FeatureTransform {
+    fn uses_log(self) -> bool {
+        matches!(
+            self,
+            FeatureTransform::Log1p | FeatureTransform::Log1pZScore
+        )
+    }
+
+    fn uses_z_score(self) -> bool {
+        matches!(
+            self,
+            FeatureTransform::ZScore | FeatureTransform::Log1pZScore
+        )
+    }
+}
+
+/// A transform with its fitted parameters: apply it to new rows to place them in the clustering
+/// space of an earlier fit.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FittedTransform {
+    /// The transform.
+    pub kind: FeatureTransform,
+    /// Per-feature mean after the log step (0 when no z-score).
+    pub means: Vec<f64>,
+    /// Per-feature population standard deviation after the log step (1 when no z-score).
+    pub scales: Vec<f64>,
+}
+
+impl FittedTransform {
+    /// Fits `kind` on `raw` (rows = customers) and returns the fitted transform with the
+    /// transformed matrix. `names` name the columns in errors.
+    pub(crate) fn fit(
+        kind: FeatureTransform,
+        raw: ArrayView2<f64>,
+        names: &[String],
+    ) -> Result<(Self, Array2<f64>), SegmentError> {
+        check_finite(raw)?;
+        let mut out = raw.to_owned();
+        if kind.uses_log() {
+            log1p_in_place(&mut out)?;
+        }
+        let columns = out.ncols();
+        let mut means = vec![0.0; columns];
+        let mut scales = vec![1.0; columns];
+        for (column, (mean_slot, scale_slot)) in means.iter_mut().zip(scales.iter_mut()).enumerate()
+        {
+            let values = out.column(column);
+            let (mean, variance) = mean_variance(values.iter().copied());
+            if !(variance > 0.0) {
+                return Err(SegmentError::ConstantFeature {
+                    column,
+                    name: names.get(column).cloned().unwrap_or_default(),
+                });
+            }
+            if kind.uses_z_score() {
+                *mean_slot = mean;
+                *scale_slot = variance.sqrt();
+            }
+        }
+        if kind.uses_z_score() {
+            for mut row in out.rows_mut() {
+                for (value, (mean, scale)) in row.iter_mut().zip(means.iter().zip(&scales)) {
+                    *value = (*value - mean) / scale;
+                }
+            }
+        }
+        Ok((
+            Self {
+                kind,
+                means,
+                scales,
+            },
+            out,
+        ))
+    }
+
+    /// Applies the fitted transform to new rows (same columns as the fit).
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::DimensionMismatch`] when `raw` has a different number of columns than the
+    /// fit, [`SegmentError::NonFinite`] for a NaN or infinite value, [`SegmentError::Log1pDomain`]
+    /// for a value ≤ −1 under a log transform.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::{FeatureTransform, FittedTransform};
+    /// use ndarray::array;
+    /// let t = FittedTransform { kind: FeatureTransform::ZScore, means: vec![1.0], scales: vec![2.0] };
+    /// assert_eq!(t.apply(array![[5.0]].view())?, array![[2.0]]);
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
+    pub fn apply(&self, raw: ArrayView2<f64>) -> Result<Array2<f64>, SegmentError> {
+        if raw.ncols() != self.means.len() {
+            return Err(SegmentError::DimensionMismatch {
+                expected: self.means.len(),
+                found: raw.ncols(),
+            });
+        }
+        check_finite(raw)?;
+        let mut out = raw.to_owned();
+        if self.kind.uses_log() {
+            log1p_in_place(&mut out)?;
+        }
+        if self.kind.uses_z_score() {
+            for mut row in out.rows_mut() {
+                for (value, (mean, scale)) in
+                    row.iter_mut().zip(self.means.iter().zip(&self.scales))
+                {
+                    *value = (*value - mean) / scale;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Customers sorted by id, their feature rows in that order, and their total spend.
+pub(crate) type SummaryFeatures<C> = (Vec<C>, Array2<f64>, Vec<Decimal>);
+
+/// Reads `features` from `summaries` sorted by customer id (so the output is independent of the
+/// input order); fails with [`SegmentError::EmptyInput`] for no summaries and
+/// [`SegmentError::DuplicateCustomer`] for a repeated id.
+
+pub(crate) fn summary_features<C: Clone + Ord>(
+    summaries: &[CustomerSummary<C>],
+    features: &[Feature],
+) -> Result<SummaryFeatures<C>, SegmentError> {
+    if summaries.is_empty() {
+        return Err(SegmentError::EmptyInput);
+    }
+    let mut order: Vec<usize> = (0..summaries.len()).collect();
+    order.sort_by(|&a, &b| {
+        summaries[a]
+            .customer()
+            .cmp(summaries[b].customer())
+            .then(a.cmp(&b))
+    });
+    for pair in order.windows(2) {
+        if summaries[pair[0]].customer() == summaries[pair[1]].customer() {
+            return Err(SegmentError::DuplicateCustomer { position: pair[1] });
+        }
+    }
+    let raw = Array2::from_shape_fn((summaries.len(), features.len()), |(row, column)| {
+        features[column].value(&summaries[order[row]])
+    });
+    let customers = order
+        .iter()
+        .map(|&i| summaries[i].customer().clone())
+        .collect();
+    let spend = order.iter().map(|&i| summaries[i].total_spend()).collect();
+    Ok((customers, raw, spend))
+}
+
+/// Mean and population variance by Welford's update (stable for large offsets).
+pub(crate) fn mean_variance(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let mut count = 0.0;
+    let mut mean = 0.0;
+    let mut sum_squares = 0.0;
+    for value in values {
+        count += 1.0;
+        let delta = value - mean;
+        mean += delta / count;
+        sum_squares += delta * (value - mean);
+    }
+    if count == 0.0 {
+        (0.0, 0.0)
+    } else {
+        (mean, sum_squares / count)
+    }
+}
+
+pub(crate) fn check_finite(raw: ArrayView2<f64>) -> Result<(), SegmentError> {
+    for ((row, column), &value) in raw.indexed_iter() {
+        if !value.is_finite() {
+            return Err(SegmentError::NonFinite { row, column, value });
+        }
+    }
+    Ok(())
+}
+
+fn log1p_in_place(values: &mut Array2<f64>) -> Result<(), SegmentError> {
+    for ((row, column), value) in values.indexed_iter_mut() {
+        if *value <= -1.0 {
+            return Err(SegmentError::Log1pDomain {
+                row,
+                column,
+                value: *value,
+            });
+        }
+        *value = value.ln_1p();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn log1p_z_score_matches_hand_values() {
+        // ln(1+0)=0, ln(1+e−1)=1, ln(1+e²−1)=2 → mean 1, population sd sqrt(2/3).
+        let e = std::f64::consts::E;
+        let raw = array![[0.0], [e - 1.0], [e * e - 1.0]];
+        let (fitted, out) =
+            FittedTransform::fit(FeatureTransform::Log1pZScore, raw.view(), &["x".into()]).unwrap();
+        let sd = (2.0f64 / 3.0).sqrt();
+        assert!((fitted.means[0] - 1.0).abs() < 1e-12);
+        assert!((fitted.scales[0] - sd).abs() < 1e-12);
+        assert!((out[[0, 0]] + 1.0 / sd).abs() < 1e-12);
+        assert!((out[[2, 0]] - 1.0 / sd).abs() < 1e-12);
+        let again = fitted.apply(raw.view()).unwrap();
+        assert_eq!(again, out);
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        let raw = array![[1.0, 2.0], [1.0, 3.0]];
+        let err = FittedTransform::fit(
+            FeatureTransform::None,
+            raw.view(),
+            &["a".into(), "b".into()],
+        );
+        assert_eq!(
+            err.unwrap_err(),
+            SegmentError::ConstantFeature {
+                column: 0,
+                name: "a".into()
+            }
+        );
+        let raw = array![[-1.0, 2.0], [1.0, 3.0]];
+        let err = FittedTransform::fit(FeatureTransform::Log1p, raw.view(), &[]);
+        assert_eq!(
+            err.unwrap_err(),
+            SegmentError::Log1pDomain {
+                row: 0,
+                column: 0,
+                value: -1.0
+            }
+        );
+        let raw = array![[0.0, 2.0], [1.0, f64::INFINITY]];
+        let err = FittedTransform::fit(FeatureTransform::None, raw.view(), &[]);
+        assert!(matches!(
+            err.unwrap_err(),
+            SegmentError::NonFinite {
+                row: 1,
+                column: 1,
+                ..
+            }
+        ));
+    }
+}
