@@ -1,6 +1,60 @@
-//! Retention, cohorts and relationship KPIs. Work in progress.
+//! Retention, churn, cohorts and relationship KPIs, from customer summaries and their kept
+//! purchase occasions (no second pass over the log).
+//!
+//! - [`PeriodKpis`] for a period [start, end]: retention and churn rates, the textbook
+//!   (E − N)/S, repeat purchase rate, purchase frequency, average order value; with the shortcuts
+//!   [`retention_rate`], [`churn_rate`], [`repeat_purchase_rate`], [`purchase_frequency`],
+//!   [`average_order_value`].
+//! - [`RevenueRetention`]: net and gross revenue retention (NRR, GRR).
+//! - [`CohortMatrix`]: cohorts by first-purchase month or ISO week, classic and unbounded
+//!   retention, revenue per member and cumulative.
+//! - Unit economics: [`customer_acquisition_cost`], [`clv_to_cac_ratio`], [`cac_payback_months`].
+//!
+//! Money stays [`Decimal`](rust_decimal::Decimal); rates are `f64` in [0, 1] computed from exact
+//! counts. Summaries are one per customer, as [`Summarizer`](crate::Summarizer) returns them.
+//!
+//! # Examples
+//!
+//! ```
+//! use customer_value::kpi::{retention_rate, CohortMatrix, CohortPeriod};
+//! use customer_value::{Summarizer, Transaction};
+//! use chrono::NaiveDate;
+//! use rust_decimal::Decimal;
+//!
+//! let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+//! let log = vec![
+//!     Transaction::new(1, d(1, 10), Decimal::from(20)),
+//!     Transaction::new(1, d(2, 10), Decimal::from(30)),
+//!     Transaction::new(2, d(1, 20), Decimal::from(50)),
+//!     Transaction::new(3, d(2, 5), Decimal::from(10)),
+//! ];
+//! let summaries = Summarizer::new(d(2, 29)).summarize(&log)?;
+//! // February: of the two customers active in January, one bought again.
+//! assert_eq!(retention_rate(&summaries, d(2, 1), d(2, 29))?, 0.5);
+//! let cohorts = CohortMatrix::build(&summaries, CohortPeriod::Month, d(2, 29))?;
+//! let january = &cohorts.rows()[0];
+//! assert_eq!(january.size, 2);
+//! assert_eq!(january.cells[1].retention, 0.5);
+//! assert_eq!(january.cells[1].cumulative_revenue_per_member, Decimal::from(50));
+//! # Ok::<(), customer_value::Error>(())
+//! ```
 
+mod cohort;
+mod economics;
+mod period;
+
+pub use cohort::{CohortCell, CohortMatrix, CohortPeriod, CohortRow};
+pub use economics::{cac_payback_months, clv_to_cac_ratio, customer_acquisition_cost};
+pub use period::{
+    average_order_value, churn_rate, purchase_frequency, repeat_purchase_rate, retention_rate,
+    PeriodKpis, RevenueRetention,
+};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use thiserror::Error;
+
+use crate::summary::{CustomerSummary, PurchaseOccasion};
 
 /// Errors from KPI computations.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -9,4 +63,105 @@ pub enum KpiError {
     /// No customers were given.
     #[error("no customers were given")]
     EmptyInput,
+    /// A summary was built with `Summarizer::keep_occasions(false)`.
+    #[error("the summary at position {position} does not keep its purchase occasions (build it with Summarizer::keep_occasions(true))")]
+    OccasionsNotKept {
+        /// Its position in the slice.
+        position: usize,
+    },
+    /// A period ends before it starts.
+    #[error("the period ends on {end}, before it starts on {start}")]
+    PeriodEndsBeforeStart {
+        /// The start asked for.
+        start: NaiveDate,
+        /// The end asked for.
+        end: NaiveDate,
+    },
+    /// A date is after a summary's observation end: what happened then is unknown.
+    #[error("{date} is after the observation end {observation_end} of the summary at position {position}")]
+    AfterObservationEnd {
+        /// The period end or as-of date asked for.
+        date: NaiveDate,
+        /// The summary's observation end.
+        observation_end: NaiveDate,
+        /// The summary's position in the slice.
+        position: usize,
+    },
+    /// A period end or as-of date is before every customer's first purchase.
+    #[error("{date} is before the data (the earliest first purchase is {earliest})")]
+    BeforeData {
+        /// The date asked for.
+        date: NaiveDate,
+        /// The earliest first purchase.
+        earliest: NaiveDate,
+    },
+    /// A rate's denominator is zero: nobody to measure.
+    #[error("{rate} is undefined: no {who} in the period {start} to {end}")]
+    UndefinedRate {
+        /// The rate asked for.
+        rate: &'static str,
+        /// What was counted as zero.
+        who: &'static str,
+        /// The period's start.
+        start: NaiveDate,
+        /// The period's end.
+        end: NaiveDate,
+    },
+    /// A money amount is out of range.
+    #[error("{name} = {value} is invalid: {constraint}")]
+    InvalidAmount {
+        /// The argument's name.
+        name: &'static str,
+        /// The value given.
+        value: Decimal,
+        /// What it must satisfy.
+        constraint: &'static str,
+    },
+    /// A count is out of range.
+    #[error("{name} = {value} is invalid: {constraint}")]
+    InvalidCount {
+        /// The argument's name.
+        name: &'static str,
+        /// The value given.
+        value: u64,
+        /// What it must satisfy.
+        constraint: &'static str,
+    },
+    /// A decimal result does not fit in `Decimal` (beyond ±7.9·10²⁸).
+    #[error("{what} overflows the decimal range")]
+    Overflow {
+        /// What was being computed.
+        what: &'static str,
+    },
+}
+
+/// Checks every summary against a date the computation reads up to, and returns each one's
+/// occasions and the earliest first purchase.
+fn occasions_through<C>(
+    summaries: &[CustomerSummary<C>],
+    date: NaiveDate,
+) -> Result<(Vec<&[PurchaseOccasion]>, NaiveDate), KpiError> {
+    let mut out = Vec::with_capacity(summaries.len());
+    let mut earliest = NaiveDate::MAX;
+    for (position, s) in summaries.iter().enumerate() {
+        let occasions = s
+            .occasions()
+            .ok_or(KpiError::OccasionsNotKept { position })?;
+        if date > s.observation_end() {
+            return Err(KpiError::AfterObservationEnd {
+                date,
+                observation_end: s.observation_end(),
+                position,
+            });
+        }
+        earliest = earliest.min(s.first_purchase());
+        out.push(occasions);
+    }
+    if out.is_empty() {
+        return Err(KpiError::EmptyInput);
+    }
+    if date < earliest {
+        return Err(KpiError::BeforeData { date, earliest });
+    }
+    Ok((out, earliest))
 }

@@ -1,0 +1,598 @@
+//! The classifier: from summaries to one stage per customer.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use super::rules::{LifecycleRule, LifecycleRules, StageMetrics, StageReason};
+use super::{LifecycleError, LifecycleStage};
+use crate::clv::{PurchaseModel, RepeatHistory};
+use crate::summary::{CustomerSummary, PurchaseOccasion, TimeUnit};
+
+/// Classifies customers into [`LifecycleStage`]s with checked [`LifecycleRules`].
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::lifecycle::{LifecycleClassifier, LifecycleRule, LifecycleStage};
+/// use customer_value::{Summarizer, Transaction};
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+///
+/// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+/// let log = vec![
+///     Transaction::new("ann", d(1, 1), Decimal::from(10)),
+///     Transaction::new("ann", d(1, 31), Decimal::from(10)), // a 30-day rhythm
+///     Transaction::new("bob", d(1, 1), Decimal::from(10)),
+///     Transaction::new("bob", d(1, 11), Decimal::from(10)), // a 10-day rhythm
+/// ];
+/// let summaries = Summarizer::new(d(3, 31)).summarize(&log)?;
+/// let stages = LifecycleClassifier::default().classify(&summaries, &[], d(3, 1))?;
+/// // Population median gap (30 + 10) / 2 = 20; ann's g = (30 + 2·20) / 3 = 23.3, bob's = 16.7.
+/// // As of March 1, ann's 30 days of silence are under 2g = 46.7; bob's 50 days are over 33.3.
+/// assert_eq!(stages.stage_of(&"ann"), Some(LifecycleStage::Growing));
+/// assert_eq!(stages.stage_of(&"bob"), Some(LifecycleStage::Declining));
+/// let bob = &stages.customers()[1].reason;
+/// assert_eq!(bob.rule, LifecycleRule::RecencyPastExpectedGap);
+/// assert!((bob.threshold.unwrap() - 100.0 / 3.0).abs() < 1e-12);
+/// # Ok::<(), customer_value::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LifecycleClassifier {
+    rules: LifecycleRules,
+}
+
+/// One customer's stage as of the classification date.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CustomerStage<C> {
+    /// The customer's id.
+    pub customer: C,
+    /// Its stage.
+    pub stage: LifecycleStage,
+    /// Why: the rule that fired and its numbers.
+    pub reason: StageReason,
+    /// Net spend of its purchase occasions up to the as-of date (0 for a prospect).
+    pub revenue: Decimal,
+}
+
+/// Count, share and revenue of one stage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct StageTotals {
+    /// The stage.
+    pub stage: LifecycleStage,
+    /// Customers in it.
+    pub customers: u64,
+    /// Their share of all classified customers (prospects included).
+    pub share: f64,
+    /// Their net spend up to the as-of date.
+    pub revenue: Decimal,
+}
+
+/// Every customer's stage as of one date, sorted by customer id.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Classification<C> {
+    as_of: NaiveDate,
+    population_gap_days: Option<f64>,
+    customers: Vec<CustomerStage<C>>,
+    not_yet_acquired: u64,
+}
+
+impl<C: Ord> Classification<C> {
+    /// The as-of date.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// The population gap G the rules used (the median, or the fixed value of the rules); `None`
+    /// when only prospects were classified.
+    pub fn population_gap_days(&self) -> Option<f64> {
+        self.population_gap_days
+    }
+
+    /// Every classified customer, sorted by id.
+    pub fn customers(&self) -> &[CustomerStage<C>] {
+        &self.customers
+    }
+
+    /// Summaries whose first purchase is after the as-of date and whose id is not a known prospect:
+    /// not customers yet, so not classified.
+    pub fn not_yet_acquired(&self) -> u64 {
+        self.not_yet_acquired
+    }
+
+    /// The stage of one customer, `None` if it was not classified.
+    pub fn stage_of(&self, customer: &C) -> Option<LifecycleStage> {
+        self.customers
+            .binary_search_by(|c| c.customer.cmp(customer))
+            .ok()
+            .map(|i| self.customers[i].stage)
+    }
+
+    /// Count, share and revenue per stage, in the order of [`LifecycleStage::ALL`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::lifecycle::{LifecycleClassifier, LifecycleStage};
+    /// use customer_value::{Summarizer, Transaction};
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+    /// let log = [Transaction::new(1, d(1, 5), Decimal::from(30)), Transaction::new(2, d(6, 1), Decimal::from(20))];
+    /// let summaries = Summarizer::new(d(6, 30)).summarize(&log)?;
+    /// let mut rules = customer_value::lifecycle::LifecycleRules::default();
+    /// rules.population_gap_days = Some(30.0); // nobody has bought twice
+    /// let stages = LifecycleClassifier::new(rules)?.classify(&summaries, &[3], d(6, 30))?;
+    /// let totals = stages.totals();
+    /// assert_eq!(totals[LifecycleStage::Churned.index()].customers, 1); // 177 days > c = 90
+    /// assert_eq!(totals[LifecycleStage::Churned.index()].revenue, Decimal::from(30));
+    /// assert_eq!(totals[LifecycleStage::New.index()].customers, 1);
+    /// assert_eq!(totals[LifecycleStage::Prospect.index()].share, 1.0 / 3.0);
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
+    pub fn totals(&self) -> [StageTotals; 7] {
+        let mut totals = LifecycleStage::ALL.map(|stage| StageTotals {
+            stage,
+            customers: 0,
+            share: 0.0,
+            revenue: Decimal::ZERO,
+        });
+        for c in &self.customers {
+            let t = &mut totals[c.stage.index()];
+            t.customers += 1;
+            t.revenue += c.revenue;
+        }
+        let all = self.customers.len().max(1) as f64; // ≥ 1 classified by construction; max guards the division
+        for t in &mut totals {
+            t.share = t.customers as f64 / all;
+        }
+        totals
+    }
+}
+
+/// How the recency rules are judged: by gaps, or by a fitted model's P(alive).
+enum Evidence<'a, M: ?Sized> {
+    Gaps,
+    Model { model: &'a M, unit: TimeUnit },
+}
+
+/// A summary validated and cut at the as-of date.
+struct Visible<'a> {
+    position: usize,
+    occasions: &'a [PurchaseOccasion],
+}
+
+impl LifecycleClassifier {
+    /// A classifier with checked rules.
+    ///
+    /// # Errors
+    ///
+    /// [`LifecycleError::InvalidRule`] as described in [`LifecycleRules`]'s checks: a non-finite
+    /// value, a negative k₀ or tenure, a non-positive day count, multiple, trend or fixed gap,
+    /// `churn_min_days` > `churn_max_days`, a probability outside [0, 1] or `churn_probability` >
+    /// `declining_probability`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::lifecycle::{LifecycleClassifier, LifecycleError, LifecycleRules};
+    /// let mut rules = LifecycleRules::default();
+    /// rules.growing_trend = f64::NAN;
+    /// assert!(matches!(LifecycleClassifier::new(rules), Err(LifecycleError::InvalidRule { name: "growing_trend", .. })));
+    /// ```
+    pub fn new(rules: LifecycleRules) -> Result<Self, LifecycleError> {
+        rules.check()?;
+        Ok(Self { rules })
+    }
+
+    /// The rules in use.
+    pub fn rules(&self) -> &LifecycleRules {
+        &self.rules
+    }
+
+    /// Classifies every summarized customer, and every known prospect without a purchase, as of
+    /// `as_of`, by the gap and trend rules (see the [module docs](super)).
+    ///
+    /// Only occasions up to `as_of` are read. Customers first buying after `as_of` are prospects if
+    /// their id is in `prospects`, else counted in [`Classification::not_yet_acquired`]. Repeated
+    /// prospect ids count once.
+    ///
+    /// # Errors
+    ///
+    /// - [`LifecycleError::EmptyInput`] when `summaries` and `prospects` are both empty;
+    /// - [`LifecycleError::OccasionsNotKept`] when a summary has no kept occasions;
+    /// - [`LifecycleError::AsOfAfterObservationEnd`] when `as_of` is after a summary's observation end;
+    /// - [`LifecycleError::AsOfBeforeData`] when `as_of` is before every first purchase;
+    /// - [`LifecycleError::DuplicateCustomer`] when two summaries share an id;
+    /// - [`LifecycleError::NoRepeatCustomers`] when nobody has two occasions by `as_of` and the rules
+    ///   fix no population gap.
+    ///
+    /// # Examples
+    ///
+    /// See [`LifecycleClassifier`].
+    pub fn classify<C: Clone + Ord>(
+        &self,
+        summaries: &[CustomerSummary<C>],
+        prospects: &[C],
+        as_of: NaiveDate,
+    ) -> Result<Classification<C>, LifecycleError> {
+        self.run(
+            summaries,
+            prospects,
+            as_of,
+            Evidence::<dyn PurchaseModel>::Gaps,
+        )
+    }
+
+    /// Like [`LifecycleClassifier::classify`], with P(alive) from a fitted purchase model in place
+    /// of the recency rules: Churned when P(alive) < `churn_probability` (0.3), Declining when
+    /// P(alive) < `declining_probability` (0.5) or by the spend-trend rule. Reactivated keeps its gap
+    /// rule. `unit` is the time unit the model was fitted in; each history (x, t_x, T) is
+    /// [`RepeatHistory::from_summary`] when `as_of` is the observation end, else the same triple
+    /// computed from the occasions up to `as_of`.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`LifecycleClassifier::classify`], and [`LifecycleError::Model`] when the model
+    /// fails on a customer, [`LifecycleError::InvalidProbability`] when it returns a value outside
+    /// [0, 1].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{ClvError, PurchaseModel, RepeatHistory};
+    /// use customer_value::lifecycle::{LifecycleClassifier, LifecycleStage};
+    /// use customer_value::{Summarizer, TimeUnit, Transaction};
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    ///
+    /// /// A toy model: P(alive) halves with every 10 weeks of silence.
+    /// struct Halving;
+    /// impl PurchaseModel for Halving {
+    ///     fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> { Ok(t) }
+    ///     fn conditional_expected_purchases(&self, t: f64, _: &RepeatHistory) -> Result<f64, ClvError> { Ok(t) }
+    ///     fn probability_alive(&self, h: &RepeatHistory) -> Result<f64, ClvError> {
+    ///         Ok(0.5f64.powf((h.age() - h.recency()) / 10.0))
+    ///     }
+    ///     fn probability_of_purchases(&self, _: u32, _: f64) -> Result<f64, ClvError> { Ok(0.0) }
+    /// }
+    /// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(1, d(1, 1), Decimal::from(10)),
+    ///     Transaction::new(1, d(1, 8), Decimal::from(10)),
+    /// ];
+    /// let summaries = Summarizer::new(d(6, 1)).summarize(&log)?;
+    /// let c = LifecycleClassifier::default();
+    /// // 21 weeks of silence: P(alive) = 0.5^2.1 = 0.23 < 0.3.
+    /// let stages = c.classify_with_model(&summaries, &[], d(6, 1), &Halving, TimeUnit::Weeks)?;
+    /// assert_eq!(stages.stage_of(&1), Some(LifecycleStage::Churned));
+    /// // As of February 5, 4 weeks: P(alive) = 0.76, a customer of under a year.
+    /// let stages = c.classify_with_model(&summaries, &[], d(2, 5), &Halving, TimeUnit::Weeks)?;
+    /// assert_eq!(stages.stage_of(&1), Some(LifecycleStage::Growing));
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
+    pub fn classify_with_model<C: Clone + Ord, M: PurchaseModel + ?Sized>(
+        &self,
+        summaries: &[CustomerSummary<C>],
+        prospects: &[C],
+        as_of: NaiveDate,
+        model: &M,
+        unit: TimeUnit,
+    ) -> Result<Classification<C>, LifecycleError> {
+        self.run(summaries, prospects, as_of, Evidence::Model { model, unit })
+    }
+
+    fn run<C: Clone + Ord, M: PurchaseModel + ?Sized>(
+        &self,
+        summaries: &[CustomerSummary<C>],
+        prospects: &[C],
+        as_of: NaiveDate,
+        evidence: Evidence<'_, M>,
+    ) -> Result<Classification<C>, LifecycleError> {
+        if summaries.is_empty() && prospects.is_empty() {
+            return Err(LifecycleError::EmptyInput);
+        }
+        let visible = cut_at(summaries, as_of)?;
+        let population_gap_days = self.population_gap(&visible, as_of)?;
+        let mut customers: Vec<CustomerStage<C>> =
+            Vec::with_capacity(summaries.len() + prospects.len());
+        let mut not_yet: Vec<usize> = Vec::new();
+        for v in &visible {
+            let summary = &summaries[v.position];
+            if v.occasions.is_empty() {
+                not_yet.push(v.position);
+                continue;
+            }
+            // Some(gap) whenever a visible customer exists: population_gap returned Ok.
+            let population_gap = population_gap_days.unwrap_or(1.0);
+            let probability_alive = match &evidence {
+                Evidence::Gaps => None,
+                Evidence::Model { model, unit } => {
+                    Some(probability_alive(*model, *unit, summary, v, as_of)?)
+                }
+            };
+            let (reason, revenue) =
+                self.judge(v.occasions, as_of, population_gap, probability_alive);
+            customers.push(CustomerStage {
+                customer: summary.customer().clone(),
+                stage: reason.stage,
+                reason,
+                revenue,
+            });
+        }
+        let acquired: BTreeSet<&C> = customers.iter().map(|c| &c.customer).collect();
+        let known: BTreeSet<&C> = prospects.iter().filter(|p| !acquired.contains(p)).collect();
+        let not_yet_acquired = not_yet
+            .iter()
+            .filter(|&&p| !known.contains(summaries[p].customer()))
+            .count() as u64;
+        let prospect_rows: Vec<CustomerStage<C>> = known
+            .into_iter()
+            .map(|p| CustomerStage {
+                customer: p.clone(),
+                stage: LifecycleStage::Prospect,
+                reason: StageReason {
+                    stage: LifecycleStage::Prospect,
+                    rule: LifecycleRule::KnownProspect,
+                    metrics: None,
+                    threshold: None,
+                },
+                revenue: Decimal::ZERO,
+            })
+            .collect();
+        customers.extend(prospect_rows);
+        customers.sort_by(|a, b| a.customer.cmp(&b.customer));
+        Ok(Classification {
+            as_of,
+            population_gap_days,
+            customers,
+            not_yet_acquired,
+        })
+    }
+
+    /// The population gap G: the fixed value of the rules, or the median over customers with n ≥ 2
+    /// of their mean gap. `None` when no customer has bought by `as_of` (only prospects).
+    fn population_gap(
+        &self,
+        visible: &[Visible<'_>],
+        as_of: NaiveDate,
+    ) -> Result<Option<f64>, LifecycleError> {
+        if let Some(fixed) = self.rules.population_gap_days {
+            return Ok(Some(fixed));
+        }
+        let mut gaps: Vec<f64> = visible
+            .iter()
+            .filter(|v| v.occasions.len() >= 2)
+            .map(|v| span_days(v.occasions) as f64 / (v.occasions.len() - 1) as f64)
+            .collect();
+        if gaps.is_empty() {
+            if visible.iter().all(|v| v.occasions.is_empty()) {
+                return Ok(None);
+            }
+            return Err(LifecycleError::NoRepeatCustomers { as_of });
+        }
+        gaps.sort_by(f64::total_cmp);
+        let mid = gaps.len() / 2;
+        Ok(Some(if gaps.len() % 2 == 1 {
+            gaps[mid]
+        } else {
+            (gaps[mid - 1] + gaps[mid]) / 2.0
+        }))
+    }
+
+    /// Applies the rules, in order, to one customer's occasions up to `as_of` (non-empty, sorted).
+    fn judge(
+        &self,
+        occasions: &[PurchaseOccasion],
+        as_of: NaiveDate,
+        population_gap: f64,
+        probability_alive: Option<f64>,
+    ) -> (StageReason, Decimal) {
+        let rules = &self.rules;
+        let n = occasions.len();
+        let first = occasions[0].date; // non-empty: checked by the caller
+        let last = occasions[n - 1].date;
+        let recency_days = (as_of - last).num_days();
+        let tenure_days = (as_of - first).num_days();
+        let repeats = (n - 1) as f64;
+        let k0 = rules.shrinkage_strength;
+        let expected_gap = if n <= 1 {
+            population_gap
+        } else {
+            // (n − 1)·own mean gap = the span from the first to the last occasion.
+            (span_days(occasions) as f64 + k0 * population_gap) / (repeats + k0)
+        };
+        let churn_threshold = (rules.churn_gap_multiple * expected_gap)
+            .max(rules.churn_min_days)
+            .min(rules.churn_max_days);
+        let return_window = expected_gap.max(rules.return_window_min_days);
+        let trend_window = rules
+            .trend_window_min_days
+            .max(rules.trend_window_gap_multiple * expected_gap);
+        let mut recent_spend = Decimal::ZERO;
+        let mut earlier_spend = Decimal::ZERO;
+        let mut revenue = Decimal::ZERO;
+        for o in occasions {
+            revenue += o.amount;
+            let days_before = (as_of - o.date).num_days() as f64;
+            if days_before < trend_window {
+                recent_spend += o.amount;
+            } else if days_before < 2.0 * trend_window {
+                earlier_spend += o.amount;
+            }
+        }
+        let spend_trend = if earlier_spend > Decimal::ZERO {
+            // Exact decimal ratio, then one rounding to f64: thresholds like 0.5 compare exactly. A
+            // quotient beyond Decimal's range (> 7.9e28) is, for every threshold, infinitely large.
+            Some(
+                recent_spend
+                    .checked_div(earlier_spend)
+                    .and_then(|q| q.to_f64())
+                    .unwrap_or(f64::INFINITY),
+            )
+        } else if recent_spend > Decimal::ZERO {
+            Some(f64::INFINITY)
+        } else {
+            None
+        };
+        let last_gap_days = (n >= 2).then(|| (last - occasions[n - 2].date).num_days());
+        let metrics = StageMetrics {
+            occasions: n as u64,
+            recency_days,
+            tenure_days,
+            last_gap_days,
+            expected_gap_days: expected_gap,
+            churn_threshold_days: churn_threshold,
+            return_window_days: return_window,
+            trend_window_days: trend_window,
+            recent_spend,
+            earlier_spend,
+            spend_trend,
+            probability_alive,
+        };
+        let r = recency_days as f64;
+        let decided = |stage, rule, threshold: Option<f64>| StageReason {
+            stage,
+            rule,
+            metrics: Some(metrics),
+            threshold,
+        };
+        use LifecycleRule as R;
+        use LifecycleStage as S;
+        let reason = if probability_alive.is_some_and(|p| p < rules.churn_probability) {
+            decided(
+                S::Churned,
+                R::ProbabilityAliveBelowChurn,
+                Some(rules.churn_probability),
+            )
+        } else if probability_alive.is_none() && r > churn_threshold {
+            decided(
+                S::Churned,
+                R::RecencyPastChurnThreshold,
+                Some(churn_threshold),
+            )
+        } else if last_gap_days.is_some_and(|gap| gap as f64 > churn_threshold)
+            && r <= return_window
+        {
+            decided(
+                S::Reactivated,
+                R::ReturnedAfterLongGap,
+                Some(churn_threshold),
+            )
+        } else if probability_alive.is_some_and(|p| p < rules.declining_probability) {
+            decided(
+                S::Declining,
+                R::ProbabilityAliveBelowDeclining,
+                Some(rules.declining_probability),
+            )
+        } else if probability_alive.is_none() && r > rules.declining_gap_multiple * expected_gap {
+            decided(
+                S::Declining,
+                R::RecencyPastExpectedGap,
+                Some(rules.declining_gap_multiple * expected_gap),
+            )
+        } else if n as u64 >= rules.declining_min_occasions
+            && spend_trend.is_some_and(|rho| rho < rules.declining_trend)
+        {
+            decided(S::Declining, R::SpendTrendDown, Some(rules.declining_trend))
+        } else if n == 1 {
+            decided(S::New, R::SinglePurchase, None)
+        } else if (tenure_days as f64) < rules.growing_tenure_days {
+            decided(S::Growing, R::ShortTenure, Some(rules.growing_tenure_days))
+        } else if spend_trend.is_some_and(|rho| rho >= rules.growing_trend) {
+            decided(S::Growing, R::SpendTrendUp, Some(rules.growing_trend))
+        } else {
+            decided(S::Mature, R::Established, None)
+        };
+        (reason, revenue)
+    }
+}
+
+/// Days from the first to the last occasion of a non-empty sorted slice.
+fn span_days(occasions: &[PurchaseOccasion]) -> i64 {
+    match (occasions.first(), occasions.last()) {
+        (Some(a), Some(b)) => (b.date - a.date).num_days(),
+        _ => 0,
+    }
+}
+
+/// Validates the summaries against `as_of` and cuts each one's occasions at it.
+fn cut_at<C: Ord>(
+    summaries: &[CustomerSummary<C>],
+    as_of: NaiveDate,
+) -> Result<Vec<Visible<'_>>, LifecycleError> {
+    let mut visible = Vec::with_capacity(summaries.len());
+    let mut earliest: Option<NaiveDate> = None;
+    for (position, s) in summaries.iter().enumerate() {
+        let occasions = s
+            .occasions()
+            .ok_or(LifecycleError::OccasionsNotKept { position })?;
+        if as_of > s.observation_end() {
+            return Err(LifecycleError::AsOfAfterObservationEnd {
+                as_of,
+                observation_end: s.observation_end(),
+                position,
+            });
+        }
+        earliest = Some(earliest.map_or(s.first_purchase(), |e| e.min(s.first_purchase())));
+        let keep = occasions.partition_point(|o| o.date <= as_of);
+        visible.push(Visible {
+            position,
+            occasions: &occasions[..keep],
+        });
+    }
+    if let Some(earliest) = earliest.filter(|&e| as_of < e) {
+        return Err(LifecycleError::AsOfBeforeData { as_of, earliest });
+    }
+    let mut order: Vec<usize> = (0..summaries.len()).collect();
+    order.sort_by(|&a, &b| {
+        summaries[a]
+            .customer()
+            .cmp(summaries[b].customer())
+            .then(a.cmp(&b))
+    });
+    for pair in order.windows(2) {
+        if summaries[pair[0]].customer() == summaries[pair[1]].customer() {
+            return Err(LifecycleError::DuplicateCustomer {
+                position: pair[1],
+                first_position: pair[0],
+            });
+        }
+    }
+    Ok(visible)
+}
+
+fn probability_alive<C, M: PurchaseModel + ?Sized>(
+    model: &M,
+    unit: TimeUnit,
+    summary: &CustomerSummary<C>,
+    visible: &Visible<'_>,
+    as_of: NaiveDate,
+) -> Result<f64, LifecycleError> {
+    let position = visible.position;
+    let history = if as_of == summary.observation_end() {
+        RepeatHistory::from_summary(summary, unit)
+    } else {
+        let first = visible.occasions[0].date; // non-empty: checked by the caller
+        let x = (visible.occasions.len() - 1) as f64;
+        RepeatHistory::new(
+            x,
+            unit.from_days(span_days(visible.occasions)),
+            unit.from_days((as_of - first).num_days()),
+        )
+        .map_err(|source| LifecycleError::Model { position, source })?
+    };
+    let p = model
+        .probability_alive(&history)
+        .map_err(|source| LifecycleError::Model { position, source })?;
+    if !(0.0..=1.0).contains(&p) {
+        return Err(LifecycleError::InvalidProbability { position, value: p });
+    }
+    Ok(p)
+}
