@@ -41,6 +41,7 @@ pub mod error;
 pub mod kpi;
 pub mod lifecycle;
 pub mod numeric;
+pub mod report;
 pub mod rfm;
 pub mod satisfaction;
 pub mod segment;

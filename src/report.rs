@@ -1,0 +1,464 @@
+//! One report per customer: every figure of the crate in one row, and totals for the whole base.
+//!
+//! [`CustomerValueReport::build`] walks the transaction log once (the [`Summarizer`]); every other
+//! figure is derived from the summaries: RFM scores and segment, the value-matrix cell, P(alive)
+//! and expected purchases from a fitted purchase model, the k-means segment, the lifecycle stage
+//! with its reason, and the period KPIs. [`ReportConfig`] chooses the horizon, the models, the
+//! segmentation and which parts to compute. The report is serde-serializable, so a service can
+//! return it as JSON.
+//!
+//! This module is the only place that combines the others: it calls their public APIs and nothing
+//! else.
+//!
+//! # Examples
+//!
+//! ```
+//! use customer_value::report::{CustomerValueReport, ReportConfig, ReportParts};
+//! use customer_value::Transaction;
+//! use chrono::NaiveDate;
+//! use rust_decimal::Decimal;
+//!
+//! let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+//! let mut log = Vec::new();
+//! for c in 0..60u32 {
+//!     for k in 0..(c % 5) {
+//!         log.push(Transaction::new(c, d(1 + (c + 3 * k) % 12, 1 + k), Decimal::from(10 + c)));
+//!     }
+//!     log.push(Transaction::new(c, d(1 + c % 6, 20), Decimal::from(25)));
+//! }
+//! let config = ReportConfig {
+//!     parts: ReportParts { purchase_model: false, segmentation: false, ..ReportParts::default() },
+//!     ..ReportConfig::default()
+//! };
+//! let report = CustomerValueReport::build(&log, d(12, 31), &config)?;
+//! assert_eq!(report.customers.len(), 60);
+//! assert!(report.customers.iter().all(|c| c.rfm_segment.is_some() && c.lifecycle_stage.is_some()));
+//! let counted: u64 = report.by_rfm_segment.iter().map(|g| g.customers).sum();
+//! assert_eq!(counted, 60);
+//! # Ok::<(), customer_value::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::hash::Hash;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::clv::{
+    BgNbd, ClvError, FitOptions, ModelFit, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory,
+};
+use crate::kpi::PeriodKpis;
+use crate::lifecycle::{LifecycleClassifier, LifecycleRules, LifecycleStage, StageReason};
+use crate::rfm::{value_matrix, ValueCell, ValueMatrixOptions};
+use crate::segment::KMeansSegmenter;
+use crate::summary::{CustomerSummary, Summarizer, SummaryReport, TimeUnit};
+use crate::{Error, RfmScore, RfmScorer, RfmSegment, Transaction};
+
+/// Which purchase model gives P(alive) and expected purchases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum PurchaseModelKind {
+    /// BG/NBD (Fader, Hardie & Lee 2005), the default.
+    #[default]
+    BgNbd,
+    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+    ModifiedBgNbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+    ParetoNbd,
+}
+
+/// Which parts of the report to compute (all by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ReportParts {
+    /// RFM scores and segments.
+    pub rfm: bool,
+    /// The customer value matrix.
+    pub value_matrix: bool,
+    /// P(alive) and expected purchases from the purchase model.
+    pub purchase_model: bool,
+    /// k-means segments.
+    pub segmentation: bool,
+    /// Lifecycle stages.
+    pub lifecycle: bool,
+    /// Period KPIs.
+    pub kpis: bool,
+}
+
+impl Default for ReportParts {
+    fn default() -> Self {
+        Self {
+            rfm: true,
+            value_matrix: true,
+            purchase_model: true,
+            segmentation: true,
+            lifecycle: true,
+            kpis: true,
+        }
+    }
+}
+
+/// Settings of [`CustomerValueReport::build`].
+#[derive(Debug, Clone)]
+pub struct ReportConfig {
+    /// The time unit the purchase model is fitted in (default weeks).
+    pub time_unit: TimeUnit,
+    /// Horizon of the expected purchases, in months (default 12; a month is
+    /// [`TimeUnit::per_month`] units).
+    pub horizon_months: u32,
+    /// The purchase model (default BG/NBD).
+    pub purchase_model: PurchaseModelKind,
+    /// Options of its fit.
+    pub fit_options: FitOptions,
+    /// The RFM scorer (default quintiles).
+    pub rfm: RfmScorer,
+    /// The value-matrix options.
+    pub value_matrix: ValueMatrixOptions,
+    /// The k-means settings (default k = 5 on the default features, seed 0).
+    pub segmentation: KMeansSegmenter,
+    /// The lifecycle rules.
+    pub lifecycle: LifecycleRules,
+    /// Length of the KPI period ending on the as-of date, in days (default 90).
+    pub kpi_period_days: u32,
+    /// Which parts to compute.
+    pub parts: ReportParts,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        Self {
+            time_unit: TimeUnit::Weeks,
+            horizon_months: 12,
+            purchase_model: PurchaseModelKind::BgNbd,
+            fit_options: FitOptions::default(),
+            rfm: RfmScorer::new(),
+            value_matrix: ValueMatrixOptions::default(),
+            segmentation: KMeansSegmenter::new(5),
+            lifecycle: LifecycleRules::default(),
+            kpi_period_days: 90,
+            parts: ReportParts::default(),
+        }
+    }
+}
+
+/// Every figure of one customer. Optional figures are `None` when their part was not computed.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CustomerReport<C> {
+    /// The customer's id.
+    pub customer: C,
+    /// First purchase occasion.
+    pub first_purchase: NaiveDate,
+    /// Last purchase occasion.
+    pub last_purchase: NaiveDate,
+    /// Purchase occasions.
+    pub purchase_occasions: u64,
+    /// Total net spend.
+    pub total_spend: Decimal,
+    /// Net spend per purchase occasion.
+    pub average_order_value: Decimal,
+    /// RFM recency: days since the last purchase occasion.
+    pub recency_days: i64,
+    /// RFM scores.
+    pub rfm_score: Option<RfmScore>,
+    /// RFM segment.
+    pub rfm_segment: Option<RfmSegment>,
+    /// Value-matrix cell (`None` also when the matrix's recency filter left the customer out).
+    pub value_cell: Option<ValueCell>,
+    /// P(alive) at the as-of date.
+    pub probability_alive: Option<f64>,
+    /// Expected purchases over the horizon.
+    pub expected_purchases: Option<f64>,
+    /// k-means segment (index into [`CustomerValueReport::kmeans_labels`]).
+    pub kmeans_segment: Option<usize>,
+    /// Lifecycle stage.
+    pub lifecycle_stage: Option<LifecycleStage>,
+    /// Why the customer is in that stage.
+    pub lifecycle_reason: Option<StageReason>,
+}
+
+/// Customers and revenue of one group (an RFM segment, a k-means segment, a lifecycle stage).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct GroupTotals {
+    /// The group's name.
+    pub name: String,
+    /// Customers in it.
+    pub customers: u64,
+    /// Their share of all customers.
+    pub customer_share: f64,
+    /// Their total net spend.
+    pub revenue: Decimal,
+    /// Their expected purchases over the horizon, when the purchase model ran.
+    pub expected_purchases: Option<f64>,
+}
+
+/// The fitted purchase model's diagnostics.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct PurchaseModelSummary {
+    /// Which model.
+    pub kind: PurchaseModelKind,
+    /// Its parameters in the paper's order (r, α, a, b or r, α, s, β).
+    pub parameters: Vec<f64>,
+    /// Their standard errors, when the information matrix is positive definite.
+    pub standard_errors: Option<Vec<f64>>,
+    /// The maximised log-likelihood.
+    pub log_likelihood: f64,
+    /// The horizon of the expected purchases, in model time units.
+    pub horizon: f64,
+}
+
+/// One row per customer and totals for the whole base.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CustomerValueReport<C> {
+    /// The as-of date.
+    pub as_of: NaiveDate,
+    /// What the summarizer left out.
+    pub log: SummaryReport,
+    /// One row per customer, sorted by id.
+    pub customers: Vec<CustomerReport<C>>,
+    /// The purchase model, when computed.
+    pub purchase_model: Option<PurchaseModelSummary>,
+    /// Descriptive labels of the k-means segments, when computed.
+    pub kmeans_labels: Vec<String>,
+    /// Totals per RFM segment, best segment first.
+    pub by_rfm_segment: Vec<GroupTotals>,
+    /// Totals per k-means segment.
+    pub by_kmeans_segment: Vec<GroupTotals>,
+    /// Totals per lifecycle stage.
+    pub by_lifecycle_stage: Vec<GroupTotals>,
+    /// KPIs of the period of [`ReportConfig::kpi_period_days`] ending on the as-of date.
+    pub kpis: Option<PeriodKpis>,
+}
+
+impl<C> CustomerValueReport<C>
+where
+    C: Clone + Eq + Hash + Ord + Send + Sync,
+{
+    /// Builds the report from a transaction log as of `as_of`.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the parts it computes: the summarizer's (empty log, nothing before `as_of`, …),
+    /// the RFM scorer's, the purchase model's fit (e.g. [`ClvError::NotIdentifiable`] when nobody
+    /// made a repeat purchase), the segmenter's (e.g. fewer distinct customers than k), the
+    /// lifecycle classifier's and the KPIs'. Switch a part off in [`ReportParts`] to skip it.
+    pub fn build(
+        log: &[Transaction<C>],
+        as_of: NaiveDate,
+        config: &ReportConfig,
+    ) -> Result<Self, Error> {
+        let parts = config.parts;
+        let (summaries, log_report) = Summarizer::new(as_of)
+            .keep_occasions(parts.lifecycle || parts.kpis)
+            .summarize_with_report(log)?;
+        let mut rows: Vec<CustomerReport<C>> = summaries.iter().map(base_row).collect();
+
+        if parts.rfm {
+            for (row, record) in rows.iter_mut().zip(config.rfm.score(&summaries)?) {
+                row.rfm_score = Some(record.score);
+                row.rfm_segment = Some(record.segment);
+            }
+        }
+        if parts.value_matrix {
+            let matrix = value_matrix(&summaries, &config.value_matrix)?;
+            for (row, (_, cell)) in rows.iter_mut().zip(matrix.cells) {
+                row.value_cell = cell;
+            }
+        }
+        let purchase_model = if parts.purchase_model {
+            Some(predict_purchases(&summaries, config, &mut rows)?)
+        } else {
+            None
+        };
+        let mut kmeans_labels = Vec::new();
+        if parts.segmentation {
+            let segmentation = config.segmentation.fit(&summaries)?;
+            kmeans_labels = segmentation
+                .segments
+                .iter()
+                .map(|s| s.label.clone())
+                .collect();
+            // Labels are in customer-id order, as the summaries and the rows.
+            for (row, label) in rows.iter_mut().zip(&segmentation.labels) {
+                row.kmeans_segment = Some(*label);
+            }
+        }
+        if parts.lifecycle {
+            let classifier = LifecycleClassifier::new(config.lifecycle)?;
+            let classification = classifier.classify(&summaries, &[], as_of)?;
+            // Both are sorted by customer id; every summary is classified (none is a prospect).
+            let stages: BTreeMap<&C, (LifecycleStage, &StageReason)> = classification
+                .customers()
+                .iter()
+                .map(|c| (&c.customer, (c.stage, &c.reason)))
+                .collect();
+            for row in &mut rows {
+                if let Some((stage, reason)) = stages.get(&row.customer) {
+                    row.lifecycle_stage = Some(*stage);
+                    row.lifecycle_reason = Some((*reason).clone());
+                }
+            }
+        }
+        let kpis = if parts.kpis {
+            let start =
+                as_of - chrono::Duration::days(i64::from(config.kpi_period_days.max(1)) - 1);
+            Some(PeriodKpis::compute(&summaries, start, as_of)?)
+        } else {
+            None
+        };
+
+        let total = rows.len();
+        let by_rfm_segment = group_totals(&rows, total, |r| {
+            r.rfm_segment.as_ref().map(|s| {
+                let rank = RfmSegment::DEFAULTS
+                    .iter()
+                    .position(|d| d == s)
+                    .unwrap_or(RfmSegment::DEFAULTS.len());
+                (rank, s.name().to_string())
+            })
+        });
+        let by_kmeans_segment = group_totals(&rows, total, |r| {
+            r.kmeans_segment.map(|k| {
+                (
+                    k,
+                    format!("{k}: {}", kmeans_labels.get(k).map_or("", String::as_str)),
+                )
+            })
+        });
+        let by_lifecycle_stage = group_totals(&rows, total, |r| {
+            r.lifecycle_stage.map(|s| (s as usize, format!("{s:?}")))
+        });
+        Ok(Self {
+            as_of,
+            log: log_report,
+            customers: rows,
+            purchase_model,
+            kmeans_labels,
+            by_rfm_segment,
+            by_kmeans_segment,
+            by_lifecycle_stage,
+            kpis,
+        })
+    }
+}
+
+fn base_row<C: Clone>(s: &CustomerSummary<C>) -> CustomerReport<C> {
+    CustomerReport {
+        customer: s.customer().clone(),
+        first_purchase: s.first_purchase(),
+        last_purchase: s.last_purchase(),
+        purchase_occasions: s.purchase_occasions(),
+        total_spend: s.total_spend(),
+        average_order_value: s.average_order_value(),
+        recency_days: s.recency_days(),
+        rfm_score: None,
+        rfm_segment: None,
+        value_cell: None,
+        probability_alive: None,
+        expected_purchases: None,
+        kmeans_segment: None,
+        lifecycle_stage: None,
+        lifecycle_reason: None,
+    }
+}
+
+/// Fits the chosen purchase model on every customer and fills P(alive) and expected purchases.
+fn predict_purchases<C>(
+    summaries: &[CustomerSummary<C>],
+    config: &ReportConfig,
+    rows: &mut [CustomerReport<C>],
+) -> Result<PurchaseModelSummary, ClvError> {
+    let histories: Vec<RepeatHistory> = summaries
+        .iter()
+        .map(|s| RepeatHistory::from_summary(s, config.time_unit))
+        .collect();
+    let horizon = f64::from(config.horizon_months) * config.time_unit.per_month();
+    let options = &config.fit_options;
+    let (parameters, fit_figures, alive, expected) = match config.purchase_model {
+        PurchaseModelKind::BgNbd => {
+            let fit = BgNbd::fit_with(&histories, options)?;
+            let p = fit.model.params();
+            let (alive, expected) = predictions(&fit.model, &histories, horizon)?;
+            (vec![p.r, p.alpha, p.a, p.b], figures(&fit), alive, expected)
+        }
+        PurchaseModelKind::ModifiedBgNbd => {
+            let fit = ModifiedBgNbd::fit_with(&histories, options)?;
+            let p = fit.model.params();
+            let (alive, expected) = predictions(&fit.model, &histories, horizon)?;
+            (vec![p.r, p.alpha, p.a, p.b], figures(&fit), alive, expected)
+        }
+        PurchaseModelKind::ParetoNbd => {
+            let fit = ParetoNbd::fit_with(&histories, options)?;
+            let p = fit.model.params();
+            let (alive, expected) = predictions(&fit.model, &histories, horizon)?;
+            (
+                vec![p.r, p.alpha, p.s, p.beta],
+                figures(&fit),
+                alive,
+                expected,
+            )
+        }
+    };
+    for ((row, a), e) in rows.iter_mut().zip(alive).zip(expected) {
+        row.probability_alive = Some(a);
+        row.expected_purchases = Some(e);
+    }
+    Ok(PurchaseModelSummary {
+        kind: config.purchase_model,
+        parameters,
+        standard_errors: fit_figures.1,
+        log_likelihood: fit_figures.0,
+        horizon,
+    })
+}
+
+fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>) {
+    (fit.log_likelihood, fit.standard_errors.clone())
+}
+
+fn predictions<M: PurchaseModel>(
+    model: &M,
+    histories: &[RepeatHistory],
+    horizon: f64,
+) -> Result<(Vec<f64>, Vec<f64>), ClvError> {
+    let mut alive = vec![0.0; histories.len()];
+    let mut expected = vec![0.0; histories.len()];
+    model.probability_alive_into(histories, &mut alive)?;
+    model.conditional_expected_purchases_into(horizon, histories, &mut expected)?;
+    Ok((alive, expected))
+}
+
+/// Totals per group; `key` gives each row's (sort rank, name) or `None` when it has no group.
+fn group_totals<C>(
+    rows: &[CustomerReport<C>],
+    total: usize,
+    key: impl Fn(&CustomerReport<C>) -> Option<(usize, String)>,
+) -> Vec<GroupTotals> {
+    let mut groups: BTreeMap<(usize, String), (u64, Decimal, Option<f64>)> = BTreeMap::new();
+    for row in rows {
+        if let Some(k) = key(row) {
+            let entry = groups.entry(k).or_insert((0, Decimal::ZERO, None));
+            entry.0 += 1;
+            entry.1 += row.total_spend;
+            if let Some(e) = row.expected_purchases {
+                entry.2 = Some(entry.2.unwrap_or(0.0) + e);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(
+            |((_, name), (customers, revenue, expected_purchases))| GroupTotals {
+                name,
+                customers,
+                customer_share: customers as f64 / total.max(1) as f64,
+                revenue,
+                expected_purchases,
+            },
+        )
+        .collect()
+}

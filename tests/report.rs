@@ -1,0 +1,100 @@
+//! The per-customer report on CDNOW: consistent with each module called on its own.
+
+use chrono::NaiveDate;
+use customer_value::clv::{BgNbd, PurchaseModel, RepeatHistory};
+use customer_value::report::{CustomerValueReport, PurchaseModelKind, ReportConfig};
+use customer_value::{RfmScorer, Summarizer, TimeUnit, Transaction};
+
+fn cdnow_master() -> Vec<Transaction<u32>> {
+    include_str!("../examples/data/CDNOW_master.txt")
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let date = NaiveDate::parse_from_str(f[1], "%Y%m%d").expect("CDNOW date");
+            Transaction::new(
+                f[0].parse().expect("id"),
+                date,
+                f[3].parse().expect("amount"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cdnow_report_agrees_with_the_modules_it_combines() {
+    let log = cdnow_master();
+    let as_of = NaiveDate::from_ymd_opt(1998, 6, 30).unwrap();
+    let config = ReportConfig::default();
+    let report = CustomerValueReport::build(&log, as_of, &config).unwrap();
+    assert_eq!(report.customers.len(), 23570);
+    assert_eq!(report.log.lines_read, 69659);
+
+    let summaries = Summarizer::new(as_of).summarize(&log).unwrap();
+    let records = RfmScorer::new().score(&summaries).unwrap();
+    for (row, record) in report.customers.iter().zip(&records) {
+        assert_eq!(row.customer, record.customer);
+        assert_eq!(row.rfm_score, Some(record.score));
+    }
+
+    let histories: Vec<RepeatHistory> = summaries
+        .iter()
+        .map(|s| RepeatHistory::from_summary(s, TimeUnit::Weeks))
+        .collect();
+    let fit = BgNbd::fit(&histories).unwrap();
+    let model = report.purchase_model.as_ref().unwrap();
+    assert_eq!(model.kind, PurchaseModelKind::BgNbd);
+    assert!((model.log_likelihood - fit.log_likelihood).abs() < 1e-6);
+    let horizon = 12.0 * 4.345;
+    for (row, h) in report.customers.iter().zip(&histories).step_by(997) {
+        let alive = fit.model.probability_alive(h).unwrap();
+        let expected = fit
+            .model
+            .conditional_expected_purchases(horizon, h)
+            .unwrap();
+        assert!((row.probability_alive.unwrap() - alive).abs() < 1e-6);
+        assert!((row.expected_purchases.unwrap() - expected).abs() < 1e-6);
+    }
+
+    for groups in [
+        &report.by_rfm_segment,
+        &report.by_kmeans_segment,
+        &report.by_lifecycle_stage,
+    ] {
+        let customers: u64 = groups.iter().map(|g| g.customers).sum();
+        assert_eq!(customers, 23570);
+        let revenue: rust_decimal::Decimal = groups.iter().map(|g| g.revenue).sum();
+        assert_eq!(revenue, summaries.iter().map(|s| s.total_spend()).sum());
+    }
+    assert_eq!(report.by_kmeans_segment.len(), 5);
+    assert!(report
+        .customers
+        .iter()
+        .all(|c| c.lifecycle_reason.is_some()));
+    assert!(report.kpis.is_some());
+
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(json.contains("\"by_lifecycle_stage\""));
+}
+
+#[test]
+fn a_base_without_repeat_buyers_is_a_typed_error_unless_the_model_is_switched_off() {
+    let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    let log: Vec<_> = (0..20u32)
+        .map(|c| Transaction::new(c, d(1 + c % 28), rust_decimal::Decimal::from(c + 1)))
+        .collect();
+    let err = CustomerValueReport::build(&log, d(31), &ReportConfig::default()).unwrap_err();
+    assert!(matches!(err, customer_value::Error::Clv(_)), "{err}");
+    let mut config = ReportConfig::default();
+    config.parts.purchase_model = false;
+    // Everybody bought once: purchase occasions is a constant feature, which k-means refuses.
+    let err = CustomerValueReport::build(&log, d(31), &config).unwrap_err();
+    assert!(matches!(err, customer_value::Error::Segment(_)), "{err}");
+    config.parts.segmentation = false;
+    let report = CustomerValueReport::build(&log, d(31), &config).unwrap();
+    assert_eq!(report.customers.len(), 20);
+    assert!(report
+        .customers
+        .iter()
+        .all(|c| c.probability_alive.is_none()));
+}
