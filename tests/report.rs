@@ -91,6 +91,10 @@ fn a_base_without_repeat_buyers_is_a_typed_error_unless_the_model_is_switched_of
     let err = CustomerValueReport::build(&log, d(31), &config).unwrap_err();
     assert!(matches!(err, customer_value::Error::Segment(_)), "{err}");
     config.parts.segmentation = false;
+    // And with no repeat buyer the population's purchase rhythm is undefined.
+    let err = CustomerValueReport::build(&log, d(31), &config).unwrap_err();
+    assert!(matches!(err, customer_value::Error::Lifecycle(_)), "{err}");
+    config.parts.lifecycle = false;
     let report = CustomerValueReport::build(&log, d(31), &config).unwrap();
     assert_eq!(report.customers.len(), 20);
     assert!(report
