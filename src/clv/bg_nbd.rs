@@ -1,1 +1,1020 @@
-//! In progress.
+//! The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy way").
+//!
+//! While active, a customer buys at Poisson rate λ, λ ~ Gamma(r, α) across customers; after each
+//! repeat purchase the customer drops out with probability p, p ~ Beta(a, b). The shared
+//! likelihood and prediction kernels here also serve the modified BG/NBD
+//! ([`crate::clv::ModifiedBgNbd`]), which differs only in allowing a drop-out right after the first
+//! purchase ("shift" 1 in the Beta functions below).
+//!
+//! # Examples
+//!
+//! ```
+//! use customer_value::clv::{BgNbd, PurchaseModel, RepeatHistory};
+//! let model = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
+//! let h = RepeatHistory::new(2.0, 30.43, 38.86)?;
+//! // FHL (2005), section 5: 1.226 purchases expected in the next 39 weeks.
+//! assert!((model.conditional_expected_purchases(39.0, &h)? - 1.226028).abs() < 1e-5);
+//! # Ok::<(), customer_value::clv::ClvError>(())
+//! ```
+
+use rayon::prelude::*;
+use statrs::function::gamma::{digamma, ln_gamma};
+
+use crate::clv::fit::{check_weights, maximize, Optimum};
+use crate::clv::{ClvError, FitOptions, ModelFit, PurchaseModel, RepeatHistory};
+
+/// BG/NBD parameters, named as in Fader, Hardie & Lee (2005): λ ~ Gamma(shape r, rate α),
+/// p ~ Beta(a, b).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BgNbdParams {
+    /// Shape of the Gamma distribution of purchase rates.
+    pub r: f64,
+    /// Rate (inverse scale) of the Gamma distribution of purchase rates, in 1 / time unit.
+    pub alpha: f64,
+    /// First shape of the Beta distribution of drop-out probabilities.
+    pub a: f64,
+    /// Second shape of the Beta distribution of drop-out probabilities.
+    pub b: f64,
+}
+
+/// The BG/NBD purchase model with known parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BgNbd {
+    params: BgNbdParams,
+}
+
+/// Which member of the family: the Beta-function shift is 0 for BG/NBD and 1 for MBG/NBD, and the
+/// drop-out-at-last-purchase term applies to x > 0 only for BG/NBD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Variant {
+    Standard,
+    Modified,
+}
+
+impl Variant {
+    fn shift(self) -> f64 {
+        match self {
+            Variant::Standard => 0.0,
+            Variant::Modified => 1.0,
+        }
+    }
+    fn dropout_term(self, x: f64) -> bool {
+        match self {
+            Variant::Standard => x > 0.0,
+            Variant::Modified => true,
+        }
+    }
+}
+
+pub(super) fn check_params(r: f64, alpha: f64, a: f64, b: f64) -> Result<(), ClvError> {
+    for (name, value) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] {
+        if !(value.is_finite() && value > 0.0) {
+            return Err(ClvError::InvalidParameter {
+                name,
+                value,
+                constraint: "must be positive and finite",
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn check_time(name: &'static str, t: f64) -> Result<(), ClvError> {
+    if t.is_finite() && t >= 0.0 {
+        Ok(())
+    } else {
+        Err(ClvError::InvalidArgument {
+            name,
+            value: t,
+            constraint: "must be non-negative and finite",
+        })
+    }
+}
+
+impl BgNbd {
+    /// A BG/NBD model with known parameters.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::InvalidParameter`] when a parameter is not positive and finite.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::BgNbd;
+    /// assert!(BgNbd::new(0.243, 4.414, 0.793, 2.426).is_ok());
+    /// assert!(BgNbd::new(0.243, -1.0, 0.793, 2.426).is_err());
+    /// ```
+    pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self, ClvError> {
+        check_params(r, alpha, a, b)?;
+        Ok(Self {
+            params: BgNbdParams { r, alpha, a, b },
+        })
+    }
+
+    /// The parameters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::BgNbd;
+    /// assert_eq!(BgNbd::new(0.2, 4.0, 0.8, 2.4)?.params().alpha, 4.0);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn params(&self) -> BgNbdParams {
+        self.params
+    }
+
+    fn array(&self) -> [f64; 4] {
+        let p = self.params;
+        [p.r, p.alpha, p.a, p.b]
+    }
+
+    /// Fits the model by maximum likelihood with default [`FitOptions`].
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::EmptyInput`] for no histories, [`ClvError::NotIdentifiable`] when nobody made a
+    /// repeat purchase, [`ClvError::NotConverged`] when no start converged, and
+    /// [`ClvError::NumericalFailure`] when the likelihood cannot be evaluated.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgNbd, RepeatHistory};
+    /// let data = [
+    ///     RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+    ///     RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?,
+    ///     RepeatHistory::new(0.0, 0.0, 25.0)?, RepeatHistory::new(3.0, 10.0, 25.0)?,
+    /// ];
+    /// let fit = BgNbd::fit(&data)?;
+    /// assert!(fit.converged && fit.log_likelihood.is_finite());
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn fit(histories: &[RepeatHistory]) -> Result<ModelFit<Self>, ClvError> {
+        Self::fit_with(histories, &FitOptions::default())
+    }
+
+    /// Fits the model with the given options.
+    ///
+    /// # Errors
+    ///
+    /// As [`BgNbd::fit`], and [`ClvError::InvalidArgument`] for invalid options.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgNbd, FitOptions, RepeatHistory};
+    /// let data = [RepeatHistory::new(1.0, 5.0, 10.0)?, RepeatHistory::new(0.0, 0.0, 10.0)?,
+    ///             RepeatHistory::new(4.0, 9.0, 10.0)?];
+    /// let options = FitOptions { penalizer: 0.1, ..FitOptions::default() };
+    /// assert!(BgNbd::fit_with(&data, &options).is_ok());
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn fit_with(
+        histories: &[RepeatHistory],
+        options: &FitOptions,
+    ) -> Result<ModelFit<Self>, ClvError> {
+        let weights = vec![1.0; histories.len()];
+        Self::fit_weighted_with(histories, &weights, options)
+    }
+
+    /// Fits the model to histories each standing for `weights[i]` identical customers.
+    ///
+    /// # Errors
+    ///
+    /// As [`BgNbd::fit`], plus [`ClvError::LengthMismatch`] and [`ClvError::InvalidWeight`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgNbd, RepeatHistory};
+    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+    ///             RepeatHistory::new(5.0, 28.0, 30.0)?];
+    /// let fit = BgNbd::fit_weighted(&data, &[10.0, 4.0, 2.0])?;
+    /// assert_eq!(fit.observations, 16.0);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn fit_weighted(
+        histories: &[RepeatHistory],
+        weights: &[f64],
+    ) -> Result<ModelFit<Self>, ClvError> {
+        Self::fit_weighted_with(histories, weights, &FitOptions::default())
+    }
+
+    /// [`BgNbd::fit_weighted`] with options.
+    ///
+    /// # Errors
+    ///
+    /// As [`BgNbd::fit_weighted`] and [`BgNbd::fit_with`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgNbd, FitOptions, RepeatHistory};
+    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+    ///             RepeatHistory::new(5.0, 28.0, 30.0)?];
+    /// let fit = BgNbd::fit_weighted_with(&data, &[10.0, 4.0, 2.0], &FitOptions::default())?;
+    /// assert!(fit.model.params().r > 0.0);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn fit_weighted_with(
+        histories: &[RepeatHistory],
+        weights: &[f64],
+        options: &FitOptions,
+    ) -> Result<ModelFit<Self>, ClvError> {
+        let (opt, observations) = fit_family(Variant::Standard, histories, weights, options)?;
+        Ok(ModelFit {
+            model: Self::new(opt.params[0], opt.params[1], opt.params[2], opt.params[3])?,
+            log_likelihood: opt.log_likelihood,
+            standard_errors: opt.standard_errors,
+            covariance: opt.covariance,
+            iterations: opt.iterations,
+            converged: opt.converged,
+            observations,
+        })
+    }
+
+    /// The log-likelihood of one history (FHL 2005, equation 6, in log space).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgNbd, RepeatHistory};
+    /// let m = BgNbd::new(0.25, 4.0, 0.8, 2.5)?;
+    /// let ll = m.log_likelihood(&RepeatHistory::new(0.0, 0.0, 40.0)?);
+    /// assert!((ll + 0.59947382).abs() < 1e-7);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn log_likelihood(&self, history: &RepeatHistory) -> f64 {
+        let rows = [Row {
+            x: history.frequency(),
+            t_x: history.recency(),
+            age: history.age(),
+            weight: 1.0,
+        }];
+        family_log_likelihood(Variant::Standard, &self.array(), &rows, false).0
+    }
+
+    /// Delta-method interval for P(alive) of `history` from a fit's covariance (see
+    /// [`crate::clv::diagnostics::delta_method_interval`]), clamped to [0, 1].
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::NumericalFailure`] when the fit has no covariance, and the errors of
+    /// [`crate::clv::diagnostics::delta_method_interval`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgNbd, RepeatHistory};
+    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
+    /// let fit = BgNbd::fit_weighted(&data, &[40.0, 12.0, 5.0, 9.0])?;
+    /// let i = BgNbd::probability_alive_interval(&fit, &data[3], 0.95)?;
+    /// assert!(i.lower <= i.estimate && i.estimate <= i.upper);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn probability_alive_interval(
+        fit: &ModelFit<Self>,
+        history: &RepeatHistory,
+        level: f64,
+    ) -> Result<crate::clv::diagnostics::DeltaInterval, ClvError> {
+        let cov = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
+            what: "the fit has no covariance matrix",
+        })?;
+        crate::clv::diagnostics::delta_method_interval(
+            |p| Self::new(p[0], p[1], p[2], p[3])?.probability_alive(history),
+            &fit.model.array(),
+            cov,
+            level,
+        )
+        .map(|i| i.clamped(0.0, 1.0))
+    }
+
+    /// Delta-method interval for the expected purchases of `history` in the next `t`.
+    ///
+    /// # Errors
+    ///
+    /// As [`BgNbd::probability_alive_interval`], and [`ClvError::InvalidArgument`] for a bad `t`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgNbd, RepeatHistory};
+    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
+    /// let fit = BgNbd::fit_weighted(&data, &[40.0, 12.0, 5.0, 9.0])?;
+    /// let i = BgNbd::conditional_expected_purchases_interval(&fit, 10.0, &data[2], 0.95)?;
+    /// assert!(i.lower <= i.estimate && i.estimate <= i.upper);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn conditional_expected_purchases_interval(
+        fit: &ModelFit<Self>,
+        t: f64,
+        history: &RepeatHistory,
+        level: f64,
+    ) -> Result<crate::clv::diagnostics::DeltaInterval, ClvError> {
+        check_time("t", t)?;
+        let cov = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
+            what: "the fit has no covariance matrix",
+        })?;
+        crate::clv::diagnostics::delta_method_interval(
+            |p| Self::new(p[0], p[1], p[2], p[3])?.conditional_expected_purchases(t, history),
+            &fit.model.array(),
+            cov,
+            level,
+        )
+        .map(|i| i.clamped(0.0, f64::INFINITY))
+    }
+}
+
+impl PurchaseModel for BgNbd {
+    /// FHL (2005), equation 9, with the Euler transformation of 2F1 (see [`BgNbd`]).
+    fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
+        family_expected_purchases(Variant::Standard, &self.array(), t)
+    }
+
+    /// FHL (2005), equation 10.
+    fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        history: &RepeatHistory,
+    ) -> Result<f64, ClvError> {
+        check_time("t", t)?;
+        family_conditional(Variant::Standard, &self.array(), t, history)
+    }
+
+    /// FHL (2005), equation 11 (in the FHL note on P(alive)), in log space.
+    fn probability_alive(&self, history: &RepeatHistory) -> Result<f64, ClvError> {
+        Ok(family_probability_alive(
+            Variant::Standard,
+            &self.array(),
+            history,
+        ))
+    }
+
+    /// FHL (2005), equation 8.
+    fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64, ClvError> {
+        family_probability_of_purchases(Variant::Standard, &self.array(), n, t)
+    }
+
+    fn conditional_expected_purchases_into(
+        &self,
+        t: f64,
+        histories: &[RepeatHistory],
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        family_conditional_into(Variant::Standard, &self.array(), t, histories, out)
+    }
+
+    fn probability_alive_into(
+        &self,
+        histories: &[RepeatHistory],
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        family_probability_alive_into(Variant::Standard, &self.array(), histories, out)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels shared with the modified BG/NBD.
+
+/// A compressed, weighted row (x, t_x, T).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Row {
+    pub x: f64,
+    pub t_x: f64,
+    pub age: f64,
+    pub weight: f64,
+}
+
+/// Sorts histories by (x, t_x, T) and merges identical ones, summing their weights; rows of zero
+/// weight are dropped. Sorting also makes the result independent of the input order.
+pub(super) fn compress(histories: &[RepeatHistory], weights: &[f64]) -> Vec<Row> {
+    let mut rows: Vec<Row> = histories
+        .iter()
+        .zip(weights)
+        .filter(|(_, w)| **w > 0.0)
+        .map(|(h, &w)| Row {
+            x: h.frequency(),
+            t_x: h.recency(),
+            age: h.age(),
+            weight: w,
+        })
+        .collect();
+    rows.sort_unstable_by(|p, q| {
+        p.x.total_cmp(&q.x)
+            .then(p.t_x.total_cmp(&q.t_x))
+            .then(p.age.total_cmp(&q.age))
+            .then(p.weight.total_cmp(&q.weight))
+    });
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match out.last_mut() {
+            Some(last) if last.x == row.x && last.t_x == row.t_x && last.age == row.age => {
+                last.weight += row.weight
+            }
+            _ => out.push(row),
+        }
+    }
+    out
+}
+
+/// Terms of the log-likelihood that depend on x only (FHL 2005, equation 6: A1, A2), and their
+/// derivatives.
+struct FrequencyTerms {
+    x: f64,
+    /// ln Γ(r + x) − ln Γ(r) + r ln α + ln B(a, b + x + s) − ln B(a, b)
+    base: f64,
+    d_r: f64,
+    d_a: f64,
+    d_b: f64,
+    /// ln a − ln(b + x + s − 1)
+    log_ratio: f64,
+    /// 1 / (b + x + s − 1)
+    inv_bx: f64,
+}
+
+impl FrequencyTerms {
+    fn new(variant: Variant, p: &[f64; 4], x: f64, lg: &Constants) -> Self {
+        let [r, alpha, a, b] = *p;
+        let s = variant.shift();
+        let bx = b + x + s;
+        let base = ln_gamma(r + x) - lg.ln_gamma_r + r * alpha.ln() + lg.ln_gamma_ab + ln_gamma(bx)
+            - lg.ln_gamma_b
+            - ln_gamma(a + bx);
+        let psi_abx = digamma(a + bx);
+        FrequencyTerms {
+            x,
+            base,
+            d_r: digamma(r + x) - lg.digamma_r + alpha.ln(),
+            d_a: lg.digamma_ab - psi_abx,
+            d_b: lg.digamma_ab + digamma(bx) - lg.digamma_b - psi_abx,
+            log_ratio: a.ln() - (bx - 1.0).ln(),
+            inv_bx: 1.0 / (bx - 1.0),
+        }
+    }
+}
+
+struct Constants {
+    ln_gamma_r: f64,
+    ln_gamma_ab: f64,
+    ln_gamma_b: f64,
+    digamma_r: f64,
+    digamma_ab: f64,
+    digamma_b: f64,
+}
+
+impl Constants {
+    fn new(p: &[f64; 4]) -> Self {
+        let [r, _, a, b] = *p;
+        Constants {
+            ln_gamma_r: ln_gamma(r),
+            ln_gamma_ab: ln_gamma(a + b),
+            ln_gamma_b: ln_gamma(b),
+            digamma_r: digamma(r),
+            digamma_ab: digamma(a + b),
+            digamma_b: digamma(b),
+        }
+    }
+}
+
+/// Rows per parallel chunk: chunks are summed in order, so results do not depend on thread count.
+const CHUNK: usize = 8192;
+
+/// Weighted log-likelihood over sorted rows and its gradient with respect to the natural parameters
+/// (r, α, a, b). FHL (2005) equation 6; MBG/NBD: Batislam et al. (2007), equation 6.
+pub(super) fn family_log_likelihood(
+    variant: Variant,
+    p: &[f64; 4],
+    rows: &[Row],
+    want_gradient: bool,
+) -> (f64, [f64; 4]) {
+    let constants = Constants::new(p);
+    let chunk_sum = |chunk: &[Row]| -> (f64, [f64; 4]) {
+        let [r, alpha, a, _] = *p;
+        let mut ll = 0.0;
+        let mut g = [0.0; 4];
+        let mut terms: Option<FrequencyTerms> = None;
+        for row in chunk {
+            if terms.as_ref().is_none_or(|t| t.x != row.x) {
+                terms = Some(FrequencyTerms::new(variant, p, row.x, &constants));
+            }
+            // Just set above when absent.
+            let ft = terms.as_ref().expect("frequency terms are set for this x");
+            let rx = r + row.x;
+            let log_age = (alpha + row.age).ln();
+            let u3 = -rx * log_age;
+            let (lse, w4, log_rec) = if variant.dropout_term(row.x) {
+                let log_rec = (alpha + row.t_x).ln();
+                let u4 = ft.log_ratio - rx * log_rec;
+                let (hi, lo) = if u3 >= u4 { (u3, u4) } else { (u4, u3) };
+                let e = (lo - hi).exp();
+                let lse = hi + e.ln_1p();
+                let w_lo = e / (1.0 + e);
+                let w4 = if u4 >= u3 { 1.0 - w_lo } else { w_lo };
+                (lse, w4, log_rec)
+            } else {
+                (u3, 0.0, 0.0)
+            };
+            let w3 = 1.0 - w4;
+            let w = row.weight;
+            ll += w * (ft.base + lse);
+            if want_gradient {
+                g[0] += w * (ft.d_r - w3 * log_age - w4 * log_rec);
+                let d_alpha_rec = if w4 > 0.0 {
+                    w4 / (alpha + row.t_x)
+                } else {
+                    0.0
+                };
+                g[1] += w * (r / alpha - rx * (w3 / (alpha + row.age) + d_alpha_rec));
+                g[2] += w * (ft.d_a + w4 / a);
+                g[3] += w * (ft.d_b - w4 * ft.inv_bx);
+            }
+        }
+        (ll, g)
+    };
+    if rows.len() <= CHUNK {
+        return chunk_sum(rows);
+    }
+    let parts: Vec<(f64, [f64; 4])> = rows.par_chunks(CHUNK).map(chunk_sum).collect();
+    let mut ll = 0.0;
+    let mut g = [0.0; 4];
+    for (l, gg) in parts {
+        ll += l;
+        for k in 0..4 {
+            g[k] += gg[k];
+        }
+    }
+    (ll, g)
+}
+
+/// Fits BG/NBD or MBG/NBD: checks, compression, starts, [`maximize`].
+pub(super) fn fit_family(
+    variant: Variant,
+    histories: &[RepeatHistory],
+    weights: &[f64],
+    options: &FitOptions,
+) -> Result<(Optimum, f64), ClvError> {
+    if histories.is_empty() {
+        return Err(ClvError::EmptyInput);
+    }
+    let observations = check_weights(histories.len(), weights)?;
+    options.check()?;
+    let rows = compress(histories, weights);
+    let (mut sum_x, mut sum_age, mut repeaters) = (0.0, 0.0, 0.0);
+    for row in &rows {
+        sum_x += row.weight * row.x;
+        sum_age += row.weight * row.age;
+        if row.x > 0.0 {
+            repeaters += row.weight;
+        }
+    }
+    if repeaters == 0.0 {
+        return Err(ClvError::NotIdentifiable {
+            reason: "no customer made a repeat purchase",
+        });
+    }
+    if sum_age <= 0.0 {
+        return Err(ClvError::NotIdentifiable {
+            reason: "every customer has age T = 0",
+        });
+    }
+    let likelihood = |theta: &[f64]| {
+        let p = [
+            theta[0].exp(),
+            theta[1].exp(),
+            theta[2].exp(),
+            theta[3].exp(),
+        ];
+        let (ll, g) = family_log_likelihood(variant, &p, &rows, true);
+        (ll, vec![g[0] * p[0], g[1] * p[1], g[2] * p[2], g[3] * p[3]])
+    };
+    // Method-of-moments flavoured start: with r = 1, E[λ] = 1/α ≈ Σx / ΣT.
+    let alpha0 = (sum_age / sum_x).clamp(1e-3, 1e6);
+    let first = [vec![1.0, alpha0, 1.0, 1.0]];
+    let restarts = [
+        vec![0.25, alpha0 / 4.0, 0.8, 2.5],
+        vec![1.0, 1.0, 1.0, 1.0],
+        vec![0.1, alpha0 / 10.0, 2.0, 5.0],
+        vec![3.0, alpha0 * 3.0, 0.5, 0.5],
+    ];
+    let opt = match maximize(&likelihood, &first, options) {
+        Ok(opt) => opt,
+        Err(first_error) => {
+            // Restarts from spread-out points only when the first start fails.
+            let unconverged = FitOptions {
+                initial: None,
+                ..options.clone()
+            };
+            maximize(&likelihood, &restarts, &unconverged).map_err(|_| first_error)?
+        }
+    };
+    Ok((opt, observations))
+}
+
+/// ln of the drop-out odds term: ln[a/(b + x + s − 1)] + (r + x) ln[(α + T)/(α + t_x)], or −∞
+/// when the term is absent (BG/NBD with x = 0).
+fn log_dropout_odds(variant: Variant, p: &[f64; 4], x: f64, t_x: f64, age: f64) -> f64 {
+    if !variant.dropout_term(x) {
+        return f64::NEG_INFINITY;
+    }
+    let [r, alpha, a, b] = *p;
+    a.ln() - (b + x + variant.shift() - 1.0).ln()
+        + (r + x) * ((alpha + age).ln() - (alpha + t_x).ln())
+}
+
+/// P(alive) = 1 / (1 + odds), computed as exp(−softplus(ln odds)) so that it never overflows.
+fn alive_from_log_odds(log_odds: f64) -> f64 {
+    if log_odds == f64::NEG_INFINITY {
+        1.0
+    } else if log_odds > 0.0 {
+        let e = (-log_odds).exp();
+        e / (1.0 + e)
+    } else {
+        1.0 / (1.0 + log_odds.exp())
+    }
+}
+
+pub(super) fn family_probability_alive(variant: Variant, p: &[f64; 4], h: &RepeatHistory) -> f64 {
+    alive_from_log_odds(log_dropout_odds(
+        variant,
+        p,
+        h.frequency(),
+        h.recency(),
+        h.age(),
+    ))
+}
+
+/// Gauss's series for 2F1(A, B; C; z), 0 ≤ z < 1, C > 0; `None` if it does not settle.
+pub(super) fn hyp2f1_series(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    let mut n = 0.0;
+    for _ in 0..200_000 {
+        term *= (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+        sum += term;
+        n += 1.0;
+        if term.abs() <= 1e-16 * sum.abs() && n > 2.0 {
+            return sum.is_finite().then_some(sum);
+        }
+        if term == 0.0 {
+            return Some(sum);
+        }
+    }
+    None
+}
+
+/// The bracket [1 − ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x+s; a+b+x+s−1; z)] / (a − 1) with
+/// z = t/(α+T+t), after Euler's transformation 2F1(A, B; C; z) = (1−z)^(C−A−B) 2F1(C−A, C−B; C; z):
+/// the prefactor becomes (1 − z)^(a−1) and the new series has small parameters whatever x is, so
+/// heavy buyers neither overflow nor need thousands of terms.
+fn conditional_bracket(
+    variant: Variant,
+    p: &[f64; 4],
+    x: f64,
+    age: f64,
+    t: f64,
+) -> Result<f64, ClvError> {
+    let [r, alpha, a, b] = *p;
+    if t == 0.0 {
+        return Ok(0.0);
+    }
+    let s = variant.shift();
+    let eval = |a: f64| -> Option<f64> {
+        let z = t / (alpha + age + t);
+        let log_one_minus_z = (alpha + age).ln() - (alpha + age + t).ln();
+        let f = hyp2f1_series(a + b + s - 1.0 - r, a - 1.0, a + b + x + s - 1.0, z)?;
+        Some((1.0 - ((a - 1.0) * log_one_minus_z).exp() * f) / (a - 1.0))
+    };
+    // The bracket is analytic in a; at a = 1 it is 0/0, so average the two sides.
+    let value = if (a - 1.0).abs() < 1e-7 {
+        match (eval(1.0 + 1e-7), eval(1.0 - 1e-7)) {
+            (Some(u), Some(v)) => Some(0.5 * (u + v)),
+            _ => None,
+        }
+    } else {
+        eval(a)
+    };
+    value
+        .filter(|v| v.is_finite())
+        .ok_or(ClvError::NumericalFailure {
+            what: "the hypergeometric series of the expected purchases did not converge",
+        })
+}
+
+pub(super) fn family_expected_purchases(
+    variant: Variant,
+    p: &[f64; 4],
+    t: f64,
+) -> Result<f64, ClvError> {
+    check_time("t", t)?;
+    let [_, _, a, b] = *p;
+    let bracket = conditional_bracket(variant, p, 0.0, 0.0, t)?;
+    // BG/NBD: (a + b − 1) · bracket; MBG/NBD: P(alive after the first purchase) = b/(a + b) times
+    // the same expression with shift 1, i.e. b · bracket.
+    let scale = match variant {
+        Variant::Standard => a + b - 1.0,
+        Variant::Modified => b,
+    };
+    Ok((scale * bracket).max(0.0))
+}
+
+fn conditional_one(
+    variant: Variant,
+    p: &[f64; 4],
+    t: f64,
+    x: f64,
+    t_x: f64,
+    age: f64,
+) -> Result<f64, ClvError> {
+    let [_, _, a, b] = *p;
+    let alive = alive_from_log_odds(log_dropout_odds(variant, p, x, t_x, age));
+    if alive == 0.0 {
+        return Ok(0.0);
+    }
+    let bracket = conditional_bracket(variant, p, x, age, t)?;
+    Ok((alive * (a + b + x + variant.shift() - 1.0) * bracket).max(0.0))
+}
+
+pub(super) fn family_conditional(
+    variant: Variant,
+    p: &[f64; 4],
+    t: f64,
+    h: &RepeatHistory,
+) -> Result<f64, ClvError> {
+    conditional_one(variant, p, t, h.frequency(), h.recency(), h.age())
+}
+
+pub(super) fn family_conditional_into(
+    variant: Variant,
+    p: &[f64; 4],
+    t: f64,
+    histories: &[RepeatHistory],
+    out: &mut [f64],
+) -> Result<(), ClvError> {
+    check_time("t", t)?;
+    if histories.len() != out.len() {
+        return Err(ClvError::LengthMismatch {
+            expected: histories.len(),
+            found: out.len(),
+        });
+    }
+    out.par_chunks_mut(CHUNK)
+        .zip(histories.par_chunks(CHUNK))
+        .try_for_each(|(o, h)| {
+            // Consecutive customers often share (x, T): reuse the bracket then.
+            let mut last: Option<(f64, f64, f64)> = None;
+            for (slot, history) in o.iter_mut().zip(h) {
+                let (x, age) = (history.frequency(), history.age());
+                let alive =
+                    alive_from_log_odds(log_dropout_odds(variant, p, x, history.recency(), age));
+                let bracket = match last {
+                    Some((lx, la, value)) if lx == x && la == age => value,
+                    _ => {
+                        let value = conditional_bracket(variant, p, x, age, t)?;
+                        last = Some((x, age, value));
+                        value
+                    }
+                };
+                *slot = (alive * (p[2] + p[3] + x + variant.shift() - 1.0) * bracket).max(0.0);
+            }
+            Ok(())
+        })
+}
+
+pub(super) fn family_probability_alive_into(
+    variant: Variant,
+    p: &[f64; 4],
+    histories: &[RepeatHistory],
+    out: &mut [f64],
+) -> Result<(), ClvError> {
+    if histories.len() != out.len() {
+        return Err(ClvError::LengthMismatch {
+            expected: histories.len(),
+            found: out.len(),
+        });
+    }
+    out.par_chunks_mut(CHUNK)
+        .zip(histories.par_chunks(CHUNK))
+        .for_each(|(o, h)| {
+            for (slot, history) in o.iter_mut().zip(h) {
+                *slot = family_probability_alive(variant, p, history);
+            }
+        });
+    Ok(())
+}
+
+/// ln of the negative binomial probability of n purchases in t: Γ(r+n)/(Γ(r) n!) (α/(α+t))^r (t/(α+t))^n.
+fn ln_nbd_pmf(r: f64, alpha: f64, n: f64, t: f64) -> f64 {
+    let log_p = alpha.ln() - (alpha + t).ln();
+    let log_q = t.ln() - (alpha + t).ln();
+    ln_gamma(r + n) - ln_gamma(r) - ln_gamma(n + 1.0)
+        + r * log_p
+        + if n > 0.0 { n * log_q } else { 0.0 }
+}
+
+/// P(NBD(t) ≥ n) for n ≥ 1, summed from the side that avoids cancellation.
+fn nbd_tail(r: f64, alpha: f64, n: u32, t: f64) -> f64 {
+    let q = t / (alpha + t);
+    let mean = r * t / alpha;
+    if f64::from(n) <= mean {
+        let mut cdf = 0.0;
+        let mut pmf = ln_nbd_pmf(r, alpha, 0.0, t).exp();
+        for j in 0..n {
+            cdf += pmf;
+            let jf = f64::from(j);
+            pmf *= (r + jf) / (jf + 1.0) * q;
+        }
+        (1.0 - cdf).max(0.0)
+    } else {
+        // Past the mean the terms fall at least geometrically.
+        let mut pmf = ln_nbd_pmf(r, alpha, f64::from(n), t).exp();
+        let mut sum = 0.0;
+        let mut j = f64::from(n);
+        for _ in 0..1_000_000 {
+            sum += pmf;
+            pmf *= (r + j) / (j + 1.0) * q;
+            j += 1.0;
+            if pmf <= 1e-17 * sum {
+                break;
+            }
+        }
+        sum.min(1.0)
+    }
+}
+
+/// P(X(t) = n): FHL (2005) equation 8; MBG/NBD: the same with the drop-out at time 0
+/// (P(dead at 0) = a/(a+b) adds to n = 0).
+pub(super) fn family_probability_of_purchases(
+    variant: Variant,
+    p: &[f64; 4],
+    n: u32,
+    t: f64,
+) -> Result<f64, ClvError> {
+    check_time("t", t)?;
+    let [r, alpha, a, b] = *p;
+    let s = variant.shift();
+    let nf = f64::from(n);
+    if t == 0.0 {
+        return Ok(if n == 0 { 1.0 } else { 0.0 });
+    }
+    let ln_beta_ab = ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b);
+    let ln_beta = |u: f64, v: f64| ln_gamma(u) + ln_gamma(v) - ln_gamma(u + v);
+    let mut value = (ln_beta(a, b + nf + s) - ln_beta_ab + ln_nbd_pmf(r, alpha, nf, t)).exp();
+    if n > 0 {
+        value += (ln_beta(a + 1.0, b + nf + s - 1.0) - ln_beta_ab).exp() * nbd_tail(r, alpha, n, t);
+    } else if variant == Variant::Modified {
+        value += a / (a + b);
+    }
+    if value.is_finite() {
+        Ok(value.clamp(0.0, 1.0))
+    } else {
+        Err(ClvError::NumericalFailure {
+            what: "P(X(t) = n) is not finite",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn published() -> BgNbd {
+        BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap()
+    }
+
+    fn rel(a: f64, b: f64) -> f64 {
+        ((a - b) / b).abs()
+    }
+
+    #[test]
+    fn worked_predictions_of_fhl_2005() {
+        let m = published();
+        let h = RepeatHistory::new(2.0, 30.43, 38.86).unwrap();
+        assert!(
+            rel(
+                m.conditional_expected_purchases(39.0, &h).unwrap(),
+                1.226028
+            ) < 1e-6
+        );
+        assert!(rel(m.probability_alive(&h).unwrap(), 0.726579) < 1e-6);
+        for (t, e) in [
+            (1.0, 0.053268),
+            (3.0, 0.150865),
+            (32.0, 1.045243),
+            (52.0, 1.446051),
+            (78.0, 1.860519),
+        ] {
+            assert!(rel(m.expected_purchases(t).unwrap(), e) < 1e-5, "t = {t}");
+        }
+        assert!(rel(m.probability_of_purchases(10, 2.0).unwrap(), 1.0786896e-07) < 1e-6);
+        assert!(rel(m.probability_of_purchases(0, 39.0).unwrap(), 0.5737864) < 1e-6);
+        for (n, e) in [(11, 0.0019995214), (12, 0.0015170236), (13, 0.0011633150)] {
+            assert!(
+                rel(m.probability_of_purchases(n, 30.0).unwrap(), e) < 1e-6,
+                "n = {n}"
+            );
+        }
+        let c1516 = RepeatHistory::new(26.0, 30.85714, 31.0).unwrap();
+        assert!(
+            rel(
+                m.conditional_expected_purchases(52.0, &c1516).unwrap(),
+                25.75649
+            ) < 1e-6
+        );
+        assert!(rel(m.probability_alive(&c1516).unwrap(), 0.968852) < 1e-6);
+    }
+
+    #[test]
+    fn single_customer_log_likelihoods_and_stability() {
+        let m = BgNbd::new(0.25, 4.0, 0.8, 2.5).unwrap();
+        let zero = RepeatHistory::new(0.0, 0.0, 40.0).unwrap();
+        assert!((m.log_likelihood(&zero) + 0.59947382).abs() < 1e-7);
+        let heavy = RepeatHistory::new(200.0, 38.0, 40.0).unwrap();
+        assert!((m.log_likelihood(&heavy) - 100.7957).abs() < 1e-4);
+        for x in [400.0, 1000.0, 5000.0] {
+            let h = RepeatHistory::new(x, 20.0, 40.0).unwrap();
+            let p = m.probability_alive(&h).unwrap();
+            assert!(p.is_finite() && (0.0..=1.0).contains(&p));
+            let e = m.conditional_expected_purchases(52.0, &h).unwrap();
+            assert!(e.is_finite() && e >= 0.0);
+        }
+    }
+
+    #[test]
+    fn analytic_gradient_matches_finite_differences() {
+        let rows = compress(
+            &[
+                RepeatHistory::new(0.0, 0.0, 30.0).unwrap(),
+                RepeatHistory::new(3.0, 12.0, 30.0).unwrap(),
+                RepeatHistory::new(1.0, 29.0, 35.0).unwrap(),
+            ],
+            &[3.0, 2.0, 1.0],
+        );
+        for variant in [Variant::Standard, Variant::Modified] {
+            let p = [0.4, 5.0, 0.9, 2.2];
+            let (_, g) = family_log_likelihood(variant, &p, &rows, true);
+            for k in 0..4 {
+                let h = 1e-6 * p[k];
+                let mut up = p;
+                up[k] += h;
+                let mut down = p;
+                down[k] -= h;
+                let numeric = (family_log_likelihood(variant, &up, &rows, false).0
+                    - family_log_likelihood(variant, &down, &rows, false).0)
+                    / (2.0 * h);
+                assert!(
+                    (numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()),
+                    "{variant:?} {k}: {numeric} vs {}",
+                    g[k]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bad_parameters_and_times_are_errors() {
+        assert!(matches!(
+            BgNbd::new(0.0, 1.0, 1.0, 1.0),
+            Err(ClvError::InvalidParameter { name: "r", .. })
+        ));
+        assert!(matches!(
+            BgNbd::new(1.0, f64::NAN, 1.0, 1.0),
+            Err(ClvError::InvalidParameter { name: "alpha", .. })
+        ));
+        assert!(matches!(
+            BgNbd::new(1.0, 1.0, -1.0, 1.0),
+            Err(ClvError::InvalidParameter { name: "a", .. })
+        ));
+        assert!(matches!(
+            BgNbd::new(1.0, 1.0, 1.0, f64::INFINITY),
+            Err(ClvError::InvalidParameter { name: "b", .. })
+        ));
+        let m = published();
+        assert!(matches!(
+            m.expected_purchases(-1.0),
+            Err(ClvError::InvalidArgument { .. })
+        ));
+        assert!(matches!(
+            m.probability_of_purchases(1, f64::NAN),
+            Err(ClvError::InvalidArgument { .. })
+        ));
+    }
+
+    #[test]
+    fn a_equal_to_one_is_handled() {
+        let at = BgNbd::new(0.3, 4.0, 1.0, 2.0)
+            .unwrap()
+            .expected_purchases(20.0)
+            .unwrap();
+        let near = BgNbd::new(0.3, 4.0, 1.0 + 1e-4, 2.0)
+            .unwrap()
+            .expected_purchases(20.0)
+            .unwrap();
+        assert!((at - near).abs() < 1e-3 * near);
+    }
+}

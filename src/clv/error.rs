@@ -75,7 +75,13 @@ pub enum ClvError {
         what: &'static str,
     },
     // --- purchase models: add variants below this line ---
-
+    /// The undiscounted expected lifetime of the shifted-beta-geometric model is infinite when
+    /// α ≤ 1 (Fader & Hardie 2007): use a discounted figure (DERL) instead.
+    #[error("the expected lifetime is infinite for alpha = {alpha} ≤ 1; use the discounted expected residual lifetime")]
+    InfiniteExpectedLifetime {
+        /// The α of the model.
+        alpha: f64,
+    },
     // --- spend model and CLV: add variants below this line ---
     /// The Gamma-Gamma mean spend is infinite (q ≤ 1, or px + q ≤ 1 for a customer's conditional
     /// mean): a prediction that needs it has no finite value. Refit with q constrained above 1.

@@ -16,7 +16,7 @@
 //! assert!(!options.accept_unconverged);
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, TerminationStatus};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
@@ -71,15 +71,29 @@ impl FitOptions {
     /// assert!(FitOptions { penalizer: -1.0, ..FitOptions::default() }.check().is_err());
     /// ```
     pub fn check(&self) -> Result<(), ClvError> {
-        let bad = |name, value: f64, constraint| Err(ClvError::InvalidArgument { name, value, constraint });
+        let bad = |name, value: f64, constraint| {
+            Err(ClvError::InvalidArgument {
+                name,
+                value,
+                constraint,
+            })
+        };
         if self.max_iterations == 0 {
             return bad("max_iterations", 0.0, "must be at least 1");
         }
         if !(self.gradient_tolerance.is_finite() && self.gradient_tolerance > 0.0) {
-            return bad("gradient_tolerance", self.gradient_tolerance, "must be positive and finite");
+            return bad(
+                "gradient_tolerance",
+                self.gradient_tolerance,
+                "must be positive and finite",
+            );
         }
         if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
-            return bad("penalizer", self.penalizer, "must be non-negative and finite");
+            return bad(
+                "penalizer",
+                self.penalizer,
+                "must be non-negative and finite",
+            );
         }
         if let Some(init) = &self.initial {
             if let Some(&v) = init.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
@@ -181,8 +195,15 @@ impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> LogLikelihood for F {
 struct Problem<'a, L: LogLikelihood> {
     likelihood: &'a L,
     penalizer: f64,
-    cache: RefCell<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    /// The optimiser sees the cost times this factor, 1 / max(1, |cost at the start|): a cost of
+    /// order 1 keeps L-BFGS's first (steepest-descent, unit-length) step from leaping far out of the
+    /// region where the likelihood can be evaluated.
+    scale: Cell<f64>,
+    cache: RefCell<Option<CachedPoint>>,
 }
+
+/// A point θ with its cost and gradient.
+type CachedPoint = (Vec<f64>, f64, Vec<f64>);
 
 impl<L: LogLikelihood> Problem<'_, L> {
     fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
@@ -202,6 +223,10 @@ impl<L: LogLikelihood> Problem<'_, L> {
             // Steer the line search away without poisoning L-BFGS's curvature pairs.
             cost = f64::MAX;
             grad.iter_mut().for_each(|g| *g = 0.0);
+        } else {
+            let scale = self.scale.get();
+            cost *= scale;
+            grad.iter_mut().for_each(|g| *g *= scale);
         }
         *self.cache.borrow_mut() = Some((theta.to_vec(), cost, grad.clone()));
         (cost, grad)
@@ -240,6 +265,7 @@ pub(crate) fn maximize<L: LogLikelihood>(
     let problem = Problem {
         likelihood,
         penalizer: options.penalizer,
+        scale: Cell::new(1.0),
         cache: RefCell::new(None),
     };
     let mut all_starts: Vec<Vec<f64>> = Vec::new();
@@ -260,7 +286,8 @@ pub(crate) fn maximize<L: LogLikelihood>(
             None => true,
             Some(b) => {
                 (candidate.converged && !b.converged)
-                    || (candidate.converged == b.converged && candidate.log_likelihood > b.log_likelihood + 1e-9)
+                    || (candidate.converged == b.converged
+                        && candidate.log_likelihood > b.log_likelihood + 1e-9)
             }
         };
         if better {
@@ -279,11 +306,20 @@ pub(crate) fn maximize<L: LogLikelihood>(
     Ok(best)
 }
 
-fn run_from<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: Vec<f64>, options: &FitOptions) -> Option<Optimum> {
+fn run_from<L: LogLikelihood>(
+    problem: &Problem<'_, L>,
+    theta0: Vec<f64>,
+    options: &FitOptions,
+) -> Option<Optimum> {
+    problem.scale.set(1.0);
+    *problem.cache.borrow_mut() = None;
     let (cost0, _) = problem.evaluate(&theta0);
     if cost0 == f64::MAX {
         return None;
     }
+    let cost_scale = 1.0 / cost0.abs().max(1.0);
+    problem.scale.set(cost_scale);
+    *problem.cache.borrow_mut() = None;
     let linesearch = MoreThuenteLineSearch::new();
     let solver = LBFGS::new(linesearch, 10)
         .with_tolerance_grad(1e-12)
@@ -291,7 +327,11 @@ fn run_from<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: Vec<f64>, option
         .with_tolerance_cost(1e-14)
         .ok()?;
     let result = Executor::new(problem, solver)
-        .configure(|state| state.param(theta0.clone()).max_iters(options.max_iterations))
+        .configure(|state| {
+            state
+                .param(theta0.clone())
+                .max_iters(options.max_iterations)
+        })
         .run();
     let (mut theta, iterations, reason) = match result {
         Ok(res) => {
@@ -308,21 +348,30 @@ fn run_from<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: Vec<f64>, option
         Err(_) => (theta0, 0, None),
     };
     newton_polish(problem, &mut theta);
-    let (cost, grad) = problem.evaluate(&theta);
+    let (cost, scaled_grad) = problem.evaluate(&theta);
     if cost == f64::MAX {
         return None;
     }
+    let grad: Vec<f64> = scaled_grad.iter().map(|g| g / cost_scale).collect();
     let ll = problem.likelihood.value_and_gradient(&theta).0;
     let scale = 1.0 + ll.abs();
     let max_grad = grad.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
     let converged = max_grad <= options.gradient_tolerance * scale
         || (matches!(reason, Some(TerminationReason::SolverConverged)) && max_grad <= 1e-4 * scale);
-    let hessian = numerical_hessian(problem, &theta);
+    let hessian = numerical_hessian(problem, &theta).map(|h| {
+        h.into_iter()
+            .map(|row| row.into_iter().map(|v| v / cost_scale).collect())
+            .collect::<Vec<Vec<f64>>>()
+    });
     let params: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
     let covariance_log = hessian.as_deref().and_then(invert_spd);
     let covariance = covariance_log.map(|c| {
         (0..params.len())
-            .map(|i| (0..params.len()).map(|j| c[i][j] * params[i] * params[j]).collect())
+            .map(|i| {
+                (0..params.len())
+                    .map(|j| c[i][j] * params[i] * params[j])
+                    .collect()
+            })
             .collect::<Vec<Vec<f64>>>()
     });
     let standard_errors = covariance
@@ -340,7 +389,10 @@ fn run_from<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: Vec<f64>, option
 
 /// Hessian of the negative penalised log-likelihood on the log scale, by central differences of
 /// the analytic gradient, symmetrised.
-fn numerical_hessian<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &[f64]) -> Option<Vec<Vec<f64>>> {
+fn numerical_hessian<L: LogLikelihood>(
+    problem: &Problem<'_, L>,
+    theta: &[f64],
+) -> Option<Vec<Vec<f64>>> {
     let n = theta.len();
     let mut h = vec![vec![0.0; n]; n];
     for j in 0..n {
@@ -358,6 +410,7 @@ fn numerical_hessian<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &[f64]) 
             h[i][j] = (gp[i] - gm[i]) / (2.0 * step);
         }
     }
+    #[allow(clippy::needless_range_loop)] // symmetric access h[i][j] and h[j][i]
     for i in 0..n {
         for j in 0..i {
             let avg = 0.5 * (h[i][j] + h[j][i]);
@@ -382,7 +435,11 @@ fn newton_polish<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &mut Vec<f64
         let mut scale = 1.0;
         let mut improved = false;
         for _ in 0..30 {
-            let trial: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t - scale * s).collect();
+            let trial: Vec<f64> = theta
+                .iter()
+                .zip(&step)
+                .map(|(t, s)| t - scale * s)
+                .collect();
             let (trial_cost, _) = problem.evaluate(&trial);
             if trial_cost < cost {
                 *theta = trial;
@@ -405,12 +462,19 @@ pub(crate) fn check_weights(len: usize, weights: &[f64]) -> Result<f64, ClvError
             found: weights.len(),
         });
     }
-    if let Some((position, &value)) = weights.iter().enumerate().find(|(_, w)| !(w.is_finite() && **w >= 0.0)) {
+    if let Some((position, &value)) = weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+    {
         return Err(ClvError::InvalidWeight { position, value });
     }
     let total: f64 = weights.iter().sum();
     if total <= 0.0 {
-        return Err(ClvError::InvalidWeight { position: 0, value: 0.0 });
+        return Err(ClvError::InvalidWeight {
+            position: 0,
+            value: 0.0,
+        });
     }
     Ok(total)
 }
@@ -455,8 +519,17 @@ mod tests {
     #[test]
     fn weights_are_checked() {
         assert_eq!(check_weights(2, &[1.0, 3.0]), Ok(4.0));
-        assert!(matches!(check_weights(2, &[1.0]), Err(ClvError::LengthMismatch { .. })));
-        assert!(matches!(check_weights(2, &[1.0, -1.0]), Err(ClvError::InvalidWeight { position: 1, .. })));
-        assert!(matches!(check_weights(1, &[0.0]), Err(ClvError::InvalidWeight { .. })));
+        assert!(matches!(
+            check_weights(2, &[1.0]),
+            Err(ClvError::LengthMismatch { .. })
+        ));
+        assert!(matches!(
+            check_weights(2, &[1.0, -1.0]),
+            Err(ClvError::InvalidWeight { position: 1, .. })
+        ));
+        assert!(matches!(
+            check_weights(1, &[0.0]),
+            Err(ClvError::InvalidWeight { .. })
+        ));
     }
 }

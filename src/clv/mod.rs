@@ -32,6 +32,12 @@ mod modified_bg_nbd;
 mod shifted_beta_geometric;
 pub mod simulate;
 // (re-exports of the purchase models go here)
+pub use bg_bb::{BgBb, BgBbParams};
+pub use bg_nbd::{BgNbd, BgNbdParams};
+pub use modified_bg_nbd::{ModifiedBgNbd, ModifiedBgNbdParams};
+pub use shifted_beta_geometric::{
+    ContractOutcome, ShiftedBetaGeometric, ShiftedBetaGeometricParams,
+};
 
 // The Pareto/NBD model.
 mod pareto_nbd;
