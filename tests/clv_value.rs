@@ -372,3 +372,65 @@ proptest! {
         prop_assert!(customer_lifetime_value(&model, &spend_model, &h, &z, &dearer).unwrap() < clv);
     }
 }
+
+#[test]
+fn clv_with_the_crates_own_bg_nbd_and_gamma_gamma_fits_on_cdnow() {
+    let data = cdnow();
+    let histories: Vec<RepeatHistory> = data.iter().map(|row| row.1).collect();
+    let spends: Vec<SpendHistory> = data.iter().map(|row| row.2).collect();
+    let purchases = customer_value::clv::BgNbd::fit(&histories).unwrap().model;
+    let spend = GammaGamma::fit(&spends).unwrap().model;
+    let options = ClvOptions::default();
+    let all = customer_lifetime_values(&purchases, &spend, &histories, &spends, &options).unwrap();
+    // lifetimes 0.11.3: BetaGeoFitter + GammaGammaFitter on this file, 12 months, 1% a month, freq "W".
+    for (id, expected) in [(1usize, 36.2785), (2, 4.63747), (3, 8.34409), (6, 283.524)] {
+        assert!(
+            (all[id - 1] - expected).abs() < 0.01,
+            "ID {id}: {} vs lifetimes {expected}",
+            all[id - 1]
+        );
+    }
+}
+
+#[test]
+fn bg_bb_dert_equals_the_discounted_sum_of_expected_transactions() {
+    use customer_value::clv::{bg_bb_dert, BgBb, DiscreteHistory};
+    // At the donations MLE; the brute-force sum Σ_t (E[X(t)] − E[X(t − 1)])/(1 + d)^t over 3,000
+    // opportunities uses the model's own conditional expectations (FHS 2010, eq. 13).
+    let model = BgBb::new(1.203522, 0.749716, 0.656718, 2.783443).unwrap();
+    for (x, t_x, n) in [(0, 0, 6), (2, 4, 6), (6, 6, 6), (4, 5, 6)] {
+        let h = DiscreteHistory::new(x, t_x, n).unwrap();
+        let d: f64 = 0.1;
+        let mut previous = 0.0;
+        let mut brute = 0.0;
+        for t in 1..=3_000u32 {
+            let cumulative = model.conditional_expected_purchases(t, &h).unwrap();
+            brute += (cumulative - previous) / (1.0 + d).powi(t as i32);
+            previous = cumulative;
+        }
+        let dert = bg_bb_dert(&model, &h, d).unwrap();
+        assert!(
+            relative(dert, brute) < 1e-9,
+            "({x}, {t_x}, {n}): {dert} vs {brute}"
+        );
+    }
+    assert!(bg_bb_dert(&model, &DiscreteHistory::new(0, 0, 6).unwrap(), 0.0).is_err());
+}
+
+#[test]
+fn contractual_clv_from_the_shifted_beta_geometric_model() {
+    use customer_value::clv::formulas::contractual_clv_from_model;
+    use customer_value::clv::ShiftedBetaGeometric;
+    // Regular cohort MLE (REFERENCE.md). DERL at d = 0.1 of a new subscriber (Fader & Hardie 2010):
+    // Σ_{t≥1} S(t)/(1 + d)^(t−1), checked by direct summation of the model's survival function.
+    let model = ShiftedBetaGeometric::new(0.7041, 1.1820).unwrap();
+    let derl = model.discounted_expected_residual_lifetime(0.1, 0).unwrap();
+    let mut direct = 0.0;
+    for t in 1..=2_000u32 {
+        direct += model.survival(t) / 1.1f64.powi(t as i32 - 1);
+    }
+    assert!(relative(derl, direct) < 1e-9, "{derl} vs {direct}");
+    let clv = contractual_clv_from_model(Decimal::from(100), &model, 0.1, 0, 2).unwrap();
+    assert_eq!(clv, contractual_clv(Decimal::from(100), derl, 2).unwrap());
+    assert!(contractual_clv_from_model(Decimal::from(100), &model, 0.0, 0, 2).is_err());
+}

@@ -7,7 +7,8 @@
 //! - [`finite_horizon_clv`]: Σ_{t=1..T} m · rᵗ/(1 + i)ᵗ;
 //! - [`contractual_clv`]: margin × discounted expected residual lifetime (DERL) of a
 //!   shifted-beta-geometric retention model (Fader & Hardie 2010), which stays finite when the
-//!   undiscounted expected lifetime is infinite.
+//!   undiscounted expected lifetime is infinite ([`contractual_clv_from_model`] takes the fitted
+//!   [`ShiftedBetaGeometric`], [`contractual_clv`] a DERL from anywhere).
 //!
 //! Money is `Decimal` in and out; the arithmetic on rates is in f64 and the result is rounded to
 //! the requested decimal places (half away from zero).
@@ -27,7 +28,7 @@
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::clv::ClvError;
+use crate::clv::{ClvError, ShiftedBetaGeometric};
 
 /// Whether the margin of the current period is counted in the Gupta–Lehmann multiple.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,6 +202,40 @@ pub fn finite_horizon_clv(
         total += m * factor;
     }
     money(total, places)
+}
+
+/// Contractual CLV from a fitted shifted-beta-geometric retention model: margin per period ×
+/// [`ShiftedBetaGeometric::discounted_expected_residual_lifetime`] at `discount_rate` per period for
+/// a customer who has made `renewals` renewals (Fader & Hardie 2010, eq. 6). Finite even when the
+/// undiscounted expected lifetime is infinite (α ≤ 1, as in both published cohorts).
+///
+/// # Errors
+///
+/// The model's DERL errors ([`ClvError::InvalidArgument`] for a discount rate that is not positive
+/// and finite), and [`ClvError::InvalidArgument`] when `places` exceeds 20.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::formulas::{contractual_clv_from_model};
+/// use customer_value::clv::ShiftedBetaGeometric;
+/// use rust_decimal::Decimal;
+/// // The "regular" cohort of Fader & Hardie (2007) at its MLE.
+/// let model = ShiftedBetaGeometric::new(0.7041, 1.1820)?;
+/// let clv = contractual_clv_from_model(Decimal::from(100), &model, 0.1, 0, 2)?;
+/// let derl = model.discounted_expected_residual_lifetime(0.1, 0)?;
+/// assert_eq!(clv, (Decimal::from(100) * Decimal::try_from(derl).unwrap()).round_dp(2));
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+pub fn contractual_clv_from_model(
+    margin_per_period: Decimal,
+    model: &ShiftedBetaGeometric,
+    discount_rate: f64,
+    renewals: u32,
+    places: u32,
+) -> Result<Decimal, ClvError> {
+    let derl = model.discounted_expected_residual_lifetime(discount_rate, renewals)?;
+    contractual_clv(margin_per_period, derl, places)
 }
 
 /// Contractual CLV = margin per period × DERL, the discounted expected residual lifetime of a

@@ -49,7 +49,7 @@ mod gamma_gamma;
 mod value;
 pub use gamma_gamma::{GammaGamma, GammaGammaOptions, GammaGammaParams, SpendFit, SpendHistory};
 pub use value::{
-    customer_lifetime_value, customer_lifetime_value_decimal, customer_lifetime_values,
+    bg_bb_dert, customer_lifetime_value, customer_lifetime_value_decimal, customer_lifetime_values,
     pareto_nbd_dert, pareto_nbd_residual_value, ClvOptions,
 };
 

@@ -14,7 +14,8 @@
 //! [`pareto_nbd_dert`] is the continuous-time alternative of Fader, Hardie & Lee (2005, "RFM and
 //! CLV: using iso-value curves", eq. 2): discounted expected residual transactions over an unlimited
 //! horizon, with the monthly rate d turned into a continuous rate per model time unit,
-//! δ = ln(1 + d) / u (so that e^(−δ u) = 1/(1 + d) per month).
+//! δ = ln(1 + d) / u (so that e^(−δ u) = 1/(1 + d) per month). [`bg_bb_dert`] is its discrete-time
+//! counterpart for BG/BB (Fader, Hardie & Shang 2010), one discount step per opportunity.
 //!
 //! # Examples
 //!
@@ -33,9 +34,13 @@
 use rayon::prelude::*;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
+use statrs::function::beta::ln_beta;
 use statrs::function::gamma::ln_gamma;
 
-use crate::clv::{ClvError, GammaGamma, ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory};
+use crate::clv::{
+    BgBb, BgBbParams, ClvError, DiscreteHistory, GammaGamma, ParetoNbd, PurchaseModel,
+    RepeatHistory, SpendHistory,
+};
 use crate::summary::TimeUnit;
 
 /// Options of the CLV computations. Check them with [`ClvOptions::check`] (every function here
@@ -400,6 +405,68 @@ pub fn pareto_nbd_residual_value(
     check_pair(history, spend_history, None)?;
     let spend = spend_model.conditional_expected_average_spend(spend_history)?;
     finite(pareto_nbd_dert(model, history, options)? * spend)
+}
+
+/// Discounted expected residual transactions of a BG/BB customer (Fader, Hardie & Shang 2010,
+/// "Customer-base analysis in a discrete-time noncontractual setting", eq. 14), one discount step
+/// per future opportunity at rate `discount_rate` (the first future opportunity is discounted once):
+///
+/// DERT = B(α + x + 1, β + n − x)/B(α, β) · B(γ, δ + n + 1)/(B(γ, δ)(1 + d)) ·
+/// 2F1(1, δ + n + 1; γ + δ + n + 1; 1/(1 + d)) / L(α, β, γ, δ | x, t_x, n).
+///
+/// The 2F1 with a = 1 is summed as its series, whose terms shrink by at least 1/(1 + d) each.
+///
+/// # Errors
+///
+/// [`ClvError::InvalidArgument`] when the discount rate is not positive and finite;
+/// [`ClvError::NumericalFailure`] if the value is not finite.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{bg_bb_dert, BgBb, DiscreteHistory};
+/// let model = BgBb::new(1.203522, 0.749716, 0.656718, 2.783443)?;
+/// let loyal = bg_bb_dert(&model, &DiscreteHistory::new(6, 6, 6)?, 0.1)?;
+/// let lapsed = bg_bb_dert(&model, &DiscreteHistory::new(1, 1, 6)?, 0.1)?;
+/// assert!(loyal > lapsed && lapsed > 0.0);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+pub fn bg_bb_dert(
+    model: &BgBb,
+    history: &DiscreteHistory,
+    discount_rate: f64,
+) -> Result<f64, ClvError> {
+    if !(discount_rate.is_finite() && discount_rate > 0.0) {
+        return Err(ClvError::InvalidArgument {
+            name: "discount_rate",
+            value: discount_rate,
+            constraint: "must be positive and finite",
+        });
+    }
+    let BgBbParams {
+        alpha,
+        beta,
+        gamma,
+        delta,
+    } = model.params();
+    let (x, n) = (f64::from(history.frequency()), f64::from(history.periods()));
+    let z = 1.0 / (1.0 + discount_rate);
+    // 2F1(1, b; c; z) = Σ (b)_k/(c)_k z^k with c − b = γ > 0: ratios below z.
+    let (b, c) = (delta + n + 1.0, gamma + delta + n + 1.0);
+    let (mut term, mut series) = (1.0_f64, 1.0_f64);
+    let mut k = 0.0;
+    while term > 1e-17 * series {
+        term *= (b + k) / (c + k) * z;
+        series += term;
+        k += 1.0;
+    }
+    let ln_value = ln_beta(alpha + x + 1.0, beta + n - x) - ln_beta(alpha, beta)
+        + ln_beta(gamma, delta + n + 1.0)
+        - ln_beta(gamma, delta)
+        - discount_rate.ln_1p()
+        + series.ln()
+        - model.log_likelihood(history);
+    finite(ln_value.exp())
 }
 
 /// ln Ψ(s, s; y) = ln[Γ(s)⁻¹ ∫ exp(s u − y eᵘ) / (1 + eᵘ) du] over u = ln t, s > 0, y > 0.
