@@ -434,3 +434,27 @@ fn contractual_clv_from_the_shifted_beta_geometric_model() {
     assert_eq!(clv, contractual_clv(Decimal::from(100), derl, 2).unwrap());
     assert!(contractual_clv_from_model(Decimal::from(100), &model, 0.0, 0, 2).is_err());
 }
+
+#[test]
+fn pareto_nbd_batch_clv_equals_the_single_form() {
+    let data = cdnow();
+    let histories: Vec<RepeatHistory> = data.iter().map(|row| row.1).collect();
+    let spends: Vec<SpendHistory> = data.iter().map(|row| row.2).collect();
+    let model = ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065).unwrap();
+    let options = ClvOptions {
+        horizon_months: 24,
+        monthly_discount_rate: 0.02,
+        ..ClvOptions::default()
+    };
+    let all =
+        customer_lifetime_values(&model, &spend_mle(), &histories, &spends, &options).unwrap();
+    for (i, v) in all.iter().enumerate() {
+        let single =
+            customer_lifetime_value(&model, &spend_mle(), &histories[i], &spends[i], &options)
+                .unwrap();
+        assert!(
+            (v - single).abs() <= 1e-12 * single.abs(),
+            "{i}: {v} vs {single}"
+        );
+    }
+}

@@ -223,7 +223,12 @@ impl ParetoNbd {
                     .collect::<Vec<f64>>(),
             )
         };
-        let mut optimum = maximize(&objective, &starts, options)?;
+        // The data-scaled start converges on its own almost always; the other starts are restarts,
+        // run only when it (or the caller's start) fails to converge.
+        let mut optimum = match maximize(&objective, &starts[..1], options) {
+            Ok(found) if found.converged => found,
+            _ => maximize(&objective, &starts, options)?,
+        };
         optimum.log_likelihood *= total;
         if let Some(covariance) = optimum.covariance.as_mut() {
             covariance.iter_mut().flatten().for_each(|c| *c /= total);
@@ -433,6 +438,22 @@ impl PurchaseModel for ParetoNbd {
 }
 
 impl ParetoNbd {
+    /// E[Y(t) | history] at each of `times` (all checked non-negative and finite by the caller),
+    /// written to `out`: P(alive) is computed once, the rest is closed form (FHL note, eq. 23).
+    /// `None` if P(alive) cannot be computed.
+    pub(crate) fn conditional_expected_purchases_at(
+        &self,
+        times: &[f64],
+        history: &RepeatHistory,
+        out: &mut [f64],
+    ) -> Option<()> {
+        let alive = likelihood::Terms::new(&self.params, history)?.probability_alive();
+        for (o, &t) in out.iter_mut().zip(times) {
+            *o = alive * self.alive_expectation(t, history);
+        }
+        Some(())
+    }
+
     /// Expected purchases in the next `t` of a customer known to be alive at T.
     fn alive_expectation(&self, t: f64, history: &RepeatHistory) -> f64 {
         let p = &self.params;

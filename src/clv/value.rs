@@ -31,6 +31,8 @@
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
+use std::any::Any;
+
 use rayon::prelude::*;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -257,7 +259,7 @@ const CHUNK: usize = 2_048;
 /// assert!((all[0] - customer_lifetime_value(&purchases, &spend, &h[0], &z[0], &options)?).abs() < 1e-12);
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
-pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
+pub fn customer_lifetime_values<M: PurchaseModel + Sync + 'static>(
     purchase_model: &M,
     spend_model: &GammaGamma,
     histories: &[RepeatHistory],
@@ -276,6 +278,20 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
     }
     let unit = options.time_unit.per_month();
     let discount = 1.0 + options.monthly_discount_rate;
+    let months = options.horizon_months as usize;
+    let times: Vec<f64> = (1..=options.horizon_months)
+        .map(|m| f64::from(m) * unit)
+        .collect();
+    // Discount factors 1/(1 + d)^m, built by repeated division exactly as the single form does.
+    let mut factors = Vec::with_capacity(months);
+    let mut factor = 1.0;
+    for _ in 0..months {
+        factor /= discount;
+        factors.push(factor);
+    }
+    // Pareto/NBD's E[Y(t)] is P(alive) × a closed form in t: one P(alive) per customer instead of
+    // one per month.
+    let pareto = (purchase_model as &dyn Any).downcast_ref::<ParetoNbd>();
     let mut values = vec![0.0; histories.len()];
     values
         .par_chunks_mut(CHUNK)
@@ -285,25 +301,39 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
                 .zip(spend_histories.par_chunks(CHUNK)),
         )
         .try_for_each(|(out, (chunk, spend_chunk))| {
-            let mut previous = vec![0.0; chunk.len()];
-            let mut cumulative = vec![0.0; chunk.len()];
             let mut spend = vec![0.0; chunk.len()];
             for (s, z) in spend.iter_mut().zip(spend_chunk) {
                 *s = spend_model.conditional_expected_average_spend(z)?;
             }
             out.iter_mut().for_each(|v| *v = 0.0);
-            let mut factor = 1.0;
-            for month in 1..=options.horizon_months {
-                purchase_model.conditional_expected_purchases_into(
-                    f64::from(month) * unit,
-                    chunk,
-                    &mut cumulative,
-                )?;
-                factor /= discount;
-                for i in 0..chunk.len() {
-                    out[i] += spend[i] * (cumulative[i] - previous[i]) * factor;
+            if let Some(pareto) = pareto {
+                let mut cumulative = vec![0.0; months];
+                for ((o, h), s) in out.iter_mut().zip(chunk).zip(&spend) {
+                    pareto
+                        .conditional_expected_purchases_at(&times, h, &mut cumulative)
+                        .ok_or(ClvError::NumericalFailure {
+                            what: "Pareto/NBD probability alive",
+                        })?;
+                    let mut previous = 0.0;
+                    for (c, f) in cumulative.iter().zip(&factors) {
+                        *o += s * (c - previous) * f;
+                        previous = *c;
+                    }
                 }
-                std::mem::swap(&mut previous, &mut cumulative);
+            } else {
+                let mut previous = vec![0.0; chunk.len()];
+                let mut cumulative = vec![0.0; chunk.len()];
+                for (t, f) in times.iter().zip(&factors) {
+                    purchase_model.conditional_expected_purchases_into(
+                        *t,
+                        chunk,
+                        &mut cumulative,
+                    )?;
+                    for i in 0..chunk.len() {
+                        out[i] += spend[i] * (cumulative[i] - previous[i]) * f;
+                    }
+                    std::mem::swap(&mut previous, &mut cumulative);
+                }
             }
             match out.iter().find(|v| !v.is_finite()) {
                 Some(_) => Err(ClvError::NumericalFailure {
