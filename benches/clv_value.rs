@@ -1,1 +1,72 @@
-fn main() {}
+//! Pareto/NBD fit and customer lifetime value on the CDNOW sample, and CLV for 1M customers (the
+//! CDNOW rows repeated), the same data as bench/peers/clv_value.py times with lifetimes 0.11.3.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use customer_value::clv::{
+    customer_lifetime_values, BgNbd, ClvOptions, GammaGamma, ParetoNbd, RepeatHistory, SpendHistory,
+};
+
+fn cdnow() -> (Vec<RepeatHistory>, Vec<SpendHistory>) {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/cdnow_customers_summary_with_transactions.csv"
+    ))
+    .expect("the CDNOW summary is in the repository");
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<f64> = line
+                .split(',')
+                .map(|v| v.parse().expect("numeric CSV"))
+                .collect();
+            (
+                RepeatHistory::new(f[1], f[2], f[3]).expect("valid history"),
+                SpendHistory::new(f[1], f[4]).expect("valid spend"),
+            )
+        })
+        .unzip()
+}
+
+fn benches(c: &mut Criterion) {
+    let (histories, spends) = cdnow();
+    let mut group = c.benchmark_group("clv_value");
+    group.sample_size(10);
+    group.bench_function("pareto_nbd_fit_cdnow", |b| {
+        b.iter(|| ParetoNbd::fit(&histories).expect("fit"))
+    });
+    // The models lifetimes' fits reach on CDNOW (REFERENCE.md's MLE).
+    let bg_nbd = BgNbd::new(0.2425929, 4.4135323, 0.7928860, 2.4257524).expect("valid");
+    let pareto = ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065).expect("valid");
+    let spend = GammaGamma::new(6.2488025, 3.7445885, 15.4477481).expect("valid");
+    let options = ClvOptions::default();
+    group.bench_function("clv_bg_nbd_cdnow_2357", |b| {
+        b.iter(|| {
+            customer_lifetime_values(&bg_nbd, &spend, &histories, &spends, &options).expect("clv")
+        })
+    });
+    group.bench_function("clv_pareto_nbd_cdnow_2357", |b| {
+        b.iter(|| {
+            customer_lifetime_values(&pareto, &spend, &histories, &spends, &options).expect("clv")
+        })
+    });
+    let million = 1_000_000;
+    let big_histories: Vec<RepeatHistory> =
+        histories.iter().copied().cycle().take(million).collect();
+    let big_spends: Vec<SpendHistory> = spends.iter().copied().cycle().take(million).collect();
+    group.bench_function("clv_bg_nbd_1m", |b| {
+        b.iter(|| {
+            customer_lifetime_values(&bg_nbd, &spend, &big_histories, &big_spends, &options)
+                .expect("clv")
+        })
+    });
+    group.bench_function("clv_pareto_nbd_1m", |b| {
+        b.iter(|| {
+            customer_lifetime_values(&pareto, &spend, &big_histories, &big_spends, &options)
+                .expect("clv")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(clv_value, benches);
+criterion_main!(clv_value);

@@ -494,3 +494,228 @@ fn hyp2f1_matches_mpmath_at_integer_b() {
         close_in_log(got, expected, &format!("a = {a}, b = {b}, z = {z}"));
     }
 }
+
+#[test]
+fn probability_of_purchases_matches_the_closed_form() {
+    // mpmath (40 digits), Fader & Hardie (2006) closed form with mp.hyp2f1, at the CDNOW MLE.
+    let model = mle();
+    for (n, t, expected) in [
+        (0, 39.0, 0.593530644584803),
+        (1, 39.0, 0.165585295134377),
+        (5, 39.0, 0.0214920796642324),
+        (10, 78.0, 0.00786887676896861),
+        (0, 1.0, 0.952432849797049),
+    ] {
+        let got = model.probability_of_purchases(n, t).unwrap();
+        assert!(
+            relative(got, expected) < 1e-10,
+            "P(X({t}) = {n}) = {got} vs {expected}"
+        );
+    }
+    assert!((model.probability_of_purchases(0, 0.0).unwrap() - 1.0).abs() < 1e-14);
+    assert_eq!(model.probability_of_purchases(3, 0.0).unwrap(), 0.0);
+    let total: f64 = (0..200)
+        .map(|n| model.probability_of_purchases(n, 52.0).unwrap())
+        .sum();
+    assert!((total - 1.0).abs() < 1e-9, "{total}");
+}
+
+#[test]
+fn fit_recovers_simulated_parameters() {
+    let truth = ParetoNbd::new(0.8, 6.0, 0.5, 9.0).unwrap();
+    let ages: Vec<f64> = (0..8_000).map(|i| 30.0 + f64::from(i % 40)).collect();
+    let histories = simulate_pareto_nbd(&truth, &ages, 2024).unwrap();
+    let fit = ParetoNbd::fit(&histories).unwrap();
+    let p = fit.model.params();
+    let se = fit.standard_errors.unwrap();
+    for ((got, want), se) in [p.r, p.alpha, p.s, p.beta]
+        .iter()
+        .zip([0.8, 6.0, 0.5, 9.0])
+        .zip(se)
+    {
+        assert!((got - want).abs() < 3.5 * se, "{p:?} vs truth, SE {se}");
+    }
+}
+
+/// lifetimes stops 3.5 log-likelihood units short on data like these because its likelihood turns
+/// non-finite for the heaviest buyers; ours must reach the best value that many restarts find.
+#[test]
+fn heavy_buyers_fit_reaches_the_best_of_many_restarts() {
+    let ordinary = ParetoNbd::new(0.55, 10.58, 0.61, 11.67).unwrap();
+    let heavy = ParetoNbd::new(20.0, 3.0, 0.3, 40.0).unwrap();
+    let mut histories = simulate_pareto_nbd(&ordinary, &vec![39.0; 2_000], 11).unwrap();
+    histories.extend(simulate_pareto_nbd(&heavy, &vec![60.0; 300], 12).unwrap());
+    let max_x = histories.iter().map(|h| h.frequency()).fold(0.0, f64::max);
+    assert!(
+        max_x > 500.0 && max_x < 1_000.0,
+        "heaviest buyer x = {max_x}"
+    );
+    let fit = ParetoNbd::fit(&histories).unwrap();
+    assert!(fit.log_likelihood.is_finite());
+    let options = FitOptions {
+        accept_unconverged: true,
+        ..FitOptions::default()
+    };
+    let mut best = f64::NEG_INFINITY;
+    let starts = [
+        [0.1, 0.5, 0.2, 3.0],
+        [0.1, 5.0, 1.5, 30.0],
+        [2.0, 0.5, 0.3, 30.0],
+        [2.0, 5.0, 1.5, 3.0],
+        [0.5, 10.0, 0.5, 10.0],
+        [1.0, 1.0, 1.0, 1.0],
+        [5.0, 2.0, 0.2, 50.0],
+        [0.3, 20.0, 3.0, 5.0],
+    ];
+    for start in starts {
+        let options = FitOptions {
+            initial: Some(start.to_vec()),
+            ..options.clone()
+        };
+        if let Ok(f) = ParetoNbd::fit_with(&histories, &options) {
+            best = best.max(f.log_likelihood);
+        }
+    }
+    assert!(
+        fit.log_likelihood >= best - 1e-4,
+        "default fit {} vs best restart {best}",
+        fit.log_likelihood
+    );
+    for h in &histories {
+        let alive = fit.model.probability_alive(h).unwrap();
+        assert!((0.0..=1.0).contains(&alive));
+    }
+}
+
+#[test]
+fn delta_method_intervals_contain_their_estimates() {
+    let fit = ParetoNbd::fit(&cdnow()).unwrap();
+    let customer = RepeatHistory::new(2.0, 30.43, 38.86).unwrap();
+    let alive = ParetoNbd::probability_alive_interval(&fit, &customer, 0.95).unwrap();
+    assert!((alive.estimate - fit.model.probability_alive(&customer).unwrap()).abs() < 1e-15);
+    assert!(alive.lower < alive.estimate && alive.estimate < alive.upper && alive.upper <= 1.0);
+    assert!(
+        alive.standard_error > 0.0 && alive.standard_error < 0.2,
+        "{alive:?}"
+    );
+    let purchases =
+        ParetoNbd::conditional_expected_purchases_interval(&fit, 39.0, &customer, 0.95).unwrap();
+    assert!(purchases.lower < purchases.estimate && purchases.estimate < purchases.upper);
+    // A wider level gives a wider interval.
+    let wide =
+        ParetoNbd::conditional_expected_purchases_interval(&fit, 39.0, &customer, 0.99).unwrap();
+    assert!(wide.upper - wide.lower > purchases.upper - purchases.lower);
+    assert!(ParetoNbd::probability_alive_interval(&fit, &customer, 1.5).is_err());
+}
+
+#[test]
+fn bad_input_is_a_typed_error() {
+    assert!(matches!(ParetoNbd::fit(&[]), Err(ClvError::EmptyInput)));
+    let nobody = [RepeatHistory::new(0.0, 0.0, 30.0).unwrap(); 4];
+    assert!(matches!(
+        ParetoNbd::fit(&nobody),
+        Err(ClvError::NotIdentifiable { .. })
+    ));
+    let one = [RepeatHistory::new(1.0, 3.0, 30.0).unwrap()];
+    assert!(matches!(
+        ParetoNbd::fit_weighted(&one, &[1.0, 2.0]),
+        Err(ClvError::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        ParetoNbd::fit_weighted(&one, &[-1.0]),
+        Err(ClvError::InvalidWeight { position: 0, .. })
+    ));
+    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        assert!(matches!(
+            ParetoNbd::new(bad, 1.0, 1.0, 1.0),
+            Err(ClvError::InvalidParameter { name: "r", .. })
+        ));
+        assert!(matches!(
+            ParetoNbd::new(1.0, 1.0, 1.0, bad),
+            Err(ClvError::InvalidParameter { name: "beta", .. })
+        ));
+    }
+    let model = mle();
+    assert!(matches!(
+        model.expected_purchases(-1.0),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+    assert!(matches!(
+        model.probability_of_purchases(1, f64::NAN),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+    let h = RepeatHistory::new(1.0, 3.0, 30.0).unwrap();
+    assert!(matches!(
+        model.conditional_expected_purchases(f64::INFINITY, &h),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+    let mut out = [0.0; 2];
+    assert!(matches!(
+        model.probability_alive_into(&[h], &mut out),
+        Err(ClvError::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        simulate_pareto_nbd(&model, &[-1.0], 1),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+}
+
+#[test]
+fn batch_predictions_equal_the_single_ones() {
+    let model = mle();
+    let data = cdnow();
+    let mut alive = vec![0.0; data.len()];
+    let mut expected = vec![0.0; data.len()];
+    model.probability_alive_into(&data, &mut alive).unwrap();
+    model
+        .conditional_expected_purchases_into(52.0, &data, &mut expected)
+        .unwrap();
+    for (i, h) in data.iter().enumerate() {
+        assert_eq!(
+            alive[i].to_bits(),
+            model.probability_alive(h).unwrap().to_bits()
+        );
+        assert_eq!(
+            expected[i].to_bits(),
+            model
+                .conditional_expected_purchases(52.0, h)
+                .unwrap()
+                .to_bits()
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// P(alive) in [0, 1], expected purchases ≥ 0 and non-decreasing in t, log-likelihood finite,
+    /// for any valid history and parameters.
+    #[test]
+    fn predictions_are_in_range(r in 0.01f64..20.0, alpha in 0.01f64..100.0, s in 0.01f64..20.0, beta in 0.01f64..100.0,
+                                x in 0u32..2_000, recency_share in 0.0f64..=1.0, age in 0.1f64..500.0,
+                                t in 0.0f64..200.0, dt in 0.0f64..50.0) {
+        let model = ParetoNbd::new(r, alpha, s, beta).unwrap();
+        let x = f64::from(x);
+        let t_x = if x == 0.0 { 0.0 } else { recency_share * age };
+        let h = RepeatHistory::new(x, t_x, age).unwrap();
+        let alive = model.probability_alive(&h).unwrap();
+        prop_assert!((0.0..=1.0).contains(&alive));
+        prop_assert!(model.log_likelihood(&h).unwrap().is_finite());
+        let e1 = model.conditional_expected_purchases(t, &h).unwrap();
+        let e2 = model.conditional_expected_purchases(t + dt, &h).unwrap();
+        prop_assert!(e1 >= 0.0 && e2 >= e1 * (1.0 - 1e-12));
+        let u1 = model.expected_purchases(t).unwrap();
+        prop_assert!(u1 >= 0.0 && model.expected_purchases(t + dt).unwrap() >= u1 * (1.0 - 1e-12));
+    }
+
+    /// ln 2F1(a, b; a + 1; z) is finite over the Pareto/NBD range, and non-decreasing in z.
+    #[test]
+    fn hyp2f1_is_finite(a_extra in 0.0f64..5_000.0, b_share in 0.0f64..1.0, z in 0.0f64..0.999_999_999, dz in 0.0f64..1e-3) {
+        let a = 0.05 + a_extra;
+        let b = b_share * (a + 1.0) * 0.999;
+        let v = ln_hyp2f1_a_plus_one(a, b, z).unwrap();
+        prop_assert!(v.is_finite() && v >= 0.0);
+        let z2 = (z + dz).min(0.999_999_999);
+        prop_assert!(ln_hyp2f1_a_plus_one(a, b, z2).unwrap() >= v - 1e-9 * v.abs().max(1.0));
+    }
+}

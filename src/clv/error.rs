@@ -83,4 +83,21 @@ pub enum ClvError {
         alpha: f64,
     },
     // --- spend model and CLV: add variants below this line ---
+    /// The Gamma-Gamma mean spend is infinite (q ≤ 1, or px + q ≤ 1 for a customer's conditional
+    /// mean): a prediction that needs it has no finite value. Refit with q constrained above 1.
+    #[error("the mean spend is infinite (q = {q} ≤ 1): refit with q constrained above 1")]
+    InfiniteMeanSpend {
+        /// The fitted q.
+        q: f64,
+    },
+    /// A customer's purchase history and spend record disagree on the number of repeat purchases.
+    #[error("purchase history{} has x = {purchase_frequency} but the spend record has x = {spend_frequency}", position.map(|p| format!(" at position {p}")).unwrap_or_default())]
+    HistoryMismatch {
+        /// Position in the slices, for the batch forms.
+        position: Option<usize>,
+        /// x of the purchase history.
+        purchase_frequency: f64,
+        /// x of the spend record.
+        spend_frequency: f64,
+    },
 }

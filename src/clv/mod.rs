@@ -47,7 +47,11 @@ pub use pareto_nbd::{simulate_pareto_nbd, ParetoNbd, ParetoNbdParams};
 pub mod formulas;
 mod gamma_gamma;
 mod value;
-// (re-exports of the spend model and CLV go here)
+pub use gamma_gamma::{GammaGamma, GammaGammaOptions, GammaGammaParams, SpendFit, SpendHistory};
+pub use value::{
+    bg_bb_dert, customer_lifetime_value, customer_lifetime_value_decimal, customer_lifetime_values,
+    pareto_nbd_dert, pareto_nbd_residual_value, ClvOptions,
+};
 
 /// Predictions shared by the continuous-time purchase models (BG/NBD, MBG/NBD, Pareto/NBD).
 ///

@@ -30,6 +30,7 @@ mod simulate;
 use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
+use crate::clv::diagnostics::{delta_method_interval, DeltaInterval};
 use crate::clv::fit::{check_weights, maximize, FitOptions, ModelFit};
 use crate::clv::{ClvError, PurchaseModel, RepeatHistory};
 
@@ -222,7 +223,12 @@ impl ParetoNbd {
                     .collect::<Vec<f64>>(),
             )
         };
-        let mut optimum = maximize(&objective, &starts, options)?;
+        // The data-scaled start converges on its own almost always; the other starts are restarts,
+        // run only when it (or the caller's start) fails to converge.
+        let mut optimum = match maximize(&objective, &starts[..1], options) {
+            Ok(found) if found.converged => found,
+            _ => maximize(&objective, &starts, options)?,
+        };
         optimum.log_likelihood *= total;
         if let Some(covariance) = optimum.covariance.as_mut() {
             covariance.iter_mut().flatten().for_each(|c| *c /= total);
@@ -245,6 +251,85 @@ impl ParetoNbd {
             converged: optimum.converged,
             observations: total,
         })
+    }
+
+    /// Delta-method interval for P(alive | history) from the fit's covariance (the gradient by central
+    /// differences through [`crate::clv::diagnostics::delta_method_interval`]), clamped to [0, 1].
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::NumericalFailure`] when the fit has no covariance, and the errors of
+    /// [`crate::clv::diagnostics::delta_method_interval`] (e.g. `level` outside (0, 1)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{simulate_pareto_nbd, ParetoNbd, RepeatHistory};
+    /// let truth = ParetoNbd::new(0.6, 8.0, 0.8, 12.0)?;
+    /// let fit = ParetoNbd::fit(&simulate_pareto_nbd(&truth, &vec![52.0; 2_000], 3)?)?;
+    /// let customer = RepeatHistory::new(3.0, 20.0, 52.0)?;
+    /// let i = ParetoNbd::probability_alive_interval(&fit, &customer, 0.95)?;
+    /// assert!(0.0 <= i.lower && i.lower <= i.estimate && i.estimate <= i.upper && i.upper <= 1.0);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn probability_alive_interval(
+        fit: &ModelFit<Self>,
+        history: &RepeatHistory,
+        level: f64,
+    ) -> Result<DeltaInterval, ClvError> {
+        let covariance = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
+            what: "the fit has no covariance matrix",
+        })?;
+        delta_method_interval(
+            |p| Self::new(p[0], p[1], p[2], p[3])?.probability_alive(history),
+            &fit.model.array(),
+            covariance,
+            level,
+        )
+        .map(|i| i.clamped(0.0, 1.0))
+    }
+
+    /// Delta-method interval for the expected purchases of `history` in the next `t`, clamped below
+    /// at 0.
+    ///
+    /// # Errors
+    ///
+    /// As [`ParetoNbd::probability_alive_interval`], and [`ClvError::InvalidArgument`] for a bad `t`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{simulate_pareto_nbd, ParetoNbd, RepeatHistory};
+    /// let truth = ParetoNbd::new(0.6, 8.0, 0.8, 12.0)?;
+    /// let fit = ParetoNbd::fit(&simulate_pareto_nbd(&truth, &vec![52.0; 2_000], 3)?)?;
+    /// let customer = RepeatHistory::new(3.0, 50.0, 52.0)?;
+    /// let i = ParetoNbd::conditional_expected_purchases_interval(&fit, 26.0, &customer, 0.9)?;
+    /// assert!(i.lower < i.estimate && i.estimate < i.upper);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn conditional_expected_purchases_interval(
+        fit: &ModelFit<Self>,
+        t: f64,
+        history: &RepeatHistory,
+        level: f64,
+    ) -> Result<DeltaInterval, ClvError> {
+        check_time(t)?;
+        let covariance = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
+            what: "the fit has no covariance matrix",
+        })?;
+        delta_method_interval(
+            |p| Self::new(p[0], p[1], p[2], p[3])?.conditional_expected_purchases(t, history),
+            &fit.model.array(),
+            covariance,
+            level,
+        )
+        .map(|i| i.clamped(0.0, f64::INFINITY))
+    }
+
+    /// (r, α, s, β) in the fit's parameter order.
+    fn array(&self) -> [f64; 4] {
+        let p = self.params;
+        [p.r, p.alpha, p.s, p.beta]
     }
 
     /// P(X(t) = n) for a new customer (FHL 2006, "Deriving an expression for P(X(t) = x) under the
@@ -353,6 +438,22 @@ impl PurchaseModel for ParetoNbd {
 }
 
 impl ParetoNbd {
+    /// E[Y(t) | history] at each of `times` (all checked non-negative and finite by the caller),
+    /// written to `out`: P(alive) is computed once, the rest is closed form (FHL note, eq. 23).
+    /// `None` if P(alive) cannot be computed.
+    pub(crate) fn conditional_expected_purchases_at(
+        &self,
+        times: &[f64],
+        history: &RepeatHistory,
+        out: &mut [f64],
+    ) -> Option<()> {
+        let alive = likelihood::Terms::new(&self.params, history)?.probability_alive();
+        for (o, &t) in out.iter_mut().zip(times) {
+            *o = alive * self.alive_expectation(t, history);
+        }
+        Some(())
+    }
+
     /// Expected purchases in the next `t` of a customer known to be alive at T.
     fn alive_expectation(&self, t: f64, history: &RepeatHistory) -> f64 {
         let p = &self.params;

@@ -70,10 +70,27 @@ pub fn ln_hyp2f1_a_plus_one(a: f64, b: f64, z: f64) -> Option<f64> {
     if z == 0.0 || b == 0.0 {
         return Some(0.0);
     }
-    match euler_series(a, b, z) {
-        Some(s) => Some(s.value),
+    match euler_value(a, b, z) {
+        Some(value) => Some(value),
         None => connection_value(a, b, z),
     }
+}
+
+/// The Euler-transformed series without derivatives (the predictions' hot path).
+fn euler_value(a: f64, b: f64, z: f64) -> Option<f64> {
+    let c_prime = a + 1.0 - b;
+    let d = a + 1.0;
+    let (mut term, mut sum) = (1.0_f64, 1.0_f64);
+    for k in 0..MAX_SERIES_TERMS {
+        let kf = k as f64;
+        term *= (c_prime + kf) / (d + kf) * z;
+        sum += term;
+        // Ratios increase towards z: the tail is below term · z/(1 − z).
+        if term * z / (1.0 - z) < 1e-17 * sum || term == 0.0 {
+            return Some((1.0 - b) * (-z).ln_1p() + sum.ln());
+        }
+    }
+    None
 }
 
 /// ln 2F1(a, b; a + 1; z) with its derivatives in a, b and z (same domain as

@@ -9,11 +9,13 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::clv::pareto_nbd::ParetoNbdParams;
 use crate::clv::RepeatHistory;
-use crate::numeric::hyp2f1::ln_hyp2f1_with_derivatives;
+use crate::numeric::hyp2f1::{ln_hyp2f1_a_plus_one, ln_hyp2f1_with_derivatives};
 
 /// ln of one bracket term and its gradient in (r, α, s, β).
 #[derive(Debug, Clone, Copy)]
@@ -33,8 +35,18 @@ pub(super) struct Terms {
 }
 
 impl Terms {
-    /// The bracket's terms, `None` if a 2F1 cannot be evaluated (outside its domain: not expected).
+    /// The bracket's terms without gradients (predictions), `None` if a 2F1 cannot be evaluated
+    /// (outside its domain: not expected for valid histories and parameters).
     pub(super) fn new(p: &ParetoNbdParams, h: &RepeatHistory) -> Option<Self> {
+        Self::build(p, h, false)
+    }
+
+    /// The bracket's terms with their gradients (fitting).
+    fn with_gradient(p: &ParetoNbdParams, h: &RepeatHistory) -> Option<Self> {
+        Self::build(p, h, true)
+    }
+
+    fn build(p: &ParetoNbdParams, h: &RepeatHistory, with_gradient: bool) -> Option<Self> {
         let (x, t_x, age) = (h.frequency(), h.recency(), h.age());
         let alive = LogTerm {
             value: -(p.r + x) * (p.alpha + age).ln() - p.s * (p.beta + age).ln(),
@@ -46,8 +58,12 @@ impl Terms {
             ],
         };
         let no_gap = t_x == age;
-        let plus = dead_term(p, x, t_x)?;
-        let minus = if no_gap { plus } else { dead_term(p, x, age)? };
+        let plus = dead_term(p, x, t_x, with_gradient)?;
+        let minus = if no_gap {
+            plus
+        } else {
+            dead_term(p, x, age, with_gradient)?
+        };
         Some(Self {
             alive,
             plus,
@@ -98,9 +114,26 @@ impl Terms {
 }
 
 /// ln[s/(r + s + x) · F(τ)] with its gradient (see the module docs for F).
-fn dead_term(p: &ParetoNbdParams, x: f64, tau: f64) -> Option<LogTerm> {
+fn dead_term(p: &ParetoNbdParams, x: f64, tau: f64, with_gradient: bool) -> Option<LogTerm> {
     let a = p.r + p.s + x;
     let common = p.s.ln() - a.ln();
+    if !with_gradient {
+        // Values only (predictions): the same branches without the derivative sums.
+        let (base, b, z) = if p.alpha >= p.beta {
+            (
+                p.alpha + tau,
+                p.s + 1.0,
+                (p.alpha - p.beta) / (p.alpha + tau),
+            )
+        } else {
+            (p.beta + tau, p.r + x, (p.beta - p.alpha) / (p.beta + tau))
+        };
+        let value = common + ln_hyp2f1_a_plus_one(a, b, z)? - a * base.ln();
+        return Some(LogTerm {
+            value,
+            gradient: [0.0; 4],
+        });
+    }
     if p.alpha >= p.beta {
         let base = p.alpha + tau;
         let z = (p.alpha - p.beta) / base;
@@ -127,6 +160,9 @@ fn dead_term(p: &ParetoNbdParams, x: f64, tau: f64) -> Option<LogTerm> {
         Some(LogTerm { value, gradient })
     }
 }
+
+/// Rows per parallel chunk of the likelihood (fixed, so that the summation order is too).
+const ROWS_PER_CHUNK: usize = 256;
 
 /// A distinct history and how many customers share it.
 #[derive(Debug, Clone, Copy)]
@@ -209,25 +245,50 @@ impl Data {
         };
         let (ln_alpha, ln_beta) = (p.alpha.ln(), p.beta.ln());
         let (ln_gamma_r, digamma_r) = (ln_gamma(p.r), digamma(p.r));
+        // Fixed chunks summed in order: the total does not depend on the thread count.
+        let partials: Vec<Option<(f64, [f64; 4])>> = self
+            .rows
+            .par_chunks(ROWS_PER_CHUNK)
+            .map(|chunk| {
+                let mut total = 0.0;
+                let mut gradient = [0.0; 4];
+                // Rows are sorted by x: ln Γ(r + x) and ψ(r + x) change only with x.
+                let mut cached_x = f64::NAN;
+                let (mut ln_gamma_rx, mut digamma_rx) = (0.0, 0.0);
+                for row in chunk {
+                    let terms = Terms::with_gradient(&p, &row.history)?;
+                    let (ln_bracket, g) = terms.ln_bracket_with_gradient();
+                    let x = row.frequency;
+                    if x != cached_x {
+                        cached_x = x;
+                        ln_gamma_rx = ln_gamma(p.r + x);
+                        digamma_rx = digamma(p.r + x);
+                    }
+                    let value =
+                        ln_gamma_rx - ln_gamma_r + p.r * ln_alpha + p.s * ln_beta + ln_bracket;
+                    total += row.weight * value;
+                    let constant = [
+                        digamma_rx - digamma_r + ln_alpha,
+                        p.r / p.alpha,
+                        ln_beta,
+                        p.s / p.beta,
+                    ];
+                    for k in 0..4 {
+                        gradient[k] += row.weight * (constant[k] + g[k]);
+                    }
+                }
+                Some((total, gradient))
+            })
+            .collect();
         let mut total = 0.0;
         let mut gradient = [0.0; 4];
-        for row in &self.rows {
-            let Some(terms) = Terms::new(&p, &row.history) else {
+        for partial in partials {
+            let Some((chunk_total, chunk_gradient)) = partial else {
                 return (f64::NAN, vec![0.0; 4]);
             };
-            let (ln_bracket, g) = terms.ln_bracket_with_gradient();
-            let x = row.frequency;
-            let value =
-                ln_gamma(p.r + x) - ln_gamma_r + p.r * ln_alpha + p.s * ln_beta + ln_bracket;
-            total += row.weight * value;
-            let constant = [
-                digamma(p.r + x) - digamma_r + ln_alpha,
-                p.r / p.alpha,
-                ln_beta,
-                p.s / p.beta,
-            ];
+            total += chunk_total;
             for k in 0..4 {
-                gradient[k] += row.weight * (constant[k] + g[k]);
+                gradient[k] += chunk_gradient[k];
             }
         }
         // Chain rule to θ: ∂/∂θ = p · ∂/∂p.

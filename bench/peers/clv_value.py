@@ -1,0 +1,35 @@
+"""lifetimes 0.11.3 timings for the clv_value criterion bench (same data: the CDNOW summary in
+tests/data, and 1M customers = those rows repeated). Run: /work/venv/bin/python bench/peers/clv_value.py"""
+import time, statistics, warnings
+import numpy as np, pandas as pd
+from lifetimes import ParetoNBDFitter, BetaGeoFitter, GammaGammaFitter
+
+warnings.filterwarnings("ignore")
+d = pd.read_csv("tests/data/cdnow_customers_summary_with_transactions.csv")
+
+def median_time(f, repeats):
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter(); f(); times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+def fit_pareto():
+    m = ParetoNBDFitter(); m.fit(d.x, d.t_x, d["T"]); return m
+m = fit_pareto()
+print("lifetimes Pareto/NBD params", m.params_.values)
+print("pareto_nbd_fit_cdnow: %.1f ms" % (1e3 * median_time(fit_pareto, 10)))
+
+bg = BetaGeoFitter(); bg.fit(d.x, d.t_x, d["T"])
+rep = d[d.x > 0]
+gg = GammaGammaFitter(); gg.fit(rep.x, rep.zbar)
+def clv(frame):
+    return gg.customer_lifetime_value(bg, frame.x, frame.t_x, frame["T"], frame.zbar, time=12, discount_rate=0.01, freq="W")
+v = clv(d)
+print("lifetimes CLV IDs 1, 2, 3, 6:", v.iloc[[0, 1, 2, 5]].values)
+print("clv_bg_nbd_cdnow_2357: %.1f ms" % (1e3 * median_time(lambda: clv(d), 10)))
+pn = ParetoNBDFitter(); pn.fit(d.x, d.t_x, d["T"])
+def clv_pareto(frame):
+    return gg.customer_lifetime_value(pn, frame.x, frame.t_x, frame["T"], frame.zbar, time=12, discount_rate=0.01, freq="W")
+print("clv_pareto_nbd_cdnow_2357: %.1f ms" % (1e3 * median_time(lambda: clv_pareto(d), 5)))
+big = pd.concat([d] * (1_000_000 // len(d) + 1)).iloc[:1_000_000].reset_index(drop=True)
+print("clv_bg_nbd_1m: %.2f s" % median_time(lambda: clv(big), 1))
