@@ -525,14 +525,15 @@ pub(super) fn family_log_likelihood(
             ll += w * (ft.base + lse);
             if want_gradient {
                 g[0] += w * (ft.d_r - w3 * log_age - w4 * log_rec);
-                let d_alpha_rec = if w4 > 0.0 {
-                    w4 / (alpha + row.t_x)
+                // Without the drop-out term (BG/NBD, x = 0) ln(b + x − 1) may not exist: skip it.
+                let (d_alpha_rec, d_a_rec, d_b_rec) = if w4 > 0.0 {
+                    (w4 / (alpha + row.t_x), w4 / a, w4 * ft.inv_bx)
                 } else {
-                    0.0
+                    (0.0, 0.0, 0.0)
                 };
                 g[1] += w * (r / alpha - rx * (w3 / (alpha + row.age) + d_alpha_rec));
-                g[2] += w * (ft.d_a + w4 / a);
-                g[3] += w * (ft.d_b - w4 * ft.inv_bx);
+                g[2] += w * (ft.d_a + d_a_rec);
+                g[3] += w * (ft.d_b - d_b_rec);
             }
         }
         (ll, g)
@@ -955,8 +956,16 @@ mod tests {
             ],
             &[3.0, 2.0, 1.0],
         );
-        for variant in [Variant::Standard, Variant::Modified] {
-            let p = [0.4, 5.0, 0.9, 2.2];
+        // b ≤ 1 included: ln(b + x − 1) must not leak into the x = 0 rows of BG/NBD.
+        let points = [
+            [0.4, 5.0, 0.9, 2.2],
+            [0.4, 5.0, 0.9, 0.8],
+            [1.0, 3.0, 1.0, 1.0],
+        ];
+        for (variant, p) in [Variant::Standard, Variant::Modified]
+            .into_iter()
+            .flat_map(|v| points.iter().map(move |p| (v, *p)))
+        {
             let (_, g) = family_log_likelihood(variant, &p, &rows, true);
             for k in 0..4 {
                 let h = 1e-6 * p[k];
