@@ -17,9 +17,9 @@
 //! ```
 
 use crate::clv::bg_nbd::{
-    check_params, check_time, family_conditional, family_conditional_into,
+    check_params, check_time, compress, family_conditional, family_conditional_into,
     family_expected_purchases, family_log_likelihood, family_probability_alive,
-    family_probability_alive_into, family_probability_of_purchases, fit_family, Row, Variant,
+    family_probability_alive_into, family_probability_of_purchases, fit_family, Variant,
 };
 use crate::clv::{ClvError, FitOptions, ModelFit, PurchaseModel, RepeatHistory};
 
@@ -202,13 +202,8 @@ impl ModifiedBgNbd {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn log_likelihood(&self, history: &RepeatHistory) -> f64 {
-        let rows = [Row {
-            x: history.frequency(),
-            t_x: history.recency(),
-            age: history.age(),
-            weight: 1.0,
-        }];
-        family_log_likelihood(Variant::Modified, &self.array(), &rows, false).0
+        let data = compress(&[*history], &[1.0]);
+        family_log_likelihood(Variant::Modified, &self.array(), &data, false).0
     }
 
     /// Delta-method interval for P(alive) of `history` from a fit's covariance (see
