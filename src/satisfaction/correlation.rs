@@ -108,8 +108,8 @@ impl Correlation {
         Self::from_complete(&xs, &ys, method, "x", "y")
     }
 
-    /// Correlation of complete (no `NaN`), finite columns.
-    fn from_complete(
+    /// Correlation of complete (no `NaN`), finite columns, summed in the order given.
+    pub(crate) fn from_complete(
         x: &[f64],
         y: &[f64],
         method: CorrelationMethod,
@@ -347,9 +347,10 @@ pub(crate) fn average_ranks(values: &[f64]) -> Vec<f64> {
 }
 
 /// The columns of `data` restricted to rows without `NaN` (listwise deletion). Infinite answers are
-/// errors naming their row.
+/// errors naming their row. The kept rows are sorted lexicographically, so every sum computed from
+/// the columns runs in one canonical order and results do not depend on the order of respondents.
 pub(crate) fn complete_columns(data: ArrayView2<f64>) -> Result<Vec<Vec<f64>>> {
-    let mut columns = vec![Vec::with_capacity(data.nrows()); data.ncols()];
+    let mut rows: Vec<Vec<f64>> = Vec::with_capacity(data.nrows());
     for (position, row) in data.rows().into_iter().enumerate() {
         if let Some(&value) = row.iter().find(|v| v.is_infinite()) {
             return Err(SatisfactionError::NonFinite { position, value });
@@ -357,11 +358,18 @@ pub(crate) fn complete_columns(data: ArrayView2<f64>) -> Result<Vec<Vec<f64>>> {
         if row.iter().any(|v| v.is_nan()) {
             continue;
         }
-        for (column, &value) in columns.iter_mut().zip(row.iter()) {
-            column.push(value);
-        }
+        rows.push(row.to_vec());
     }
-    Ok(columns)
+    rows.sort_by(|a, b| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| x.total_cmp(y))
+            .find(|ordering| ordering.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    Ok((0..data.ncols())
+        .map(|column| rows.iter().map(|row| row[column]).collect())
+        .collect())
 }
 
 #[cfg(test)]

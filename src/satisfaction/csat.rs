@@ -1,9 +1,7 @@
 //! Customer Satisfaction (CSAT) and Customer Effort Score (CES).
 
 use super::descriptive::MeanEstimate;
-use super::interval::{
-    check_scale, normal_two_sided_p, resolve_weights, wilson_interval, Interval,
-};
+use super::interval::{bin_answers, check_scale, normal_two_sided_p, wilson_interval, Interval};
 use super::segment::by_segment;
 use super::{Result, SatisfactionError, SegmentResult};
 
@@ -222,20 +220,18 @@ impl Csat {
 
     fn build(answers: &[u8], weights: Option<&[f64]>, scale: CsatScale) -> Result<Csat> {
         check_scale(answers, 1, scale.points)?;
-        let weights = resolve_weights(weights, answers.len())?;
-        let total: f64 = weights.iter().sum();
-        let satisfied: f64 = answers
+        let bins = bin_answers(answers, weights, scale.points)?;
+        let total = bins.sum_weights();
+        let satisfied: f64 = bins.totals[usize::from(scale.satisfied_from)..]
             .iter()
-            .zip(&weights)
-            .filter(|(a, _)| **a >= scale.satisfied_from)
-            .map(|(_, w)| w)
             .sum();
-        let pairs: Vec<(f64, f64)> = answers
-            .iter()
-            .zip(&weights)
-            .map(|(&a, &w)| (f64::from(a), w))
-            .collect();
-        let mean = MeanEstimate::from_pairs(&pairs, 1.0, f64::from(scale.points))?;
+        let mean = MeanEstimate::from_bins(
+            &bins.value_totals(1),
+            bins.sum_squares,
+            bins.respondents,
+            1.0,
+            f64::from(scale.points),
+        )?;
         Ok(Csat {
             scale,
             satisfied,
@@ -455,26 +451,28 @@ impl Ces {
 
     fn build(answers: &[u8], weights: Option<&[f64]>, scale: CesScale) -> Result<Ces> {
         check_scale(answers, 1, scale.points())?;
-        let weights = resolve_weights(weights, answers.len())?;
+        let bins = bin_answers(answers, weights, scale.points())?;
         let (mut favourable, mut unfavourable) = (0.0, 0.0);
-        for (&answer, &weight) in answers.iter().zip(&weights) {
-            match scale.classify(answer) {
-                1 => favourable += weight,
-                -1 => unfavourable += weight,
+        for (answer, &total) in bins.totals.iter().enumerate().skip(1) {
+            // Answers are at most 7 here, so the cast cannot truncate.
+            match scale.classify(answer as u8) {
+                1 => favourable += total,
+                -1 => unfavourable += total,
                 _ => {}
             }
         }
-        let pairs: Vec<(f64, f64)> = answers
-            .iter()
-            .zip(&weights)
-            .map(|(&a, &w)| (f64::from(a), w))
-            .collect();
-        let mean = MeanEstimate::from_pairs(&pairs, 1.0, f64::from(scale.points()))?;
+        let mean = MeanEstimate::from_bins(
+            &bins.value_totals(1),
+            bins.sum_squares,
+            bins.respondents,
+            1.0,
+            f64::from(scale.points()),
+        )?;
         Ok(Ces {
             scale,
             favourable,
             unfavourable,
-            total: weights.iter().sum(),
+            total: bins.sum_weights(),
             mean,
         })
     }

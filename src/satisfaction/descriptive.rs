@@ -297,6 +297,35 @@ pub struct MeanEstimate {
 }
 
 impl MeanEstimate {
+    /// From (value, total weight) bins in a fixed order, Σw² and the respondent count; `bounds` clip
+    /// the interval.
+    pub(crate) fn from_bins(
+        bins: &[(f64, f64)],
+        sum_squares: f64,
+        respondents: usize,
+        lower_bound: f64,
+        upper_bound: f64,
+    ) -> Result<MeanEstimate> {
+        let sum_weights: f64 = bins.iter().map(|b| b.1).sum();
+        if sum_weights.is_nan() || sum_weights <= 0.0 {
+            return Err(SatisfactionError::ZeroTotalWeight);
+        }
+        let mean = bins.iter().map(|b| b.0 * b.1).sum::<f64>() / sum_weights;
+        let effective_n = sum_weights * sum_weights / sum_squares;
+        let denominator = sum_weights - sum_squares / sum_weights;
+        // More than one effective respondent is needed for a variance; tiny excesses are rounding.
+        let variance = (effective_n > 1.0 + 1e-9 && denominator > 0.0)
+            .then(|| bins.iter().map(|b| b.1 * (b.0 - mean).powi(2)).sum::<f64>() / denominator);
+        Ok(MeanEstimate {
+            mean: mean.clamp(lower_bound, upper_bound),
+            variance,
+            respondents,
+            effective_n,
+            lower_bound,
+            upper_bound,
+        })
+    }
+
     /// From (answer, weight) pairs with at least one positive weight; `bounds` clip the interval.
     pub(crate) fn from_pairs(
         pairs: &[(f64, f64)],
@@ -306,30 +335,10 @@ impl MeanEstimate {
         let mut sorted = pairs.to_vec();
         // Sum in a canonical order so the result does not depend on input order.
         sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let sum_weights: f64 = sorted.iter().map(|p| p.1).sum();
-        if sum_weights <= 0.0 {
-            return Err(SatisfactionError::ZeroTotalWeight);
-        }
-        let sum_squares: f64 = sorted.iter().map(|p| p.1 * p.1).sum();
-        let mean = sorted.iter().map(|p| p.0 * p.1).sum::<f64>() / sum_weights;
-        let effective_n = sum_weights * sum_weights / sum_squares;
-        let denominator = sum_weights - sum_squares / sum_weights;
-        // More than one effective respondent is needed for a variance; tiny excesses are rounding.
-        let variance = (effective_n > 1.0 + 1e-9 && denominator > 0.0).then(|| {
-            sorted
-                .iter()
-                .map(|p| p.1 * (p.0 - mean).powi(2))
-                .sum::<f64>()
-                / denominator
-        });
-        Ok(MeanEstimate {
-            mean: mean.clamp(lower_bound, upper_bound),
-            variance,
-            respondents: pairs.len(),
-            effective_n,
-            lower_bound,
-            upper_bound,
-        })
+        let mut weights: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+        weights.sort_by(f64::total_cmp);
+        let sum_squares = weights.iter().map(|w| w * w).sum();
+        Self::from_bins(&sorted, sum_squares, pairs.len(), lower_bound, upper_bound)
     }
 
     /// The (weighted) mean.

@@ -166,26 +166,34 @@ impl KeyDrivers {
         let mut rxx = vec![vec![1.0; p]; p];
         for i in 0..p {
             for j in i + 1..p {
-                let r = Correlation::compute(&columns[i], &columns[j], CorrelationMethod::Pearson)?
-                    .coefficient();
+                let r = Correlation::from_complete(
+                    &columns[i],
+                    &columns[j],
+                    CorrelationMethod::Pearson,
+                    &name(i),
+                    &name(j),
+                )?
+                .coefficient();
                 rxx[i][j] = r;
                 rxx[j][i] = r;
             }
         }
         let rxy = (0..p)
             .map(|j| {
-                Correlation::compute(&columns[j], &columns[p], CorrelationMethod::Pearson)
-                    .map(|c| c.coefficient())
+                Correlation::from_complete(
+                    &columns[j],
+                    &columns[p],
+                    CorrelationMethod::Pearson,
+                    &name(j),
+                    &name(p),
+                )
+                .map(|c| c.coefficient())
             })
             .collect::<Result<Vec<f64>>>()?;
-        // Means over the sorted column so the result does not depend on respondent order.
+        // Rows are in canonical order (see `complete_columns`), so the means are order-free.
         let means: Vec<f64> = columns[..p]
             .iter()
-            .map(|column| {
-                let mut sorted = column.clone();
-                sorted.sort_by(f64::total_cmp);
-                sorted.iter().sum::<f64>() / n as f64
-            })
+            .map(|column| column.iter().sum::<f64>() / n as f64)
             .collect();
         let mut result = Self::from_correlations(&rxx, &rxy, &means)?;
         result.respondents = Some(n);

@@ -1,8 +1,6 @@
 //! Net Promoter Score (Reichheld 2003) with intervals and the two-sample test (Rocks 2016).
 
-use super::interval::{
-    check_scale, normal_critical, normal_two_sided_p, resolve_weights, Interval,
-};
+use super::interval::{bin_answers, check_scale, normal_critical, normal_two_sided_p, Interval};
 use super::segment::by_segment;
 use super::{Result, SatisfactionError, SegmentResult};
 
@@ -184,23 +182,15 @@ impl Nps {
 
     fn build(answers: &[u8], weights: Option<&[f64]>) -> Result<Nps> {
         check_scale(answers, 0, 10)?;
-        let weights = resolve_weights(weights, answers.len())?;
-        let (mut promoters, mut passives, mut detractors) = (0.0, 0.0, 0.0);
-        for (&answer, &weight) in answers.iter().zip(&weights) {
-            match answer {
-                9..=10 => promoters += weight,
-                7..=8 => passives += weight,
-                _ => detractors += weight,
-            }
-        }
-        let sum: f64 = weights.iter().sum();
-        let sum_squares: f64 = weights.iter().map(|w| w * w).sum();
+        let bins = bin_answers(answers, weights, 10)?;
+        let total =
+            |values: std::ops::RangeInclusive<usize>| -> f64 { bins.totals[values].iter().sum() };
         Ok(Nps {
-            promoters,
-            passives,
-            detractors,
-            respondents: answers.len(),
-            effective_n: sum * sum / sum_squares,
+            promoters: total(9..=10),
+            passives: total(7..=8),
+            detractors: total(0..=6),
+            respondents: bins.respondents,
+            effective_n: bins.effective_n(),
         })
     }
 
