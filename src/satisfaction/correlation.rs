@@ -103,7 +103,7 @@ impl Correlation {
             .filter(|(a, b)| !a.is_nan() && !b.is_nan())
             .map(|(&a, &b)| (a, b))
             .collect();
-        pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         let (xs, ys): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
         Self::from_complete(&xs, &ys, method, "x", "y")
     }
@@ -328,7 +328,7 @@ fn pearson_complete(x: &[f64], y: &[f64], x_name: &str, y_name: &str) -> Result<
 /// Ranks 1…n, tied values sharing the average of their ranks.
 pub(crate) fn average_ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]));
     let mut ranks = vec![0.0; values.len()];
     let mut start = 0;
     while start < order.len() {
@@ -350,25 +350,28 @@ pub(crate) fn average_ranks(values: &[f64]) -> Vec<f64> {
 /// errors naming their row. The kept rows are sorted lexicographically, so every sum computed from
 /// the columns runs in one canonical order and results do not depend on the order of respondents.
 pub(crate) fn complete_columns(data: ArrayView2<f64>) -> Result<Vec<Vec<f64>>> {
-    let mut rows: Vec<Vec<f64>> = Vec::with_capacity(data.nrows());
+    let mut rows: Vec<usize> = Vec::with_capacity(data.nrows());
     for (position, row) in data.rows().into_iter().enumerate() {
         if let Some(&value) = row.iter().find(|v| v.is_infinite()) {
             return Err(SatisfactionError::NonFinite { position, value });
         }
-        if row.iter().any(|v| v.is_nan()) {
-            continue;
+        if !row.iter().any(|v| v.is_nan()) {
+            rows.push(position);
         }
-        rows.push(row.to_vec());
     }
-    rows.sort_by(|a, b| {
-        a.iter()
-            .zip(b)
+    // Rows equal under total_cmp are bitwise equal, so an unstable sort gives one canonical order.
+    rows.sort_unstable_by(|&a, &b| {
+        data.row(a)
+            .iter()
+            .zip(data.row(b).iter())
             .map(|(x, y)| x.total_cmp(y))
             .find(|ordering| ordering.is_ne())
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    Ok((0..data.ncols())
-        .map(|column| rows.iter().map(|row| row[column]).collect())
+    Ok(data
+        .columns()
+        .into_iter()
+        .map(|column| rows.iter().map(|&row| column[row]).collect())
         .collect())
 }
 

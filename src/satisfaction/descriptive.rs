@@ -82,7 +82,7 @@ impl Descriptive {
         if sorted.is_empty() {
             return Err(SatisfactionError::EmptyInput);
         }
-        sorted.sort_by(f64::total_cmp);
+        sorted.sort_unstable_by(f64::total_cmp);
         let n = sorted.len();
         let nf = n as f64;
         let mean = sorted.iter().sum::<f64>() / nf;
@@ -334,9 +334,9 @@ impl MeanEstimate {
     ) -> Result<MeanEstimate> {
         let mut sorted = pairs.to_vec();
         // Sum in a canonical order so the result does not depend on input order.
-        sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         let mut weights: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-        weights.sort_by(f64::total_cmp);
+        weights.sort_unstable_by(f64::total_cmp);
         let sum_squares = weights.iter().map(|w| w * w).sum();
         Self::from_bins(&sorted, sum_squares, pairs.len(), lower_bound, upper_bound)
     }

@@ -316,12 +316,12 @@ pub(crate) fn bin_answers(answers: &[u8], weights: Option<&[f64]>, max: u8) -> R
                 per_value[usize::from(answer)].push(weight);
             }
             let mut all: Vec<f64> = weights.to_vec();
-            all.sort_by(f64::total_cmp);
+            all.sort_unstable_by(f64::total_cmp);
             Ok(Binned {
                 totals: per_value
                     .iter_mut()
                     .map(|w| {
-                        w.sort_by(f64::total_cmp);
+                        w.sort_unstable_by(f64::total_cmp);
                         w.iter().sum()
                     })
                     .collect(),
