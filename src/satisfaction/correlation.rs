@@ -359,19 +359,33 @@ pub(crate) fn complete_columns(data: ArrayView2<f64>) -> Result<Vec<Vec<f64>>> {
             rows.push(position);
         }
     }
-    // Rows equal under total_cmp are bitwise equal, so an unstable sort gives one canonical order.
-    rows.sort_unstable_by(|&a, &b| {
-        data.row(a)
+    // Canonical order: by a hash of the row's bits, ties broken by the values themselves. It depends
+    // only on the rows' contents, and rows equal under total_cmp are bitwise equal, so an unstable
+    // sort is enough. Hashing first keeps most comparisons to one integer compare.
+    let hash = |row: usize| {
+        data.row(row)
             .iter()
-            .zip(data.row(b).iter())
-            .map(|(x, y)| x.total_cmp(y))
-            .find(|ordering| ordering.is_ne())
-            .unwrap_or(std::cmp::Ordering::Equal)
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, v| {
+                (h ^ v.to_bits())
+                    .wrapping_mul(0x0100_0000_01b3)
+                    .rotate_left(29)
+            })
+    };
+    let mut keyed: Vec<(u64, usize)> = rows.iter().map(|&row| (hash(row), row)).collect();
+    keyed.sort_unstable_by(|&(hash_a, a), &(hash_b, b)| {
+        hash_a.cmp(&hash_b).then_with(|| {
+            data.row(a)
+                .iter()
+                .zip(data.row(b).iter())
+                .map(|(x, y)| x.total_cmp(y))
+                .find(|ordering| ordering.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
     });
     Ok(data
         .columns()
         .into_iter()
-        .map(|column| rows.iter().map(|&row| column[row]).collect())
+        .map(|column| keyed.iter().map(|&(_, row)| column[row]).collect())
         .collect())
 }
 
