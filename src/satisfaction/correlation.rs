@@ -46,6 +46,17 @@ pub struct Correlation {
 impl Correlation {
     /// Pearson's r of paired answers.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Correlation;
+    /// // A missing answer (NaN) drops its pair.
+    /// let r = Correlation::pearson(&[1.0, 2.0, 3.0, f64::NAN], &[1.0, 3.0, 2.0, 4.0])?;
+    /// assert_eq!(r.respondents(), 3);
+    /// assert!((r.coefficient() - 0.5).abs() < 1e-12);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SatisfactionError::LengthMismatch`] when `x` and `y` differ in length;
@@ -79,6 +90,15 @@ impl Correlation {
     }
 
     /// The chosen coefficient of paired answers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Correlation, CorrelationMethod};
+    /// let rho = Correlation::compute(&[1.0, 2.0, 3.0], &[1.0, 8.0, 27.0], CorrelationMethod::Spearman)?;
+    /// assert!((rho.coefficient() - 1.0).abs() < 1e-12);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -26,6 +26,15 @@ pub struct CsatScale {
 impl CsatScale {
     /// A scale 1…`points` where answers from `satisfied_from` up count as satisfied.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::CsatScale;
+    /// let scale = CsatScale::new(10, 8)?;
+    /// assert_eq!((scale.points(), scale.satisfied_from()), (10, 8));
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SatisfactionError::InvalidParameter`] when `points` is not in 2…11 or `satisfied_from` is not
@@ -161,6 +170,16 @@ pub struct Csat {
 impl Csat {
     /// CSAT of unweighted answers on `scale`.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Csat, CsatScale};
+    /// let csat = Csat::from_answers(&[3, 4, 4, 3], CsatScale::four_point())?;
+    /// assert_eq!(csat.satisfied_share(), 1.0);
+    /// assert_eq!(csat.respondents(), 4);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SatisfactionError::EmptyInput`] for no answers; [`SatisfactionError::OutOfScale`] for an answer
@@ -259,6 +278,17 @@ impl Csat {
     }
 
     /// Wilson interval for the share satisfied, on the effective sample size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Csat, CsatScale};
+    /// let csat = Csat::from_answers(&[5, 5, 5, 1], CsatScale::five_point())?;
+    /// let interval = csat.satisfied_interval(0.95)?;
+    /// // Wilson for 3 of 4: [0.3006, 0.9544].
+    /// assert!((interval.lower - 0.3006).abs() < 1e-4 && (interval.upper - 0.9544).abs() < 1e-4);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -397,6 +427,16 @@ pub struct Ces {
 impl Ces {
     /// CES of unweighted answers.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Ces, CesScale};
+    /// let ces = Ces::from_answers(&[1, 2, 2, 4], CesScale::Effort5)?;
+    /// assert_eq!(ces.favourable_share(), 0.75);
+    /// assert_eq!(ces.mean(), 2.25);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SatisfactionError::EmptyInput`] for no answers; [`SatisfactionError::OutOfScale`] for an answer
@@ -495,6 +535,16 @@ impl Ces {
     }
     /// t interval for the mean, clipped to the scale.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Ces, CesScale};
+    /// let ces = Ces::from_answers(&[6, 7, 6, 7], CesScale::Agreement7)?;
+    /// let interval = ces.mean_interval(0.95)?;
+    /// assert!(interval.contains(6.5) && interval.upper == 7.0);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SatisfactionError::TooFewRespondents`] with one effective respondent or fewer;
@@ -515,6 +565,16 @@ impl Ces {
         self.favourable_share() - self.unfavourable_share()
     }
     /// Wilson interval for the favourable share on the effective sample size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Ces, CesScale};
+    /// let ces = Ces::from_answers(&[7, 7, 7, 1], CesScale::Agreement7)?;
+    /// let interval = ces.favourable_interval(0.95)?;
+    /// assert!(interval.contains(0.75) && interval.upper < 1.0);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     ///
     /// # Errors
     ///

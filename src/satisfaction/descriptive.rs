@@ -257,10 +257,29 @@ impl Descriptive {
         self.mode
     }
     /// Count of each distinct answer, ascending by value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Descriptive;
+    /// let stats = Descriptive::of(&[2.0, 1.0, 2.0])?;
+    /// let counts: Vec<(f64, usize)> = stats.counts().iter().map(|c| (c.value, c.count)).collect();
+    /// assert_eq!(counts, vec![(1.0, 1), (2.0, 2)]);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     pub fn counts(&self) -> &[AnswerCount] {
         &self.counts
     }
     /// Skewness G1; `None` with fewer than 3 answers or when all answers are equal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Descriptive;
+    /// assert_eq!(Descriptive::of(&[1.0, 2.0])?.skewness(), None);
+    /// assert_eq!(Descriptive::of(&[1.0, 2.0, 3.0])?.skewness(), Some(0.0));
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     pub fn skewness(&self) -> Option<f64> {
         self.skewness
     }

@@ -204,6 +204,22 @@ impl KeyDrivers {
     /// correlations with the overall score `overall_correlations` (p) and the drivers' mean scores
     /// `performance` (p), e.g. from published tables.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{KeyDrivers, Quadrant};
+    /// let drivers = KeyDrivers::from_correlations(
+    ///     &[vec![1.0, 0.3, 0.2], vec![0.3, 1.0, 0.4], vec![0.2, 0.4, 1.0]],
+    ///     &[0.6, 0.5, 0.2],
+    ///     &[3.1, 4.2, 3.9],
+    /// )?;
+    /// let shapley: f64 = drivers.drivers().iter().map(|d| d.shapley.unwrap()).sum();
+    /// assert!((shapley - drivers.r_squared()).abs() < 1e-12);
+    /// assert_eq!(drivers.drivers()[0].quadrant, Quadrant::ConcentrateHere);
+    /// assert_eq!(drivers.respondents(), None);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SatisfactionError::TooFewItems`] for no drivers; [`SatisfactionError::LengthMismatch`] when the

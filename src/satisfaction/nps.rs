@@ -239,6 +239,16 @@ impl Nps {
     }
 
     /// The score 100 (p_P − p_D) on −100…100.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Nps;
+    /// let nps = Nps::from_answers(&[10, 10, 9, 8, 5])?;
+    /// assert!((nps.promoter_share() - 0.6).abs() < 1e-12);
+    /// assert!((nps.score() - 40.0).abs() < 1e-9);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     pub fn score(&self) -> f64 {
         PERCENT * (self.promoter_share() - self.detractor_share())
     }
@@ -260,6 +270,15 @@ impl Nps {
     }
 
     /// Standard error √(variance / n) of the score (n effective when weighted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Nps;
+    /// // REFERENCE.md: SE 0.07399 on the −1…1 scale.
+    /// assert!((Nps::from_counts(60, 25, 15)?.standard_error() - 7.399).abs() < 1e-3);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     pub fn standard_error(&self) -> f64 {
         (self.variance() / self.effective_n).sqrt()
     }
