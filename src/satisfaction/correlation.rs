@@ -241,7 +241,7 @@ impl Correlation {
 
     /// Confidence interval through Fisher's z = atanh(r): z ± c · SE, back-transformed with tanh.
     /// SE = 1/√(n − 3) for Pearson (Fisher 1921); √((1 + r²/2)/(n − 3)) for Spearman (Bonett & Wright
-    /// 2000, *Psychometrika* 65, eq. 3). A perfect correlation gives the degenerate interval [r, r].
+    /// 2000, *Psychometrika* 65(1)). A perfect correlation gives the degenerate interval [r, r].
     ///
     /// # Examples
     ///

@@ -96,7 +96,7 @@ impl Default for CsatScale {
     }
 }
 
-/// The pooled two-proportion z test (e.g. Agresti 2013, *Categorical Data Analysis*, §2.1.4 with the
+/// The pooled two-proportion z test (e.g. Agresti 2013, *Categorical Data Analysis*, ch. 2, with the
 /// pooled null variance): z = (p₁ − p₂) / √(p(1 − p)(1/n₁ + 1/n₂)), p the pooled share.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -20,7 +20,7 @@ pub struct AnswerCount {
 /// linear interpolation between order statistics, numpy's default (Hyndman & Fan 1996, definition 7):
 /// the p-quantile is x₍ₖ₎ + (h − k)(x₍ₖ₊₁₎ − x₍ₖ₎) with h = (n − 1)p, k = ⌊h⌋ on the sorted answers.
 /// Skewness and excess kurtosis are the bias-corrected sample estimators G1 and G2 (Joanes & Gill 1998,
-/// *The Statistician* 47, eqs. 2 and 4), as SPSS and Excel report them.
+/// *The Statistician* 47(1)), as SPSS and Excel report them.
 /// Sums run over the sorted answers, so the result is bit-identical whatever the input order.
 ///
 /// # Examples

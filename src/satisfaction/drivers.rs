@@ -9,7 +9,7 @@ use crate::numeric::linalg::{cholesky, solve_spd};
 
 /// Shapley/LMG values are computed exactly (all 2^p subsets of drivers) up to this many drivers;
 /// past it they are `None` (2^p R² fits grow too fast) and Johnson's relative weights, which agree
-/// closely with LMG in practice (Johnson 2000, §4), remain available.
+/// closely with LMG in practice (Johnson 2000), remain available.
 pub const MAX_EXACT_SHAPLEY_DRIVERS: usize = 15;
 
 /// Where a driver sits on the importance–performance grid (Martilla & James 1977, *Journal of
@@ -55,11 +55,11 @@ pub struct DriverImportance {
 /// Key-driver analysis of an overall score against driver items.
 ///
 /// - Correlation and standardised β from the correlation matrix.
-/// - Johnson's relative weights (Johnson 2000, *Multivariate Behavioral Research* 35(1), eqs. 1–4):
+/// - Johnson's relative weights (Johnson 2000, *Multivariate Behavioral Research* 35(1)):
 ///   with R_xx = V Λ Vᵀ, Λ* = V Λ^{1/2} Vᵀ and β* = Λ*⁻¹ r_xy, driver j's weight is
 ///   ε_j = Σ_k Λ*_{jk}² β*_k²; they sum to R². The eigen-decomposition uses Jacobi rotations.
-/// - Shapley/LMG values (Lindeman, Merenda & Gold 1980; Grömping 2006, *J. Stat. Software* 17(1),
-///   eq. 2): driver j's R² gain averaged over all orders of entry,
+/// - Shapley/LMG values (Lindeman, Merenda & Gold 1980; Grömping 2006, *J. Stat. Software* 17(1)):
+///   driver j's R² gain averaged over all orders of entry,
 ///   Σ_{S ⊆ others} |S|!(p − |S| − 1)!/p! · (R²(S ∪ {j}) − R²(S)); they sum to R².
 /// - Quadrant: importance = relative-weight share, performance = driver mean.
 ///

@@ -142,8 +142,8 @@ pub(crate) fn t_two_sided_p(t: f64, df: f64) -> Result<f64> {
     Ok((2.0 * dist.sf(t.abs())).min(1.0))
 }
 
-/// Wilson's score interval for a proportion `successes / total` (Wilson 1927, *JASA* 22, eq. on
-/// p. 210): centre (p̂ + z²/2n) / (1 + z²/n), half-width z √(p̂(1 − p̂)/n + z²/4n²) / (1 + z²/n).
+/// Wilson's score interval for a proportion `successes / total` (Wilson 1927, *JASA* 22(158)):
+/// centre (p̂ + z²/2n) / (1 + z²/n), half-width z √(p̂(1 − p̂)/n + z²/4n²) / (1 + z²/n).
 ///
 /// `successes` and `total` may be weighted or effective counts (non-integer). The interval's
 /// `estimate` is p̂ itself, which the Wilson interval always contains.
@@ -190,8 +190,8 @@ pub fn wilson_interval(successes: f64, total: f64, level: f64) -> Result<Interva
     })
 }
 
-/// Kish's effective sample size (Σw)² / Σw² of respondent weights (Kish 1965, *Survey Sampling*,
-/// eq. 11.7.4): the number of unweighted respondents that would give the same precision.
+/// Kish's effective sample size (Σw)² / Σw² of respondent weights (Kish 1965, *Survey Sampling*):
+/// the number of unweighted respondents that would give the same precision.
 ///
 /// # Examples
 ///

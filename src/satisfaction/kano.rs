@@ -53,7 +53,7 @@ impl KanoAnswer {
 }
 
 /// A Kano category (Kano et al. 1984; evaluation table of Berger et al. 1993, *Center for Quality
-/// Management Journal* 2(4), Table 1).
+/// Management Journal* 2(4), evaluation table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum KanoCategory {
@@ -249,7 +249,7 @@ mod tests {
     #[test]
     fn whole_table() {
         use KanoCategory::*;
-        // Berger et al. (1993), Table 1, row by row.
+        // Berger et al. (1993) evaluation table, row by row.
         let table = [
             [
                 Questionable,

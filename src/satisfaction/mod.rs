@@ -21,7 +21,7 @@
 //! is dropped as a whole (listwise deletion), and the number of rows used is reported.
 //!
 //! Respondent weights (NPS, CSAT, CES, means) are non-negative finite numbers; intervals then use Kish's
-//! effective sample size n_eff = (Σw)² / Σw² (Kish 1965, *Survey Sampling*, eq. 11.7.4) in place of n.
+//! effective sample size n_eff = (Σw)² / Σw² (Kish 1965, *Survey Sampling*) in place of n.
 //! [`by_segment`] breaks any single-item statistic down by a caller-given segment label.
 //!
 //! # Examples

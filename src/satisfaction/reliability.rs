@@ -24,7 +24,7 @@ pub struct ItemReliability {
 pub struct Reliability {
     /// Complete respondents used (after listwise deletion).
     pub respondents: usize,
-    /// Raw alpha k/(k − 1) · (1 − Σ s²_i / s²_total) (Cronbach 1951, *Psychometrika* 16, eq. 2).
+    /// Raw alpha k/(k − 1) · (1 − Σ s²_i / s²_total) (Cronbach 1951, *Psychometrika* 16(3)).
     pub alpha: f64,
     /// Standardised alpha k r̄ / (1 + (k − 1) r̄), r̄ the mean inter-item correlation (alpha of the
     /// standardised items).
