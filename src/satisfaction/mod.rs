@@ -43,6 +43,7 @@
 //! # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 //! ```
 
+mod ces;
 mod correlation;
 mod csat;
 mod descriptive;
@@ -54,8 +55,9 @@ mod nps;
 mod reliability;
 mod segment;
 
+pub use ces::{Ces, CesScale};
 pub use correlation::{Correlation, CorrelationMatrix, CorrelationMethod};
-pub use csat::{Ces, CesScale, Csat, CsatScale, ProportionTest};
+pub use csat::{Csat, CsatScale, ProportionTest};
 pub use descriptive::{AnswerCount, Descriptive, MeanEstimate};
 pub use drivers::{DriverImportance, KeyDrivers, Quadrant, MAX_EXACT_SHAPLEY_DRIVERS};
 pub use interval::{effective_sample_size, wilson_interval, Interval};
