@@ -83,7 +83,7 @@ impl Ces {
     ///
     /// # Errors
     ///
-    /// [`SatisfactionError::EmptyInput`] for no answers; [`SatisfactionError::OutOfScale`] for an answer
+    /// [`SatisfactionError::EmptyInput`](super::SatisfactionError::EmptyInput) for no answers; [`SatisfactionError::OutOfScale`](super::SatisfactionError::OutOfScale) for an answer
     /// outside 1…7 (or 1…5), with its position.
     pub fn from_answers(answers: &[u8], scale: CesScale) -> Result<Ces> {
         Self::build(answers, None, scale)
@@ -103,8 +103,8 @@ impl Ces {
     ///
     /// # Errors
     ///
-    /// As [`Ces::from_answers`], plus [`SatisfactionError::LengthMismatch`],
-    /// [`SatisfactionError::InvalidWeight`] and [`SatisfactionError::ZeroTotalWeight`] for bad weights.
+    /// As [`Ces::from_answers`], plus [`SatisfactionError::LengthMismatch`](super::SatisfactionError::LengthMismatch),
+    /// [`SatisfactionError::InvalidWeight`](super::SatisfactionError::InvalidWeight) and [`SatisfactionError::ZeroTotalWeight`](super::SatisfactionError::ZeroTotalWeight) for bad weights.
     pub fn from_weighted_answers(answers: &[u8], weights: &[f64], scale: CesScale) -> Result<Ces> {
         Self::build(answers, Some(weights), scale)
     }
@@ -122,7 +122,7 @@ impl Ces {
     ///
     /// # Errors
     ///
-    /// As [`Ces::from_weighted_answers`], plus [`SatisfactionError::LengthMismatch`] for labels.
+    /// As [`Ces::from_weighted_answers`], plus [`SatisfactionError::LengthMismatch`](super::SatisfactionError::LengthMismatch) for labels.
     pub fn by_segment<L: Ord + Clone>(
         answers: &[u8],
         weights: Option<&[f64]>,
@@ -191,8 +191,8 @@ impl Ces {
     ///
     /// # Errors
     ///
-    /// [`SatisfactionError::TooFewRespondents`] with one effective respondent or fewer;
-    /// [`SatisfactionError::InvalidParameter`] for a bad level.
+    /// [`SatisfactionError::TooFewRespondents`](super::SatisfactionError::TooFewRespondents) with one effective respondent or fewer;
+    /// [`SatisfactionError::InvalidParameter`](super::SatisfactionError::InvalidParameter) for a bad level.
     pub fn mean_interval(&self, level: f64) -> Result<Interval> {
         self.mean.t_interval(level)
     }
@@ -222,7 +222,7 @@ impl Ces {
     ///
     /// # Errors
     ///
-    /// [`SatisfactionError::InvalidParameter`] when `level` is not strictly between 0 and 1.
+    /// [`SatisfactionError::InvalidParameter`](super::SatisfactionError::InvalidParameter) when `level` is not strictly between 0 and 1.
     pub fn favourable_interval(&self, level: f64) -> Result<Interval> {
         let n = self.mean.effective_sample_size();
         wilson_interval((self.favourable_share() * n).min(n), n, level)
