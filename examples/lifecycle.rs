@@ -14,6 +14,9 @@ fn read_cdnow(path: &str) -> Result<Vec<Transaction<u64>>, Box<dyn std::error::E
     let mut log = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.first() == Some(&"customer_id") {
+            continue; // the header
+        }
         let [id, date, _cds, dollars] = fields[..] else {
             return Err(format!(
                 "line {}: expected 4 fields, found {}",
@@ -22,7 +25,12 @@ fn read_cdnow(path: &str) -> Result<Vec<Transaction<u64>>, Box<dyn std::error::E
             )
             .into());
         };
-        let date = NaiveDate::parse_from_str(date, "%Y%m%d")?;
+        // chrono's %Y would swallow all eight digits: split yyyymmdd by hand.
+        let (Some(y), Some(m), Some(d)) = (date.get(..4), date.get(4..6), date.get(6..8)) else {
+            return Err(format!("line {}: bad date {date}", number + 1).into());
+        };
+        let date = NaiveDate::from_ymd_opt(y.parse()?, m.parse()?, d.parse()?)
+            .ok_or_else(|| format!("line {}: bad date {date}", number + 1))?;
         log.push(Transaction::new(
             id.parse()?,
             date,

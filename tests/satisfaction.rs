@@ -761,4 +761,54 @@ proptest! {
             prop_assert!((0.0..=1.0).contains(&k.r_squared()));
         }
     }
+
+    #[test]
+    fn matrix_statistics_do_not_depend_on_respondent_order(seed in 0u64..1000, rotation in 1usize..29) {
+        let mut state = seed;
+        let mut next = || {
+            state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+            (1 + (state >> 16) % 5) as f64
+        };
+        let drivers = Array2::from_shape_fn((30, 3), |_| next());
+        let overall: Vec<f64> = (0..30).map(|i| drivers[[i, 0]] + drivers[[i, 2]] + next()).collect();
+        let order: Vec<usize> = (0..30).map(|i| (i + rotation) % 30).rev().collect();
+        let permuted = Array2::from_shape_fn((30, 3), |(i, j)| drivers[[order[i], j]]);
+        let permuted_overall: Vec<f64> = order.iter().map(|&i| overall[i]).collect();
+        prop_assert_eq!(
+            KeyDrivers::analyse(&overall, drivers.view()),
+            KeyDrivers::analyse(&permuted_overall, permuted.view())
+        );
+        prop_assert_eq!(cronbach_alpha(drivers.view()), cronbach_alpha(permuted.view()));
+        prop_assert_eq!(
+            Correlation::matrix(drivers.view(), CorrelationMethod::Spearman),
+            Correlation::matrix(permuted.view(), CorrelationMethod::Spearman)
+        );
+    }
+
+    #[test]
+    fn weighted_results_do_not_depend_on_order(
+        pairs in prop::collection::vec((0u8..=10, 0.1f64..10.0), 2..100),
+        rotation in 0usize..100,
+    ) {
+        let mut shuffled = pairs.clone();
+        shuffled.reverse();
+        let len = shuffled.len();
+        shuffled.rotate_left(rotation % len);
+        let (a, w): (Vec<u8>, Vec<f64>) = pairs.into_iter().unzip();
+        let (sa, sw): (Vec<u8>, Vec<f64>) = shuffled.into_iter().unzip();
+        prop_assert_eq!(
+            Nps::from_weighted_answers(&a, &w).unwrap(),
+            Nps::from_weighted_answers(&sa, &sw).unwrap()
+        );
+        let five = |x: &[u8]| x.iter().map(|v| v % 5 + 1).collect::<Vec<u8>>();
+        prop_assert_eq!(
+            Csat::from_weighted_answers(&five(&a), &w, CsatScale::five_point()).unwrap(),
+            Csat::from_weighted_answers(&five(&sa), &sw, CsatScale::five_point()).unwrap()
+        );
+        let as_f64 = |x: &[u8]| x.iter().map(|&v| f64::from(v)).collect::<Vec<f64>>();
+        prop_assert_eq!(
+            Descriptive::weighted_mean(&as_f64(&a), &w).unwrap(),
+            Descriptive::weighted_mean(&as_f64(&sa), &sw).unwrap()
+        );
+    }
 }

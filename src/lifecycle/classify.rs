@@ -173,7 +173,7 @@ impl LifecycleClassifier {
     ///
     /// # Errors
     ///
-    /// [`LifecycleError::InvalidRule`] as described in [`LifecycleRules`]'s checks: a non-finite
+    /// [`LifecycleError::InvalidRule`] as described in [`LifecycleRules::check`]: a non-finite
     /// value, a negative k₀ or tenure, a non-positive day count, multiple, trend or fixed gap,
     /// `churn_min_days` > `churn_max_days`, a probability outside [0, 1] or `churn_probability` >
     /// `declining_probability`.
@@ -187,7 +187,7 @@ impl LifecycleClassifier {
     /// assert!(matches!(LifecycleClassifier::new(rules), Err(LifecycleError::InvalidRule { name: "growing_trend", .. })));
     /// ```
     pub fn new(rules: LifecycleRules) -> Result<Self, LifecycleError> {
-        rules.check()?;
+        rules.validate()?;
         Ok(Self { rules })
     }
 

@@ -94,7 +94,8 @@ impl Default for LifecycleRules {
 }
 
 impl LifecycleRules {
-    /// Checks every threshold.
+    /// Checks every threshold and returns the classifier that applies them (the same as
+    /// [`LifecycleClassifier::new`](super::LifecycleClassifier::new)).
     ///
     /// # Errors
     ///
@@ -102,7 +103,22 @@ impl LifecycleRules {
     /// (k₀, the tenure), or not positive (every other day count and multiple, the trends and a fixed
     /// population gap), or `churn_min_days` > `churn_max_days`, or a probability outside [0, 1], or
     /// `churn_probability` > `declining_probability`.
-    pub(crate) fn check(&self) -> Result<(), LifecycleError> {
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::lifecycle::{LifecycleError, LifecycleRules};
+    /// let mut rules = LifecycleRules::default();
+    /// rules.churn_probability = 0.7; // above declining_probability = 0.5
+    /// assert!(matches!(rules.check(), Err(LifecycleError::InvalidRule { name: "churn_probability", .. })));
+    /// assert!(LifecycleRules::default().check().is_ok());
+    /// ```
+    pub fn check(self) -> Result<super::LifecycleClassifier, LifecycleError> {
+        super::LifecycleClassifier::new(self)
+    }
+
+    /// The checks behind [`LifecycleRules::check`].
+    pub(crate) fn validate(&self) -> Result<(), LifecycleError> {
         let invalid = |name, value, constraint| {
             Err(LifecycleError::InvalidRule {
                 name,

@@ -46,6 +46,17 @@ pub struct Correlation {
 impl Correlation {
     /// Pearson's r of paired answers.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Correlation;
+    /// // A missing answer (NaN) drops its pair.
+    /// let r = Correlation::pearson(&[1.0, 2.0, 3.0, f64::NAN], &[1.0, 3.0, 2.0, 4.0])?;
+    /// assert_eq!(r.respondents(), 3);
+    /// assert!((r.coefficient() - 0.5).abs() < 1e-12);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SatisfactionError::LengthMismatch`] when `x` and `y` differ in length;
@@ -80,6 +91,15 @@ impl Correlation {
 
     /// The chosen coefficient of paired answers.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Correlation, CorrelationMethod};
+    /// let rho = Correlation::compute(&[1.0, 2.0, 3.0], &[1.0, 8.0, 27.0], CorrelationMethod::Spearman)?;
+    /// assert!((rho.coefficient() - 1.0).abs() < 1e-12);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`Correlation::pearson`].
@@ -103,13 +123,13 @@ impl Correlation {
             .filter(|(a, b)| !a.is_nan() && !b.is_nan())
             .map(|(&a, &b)| (a, b))
             .collect();
-        pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         let (xs, ys): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
         Self::from_complete(&xs, &ys, method, "x", "y")
     }
 
-    /// Correlation of complete (no `NaN`), finite columns.
-    fn from_complete(
+    /// Correlation of complete (no `NaN`), finite columns, summed in the order given.
+    pub(crate) fn from_complete(
         x: &[f64],
         y: &[f64],
         method: CorrelationMethod,
@@ -221,7 +241,7 @@ impl Correlation {
 
     /// Confidence interval through Fisher's z = atanh(r): z ± c · SE, back-transformed with tanh.
     /// SE = 1/√(n − 3) for Pearson (Fisher 1921); √((1 + r²/2)/(n − 3)) for Spearman (Bonett & Wright
-    /// 2000, *Psychometrika* 65, eq. 3). A perfect correlation gives the degenerate interval [r, r].
+    /// 2000, *Psychometrika* 65(1)). A perfect correlation gives the degenerate interval [r, r].
     ///
     /// # Examples
     ///
@@ -328,7 +348,7 @@ fn pearson_complete(x: &[f64], y: &[f64], x_name: &str, y_name: &str) -> Result<
 /// Ranks 1…n, tied values sharing the average of their ranks.
 pub(crate) fn average_ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]));
     let mut ranks = vec![0.0; values.len()];
     let mut start = 0;
     while start < order.len() {
@@ -347,21 +367,46 @@ pub(crate) fn average_ranks(values: &[f64]) -> Vec<f64> {
 }
 
 /// The columns of `data` restricted to rows without `NaN` (listwise deletion). Infinite answers are
-/// errors naming their row.
+/// errors naming their row. The kept rows are sorted lexicographically, so every sum computed from
+/// the columns runs in one canonical order and results do not depend on the order of respondents.
 pub(crate) fn complete_columns(data: ArrayView2<f64>) -> Result<Vec<Vec<f64>>> {
-    let mut columns = vec![Vec::with_capacity(data.nrows()); data.ncols()];
+    let mut rows: Vec<usize> = Vec::with_capacity(data.nrows());
     for (position, row) in data.rows().into_iter().enumerate() {
         if let Some(&value) = row.iter().find(|v| v.is_infinite()) {
             return Err(SatisfactionError::NonFinite { position, value });
         }
-        if row.iter().any(|v| v.is_nan()) {
-            continue;
-        }
-        for (column, &value) in columns.iter_mut().zip(row.iter()) {
-            column.push(value);
+        if !row.iter().any(|v| v.is_nan()) {
+            rows.push(position);
         }
     }
-    Ok(columns)
+    // Canonical order: by a hash of the row's bits, ties broken by the values themselves. It depends
+    // only on the rows' contents, and rows equal under total_cmp are bitwise equal, so an unstable
+    // sort is enough. Hashing first keeps most comparisons to one integer compare.
+    let hash = |row: usize| {
+        data.row(row)
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, v| {
+                (h ^ v.to_bits())
+                    .wrapping_mul(0x0100_0000_01b3)
+                    .rotate_left(29)
+            })
+    };
+    let mut keyed: Vec<(u64, usize)> = rows.iter().map(|&row| (hash(row), row)).collect();
+    keyed.sort_unstable_by(|&(hash_a, a), &(hash_b, b)| {
+        hash_a.cmp(&hash_b).then_with(|| {
+            data.row(a)
+                .iter()
+                .zip(data.row(b).iter())
+                .map(|(x, y)| x.total_cmp(y))
+                .find(|ordering| ordering.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+    });
+    Ok(data
+        .columns()
+        .into_iter()
+        .map(|column| keyed.iter().map(|&(_, row)| column[row]).collect())
+        .collect())
 }
 
 #[cfg(test)]

@@ -1,9 +1,7 @@
-//! Customer Satisfaction (CSAT) and Customer Effort Score (CES).
+//! Customer Satisfaction (CSAT): share satisfied and mean score.
 
 use super::descriptive::MeanEstimate;
-use super::interval::{
-    check_scale, normal_two_sided_p, resolve_weights, wilson_interval, Interval,
-};
+use super::interval::{bin_answers, check_scale, normal_two_sided_p, wilson_interval, Interval};
 use super::segment::by_segment;
 use super::{Result, SatisfactionError, SegmentResult};
 
@@ -27,6 +25,15 @@ pub struct CsatScale {
 
 impl CsatScale {
     /// A scale 1…`points` where answers from `satisfied_from` up count as satisfied.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::CsatScale;
+    /// let scale = CsatScale::new(10, 8)?;
+    /// assert_eq!((scale.points(), scale.satisfied_from()), (10, 8));
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -89,7 +96,7 @@ impl Default for CsatScale {
     }
 }
 
-/// The pooled two-proportion z test (e.g. Agresti 2013, *Categorical Data Analysis*, §2.1.4 with the
+/// The pooled two-proportion z test (e.g. Agresti 2013, *Categorical Data Analysis*, ch. 2, with the
 /// pooled null variance): z = (p₁ − p₂) / √(p(1 − p)(1/n₁ + 1/n₂)), p the pooled share.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -163,6 +170,16 @@ pub struct Csat {
 impl Csat {
     /// CSAT of unweighted answers on `scale`.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Csat, CsatScale};
+    /// let csat = Csat::from_answers(&[3, 4, 4, 3], CsatScale::four_point())?;
+    /// assert_eq!(csat.satisfied_share(), 1.0);
+    /// assert_eq!(csat.respondents(), 4);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SatisfactionError::EmptyInput`] for no answers; [`SatisfactionError::OutOfScale`] for an answer
@@ -222,20 +239,18 @@ impl Csat {
 
     fn build(answers: &[u8], weights: Option<&[f64]>, scale: CsatScale) -> Result<Csat> {
         check_scale(answers, 1, scale.points)?;
-        let weights = resolve_weights(weights, answers.len())?;
-        let total: f64 = weights.iter().sum();
-        let satisfied: f64 = answers
+        let bins = bin_answers(answers, weights, scale.points)?;
+        let total = bins.sum_weights();
+        let satisfied: f64 = bins.totals[usize::from(scale.satisfied_from)..]
             .iter()
-            .zip(&weights)
-            .filter(|(a, _)| **a >= scale.satisfied_from)
-            .map(|(_, w)| w)
             .sum();
-        let pairs: Vec<(f64, f64)> = answers
-            .iter()
-            .zip(&weights)
-            .map(|(&a, &w)| (f64::from(a), w))
-            .collect();
-        let mean = MeanEstimate::from_pairs(&pairs, 1.0, f64::from(scale.points))?;
+        let mean = MeanEstimate::from_bins(
+            &bins.value_totals(1),
+            bins.sum_squares,
+            bins.respondents,
+            1.0,
+            f64::from(scale.points),
+        )?;
         Ok(Csat {
             scale,
             satisfied,
@@ -263,6 +278,17 @@ impl Csat {
     }
 
     /// Wilson interval for the share satisfied, on the effective sample size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Csat, CsatScale};
+    /// let csat = Csat::from_answers(&[5, 5, 5, 1], CsatScale::five_point())?;
+    /// let interval = csat.satisfied_interval(0.95)?;
+    /// // Wilson for 3 of 4: [0.3006, 0.9544].
+    /// assert!((interval.lower - 0.3006).abs() < 1e-4 && (interval.upper - 0.9544).abs() < 1e-4);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -335,198 +361,6 @@ impl Csat {
     }
 }
 
-/// The two Customer Effort Score questions in use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum CesScale {
-    /// "The company made it easy for me to handle my issue", 1–7 agreement (CES 2.0, Dixon, Toman &
-    /// DeLisi 2013): 5–7 agree (favourable), 4 neutral, 1–3 disagree. Higher is better.
-    Agreement7,
-    /// "How much effort did you personally have to put forth?", 1–5 (CES 1.0, Dixon, Freeman & Toman
-    /// 2010): 1–2 low effort (favourable), 3 neutral, 4–5 high effort. Lower is better.
-    Effort5,
-}
-
-impl CesScale {
-    fn points(self) -> u8 {
-        match self {
-            CesScale::Agreement7 => 7,
-            CesScale::Effort5 => 5,
-        }
-    }
-    /// −1 unfavourable, 0 neutral, 1 favourable.
-    fn classify(self, answer: u8) -> i8 {
-        match self {
-            CesScale::Agreement7 => match answer {
-                5..=7 => 1,
-                4 => 0,
-                _ => -1,
-            },
-            CesScale::Effort5 => match answer {
-                1..=2 => 1,
-                3 => 0,
-                _ => -1,
-            },
-        }
-    }
-}
-
-/// Customer Effort Score: the mean with a t interval, the favourable share (agree on the 7-point
-/// scale, low effort on the 5-point scale) with Wilson's interval, and the net score
-/// favourable − unfavourable (share agreeing − share disagreeing, or share low − share high effort),
-/// all shares in 0…1 and the net in −1…1.
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::satisfaction::{Ces, CesScale};
-/// let ces = Ces::from_answers(&[7, 6, 5, 4, 2, 1, 6, 7], CesScale::Agreement7)?;
-/// assert_eq!(ces.favourable_share(), 0.625);
-/// assert_eq!(ces.unfavourable_share(), 0.25);
-/// assert_eq!(ces.net(), 0.375);
-/// let effort = Ces::from_answers(&[1, 2, 5, 3], CesScale::Effort5)?;
-/// assert_eq!(effort.net(), 0.25);
-/// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Ces {
-    scale: CesScale,
-    favourable: f64,
-    unfavourable: f64,
-    total: f64,
-    mean: MeanEstimate,
-}
-
-impl Ces {
-    /// CES of unweighted answers.
-    ///
-    /// # Errors
-    ///
-    /// [`SatisfactionError::EmptyInput`] for no answers; [`SatisfactionError::OutOfScale`] for an answer
-    /// outside 1…7 (or 1…5), with its position.
-    pub fn from_answers(answers: &[u8], scale: CesScale) -> Result<Ces> {
-        Self::build(answers, None, scale)
-    }
-
-    /// CES of weighted answers.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::satisfaction::{Ces, CesScale};
-    /// let ces = Ces::from_weighted_answers(&[1, 5], &[1.0, 3.0], CesScale::Effort5)?;
-    /// assert_eq!(ces.favourable_share(), 0.25);
-    /// assert_eq!(ces.mean(), 4.0);
-    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// As [`Ces::from_answers`], plus [`SatisfactionError::LengthMismatch`],
-    /// [`SatisfactionError::InvalidWeight`] and [`SatisfactionError::ZeroTotalWeight`] for bad weights.
-    pub fn from_weighted_answers(answers: &[u8], weights: &[f64], scale: CesScale) -> Result<Ces> {
-        Self::build(answers, Some(weights), scale)
-    }
-
-    /// CES per segment label (sorted by label), optionally weighted.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::satisfaction::{Ces, CesScale};
-    /// let rows = Ces::by_segment(&[7, 1], None, &["b", "a"], CesScale::Agreement7)?;
-    /// assert_eq!(rows[0].statistic.net(), -1.0);
-    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// As [`Ces::from_weighted_answers`], plus [`SatisfactionError::LengthMismatch`] for labels.
-    pub fn by_segment<L: Ord + Clone>(
-        answers: &[u8],
-        weights: Option<&[f64]>,
-        labels: &[L],
-        scale: CesScale,
-    ) -> Result<Vec<SegmentResult<L, Ces>>> {
-        check_scale(answers, 1, scale.points())?;
-        by_segment(answers, weights, labels, |a, w| Self::build(a, w, scale))
-    }
-
-    fn build(answers: &[u8], weights: Option<&[f64]>, scale: CesScale) -> Result<Ces> {
-        check_scale(answers, 1, scale.points())?;
-        let weights = resolve_weights(weights, answers.len())?;
-        let (mut favourable, mut unfavourable) = (0.0, 0.0);
-        for (&answer, &weight) in answers.iter().zip(&weights) {
-            match scale.classify(answer) {
-                1 => favourable += weight,
-                -1 => unfavourable += weight,
-                _ => {}
-            }
-        }
-        let pairs: Vec<(f64, f64)> = answers
-            .iter()
-            .zip(&weights)
-            .map(|(&a, &w)| (f64::from(a), w))
-            .collect();
-        let mean = MeanEstimate::from_pairs(&pairs, 1.0, f64::from(scale.points()))?;
-        Ok(Ces {
-            scale,
-            favourable,
-            unfavourable,
-            total: weights.iter().sum(),
-            mean,
-        })
-    }
-
-    /// The question's scale.
-    pub fn scale(&self) -> CesScale {
-        self.scale
-    }
-    /// Respondents counted.
-    pub fn respondents(&self) -> usize {
-        self.mean.respondents()
-    }
-    /// The (weighted) mean answer (higher is better on `Agreement7`, lower on `Effort5`).
-    pub fn mean(&self) -> f64 {
-        self.mean.mean()
-    }
-    /// The mean with its standard error.
-    pub fn mean_estimate(&self) -> &MeanEstimate {
-        &self.mean
-    }
-    /// t interval for the mean, clipped to the scale.
-    ///
-    /// # Errors
-    ///
-    /// [`SatisfactionError::TooFewRespondents`] with one effective respondent or fewer;
-    /// [`SatisfactionError::InvalidParameter`] for a bad level.
-    pub fn mean_interval(&self, level: f64) -> Result<Interval> {
-        self.mean.t_interval(level)
-    }
-    /// Share agreeing (7-point) or reporting low effort (5-point), 0…1.
-    pub fn favourable_share(&self) -> f64 {
-        (self.favourable / self.total).clamp(0.0, 1.0)
-    }
-    /// Share disagreeing (7-point) or reporting high effort (5-point), 0…1.
-    pub fn unfavourable_share(&self) -> f64 {
-        (self.unfavourable / self.total).clamp(0.0, 1.0)
-    }
-    /// Net effort: favourable share − unfavourable share, −1…1.
-    pub fn net(&self) -> f64 {
-        self.favourable_share() - self.unfavourable_share()
-    }
-    /// Wilson interval for the favourable share on the effective sample size.
-    ///
-    /// # Errors
-    ///
-    /// [`SatisfactionError::InvalidParameter`] when `level` is not strictly between 0 and 1.
-    pub fn favourable_interval(&self, level: f64) -> Result<Interval> {
-        let n = self.mean.effective_sample_size();
-        wilson_interval((self.favourable_share() * n).min(n), n, level)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -542,10 +376,6 @@ mod tests {
                 max: 5.0
             })
         );
-        assert!(matches!(
-            Ces::from_answers(&[6], CesScale::Effort5),
-            Err(SatisfactionError::OutOfScale { position: 0, .. })
-        ));
         let four = Csat::from_answers(&[1, 2, 3, 4], CsatScale::four_point()).unwrap();
         assert_eq!(four.satisfied_share(), 0.5);
         let seven = Csat::from_answers(&[4, 5, 7, 1], CsatScale::seven_point()).unwrap();

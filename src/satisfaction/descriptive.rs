@@ -20,7 +20,7 @@ pub struct AnswerCount {
 /// linear interpolation between order statistics, numpy's default (Hyndman & Fan 1996, definition 7):
 /// the p-quantile is x₍ₖ₎ + (h − k)(x₍ₖ₊₁₎ − x₍ₖ₎) with h = (n − 1)p, k = ⌊h⌋ on the sorted answers.
 /// Skewness and excess kurtosis are the bias-corrected sample estimators G1 and G2 (Joanes & Gill 1998,
-/// *The Statistician* 47, eqs. 2 and 4), as SPSS and Excel report them.
+/// *The Statistician* 47(1)), as SPSS and Excel report them.
 /// Sums run over the sorted answers, so the result is bit-identical whatever the input order.
 ///
 /// # Examples
@@ -82,7 +82,7 @@ impl Descriptive {
         if sorted.is_empty() {
             return Err(SatisfactionError::EmptyInput);
         }
-        sorted.sort_by(f64::total_cmp);
+        sorted.sort_unstable_by(f64::total_cmp);
         let n = sorted.len();
         let nf = n as f64;
         let mean = sorted.iter().sum::<f64>() / nf;
@@ -257,10 +257,29 @@ impl Descriptive {
         self.mode
     }
     /// Count of each distinct answer, ascending by value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Descriptive;
+    /// let stats = Descriptive::of(&[2.0, 1.0, 2.0])?;
+    /// let counts: Vec<(f64, usize)> = stats.counts().iter().map(|c| (c.value, c.count)).collect();
+    /// assert_eq!(counts, vec![(1.0, 1), (2.0, 2)]);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     pub fn counts(&self) -> &[AnswerCount] {
         &self.counts
     }
     /// Skewness G1; `None` with fewer than 3 answers or when all answers are equal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::Descriptive;
+    /// assert_eq!(Descriptive::of(&[1.0, 2.0])?.skewness(), None);
+    /// assert_eq!(Descriptive::of(&[1.0, 2.0, 3.0])?.skewness(), Some(0.0));
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     pub fn skewness(&self) -> Option<f64> {
         self.skewness
     }
@@ -297,6 +316,35 @@ pub struct MeanEstimate {
 }
 
 impl MeanEstimate {
+    /// From (value, total weight) bins in a fixed order, Σw² and the respondent count; `bounds` clip
+    /// the interval.
+    pub(crate) fn from_bins(
+        bins: &[(f64, f64)],
+        sum_squares: f64,
+        respondents: usize,
+        lower_bound: f64,
+        upper_bound: f64,
+    ) -> Result<MeanEstimate> {
+        let sum_weights: f64 = bins.iter().map(|b| b.1).sum();
+        if sum_weights.is_nan() || sum_weights <= 0.0 {
+            return Err(SatisfactionError::ZeroTotalWeight);
+        }
+        let mean = bins.iter().map(|b| b.0 * b.1).sum::<f64>() / sum_weights;
+        let effective_n = sum_weights * sum_weights / sum_squares;
+        let denominator = sum_weights - sum_squares / sum_weights;
+        // More than one effective respondent is needed for a variance; tiny excesses are rounding.
+        let variance = (effective_n > 1.0 + 1e-9 && denominator > 0.0)
+            .then(|| bins.iter().map(|b| b.1 * (b.0 - mean).powi(2)).sum::<f64>() / denominator);
+        Ok(MeanEstimate {
+            mean: mean.clamp(lower_bound, upper_bound),
+            variance,
+            respondents,
+            effective_n,
+            lower_bound,
+            upper_bound,
+        })
+    }
+
     /// From (answer, weight) pairs with at least one positive weight; `bounds` clip the interval.
     pub(crate) fn from_pairs(
         pairs: &[(f64, f64)],
@@ -305,31 +353,11 @@ impl MeanEstimate {
     ) -> Result<MeanEstimate> {
         let mut sorted = pairs.to_vec();
         // Sum in a canonical order so the result does not depend on input order.
-        sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let sum_weights: f64 = sorted.iter().map(|p| p.1).sum();
-        if sum_weights <= 0.0 {
-            return Err(SatisfactionError::ZeroTotalWeight);
-        }
-        let sum_squares: f64 = sorted.iter().map(|p| p.1 * p.1).sum();
-        let mean = sorted.iter().map(|p| p.0 * p.1).sum::<f64>() / sum_weights;
-        let effective_n = sum_weights * sum_weights / sum_squares;
-        let denominator = sum_weights - sum_squares / sum_weights;
-        // More than one effective respondent is needed for a variance; tiny excesses are rounding.
-        let variance = (effective_n > 1.0 + 1e-9 && denominator > 0.0).then(|| {
-            sorted
-                .iter()
-                .map(|p| p.1 * (p.0 - mean).powi(2))
-                .sum::<f64>()
-                / denominator
-        });
-        Ok(MeanEstimate {
-            mean: mean.clamp(lower_bound, upper_bound),
-            variance,
-            respondents: pairs.len(),
-            effective_n,
-            lower_bound,
-            upper_bound,
-        })
+        sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut weights: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+        weights.sort_unstable_by(f64::total_cmp);
+        let sum_squares = weights.iter().map(|w| w * w).sum();
+        Self::from_bins(&sorted, sum_squares, pairs.len(), lower_bound, upper_bound)
     }
 
     /// The (weighted) mean.

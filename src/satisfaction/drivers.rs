@@ -9,7 +9,7 @@ use crate::numeric::linalg::{cholesky, solve_spd};
 
 /// Shapley/LMG values are computed exactly (all 2^p subsets of drivers) up to this many drivers;
 /// past it they are `None` (2^p R² fits grow too fast) and Johnson's relative weights, which agree
-/// closely with LMG in practice (Johnson 2000, §4), remain available.
+/// closely with LMG in practice (Johnson 2000), remain available.
 pub const MAX_EXACT_SHAPLEY_DRIVERS: usize = 15;
 
 /// Where a driver sits on the importance–performance grid (Martilla & James 1977, *Journal of
@@ -55,11 +55,11 @@ pub struct DriverImportance {
 /// Key-driver analysis of an overall score against driver items.
 ///
 /// - Correlation and standardised β from the correlation matrix.
-/// - Johnson's relative weights (Johnson 2000, *Multivariate Behavioral Research* 35(1), eqs. 1–4):
+/// - Johnson's relative weights (Johnson 2000, *Multivariate Behavioral Research* 35(1)):
 ///   with R_xx = V Λ Vᵀ, Λ* = V Λ^{1/2} Vᵀ and β* = Λ*⁻¹ r_xy, driver j's weight is
 ///   ε_j = Σ_k Λ*_{jk}² β*_k²; they sum to R². The eigen-decomposition uses Jacobi rotations.
-/// - Shapley/LMG values (Lindeman, Merenda & Gold 1980; Grömping 2006, *J. Stat. Software* 17(1),
-///   eq. 2): driver j's R² gain averaged over all orders of entry,
+/// - Shapley/LMG values (Lindeman, Merenda & Gold 1980; Grömping 2006, *J. Stat. Software* 17(1)):
+///   driver j's R² gain averaged over all orders of entry,
 ///   Σ_{S ⊆ others} |S|!(p − |S| − 1)!/p! · (R²(S ∪ {j}) − R²(S)); they sum to R².
 /// - Quadrant: importance = relative-weight share, performance = driver mean.
 ///
@@ -166,26 +166,34 @@ impl KeyDrivers {
         let mut rxx = vec![vec![1.0; p]; p];
         for i in 0..p {
             for j in i + 1..p {
-                let r = Correlation::compute(&columns[i], &columns[j], CorrelationMethod::Pearson)?
-                    .coefficient();
+                let r = Correlation::from_complete(
+                    &columns[i],
+                    &columns[j],
+                    CorrelationMethod::Pearson,
+                    &name(i),
+                    &name(j),
+                )?
+                .coefficient();
                 rxx[i][j] = r;
                 rxx[j][i] = r;
             }
         }
         let rxy = (0..p)
             .map(|j| {
-                Correlation::compute(&columns[j], &columns[p], CorrelationMethod::Pearson)
-                    .map(|c| c.coefficient())
+                Correlation::from_complete(
+                    &columns[j],
+                    &columns[p],
+                    CorrelationMethod::Pearson,
+                    &name(j),
+                    &name(p),
+                )
+                .map(|c| c.coefficient())
             })
             .collect::<Result<Vec<f64>>>()?;
-        // Means over the sorted column so the result does not depend on respondent order.
+        // Rows are in canonical order (see `complete_columns`), so the means are order-free.
         let means: Vec<f64> = columns[..p]
             .iter()
-            .map(|column| {
-                let mut sorted = column.clone();
-                sorted.sort_by(f64::total_cmp);
-                sorted.iter().sum::<f64>() / n as f64
-            })
+            .map(|column| column.iter().sum::<f64>() / n as f64)
             .collect();
         let mut result = Self::from_correlations(&rxx, &rxy, &means)?;
         result.respondents = Some(n);
@@ -195,6 +203,22 @@ impl KeyDrivers {
     /// Key drivers from a driver correlation matrix `driver_correlations` (p × p), the drivers'
     /// correlations with the overall score `overall_correlations` (p) and the drivers' mean scores
     /// `performance` (p), e.g. from published tables.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{KeyDrivers, Quadrant};
+    /// let drivers = KeyDrivers::from_correlations(
+    ///     &[vec![1.0, 0.3, 0.2], vec![0.3, 1.0, 0.4], vec![0.2, 0.4, 1.0]],
+    ///     &[0.6, 0.5, 0.2],
+    ///     &[3.1, 4.2, 3.9],
+    /// )?;
+    /// let shapley: f64 = drivers.drivers().iter().map(|d| d.shapley.unwrap()).sum();
+    /// assert!((shapley - drivers.r_squared()).abs() < 1e-12);
+    /// assert_eq!(drivers.drivers()[0].quadrant, Quadrant::ConcentrateHere);
+    /// assert_eq!(drivers.respondents(), None);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     ///
     /// # Errors
     ///

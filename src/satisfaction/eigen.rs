@@ -1,5 +1,5 @@
 //! Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan 2013,
-//! *Matrix Computations*, 4th ed., Algorithm 8.5.3). The driver correlation matrices here are at most a
+//! *Matrix Computations*, 4th ed., §8.5, cyclic Jacobi). The driver correlation matrices here are at most a
 //! few dozen rows, where Jacobi is accurate to machine precision and needs no external crate.
 
 /// Eigenvalues and eigenvectors of a symmetric matrix: `values[k]` belongs to the column
@@ -33,7 +33,7 @@ pub(crate) fn symmetric_eigen(a: &[Vec<f64>]) -> SymmetricEigen {
                 if m[p][q] == 0.0 {
                     continue;
                 }
-                // The rotation angle that zeroes m[p][q] (Golub & Van Loan, Algorithm 8.5.1).
+                // The rotation angle that zeroes m[p][q] (the symmetric Schur decomposition of Golub & Van Loan, §8.5).
                 let tau = (m[q][q] - m[p][p]) / (2.0 * m[p][q]);
                 let t = tau.signum() / (tau.abs() + (1.0 + tau * tau).sqrt());
                 let t = if tau == 0.0 { 1.0 } else { t };

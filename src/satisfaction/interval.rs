@@ -142,8 +142,8 @@ pub(crate) fn t_two_sided_p(t: f64, df: f64) -> Result<f64> {
     Ok((2.0 * dist.sf(t.abs())).min(1.0))
 }
 
-/// Wilson's score interval for a proportion `successes / total` (Wilson 1927, *JASA* 22, eq. on
-/// p. 210): centre (p̂ + z²/2n) / (1 + z²/n), half-width z √(p̂(1 − p̂)/n + z²/4n²) / (1 + z²/n).
+/// Wilson's score interval for a proportion `successes / total` (Wilson 1927, *JASA* 22(158)):
+/// centre (p̂ + z²/2n) / (1 + z²/n), half-width z √(p̂(1 − p̂)/n + z²/4n²) / (1 + z²/n).
 ///
 /// `successes` and `total` may be weighted or effective counts (non-integer). The interval's
 /// `estimate` is p̂ itself, which the Wilson interval always contains.
@@ -190,8 +190,8 @@ pub fn wilson_interval(successes: f64, total: f64, level: f64) -> Result<Interva
     })
 }
 
-/// Kish's effective sample size (Σw)² / Σw² of respondent weights (Kish 1965, *Survey Sampling*,
-/// eq. 11.7.4): the number of unweighted respondents that would give the same precision.
+/// Kish's effective sample size (Σw)² / Σw² of respondent weights (Kish 1965, *Survey Sampling*):
+/// the number of unweighted respondents that would give the same precision.
 ///
 /// # Examples
 ///
@@ -259,14 +259,76 @@ pub(crate) fn check_scale(answers: &[u8], min: u8, max: u8) -> Result<()> {
     }
 }
 
-/// The unit weights used when the caller passes none.
-pub(crate) fn resolve_weights(weights: Option<&[f64]>, answers: usize) -> Result<Vec<f64>> {
+/// Answers on an integer scale 0…max, tallied per answer value.
+pub(crate) struct Binned {
+    /// Total weight (the count when unweighted) of each answer value 0…max.
+    pub totals: Vec<f64>,
+    /// Σw² over respondents (the count when unweighted), for Kish's effective sample size.
+    pub sum_squares: f64,
+    /// Respondents tallied.
+    pub respondents: usize,
+}
+
+impl Binned {
+    /// Σw over respondents.
+    pub fn sum_weights(&self) -> f64 {
+        self.totals.iter().sum()
+    }
+
+    /// Kish's effective sample size (Σw)² / Σw².
+    pub fn effective_n(&self) -> f64 {
+        let sum = self.sum_weights();
+        sum * sum / self.sum_squares
+    }
+
+    /// (value, total weight) of each answer value from `min` up, for the mean.
+    pub fn value_totals(&self, min: u8) -> Vec<(f64, f64)> {
+        self.totals
+            .iter()
+            .enumerate()
+            .skip(usize::from(min))
+            .map(|(value, &total)| (value as f64, total))
+            .collect()
+    }
+}
+
+/// Tallies checked answers (already known to lie in 0…max). Unweighted tallies are integer counts;
+/// weighted tallies add each value's weights in ascending order, so either way the result does not
+/// depend on the order of the answers.
+pub(crate) fn bin_answers(answers: &[u8], weights: Option<&[f64]>, max: u8) -> Result<Binned> {
+    let bins = usize::from(max) + 1;
     match weights {
-        Some(w) => {
-            check_weights(w, answers)?;
-            Ok(w.to_vec())
+        None => {
+            let mut counts = vec![0u64; bins];
+            for &answer in answers {
+                counts[usize::from(answer)] += 1;
+            }
+            Ok(Binned {
+                totals: counts.iter().map(|&c| c as f64).collect(),
+                sum_squares: answers.len() as f64,
+                respondents: answers.len(),
+            })
         }
-        None => Ok(vec![1.0; answers]),
+        Some(weights) => {
+            check_weights(weights, answers.len())?;
+            let mut per_value: Vec<Vec<f64>> = vec![Vec::new(); bins];
+            for (&answer, &weight) in answers.iter().zip(weights) {
+                per_value[usize::from(answer)].push(weight);
+            }
+            let mut all: Vec<f64> = weights.to_vec();
+            all.sort_unstable_by(f64::total_cmp);
+            Ok(Binned {
+                totals: per_value
+                    .iter_mut()
+                    .map(|w| {
+                        w.sort_unstable_by(f64::total_cmp);
+                        w.iter().sum()
+                    })
+                    .collect(),
+                sum_squares: all.iter().map(|w| w * w).sum(),
+                respondents: answers.len(),
+            })
+        }
     }
 }
 

@@ -53,7 +53,7 @@ impl KanoAnswer {
 }
 
 /// A Kano category (Kano et al. 1984; evaluation table of Berger et al. 1993, *Center for Quality
-/// Management Journal* 2(4), Table 1).
+/// Management Journal* 2(4), evaluation table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum KanoCategory {
@@ -145,6 +145,20 @@ fn slot(category: KanoCategory) -> usize {
 impl Kano {
     /// Evaluates answer pairs (functional, dysfunctional).
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Kano, KanoAnswer, KanoCategory};
+    /// let kano = Kano::from_pairs(&[
+    ///     (KanoAnswer::Neutral, KanoAnswer::Dislike),
+    ///     (KanoAnswer::LiveWith, KanoAnswer::Dislike),
+    ///     (KanoAnswer::Like, KanoAnswer::Neutral),
+    /// ])?;
+    /// assert_eq!(kano.category(), KanoCategory::MustBe);
+    /// assert_eq!(kano.worse(), Some(-2.0 / 3.0));
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`SatisfactionError::EmptyInput`] for no pairs.
@@ -160,6 +174,16 @@ impl Kano {
     }
 
     /// Evaluates coded answer pairs (1 like … 5 dislike).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::{Kano, KanoCategory};
+    /// let kano = Kano::from_codes(&[(3, 3), (4, 3)])?;
+    /// assert_eq!(kano.category(), KanoCategory::Indifferent);
+    /// assert_eq!((kano.better(), kano.respondents()), (Some(0.0), 2));
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -225,7 +249,7 @@ mod tests {
     #[test]
     fn whole_table() {
         use KanoCategory::*;
-        // Berger et al. (1993), Table 1, row by row.
+        // Berger et al. (1993) evaluation table, row by row.
         let table = [
             [
                 Questionable,

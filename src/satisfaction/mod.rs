@@ -21,7 +21,7 @@
 //! is dropped as a whole (listwise deletion), and the number of rows used is reported.
 //!
 //! Respondent weights (NPS, CSAT, CES, means) are non-negative finite numbers; intervals then use Kish's
-//! effective sample size n_eff = (Σw)² / Σw² (Kish 1965, *Survey Sampling*, eq. 11.7.4) in place of n.
+//! effective sample size n_eff = (Σw)² / Σw² (Kish 1965, *Survey Sampling*) in place of n.
 //! [`by_segment`] breaks any single-item statistic down by a caller-given segment label.
 //!
 //! # Examples
@@ -43,6 +43,7 @@
 //! # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 //! ```
 
+mod ces;
 mod correlation;
 mod csat;
 mod descriptive;
@@ -54,8 +55,9 @@ mod nps;
 mod reliability;
 mod segment;
 
+pub use ces::{Ces, CesScale};
 pub use correlation::{Correlation, CorrelationMatrix, CorrelationMethod};
-pub use csat::{Ces, CesScale, Csat, CsatScale, ProportionTest};
+pub use csat::{Csat, CsatScale, ProportionTest};
 pub use descriptive::{AnswerCount, Descriptive, MeanEstimate};
 pub use drivers::{DriverImportance, KeyDrivers, Quadrant, MAX_EXACT_SHAPLEY_DRIVERS};
 pub use interval::{effective_sample_size, wilson_interval, Interval};

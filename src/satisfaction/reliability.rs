@@ -24,7 +24,7 @@ pub struct ItemReliability {
 pub struct Reliability {
     /// Complete respondents used (after listwise deletion).
     pub respondents: usize,
-    /// Raw alpha k/(k − 1) · (1 − Σ s²_i / s²_total) (Cronbach 1951, *Psychometrika* 16, eq. 2).
+    /// Raw alpha k/(k − 1) · (1 − Σ s²_i / s²_total) (Cronbach 1951, *Psychometrika* 16(3)).
     pub alpha: f64,
     /// Standardised alpha k r̄ / (1 + (k − 1) r̄), r̄ the mean inter-item correlation (alpha of the
     /// standardised items).
@@ -88,9 +88,14 @@ pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
     let mut correlation_sum = 0.0;
     for i in 0..k {
         for j in i + 1..k {
-            correlation_sum +=
-                Correlation::compute(&columns[i], &columns[j], CorrelationMethod::Pearson)?
-                    .coefficient();
+            correlation_sum += Correlation::from_complete(
+                &columns[i],
+                &columns[j],
+                CorrelationMethod::Pearson,
+                &format!("item {i}"),
+                &format!("item {j}"),
+            )?
+            .coefficient();
         }
     }
     let kf = k as f64;
@@ -107,10 +112,15 @@ pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
             let rest: Vec<f64> = (0..n)
                 .map(|row| others.iter().map(|&j| columns[j][row]).sum())
                 .collect();
-            let corrected_item_total =
-                Correlation::compute(&columns[item], &rest, CorrelationMethod::Pearson)
-                    .ok()
-                    .map(|c| c.coefficient());
+            let corrected_item_total = Correlation::from_complete(
+                &columns[item],
+                &rest,
+                CorrelationMethod::Pearson,
+                "item",
+                "rest",
+            )
+            .ok()
+            .map(|c| c.coefficient());
             ItemReliability {
                 item,
                 alpha_if_deleted,
