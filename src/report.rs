@@ -2,8 +2,9 @@
 //!
 //! [`CustomerValueReport::build`] walks the transaction log once (the [`Summarizer`]); every other
 //! figure is derived from the summaries: RFM scores and segment, the value-matrix cell, P(alive)
-//! and expected purchases from a fitted purchase model, the k-means segment, the lifecycle stage
-//! with its reason, and the period KPIs. [`ReportConfig`] chooses the horizon, the models, the
+//! and expected purchases from a fitted purchase model, expected spend from the Gamma-Gamma model
+//! and the discounted CLV over the horizon, the k-means segment, the lifecycle stage with its
+//! reason, and the period KPIs. [`ReportConfig`] chooses the horizon, the models, the
 //! segmentation and which parts to compute. The report is serde-serializable, so a service can
 //! return it as JSON.
 //!
@@ -45,7 +46,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::clv::{
-    BgNbd, ClvError, FitOptions, ModelFit, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory,
+    customer_lifetime_values, BgNbd, ClvError, ClvOptions, FitOptions, GammaGamma,
+    GammaGammaOptions, ModelFit, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory,
+    SpendHistory,
 };
 use crate::kpi::PeriodKpis;
 use crate::lifecycle::{LifecycleClassifier, LifecycleRules, LifecycleStage, StageReason};
@@ -78,6 +81,8 @@ pub struct ReportParts {
     pub value_matrix: bool,
     /// P(alive) and expected purchases from the purchase model.
     pub purchase_model: bool,
+    /// Expected spend (Gamma-Gamma) and CLV; needs `purchase_model`.
+    pub spend_model: bool,
     /// k-means segments.
     pub segmentation: bool,
     /// Lifecycle stages.
@@ -92,6 +97,7 @@ impl Default for ReportParts {
             rfm: true,
             value_matrix: true,
             purchase_model: true,
+            spend_model: true,
             segmentation: true,
             lifecycle: true,
             kpis: true,
@@ -111,6 +117,11 @@ pub struct ReportConfig {
     pub purchase_model: PurchaseModelKind,
     /// Options of its fit.
     pub fit_options: FitOptions,
+    /// Monthly discount rate of the CLV (default 0.01).
+    pub monthly_discount_rate: f64,
+    /// Options of the Gamma-Gamma fit (default: q constrained above 1, so the mean spend and every
+    /// CLV are finite).
+    pub spend_options: GammaGammaOptions,
     /// The RFM scorer (default quintiles).
     pub rfm: RfmScorer,
     /// The value-matrix options.
@@ -132,6 +143,11 @@ impl Default for ReportConfig {
             horizon_months: 12,
             purchase_model: PurchaseModelKind::BgNbd,
             fit_options: FitOptions::default(),
+            monthly_discount_rate: 0.01,
+            spend_options: GammaGammaOptions {
+                constrain_q_above_one: true,
+                ..GammaGammaOptions::default()
+            },
             rfm: RfmScorer::new(),
             value_matrix: ValueMatrixOptions::default(),
             segmentation: KMeansSegmenter::new(5),
@@ -170,6 +186,11 @@ pub struct CustomerReport<C> {
     pub probability_alive: Option<f64>,
     /// Expected purchases over the horizon.
     pub expected_purchases: Option<f64>,
+    /// Expected spend per purchase (Gamma-Gamma's conditional expectation; 0 for a customer whose
+    /// repeat purchases were all free).
+    pub expected_spend: Option<f64>,
+    /// Discounted CLV over the horizon, rounded to cents.
+    pub clv: Option<Decimal>,
     /// k-means segment (index into [`CustomerValueReport::kmeans_labels`]).
     pub kmeans_segment: Option<usize>,
     /// Lifecycle stage.
@@ -192,6 +213,8 @@ pub struct GroupTotals {
     pub revenue: Decimal,
     /// Their expected purchases over the horizon, when the purchase model ran.
     pub expected_purchases: Option<f64>,
+    /// Their total CLV, when the spend model ran.
+    pub clv: Option<Decimal>,
 }
 
 /// The fitted purchase model's diagnostics.
@@ -210,6 +233,25 @@ pub struct PurchaseModelSummary {
     pub horizon: f64,
 }
 
+/// The fitted spend model's diagnostics.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct SpendModelSummary {
+    /// p, q, γ.
+    pub parameters: Vec<f64>,
+    /// Their standard errors, when available.
+    pub standard_errors: Option<Vec<f64>>,
+    /// The maximised log-likelihood.
+    pub log_likelihood: f64,
+    /// Customers left out of the fit: no repeat purchase (spend unobserved).
+    pub without_repeat: u64,
+    /// Customers left out of the fit because every repeat purchase was free (z̄ = 0); their
+    /// expected spend and CLV are 0.
+    pub free_repeat_buyers: u64,
+    /// Pearson correlation of x and z̄ (the model assumes it is near 0).
+    pub frequency_spend_correlation: Option<f64>,
+}
+
 /// One row per customer and totals for the whole base.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -222,6 +264,8 @@ pub struct CustomerValueReport<C> {
     pub customers: Vec<CustomerReport<C>>,
     /// The purchase model, when computed.
     pub purchase_model: Option<PurchaseModelSummary>,
+    /// The spend model, when computed.
+    pub spend_model: Option<SpendModelSummary>,
     /// Descriptive labels of the k-means segments, when computed.
     pub kmeans_labels: Vec<String>,
     /// Totals per RFM segment, best segment first.
@@ -243,8 +287,8 @@ where
     /// # Errors
     ///
     /// Any error of the parts it computes: the summarizer's (empty log, nothing before `as_of`, …),
-    /// the RFM scorer's, the purchase model's fit (e.g. [`ClvError::NotIdentifiable`] when nobody
-    /// made a repeat purchase), the segmenter's (e.g. fewer distinct customers than k), the
+    /// the RFM scorer's, the purchase and spend models' fits (e.g. [`ClvError::NotIdentifiable`]
+    /// when nobody made a repeat purchase), the segmenter's (e.g. fewer distinct customers than k), the
     /// lifecycle classifier's and the KPIs'. Switch a part off in [`ReportParts`] to skip it.
     pub fn build(
         log: &[Transaction<C>],
@@ -269,10 +313,11 @@ where
                 row.value_cell = cell;
             }
         }
-        let purchase_model = if parts.purchase_model {
-            Some(predict_purchases(&summaries, config, &mut rows)?)
+        let (purchase_model, spend_model) = if parts.purchase_model {
+            let (p, s) = predict_value(&summaries, config, &mut rows)?;
+            (Some(p), s)
         } else {
-            None
+            (None, None)
         };
         let mut kmeans_labels = Vec::new();
         if parts.segmentation {
@@ -337,6 +382,7 @@ where
             log: log_report,
             customers: rows,
             purchase_model,
+            spend_model,
             kmeans_labels,
             by_rfm_segment,
             by_kmeans_segment,
@@ -360,76 +406,188 @@ fn base_row<C: Clone>(s: &CustomerSummary<C>) -> CustomerReport<C> {
         value_cell: None,
         probability_alive: None,
         expected_purchases: None,
+        expected_spend: None,
+        clv: None,
         kmeans_segment: None,
         lifecycle_stage: None,
         lifecycle_reason: None,
     }
 }
 
-/// Fits the chosen purchase model on every customer and fills P(alive) and expected purchases.
-fn predict_purchases<C>(
+/// Fits the chosen purchase model (and, when asked, the spend model) on every customer and fills
+/// P(alive), expected purchases, expected spend and CLV.
+fn predict_value<C>(
     summaries: &[CustomerSummary<C>],
     config: &ReportConfig,
     rows: &mut [CustomerReport<C>],
-) -> Result<PurchaseModelSummary, ClvError> {
+) -> Result<(PurchaseModelSummary, Option<SpendModelSummary>), ClvError> {
     let histories: Vec<RepeatHistory> = summaries
         .iter()
         .map(|s| RepeatHistory::from_summary(s, config.time_unit))
         .collect();
     let horizon = f64::from(config.horizon_months) * config.time_unit.per_month();
     let options = &config.fit_options;
-    let (parameters, fit_figures, alive, expected) = match config.purchase_model {
+    let spend = if config.parts.spend_model {
+        Some(Spend::fit(summaries, config)?)
+    } else {
+        None
+    };
+    let (parameters, fit_figures, outputs) = match config.purchase_model {
         PurchaseModelKind::BgNbd => {
             let fit = BgNbd::fit_with(&histories, options)?;
             let p = fit.model.params();
-            let (alive, expected) = predictions(&fit.model, &histories, horizon)?;
-            (vec![p.r, p.alpha, p.a, p.b], figures(&fit), alive, expected)
+            let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
+            (vec![p.r, p.alpha, p.a, p.b], figures(&fit), outputs)
         }
         PurchaseModelKind::ModifiedBgNbd => {
             let fit = ModifiedBgNbd::fit_with(&histories, options)?;
             let p = fit.model.params();
-            let (alive, expected) = predictions(&fit.model, &histories, horizon)?;
-            (vec![p.r, p.alpha, p.a, p.b], figures(&fit), alive, expected)
+            let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
+            (vec![p.r, p.alpha, p.a, p.b], figures(&fit), outputs)
         }
         PurchaseModelKind::ParetoNbd => {
             let fit = ParetoNbd::fit_with(&histories, options)?;
             let p = fit.model.params();
-            let (alive, expected) = predictions(&fit.model, &histories, horizon)?;
-            (
-                vec![p.r, p.alpha, p.s, p.beta],
-                figures(&fit),
-                alive,
-                expected,
-            )
+            let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
+            (vec![p.r, p.alpha, p.s, p.beta], figures(&fit), outputs)
         }
     };
-    for ((row, a), e) in rows.iter_mut().zip(alive).zip(expected) {
-        row.probability_alive = Some(a);
-        row.expected_purchases = Some(e);
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.probability_alive = Some(outputs.alive[i]);
+        row.expected_purchases = Some(outputs.expected[i]);
+        if let (Some(spend), Some(clv)) = (&spend, &outputs.clv) {
+            row.expected_spend = Some(spend.expected[i]);
+            row.clv = Some(clv[i]);
+        }
     }
-    Ok(PurchaseModelSummary {
+    let purchase = PurchaseModelSummary {
         kind: config.purchase_model,
         parameters,
         standard_errors: fit_figures.1,
         log_likelihood: fit_figures.0,
         horizon,
-    })
+    };
+    Ok((purchase, spend.map(|s| s.summary)))
+}
+
+/// The fitted Gamma-Gamma model with every customer's spend history and expected spend.
+struct Spend {
+    model: GammaGamma,
+    histories: Vec<SpendHistory>,
+    /// Customers whose repeat purchases were all free: expected spend and CLV 0.
+    free: Vec<bool>,
+    expected: Vec<f64>,
+    summary: SpendModelSummary,
+}
+
+impl Spend {
+    fn fit<C>(summaries: &[CustomerSummary<C>], config: &ReportConfig) -> Result<Self, ClvError> {
+        let mut histories = Vec::with_capacity(summaries.len());
+        let mut free = Vec::with_capacity(summaries.len());
+        for s in summaries {
+            match SpendHistory::from_summary(s) {
+                Ok(h) => {
+                    histories.push(h);
+                    free.push(false);
+                }
+                // Repeat purchases whose mean is not positive (free items, or refunds): the spend
+                // model cannot use them; such a customer's spend is predicted as 0.
+                Err(_) => {
+                    histories.push(SpendHistory::new(0.0, 0.0)?);
+                    free.push(true);
+                }
+            }
+        }
+        let weights: Vec<f64> = free.iter().map(|f| if *f { 0.0 } else { 1.0 }).collect();
+        let report = GammaGamma::fit_report(&histories, &weights, &config.spend_options)?;
+        let model = report.fit.model;
+        let expected = histories
+            .iter()
+            .zip(&free)
+            .map(|(h, f)| {
+                if *f {
+                    Ok(0.0)
+                } else {
+                    model.conditional_expected_average_spend(h)
+                }
+            })
+            .collect::<Result<Vec<f64>, ClvError>>()?;
+        let p = model.params();
+        let free_count = free.iter().filter(|f| **f).count() as u64;
+        let summary = SpendModelSummary {
+            parameters: vec![p.p, p.q, p.gamma],
+            standard_errors: report.fit.standard_errors.clone(),
+            log_likelihood: report.fit.log_likelihood,
+            without_repeat: summaries
+                .iter()
+                .filter(|s| s.purchase_occasions() == 1)
+                .count() as u64,
+            free_repeat_buyers: free_count,
+            frequency_spend_correlation: report.frequency_spend_correlation,
+        };
+        Ok(Self {
+            model,
+            histories,
+            free,
+            expected,
+            summary,
+        })
+    }
+}
+
+struct ModelOutputs {
+    alive: Vec<f64>,
+    expected: Vec<f64>,
+    clv: Option<Vec<Decimal>>,
 }
 
 fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>) {
     (fit.log_likelihood, fit.standard_errors.clone())
 }
 
-fn predictions<M: PurchaseModel>(
+fn model_outputs<M: PurchaseModel + Sync + 'static>(
     model: &M,
     histories: &[RepeatHistory],
     horizon: f64,
-) -> Result<(Vec<f64>, Vec<f64>), ClvError> {
+    spend: Option<&Spend>,
+    config: &ReportConfig,
+) -> Result<ModelOutputs, ClvError> {
     let mut alive = vec![0.0; histories.len()];
     let mut expected = vec![0.0; histories.len()];
     model.probability_alive_into(histories, &mut alive)?;
     model.conditional_expected_purchases_into(horizon, histories, &mut expected)?;
-    Ok((alive, expected))
+    let clv = match spend {
+        None => None,
+        Some(spend) => {
+            let options = ClvOptions {
+                horizon_months: config.horizon_months,
+                monthly_discount_rate: config.monthly_discount_rate,
+                time_unit: config.time_unit,
+                ..ClvOptions::default()
+            };
+            // Customers whose repeat purchases were all free have no spend to model: CLV 0.
+            let paid: Vec<usize> = (0..histories.len()).filter(|&i| !spend.free[i]).collect();
+            let paid_histories: Vec<RepeatHistory> = paid.iter().map(|&i| histories[i]).collect();
+            let paid_spend: Vec<SpendHistory> = paid.iter().map(|&i| spend.histories[i]).collect();
+            let values = customer_lifetime_values(
+                model,
+                &spend.model,
+                &paid_histories,
+                &paid_spend,
+                &options,
+            )?;
+            let mut money = vec![Decimal::ZERO; histories.len()];
+            for (&i, value) in paid.iter().zip(values) {
+                money[i] = options.to_money(value)?;
+            }
+            Some(money)
+        }
+    };
+    Ok(ModelOutputs {
+        alive,
+        expected,
+        clv,
+    })
 }
 
 /// Totals per group; `key` gives each row's (sort rank, name) or `None` when it has no group.
@@ -438,27 +596,34 @@ fn group_totals<C>(
     total: usize,
     key: impl Fn(&CustomerReport<C>) -> Option<(usize, String)>,
 ) -> Vec<GroupTotals> {
-    let mut groups: BTreeMap<(usize, String), (u64, Decimal, Option<f64>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, String), GroupTotals> = BTreeMap::new();
     for row in rows {
-        if let Some(k) = key(row) {
-            let entry = groups.entry(k).or_insert((0, Decimal::ZERO, None));
-            entry.0 += 1;
-            entry.1 += row.total_spend;
+        if let Some((rank, name)) = key(row) {
+            let entry = groups
+                .entry((rank, name.clone()))
+                .or_insert_with(|| GroupTotals {
+                    name,
+                    customers: 0,
+                    customer_share: 0.0,
+                    revenue: Decimal::ZERO,
+                    expected_purchases: None,
+                    clv: None,
+                });
+            entry.customers += 1;
+            entry.revenue += row.total_spend;
             if let Some(e) = row.expected_purchases {
-                entry.2 = Some(entry.2.unwrap_or(0.0) + e);
+                entry.expected_purchases = Some(entry.expected_purchases.unwrap_or(0.0) + e);
+            }
+            if let Some(v) = row.clv {
+                entry.clv = Some(entry.clv.unwrap_or(Decimal::ZERO) + v);
             }
         }
     }
     groups
-        .into_iter()
-        .map(
-            |((_, name), (customers, revenue, expected_purchases))| GroupTotals {
-                name,
-                customers,
-                customer_share: customers as f64 / total.max(1) as f64,
-                revenue,
-                expected_purchases,
-            },
-        )
+        .into_values()
+        .map(|mut g| {
+            g.customer_share = g.customers as f64 / total.max(1) as f64;
+            g
+        })
         .collect()
 }

@@ -56,6 +56,26 @@ fn cdnow_report_agrees_with_the_modules_it_combines() {
         assert!((row.expected_purchases.unwrap() - expected).abs() < 1e-6);
     }
 
+    let spend_model = report.spend_model.as_ref().unwrap();
+    assert!(spend_model.parameters[1] > 1.0, "q is constrained above 1");
+    let total_clv: rust_decimal::Decimal = report.customers.iter().map(|c| c.clv.unwrap()).sum();
+    assert!(total_clv > rust_decimal::Decimal::ZERO);
+    assert!(report
+        .customers
+        .iter()
+        .all(|c| c.clv.unwrap() >= rust_decimal::Decimal::ZERO));
+    // A customer with the most expected purchases is worth more than one expected to buy nothing.
+    let best = report
+        .customers
+        .iter()
+        .max_by(|a, b| {
+            a.expected_purchases
+                .partial_cmp(&b.expected_purchases)
+                .unwrap()
+        })
+        .unwrap();
+    assert!(best.clv.unwrap() > rust_decimal::Decimal::from(100));
+
     for groups in [
         &report.by_rfm_segment,
         &report.by_kmeans_segment,
@@ -65,6 +85,8 @@ fn cdnow_report_agrees_with_the_modules_it_combines() {
         assert_eq!(customers, 23570);
         let revenue: rust_decimal::Decimal = groups.iter().map(|g| g.revenue).sum();
         assert_eq!(revenue, summaries.iter().map(|s| s.total_spend()).sum());
+        let clv: rust_decimal::Decimal = groups.iter().map(|g| g.clv.unwrap()).sum();
+        assert_eq!(clv, total_clv);
     }
     assert_eq!(report.by_kmeans_segment.len(), 5);
     assert!(report

@@ -114,7 +114,9 @@ impl SpendHistory {
         let mean = summary
             .mean_repeat_spend()
             .map_or(0.0, |m| m.to_f64().unwrap_or(f64::NAN));
-        Self::new(summary.frequency() as f64, mean)
+        // x counts repeat occasions: the first purchase is not part of the spend model's data
+        // (`frequency()` is the RFM count of all occasions).
+        Self::new(summary.purchase_occasions().saturating_sub(1) as f64, mean)
     }
 
     fn checked(frequency: f64, mean_spend: f64, position: Option<usize>) -> Result<Self, ClvError> {
