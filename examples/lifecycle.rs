@@ -43,8 +43,10 @@ fn print_lifecycle<C: Clone + Ord + Sync>(
 ) -> customer_value::Result<()> {
     let stages = LifecycleClassifier::default().classify(summaries, &[], as_of)?;
     println!(
-        "Lifecycle stages as of {as_of} (population median gap {:.1} days)",
-        stages.population_gap_days().unwrap_or(f64::NAN)
+        "Lifecycle stages as of {as_of} (population median gap {} days)",
+        stages
+            .population_gap_days()
+            .map_or_else(|| "n/a".to_string(), |g| format!("{g:.1}"))
     );
     println!(
         "{:<12} {:>9} {:>7} {:>14} {:>12}",
