@@ -9,7 +9,7 @@ use customer_value::{CustomerSummary, Summarizer, Transaction};
 use rust_decimal::Decimal;
 
 /// Reads CDNOW_master.txt: customer id, date (yyyymmdd), number of CDs, dollar value.
-fn read_cdnow(path: &str) -> Result<Vec<Transaction<u64>>, Box<dyn std::error::Error>> {
+fn read_cdnow(path: &str) -> Result<Vec<Transaction<u32>>, Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(path)?;
     let mut log = Vec::new();
     for (number, line) in text.lines().enumerate() {
@@ -25,12 +25,7 @@ fn read_cdnow(path: &str) -> Result<Vec<Transaction<u64>>, Box<dyn std::error::E
             )
             .into());
         };
-        // chrono's %Y would swallow all eight digits: split yyyymmdd by hand.
-        let (Some(y), Some(m), Some(d)) = (date.get(..4), date.get(4..6), date.get(6..8)) else {
-            return Err(format!("line {}: bad date {date}", number + 1).into());
-        };
-        let date = NaiveDate::from_ymd_opt(y.parse()?, m.parse()?, d.parse()?)
-            .ok_or_else(|| format!("line {}: bad date {date}", number + 1))?;
+        let date = NaiveDate::parse_from_str(date, "%Y%m%d")?;
         log.push(Transaction::new(
             id.parse()?,
             date,
@@ -42,14 +37,16 @@ fn read_cdnow(path: &str) -> Result<Vec<Transaction<u64>>, Box<dyn std::error::E
 
 /// Prints stage counts and revenue as of `as_of`, and the monthly cohort matrix (classic
 /// retention in %, then cumulative revenue per member) as of the same date.
-fn print_lifecycle(
-    summaries: &[CustomerSummary<u64>],
+fn print_lifecycle<C: Clone + Ord + Sync>(
+    summaries: &[CustomerSummary<C>],
     as_of: NaiveDate,
 ) -> customer_value::Result<()> {
     let stages = LifecycleClassifier::default().classify(summaries, &[], as_of)?;
     println!(
-        "Lifecycle stages as of {as_of} (population median gap {:.1} days)",
-        stages.population_gap_days().unwrap_or(f64::NAN)
+        "Lifecycle stages as of {as_of} (population median gap {} days)",
+        stages
+            .population_gap_days()
+            .map_or_else(|| "n/a".to_string(), |g| format!("{g:.1}"))
     );
     println!(
         "{:<12} {:>9} {:>7} {:>14} {:>12}",

@@ -713,3 +713,52 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+#[test]
+fn every_rule_explains_itself_with_its_numbers() {
+    let reason = |c: &LifecycleClassifier, occasions: &[(i64, i64)], as_of: i64| {
+        let s = summaries(&[(1, occasions)], as_of);
+        c.classify(&s, &[], day(as_of)).unwrap().customers()[0]
+            .reason
+            .to_string()
+    };
+    let g30 = fixed_gap(30.0);
+    let g10 = fixed_gap(10.0);
+    assert_eq!(
+        reason(&g30, &[(0, 1000)], 10),
+        "new: a single purchase, 10 days ago"
+    );
+    assert_eq!(
+        reason(&g30, &[(0, 1000), (10, 1000), (221, 1000)], 226),
+        "reactivated: returned after a gap of 211 days > churn threshold 210.8 days, last purchase 5 days ago ≤ 90.0"
+    );
+    assert_eq!(
+        reason(&g10, &[(0, 5000), (5, 5000), (90, 4999)], 95),
+        "declining: spend trend 0.4999 < 0.5 (49.99 in the last 90.0 days vs 100.00 before, 3 purchases)"
+    );
+    assert_eq!(
+        reason(&g10, &monthly(390, [1250, 1250, 1250]), 395),
+        "growing: spend trend 1.25 ≥ 1.25 (37.50 in the last 90.0 days vs 30.00 before)"
+    );
+    assert_eq!(
+        reason(&g10, &monthly(360, [1000; 3]), 364),
+        "growing: first purchase 364 days ago < 365 days"
+    );
+    assert_eq!(
+        reason(&g10, &monthly(360, [1000; 3]), 365),
+        "mature: 13 purchases over 365 days, last 5 days ago, spend trend 1"
+    );
+    let s = summaries(&[(1, &[(0, 1000)])], 10);
+    let model = TestModel::new(|_| Ok(0.25));
+    let c = g30
+        .classify_with_model(&s, &[2], day(10), &model, TimeUnit::Weeks)
+        .unwrap();
+    assert_eq!(
+        c.customers()[0].reason.to_string(),
+        "churned: P(alive) 0.250 < 0.3"
+    );
+    assert_eq!(
+        c.customers()[1].reason.to_string(),
+        "prospect: a known prospect with no purchase yet"
+    );
+}

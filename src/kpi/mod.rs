@@ -10,7 +10,7 @@
 //!   retention, revenue per member and cumulative.
 //! - Unit economics: [`customer_acquisition_cost`], [`clv_to_cac_ratio`], [`cac_payback_months`].
 //!
-//! Money stays [`Decimal`](rust_decimal::Decimal); rates are `f64` in [0, 1] computed from exact
+//! Money stays [`Decimal`]; rates are `f64` in [0, 1] computed from exact
 //! counts. Summaries are one per customer, as [`Summarizer`](crate::Summarizer) returns them.
 //!
 //! # Examples

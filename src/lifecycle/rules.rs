@@ -265,7 +265,7 @@ impl std::fmt::Display for StageReason {
         let t = self.threshold.unwrap_or(f64::NAN);
         let trend = m
             .spend_trend
-            .map_or_else(|| "none".to_string(), |r| format!("{r:.2}"));
+            .map_or_else(|| "none".to_string(), short_number);
         match self.rule {
             LifecycleRule::KnownProspect => write!(f, "{stage}: a known prospect with no purchase yet"),
             LifecycleRule::RecencyPastChurnThreshold => write!(
@@ -316,4 +316,14 @@ impl std::fmt::Display for StageReason {
             ),
         }
     }
+}
+
+/// Four decimals without trailing zeros (0.4999, 1.25, 1, inf): enough to show which side of a
+/// threshold a ratio falls on.
+fn short_number(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let text = format!("{value:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -61,6 +61,35 @@ impl Transitions {
     /// - [`LifecycleError::TransitionsOutOfOrder`] when `earlier` is dated after `later`;
     /// - [`LifecycleError::ClassificationsDiffer`] when a customer of `earlier` is missing from
     ///   `later` (they were not built from the same summaries and prospects).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::lifecycle::{LifecycleClassifier, LifecycleError, LifecycleRules, LifecycleStage as S, Transitions};
+    /// use customer_value::{Summarizer, Transaction};
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(1, d(1, 10), Decimal::from(10)),
+    ///     Transaction::new(1, d(1, 20), Decimal::from(10)),
+    ///     Transaction::new(1, d(6, 10), Decimal::from(25)),
+    /// ];
+    /// let summaries = Summarizer::new(d(6, 30)).summarize(&log)?;
+    /// let mut rules = LifecycleRules::default();
+    /// rules.population_gap_days = Some(10.0);
+    /// let classifier = rules.check()?;
+    /// // As of March 31: g = (10 + 2·10) / 3 = 10, 71 silent days > 2g but ≤ c = 90: Declining.
+    /// let march = classifier.classify(&summaries, &[], d(3, 31))?;
+    /// // As of June 30: g = (152 + 20) / 4 = 43, c = 129; back after a 142-day gap, 20 days ago.
+    /// let june = classifier.classify(&summaries, &[], d(6, 30))?;
+    /// let moves = Transitions::between(&march, &june)?;
+    /// assert_eq!(moves.count(S::Declining, S::Reactivated), 1);
+    /// assert_eq!(moves.revenue(S::Declining, S::Reactivated), Decimal::from(25));
+    /// assert!(matches!(Transitions::between(&june, &march), Err(LifecycleError::TransitionsOutOfOrder { .. })));
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
     pub fn between<C: Ord>(
         earlier: &Classification<C>,
         later: &Classification<C>,
