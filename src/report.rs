@@ -344,7 +344,7 @@ where
             for row in &mut rows {
                 if let Some((stage, reason)) = stages.get(&row.customer) {
                     row.lifecycle_stage = Some(*stage);
-                    row.lifecycle_reason = Some((*reason).clone());
+                    row.lifecycle_reason = Some(**reason);
                 }
             }
         }
