@@ -122,6 +122,17 @@ pub enum SummaryError {
 /// any log that fits in memory, so no sum can overflow.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA764_0000, 0x0DE0_B6B3, 0, false, 0);
 
+/// |amount| ≤ [`MAX_AMOUNT`], decided on the mantissa: comparing decimals of different scales
+/// rescales them, which cost more than the rest of a line's handling.
+fn within_amount_bound(amount: Decimal) -> bool {
+    let scale = amount.scale();
+    if scale > 10 {
+        // 10^18 at scale 11 or more needs a mantissa of 10^29, above the 96-bit maximum ≈ 7.9 × 10^28.
+        return true;
+    }
+    amount.mantissa().unsigned_abs() <= 10u128.pow(18 + scale)
+}
+
 /// The time unit in which the BTYD models measure t_x and T.
 ///
 /// The literature states CDNOW in weeks; daily data is often modelled in days.
@@ -881,7 +892,7 @@ impl Summarizer {
         t: &Transaction<C>,
         report: &mut SummaryReport,
     ) -> Result<bool, SummaryError> {
-        if t.amount.abs() > MAX_AMOUNT {
+        if !within_amount_bound(t.amount) {
             return Err(SummaryError::AmountOutOfRange {
                 index,
                 amount: t.amount,
@@ -1040,26 +1051,15 @@ impl Summarizer {
     /// Builds one customer's summary from its counted lines sorted by date, in one streaming pass
     /// (no intermediate per-day vector; occasions are collected only when kept).
     pub(crate) fn build<C>(&self, customer: C, lines: &[DayLine]) -> Built<C> {
-        let mut occasions = Vec::new();
-        let mut stats = OccasionStats::default();
-        let mut non_positive_days = 0;
-        let mut total_spend = Decimal::ZERO;
-        for day in DayIter::new(lines) {
-            total_spend += day.net;
-            if !day.is_occasion() {
-                non_positive_days += 1;
-                continue;
-            }
-            stats.add(day.date, day.net);
-            if self.keep_occasions {
-                occasions.push(PurchaseOccasion {
-                    date: day.date,
-                    amount: day.net,
-                });
-            }
-        }
-        let Some((first_purchase, first_occasion_amount, last_purchase)) =
-            stats.first.zip(stats.last).map(|((d, a), l)| (d, a, l))
+        let figures = same_scale(lines)
+            .and_then(|scale| self.figures_by_mantissa(lines, scale))
+            .unwrap_or_else(|| self.figures_by_decimal(lines));
+        let non_positive_days = figures.non_positive_days;
+        let Some((first_purchase, first_occasion_amount, last_purchase)) = figures
+            .stats
+            .first
+            .zip(figures.stats.last)
+            .map(|((d, a), l)| (d, a, l))
         else {
             return Built {
                 summary: None,
@@ -1071,11 +1071,11 @@ impl Summarizer {
             first_purchase,
             last_purchase,
             transactions: lines.len() as u64,
-            purchase_occasions: stats.count,
-            total_spend,
+            purchase_occasions: figures.stats.count,
+            total_spend: figures.total_spend,
             first_occasion_amount,
-            occasion_total: stats.total,
-            occasions: self.keep_occasions.then_some(occasions),
+            occasion_total: figures.stats.total,
+            occasions: self.keep_occasions.then_some(figures.occasions),
             customer,
         };
         Built {
@@ -1083,6 +1083,92 @@ impl Summarizer {
             non_positive_days,
         }
     }
+
+    /// The general path: decimal arithmetic, any mix of scales.
+    fn figures_by_decimal(&self, lines: &[DayLine]) -> Figures {
+        let mut figures = Figures::default();
+        for day in DayIter::new(lines) {
+            figures.total_spend += day.net;
+            if !day.is_occasion() {
+                figures.non_positive_days += 1;
+                continue;
+            }
+            figures.stats.add(day.date, day.net);
+            if self.keep_occasions {
+                figures.occasions.push(PurchaseOccasion {
+                    date: day.date,
+                    amount: day.net,
+                });
+            }
+        }
+        figures
+    }
+
+    /// The fast path when every line has the same scale (the usual case: cents): sums of i128
+    /// mantissas, converted to decimals once. Exact, and equal to the decimal path; `None` when a
+    /// sum does not fit a decimal, which the decimal path then handles.
+    fn figures_by_mantissa(&self, lines: &[DayLine], scale: u32) -> Option<Figures> {
+        let to_decimal = |m: i128| Decimal::try_from_i128_with_scale(m, scale).ok();
+        let mut figures = Figures::default();
+        let (mut total, mut occasion_total, mut count) = (0i128, 0i128, 0u64);
+        let mut first: Option<(NaiveDate, i128)> = None;
+        let mut last: Option<NaiveDate> = None;
+        let mut rest = lines;
+        while let Some((head, tail)) = rest.split_first() {
+            let same_day = tail.iter().take_while(|l| l.date == head.date).count();
+            let mut net = head.amount.mantissa();
+            let mut has_refund = is_refund(head.amount);
+            for line in &tail[..same_day] {
+                net += line.amount.mantissa();
+                has_refund |= is_refund(line.amount);
+            }
+            rest = &tail[same_day..];
+            total += net;
+            if !(net > 0 || (net == 0 && !has_refund)) {
+                figures.non_positive_days += 1;
+                continue;
+            }
+            first.get_or_insert((head.date, net));
+            last = Some(head.date);
+            count += 1;
+            occasion_total += net;
+            if self.keep_occasions {
+                figures.occasions.push(PurchaseOccasion {
+                    date: head.date,
+                    amount: to_decimal(net)?,
+                });
+            }
+        }
+        figures.total_spend = to_decimal(total)?;
+        figures.stats = OccasionStats {
+            first: match first {
+                Some((date, amount)) => Some((date, to_decimal(amount)?)),
+                None => None,
+            },
+            last,
+            count,
+            total: to_decimal(occasion_total)?,
+        };
+        Some(figures)
+    }
+}
+
+/// The scale shared by every line, if they share one.
+fn same_scale(lines: &[DayLine]) -> Option<u32> {
+    let scale = lines.first()?.amount.scale();
+    lines
+        .iter()
+        .all(|l| l.amount.scale() == scale)
+        .then_some(scale)
+}
+
+/// One customer's figures before they become a summary.
+#[derive(Default)]
+struct Figures {
+    stats: OccasionStats,
+    total_spend: Decimal,
+    non_positive_days: u64,
+    occasions: Vec<PurchaseOccasion>,
 }
 
 /// Running figures over a customer's purchase occasions in date order.
