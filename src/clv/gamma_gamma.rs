@@ -114,7 +114,8 @@ impl SpendHistory {
         let mean = summary
             .mean_repeat_spend()
             .map_or(0.0, |m| m.to_f64().unwrap_or(f64::NAN));
-        Self::new(summary.frequency() as f64, mean)
+        // x counts the occasions after the first (RFM frequency counts them all).
+        Self::new(summary.purchase_occasions().saturating_sub(1) as f64, mean)
     }
 
     fn checked(frequency: f64, mean_spend: f64, position: Option<usize>) -> Result<Self, ClvError> {
