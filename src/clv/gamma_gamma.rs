@@ -188,7 +188,26 @@ pub struct SpendFit {
     pub infinite_mean_spend: bool,
 }
 
-/// A Gamma-Gamma spend model with known parameters (see the [module docs](self)).
+/// The Gamma-Gamma spend model (Colombo & Jiang 1999; Fader & Hardie 2013, "The Gamma-Gamma model
+/// of monetary value") with known parameters.
+///
+/// A customer's transaction values are gamma(p, ν) with mean p/ν; across customers ν ~ Gamma(q, γ).
+/// The model sees, per customer, x (repeat transactions) and z̄ (their mean value) as a
+/// [`SpendHistory`]. It assumes spend is independent of purchase frequency: check the Pearson
+/// correlation reported by [`GammaGamma::fit_report`]. With q ≤ 1 the mean spend is infinite and
+/// predictions that need it return [`ClvError::InfiniteMeanSpend`]
+/// ([`GammaGammaOptions::constrain_q_above_one`] fits with q > 1).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{GammaGamma, SpendHistory};
+/// // The maximum-likelihood parameters on the 946 CDNOW repeat buyers.
+/// let model = GammaGamma::new(6.2488025, 3.7445885, 15.4477481)?;
+/// let spend = model.conditional_expected_average_spend(&SpendHistory::new(2.0, 22.35)?)?;
+/// assert!((spend - 24.6586).abs() < 1e-4);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GammaGamma {
