@@ -1,1 +1,114 @@
-fn main() {}
+//! Purchase-model benches: BG/NBD fits on CDNOW and on 1M simulated customers, conditional
+//! expectations for 1M customers, and the other models' fits on their reference data.
+//!
+//! The 1M customers are drawn by `clv::simulate::bg_nbd` (seed 2024) at the CDNOW MLE, with ages
+//! spread over 84 acquisition days like CDNOW's first quarter (T = 27 + k/7 weeks, k = 0..83) and
+//! recencies rounded to whole days, as a transaction log in days gives them. Set
+//! `CLV_BENCH_WRITE=/path.csv` to write them (frequency,recency,T) for bench/peers/purchase_models.py.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use customer_value::clv::{
+    simulate, BgBb, BgNbd, DiscreteHistory, ModifiedBgNbd, PurchaseModel, RepeatHistory,
+    ShiftedBetaGeometric,
+};
+use std::hint::black_box;
+use std::io::Write;
+
+fn cdnow() -> Vec<RepeatHistory> {
+    include_str!("../tests/data/cdnow_customers_summary_with_transactions.csv")
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<f64> = line
+                .split(',')
+                .map(|v| v.parse().expect("numeric CSV"))
+                .collect();
+            RepeatHistory::new(f[1], f[2], f[3]).expect("valid CDNOW row")
+        })
+        .collect()
+}
+
+fn simulated(n: usize) -> Vec<RepeatHistory> {
+    let truth = BgNbd::new(0.2425929, 4.4135323, 0.7928860, 2.4257524).expect("valid parameters");
+    let ages: Vec<f64> = (0..n).map(|i| 27.0 + (i % 84) as f64 / 7.0).collect();
+    let sim = simulate::bg_nbd(&truth, &ages, 0.0, 2024).expect("valid ages");
+    sim.histories
+        .iter()
+        .map(|h| {
+            let recency = ((h.recency() * 7.0).round() / 7.0).min(h.age());
+            RepeatHistory::new(h.frequency(), recency, h.age())
+                .expect("rounded history stays valid")
+        })
+        .collect()
+}
+
+fn donations() -> (Vec<DiscreteHistory>, Vec<f64>) {
+    let mut h = Vec::new();
+    let mut w = Vec::new();
+    for line in include_str!("../tests/data/donations.csv").lines().skip(1) {
+        let f: Vec<u32> = line
+            .split(',')
+            .map(|v| v.trim().parse().expect("integer CSV"))
+            .collect();
+        h.push(DiscreteHistory::new(f[0], f[1], f[2]).expect("valid donations row"));
+        w.push(f64::from(f[3]));
+    }
+    (h, w)
+}
+
+fn benches(c: &mut Criterion) {
+    let data = cdnow();
+    let million = simulated(1_000_000);
+    if let Ok(path) = std::env::var("CLV_BENCH_WRITE") {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("writable path"));
+        writeln!(file, "frequency,recency,T").expect("write");
+        for h in &million {
+            writeln!(file, "{},{},{}", h.frequency(), h.recency(), h.age()).expect("write");
+        }
+    }
+    let mut group = c.benchmark_group("purchase_models");
+    group.sample_size(10);
+    group.bench_function("bg_nbd_fit_cdnow", |b| {
+        b.iter(|| BgNbd::fit(black_box(&data)).expect("fit"))
+    });
+    group.bench_function("modified_bg_nbd_fit_cdnow", |b| {
+        b.iter(|| ModifiedBgNbd::fit(black_box(&data)).expect("fit"))
+    });
+    let (dh, dw) = donations();
+    group.bench_function("bg_bb_fit_donations", |b| {
+        b.iter(|| BgBb::fit_weighted(black_box(&dh), black_box(&dw)).expect("fit"))
+    });
+    let alive = [0.631, 0.468, 0.382, 0.326, 0.289, 0.262, 0.241];
+    group.bench_function("sbg_fit_regular_cohort", |b| {
+        b.iter(|| ShiftedBetaGeometric::fit_survival(1000.0, black_box(&alive)).expect("fit"))
+    });
+    group.bench_function("bg_nbd_fit_1m", |b| {
+        b.iter(|| BgNbd::fit(black_box(&million)).expect("fit"))
+    });
+    let model = BgNbd::new(0.2425929, 4.4135323, 0.7928860, 2.4257524).expect("valid parameters");
+    let mut out = vec![0.0; million.len()];
+    group.bench_function("conditional_expected_purchases_1m", |b| {
+        b.iter(|| {
+            model
+                .conditional_expected_purchases_into(39.0, black_box(&million), &mut out)
+                .expect("predict")
+        })
+    });
+    group.bench_function("probability_alive_1m", |b| {
+        b.iter(|| {
+            model
+                .probability_alive_into(black_box(&million), &mut out)
+                .expect("predict")
+        })
+    });
+    group.finish();
+    let fit = BgNbd::fit(&million).expect("fit");
+    eprintln!(
+        "1M fit: log-likelihood {:.4}, {:?}",
+        fit.log_likelihood,
+        fit.model.params()
+    );
+}
+
+criterion_group!(purchase_models, benches);
+criterion_main!(purchase_models);

@@ -5,8 +5,8 @@ use customer_value::clv::diagnostics::{
     chi_square_test, expected_frequency_histogram, holdout_comparison, observed_frequency_histogram,
 };
 use customer_value::clv::{
-    BgBb, BgNbd, ClvError, DiscreteHistory, FitOptions, ModifiedBgNbd, PurchaseModel,
-    RepeatHistory, ShiftedBetaGeometric,
+    simulate, BgBb, BgNbd, ClvError, ContractOutcome, DiscreteHistory, FitOptions, ModifiedBgNbd,
+    PurchaseModel, RepeatHistory, ShiftedBetaGeometric,
 };
 use proptest::prelude::*;
 
@@ -191,4 +191,373 @@ fn shifted_beta_geometric_on_both_cohorts() {
         fit.model.expected_lifetime(),
         Err(ClvError::InfiniteExpectedLifetime { .. })
     ));
+}
+
+#[test]
+fn weighted_fits_equal_the_fits_of_exploded_rows() {
+    let rows = [
+        (RepeatHistory::new(0.0, 0.0, 30.0).unwrap(), 7usize),
+        (RepeatHistory::new(1.0, 4.0, 30.0).unwrap(), 3),
+        (RepeatHistory::new(3.0, 25.0, 32.0).unwrap(), 2),
+        (RepeatHistory::new(6.0, 29.0, 31.0).unwrap(), 1),
+        (RepeatHistory::new(2.0, 10.0, 28.0).unwrap(), 2),
+    ];
+    let histories: Vec<RepeatHistory> = rows.iter().map(|r| r.0).collect();
+    let weights: Vec<f64> = rows.iter().map(|r| r.1 as f64).collect();
+    let exploded: Vec<RepeatHistory> = rows
+        .iter()
+        .flat_map(|(h, n)| std::iter::repeat_n(*h, *n))
+        .collect();
+    let weighted = BgNbd::fit_weighted(&histories, &weights).unwrap();
+    let plain = BgNbd::fit(&exploded).unwrap();
+    assert_eq!(weighted.model, plain.model);
+    assert_eq!(weighted.log_likelihood, plain.log_likelihood);
+    let weighted = ModifiedBgNbd::fit_weighted(&histories, &weights).unwrap();
+    let plain = ModifiedBgNbd::fit(&exploded).unwrap();
+    assert_eq!(weighted.model, plain.model);
+
+    let (histories, weights) = donations();
+    let small: Vec<f64> = weights.iter().map(|w| (w / 100.0).ceil()).collect();
+    let exploded: Vec<DiscreteHistory> = histories
+        .iter()
+        .zip(&small)
+        .flat_map(|(h, w)| std::iter::repeat_n(*h, *w as usize))
+        .collect();
+    let weighted = BgBb::fit_weighted(&histories, &small).unwrap();
+    let plain = BgBb::fit(&exploded).unwrap();
+    assert_eq!(weighted.model, plain.model);
+
+    let outcomes = [
+        ContractOutcome::Churned { period: 1 },
+        ContractOutcome::Churned { period: 3 },
+        ContractOutcome::Active { periods: 3 },
+    ];
+    let counts = [5usize, 2, 4];
+    let exploded: Vec<ContractOutcome> = outcomes
+        .iter()
+        .zip(counts)
+        .flat_map(|(o, n)| std::iter::repeat_n(*o, n))
+        .collect();
+    let weighted =
+        ShiftedBetaGeometric::fit_weighted(&outcomes, &counts.map(|c| c as f64)).unwrap();
+    let plain = ShiftedBetaGeometric::fit(&exploded).unwrap();
+    assert_eq!(weighted.model, plain.model);
+}
+
+#[test]
+fn fits_do_not_depend_on_input_order() {
+    let mut data = cdnow();
+    let forward = BgNbd::fit(&data).unwrap();
+    data.reverse();
+    let backward = BgNbd::fit(&data).unwrap();
+    assert_eq!(forward.model, backward.model);
+    assert_eq!(
+        forward.log_likelihood.to_bits(),
+        backward.log_likelihood.to_bits()
+    );
+}
+
+#[test]
+fn an_unconverged_fit_is_an_error_unless_asked_for() {
+    let data = cdnow();
+    let strict = FitOptions {
+        max_iterations: 1,
+        gradient_tolerance: 1e-300,
+        ..FitOptions::default()
+    };
+    match BgNbd::fit_with(&data, &strict) {
+        Err(ClvError::NotConverged {
+            iterations,
+            log_likelihood,
+        }) => {
+            assert!(iterations <= 1 && log_likelihood.is_finite());
+        }
+        other => panic!("expected NotConverged, got {other:?}"),
+    }
+    let lenient = FitOptions {
+        accept_unconverged: true,
+        ..strict
+    };
+    let fit = BgNbd::fit_with(&data, &lenient).unwrap();
+    assert!(!fit.converged);
+}
+
+#[test]
+fn bad_input_is_a_typed_error() {
+    assert!(matches!(BgNbd::fit(&[]), Err(ClvError::EmptyInput)));
+    assert!(matches!(ModifiedBgNbd::fit(&[]), Err(ClvError::EmptyInput)));
+    assert!(matches!(BgBb::fit(&[]), Err(ClvError::EmptyInput)));
+    assert!(matches!(
+        ShiftedBetaGeometric::fit(&[]),
+        Err(ClvError::EmptyInput)
+    ));
+    let zeros = vec![RepeatHistory::new(0.0, 0.0, 30.0).unwrap(); 10];
+    assert!(matches!(
+        BgNbd::fit(&zeros),
+        Err(ClvError::NotIdentifiable { .. })
+    ));
+    assert!(matches!(
+        ModifiedBgNbd::fit(&zeros),
+        Err(ClvError::NotIdentifiable { .. })
+    ));
+    let discrete_zeros = vec![DiscreteHistory::new(0, 0, 6).unwrap(); 4];
+    assert!(matches!(
+        BgBb::fit(&discrete_zeros),
+        Err(ClvError::NotIdentifiable { .. })
+    ));
+    let nobody_left = [ContractOutcome::Active { periods: 4 }];
+    assert!(matches!(
+        ShiftedBetaGeometric::fit(&nobody_left),
+        Err(ClvError::NotIdentifiable { .. })
+    ));
+    let all_left_at_once = [ContractOutcome::Churned { period: 1 }];
+    assert!(matches!(
+        ShiftedBetaGeometric::fit(&all_left_at_once),
+        Err(ClvError::NotIdentifiable { .. })
+    ));
+    assert!(matches!(
+        ShiftedBetaGeometric::fit(&[ContractOutcome::Churned { period: 0 }]),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+    // Histories check their own values: NaN, negative times, t_x > T.
+    assert!(matches!(
+        RepeatHistory::new(1.0, f64::NAN, 3.0),
+        Err(ClvError::InvalidHistory { .. })
+    ));
+    assert!(matches!(
+        RepeatHistory::new(1.0, -1.0, 3.0),
+        Err(ClvError::InvalidHistory { .. })
+    ));
+    assert!(matches!(
+        RepeatHistory::new(1.0, 4.0, 3.0),
+        Err(ClvError::InvalidHistory { .. })
+    ));
+    // Weights.
+    let data = cdnow();
+    assert!(matches!(
+        BgNbd::fit_weighted(&data, &[1.0]),
+        Err(ClvError::LengthMismatch { .. })
+    ));
+    let mut w = vec![1.0; data.len()];
+    w[5] = f64::NAN;
+    assert!(matches!(
+        BgNbd::fit_weighted(&data, &w),
+        Err(ClvError::InvalidWeight { position: 5, .. })
+    ));
+    // Parameters ≤ 0.
+    assert!(matches!(
+        BgNbd::new(0.0, 1.0, 1.0, 1.0),
+        Err(ClvError::InvalidParameter { name: "r", .. })
+    ));
+    assert!(matches!(
+        ModifiedBgNbd::new(1.0, 1.0, 1.0, -2.0),
+        Err(ClvError::InvalidParameter { name: "b", .. })
+    ));
+    assert!(matches!(
+        BgBb::new(1.0, 1.0, 0.0, 1.0),
+        Err(ClvError::InvalidParameter { name: "gamma", .. })
+    ));
+    assert!(matches!(
+        ShiftedBetaGeometric::new(-1.0, 1.0),
+        Err(ClvError::InvalidParameter { name: "alpha", .. })
+    ));
+    // Survival curves and loss counts.
+    assert!(matches!(
+        ShiftedBetaGeometric::fit_survival(100.0, &[0.5, 0.6]),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+    assert!(matches!(
+        ShiftedBetaGeometric::fit_lost(10.0, &[6.0, 6.0]),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+    assert!(matches!(
+        ShiftedBetaGeometric::fit_lost(f64::NAN, &[6.0]),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+    // Prediction arguments and output lengths.
+    let m = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let mut out = vec![0.0; 3];
+    assert!(matches!(
+        m.conditional_expected_purchases_into(1.0, &data, &mut out),
+        Err(ClvError::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        m.conditional_expected_purchases(f64::INFINITY, &data[0]),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+    assert!(matches!(
+        ShiftedBetaGeometric::new(0.7, 1.2)
+            .unwrap()
+            .discounted_expected_residual_lifetime(0.0, 0),
+        Err(ClvError::InvalidArgument { .. })
+    ));
+}
+
+/// Fits on simulated data recover the parameters they were drawn from (within 3 standard errors).
+#[test]
+fn fits_recover_simulated_parameters() {
+    let ages: Vec<f64> = (0..20_000).map(|i| 27.0 + (i % 84) as f64 / 7.0).collect();
+    let truth = BgNbd::new(0.25, 4.0, 0.8, 2.5).unwrap();
+    let sim = simulate::bg_nbd(&truth, &ages, 0.0, 42).unwrap();
+    let fit = BgNbd::fit(&sim.histories).unwrap();
+    let p = fit.model.params();
+    let se = fit.standard_errors.clone().unwrap();
+    for ((est, true_value), se) in [p.r, p.alpha, p.a, p.b]
+        .iter()
+        .zip([0.25, 4.0, 0.8, 2.5])
+        .zip(&se)
+    {
+        assert!((est - true_value).abs() < 3.0 * se, "{p:?} {se:?}");
+    }
+    let truth = ModifiedBgNbd::new(0.5, 6.0, 0.9, 1.6).unwrap();
+    let sim = simulate::modified_bg_nbd(&truth, &ages, 0.0, 43).unwrap();
+    let fit = ModifiedBgNbd::fit(&sim.histories).unwrap();
+    let p = fit.model.params();
+    let se = fit.standard_errors.clone().unwrap();
+    for ((est, true_value), se) in [p.r, p.alpha, p.a, p.b]
+        .iter()
+        .zip([0.5, 6.0, 0.9, 1.6])
+        .zip(&se)
+    {
+        assert!((est - true_value).abs() < 3.0 * se, "{p:?} {se:?}");
+    }
+    let truth = BgBb::new(1.2, 0.75, 0.66, 2.78).unwrap();
+    let sim = simulate::bg_bb(&truth, 20_000, 6, 0, 44).unwrap();
+    let fit = BgBb::fit(&sim.histories).unwrap();
+    let p = fit.model.params();
+    let se = fit.standard_errors.clone().unwrap();
+    for ((est, true_value), se) in [p.alpha, p.beta, p.gamma, p.delta]
+        .iter()
+        .zip([1.2, 0.75, 0.66, 2.78])
+        .zip(&se)
+    {
+        assert!((est - true_value).abs() < 3.0 * se, "{p:?} {se:?}");
+    }
+    let truth = ShiftedBetaGeometric::new(0.7, 1.2).unwrap();
+    let cohort = simulate::shifted_beta_geometric(&truth, 20_000, 8, 45).unwrap();
+    let fit = ShiftedBetaGeometric::fit(&cohort).unwrap();
+    let p = fit.model.params();
+    let se = fit.standard_errors.clone().unwrap();
+    assert!(
+        (p.alpha - 0.7).abs() < 3.0 * se[0] && (p.beta - 1.2).abs() < 3.0 * se[1],
+        "{p:?} {se:?}"
+    );
+}
+
+#[test]
+fn cdnow_histogram_chi_square_and_intervals() {
+    let data = cdnow();
+    let fit = BgNbd::fit(&data).unwrap();
+    let observed = observed_frequency_histogram(&data, 7);
+    let expected = expected_frequency_histogram(&fit.model, &data, 7).unwrap();
+    assert_eq!(observed.iter().sum::<f64>(), 2357.0);
+    assert_eq!(observed[0], 2357.0 - 946.0);
+    assert!((expected.iter().sum::<f64>() - 2357.0).abs() < 1e-6);
+    // FHL (2005), figure 3: the model tracks the histogram closely (1,411 zeros observed).
+    assert!((expected[0] - observed[0]).abs() < 15.0, "{expected:?}");
+    let test = chi_square_test(&observed, &expected, 4).unwrap();
+    assert!(test.p_value > 0.01 && test.p_value <= 1.0, "{test:?}");
+    assert_eq!(fit.parameter_count(), 4);
+    assert!((fit.aic(4) - (8.0 + 2.0 * 9582.4256)).abs() < 0.02);
+
+    let h = RepeatHistory::new(2.0, 30.43, 38.86).unwrap();
+    let alive = BgNbd::probability_alive_interval(&fit, &h, 0.95).unwrap();
+    assert!(alive.lower < alive.estimate && alive.estimate < alive.upper && alive.upper <= 1.0);
+    let purchases = BgNbd::conditional_expected_purchases_interval(&fit, 39.0, &h, 0.95).unwrap();
+    assert!(purchases.lower < purchases.estimate && purchases.estimate < purchases.upper);
+    assert!((purchases.estimate - 1.225910).abs() < 1e-4);
+}
+
+#[test]
+fn holdout_comparison_on_simulated_customers() {
+    let ages: Vec<f64> = (0..20_000).map(|i| 27.0 + (i % 84) as f64 / 7.0).collect();
+    let truth = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let sim = simulate::bg_nbd(&truth, &ages, 39.0, 9).unwrap();
+    let cmp = holdout_comparison(&truth, &sim.histories, &sim.holdout_purchases, 39.0, 7).unwrap();
+    assert_eq!(cmp.rows.len(), 8);
+    assert_eq!(cmp.rows.iter().map(|r| r.customers).sum::<usize>(), 20_000);
+    // With the true parameters the totals agree within sampling error (about 1.5%).
+    assert!(
+        ((cmp.total_predicted - cmp.total_actual) / cmp.total_actual).abs() < 0.05,
+        "{cmp:?}"
+    );
+    assert!(cmp.mae > 0.0 && cmp.rmse >= cmp.mae);
+}
+
+fn any_history() -> impl Strategy<Value = RepeatHistory> {
+    (0u32..600, 0.0f64..1.0, 0.01f64..200.0).prop_map(|(x, share, age)| {
+        let recency = if x == 0 { 0.0 } else { share * age };
+        RepeatHistory::new(f64::from(x), recency, age).unwrap()
+    })
+}
+
+fn any_params() -> impl Strategy<Value = (f64, f64, f64, f64)> {
+    (0.01f64..10.0, 0.1f64..50.0, 0.05f64..10.0, 0.05f64..10.0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn predictions_are_probabilities_and_monotone(h in any_history(), (r, alpha, a, b) in any_params(), t in 0.0f64..100.0) {
+        let models: [&dyn PurchaseModel; 2] = [&BgNbd::new(r, alpha, a, b).unwrap(), &ModifiedBgNbd::new(r, alpha, a, b).unwrap()];
+        for m in models {
+            let p = m.probability_alive(&h).unwrap();
+            prop_assert!((0.0..=1.0).contains(&p));
+            let e1 = m.conditional_expected_purchases(t, &h).unwrap();
+            let e2 = m.conditional_expected_purchases(t + 5.0, &h).unwrap();
+            prop_assert!(e1 >= 0.0 && e2 >= e1 - 1e-9 * (1.0 + e1), "{e1} {e2}");
+            let u1 = m.expected_purchases(t).unwrap();
+            let u2 = m.expected_purchases(t + 5.0).unwrap();
+            prop_assert!(u1 >= 0.0 && u2 >= u1 - 1e-9 * (1.0 + u1));
+        }
+        prop_assert!(BgNbd::new(r, alpha, a, b).unwrap().log_likelihood(&h).is_finite());
+        prop_assert!(ModifiedBgNbd::new(r, alpha, a, b).unwrap().log_likelihood(&h).is_finite());
+    }
+
+    #[test]
+    fn bg_bb_predictions_are_probabilities(x in 0u32..20, extra in 0u32..20, gap in 0u32..20,
+        (alpha, beta, gamma, delta) in any_params(), horizon in 0u32..30) {
+        let t_x = if x == 0 { 0 } else { x + extra };
+        let h = DiscreteHistory::new(x, t_x, t_x + gap).unwrap();
+        let m = BgBb::new(alpha, beta, gamma, delta).unwrap();
+        let p = m.probability_alive_next(&h);
+        prop_assert!((0.0..=1.0).contains(&p));
+        let e1 = m.conditional_expected_purchases(horizon, &h).unwrap();
+        let e2 = m.conditional_expected_purchases(horizon + 1, &h).unwrap();
+        prop_assert!(e1 >= 0.0 && e2 >= e1 - 1e-9 * (1.0 + e1));
+        prop_assert!(m.log_likelihood(&h).is_finite());
+    }
+
+    #[test]
+    fn survival_falls_and_retention_rises(alpha in 0.05f64..20.0, beta in 0.05f64..20.0, t in 1u32..100) {
+        let m = ShiftedBetaGeometric::new(alpha, beta).unwrap();
+        prop_assert!(m.survival(t) <= m.survival(t - 1));
+        prop_assert!(m.retention_rate(t + 1).unwrap() >= m.retention_rate(t).unwrap());
+        let derl = m.discounted_expected_residual_lifetime(0.1, t).unwrap();
+        prop_assert!(derl.is_finite() && derl >= 0.0);
+    }
+}
+
+#[test]
+fn batch_predictions_equal_the_single_ones() {
+    let data = cdnow();
+    let models: [&dyn PurchaseModel; 2] = [
+        &BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap(),
+        &ModifiedBgNbd::new(0.525, 6.183, 0.891, 1.614).unwrap(),
+    ];
+    for m in models {
+        let mut expected = vec![0.0; data.len()];
+        let mut alive = vec![0.0; data.len()];
+        m.conditional_expected_purchases_into(52.0, &data, &mut expected)
+            .unwrap();
+        m.probability_alive_into(&data, &mut alive).unwrap();
+        for (i, h) in data.iter().enumerate() {
+            assert_eq!(
+                expected[i],
+                m.conditional_expected_purchases(52.0, h).unwrap()
+            );
+            assert_eq!(alive[i], m.probability_alive(h).unwrap());
+        }
+    }
 }

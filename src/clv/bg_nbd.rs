@@ -249,13 +249,8 @@ impl BgNbd {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn log_likelihood(&self, history: &RepeatHistory) -> f64 {
-        let rows = [Row {
-            x: history.frequency(),
-            t_x: history.recency(),
-            age: history.age(),
-            weight: 1.0,
-        }];
-        family_log_likelihood(Variant::Standard, &self.array(), &rows, false).0
+        let data = compress(&[*history], &[1.0]);
+        family_log_likelihood(Variant::Standard, &self.array(), &data, false).0
     }
 
     /// Delta-method interval for P(alive) of `history` from a fit's covariance (see
@@ -382,18 +377,29 @@ impl PurchaseModel for BgNbd {
 // ---------------------------------------------------------------------------------------------
 // Kernels shared with the modified BG/NBD.
 
-/// A compressed, weighted row (x, t_x, T).
+/// A compressed, weighted row (x, t_x, T), with the positions of t_x and T in the table of
+/// distinct times.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Row {
     pub x: f64,
     pub t_x: f64,
     pub age: f64,
     pub weight: f64,
+    recency_index: u32,
+    age_index: u32,
+}
+
+/// Compressed histories: sorted distinct rows with weights, and the distinct times they refer to
+/// (ln(α + t) and 1/(α + t) are then computed once per distinct time per evaluation: ages and
+/// recencies measured in days repeat a lot).
+pub(super) struct Compressed {
+    pub rows: Vec<Row>,
+    times: Vec<f64>,
 }
 
 /// Sorts histories by (x, t_x, T) and merges identical ones, summing their weights; rows of zero
 /// weight are dropped. Sorting also makes the result independent of the input order.
-pub(super) fn compress(histories: &[RepeatHistory], weights: &[f64]) -> Vec<Row> {
+pub(super) fn compress(histories: &[RepeatHistory], weights: &[f64]) -> Compressed {
     let mut rows: Vec<Row> = histories
         .iter()
         .zip(weights)
@@ -403,14 +409,22 @@ pub(super) fn compress(histories: &[RepeatHistory], weights: &[f64]) -> Vec<Row>
             t_x: h.recency(),
             age: h.age(),
             weight: w,
+            recency_index: 0,
+            age_index: 0,
         })
         .collect();
-    rows.sort_unstable_by(|p, q| {
+    let order = |p: &Row, q: &Row| {
         p.x.total_cmp(&q.x)
             .then(p.t_x.total_cmp(&q.t_x))
             .then(p.age.total_cmp(&q.age))
             .then(p.weight.total_cmp(&q.weight))
-    });
+    };
+    // A parallel sort only pays off on large inputs.
+    if rows.len() > 100_000 {
+        rows.par_sort_unstable_by(order);
+    } else {
+        rows.sort_unstable_by(order);
+    }
     let mut out: Vec<Row> = Vec::with_capacity(rows.len());
     for row in rows {
         match out.last_mut() {
@@ -420,7 +434,19 @@ pub(super) fn compress(histories: &[RepeatHistory], weights: &[f64]) -> Vec<Row>
             _ => out.push(row),
         }
     }
-    out
+    let mut times: Vec<f64> = out.iter().flat_map(|r| [r.t_x, r.age]).collect();
+    if times.len() > 100_000 {
+        times.par_sort_unstable_by(f64::total_cmp);
+    } else {
+        times.sort_unstable_by(f64::total_cmp);
+    }
+    times.dedup();
+    for row in &mut out {
+        // Both values are in `times` by construction; positions fit in u32 for any slice we fit.
+        row.recency_index = times.partition_point(|t| *t < row.t_x) as u32;
+        row.age_index = times.partition_point(|t| *t < row.age) as u32;
+    }
+    Compressed { rows: out, times }
 }
 
 /// Terms of the log-likelihood that depend on x only (FHL 2005, equation 6: A1, A2), and their
@@ -457,6 +483,32 @@ impl FrequencyTerms {
             inv_bx: 1.0 / (bx - 1.0),
         }
     }
+
+    /// The terms at `x`: by the recurrences ln Γ(z + 1) = ln Γ(z) + ln z and ψ(z + 1) = ψ(z) + 1/z
+    /// when `x` lies a small whole number of steps above the current x (rows are sorted by x, and
+    /// frequencies are counts), else afresh.
+    fn move_to(&mut self, variant: Variant, p: &[f64; 4], x: f64, lg: &Constants) {
+        let steps = x - self.x;
+        if !(steps > 0.0 && steps <= 64.0 && steps.fract() == 0.0) {
+            *self = Self::new(variant, p, x, lg);
+            return;
+        }
+        let [r, _, a, b] = *p;
+        let s = variant.shift();
+        let mut z = self.x;
+        while z < x {
+            let (rz, bz, abz) = (r + z, b + z + s, a + b + z + s);
+            self.base += rz.ln() + bz.ln() - abz.ln();
+            self.d_r += 1.0 / rz;
+            self.d_a -= 1.0 / abz;
+            self.d_b += 1.0 / bz - 1.0 / abz;
+            z += 1.0;
+        }
+        let bx = b + x + s;
+        self.x = x;
+        self.log_ratio = a.ln() - (bx - 1.0).ln();
+        self.inv_bx = 1.0 / (bx - 1.0);
+    }
 }
 
 struct Constants {
@@ -490,26 +542,31 @@ const CHUNK: usize = 8192;
 pub(super) fn family_log_likelihood(
     variant: Variant,
     p: &[f64; 4],
-    rows: &[Row],
+    data: &Compressed,
     want_gradient: bool,
 ) -> (f64, [f64; 4]) {
     let constants = Constants::new(p);
+    let alpha = p[1];
+    let log_times: Vec<f64> = data.times.iter().map(|t| (alpha + t).ln()).collect();
+    let inverse_times: Vec<f64> = data.times.iter().map(|t| 1.0 / (alpha + t)).collect();
     let chunk_sum = |chunk: &[Row]| -> (f64, [f64; 4]) {
         let [r, alpha, a, _] = *p;
         let mut ll = 0.0;
         let mut g = [0.0; 4];
         let mut terms: Option<FrequencyTerms> = None;
         for row in chunk {
-            if terms.as_ref().is_none_or(|t| t.x != row.x) {
-                terms = Some(FrequencyTerms::new(variant, p, row.x, &constants));
+            match terms.as_mut() {
+                None => terms = Some(FrequencyTerms::new(variant, p, row.x, &constants)),
+                Some(t) if t.x != row.x => t.move_to(variant, p, row.x, &constants),
+                Some(_) => {}
             }
             // Just set above when absent.
             let ft = terms.as_ref().expect("frequency terms are set for this x");
             let rx = r + row.x;
-            let log_age = (alpha + row.age).ln();
+            let log_age = log_times[row.age_index as usize];
             let u3 = -rx * log_age;
             let (lse, w4, log_rec) = if variant.dropout_term(row.x) {
-                let log_rec = (alpha + row.t_x).ln();
+                let log_rec = log_times[row.recency_index as usize];
                 let u4 = ft.log_ratio - rx * log_rec;
                 let (hi, lo) = if u3 >= u4 { (u3, u4) } else { (u4, u3) };
                 let e = (lo - hi).exp();
@@ -525,21 +582,29 @@ pub(super) fn family_log_likelihood(
             ll += w * (ft.base + lse);
             if want_gradient {
                 g[0] += w * (ft.d_r - w3 * log_age - w4 * log_rec);
-                let d_alpha_rec = if w4 > 0.0 {
-                    w4 / (alpha + row.t_x)
+                // Without the drop-out term (BG/NBD, x = 0) ln(b + x − 1) may not exist: skip it.
+                let (d_alpha_rec, d_a_rec, d_b_rec) = if w4 > 0.0 {
+                    (
+                        w4 * inverse_times[row.recency_index as usize],
+                        w4 / a,
+                        w4 * ft.inv_bx,
+                    )
                 } else {
-                    0.0
+                    (0.0, 0.0, 0.0)
                 };
-                g[1] += w * (r / alpha - rx * (w3 / (alpha + row.age) + d_alpha_rec));
-                g[2] += w * (ft.d_a + w4 / a);
-                g[3] += w * (ft.d_b - w4 * ft.inv_bx);
+                g[1] += w
+                    * (r / alpha - rx * (w3 * inverse_times[row.age_index as usize] + d_alpha_rec));
+                g[2] += w * (ft.d_a + d_a_rec);
+                g[3] += w * (ft.d_b - d_b_rec);
             }
         }
         (ll, g)
     };
+    let rows = &data.rows;
     if rows.len() <= CHUNK {
         return chunk_sum(rows);
     }
+    // Chunks are summed in order: the result does not depend on the number of threads.
     let parts: Vec<(f64, [f64; 4])> = rows.par_chunks(CHUNK).map(chunk_sum).collect();
     let mut ll = 0.0;
     let mut g = [0.0; 4];
@@ -564,9 +629,9 @@ pub(super) fn fit_family(
     }
     let observations = check_weights(histories.len(), weights)?;
     options.check()?;
-    let rows = compress(histories, weights);
+    let data = compress(histories, weights);
     let (mut sum_x, mut sum_age, mut repeaters) = (0.0, 0.0, 0.0);
-    for row in &rows {
+    for row in &data.rows {
         sum_x += row.weight * row.x;
         sum_age += row.weight * row.age;
         if row.x > 0.0 {
@@ -590,7 +655,7 @@ pub(super) fn fit_family(
             theta[2].exp(),
             theta[3].exp(),
         ];
-        let (ll, g) = family_log_likelihood(variant, &p, &rows, true);
+        let (ll, g) = family_log_likelihood(variant, &p, &data, true);
         (ll, vec![g[0] * p[0], g[1] * p[1], g[2] * p[2], g[3] * p[3]])
     };
     // Method-of-moments flavoured start: with r = 1, E[λ] = 1/α ≈ Σx / ΣT.
@@ -623,8 +688,38 @@ fn log_dropout_odds(variant: Variant, p: &[f64; 4], x: f64, t_x: f64, age: f64) 
         return f64::NEG_INFINITY;
     }
     let [r, alpha, a, b] = *p;
-    a.ln() - (b + x + variant.shift() - 1.0).ln()
-        + (r + x) * ((alpha + age).ln() - (alpha + t_x).ln())
+    // Two logarithms of ratios rather than four logarithms: this runs once per customer in batches.
+    (a / (b + x + variant.shift() - 1.0)).ln() + (r + x) * ((alpha + age) / (alpha + t_x)).ln()
+}
+
+/// ln[a/(b + x + s − 1)] for the small whole frequencies most customers have, computed once per
+/// batch; [`OddsTable::log_odds`] equals [`log_dropout_odds`] bit for bit.
+struct OddsTable {
+    log_front: Vec<f64>,
+}
+
+impl OddsTable {
+    const SIZE: usize = 512;
+
+    fn new(variant: Variant, p: &[f64; 4]) -> Self {
+        let [_, _, a, b] = *p;
+        let log_front = (0..Self::SIZE)
+            .map(|x| (a / (b + x as f64 + variant.shift() - 1.0)).ln())
+            .collect();
+        Self { log_front }
+    }
+
+    fn log_odds(&self, variant: Variant, p: &[f64; 4], x: f64, t_x: f64, age: f64) -> f64 {
+        if !variant.dropout_term(x) {
+            return f64::NEG_INFINITY;
+        }
+        let index = x as usize;
+        if index as f64 != x || index >= Self::SIZE {
+            return log_dropout_odds(variant, p, x, t_x, age);
+        }
+        let [r, alpha, _, _] = *p;
+        self.log_front[index] + (r + x) * ((alpha + age) / (alpha + t_x)).ln()
+    }
 }
 
 /// P(alive) = 1 / (1 + odds), computed as exp(−softplus(ln odds)) so that it never overflows.
@@ -763,27 +858,69 @@ pub(super) fn family_conditional_into(
             found: out.len(),
         });
     }
-    out.par_chunks_mut(CHUNK)
-        .zip(histories.par_chunks(CHUNK))
+    // Large chunks (a few per thread) so that each chunk's bracket cache sees most of the distinct
+    // (x, T) pairs; each output depends only on its own history, so chunking never changes results.
+    let chunk = histories
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(CHUNK);
+    let odds = OddsTable::new(variant, p);
+    out.par_chunks_mut(chunk)
+        .zip(histories.par_chunks(chunk))
         .try_for_each(|(o, h)| {
-            // Consecutive customers often share (x, T): reuse the bracket then.
-            let mut last: Option<(f64, f64, f64)> = None;
+            let mut cache = BracketCache::new();
             for (slot, history) in o.iter_mut().zip(h) {
                 let (x, age) = (history.frequency(), history.age());
                 let alive =
-                    alive_from_log_odds(log_dropout_odds(variant, p, x, history.recency(), age));
-                let bracket = match last {
-                    Some((lx, la, value)) if lx == x && la == age => value,
-                    _ => {
-                        let value = conditional_bracket(variant, p, x, age, t)?;
-                        last = Some((x, age, value));
-                        value
-                    }
-                };
+                    alive_from_log_odds(odds.log_odds(variant, p, x, history.recency(), age));
+                let bracket = cache.get(x, age, || conditional_bracket(variant, p, x, age, t))?;
                 *slot = (alive * (p[2] + p[3] + x + variant.shift() - 1.0) * bracket).max(0.0);
             }
             Ok(())
         })
+}
+
+/// A direct-mapped cache of the conditional-expectation bracket by (x, T): the bracket is the
+/// costly part (a hypergeometric series) and depends on the history only through x and T, which
+/// repeat heavily in real data (frequencies are counts, ages are whole days). One allocation per
+/// chunk; a miss just recomputes.
+struct BracketCache {
+    keys: Vec<(u64, u64)>,
+    values: Vec<f64>,
+}
+
+impl BracketCache {
+    const BITS: u32 = 12;
+
+    fn new() -> Self {
+        // NaN bit patterns never equal a valid (finite) key.
+        let empty = f64::NAN.to_bits();
+        Self {
+            keys: vec![(empty, empty); 1 << Self::BITS],
+            values: vec![0.0; 1 << Self::BITS],
+        }
+    }
+
+    fn get(
+        &mut self,
+        x: f64,
+        age: f64,
+        compute: impl FnOnce() -> Result<f64, ClvError>,
+    ) -> Result<f64, ClvError> {
+        let key = (x.to_bits(), age.to_bits());
+        let hash = (key.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ key.1.wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
+        .rotate_left(29)
+        .wrapping_mul(0x1656_67B1_9E37_79F9);
+        let slot = (hash >> (64 - Self::BITS)) as usize;
+        if self.keys[slot] == key {
+            return Ok(self.values[slot]);
+        }
+        let value = compute()?;
+        self.keys[slot] = key;
+        self.values[slot] = value;
+        Ok(value)
+    }
 }
 
 pub(super) fn family_probability_alive_into(
@@ -798,11 +935,19 @@ pub(super) fn family_probability_alive_into(
             found: out.len(),
         });
     }
+    let odds = OddsTable::new(variant, p);
     out.par_chunks_mut(CHUNK)
         .zip(histories.par_chunks(CHUNK))
         .for_each(|(o, h)| {
             for (slot, history) in o.iter_mut().zip(h) {
-                *slot = family_probability_alive(variant, p, history);
+                let log_odds = odds.log_odds(
+                    variant,
+                    p,
+                    history.frequency(),
+                    history.recency(),
+                    history.age(),
+                );
+                *slot = alive_from_log_odds(log_odds);
             }
         });
     Ok(())
@@ -955,8 +1100,16 @@ mod tests {
             ],
             &[3.0, 2.0, 1.0],
         );
-        for variant in [Variant::Standard, Variant::Modified] {
-            let p = [0.4, 5.0, 0.9, 2.2];
+        // b ≤ 1 included: ln(b + x − 1) must not leak into the x = 0 rows of BG/NBD.
+        let points = [
+            [0.4, 5.0, 0.9, 2.2],
+            [0.4, 5.0, 0.9, 0.8],
+            [1.0, 3.0, 1.0, 1.0],
+        ];
+        for (variant, p) in [Variant::Standard, Variant::Modified]
+            .into_iter()
+            .flat_map(|v| points.iter().map(move |p| (v, *p)))
+        {
             let (_, g) = family_log_likelihood(variant, &p, &rows, true);
             for k in 0..4 {
                 let h = 1e-6 * p[k];

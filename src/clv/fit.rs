@@ -321,8 +321,11 @@ fn run_from<L: LogLikelihood>(
     problem.scale.set(cost_scale);
     *problem.cache.borrow_mut() = None;
     let linesearch = MoreThuenteLineSearch::new();
+    // L-BFGS brings the scaled gradient down to 1e-8 (cost of order 1); Newton steps on the
+    // observed information then converge quadratically, for far fewer likelihood evaluations than
+    // L-BFGS needs to reach the same precision.
     let solver = LBFGS::new(linesearch, 10)
-        .with_tolerance_grad(1e-12)
+        .with_tolerance_grad(1e-8)
         .ok()?
         .with_tolerance_cost(1e-14)
         .ok()?;
@@ -347,7 +350,10 @@ fn run_from<L: LogLikelihood>(
         // by the gradient below.
         Err(_) => (theta0, 0, None),
     };
-    newton_polish(problem, &mut theta);
+    // Polish until the gradient is 100 times inside the convergence criterion.
+    let ll_start = problem.likelihood.value_and_gradient(&theta).0;
+    let polish_target = 1e-2 * options.gradient_tolerance * cost_scale * (1.0 + ll_start.abs());
+    let last_hessian = newton_polish(problem, &mut theta, polish_target);
     let (cost, scaled_grad) = problem.evaluate(&theta);
     if cost == f64::MAX {
         return None;
@@ -358,7 +364,13 @@ fn run_from<L: LogLikelihood>(
     let max_grad = grad.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
     let converged = max_grad <= options.gradient_tolerance * scale
         || (matches!(reason, Some(TerminationReason::SolverConverged)) && max_grad <= 1e-4 * scale);
-    let hessian = numerical_hessian(problem, &theta).map(|h| {
+    // The Hessian of the last Newton step serves for the standard errors when that step was tiny
+    // (the curvature moves by the step's size); otherwise it is computed afresh.
+    let hessian = match last_hessian {
+        Some((at, h)) if at.iter().zip(&theta).all(|(u, v)| (u - v).abs() <= 1e-4) => Some(h),
+        _ => numerical_hessian(problem, &theta),
+    }
+    .map(|h| {
         h.into_iter()
             .map(|row| row.into_iter().map(|v| v / cost_scale).collect())
             .collect::<Vec<Vec<f64>>>()
@@ -423,18 +435,27 @@ fn numerical_hessian<L: LogLikelihood>(
 
 /// A few Newton steps with step halving: L-BFGS stops where its curvature estimate does, and the
 /// parameters in flat directions (Pareto/NBD's β) need the exact curvature to reach the maximum.
-fn newton_polish<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &mut Vec<f64>) {
+/// Returns the last Hessian computed, with the point it was computed at.
+fn newton_polish<L: LogLikelihood>(
+    problem: &Problem<'_, L>,
+    theta: &mut Vec<f64>,
+    target_gradient: f64,
+) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
+    let mut last: Option<(Vec<f64>, Vec<Vec<f64>>)> = None;
     for _ in 0..20 {
         let (cost, grad) = problem.evaluate(theta);
-        let Some(h) = numerical_hessian(problem, theta) else {
-            return;
-        };
-        let Some(step) = solve_spd(&h, &grad) else {
-            return;
+        if grad.iter().all(|g| g.abs() <= target_gradient) {
+            return last;
+        }
+        let h = numerical_hessian(problem, theta)?;
+        let step = solve_spd(&h, &grad);
+        last = Some((theta.clone(), h));
+        let Some(step) = step else {
+            return last;
         };
         let mut scale = 1.0;
         let mut improved = false;
-        for _ in 0..30 {
+        for _ in 0..12 {
             let trial: Vec<f64> = theta
                 .iter()
                 .zip(&step)
@@ -449,9 +470,10 @@ fn newton_polish<L: LogLikelihood>(problem: &Problem<'_, L>, theta: &mut Vec<f64
             scale *= 0.5;
         }
         if !improved || step.iter().all(|s| s.abs() < 1e-12) {
-            return;
+            return last;
         }
     }
+    last
 }
 
 /// Checks weights against histories: same length, finite, non-negative, not all zero.

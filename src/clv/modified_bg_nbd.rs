@@ -17,9 +17,9 @@
 //! ```
 
 use crate::clv::bg_nbd::{
-    check_params, check_time, family_conditional, family_conditional_into,
+    check_params, check_time, compress, family_conditional, family_conditional_into,
     family_expected_purchases, family_log_likelihood, family_probability_alive,
-    family_probability_alive_into, family_probability_of_purchases, fit_family, Row, Variant,
+    family_probability_alive_into, family_probability_of_purchases, fit_family, Variant,
 };
 use crate::clv::{ClvError, FitOptions, ModelFit, PurchaseModel, RepeatHistory};
 
@@ -202,13 +202,8 @@ impl ModifiedBgNbd {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn log_likelihood(&self, history: &RepeatHistory) -> f64 {
-        let rows = [Row {
-            x: history.frequency(),
-            t_x: history.recency(),
-            age: history.age(),
-            weight: 1.0,
-        }];
-        family_log_likelihood(Variant::Modified, &self.array(), &rows, false).0
+        let data = compress(&[*history], &[1.0]);
+        family_log_likelihood(Variant::Modified, &self.array(), &data, false).0
     }
 
     /// Delta-method interval for P(alive) of `history` from a fit's covariance (see
@@ -222,10 +217,10 @@ impl ModifiedBgNbd {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::{ModifiedBgNbd, RepeatHistory};
-    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
-    /// let fit = ModifiedBgNbd::fit_weighted(&data, &[40.0, 12.0, 5.0, 9.0])?;
+    /// use customer_value::clv::{simulate, ModifiedBgNbd, RepeatHistory};
+    /// let truth = ModifiedBgNbd::new(0.5, 6.0, 0.9, 1.6)?;
+    /// let data = simulate::modified_bg_nbd(&truth, &vec![39.0; 2000], 0.0, 1)?.histories;
+    /// let fit = ModifiedBgNbd::fit(&data)?;
     /// let i = ModifiedBgNbd::probability_alive_interval(&fit, &data[3], 0.95)?;
     /// assert!(i.lower <= i.estimate && i.estimate <= i.upper);
     /// # Ok::<(), customer_value::clv::ClvError>(())
@@ -256,10 +251,10 @@ impl ModifiedBgNbd {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::{ModifiedBgNbd, RepeatHistory};
-    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
-    /// let fit = ModifiedBgNbd::fit_weighted(&data, &[40.0, 12.0, 5.0, 9.0])?;
+    /// use customer_value::clv::{simulate, ModifiedBgNbd, RepeatHistory};
+    /// let truth = ModifiedBgNbd::new(0.5, 6.0, 0.9, 1.6)?;
+    /// let data = simulate::modified_bg_nbd(&truth, &vec![39.0; 2000], 0.0, 1)?.histories;
+    /// let fit = ModifiedBgNbd::fit(&data)?;
     /// let i = ModifiedBgNbd::conditional_expected_purchases_interval(&fit, 10.0, &data[2], 0.95)?;
     /// assert!(i.lower <= i.estimate && i.estimate <= i.upper);
     /// # Ok::<(), customer_value::clv::ClvError>(())
