@@ -425,7 +425,7 @@ impl GammaGamma {
         } else {
             0.0
         };
-        // The optimiser works on ln(p, q − shift, γ) and sees the mean log-likelihood per customer.
+        // The optimiser works on ln(p, q − shift, γ); crate::clv::fit scales the cost itself.
         let objective = |theta: &[f64]| {
             let params = GammaGammaParams {
                 p: theta[0].exp(),
@@ -443,9 +443,9 @@ impl GammaGamma {
             }
             let natural = [params.p, params.q - shift, params.gamma];
             (
-                value / total,
+                value,
                 (0..3)
-                    .map(|k| gradient[k] * natural[k] / total)
+                    .map(|k| gradient[k] * natural[k])
                     .collect::<Vec<f64>>(),
             )
         };
@@ -475,17 +475,11 @@ impl GammaGamma {
             shift + optimum.params[1],
             optimum.params[2],
         );
-        let covariance = optimum.covariance.map(|c| {
-            c.into_iter()
-                .map(|row| row.into_iter().map(|v| v / total).collect())
-                .collect()
-        });
-        let standard_errors = optimum
-            .standard_errors
-            .map(|e| e.into_iter().map(|v| v / total.sqrt()).collect());
+        // SE and covariance of q − shift are those of q.
+        let (covariance, standard_errors) = (optimum.covariance, optimum.standard_errors);
         let fit = ModelFit {
             model: GammaGamma::new(p, q, gamma)?,
-            log_likelihood: optimum.log_likelihood * total,
+            log_likelihood: optimum.log_likelihood,
             standard_errors,
             covariance,
             iterations: optimum.iterations,

@@ -231,32 +231,15 @@ impl ParetoNbd {
         }
         let data = likelihood::Data::new(rows);
         let starts = data.starting_points();
-        // The optimiser sees the mean log-likelihood per customer: gradients of order 1 keep L-BFGS's
-        // first (unit-length, steepest-ascent) step inside the region where the likelihood is finite.
-        // The value, covariance and standard errors are scaled back to the total below.
-        let objective = |theta: &[f64]| {
-            let (value, gradient) = data.value_and_gradient(theta);
-            (
-                value / total,
-                gradient
-                    .into_iter()
-                    .map(|g| g / total)
-                    .collect::<Vec<f64>>(),
-            )
-        };
+        // crate::clv::fit scales the cost to order 1 itself; the penalty applies to the total
+        // log-likelihood, as FitOptions documents.
+        let objective = |theta: &[f64]| data.value_and_gradient(theta);
         // The data-scaled start converges on its own almost always; the other starts are restarts,
         // run only when it (or the caller's start) fails to converge.
-        let mut optimum = match maximize(&objective, &starts[..1], options) {
+        let optimum = match maximize(&objective, &starts[..1], options) {
             Ok(found) if found.converged => found,
             _ => maximize(&objective, &starts, options)?,
         };
-        optimum.log_likelihood *= total;
-        if let Some(covariance) = optimum.covariance.as_mut() {
-            covariance.iter_mut().flatten().for_each(|c| *c /= total);
-        }
-        if let Some(errors) = optimum.standard_errors.as_mut() {
-            errors.iter_mut().for_each(|e| *e /= total.sqrt());
-        }
         let [r, alpha, s, beta] = [
             optimum.params[0],
             optimum.params[1],
