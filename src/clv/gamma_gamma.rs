@@ -338,10 +338,11 @@ impl GammaGamma {
     ///
     /// ```
     /// use customer_value::clv::{GammaGamma, SpendHistory};
-    /// let data = SpendHistory::from_columns(&[1.0, 2.0, 3.0, 1.0, 5.0, 2.0, 0.0],
-    ///                                       &[10.0, 14.0, 9.0, 30.0, 12.0, 8.0, 0.0])?;
+    /// let x = [1.0, 2.0, 3.0, 1.0, 5.0, 2.0, 4.0, 1.0, 2.0, 6.0, 3.0, 1.0, 0.0];
+    /// let z = [10.0, 14.0, 9.0, 30.0, 12.0, 8.0, 20.0, 45.0, 16.0, 11.0, 25.0, 6.0, 0.0];
+    /// let data = SpendHistory::from_columns(&x, &z)?;
     /// let fit = GammaGamma::fit(&data)?;
-    /// assert_eq!(fit.observations, 6.0);
+    /// assert_eq!(fit.observations, 12.0); // the customer with x = 0 is left out
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn fit(histories: &[SpendHistory]) -> Result<ModelFit<GammaGamma>, ClvError> {
@@ -377,10 +378,11 @@ impl GammaGamma {
     ///
     /// ```
     /// use customer_value::clv::{GammaGamma, GammaGammaOptions, SpendHistory};
-    /// let data = SpendHistory::from_columns(&[1.0, 2.0, 3.0, 1.0, 5.0, 2.0, 0.0],
-    ///                                       &[10.0, 14.0, 9.0, 30.0, 12.0, 8.0, 0.0])?;
+    /// let x = [1.0, 2.0, 3.0, 1.0, 5.0, 2.0, 4.0, 1.0, 2.0, 6.0, 3.0, 1.0, 0.0];
+    /// let z = [10.0, 14.0, 9.0, 30.0, 12.0, 8.0, 20.0, 45.0, 16.0, 11.0, 25.0, 6.0, 0.0];
+    /// let data = SpendHistory::from_columns(&x, &z)?;
     /// let options = GammaGammaOptions { constrain_q_above_one: true, ..Default::default() };
-    /// let report = GammaGamma::fit_report(&data, &[1.0; 7], &options)?;
+    /// let report = GammaGamma::fit_report(&data, &[1.0; 13], &options)?;
     /// assert_eq!(report.excluded_without_repeat, 1.0);
     /// assert!(report.fit.model.params().q > 1.0 && !report.infinite_mean_spend);
     /// # Ok::<(), customer_value::clv::ClvError>(())
