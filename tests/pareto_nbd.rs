@@ -719,3 +719,20 @@ proptest! {
         prop_assert!(ln_hyp2f1_a_plus_one(a, b, z2).unwrap() >= v - 1e-9 * v.abs().max(1.0));
     }
 }
+
+#[test]
+fn a_penalized_fit_shrinks_the_parameters() {
+    let data = cdnow();
+    let plain = ParetoNbd::fit(&data).unwrap();
+    let options = FitOptions {
+        penalizer: 0.5,
+        ..FitOptions::default()
+    };
+    let penalized = ParetoNbd::fit_with(&data, &options).unwrap();
+    let norm = |m: &ParetoNbd| {
+        let p = m.params();
+        p.r * p.r + p.alpha * p.alpha + p.s * p.s + p.beta * p.beta
+    };
+    assert!(penalized.log_likelihood < plain.log_likelihood);
+    assert!(norm(&penalized.model) < norm(&plain.model));
+}

@@ -538,3 +538,26 @@ proptest! {
         prop_assert!(derl.is_finite() && derl >= 0.0);
     }
 }
+
+#[test]
+fn batch_predictions_equal_the_single_ones() {
+    let data = cdnow();
+    let models: [&dyn PurchaseModel; 2] = [
+        &BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap(),
+        &ModifiedBgNbd::new(0.525, 6.183, 0.891, 1.614).unwrap(),
+    ];
+    for m in models {
+        let mut expected = vec![0.0; data.len()];
+        let mut alive = vec![0.0; data.len()];
+        m.conditional_expected_purchases_into(52.0, &data, &mut expected)
+            .unwrap();
+        m.probability_alive_into(&data, &mut alive).unwrap();
+        for (i, h) in data.iter().enumerate() {
+            assert_eq!(
+                expected[i],
+                m.conditional_expected_purchases(52.0, h).unwrap()
+            );
+            assert_eq!(alive[i], m.probability_alive(h).unwrap());
+        }
+    }
+}

@@ -688,8 +688,38 @@ fn log_dropout_odds(variant: Variant, p: &[f64; 4], x: f64, t_x: f64, age: f64) 
         return f64::NEG_INFINITY;
     }
     let [r, alpha, a, b] = *p;
-    a.ln() - (b + x + variant.shift() - 1.0).ln()
-        + (r + x) * ((alpha + age).ln() - (alpha + t_x).ln())
+    // Two logarithms of ratios rather than four logarithms: this runs once per customer in batches.
+    (a / (b + x + variant.shift() - 1.0)).ln() + (r + x) * ((alpha + age) / (alpha + t_x)).ln()
+}
+
+/// ln[a/(b + x + s − 1)] for the small whole frequencies most customers have, computed once per
+/// batch; [`OddsTable::log_odds`] equals [`log_dropout_odds`] bit for bit.
+struct OddsTable {
+    log_front: Vec<f64>,
+}
+
+impl OddsTable {
+    const SIZE: usize = 512;
+
+    fn new(variant: Variant, p: &[f64; 4]) -> Self {
+        let [_, _, a, b] = *p;
+        let log_front = (0..Self::SIZE)
+            .map(|x| (a / (b + x as f64 + variant.shift() - 1.0)).ln())
+            .collect();
+        Self { log_front }
+    }
+
+    fn log_odds(&self, variant: Variant, p: &[f64; 4], x: f64, t_x: f64, age: f64) -> f64 {
+        if !variant.dropout_term(x) {
+            return f64::NEG_INFINITY;
+        }
+        let index = x as usize;
+        if index as f64 != x || index >= Self::SIZE {
+            return log_dropout_odds(variant, p, x, t_x, age);
+        }
+        let [r, alpha, _, _] = *p;
+        self.log_front[index] + (r + x) * ((alpha + age) / (alpha + t_x)).ln()
+    }
 }
 
 /// P(alive) = 1 / (1 + odds), computed as exp(−softplus(ln odds)) so that it never overflows.
@@ -828,27 +858,69 @@ pub(super) fn family_conditional_into(
             found: out.len(),
         });
     }
-    out.par_chunks_mut(CHUNK)
-        .zip(histories.par_chunks(CHUNK))
+    // Large chunks (a few per thread) so that each chunk's bracket cache sees most of the distinct
+    // (x, T) pairs; each output depends only on its own history, so chunking never changes results.
+    let chunk = histories
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(CHUNK);
+    let odds = OddsTable::new(variant, p);
+    out.par_chunks_mut(chunk)
+        .zip(histories.par_chunks(chunk))
         .try_for_each(|(o, h)| {
-            // Consecutive customers often share (x, T): reuse the bracket then.
-            let mut last: Option<(f64, f64, f64)> = None;
+            let mut cache = BracketCache::new();
             for (slot, history) in o.iter_mut().zip(h) {
                 let (x, age) = (history.frequency(), history.age());
                 let alive =
-                    alive_from_log_odds(log_dropout_odds(variant, p, x, history.recency(), age));
-                let bracket = match last {
-                    Some((lx, la, value)) if lx == x && la == age => value,
-                    _ => {
-                        let value = conditional_bracket(variant, p, x, age, t)?;
-                        last = Some((x, age, value));
-                        value
-                    }
-                };
+                    alive_from_log_odds(odds.log_odds(variant, p, x, history.recency(), age));
+                let bracket = cache.get(x, age, || conditional_bracket(variant, p, x, age, t))?;
                 *slot = (alive * (p[2] + p[3] + x + variant.shift() - 1.0) * bracket).max(0.0);
             }
             Ok(())
         })
+}
+
+/// A direct-mapped cache of the conditional-expectation bracket by (x, T): the bracket is the
+/// costly part (a hypergeometric series) and depends on the history only through x and T, which
+/// repeat heavily in real data (frequencies are counts, ages are whole days). One allocation per
+/// chunk; a miss just recomputes.
+struct BracketCache {
+    keys: Vec<(u64, u64)>,
+    values: Vec<f64>,
+}
+
+impl BracketCache {
+    const BITS: u32 = 12;
+
+    fn new() -> Self {
+        // NaN bit patterns never equal a valid (finite) key.
+        let empty = f64::NAN.to_bits();
+        Self {
+            keys: vec![(empty, empty); 1 << Self::BITS],
+            values: vec![0.0; 1 << Self::BITS],
+        }
+    }
+
+    fn get(
+        &mut self,
+        x: f64,
+        age: f64,
+        compute: impl FnOnce() -> Result<f64, ClvError>,
+    ) -> Result<f64, ClvError> {
+        let key = (x.to_bits(), age.to_bits());
+        let hash = (key.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ key.1.wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
+        .rotate_left(29)
+        .wrapping_mul(0x1656_67B1_9E37_79F9);
+        let slot = (hash >> (64 - Self::BITS)) as usize;
+        if self.keys[slot] == key {
+            return Ok(self.values[slot]);
+        }
+        let value = compute()?;
+        self.keys[slot] = key;
+        self.values[slot] = value;
+        Ok(value)
+    }
 }
 
 pub(super) fn family_probability_alive_into(
@@ -863,11 +935,19 @@ pub(super) fn family_probability_alive_into(
             found: out.len(),
         });
     }
+    let odds = OddsTable::new(variant, p);
     out.par_chunks_mut(CHUNK)
         .zip(histories.par_chunks(CHUNK))
         .for_each(|(o, h)| {
             for (slot, history) in o.iter_mut().zip(h) {
-                *slot = family_probability_alive(variant, p, history);
+                let log_odds = odds.log_odds(
+                    variant,
+                    p,
+                    history.frequency(),
+                    history.recency(),
+                    history.age(),
+                );
+                *slot = alive_from_log_odds(log_odds);
             }
         });
     Ok(())

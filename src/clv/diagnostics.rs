@@ -445,7 +445,7 @@ pub struct AliveMatrix {
     pub frequencies: Vec<f64>,
     /// Recencies t_x of the columns, evenly spaced from 0 to T.
     pub recencies: Vec<f64>,
-    /// `values[i][j]` = P(alive | x = frequencies[i], t_x = recencies[j], T). A customer with x = 0
+    /// `values[i][j]` = P(alive | x = `frequencies[i]`, t_x = `recencies[j]`, T). A customer with x = 0
     /// can only have t_x = 0, so row 0 repeats P(alive | 0, 0, T) in every column.
     pub values: Vec<Vec<f64>>,
 }

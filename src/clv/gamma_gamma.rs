@@ -114,8 +114,7 @@ impl SpendHistory {
         let mean = summary
             .mean_repeat_spend()
             .map_or(0.0, |m| m.to_f64().unwrap_or(f64::NAN));
-        // x counts repeat occasions: the first purchase is not part of the spend model's data
-        // (`frequency()` is the RFM count of all occasions).
+        // x counts the occasions after the first (RFM frequency counts them all).
         Self::new(summary.purchase_occasions().saturating_sub(1) as f64, mean)
     }
 
@@ -189,7 +188,26 @@ pub struct SpendFit {
     pub infinite_mean_spend: bool,
 }
 
-/// A Gamma-Gamma spend model with known parameters (see the [module docs](self)).
+/// The Gamma-Gamma spend model (Colombo & Jiang 1999; Fader & Hardie 2013, "The Gamma-Gamma model
+/// of monetary value") with known parameters.
+///
+/// A customer's transaction values are gamma(p, ν) with mean p/ν; across customers ν ~ Gamma(q, γ).
+/// The model sees, per customer, x (repeat transactions) and z̄ (their mean value) as a
+/// [`SpendHistory`]. It assumes spend is independent of purchase frequency: check the Pearson
+/// correlation reported by [`GammaGamma::fit_report`]. With q ≤ 1 the mean spend is infinite and
+/// predictions that need it return [`ClvError::InfiniteMeanSpend`]
+/// ([`GammaGammaOptions::constrain_q_above_one`] fits with q > 1).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{GammaGamma, SpendHistory};
+/// // The maximum-likelihood parameters on the 946 CDNOW repeat buyers.
+/// let model = GammaGamma::new(6.2488025, 3.7445885, 15.4477481)?;
+/// let spend = model.conditional_expected_average_spend(&SpendHistory::new(2.0, 22.35)?)?;
+/// assert!((spend - 24.6586).abs() < 1e-4);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GammaGamma {
@@ -320,10 +338,11 @@ impl GammaGamma {
     ///
     /// ```
     /// use customer_value::clv::{GammaGamma, SpendHistory};
-    /// let data = SpendHistory::from_columns(&[1.0, 2.0, 3.0, 1.0, 5.0, 2.0, 0.0],
-    ///                                       &[10.0, 14.0, 9.0, 30.0, 12.0, 8.0, 0.0])?;
+    /// let x = [1.0, 2.0, 3.0, 1.0, 5.0, 2.0, 4.0, 1.0, 2.0, 6.0, 3.0, 1.0, 0.0];
+    /// let z = [10.0, 14.0, 9.0, 30.0, 12.0, 8.0, 20.0, 45.0, 16.0, 11.0, 25.0, 6.0, 0.0];
+    /// let data = SpendHistory::from_columns(&x, &z)?;
     /// let fit = GammaGamma::fit(&data)?;
-    /// assert_eq!(fit.observations, 6.0);
+    /// assert_eq!(fit.observations, 12.0); // the customer with x = 0 is left out
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn fit(histories: &[SpendHistory]) -> Result<ModelFit<GammaGamma>, ClvError> {
@@ -359,10 +378,11 @@ impl GammaGamma {
     ///
     /// ```
     /// use customer_value::clv::{GammaGamma, GammaGammaOptions, SpendHistory};
-    /// let data = SpendHistory::from_columns(&[1.0, 2.0, 3.0, 1.0, 5.0, 2.0, 0.0],
-    ///                                       &[10.0, 14.0, 9.0, 30.0, 12.0, 8.0, 0.0])?;
+    /// let x = [1.0, 2.0, 3.0, 1.0, 5.0, 2.0, 4.0, 1.0, 2.0, 6.0, 3.0, 1.0, 0.0];
+    /// let z = [10.0, 14.0, 9.0, 30.0, 12.0, 8.0, 20.0, 45.0, 16.0, 11.0, 25.0, 6.0, 0.0];
+    /// let data = SpendHistory::from_columns(&x, &z)?;
     /// let options = GammaGammaOptions { constrain_q_above_one: true, ..Default::default() };
-    /// let report = GammaGamma::fit_report(&data, &[1.0; 7], &options)?;
+    /// let report = GammaGamma::fit_report(&data, &[1.0; 13], &options)?;
     /// assert_eq!(report.excluded_without_repeat, 1.0);
     /// assert!(report.fit.model.params().q > 1.0 && !report.infinite_mean_spend);
     /// # Ok::<(), customer_value::clv::ClvError>(())
@@ -407,7 +427,7 @@ impl GammaGamma {
         } else {
             0.0
         };
-        // The optimiser works on ln(p, q − shift, γ) and sees the mean log-likelihood per customer.
+        // The optimiser works on ln(p, q − shift, γ); crate::clv::fit scales the cost itself.
         let objective = |theta: &[f64]| {
             let params = GammaGammaParams {
                 p: theta[0].exp(),
@@ -425,9 +445,9 @@ impl GammaGamma {
             }
             let natural = [params.p, params.q - shift, params.gamma];
             (
-                value / total,
+                value,
                 (0..3)
-                    .map(|k| gradient[k] * natural[k] / total)
+                    .map(|k| gradient[k] * natural[k])
                     .collect::<Vec<f64>>(),
             )
         };
@@ -457,17 +477,11 @@ impl GammaGamma {
             shift + optimum.params[1],
             optimum.params[2],
         );
-        let covariance = optimum.covariance.map(|c| {
-            c.into_iter()
-                .map(|row| row.into_iter().map(|v| v / total).collect())
-                .collect()
-        });
-        let standard_errors = optimum
-            .standard_errors
-            .map(|e| e.into_iter().map(|v| v / total.sqrt()).collect());
+        // SE and covariance of q − shift are those of q.
+        let (covariance, standard_errors) = (optimum.covariance, optimum.standard_errors);
         let fit = ModelFit {
             model: GammaGamma::new(p, q, gamma)?,
-            log_likelihood: optimum.log_likelihood * total,
+            log_likelihood: optimum.log_likelihood,
             standard_errors,
             covariance,
             iterations: optimum.iterations,

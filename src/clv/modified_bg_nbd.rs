@@ -217,10 +217,10 @@ impl ModifiedBgNbd {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::{ModifiedBgNbd, RepeatHistory};
-    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
-    /// let fit = ModifiedBgNbd::fit_weighted(&data, &[40.0, 12.0, 5.0, 9.0])?;
+    /// use customer_value::clv::{simulate, ModifiedBgNbd, RepeatHistory};
+    /// let truth = ModifiedBgNbd::new(0.5, 6.0, 0.9, 1.6)?;
+    /// let data = simulate::modified_bg_nbd(&truth, &vec![39.0; 2000], 0.0, 1)?.histories;
+    /// let fit = ModifiedBgNbd::fit(&data)?;
     /// let i = ModifiedBgNbd::probability_alive_interval(&fit, &data[3], 0.95)?;
     /// assert!(i.lower <= i.estimate && i.estimate <= i.upper);
     /// # Ok::<(), customer_value::clv::ClvError>(())
@@ -251,10 +251,10 @@ impl ModifiedBgNbd {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::{ModifiedBgNbd, RepeatHistory};
-    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
-    /// let fit = ModifiedBgNbd::fit_weighted(&data, &[40.0, 12.0, 5.0, 9.0])?;
+    /// use customer_value::clv::{simulate, ModifiedBgNbd, RepeatHistory};
+    /// let truth = ModifiedBgNbd::new(0.5, 6.0, 0.9, 1.6)?;
+    /// let data = simulate::modified_bg_nbd(&truth, &vec![39.0; 2000], 0.0, 1)?.histories;
+    /// let fit = ModifiedBgNbd::fit(&data)?;
     /// let i = ModifiedBgNbd::conditional_expected_purchases_interval(&fit, 10.0, &data[2], 0.95)?;
     /// assert!(i.lower <= i.estimate && i.estimate <= i.upper);
     /// # Ok::<(), customer_value::clv::ClvError>(())

@@ -50,7 +50,28 @@ pub struct ParetoNbdParams {
     pub beta: f64,
 }
 
-/// A Pareto/NBD model with known parameters (see the [module docs](self)).
+/// The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) with known parameters, in the
+/// notation of Fader, Hardie & Lee (2005), "A note on deriving the Pareto/NBD model and related
+/// expressions" (FHL note).
+///
+/// While alive, a customer buys as a Poisson process with rate λ ~ Gamma(r, α); the lifetime is
+/// exponential with rate μ ~ Gamma(s, β), unobserved. The input is a [`RepeatHistory`] (x, t_x, T)
+/// in the model's time unit. The likelihood (FHL note, eq. 22) needs the Gauss hypergeometric
+/// function with c = a + 1, which overflows f64 for heavy buyers: it is evaluated in log space by
+/// [`crate::numeric::hyp2f1`], so the likelihood, P(alive) and the expectations stay finite for any
+/// valid history (x in the thousands included).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{ParetoNbd, PurchaseModel, RepeatHistory};
+/// // The maximum-likelihood parameters on the CDNOW sample.
+/// let model = ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065)?;
+/// let customer = RepeatHistory::new(2.0, 30.43, 38.86)?;
+/// assert!((model.probability_alive(&customer)? - 0.869124).abs() < 1e-6);
+/// assert!((model.conditional_expected_purchases(39.0, &customer)? - 1.455136).abs() < 1e-6);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ParetoNbd {
@@ -210,32 +231,15 @@ impl ParetoNbd {
         }
         let data = likelihood::Data::new(rows);
         let starts = data.starting_points();
-        // The optimiser sees the mean log-likelihood per customer: gradients of order 1 keep L-BFGS's
-        // first (unit-length, steepest-ascent) step inside the region where the likelihood is finite.
-        // The value, covariance and standard errors are scaled back to the total below.
-        let objective = |theta: &[f64]| {
-            let (value, gradient) = data.value_and_gradient(theta);
-            (
-                value / total,
-                gradient
-                    .into_iter()
-                    .map(|g| g / total)
-                    .collect::<Vec<f64>>(),
-            )
-        };
+        // crate::clv::fit scales the cost to order 1 itself; the penalty applies to the total
+        // log-likelihood, as FitOptions documents.
+        let objective = |theta: &[f64]| data.value_and_gradient(theta);
         // The data-scaled start converges on its own almost always; the other starts are restarts,
         // run only when it (or the caller's start) fails to converge.
-        let mut optimum = match maximize(&objective, &starts[..1], options) {
+        let optimum = match maximize(&objective, &starts[..1], options) {
             Ok(found) if found.converged => found,
             _ => maximize(&objective, &starts, options)?,
         };
-        optimum.log_likelihood *= total;
-        if let Some(covariance) = optimum.covariance.as_mut() {
-            covariance.iter_mut().flatten().for_each(|c| *c /= total);
-        }
-        if let Some(errors) = optimum.standard_errors.as_mut() {
-            errors.iter_mut().for_each(|e| *e /= total.sqrt());
-        }
         let [r, alpha, s, beta] = [
             optimum.params[0],
             optimum.params[1],

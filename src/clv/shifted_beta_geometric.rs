@@ -331,7 +331,15 @@ impl ShiftedBetaGeometric {
     ///
     /// # Examples
     ///
-    /// See the [module documentation](self).
+    /// ```
+    /// use customer_value::clv::ShiftedBetaGeometric;
+    /// // The high-end cohort of Fader & Hardie (2007), share active after years 1–7.
+    /// let alive = [0.869, 0.743, 0.653, 0.593, 0.551, 0.517, 0.491];
+    /// let fit = ShiftedBetaGeometric::fit_survival(1000.0, &alive)?;
+    /// assert!((fit.log_likelihood + 1611.1581).abs() < 0.01);
+    /// assert!(ShiftedBetaGeometric::fit_survival(1000.0, &[0.5, 0.7]).is_err()); // rising curve
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
     pub fn fit_survival(cohort_size: f64, survival: &[f64]) -> Result<ModelFit<Self>, ClvError> {
         let mut previous = 1.0;
         let mut lost = Vec::with_capacity(survival.len());
@@ -419,7 +427,7 @@ impl ShiftedBetaGeometric {
         Ok((beta + tf - 1.0) / (alpha + beta + tf - 1.0))
     }
 
-    /// E[T] = (α + β − 1)/(α − 1), the expected number of periods a new subscriber stays.
+    /// E\[T\] = (α + β − 1)/(α − 1), the expected number of periods a new subscriber stays.
     ///
     /// # Errors
     ///

@@ -157,7 +157,15 @@ fn check_pair(
     }
 }
 
-/// One customer's CLV over the options' horizon, lifetimes' convention (see the [module docs](self)).
+/// One customer's CLV over the options' horizon, by Python lifetimes' convention (so that figures
+/// compare one for one):
+///
+/// CLV = Σ_{m = 1}^{H} E[Z | x, z̄] · (E[Y(m·u) | x, t_x, T] − E[Y((m − 1)·u) | x, t_x, T]) / (1 + d)^m
+///
+/// with H the horizon in months, d the monthly discount rate, E[Z | x, z̄] the Gamma-Gamma expected
+/// spend per transaction, E[Y(t) | …] the purchase model's conditional expected purchases, and u the
+/// model time units in a month: **4.345 weeks or 30 days** ([`crate::TimeUnit::per_month`]). Each
+/// month's purchases get that month's full discount factor (end-of-month cash flows).
 ///
 /// # Errors
 ///

@@ -58,9 +58,9 @@ pub struct LnHyp2f1 {
 /// ```
 /// use customer_value::numeric::hyp2f1::ln_hyp2f1_a_plus_one;
 /// assert_eq!(ln_hyp2f1_a_plus_one(3.0, 2.0, 0.0), Some(0.0));
-/// // mpmath.hyp2f1(3.2, 1.6, 4.2, 0.3) = 1.6853543558346163
+/// // mpmath.hyp2f1(3.2, 1.6, 4.2, 0.3) = 1.530348997541416
 /// let v = ln_hyp2f1_a_plus_one(3.2, 1.6, 0.3).unwrap().exp();
-/// assert!((v - 1.6853543558346163).abs() < 1e-13);
+/// assert!((v - 1.530348997541416).abs() < 1e-13);
 /// assert_eq!(ln_hyp2f1_a_plus_one(1.0, 1.0, 1.0), None);
 /// ```
 pub fn ln_hyp2f1_a_plus_one(a: f64, b: f64, z: f64) -> Option<f64> {
