@@ -561,3 +561,38 @@ fn batch_predictions_equal_the_single_ones() {
         }
     }
 }
+
+/// The parallel likelihood sums fixed chunks in order: fits are bit-identical whatever the number
+/// of threads.
+#[test]
+fn fits_do_not_depend_on_thread_count() {
+    let ages: Vec<f64> = (0..60_000).map(|i| 20.0 + (i % 140) as f64 / 7.0).collect();
+    let truth = BgNbd::new(0.3, 5.0, 0.7, 2.0).unwrap();
+    let sim = simulate::bg_nbd(&truth, &ages, 0.0, 77).unwrap();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let three = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let a = one.install(|| BgNbd::fit(&sim.histories).unwrap());
+    let b = three.install(|| BgNbd::fit(&sim.histories).unwrap());
+    assert_eq!(a.model, b.model);
+    assert_eq!(a.log_likelihood.to_bits(), b.log_likelihood.to_bits());
+    let model = a.model;
+    let mut x = vec![0.0; sim.histories.len()];
+    let mut y = vec![0.0; sim.histories.len()];
+    one.install(|| {
+        model
+            .conditional_expected_purchases_into(20.0, &sim.histories, &mut x)
+            .unwrap()
+    });
+    three.install(|| {
+        model
+            .conditional_expected_purchases_into(20.0, &sim.histories, &mut y)
+            .unwrap()
+    });
+    assert_eq!(x, y);
+}

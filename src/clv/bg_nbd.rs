@@ -890,7 +890,7 @@ struct BracketCache {
 }
 
 impl BracketCache {
-    const BITS: u32 = 12;
+    const BITS: u32 = 14;
 
     fn new() -> Self {
         // NaN bit patterns never equal a valid (finite) key.
