@@ -453,31 +453,43 @@ mod tests {
             ],
             &[3.0, 2.0, 1.0],
         );
+        // 100 rows of distinct times: the per-row path instead of the table of distinct times.
+        let many: Vec<RepeatHistory> = (0..100)
+            .map(|i| {
+                let x = f64::from(i % 7);
+                let age = 20.0 + f64::from(i) * 0.37;
+                RepeatHistory::new(x, if x == 0.0 { 0.0 } else { age * 0.61 }, age).unwrap()
+            })
+            .collect();
+        let many = compress(&many, &[1.0; 100]);
+        assert!(many.times.is_empty() && !rows.times.is_empty());
         // b ≤ 1 included: ln(b + x − 1) must not leak into the x = 0 rows of BG/NBD.
         let points = [
             [0.4, 5.0, 0.9, 2.2],
             [0.4, 5.0, 0.9, 0.8],
             [1.0, 3.0, 1.0, 1.0],
         ];
-        for (variant, p) in [Variant::Standard, Variant::Modified]
-            .into_iter()
-            .flat_map(|v| points.iter().map(move |p| (v, *p)))
-        {
-            let (_, g) = family_log_likelihood(variant, &p, &rows, true);
-            for k in 0..4 {
-                let h = 1e-6 * p[k];
-                let mut up = p;
-                up[k] += h;
-                let mut down = p;
-                down[k] -= h;
-                let numeric = (family_log_likelihood(variant, &up, &rows, false).0
-                    - family_log_likelihood(variant, &down, &rows, false).0)
-                    / (2.0 * h);
-                assert!(
-                    (numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()),
-                    "{variant:?} {k}: {numeric} vs {}",
-                    g[k]
-                );
+        for rows in [&rows, &many] {
+            for (variant, p) in [Variant::Standard, Variant::Modified]
+                .into_iter()
+                .flat_map(|v| points.iter().map(move |p| (v, *p)))
+            {
+                let (_, g) = family_log_likelihood(variant, &p, rows, true);
+                for k in 0..4 {
+                    let h = 1e-6 * p[k];
+                    let mut up = p;
+                    up[k] += h;
+                    let mut down = p;
+                    down[k] -= h;
+                    let numeric = (family_log_likelihood(variant, &up, rows, false).0
+                        - family_log_likelihood(variant, &down, rows, false).0)
+                        / (2.0 * h);
+                    assert!(
+                        (numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()),
+                        "{variant:?} {k}: {numeric} vs {}",
+                        g[k]
+                    );
+                }
             }
         }
     }

@@ -26,58 +26,78 @@ pub(in crate::clv) struct Row {
 /// recencies measured in days repeat a lot).
 pub(in crate::clv) struct Compressed {
     pub rows: Vec<Row>,
-    times: Vec<f64>,
+    pub times: Vec<f64>,
 }
 
 /// Sorts histories by (x, t_x, T) and merges identical ones, summing their weights; rows of zero
 /// weight are dropped. Sorting also makes the result independent of the input order.
 pub(in crate::clv) fn compress(histories: &[RepeatHistory], weights: &[f64]) -> Compressed {
-    let mut rows: Vec<Row> = histories
+    // Sort compact keys: for non-negative floats the bit patterns order as the values do (adding
+    // 0.0 turns a −0.0 into +0.0), and the weight in the key makes the order of summation of
+    // equal rows, hence the result, independent of the input order.
+    let bits = |v: f64| (v + 0.0).to_bits();
+    let mut keys: Vec<[u64; 4]> = histories
         .iter()
         .zip(weights)
         .filter(|(_, w)| **w > 0.0)
-        .map(|(h, &w)| Row {
-            x: h.frequency(),
-            t_x: h.recency(),
-            age: h.age(),
-            weight: w,
-            recency_index: 0,
-            age_index: 0,
+        .map(|(h, &w)| {
+            [
+                bits(h.frequency()),
+                bits(h.recency()),
+                bits(h.age()),
+                bits(w),
+            ]
         })
         .collect();
-    let order = |p: &Row, q: &Row| {
-        p.x.total_cmp(&q.x)
-            .then(p.t_x.total_cmp(&q.t_x))
-            .then(p.age.total_cmp(&q.age))
-            .then(p.weight.total_cmp(&q.weight))
-    };
     // A parallel sort only pays off on large inputs.
-    if rows.len() > 100_000 {
-        rows.par_sort_unstable_by(order);
+    if keys.len() > 100_000 {
+        keys.par_sort_unstable();
     } else {
-        rows.sort_unstable_by(order);
+        keys.sort_unstable();
     }
-    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
-    for row in rows {
+    let mut out: Vec<Row> = Vec::with_capacity(keys.len());
+    let mut last_key: Option<[u64; 3]> = None;
+    for key in keys {
+        let head = [key[0], key[1], key[2]];
+        let weight = f64::from_bits(key[3]);
         match out.last_mut() {
-            Some(last) if last.x == row.x && last.t_x == row.t_x && last.age == row.age => {
-                last.weight += row.weight
+            Some(last) if last_key == Some(head) => last.weight += weight,
+            _ => {
+                out.push(Row {
+                    x: f64::from_bits(key[0]),
+                    t_x: f64::from_bits(key[1]),
+                    age: f64::from_bits(key[2]),
+                    weight,
+                    recency_index: 0,
+                    age_index: 0,
+                });
+                last_key = Some(head);
             }
-            _ => out.push(row),
         }
     }
-    let mut times: Vec<f64> = out.iter().flat_map(|r| [r.t_x, r.age]).collect();
-    if times.len() > 100_000 {
-        times.par_sort_unstable_by(f64::total_cmp);
+    let mut time_bits: Vec<u64> = out
+        .iter()
+        .flat_map(|r| [bits(r.t_x), bits(r.age)])
+        .collect();
+    if time_bits.len() > 100_000 {
+        time_bits.par_sort_unstable();
     } else {
-        times.sort_unstable_by(f64::total_cmp);
+        time_bits.sort_unstable();
     }
-    times.dedup();
+    time_bits.dedup();
+    // A table only pays when times repeat (days, weeks); otherwise compute per row.
+    if time_bits.len() > out.len() / 4 + 16 {
+        return Compressed {
+            rows: out,
+            times: Vec::new(),
+        };
+    }
     for row in &mut out {
-        // Both values are in `times` by construction; positions fit in u32 for any slice we fit.
-        row.recency_index = times.partition_point(|t| *t < row.t_x) as u32;
-        row.age_index = times.partition_point(|t| *t < row.age) as u32;
+        // Both values are in the table by construction; its length fits in u32 (≤ rows / 4 + 16).
+        row.recency_index = time_bits.partition_point(|t| *t < bits(row.t_x)) as u32;
+        row.age_index = time_bits.partition_point(|t| *t < bits(row.age)) as u32;
     }
+    let times = time_bits.into_iter().map(f64::from_bits).collect();
     Compressed { rows: out, times }
 }
 
@@ -179,8 +199,19 @@ pub(in crate::clv) fn family_log_likelihood(
 ) -> (f64, [f64; 4]) {
     let constants = Constants::new(p);
     let alpha = p[1];
-    let log_times: Vec<f64> = data.times.iter().map(|t| (alpha + t).ln()).collect();
-    let inverse_times: Vec<f64> = data.times.iter().map(|t| 1.0 / (alpha + t)).collect();
+    // One entry per distinct time; element-wise, so computing it in parallel changes nothing.
+    let use_table = !data.times.is_empty();
+    let (log_times, inverse_times): (Vec<f64>, Vec<f64>) = if data.times.len() > CHUNK {
+        data.times
+            .par_iter()
+            .map(|t| ((alpha + t).ln(), 1.0 / (alpha + t)))
+            .unzip()
+    } else {
+        data.times
+            .iter()
+            .map(|t| ((alpha + t).ln(), 1.0 / (alpha + t)))
+            .unzip()
+    };
     let chunk_sum = |chunk: &[Row]| -> (f64, [f64; 4]) {
         let [r, alpha, a, _] = *p;
         let mut ll = 0.0;
@@ -195,19 +226,33 @@ pub(in crate::clv) fn family_log_likelihood(
             // Just set above when absent.
             let ft = terms.as_ref().expect("frequency terms are set for this x");
             let rx = r + row.x;
-            let log_age = log_times[row.age_index as usize];
+            let (log_age, inverse_age) = if use_table {
+                (
+                    log_times[row.age_index as usize],
+                    inverse_times[row.age_index as usize],
+                )
+            } else {
+                ((alpha + row.age).ln(), 1.0 / (alpha + row.age))
+            };
             let u3 = -rx * log_age;
-            let (lse, w4, log_rec) = if variant.dropout_term(row.x) {
-                let log_rec = log_times[row.recency_index as usize];
+            let (lse, w4, log_rec, inverse_rec) = if variant.dropout_term(row.x) {
+                let (log_rec, inverse_rec) = if use_table {
+                    (
+                        log_times[row.recency_index as usize],
+                        inverse_times[row.recency_index as usize],
+                    )
+                } else {
+                    ((alpha + row.t_x).ln(), 1.0 / (alpha + row.t_x))
+                };
                 let u4 = ft.log_ratio - rx * log_rec;
                 let (hi, lo) = if u3 >= u4 { (u3, u4) } else { (u4, u3) };
                 let e = (lo - hi).exp();
                 let lse = hi + e.ln_1p();
                 let w_lo = e / (1.0 + e);
                 let w4 = if u4 >= u3 { 1.0 - w_lo } else { w_lo };
-                (lse, w4, log_rec)
+                (lse, w4, log_rec, inverse_rec)
             } else {
-                (u3, 0.0, 0.0)
+                (u3, 0.0, 0.0, 0.0)
             };
             let w3 = 1.0 - w4;
             let w = row.weight;
@@ -216,16 +261,11 @@ pub(in crate::clv) fn family_log_likelihood(
                 g[0] += w * (ft.d_r - w3 * log_age - w4 * log_rec);
                 // Without the drop-out term (BG/NBD, x = 0) ln(b + x − 1) may not exist: skip it.
                 let (d_alpha_rec, d_a_rec, d_b_rec) = if w4 > 0.0 {
-                    (
-                        w4 * inverse_times[row.recency_index as usize],
-                        w4 / a,
-                        w4 * ft.inv_bx,
-                    )
+                    (w4 * inverse_rec, w4 / a, w4 * ft.inv_bx)
                 } else {
                     (0.0, 0.0, 0.0)
                 };
-                g[1] += w
-                    * (r / alpha - rx * (w3 * inverse_times[row.age_index as usize] + d_alpha_rec));
+                g[1] += w * (r / alpha - rx * (w3 * inverse_age + d_alpha_rec));
                 g[2] += w * (ft.d_a + d_a_rec);
                 g[3] += w * (ft.d_b - d_b_rec);
             }
