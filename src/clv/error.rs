@@ -59,9 +59,7 @@ pub enum ClvError {
     },
     /// The optimiser stopped before converging (ask [`crate::clv::FitOptions::accept_unconverged`] to
     /// get the result anyway).
-    #[error(
-        "the fit did not converge after {iterations} iterations (log-likelihood {log_likelihood})"
-    )]
+    #[error("the fit did not converge after {iterations} iterations (log-likelihood {log_likelihood})")]
     NotConverged {
         /// Iterations run.
         iterations: u64,
@@ -82,5 +80,6 @@ pub enum ClvError {
         /// The α of the model.
         alpha: f64,
     },
+
     // --- spend model and CLV: add variants below this line ---
 }
