@@ -596,3 +596,24 @@ fn fits_do_not_depend_on_thread_count() {
     });
     assert_eq!(x, y);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Delta-method intervals contain their estimate, and P(alive) intervals stay in [0, 1].
+    #[test]
+    fn delta_intervals_contain_their_estimate(
+        (r, alpha, a, b) in any_params(), h in any_history(), scale in 1e-6f64..1e-1, level in 0.5f64..0.999,
+    ) {
+        let params = [r, alpha, a, b];
+        let covariance: Vec<Vec<f64>> = (0..4)
+            .map(|i| (0..4).map(|j| if i == j { scale * params[i] * params[i] } else { 0.0 }).collect())
+            .collect();
+        let f = |p: &[f64]| BgNbd::new(p[0], p[1], p[2], p[3])?.probability_alive(&h);
+        let interval = customer_value::clv::diagnostics::delta_method_interval(f, &params, &covariance, level);
+        prop_assert!(interval.is_ok(), "{interval:?}");
+        let i = interval.unwrap().clamped(0.0, 1.0);
+        prop_assert!(i.lower <= i.estimate && i.estimate <= i.upper);
+        prop_assert!(i.lower >= 0.0 && i.upper <= 1.0 && i.standard_error >= 0.0);
+    }
+}
