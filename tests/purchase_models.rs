@@ -482,6 +482,22 @@ fn holdout_comparison_on_simulated_customers() {
         "{cmp:?}"
     );
     assert!(cmp.mae > 0.0 && cmp.rmse >= cmp.mae);
+
+    // The same check of the MBG/NBD conditional expectation (derived, not published).
+    let truth = ModifiedBgNbd::new(0.525, 6.183, 0.891, 1.614).unwrap();
+    let sim = simulate::modified_bg_nbd(&truth, &ages, 39.0, 10).unwrap();
+    let cmp = holdout_comparison(&truth, &sim.histories, &sim.holdout_purchases, 39.0, 7).unwrap();
+    assert!(
+        ((cmp.total_predicted - cmp.total_actual) / cmp.total_actual).abs() < 0.05,
+        "{cmp:?}"
+    );
+    for row in &cmp.rows[..4] {
+        // Groups of hundreds of customers: means within 15%.
+        assert!(
+            ((row.predicted - row.actual) / row.actual).abs() < 0.15,
+            "{row:?}"
+        );
+    }
 }
 
 fn any_history() -> impl Strategy<Value = RepeatHistory> {
