@@ -28,11 +28,16 @@ fn cdnow() -> Vec<RepeatHistory> {
         .collect()
 }
 
-fn simulated(n: usize) -> Vec<RepeatHistory> {
+fn simulated_continuous(n: usize) -> Vec<RepeatHistory> {
     let truth = BgNbd::new(0.2425929, 4.4135323, 0.7928860, 2.4257524).expect("valid parameters");
     let ages: Vec<f64> = (0..n).map(|i| 27.0 + (i % 84) as f64 / 7.0).collect();
-    let sim = simulate::bg_nbd(&truth, &ages, 0.0, 2024).expect("valid ages");
-    sim.histories
+    simulate::bg_nbd(&truth, &ages, 0.0, 2024)
+        .expect("valid ages")
+        .histories
+}
+
+fn simulated(n: usize) -> Vec<RepeatHistory> {
+    simulated_continuous(n)
         .iter()
         .map(|h| {
             let recency = ((h.recency() * 7.0).round() / 7.0).min(h.age());
@@ -84,6 +89,11 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("bg_nbd_fit_1m", |b| {
         b.iter(|| BgNbd::fit(black_box(&million)).expect("fit"))
+    });
+    // The same customers with recencies unrounded (continuous time): compression helps less.
+    let continuous = simulated_continuous(1_000_000);
+    group.bench_function("bg_nbd_fit_1m_continuous_recency", |b| {
+        b.iter(|| BgNbd::fit(black_box(&continuous)).expect("fit"))
     });
     let model = BgNbd::new(0.2425929, 4.4135323, 0.7928860, 2.4257524).expect("valid parameters");
     let mut out = vec![0.0; million.len()];

@@ -482,6 +482,22 @@ fn holdout_comparison_on_simulated_customers() {
         "{cmp:?}"
     );
     assert!(cmp.mae > 0.0 && cmp.rmse >= cmp.mae);
+
+    // The same check of the MBG/NBD conditional expectation (derived, not published).
+    let truth = ModifiedBgNbd::new(0.525, 6.183, 0.891, 1.614).unwrap();
+    let sim = simulate::modified_bg_nbd(&truth, &ages, 39.0, 10).unwrap();
+    let cmp = holdout_comparison(&truth, &sim.histories, &sim.holdout_purchases, 39.0, 7).unwrap();
+    assert!(
+        ((cmp.total_predicted - cmp.total_actual) / cmp.total_actual).abs() < 0.05,
+        "{cmp:?}"
+    );
+    for row in &cmp.rows[..4] {
+        // Groups of hundreds of customers: means within 15%.
+        assert!(
+            ((row.predicted - row.actual) / row.actual).abs() < 0.15,
+            "{row:?}"
+        );
+    }
 }
 
 fn any_history() -> impl Strategy<Value = RepeatHistory> {
@@ -559,5 +575,61 @@ fn batch_predictions_equal_the_single_ones() {
             );
             assert_eq!(alive[i], m.probability_alive(h).unwrap());
         }
+    }
+}
+
+/// The parallel likelihood sums fixed chunks in order: fits are bit-identical whatever the number
+/// of threads.
+#[test]
+fn fits_do_not_depend_on_thread_count() {
+    let ages: Vec<f64> = (0..60_000).map(|i| 20.0 + (i % 140) as f64 / 7.0).collect();
+    let truth = BgNbd::new(0.3, 5.0, 0.7, 2.0).unwrap();
+    let sim = simulate::bg_nbd(&truth, &ages, 0.0, 77).unwrap();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let three = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let a = one.install(|| BgNbd::fit(&sim.histories).unwrap());
+    let b = three.install(|| BgNbd::fit(&sim.histories).unwrap());
+    assert_eq!(a.model, b.model);
+    assert_eq!(a.log_likelihood.to_bits(), b.log_likelihood.to_bits());
+    let model = a.model;
+    let mut x = vec![0.0; sim.histories.len()];
+    let mut y = vec![0.0; sim.histories.len()];
+    one.install(|| {
+        model
+            .conditional_expected_purchases_into(20.0, &sim.histories, &mut x)
+            .unwrap()
+    });
+    three.install(|| {
+        model
+            .conditional_expected_purchases_into(20.0, &sim.histories, &mut y)
+            .unwrap()
+    });
+    assert_eq!(x, y);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Delta-method intervals contain their estimate, and P(alive) intervals stay in [0, 1].
+    #[test]
+    fn delta_intervals_contain_their_estimate(
+        (r, alpha, a, b) in any_params(), h in any_history(), scale in 1e-6f64..1e-1, level in 0.5f64..0.999,
+    ) {
+        let params = [r, alpha, a, b];
+        let covariance: Vec<Vec<f64>> = (0..4)
+            .map(|i| (0..4).map(|j| if i == j { scale * params[i] * params[i] } else { 0.0 }).collect())
+            .collect();
+        let f = |p: &[f64]| BgNbd::new(p[0], p[1], p[2], p[3])?.probability_alive(&h);
+        let interval = customer_value::clv::diagnostics::delta_method_interval(f, &params, &covariance, level);
+        prop_assert!(interval.is_ok(), "{interval:?}");
+        let i = interval.unwrap().clamped(0.0, 1.0);
+        prop_assert!(i.lower <= i.estimate && i.estimate <= i.upper);
+        prop_assert!(i.lower >= 0.0 && i.upper <= 1.0 && i.standard_error >= 0.0);
     }
 }

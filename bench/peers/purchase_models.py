@@ -3,7 +3,7 @@
 Data: the CDNOW summary (tests/data/cdnow_customers_summary_with_transactions.csv) and the 1M
 simulated customers of the criterion bench, written by
     CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv cargo bench --bench purchase_models
-Run: /work/venv/bin/python bench/peers/purchase_models.py [/tmp/clv_a_bench_1m.csv]
+Run: /work/venv/bin/python bench/peers/purchase_models.py [/tmp/clv_a_bench_1m.csv] [--fits-only]
 Prints the median wall time of each task (and the log-likelihood lifetimes reaches).
 """
 import statistics
@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy.special import gammaln
-from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter
+from lifetimes import BetaGeoBetaBinomFitter, BetaGeoFitter, ModifiedBetaGeoFitter
 
 warnings.filterwarnings("ignore")
 
@@ -50,7 +50,19 @@ def main():
         seconds, fit = median_time(lambda: fitter().fit(cdnow["x"], cdnow["t_x"], cdnow["T"]), 10)
         print(f"{name}: {seconds * 1e3:.2f} ms (log-likelihood {log_likelihood(fit, (cdnow['x'], cdnow['t_x'], cdnow['T'])):.4f})")
 
-    path = sys.argv[1] if len(sys.argv) > 1 else "/tmp/clv_a_bench_1m.csv"
+    donations = pd.read_csv("tests/data/donations.csv")
+    seconds, fit = median_time(
+        lambda: BetaGeoBetaBinomFitter().fit(
+            donations["frequency"], donations["recency"], donations["periods"], weights=donations["weights"]
+        ),
+        10,
+    )
+    print(f"bg_bb_fit_donations: {seconds * 1e3:.2f} ms (params {dict(fit.params_)})")
+    if "--fits-only" in sys.argv:
+        return
+
+    paths = [a for a in sys.argv[1:] if not a.startswith("--")]
+    path = paths[0] if paths else "/tmp/clv_a_bench_1m.csv"
     million = pd.read_csv(path)
     seconds, fit = median_time(
         lambda: BetaGeoFitter().fit(million["frequency"], million["recency"], million["T"]), 1

@@ -59,9 +59,7 @@ pub enum ClvError {
     },
     /// The optimiser stopped before converging (ask [`crate::clv::FitOptions::accept_unconverged`] to
     /// get the result anyway).
-    #[error(
-        "the fit did not converge after {iterations} iterations (log-likelihood {log_likelihood})"
-    )]
+    #[error("the fit did not converge after {iterations} iterations (log-likelihood {log_likelihood})")]
     NotConverged {
         /// Iterations run.
         iterations: u64,
@@ -82,6 +80,7 @@ pub enum ClvError {
         /// The α of the model.
         alpha: f64,
     },
+
     // --- spend model and CLV: add variants below this line ---
     /// The Gamma-Gamma mean spend is infinite (q ≤ 1, or px + q ≤ 1 for a customer's conditional
     /// mean): a prediction that needs it has no finite value. Refit with q constrained above 1.

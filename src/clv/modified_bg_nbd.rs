@@ -16,11 +16,12 @@
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
-use crate::clv::bg_nbd::{
-    check_params, check_time, compress, family_conditional, family_conditional_into,
-    family_expected_purchases, family_log_likelihood, family_probability_alive,
-    family_probability_alive_into, family_probability_of_purchases, fit_family, Variant,
+use crate::clv::bg_nbd::family::{
+    compress, family_conditional, family_conditional_into, family_expected_purchases,
+    family_log_likelihood, family_probability_alive, family_probability_alive_into,
+    family_probability_of_purchases, fit_family,
 };
+use crate::clv::bg_nbd::{check_params, check_time, Variant};
 use crate::clv::{ClvError, FitOptions, ModelFit, PurchaseModel, RepeatHistory};
 
 /// MBG/NBD parameters, named as in Batislam et al. (2007): λ ~ Gamma(shape r, rate α),
