@@ -38,7 +38,8 @@ def synthetic_log(rows):
 
 
 def occasions(log):
-    """Net each customer-day; keep the days netting to a positive amount."""
+    """Net each customer-day; keep the days netting to a positive amount (the synthetic log has no
+    refunds or zero amounts, so this is the crate's purchase-occasion rule)."""
     occ = log.groupby(["customer", "date"], sort=False, as_index=False)["cents"].sum()
     return occ[occ["cents"] > 0]
 
