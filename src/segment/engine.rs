@@ -53,6 +53,9 @@ pub(crate) struct RunOutcome {
     pub inertia: f64,
     pub iterations: usize,
     pub converged: bool,
+    /// Points whose centres were all scanned, per pass (diagnostics for tests and tuning).
+    #[allow(dead_code)] // read by the tests only
+    pub scans: Vec<u64>,
 }
 
 #[inline(always)]
@@ -117,18 +120,19 @@ fn seed_impl<const D: usize>(
     k: usize,
     rng: &mut Xoshiro256PlusPlus,
 ) -> Vec<f64> {
-    let n = data.len() / dim;
+    let d = if D == 0 { dim } else { D };
+    let n = data.len() / d;
     let trials = 2 + (k as f64).ln().floor() as usize;
-    let mut centers = Vec::with_capacity(k * dim);
+    let mut centers = Vec::with_capacity(k * d);
     let first = rng.gen_range(0..n);
-    centers.extend_from_slice(&data[first * dim..(first + 1) * dim]);
+    centers.extend_from_slice(&data[first * d..(first + 1) * d]);
     let mut closest = vec![0.0; n];
     closest
         .par_chunks_mut(CHUNK)
-        .zip(data.par_chunks(CHUNK * dim))
+        .zip(data.par_chunks(CHUNK * d))
         .for_each(|(out, rows)| {
-            for (slot, row) in out.iter_mut().zip(rows.chunks_exact(dim)) {
-                *slot = squared_distance::<D>(dim, row, &centers[..dim]);
+            for (slot, row) in out.iter_mut().zip(rows.chunks_exact(d)) {
+                *slot = squared_distance::<D>(d, row, &centers[..d]);
             }
         });
     let mut sums = chunk_sums(&closest);
@@ -140,15 +144,15 @@ fn seed_impl<const D: usize>(
         // Potential after adding each candidate, per chunk, then summed in chunk order.
         let partials: Vec<Vec<f64>> = closest
             .par_chunks(CHUNK)
-            .zip(data.par_chunks(CHUNK * dim))
+            .zip(data.par_chunks(CHUNK * d))
             .map(|(weights, rows)| {
                 let mut potentials = vec![0.0; candidates.len()];
-                for (&weight, row) in weights.iter().zip(rows.chunks_exact(dim)) {
+                for (&weight, row) in weights.iter().zip(rows.chunks_exact(d)) {
                     for (potential, &candidate) in potentials.iter_mut().zip(&candidates) {
                         let to_candidate = squared_distance::<D>(
-                            dim,
+                            d,
                             row,
-                            &data[candidate * dim..(candidate + 1) * dim],
+                            &data[candidate * d..(candidate + 1) * d],
                         );
                         *potential += weight.min(to_candidate);
                     }
@@ -164,13 +168,13 @@ fn seed_impl<const D: usize>(
                 best = (candidate, potential);
             }
         }
-        let center = &data[best.0 * dim..(best.0 + 1) * dim];
+        let center = &data[best.0 * d..(best.0 + 1) * d];
         closest
             .par_chunks_mut(CHUNK)
-            .zip(data.par_chunks(CHUNK * dim))
+            .zip(data.par_chunks(CHUNK * d))
             .for_each(|(out, rows)| {
-                for (slot, row) in out.iter_mut().zip(rows.chunks_exact(dim)) {
-                    *slot = slot.min(squared_distance::<D>(dim, row, center));
+                for (slot, row) in out.iter_mut().zip(rows.chunks_exact(d)) {
+                    *slot = slot.min(squared_distance::<D>(d, row, center));
                 }
             });
         sums = chunk_sums(&closest);
@@ -179,18 +183,26 @@ fn seed_impl<const D: usize>(
     centers
 }
 
-/// Per-chunk partial result of one assignment pass.
+/// Per-chunk partial result of one assignment pass: changes of the per-cluster sums and counts.
 struct Partial {
     sums: Vec<f64>,
-    counts: Vec<u64>,
+    counts: Vec<i64>,
     changed: u64,
+    scanned: u64,
 }
 
 /// Mutable per-point state of Hamerly's algorithm.
 struct Bounds {
     labels: Vec<u32>,
-    upper: Vec<f64>,
-    lower: Vec<f64>,
+    /// (upper, lower) per point, interleaved so one pass reads one stream.
+    upper_lower: Vec<[f64; 2]>,
+}
+
+/// Per-centre quantities of one pass.
+struct CentreBounds {
+    half_gap: f64,
+    upper_move: f64,
+    lower_move: f64,
 }
 
 /// How the centres moved since the bounds were last valid.
@@ -245,42 +257,54 @@ fn assign_pass<const D: usize>(
     bounds: &mut Bounds,
     full: bool,
 ) -> Partial {
-    let k = centers.len() / dim;
+    // A constant dimension lets the compiler unroll the loops and drop bounds checks.
+    let d = if D == 0 { dim } else { D };
+    let k = centers.len() / d;
+    // Everything a point needs about its centre, in one place: s(a)/2, and how far its upper
+    // bound rises (the centre's own move) and its lower bound falls (the largest other move).
+    let per_centre: Vec<CentreBounds> = (0..k)
+        .map(|j| CentreBounds {
+            half_gap: half_gap[j],
+            upper_move: moves.by_centre[j],
+            lower_move: if j == moves.largest_centre {
+                moves.second_largest
+            } else {
+                moves.largest
+            },
+        })
+        .collect();
     let partials: Vec<Partial> = data
-        .par_chunks(CHUNK * dim)
+        .par_chunks(CHUNK * d)
         .zip(bounds.labels.par_chunks_mut(CHUNK))
-        .zip(bounds.upper.par_chunks_mut(CHUNK))
-        .zip(bounds.lower.par_chunks_mut(CHUNK))
-        .map(|(((rows, labels), upper), lower)| {
-            let mut sums = vec![0.0; k * dim];
-            let mut counts = vec![0u64; k];
+        .zip(bounds.upper_lower.par_chunks_mut(CHUNK))
+        .map(|((rows, labels), upper_lower)| {
+            let mut sums = vec![0.0; k * d];
+            let mut counts = vec![0i64; k];
             let mut changed = 0;
-            for (index, row) in rows.chunks_exact(dim).enumerate() {
-                let mut label = labels[index] as usize;
+            let mut scanned = 0;
+            for (index, row) in rows.chunks_exact(d).enumerate() {
+                let previous = labels[index] as usize;
+                let mut label = previous;
                 let mut needs_scan = full;
+                let bounds = &mut upper_lower[index];
                 if !full {
-                    upper[index] += moves.by_centre[label];
-                    lower[index] -= if label == moves.largest_centre {
-                        moves.second_largest
-                    } else {
-                        moves.largest
-                    };
-                    let bound = half_gap[label].max(lower[index]);
-                    if upper[index] > bound {
-                        upper[index] = squared_distance::<D>(
-                            dim,
-                            row,
-                            &centers[label * dim..(label + 1) * dim],
-                        )
-                        .sqrt();
-                        needs_scan = upper[index] > bound;
+                    let centre = &per_centre[label];
+                    bounds[0] += centre.upper_move;
+                    bounds[1] -= centre.lower_move;
+                    let bound = centre.half_gap.max(bounds[1]);
+                    if bounds[0] > bound {
+                        bounds[0] =
+                            squared_distance::<D>(d, row, &centers[label * d..(label + 1) * d])
+                                .sqrt();
+                        needs_scan = bounds[0] > bound;
                     }
                 }
                 if needs_scan {
+                    scanned += 1;
                     let mut best = (0usize, f64::INFINITY);
                     let mut second = f64::INFINITY;
-                    for (centre, center) in centers.chunks_exact(dim).enumerate() {
-                        let distance = squared_distance::<D>(dim, row, center);
+                    for (centre, center) in centers.chunks_exact(d).enumerate() {
+                        let distance = squared_distance::<D>(d, row, center);
                         // Strict comparison: the lowest centre index wins ties.
                         if distance < best.1 {
                             second = best.1;
@@ -294,26 +318,38 @@ fn assign_pass<const D: usize>(
                     }
                     label = best.0;
                     labels[index] = label as u32;
-                    upper[index] = best.1.sqrt();
-                    lower[index] = second.sqrt();
+                    *bounds = [best.1.sqrt(), second.sqrt()];
                 }
-                counts[label] += 1;
-                let sum = &mut sums[label * dim..(label + 1) * dim];
-                for (slot, value) in sum.iter_mut().zip(row) {
-                    *slot += value;
+                // Running sums are kept by deltas: only a point that changes centre (or every
+                // point on the first pass) touches them (Hamerly 2010, Algorithm 2).
+                if full || label != previous {
+                    counts[label] += 1;
+                    for (slot, value) in sums[label * d..(label + 1) * d].iter_mut().zip(row) {
+                        *slot += value;
+                    }
+                    if !full {
+                        counts[previous] -= 1;
+                        for (slot, value) in
+                            sums[previous * d..(previous + 1) * d].iter_mut().zip(row)
+                        {
+                            *slot -= value;
+                        }
+                    }
                 }
             }
             Partial {
                 sums,
                 counts,
                 changed,
+                scanned,
             }
         })
         .collect();
     let mut total = Partial {
-        sums: vec![0.0; k * dim],
+        sums: vec![0.0; k * d],
         counts: vec![0; k],
         changed: 0,
+        scanned: 0,
     };
     for partial in partials {
         for (slot, value) in total.sums.iter_mut().zip(&partial.sums) {
@@ -323,6 +359,7 @@ fn assign_pass<const D: usize>(
             *slot += value;
         }
         total.changed += partial.changed;
+        total.scanned += partial.scanned;
     }
     total
 }
@@ -379,13 +416,15 @@ fn lloyd_impl<const D: usize>(
     let mut centers = initial.to_vec();
     let mut bounds = Bounds {
         labels: vec![0; n],
-        upper: vec![0.0; n],
-        lower: vec![0.0; n],
+        upper_lower: vec![[0.0; 2]; n],
     };
     let mut moves = Moves::none(k);
     let mut iterations = 0;
     let mut strict = false;
     let mut converged = false;
+    let mut scans = Vec::new();
+    let mut sums = vec![0.0; k * dim];
+    let mut counts = vec![0i64; k];
     while iterations < max_iterations {
         let gaps = half_gaps::<D>(&centers, dim);
         let partial = assign_pass::<D>(
@@ -398,15 +437,22 @@ fn lloyd_impl<const D: usize>(
             iterations == 0,
         );
         iterations += 1;
+        scans.push(partial.scanned);
+        for (sum, delta) in sums.iter_mut().zip(&partial.sums) {
+            *sum += delta;
+        }
+        for (count, delta) in counts.iter_mut().zip(&partial.counts) {
+            *count += delta;
+        }
         let mut new_centers = centers.clone();
         let mut relocated = false;
-        let empty: Vec<usize> = (0..k).filter(|&j| partial.counts[j] == 0).collect();
+        let empty: Vec<usize> = (0..k).filter(|&j| counts[j] <= 0).collect();
         for j in 0..k {
-            if partial.counts[j] > 0 {
-                let count = partial.counts[j] as f64;
+            if counts[j] > 0 {
+                let count = counts[j] as f64;
                 for (slot, sum) in new_centers[j * dim..(j + 1) * dim]
                     .iter_mut()
-                    .zip(&partial.sums[j * dim..(j + 1) * dim])
+                    .zip(&sums[j * dim..(j + 1) * dim])
                 {
                     *slot = sum / count;
                 }
@@ -446,12 +492,10 @@ fn lloyd_impl<const D: usize>(
         }
     }
     // Labels consistent with the last centres (skipped when they already are), then the centres
-    // recomputed from the final labels.
-    let final_pass = if strict {
-        None
-    } else {
+    // recomputed exactly from the final labels (the running sums carry rounding from the deltas).
+    if !strict {
         let gaps = half_gaps::<D>(&centers, dim);
-        Some(assign_pass::<D>(
+        assign_pass::<D>(
             data,
             dim,
             &centers,
@@ -459,22 +503,10 @@ fn lloyd_impl<const D: usize>(
             &moves,
             &mut bounds,
             iterations == 0,
-        ))
-    };
-    if let Some(partial) = final_pass {
-        for j in 0..k {
-            if partial.counts[j] > 0 {
-                let count = partial.counts[j] as f64;
-                for (slot, sum) in centers[j * dim..(j + 1) * dim]
-                    .iter_mut()
-                    .zip(&partial.sums[j * dim..(j + 1) * dim])
-                {
-                    *slot = sum / count;
-                }
-            }
-        }
+        );
     }
     let labels: Vec<usize> = bounds.labels.iter().map(|&l| l as usize).collect();
+    let centers = label_means(data, dim, &labels, &centers);
     let inertia = inertia_of(data, dim, &centers, &labels);
     RunOutcome {
         labels,
@@ -483,6 +515,7 @@ fn lloyd_impl<const D: usize>(
         inertia,
         iterations,
         converged,
+        scans,
     }
 }
 
@@ -541,7 +574,8 @@ pub(crate) fn nearest_centres(data: &[f64], dim: usize, centers: &[f64]) -> Vec<
         .collect()
 }
 
-/// Means of the rows per label; a label with no row keeps `fallback`'s centre.
+/// Means of the rows per label; a label with no row keeps `fallback`'s centre. Sums are reduced
+/// per fixed chunk, in chunk order.
 pub(crate) fn label_means(
     data: &[f64],
     dim: usize,
@@ -549,11 +583,28 @@ pub(crate) fn label_means(
     fallback: &[f64],
 ) -> Vec<f64> {
     let k = fallback.len() / dim;
+    let partials: Vec<(Vec<f64>, Vec<u64>)> = data
+        .par_chunks(CHUNK * dim)
+        .zip(labels.par_chunks(CHUNK))
+        .map(|(rows, labels)| {
+            let mut sums = vec![0.0; k * dim];
+            let mut counts = vec![0u64; k];
+            for (row, &label) in rows.chunks_exact(dim).zip(labels) {
+                counts[label] += 1;
+                for (slot, value) in sums[label * dim..(label + 1) * dim].iter_mut().zip(row) {
+                    *slot += value;
+                }
+            }
+            (sums, counts)
+        })
+        .collect();
     let mut sums = vec![0.0; k * dim];
     let mut counts = vec![0u64; k];
-    for (row, &label) in data.chunks_exact(dim).zip(labels) {
-        counts[label] += 1;
-        for (slot, value) in sums[label * dim..(label + 1) * dim].iter_mut().zip(row) {
+    for (partial_sums, partial_counts) in &partials {
+        for (slot, value) in sums.iter_mut().zip(partial_sums) {
+            *slot += value;
+        }
+        for (slot, value) in counts.iter_mut().zip(partial_counts) {
             *slot += value;
         }
     }
@@ -616,6 +667,42 @@ mod tests {
         firsts.sort();
         firsts.dedup();
         assert_eq!(firsts.len(), 3);
+    }
+
+    /// Phase timings on the bench data (run with `--ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn timing_phases() {
+        use rand_distr::{Distribution, Normal};
+        let n = 1_000_000;
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
+        let noise = Normal::new(0.0, 1.5).unwrap();
+        let centres = [
+            [0.0, 0.0, 0.0],
+            [4.0, 0.0, 0.0],
+            [0.0, 4.0, 0.0],
+            [0.0, 0.0, 4.0],
+            [4.0, 4.0, 4.0],
+        ];
+        let mut data = Vec::with_capacity(3 * n);
+        for row in 0..n {
+            for centre in centres[row % 5] {
+                data.push(centre + noise.sample(&mut rng));
+            }
+        }
+        for _ in 0..3 {
+            let start = std::time::Instant::now();
+            let init = kmeans_plus_plus(&data, 3, 5, &mut Xoshiro256PlusPlus::seed_from_u64(0));
+            let seeded = start.elapsed();
+            let run = lloyd_hamerly(&data, 3, &init, 300, 1e-4 * 2.25);
+            eprintln!(
+                "seed {:?} lloyd {:?} iterations {} scans {:?}",
+                seeded,
+                start.elapsed() - seeded,
+                run.iterations,
+                run.scans
+            );
+        }
     }
 
     #[test]
