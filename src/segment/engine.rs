@@ -53,9 +53,6 @@ pub(crate) struct RunOutcome {
     pub inertia: f64,
     pub iterations: usize,
     pub converged: bool,
-    /// Points whose centres were all scanned, per pass (diagnostics for tests and tuning).
-    #[allow(dead_code)] // read by the tests only
-    pub scans: Vec<u64>,
 }
 
 #[inline(always)]
@@ -188,7 +185,6 @@ struct Partial {
     sums: Vec<f64>,
     counts: Vec<i64>,
     changed: u64,
-    scanned: u64,
 }
 
 /// Mutable per-point state of Hamerly's algorithm.
@@ -281,7 +277,6 @@ fn assign_pass<const D: usize>(
             let mut sums = vec![0.0; k * d];
             let mut counts = vec![0i64; k];
             let mut changed = 0;
-            let mut scanned = 0;
             for (index, row) in rows.chunks_exact(d).enumerate() {
                 let previous = labels[index] as usize;
                 let mut label = previous;
@@ -300,7 +295,6 @@ fn assign_pass<const D: usize>(
                     }
                 }
                 if needs_scan {
-                    scanned += 1;
                     let mut best = (0usize, f64::INFINITY);
                     let mut second = f64::INFINITY;
                     for (centre, center) in centers.chunks_exact(d).enumerate() {
@@ -341,7 +335,6 @@ fn assign_pass<const D: usize>(
                 sums,
                 counts,
                 changed,
-                scanned,
             }
         })
         .collect();
@@ -349,7 +342,6 @@ fn assign_pass<const D: usize>(
         sums: vec![0.0; k * d],
         counts: vec![0; k],
         changed: 0,
-        scanned: 0,
     };
     for partial in partials {
         for (slot, value) in total.sums.iter_mut().zip(&partial.sums) {
@@ -359,7 +351,6 @@ fn assign_pass<const D: usize>(
             *slot += value;
         }
         total.changed += partial.changed;
-        total.scanned += partial.scanned;
     }
     total
 }
@@ -422,7 +413,6 @@ fn lloyd_impl<const D: usize>(
     let mut iterations = 0;
     let mut strict = false;
     let mut converged = false;
-    let mut scans = Vec::new();
     let mut sums = vec![0.0; k * dim];
     let mut counts = vec![0i64; k];
     while iterations < max_iterations {
@@ -437,7 +427,6 @@ fn lloyd_impl<const D: usize>(
             iterations == 0,
         );
         iterations += 1;
-        scans.push(partial.scanned);
         for (sum, delta) in sums.iter_mut().zip(&partial.sums) {
             *sum += delta;
         }
@@ -515,7 +504,6 @@ fn lloyd_impl<const D: usize>(
         inertia,
         iterations,
         converged,
-        scans,
     }
 }
 
@@ -667,42 +655,6 @@ mod tests {
         firsts.sort();
         firsts.dedup();
         assert_eq!(firsts.len(), 3);
-    }
-
-    /// Phase timings on the bench data (run with `--ignored --nocapture`).
-    #[test]
-    #[ignore]
-    fn timing_phases() {
-        use rand_distr::{Distribution, Normal};
-        let n = 1_000_000;
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
-        let noise = Normal::new(0.0, 1.5).unwrap();
-        let centres = [
-            [0.0, 0.0, 0.0],
-            [4.0, 0.0, 0.0],
-            [0.0, 4.0, 0.0],
-            [0.0, 0.0, 4.0],
-            [4.0, 4.0, 4.0],
-        ];
-        let mut data = Vec::with_capacity(3 * n);
-        for row in 0..n {
-            for centre in centres[row % 5] {
-                data.push(centre + noise.sample(&mut rng));
-            }
-        }
-        for _ in 0..3 {
-            let start = std::time::Instant::now();
-            let init = kmeans_plus_plus(&data, 3, 5, &mut Xoshiro256PlusPlus::seed_from_u64(0));
-            let seeded = start.elapsed();
-            let run = lloyd_hamerly(&data, 3, &init, 300, 1e-4 * 2.25);
-            eprintln!(
-                "seed {:?} lloyd {:?} iterations {} scans {:?}",
-                seeded,
-                start.elapsed() - seeded,
-                run.iterations,
-                run.scans
-            );
-        }
     }
 
     #[test]

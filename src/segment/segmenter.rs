@@ -575,7 +575,6 @@ fn run_linfa(
         inertia,
         iterations,
         converged,
-        scans: Vec::new(),
     })
 }
 
