@@ -377,8 +377,8 @@ impl<C> Segmentation<C> {
     ///
     /// # Examples
     ///
-    /// See the [module documentation](crate::segment) (`assign` on the fitted summaries gives back
-    /// their labels).
+    /// See the [module documentation](crate::segment), where `assign` on the fitted summaries gives
+    /// back their labels.
     pub fn assign<D>(&self, summaries: &[CustomerSummary<D>]) -> Result<Vec<usize>, SegmentError> {
         if self.features.is_empty() {
             return Err(SegmentError::NoSummaryFeatures);
@@ -392,6 +392,17 @@ impl<C> Segmentation<C> {
 
 impl<C: Ord> Segmentation<C> {
     /// The segment of one customer, `None` if the id is not in the segmentation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::KMeansSegmenter;
+    /// use ndarray::array;
+    /// let s = KMeansSegmenter::new(2).fit_matrix(array![[0.0], [1.0], [10.0]].view())?;
+    /// assert_eq!(s.segment_of(&2), Some(s.labels[2]));
+    /// assert_eq!(s.segment_of(&7), None);
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
     pub fn segment_of(&self, customer: &C) -> Option<usize> {
         self.customers
             .binary_search(customer)
