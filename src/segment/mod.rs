@@ -56,10 +56,13 @@
 
 use thiserror::Error;
 
+#[macro_use]
 mod engine;
+mod linfa_engine;
 pub mod metrics;
 mod mixture;
 mod profile;
+mod seeding;
 mod segmenter;
 mod transform;
 

@@ -2,12 +2,9 @@
 
 use std::ops::RangeInclusive;
 
-use linfa::prelude::{Fit, Predict};
-use linfa::{DatasetBase, ParamGuard};
-use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::{Array2, ArrayView2};
 use rand::SeedableRng;
-use rand_xoshiro::{Xoshiro256Plus, Xoshiro256PlusPlus};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use rust_decimal::Decimal;
 
 use crate::segment::engine::{self, RunOutcome};
@@ -15,6 +12,7 @@ use crate::segment::metrics;
 use crate::segment::profile::{build_segmentation, FitInputs, Segmentation};
 use crate::segment::transform::{summary_features, Feature, FeatureTransform, FittedTransform};
 use crate::segment::SegmentError;
+use crate::segment::{linfa_engine, seeding};
 use crate::summary::CustomerSummary;
 
 /// How k is chosen over a range.
@@ -483,12 +481,12 @@ impl ValidKMeansSegmenter {
             // Each initialisation draws from its own stream: 2^128 steps apart.
             let mut stream = rng.clone();
             rng.jump();
-            let initial = engine::kmeans_plus_plus(data, dim, k, &mut stream);
+            let initial = seeding::kmeans_plus_plus(data, dim, k, &mut stream);
             let outcome = match settings.engine {
                 KMeansEngine::Hamerly => {
                     engine::lloyd_hamerly(data, dim, &initial, settings.max_iterations, tolerance)
                 }
-                KMeansEngine::Linfa => run_linfa(
+                KMeansEngine::Linfa => linfa_engine::run_linfa(
                     points,
                     data,
                     &initial,
@@ -521,61 +519,6 @@ fn count_distinct_rows(data: &[f64], dim: usize, limit: usize) -> usize {
         }
     }
     distinct.len()
-}
-
-/// linfa's `KMeans`, one iteration per call from the previous centres, so that we count
-/// iterations and apply the relative tolerance on the total squared centre shift.
-fn run_linfa(
-    points: &Array2<f64>,
-    data: &[f64],
-    initial: &[f64],
-    max_iterations: usize,
-    tolerance: f64,
-    seed: u64,
-) -> Result<RunOutcome, SegmentError> {
-    let dim = points.ncols();
-    let k = initial.len() / dim;
-    let to_error = |e: &dyn std::fmt::Display| SegmentError::Linfa {
-        message: e.to_string(),
-    };
-    let dataset = DatasetBase::new(points.view(), ());
-    let mut centers =
-        Array2::from_shape_vec((k, dim), initial.to_vec()).map_err(|e| to_error(&e))?;
-    let mut iterations = 0;
-    let mut converged = false;
-    let mut model = None;
-    while iterations < max_iterations {
-        let step = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
-            .n_runs(1)
-            .max_n_iterations(1)
-            .tolerance(f64::MIN_POSITIVE)
-            .init_method(KMeansInit::Precomputed(centers.clone()))
-            .check()
-            .map_err(|e| to_error(&e))?
-            .fit(&dataset)
-            .map_err(|e| to_error(&e))?;
-        iterations += 1;
-        let shift: f64 = (step.centroids() - &centers).iter().map(|v| v * v).sum();
-        centers = step.centroids().clone();
-        model = Some(step);
-        if shift <= tolerance {
-            converged = true;
-            break;
-        }
-    }
-    let model = model.ok_or(SegmentError::EmptyInput)?;
-    let labels: Vec<usize> = model.predict(points).to_vec();
-    let fallback: Vec<f64> = centers.iter().copied().collect();
-    let centroids = engine::label_means(data, dim, &labels, &fallback);
-    let inertia = engine::inertia_of(data, dim, &centroids, &labels);
-    Ok(RunOutcome {
-        labels,
-        centroids,
-        initial_centroids: initial.to_vec(),
-        inertia,
-        iterations,
-        converged,
-    })
 }
 
 #[cfg(test)]
