@@ -1,5 +1,6 @@
 """Peer timing for benches/segment.rs: scikit-learn KMeans(lloyd, n_init=1, k-means++) on the same
-seeded matrices (written by `cargo bench --bench segment` to /tmp/customer_value_segment_{n}.f64,
+seeded matrices (written by `cargo bench --bench segment` to
+/tmp/customer_value_segment_{customers,blobs}_{n}.f64,
 little-endian f64, n x 3 row-major). Prints the median wall time of several fits, the inertia and
 the iteration count, single-threaded and with 2 threads.
 
@@ -15,8 +16,8 @@ from threadpoolctl import threadpool_limits
 
 
 def main():
-    for n in (100_000, 1_000_000):
-        path = f"/tmp/customer_value_segment_{n}.f64"
+    for name, n in (("customers", 100_000), ("customers", 1_000_000), ("blobs", 1_000_000)):
+        path = f"/tmp/customer_value_segment_{name}_{n}.f64"
         try:
             x = np.fromfile(path, dtype="<f8").reshape(n, 3)
         except FileNotFoundError:
@@ -24,16 +25,20 @@ def main():
         for threads in (1, 2):
             with threadpool_limits(limits=threads):
                 times = []
+                cpu, inertias = [], []
                 for repeat in range(7):
                     model = KMeans(n_clusters=5, init="k-means++", n_init=1,
                                    algorithm="lloyd", random_state=repeat, tol=1e-4)
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     model.fit(x)
                     times.append(time.perf_counter() - start)
+                    cpu.append(time.process_time() - start_cpu)
+                    inertias.append(model.inertia_)
                     if repeat == 0:
                         inertia, iterations = model.inertia_, model.n_iter_
-                print(f"n={n} threads={threads}: median {statistics.median(times) * 1e3:.1f} ms "
-                      f"(min {min(times) * 1e3:.1f}), inertia {inertia:.6f}, iterations {iterations}")
+                print(f"{name} n={n} threads={threads}: median {statistics.median(times) * 1e3:.1f} ms "
+                      f"(min {min(times) * 1e3:.1f}, median CPU {statistics.median(cpu) * 1e3:.1f}), inertia {inertia:.6f} (seed 0; median over seeds "
+                      f"{statistics.median(inertias):.6f}), iterations {iterations}")
 
 
 if __name__ == "__main__":

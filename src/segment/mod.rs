@@ -47,15 +47,22 @@
 //! assert_eq!(labels, ["lapsed · one-off · low spend", "recent · frequent · high spend"]);
 //! // Customers 0 and 1 (ids sorted) land in different segments.
 //! assert_ne!(segmentation.labels[0], segmentation.labels[1]);
+//! // New customers are scored with the stored transform; the fitted ones get their labels back.
+//! assert_eq!(segmentation.assign(&summaries)?, segmentation.labels);
+//! // Quality metrics are computed on demand, in the clustering space.
+//! assert!(segmentation.quality(0)?.silhouette.score > 0.8);
 //! # Ok::<(), customer_value::Error>(())
 //! ```
 
 use thiserror::Error;
 
+#[macro_use]
 mod engine;
+mod linfa_engine;
 pub mod metrics;
 mod mixture;
 mod profile;
+mod seeding;
 mod segmenter;
 mod transform;
 

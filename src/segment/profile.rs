@@ -105,7 +105,8 @@ pub struct Segmentation<C> {
 /// Everything a fit produced, handed to [`build_segmentation`].
 pub(crate) struct FitInputs<C> {
     pub customers: Vec<C>,
-    pub raw: Array2<f64>,
+    /// The original values when they differ from `points` (`None` without a transform).
+    pub raw: Option<Array2<f64>>,
     pub points: Array2<f64>,
     pub names: Vec<String>,
     pub features: Vec<Feature>,
@@ -130,6 +131,7 @@ pub(crate) fn build_segmentation<C>(inputs: FitInputs<C>) -> Segmentation<C> {
         n_init,
     } = inputs;
     let k = clustering.k;
+    let raw = raw.as_ref().unwrap_or(&points);
     let dim = raw.ncols();
     let n = raw.nrows();
     let labels = clustering.outcome.labels;
@@ -147,18 +149,20 @@ pub(crate) fn build_segmentation<C>(inputs: FitInputs<C>) -> Segmentation<C> {
         for (&value, &label) in values.iter().zip(&labels) {
             by_segment[label].push(value);
         }
-        let all: Vec<f64> = values.iter().copied().collect();
         for (segment, segment_values) in by_segment.iter_mut().enumerate() {
             if segment_values.is_empty() {
-                means[segment][column] = f64::NAN;
-                medians[segment][column] = f64::NAN;
                 continue;
             }
             means[segment][column] =
                 segment_values.iter().sum::<f64>() / segment_values.len() as f64;
-            let median = median_in_place(segment_values);
-            medians[segment][column] = median;
-            let rank = mid_rank(&all, median);
+            medians[segment][column] = median_in_place(segment_values);
+        }
+        for segment in 0..k {
+            if by_segment[segment].is_empty() {
+                continue;
+            }
+            let median = medians[segment][column];
+            let rank = mid_rank(&by_segment, median, n);
             let word = describe(features.get(column).copied(), &names[column], rank, median);
             words[segment].push(word);
         }
@@ -244,17 +248,19 @@ fn median_in_place(values: &mut [f64]) -> f64 {
     }
 }
 
-/// Mid-rank percentile of `value` among `all`: (#below + ½ #equal) / n.
-fn mid_rank(all: &[f64], value: f64) -> f64 {
-    let (below, equal) = all
-        .par_chunks(CHUNK)
+/// Mid-rank percentile of `value` among all values (given split by segment, any order):
+/// (#below + ½ #equal) / n.
+fn mid_rank(groups: &[Vec<f64>], value: f64, n: usize) -> f64 {
+    let (below, equal) = groups
+        .par_iter()
+        .flat_map(|group| group.par_chunks(CHUNK))
         .map(|chunk| {
             chunk.iter().fold((0usize, 0usize), |(b, e), &v| {
                 (b + usize::from(v < value), e + usize::from(v == value))
             })
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    (below as f64 + 0.5 * equal as f64) / all.len() as f64
+    (below as f64 + 0.5 * equal as f64) / n as f64
 }
 
 fn describe(feature: Option<Feature>, name: &str, rank: f64, median: f64) -> String {
@@ -371,8 +377,8 @@ impl<C> Segmentation<C> {
     ///
     /// # Examples
     ///
-    /// See the [module documentation](crate::segment) (`assign` on the fitted summaries gives back
-    /// their labels).
+    /// See the [module documentation](crate::segment), where `assign` on the fitted summaries gives
+    /// back their labels.
     pub fn assign<D>(&self, summaries: &[CustomerSummary<D>]) -> Result<Vec<usize>, SegmentError> {
         if self.features.is_empty() {
             return Err(SegmentError::NoSummaryFeatures);
@@ -386,6 +392,17 @@ impl<C> Segmentation<C> {
 
 impl<C: Ord> Segmentation<C> {
     /// The segment of one customer, `None` if the id is not in the segmentation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::KMeansSegmenter;
+    /// use ndarray::array;
+    /// let s = KMeansSegmenter::new(2).fit_matrix(array![[0.0], [1.0], [10.0]].view())?;
+    /// assert_eq!(s.segment_of(&2), Some(s.labels[2]));
+    /// assert_eq!(s.segment_of(&7), None);
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
     pub fn segment_of(&self, customer: &C) -> Option<usize> {
         self.customers
             .binary_search(customer)
@@ -469,9 +486,9 @@ mod tests {
 
     #[test]
     fn mid_rank_counts_ties_half() {
-        let all = [1.0, 2.0, 2.0, 3.0];
-        assert_eq!(mid_rank(&all, 2.0), (1.0 + 1.0) / 4.0);
-        assert_eq!(mid_rank(&all, 5.0), 1.0);
+        let groups = vec![vec![2.0, 1.0], vec![3.0, 2.0]];
+        assert_eq!(mid_rank(&groups, 2.0, 4), (1.0 + 1.0) / 4.0);
+        assert_eq!(mid_rank(&groups, 5.0, 4), 1.0);
     }
 
     #[test]

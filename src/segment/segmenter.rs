@@ -2,21 +2,17 @@
 
 use std::ops::RangeInclusive;
 
-use linfa::prelude::{Fit, Predict};
-use linfa::{DatasetBase, ParamGuard};
-use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::{Array2, ArrayView2};
 use rand::SeedableRng;
-use rand_xoshiro::{Xoshiro256Plus, Xoshiro256PlusPlus};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use rust_decimal::Decimal;
 
 use crate::segment::engine::{self, RunOutcome};
 use crate::segment::metrics;
 use crate::segment::profile::{build_segmentation, FitInputs, Segmentation};
-use crate::segment::transform::{
-    mean_variance, summary_features, Feature, FeatureTransform, FittedTransform,
-};
+use crate::segment::transform::{summary_features, Feature, FeatureTransform, FittedTransform};
 use crate::segment::SegmentError;
+use crate::segment::{linfa_engine, seeding};
 use crate::summary::CustomerSummary;
 
 /// How k is chosen over a range.
@@ -83,8 +79,10 @@ pub struct KScore {
 /// use ndarray::array;
 /// let points = array![[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0], [5.0, 5.1]];
 /// let s = KMeansSegmenter::new(2).seed(1).fit_matrix(points.view())?;
-/// assert_eq!(s.sizes(), vec![2, 3].into_iter().filter(|_| s.labels[0] == 0).chain(
-///     vec![3, 2].into_iter().filter(|_| s.labels[0] == 1)).collect::<Vec<_>>());
+/// assert_eq!(s.segments[s.labels[0]].size, 2);
+/// assert_eq!(s.segments[s.labels[2]].size, 3);
+/// // Segment means in original units: (0.05, 0) and (5.0333…, 5.0333…).
+/// assert!((s.segments[s.labels[0]].mean[0] - 0.05).abs() < 1e-12);
 /// assert!(s.converged);
 /// # Ok::<(), customer_value::segment::SegmentError>(())
 /// ```
@@ -378,11 +376,13 @@ impl ValidKMeansSegmenter {
         if raw.nrows() == 0 || raw.ncols() == 0 {
             return Err(SegmentError::EmptyInput);
         }
-        let (transform, points) = FittedTransform::fit(kind, raw.view(), &names)?;
-        let clustering = self.cluster(&points)?;
+        // Without a transform the clustering space is the original one: no second copy.
+        let original = (kind != FeatureTransform::None).then(|| raw.clone());
+        let (transform, points, variances) = FittedTransform::fit_owned(kind, raw, &names)?;
+        let clustering = self.cluster(&points, &variances)?;
         Ok(build_segmentation(FitInputs {
             customers,
-            raw,
+            raw: original,
             points,
             names,
             features,
@@ -395,25 +395,29 @@ impl ValidKMeansSegmenter {
     }
 
     /// Runs k-means for the fixed k or every k of the range, keeping the chosen one.
-    fn cluster(&self, points: &Array2<f64>) -> Result<Clustering, SegmentError> {
+    fn cluster(&self, points: &Array2<f64>, variances: &[f64]) -> Result<Clustering, SegmentError> {
         let settings = &self.0;
         let dim = points.ncols();
-        let data: Vec<f64> = points.iter().copied().collect();
-        let distinct = count_distinct_rows(&data, dim, settings.k_max);
+        let owned;
+        let data: &[f64] = match points.as_slice() {
+            Some(slice) => slice,
+            None => {
+                owned = points.iter().copied().collect::<Vec<f64>>();
+                &owned
+            }
+        };
+        let distinct = count_distinct_rows(data, dim, settings.k_max);
         if distinct < settings.k_max {
             return Err(SegmentError::TooFewDistinctPoints {
                 k: settings.k_max,
                 distinct,
             });
         }
-        let mean_variance_of_features = (0..dim)
-            .map(|c| mean_variance(points.column(c).iter().copied()).1)
-            .sum::<f64>()
-            / dim as f64;
+        let mean_variance_of_features = variances.iter().sum::<f64>() / dim as f64;
         let tolerance = settings.tolerance * mean_variance_of_features;
         if settings.k_min == settings.k_max {
             let (outcome, best_init) =
-                self.best_of_inits(&data, points, settings.k_min, tolerance)?;
+                self.best_of_inits(data, points, settings.k_min, tolerance)?;
             return Ok(Clustering {
                 outcome,
                 k: settings.k_min,
@@ -424,7 +428,7 @@ impl ValidKMeansSegmenter {
         let mut best: Option<(Clustering, f64)> = None;
         let mut scores = Vec::new();
         for k in settings.k_min..=settings.k_max {
-            let (outcome, best_init) = self.best_of_inits(&data, points, k, tolerance)?;
+            let (outcome, best_init) = self.best_of_inits(data, points, k, tolerance)?;
             let view = points.view();
             let silhouette = metrics::silhouette(view, &outcome.labels, settings.seed)?;
             let score = KScore {
@@ -477,12 +481,12 @@ impl ValidKMeansSegmenter {
             // Each initialisation draws from its own stream: 2^128 steps apart.
             let mut stream = rng.clone();
             rng.jump();
-            let initial = engine::kmeans_plus_plus(data, dim, k, &mut stream);
+            let initial = seeding::kmeans_plus_plus(data, dim, k, &mut stream);
             let outcome = match settings.engine {
                 KMeansEngine::Hamerly => {
                     engine::lloyd_hamerly(data, dim, &initial, settings.max_iterations, tolerance)
                 }
-                KMeansEngine::Linfa => run_linfa(
+                KMeansEngine::Linfa => linfa_engine::run_linfa(
                     points,
                     data,
                     &initial,
@@ -507,7 +511,7 @@ impl ValidKMeansSegmenter {
 fn count_distinct_rows(data: &[f64], dim: usize, limit: usize) -> usize {
     let mut distinct: Vec<&[f64]> = Vec::with_capacity(limit);
     for row in data.chunks_exact(dim) {
-        if !distinct.iter().any(|seen| *seen == row) {
+        if !distinct.contains(&row) {
             distinct.push(row);
             if distinct.len() >= limit {
                 break;
@@ -515,61 +519,6 @@ fn count_distinct_rows(data: &[f64], dim: usize, limit: usize) -> usize {
         }
     }
     distinct.len()
-}
-
-/// linfa's `KMeans`, one iteration per call from the previous centres, so that we count
-/// iterations and apply the relative tolerance on the total squared centre shift.
-fn run_linfa(
-    points: &Array2<f64>,
-    data: &[f64],
-    initial: &[f64],
-    max_iterations: usize,
-    tolerance: f64,
-    seed: u64,
-) -> Result<RunOutcome, SegmentError> {
-    let dim = points.ncols();
-    let k = initial.len() / dim;
-    let to_error = |e: &dyn std::fmt::Display| SegmentError::Linfa {
-        message: e.to_string(),
-    };
-    let dataset = DatasetBase::new(points.view(), ());
-    let mut centers =
-        Array2::from_shape_vec((k, dim), initial.to_vec()).map_err(|e| to_error(&e))?;
-    let mut iterations = 0;
-    let mut converged = false;
-    let mut model = None;
-    while iterations < max_iterations {
-        let step = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
-            .n_runs(1)
-            .max_n_iterations(1)
-            .tolerance(f64::MIN_POSITIVE)
-            .init_method(KMeansInit::Precomputed(centers.clone()))
-            .check()
-            .map_err(|e| to_error(&e))?
-            .fit(&dataset)
-            .map_err(|e| to_error(&e))?;
-        iterations += 1;
-        let shift: f64 = (step.centroids() - &centers).iter().map(|v| v * v).sum();
-        centers = step.centroids().clone();
-        model = Some(step);
-        if shift <= tolerance {
-            converged = true;
-            break;
-        }
-    }
-    let model = model.ok_or(SegmentError::EmptyInput)?;
-    let labels: Vec<usize> = model.predict(points).to_vec();
-    let fallback: Vec<f64> = centers.iter().copied().collect();
-    let centroids = engine::label_means(data, dim, &labels, &fallback);
-    let inertia = engine::inertia_of(data, dim, &centroids, &labels);
-    Ok(RunOutcome {
-        labels,
-        centroids,
-        initial_centroids: initial.to_vec(),
-        inertia,
-        iterations,
-        converged,
-    })
 }
 
 #[cfg(test)]
@@ -586,6 +535,8 @@ mod tests {
     }
 
     #[test]
+    // The reversed range is the point of one case.
+    #[allow(clippy::reversed_empty_ranges)]
     fn settings_are_checked() {
         let bad = [
             KMeansSegmenter::new(0),

@@ -145,27 +145,39 @@ impl FittedTransform {
         raw: ArrayView2<f64>,
         names: &[String],
     ) -> Result<(Self, Array2<f64>), SegmentError> {
-        check_finite(raw)?;
-        let mut out = raw.to_owned();
+        Self::fit_owned(kind, raw.to_owned(), names).map(|(fitted, out, _)| (fitted, out))
+    }
+
+    /// As [`fit`](Self::fit) on an owned matrix, transformed in place; also returns each output
+    /// column's population variance (for the relative k-means tolerance).
+    pub(crate) fn fit_owned(
+        kind: FeatureTransform,
+        mut out: Array2<f64>,
+        names: &[String],
+    ) -> Result<(Self, Array2<f64>, Vec<f64>), SegmentError> {
+        check_finite(out.view())?;
         if kind.uses_log() {
             log1p_in_place(&mut out)?;
         }
         let columns = out.ncols();
         let mut means = vec![0.0; columns];
         let mut scales = vec![1.0; columns];
-        for (column, (mean_slot, scale_slot)) in means.iter_mut().zip(scales.iter_mut()).enumerate()
-        {
-            let values = out.column(column);
-            let (mean, variance) = mean_variance(values.iter().copied());
-            if !(variance > 0.0) {
+        let (column_means, column_variances) = column_moments(&out);
+        let mut variances = vec![0.0; columns];
+        for column in 0..columns {
+            let (mean, variance) = (column_means[column], column_variances[column]);
+            // NaN cannot occur (values are checked finite); zero variance is a constant column.
+            if variance <= 0.0 || variance.is_nan() {
                 return Err(SegmentError::ConstantFeature {
                     column,
                     name: names.get(column).cloned().unwrap_or_default(),
                 });
             }
+            variances[column] = variance;
             if kind.uses_z_score() {
-                *mean_slot = mean;
-                *scale_slot = variance.sqrt();
+                means[column] = mean;
+                scales[column] = variance.sqrt();
+                variances[column] = variance / (scales[column] * scales[column]);
             }
         }
         if kind.uses_z_score() {
@@ -182,6 +194,7 @@ impl FittedTransform {
                 scales,
             },
             out,
+            variances,
         ))
     }
 
@@ -233,7 +246,6 @@ pub(crate) type SummaryFeatures<C> = (Vec<C>, Array2<f64>, Vec<Decimal>);
 /// Reads `features` from `summaries` sorted by customer id (so the output is independent of the
 /// input order); fails with [`SegmentError::EmptyInput`] for no summaries and
 /// [`SegmentError::DuplicateCustomer`] for a repeated id.
-
 pub(crate) fn summary_features<C: Clone + Ord>(
     summaries: &[CustomerSummary<C>],
     features: &[Feature],
@@ -264,25 +276,37 @@ pub(crate) fn summary_features<C: Clone + Ord>(
     Ok((customers, raw, spend))
 }
 
-/// Mean and population variance by Welford's update (stable for large offsets).
-pub(crate) fn mean_variance(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let mut count = 0.0;
-    let mut mean = 0.0;
-    let mut sum_squares = 0.0;
-    for value in values {
-        count += 1.0;
-        let delta = value - mean;
-        mean += delta / count;
-        sum_squares += delta * (value - mean);
+/// Per-column mean and population variance, two passes over the rows (numpy's `mean`/`var`).
+fn column_moments(values: &Array2<f64>) -> (Vec<f64>, Vec<f64>) {
+    let columns = values.ncols();
+    let n = values.nrows() as f64;
+    let mut means = vec![0.0; columns];
+    for row in values.rows() {
+        for (sum, value) in means.iter_mut().zip(row) {
+            *sum += value;
+        }
     }
-    if count == 0.0 {
-        (0.0, 0.0)
-    } else {
-        (mean, sum_squares / count)
+    for mean in &mut means {
+        *mean /= n;
     }
+    let mut variances = vec![0.0; columns];
+    for row in values.rows() {
+        for ((sum, value), mean) in variances.iter_mut().zip(row).zip(&means) {
+            let delta = value - mean;
+            *sum += delta * delta;
+        }
+    }
+    for variance in &mut variances {
+        *variance /= n;
+    }
+    (means, variances)
 }
 
 pub(crate) fn check_finite(raw: ArrayView2<f64>) -> Result<(), SegmentError> {
+    // Fast path: one branch-light scan; the position is looked up only on failure.
+    if raw.iter().all(|v| v.is_finite()) {
+        return Ok(());
+    }
     for ((row, column), &value) in raw.indexed_iter() {
         if !value.is_finite() {
             return Err(SegmentError::NonFinite { row, column, value });
