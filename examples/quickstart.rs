@@ -157,16 +157,8 @@ fn print_top_customers(customers: &[CustomerReport<u32>]) {
     top.sort_by(|a, b| b.clv.cmp(&a.clv).then(a.customer.cmp(&b.customer)));
     println!("Top 10 customers by 12-month CLV");
     println!(
-        "  {:>8} {:>11} {:>10} {:>7} {:>9} {:>6} {:>5}  {:<18} {}",
-        "customer",
-        "CLV",
-        "spend",
-        "orders",
-        "P(alive)",
-        "E[52w]",
-        "RFM",
-        "RFM segment",
-        "lifecycle"
+        "  {:>8} {:>11} {:>10} {:>7} {:>9} {:>6} {:>5}  {:<18} lifecycle",
+        "customer", "CLV", "spend", "orders", "P(alive)", "E[52w]", "RFM", "RFM segment",
     );
     for c in top.iter().take(10) {
         let score = c.rfm_score.map_or("-".into(), |s| {

@@ -59,7 +59,9 @@ pub enum ClvError {
     },
     /// The optimiser stopped before converging (ask [`crate::clv::FitOptions::accept_unconverged`] to
     /// get the result anyway).
-    #[error("the fit did not converge after {iterations} iterations (log-likelihood {log_likelihood})")]
+    #[error(
+        "the fit did not converge after {iterations} iterations (log-likelihood {log_likelihood})"
+    )]
     NotConverged {
         /// Iterations run.
         iterations: u64,

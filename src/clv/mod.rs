@@ -35,7 +35,9 @@ pub mod simulate;
 pub use bg_bb::{BgBb, BgBbParams};
 pub use bg_nbd::{BgNbd, BgNbdParams};
 pub use modified_bg_nbd::{ModifiedBgNbd, ModifiedBgNbdParams};
-pub use shifted_beta_geometric::{ContractOutcome, ShiftedBetaGeometric, ShiftedBetaGeometricParams};
+pub use shifted_beta_geometric::{
+    ContractOutcome, ShiftedBetaGeometric, ShiftedBetaGeometricParams,
+};
 
 // The Pareto/NBD model.
 mod pareto_nbd;
@@ -67,7 +69,11 @@ pub trait PurchaseModel {
     /// # Errors
     ///
     /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
-    fn conditional_expected_purchases(&self, t: f64, history: &RepeatHistory) -> Result<f64, ClvError>;
+    fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        history: &RepeatHistory,
+    ) -> Result<f64, ClvError>;
 
     /// P(alive | x, t_x, T): the probability that the customer is still active at T.
     ///
@@ -108,7 +114,11 @@ pub trait PurchaseModel {
     /// # Errors
     ///
     /// As [`PurchaseModel::conditional_expected_purchases_into`].
-    fn probability_alive_into(&self, histories: &[RepeatHistory], out: &mut [f64]) -> Result<(), ClvError> {
+    fn probability_alive_into(
+        &self,
+        histories: &[RepeatHistory],
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
         check_lengths(histories.len(), out.len())?;
         for (h, o) in histories.iter().zip(out.iter_mut()) {
             *o = self.probability_alive(h)?;
