@@ -545,7 +545,7 @@ fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>) {
     (fit.log_likelihood, fit.standard_errors.clone())
 }
 
-fn model_outputs<M: PurchaseModel + Sync + 'static>(
+fn model_outputs<M: PurchaseModel + Sync>(
     model: &M,
     histories: &[RepeatHistory],
     horizon: f64,

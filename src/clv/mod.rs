@@ -109,6 +109,48 @@ pub trait PurchaseModel {
         Ok(())
     }
 
+    /// Cumulative expected purchases E[Y(t) | history] at every time of `times` for every history,
+    /// written customer by customer into `out`: `out[i * times.len() + k]` is history `i` at
+    /// `times[k]`. CLV sums the monthly increments of these curves.
+    ///
+    /// The default evaluates [`PurchaseModel::conditional_expected_purchases_into`] once per time;
+    /// a model whose expectation factors as P(alive) × a closed form in t (Pareto/NBD) overrides it
+    /// to compute P(alive) once per customer.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::LengthMismatch`] unless `out.len() == histories.len() * times.len()`, and the
+    /// errors of the single form.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgNbd, PurchaseModel, RepeatHistory};
+    /// let model = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
+    /// let h = [RepeatHistory::new(2.0, 30.43, 38.86)?];
+    /// let mut curve = [0.0; 2];
+    /// model.conditional_expected_purchases_curves_into(&[13.0, 39.0], &h, &mut curve)?;
+    /// assert!((curve[1] - 1.226028).abs() < 1e-5);
+    /// assert!(curve[0] < curve[1]);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    fn conditional_expected_purchases_curves_into(
+        &self,
+        times: &[f64],
+        histories: &[RepeatHistory],
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        check_lengths(histories.len() * times.len(), out.len())?;
+        let mut column = vec![0.0; histories.len()];
+        for (k, &t) in times.iter().enumerate() {
+            self.conditional_expected_purchases_into(t, histories, &mut column)?;
+            for (i, value) in column.iter().enumerate() {
+                out[i * times.len() + k] = *value;
+            }
+        }
+        Ok(())
+    }
+
     /// [`PurchaseModel::probability_alive`] for every history, written into `out`.
     ///
     /// # Errors

@@ -439,6 +439,38 @@ impl PurchaseModel for ParetoNbd {
             Some(likelihood::Terms::new(&self.params, h)?.probability_alive())
         })
     }
+
+    /// P(alive) once per customer, times the closed form in t at every time.
+    fn conditional_expected_purchases_curves_into(
+        &self,
+        times: &[f64],
+        histories: &[RepeatHistory],
+        out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        if out.len() != histories.len() * times.len() {
+            return Err(ClvError::LengthMismatch {
+                expected: histories.len() * times.len(),
+                found: out.len(),
+            });
+        }
+        if let Some(&t) = times.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
+            return Err(ClvError::InvalidArgument {
+                name: "t",
+                value: t,
+                constraint: "must be non-negative and finite",
+            });
+        }
+        if times.is_empty() {
+            return Ok(());
+        }
+        for (h, curve) in histories.iter().zip(out.chunks_mut(times.len())) {
+            self.conditional_expected_purchases_at(times, h, curve)
+                .ok_or(ClvError::NumericalFailure {
+                    what: "Pareto/NBD probability alive",
+                })?;
+        }
+        Ok(())
+    }
 }
 
 impl ParetoNbd {

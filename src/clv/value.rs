@@ -31,8 +31,6 @@
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
-use std::any::Any;
-
 use rayon::prelude::*;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -267,7 +265,7 @@ const CHUNK: usize = 2_048;
 /// assert!((all[0] - customer_lifetime_value(&purchases, &spend, &h[0], &z[0], &options)?).abs() < 1e-12);
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
-pub fn customer_lifetime_values<M: PurchaseModel + Sync + 'static>(
+pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
     purchase_model: &M,
     spend_model: &GammaGamma,
     histories: &[RepeatHistory],
@@ -297,9 +295,6 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + 'static>(
         factor /= discount;
         factors.push(factor);
     }
-    // Pareto/NBD's E[Y(t)] is P(alive) × a closed form in t: one P(alive) per customer instead of
-    // one per month.
-    let pareto = (purchase_model as &dyn Any).downcast_ref::<ParetoNbd>();
     let mut values = vec![0.0; histories.len()];
     values
         .par_chunks_mut(CHUNK)
@@ -313,34 +308,20 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + 'static>(
             for (s, z) in spend.iter_mut().zip(spend_chunk) {
                 *s = spend_model.conditional_expected_average_spend(z)?;
             }
-            out.iter_mut().for_each(|v| *v = 0.0);
-            if let Some(pareto) = pareto {
-                let mut cumulative = vec![0.0; months];
-                for ((o, h), s) in out.iter_mut().zip(chunk).zip(&spend) {
-                    pareto
-                        .conditional_expected_purchases_at(&times, h, &mut cumulative)
-                        .ok_or(ClvError::NumericalFailure {
-                            what: "Pareto/NBD probability alive",
-                        })?;
-                    let mut previous = 0.0;
-                    for (c, f) in cumulative.iter().zip(&factors) {
-                        *o += s * (c - previous) * f;
-                        previous = *c;
-                    }
-                }
-            } else {
-                let mut previous = vec![0.0; chunk.len()];
-                let mut cumulative = vec![0.0; chunk.len()];
-                for (t, f) in times.iter().zip(&factors) {
-                    purchase_model.conditional_expected_purchases_into(
-                        *t,
-                        chunk,
-                        &mut cumulative,
-                    )?;
-                    for i in 0..chunk.len() {
-                        out[i] += spend[i] * (cumulative[i] - previous[i]) * f;
-                    }
-                    std::mem::swap(&mut previous, &mut cumulative);
+            // Each customer's cumulative expectation at the end of every month, then the
+            // discounted sum of the monthly increments.
+            let mut curves = vec![0.0; chunk.len() * months];
+            purchase_model.conditional_expected_purchases_curves_into(
+                &times,
+                chunk,
+                &mut curves,
+            )?;
+            for ((o, s), curve) in out.iter_mut().zip(&spend).zip(curves.chunks(months.max(1))) {
+                *o = 0.0;
+                let mut previous = 0.0;
+                for (c, f) in curve.iter().zip(&factors) {
+                    *o += s * (c - previous) * f;
+                    previous = *c;
                 }
             }
             match out.iter().find(|v| !v.is_finite()) {
