@@ -38,3 +38,19 @@ pub fn synthetic_log(rows: usize, customers: u64, seed: u64) -> Vec<Transaction<
 pub fn synthetic_end() -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 12, 31).expect("valid date")
 }
+
+/// Like [`synthetic_log`], but each customer has its own spend level (one of 8, from a hash of
+/// its id), as real customers do: the Gamma-Gamma spend model needs heterogeneity between
+/// customers to be identified.
+pub fn synthetic_log_with_spend_levels(
+    rows: usize,
+    customers: u64,
+    seed: u64,
+) -> Vec<Transaction<u64>> {
+    let mut log = synthetic_log(rows, customers, seed);
+    for t in &mut log {
+        let level = 1 + splitmix64(t.customer ^ 0x5EED) % 8;
+        t.amount *= Decimal::from(level);
+    }
+    log
+}
