@@ -26,6 +26,10 @@ use crate::clv::{
     ShiftedBetaGeometric,
 };
 
+/// Pareto/NBD calibration histories drawn from a model (see
+/// [`simulate_pareto_nbd`](crate::clv::simulate_pareto_nbd)), under the name the other simulators use.
+pub use crate::clv::simulate_pareto_nbd as pareto_nbd;
+
 /// Simulated continuous-time customers: calibration histories and holdout purchase counts.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
