@@ -1084,9 +1084,23 @@ impl Summarizer {
         }
     }
 
+    /// Figures with room for exactly as many occasions as the lines have days, when they are kept:
+    /// a growing vector would leave up to half its capacity unused in every summary.
+    fn empty_figures(&self, lines: &[DayLine]) -> Figures {
+        let capacity = if self.keep_occasions {
+            1 + lines.windows(2).filter(|w| w[0].date != w[1].date).count()
+        } else {
+            0
+        };
+        Figures {
+            occasions: Vec::with_capacity(capacity),
+            ..Figures::default()
+        }
+    }
+
     /// The general path: decimal arithmetic, any mix of scales.
     fn figures_by_decimal(&self, lines: &[DayLine]) -> Figures {
-        let mut figures = Figures::default();
+        let mut figures = self.empty_figures(lines);
         for day in DayIter::new(lines) {
             figures.total_spend += day.net;
             if !day.is_occasion() {
@@ -1109,7 +1123,7 @@ impl Summarizer {
     /// sum does not fit a decimal, which the decimal path then handles.
     fn figures_by_mantissa(&self, lines: &[DayLine], scale: u32) -> Option<Figures> {
         let to_decimal = |m: i128| Decimal::try_from_i128_with_scale(m, scale).ok();
-        let mut figures = Figures::default();
+        let mut figures = self.empty_figures(lines);
         let (mut total, mut occasion_total, mut count) = (0i128, 0i128, 0u64);
         let mut first: Option<(NaiveDate, i128)> = None;
         let mut last: Option<NaiveDate> = None;
