@@ -61,7 +61,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     print_models(&report);
     print_top_customers(&report.customers);
     print_groups(
-        "k-means segments (log1p + z-score of recency, frequency, monetary, AOV, tenure)",
+        "k-means segments, k = 5 (log1p + z-score of recency, purchase occasions, total spend)",
         &report.by_kmeans_segment,
     );
     print_groups("Lifecycle stages", &report.by_lifecycle_stage);
