@@ -5,21 +5,8 @@ use customer_value::clv::{BgNbd, PurchaseModel, RepeatHistory};
 use customer_value::report::{CustomerValueReport, PurchaseModelKind, ReportConfig};
 use customer_value::{RfmScorer, Summarizer, TimeUnit, Transaction};
 
-fn cdnow_master() -> Vec<Transaction<u32>> {
-    include_str!("../examples/data/CDNOW_master.txt")
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            let date = NaiveDate::parse_from_str(f[1], "%Y%m%d").expect("CDNOW date");
-            Transaction::new(
-                f[0].parse().expect("id"),
-                date,
-                f[3].parse().expect("amount"),
-            )
-        })
-        .collect()
-}
+mod common;
+use common::cdnow_master;
 
 #[test]
 fn cdnow_report_agrees_with_the_modules_it_combines() {

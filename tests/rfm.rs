@@ -12,24 +12,11 @@ use customer_value::{
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
+mod common;
+use common::cdnow_master;
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
-}
-
-fn cdnow_master() -> Vec<Transaction<u32>> {
-    include_str!("../examples/data/CDNOW_master.txt")
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            let date = NaiveDate::parse_from_str(f[1], "%Y%m%d").expect("CDNOW date");
-            Transaction::new(
-                f[0].parse().expect("id"),
-                date,
-                f[3].parse().expect("amount"),
-            )
-        })
-        .collect()
 }
 
 /// Values computed independently with pandas/numpy (numpy.quantile, linear interpolation) on the

@@ -8,25 +8,15 @@ use customer_value::{
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
+mod common;
+use common::cdnow_sample;
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
 }
 
 fn money(s: &str) -> Decimal {
     s.parse().expect("valid test amount")
-}
-
-/// The CDNOW 1/10 sample: `master_id sample_id date cds dollars`, keyed by the sample id.
-fn cdnow_sample() -> Vec<Transaction<u32>> {
-    include_str!("data/CDNOW_sample.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            let date = NaiveDate::parse_from_str(f[2], "%Y%m%d").expect("CDNOW date");
-            Transaction::new(f[1].parse().expect("id"), date, money(f[4]))
-        })
-        .collect()
 }
 
 #[test]
