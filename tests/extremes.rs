@@ -94,7 +94,7 @@ fn trillions_with_four_decimals_sum_exactly_and_score() {
     let records = RfmScorer::new().score(&summaries).unwrap();
     assert!(records.iter().all(|r| (1..=5).contains(&r.score.monetary)));
     let b = summaries[0].btyd(TimeUnit::Weeks);
-    assert!((b.mean_repeat_spend - 999_999_999_999.9999).abs() < 1e-3);
+    assert!((b.mean_repeat_spend - 999_999_999_999.999_9).abs() < 1e-3);
 }
 
 #[test]
