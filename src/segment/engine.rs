@@ -232,6 +232,12 @@ fn assign_pass<const D: usize>(
             }
         })
         .collect();
+    combine(partials, k, d)
+}
+
+/// Adds the chunks' partial sums, counts and changes in chunk order, so the totals do not depend on
+/// the thread count.
+fn combine(partials: Vec<Partial>, k: usize, d: usize) -> Partial {
     let mut total = Partial {
         sums: vec![0.0; k * d],
         counts: vec![0; k],
@@ -303,21 +309,7 @@ fn plain_pass<const D: usize>(
             }
         })
         .collect();
-    let mut total = Partial {
-        sums: vec![0.0; k * d],
-        counts: vec![0; k],
-        changed: 0,
-    };
-    for partial in partials {
-        for (slot, value) in total.sums.iter_mut().zip(&partial.sums) {
-            *slot += value;
-        }
-        for (slot, value) in total.counts.iter_mut().zip(&partial.counts) {
-            *slot += value;
-        }
-        total.changed += partial.changed;
-    }
-    total
+    combine(partials, k, d)
 }
 
 /// Half the distance from each centre to its nearest other centre (s(j)/2 in Hamerly's notation).
