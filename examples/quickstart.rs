@@ -73,15 +73,21 @@ fn main() -> Result<(), Box<dyn Error>> {
 
 fn print_groups(title: &str, groups: &[GroupTotals]) {
     let total_revenue: Decimal = groups.iter().map(|g| g.revenue).sum();
+    let width = groups
+        .iter()
+        .map(|g| g.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(20, 64);
     println!("{title}");
     println!(
-        "  {:<44} {:>9} {:>7} {:>13} {:>7} {:>13}",
+        "  {:<width$} {:>9} {:>7} {:>13} {:>7} {:>13}",
         "group", "customers", "share", "revenue", "share", "12-month CLV"
     );
     for g in groups {
         println!(
-            "  {:<44} {:>9} {:>6.1}% {:>13} {:>6.1}% {:>13}",
-            truncate(&g.name, 44),
+            "  {:<width$} {:>9} {:>6.1}% {:>13} {:>6.1}% {:>13}",
+            truncate(&g.name, width),
             g.customers,
             100.0 * g.customer_share,
             format!("${:.2}", g.revenue),

@@ -289,7 +289,8 @@ fn profiles_describe_segments_in_original_units() {
             .sum::<f64>()
             / members.len() as f64;
         assert!((segment.mean[1] - mean_occasions).abs() < 1e-9);
-        assert_eq!(segment.label.split(" · ").count(), 3);
+        // One word per feature, and a qualifier only when another segment reads the same.
+        assert!((3..=4).contains(&segment.label.split(" · ").count()));
     }
     // The segment with the most occasions per customer reads "frequent" and has the most revenue.
     let top = fit
@@ -317,6 +318,39 @@ fn profiles_describe_segments_in_original_units() {
         .filter(|(a, b)| a == b)
         .count();
     assert!(agreement as f64 >= 0.999 * fit.labels.len() as f64);
+}
+
+#[test]
+fn segment_labels_are_unique_on_cdnow() {
+    // With k = 5 three CDNOW segments are "recent · frequent · high spend" by their thirds; the
+    // qualifier orders them by spend, where they differ most.
+    let fit = KMeansSegmenter::new(5).fit(&cdnow_summaries()).unwrap();
+    let mut labels: Vec<&str> = fit.segments.iter().map(|s| s.label.as_str()).collect();
+    labels.sort();
+    let before = labels.len();
+    labels.dedup();
+    assert_eq!(labels.len(), before, "{labels:?}");
+    let qualified: Vec<&str> = labels
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("recent · frequent · high spend · "))
+        .collect();
+    assert_eq!(
+        qualified,
+        [
+            "recent · frequent · high spend · highest spend",
+            "recent · frequent · high spend · lowest spend",
+            "recent · frequent · high spend · middle spend"
+        ]
+    );
+    let median_spend = |label: &str| {
+        let segment = fit.segments.iter().find(|s| s.label == label).unwrap();
+        segment.median[2]
+    };
+    assert!(
+        median_spend(qualified[0]) > median_spend(qualified[2])
+            && median_spend(qualified[2]) > median_spend(qualified[1])
+    );
 }
 
 #[test]

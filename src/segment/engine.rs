@@ -261,11 +261,89 @@ fn combine(partials: Vec<Partial>, k: usize, d: usize) -> Partial {
 /// the plain pass takes about half the time.
 const PLAIN_MAX_DIM: usize = 4;
 
+/// Points handled together by the plain pass: enough independent lanes for the compiler to keep
+/// the vector units busy on any x86-64 or AArch64 baseline.
+const LANES: usize = 8;
+
+/// The data transposed once per fit: column `c` of rows `a..b` is `values[c * n + a..c * n + b]`,
+/// so the seeding and the plain pass read each coordinate of many points with contiguous loads.
+pub(crate) struct Columns {
+    values: Vec<f64>,
+    n: usize,
+    dim: usize,
+}
+
+impl Columns {
+    /// Transposes `data` (n × `dim`, row-major), in parallel over fixed row chunks.
+    pub(crate) fn transpose(data: &[f64], dim: usize) -> Self {
+        let n = data.len() / dim.max(1);
+        let mut values = vec![0.0; n * dim];
+        // Each column is cut at the same row chunks, so chunk `i` of every column is written by
+        // the task that reads chunk `i` of the rows.
+        let mut pieces: Vec<Vec<&mut [f64]>> = (0..n.div_ceil(CHUNK)).map(|_| Vec::new()).collect();
+        for column in values.chunks_mut(n.max(1)) {
+            for (piece, slot) in column.chunks_mut(CHUNK).zip(pieces.iter_mut()) {
+                slot.push(piece);
+            }
+        }
+        pieces
+            .par_iter_mut()
+            .zip(data.par_chunks(CHUNK * dim.max(1)))
+            .for_each(|(columns, rows)| {
+                for (index, row) in rows.chunks_exact(dim).enumerate() {
+                    for (column, &value) in columns.iter_mut().zip(row) {
+                        column[index] = value;
+                    }
+                }
+            });
+        Self { values, n, dim }
+    }
+
+    /// Number of rows.
+    pub(crate) fn rows(&self) -> usize {
+        self.n
+    }
+
+    /// Column `column` over `rows`.
+    pub(crate) fn column(&self, column: usize, rows: std::ops::Range<usize>) -> &[f64] {
+        &self.values[column * self.n + rows.start..column * self.n + rows.end]
+    }
+
+    /// Row `row` as a vector.
+    pub(crate) fn row(&self, row: usize) -> Vec<f64> {
+        (0..self.dim)
+            .map(|column| self.values[column * self.n + row])
+            .collect()
+    }
+
+    /// Squared distances from rows `rows` to `centre`, written to `out` (one per row). The terms
+    /// are added in column order from 0, as [`squared_distance`] does, so both give the same
+    /// floats.
+    pub(crate) fn squared_distances(
+        &self,
+        rows: std::ops::Range<usize>,
+        centre: &[f64],
+        out: &mut [f64],
+    ) {
+        out.fill(0.0);
+        for (column, &coordinate) in centre.iter().enumerate() {
+            for (sum, &x) in out.iter_mut().zip(self.column(column, rows.clone())) {
+                let delta = x - coordinate;
+                *sum += delta * delta;
+            }
+        }
+    }
+}
+
 /// One plain Lloyd assignment pass: every point to its nearest centre (strict comparison, lowest
 /// index on ties), with the absolute per-cluster sums and counts of the new labels; chunk sums are
 /// combined in chunk order, so the result does not depend on the thread count.
+///
+/// Points go [`LANES`] at a time through branch-free selects, and each lane keeps its own running
+/// sums, so neither a mispredicted branch nor a chain of additions into the same cluster's sum
+/// stalls the loop.
 fn plain_pass<const D: usize>(
-    data: &[f64],
+    columns: &Columns,
     dim: usize,
     centers: &[f64],
     labels: &mut [u32],
@@ -273,33 +351,77 @@ fn plain_pass<const D: usize>(
 ) -> Partial {
     let d = if D == 0 { dim } else { D };
     let k = centers.len() / d;
-    let partials: Vec<Partial> = data
-        .par_chunks(CHUNK * d)
-        .zip(labels.par_chunks_mut(CHUNK))
-        .map(|(rows, labels)| {
+    let partials: Vec<Partial> = labels
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(chunk, labels)| {
+            let start = chunk * CHUNK;
+            let column_slices: Vec<&[f64]> = (0..d)
+                .map(|column| columns.column(column, start..start + labels.len()))
+                .collect();
+            // Per lane, per cluster: d sums then a count.
+            let stride = k * (d + 1);
+            let mut lane_sums = vec![0.0; LANES * stride];
+            let mut changed = 0;
+            // Reused across blocks: a tail block's unused lanes keep stale values that no lane
+            // loop below reads.
+            let mut point = [[0.0; LANES]; PLAIN_MAX_DIM];
+            for (block, block_labels) in labels.chunks_mut(LANES).enumerate() {
+                let offset = block * LANES;
+                let valid = block_labels.len();
+                for (coordinates, column) in point.iter_mut().zip(&column_slices) {
+                    // A full block copies a constant length, which compiles to plain loads.
+                    if valid == LANES {
+                        coordinates.copy_from_slice(&column[offset..offset + LANES]);
+                    } else {
+                        coordinates[..valid].copy_from_slice(&column[offset..offset + valid]);
+                    }
+                }
+                let mut best_distance = [f64::INFINITY; LANES];
+                let mut best = [0usize; LANES];
+                for (centre, center) in centers.chunks_exact(d).enumerate() {
+                    let mut distance = [0.0; LANES];
+                    for (coordinates, &c) in point.iter().zip(center) {
+                        for (sum, &x) in distance.iter_mut().zip(coordinates) {
+                            let delta = x - c;
+                            *sum += delta * delta;
+                        }
+                    }
+                    for lane in 0..LANES {
+                        let closer = distance[lane] < best_distance[lane];
+                        best_distance[lane] = if closer {
+                            distance[lane]
+                        } else {
+                            best_distance[lane]
+                        };
+                        best[lane] = if closer { centre } else { best[lane] };
+                    }
+                }
+                for (lane, label) in block_labels.iter_mut().enumerate() {
+                    // k ≤ the number of points, which fits u32 (checked when the labels were
+                    // sized).
+                    let best_label = best[lane] as u32;
+                    if first || *label != best_label {
+                        changed += 1;
+                        *label = best_label;
+                    }
+                    let slot = &mut lane_sums[lane * stride + best[lane] * (d + 1)..][..d + 1];
+                    for (sum, coordinates) in slot.iter_mut().zip(&point) {
+                        *sum += coordinates[lane];
+                    }
+                    slot[d] += 1.0;
+                }
+            }
             let mut sums = vec![0.0; k * d];
             let mut counts = vec![0i64; k];
-            let mut changed = 0;
-            for (row, label) in rows.chunks_exact(d).zip(labels.iter_mut()) {
-                let mut best = 0usize;
-                let mut best_distance = f64::INFINITY;
-                for (centre, center) in centers.chunks_exact(d).enumerate() {
-                    let distance = squared_distance::<D>(d, row, center);
-                    // Selects rather than a branch: on overlapping clusters the comparison is
-                    // unpredictable, and a mispredicted branch costs more than the distance.
-                    let closer = distance < best_distance;
-                    best_distance = if closer { distance } else { best_distance };
-                    best = if closer { centre } else { best };
-                }
-                // k ≤ the number of points, which fits u32 (checked when the labels were sized).
-                let best_label = best as u32;
-                if first || *label != best_label {
-                    changed += 1;
-                    *label = best_label;
-                }
-                counts[best] += 1;
-                for (slot, value) in sums[best * d..(best + 1) * d].iter_mut().zip(row) {
-                    *slot += value;
+            for lane in lane_sums.chunks_exact(stride) {
+                for (cluster, values) in lane.chunks_exact(d + 1).enumerate() {
+                    for (slot, value) in sums[cluster * d..(cluster + 1) * d].iter_mut().zip(values)
+                    {
+                        *slot += value;
+                    }
+                    // A lane's count is a sum of ones below 2^53: exact.
+                    counts[cluster] += values[d] as i64;
                 }
             }
             Partial {
@@ -341,6 +463,7 @@ fn half_gaps<const D: usize>(centers: &[f64], dim: usize) -> Vec<f64> {
 /// total squared centre shift (already scaled by the caller).
 pub(crate) fn lloyd_hamerly(
     data: &[f64],
+    columns: &Columns,
     dim: usize,
     initial: &[f64],
     max_iterations: usize,
@@ -348,12 +471,13 @@ pub(crate) fn lloyd_hamerly(
 ) -> RunOutcome {
     dispatch_dim!(
         dim,
-        lloyd_impl(data, dim, initial, max_iterations, tolerance)
+        lloyd_impl(data, columns, dim, initial, max_iterations, tolerance)
     )
 }
 
 fn lloyd_impl<const D: usize>(
     data: &[f64],
+    columns: &Columns,
     dim: usize,
     initial: &[f64],
     max_iterations: usize,
@@ -375,7 +499,7 @@ fn lloyd_impl<const D: usize>(
     let plain = dim <= PLAIN_MAX_DIM;
     while iterations < max_iterations {
         let partial = if plain {
-            plain_pass::<D>(data, dim, &centers, &mut bounds.labels, iterations == 0)
+            plain_pass::<D>(columns, dim, &centers, &mut bounds.labels, iterations == 0)
         } else {
             let gaps = half_gaps::<D>(&centers, dim);
             assign_pass::<D>(
@@ -451,7 +575,7 @@ fn lloyd_impl<const D: usize>(
     // recomputed exactly from the final labels (the running sums carry rounding from the deltas).
     if !strict {
         if plain {
-            plain_pass::<D>(data, dim, &centers, &mut bounds.labels, iterations == 0);
+            plain_pass::<D>(columns, dim, &centers, &mut bounds.labels, iterations == 0);
         } else {
             let gaps = half_gaps::<D>(&centers, dim);
             assign_pass::<D>(
@@ -599,22 +723,44 @@ mod tests {
     }
 
     #[test]
-    fn hamerly_matches_plain_lloyd() {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+    fn both_passes_match_brute_force_lloyd() {
+        // 3 columns take the plain pass, 6 and 11 Hamerly's (11: dimension read at run time).
+        for dim in [3, 6, 11] {
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+            let data: Vec<f64> = (0..3000 * dim).map(|_| rng.gen::<f64>()).collect();
+            let columns = Columns::transpose(&data, dim);
+            let init = kmeans_plus_plus(&columns, 6, &mut rng);
+            let run = lloyd_hamerly(&data, &columns, dim, &init, 500, 0.0);
+            assert!(run.converged, "dim {dim}");
+            let reference = brute_force_lloyd(&data, dim, &init, run.iterations + 5);
+            assert_eq!(run.labels, reference, "dim {dim}");
+            // Inertia is the sum of squared distances to the means of the final labels.
+            let means = label_means(&data, dim, &run.labels, &run.centroids);
+            let expected: f64 = data
+                .chunks_exact(dim)
+                .zip(&run.labels)
+                .map(|(row, &l)| squared_distance::<0>(dim, row, &means[l * dim..(l + 1) * dim]))
+                .sum();
+            assert!(
+                (run.inertia - expected).abs() <= 1e-9 * expected,
+                "dim {dim}"
+            );
+        }
+    }
+
+    #[test]
+    fn transpose_and_distances_agree_with_rows() {
         let dim = 3;
-        let data: Vec<f64> = (0..3000 * dim).map(|_| rng.gen::<f64>()).collect();
-        let init = kmeans_plus_plus(&data, dim, 6, &mut rng);
-        let run = lloyd_hamerly(&data, dim, &init, 500, 0.0);
-        assert!(run.converged);
-        let reference = brute_force_lloyd(&data, dim, &init, run.iterations + 5);
-        assert_eq!(run.labels, reference);
-        // Inertia is the sum of squared distances to the means of the final labels.
-        let means = label_means(&data, dim, &run.labels, &run.centroids);
-        let expected: f64 = data
-            .chunks_exact(dim)
-            .zip(&run.labels)
-            .map(|(row, &l)| squared_distance::<0>(dim, row, &means[l * dim..(l + 1) * dim]))
-            .sum();
-        assert!((run.inertia - expected).abs() <= 1e-9 * expected);
+        let n = CHUNK + 5;
+        let data: Vec<f64> = (0..n * dim).map(|i| (i as f64 * 0.37).sin()).collect();
+        let columns = Columns::transpose(&data, dim);
+        assert_eq!(columns.rows(), n);
+        let centre = [0.1, -0.2, 0.3];
+        let mut out = vec![0.0; n];
+        columns.squared_distances(0..n, &centre, &mut out);
+        for (row, (values, distance)) in data.chunks_exact(dim).zip(&out).enumerate() {
+            assert_eq!(columns.row(row), values);
+            assert_eq!(*distance, squared_distance::<3>(dim, values, &centre));
+        }
     }
 }

@@ -25,7 +25,10 @@ pub struct SegmentProfile {
     /// third reads low ("recent", "infrequent" or "one-off", "low spend", "small orders", "new"),
     /// the upper third high ("lapsed", "frequent", "high spend", "large orders", "long-standing"),
     /// between them "mid" ("mid recency", "occasional", "mid spend", "mid orders", "established").
-    /// Labels may repeat across segments.
+    /// Segments that would share a label are told apart by the feature on which their medians'
+    /// percentiles spread most: "higher spend" and "lower spend" for two, "highest", "middle" and
+    /// "lowest" for three, "spend rank i of m" in between for more (and "#segment" if even that
+    /// ties), so every non-empty segment's label is unique.
     pub label: String,
     /// Customers in the segment.
     pub size: usize,
@@ -139,34 +142,42 @@ pub(crate) fn build_segmentation<C>(inputs: FitInputs<C>) -> Segmentation<C> {
     for &label in &labels {
         sizes[label] += 1;
     }
-    // Per-segment values of each feature in original units: means, medians, label words.
+    // Per-segment values of each feature in original units: means, medians, and the medians'
+    // percentile ranks that choose the label words. Columns, then segments, run in parallel.
+    let per_column: Vec<ColumnProfile> = (0..dim)
+        .into_par_iter()
+        .map(|column| column_profile(raw.column(column), &labels, &sizes, n))
+        .collect();
     let mut means = vec![vec![0.0; dim]; k];
     let mut medians = vec![vec![0.0; dim]; k];
+    let mut ranks = vec![vec![0.0; dim]; k];
     let mut words: Vec<Vec<String>> = vec![Vec::new(); k];
-    for column in 0..dim {
-        let values = raw.column(column);
-        let mut by_segment: Vec<Vec<f64>> = sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
-        for (&value, &label) in values.iter().zip(&labels) {
-            by_segment[label].push(value);
-        }
-        for (segment, segment_values) in by_segment.iter_mut().enumerate() {
-            if segment_values.is_empty() {
-                continue;
-            }
-            means[segment][column] =
-                segment_values.iter().sum::<f64>() / segment_values.len() as f64;
-            medians[segment][column] = median_in_place(segment_values);
-        }
-        for segment in 0..k {
-            if by_segment[segment].is_empty() {
-                continue;
-            }
-            let median = medians[segment][column];
-            let rank = mid_rank(&by_segment, median, n);
-            let word = describe(features.get(column).copied(), &names[column], rank, median);
-            words[segment].push(word);
+    for (column, profile) in per_column.iter().enumerate() {
+        for segment in (0..k).filter(|&s| sizes[s] > 0) {
+            means[segment][column] = profile.means[segment];
+            medians[segment][column] = profile.medians[segment];
+            ranks[segment][column] = profile.ranks[segment];
+            words[segment].push(describe(
+                features.get(column).copied(),
+                &names[column],
+                profile.ranks[segment],
+                profile.medians[segment],
+            ));
         }
     }
+    let mut label_texts: Vec<String> = (0..k)
+        .map(|segment| {
+            if sizes[segment] == 0 {
+                "empty".to_string()
+            } else {
+                words[segment].join(" · ")
+            }
+        })
+        .collect();
+    let nouns: Vec<String> = (0..dim)
+        .map(|column| noun(features.get(column).copied(), &names[column]))
+        .collect();
+    distinguish(&mut label_texts, &sizes, &ranks, &nouns);
     let revenue: Option<Vec<Decimal>> = spend.as_ref().map(|spend| {
         let mut totals = vec![Decimal::ZERO; k];
         for (&amount, &label) in spend.iter().zip(&labels) {
@@ -188,11 +199,7 @@ pub(crate) fn build_segmentation<C>(inputs: FitInputs<C>) -> Segmentation<C> {
             };
             SegmentProfile {
                 segment,
-                label: if sizes[segment] == 0 {
-                    "empty".to_string()
-                } else {
-                    words[segment].join(" · ")
-                },
+                label: label_texts[segment].clone(),
                 size: sizes[segment],
                 customer_share: sizes[segment] as f64 / n as f64,
                 revenue: segment_revenue,
@@ -234,6 +241,53 @@ pub(crate) fn build_segmentation<C>(inputs: FitInputs<C>) -> Segmentation<C> {
     }
 }
 
+/// One feature's per-segment mean, median and the median's mid-rank percentile among all
+/// customers (0 for an empty segment).
+struct ColumnProfile {
+    means: Vec<f64>,
+    medians: Vec<f64>,
+    ranks: Vec<f64>,
+}
+
+fn column_profile(
+    values: ndarray::ArrayView1<f64>,
+    labels: &[usize],
+    sizes: &[usize],
+    n: usize,
+) -> ColumnProfile {
+    let mut by_segment: Vec<Vec<f64>> = sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
+    for (&value, &label) in values.iter().zip(labels) {
+        by_segment[label].push(value);
+    }
+    let means: Vec<f64> = by_segment
+        .iter()
+        .map(|v| {
+            if v.is_empty() {
+                0.0
+            } else {
+                v.iter().sum::<f64>() / v.len() as f64
+            }
+        })
+        .collect();
+    // Medians reorder each segment's values; the ranks below do not depend on the order.
+    let medians: Vec<f64> = by_segment
+        .par_iter_mut()
+        .map(|v| {
+            if v.is_empty() {
+                0.0
+            } else {
+                median_in_place(v)
+            }
+        })
+        .collect();
+    let ranks = mid_ranks(&by_segment, &medians, n);
+    ColumnProfile {
+        means,
+        medians,
+        ranks,
+    }
+}
+
 /// Median by selection (numpy's rule: mean of the two middle values for an even count).
 fn median_in_place(values: &mut [f64]) -> f64 {
     let n = values.len();
@@ -248,19 +302,110 @@ fn median_in_place(values: &mut [f64]) -> f64 {
     }
 }
 
-/// Mid-rank percentile of `value` among all values (given split by segment, any order):
-/// (#below + ½ #equal) / n.
-fn mid_rank(groups: &[Vec<f64>], value: f64, n: usize) -> f64 {
-    let (below, equal) = groups
+/// Mid-rank percentile of each of `values` among all values (given split by segment, any order):
+/// (#below + ½ #equal) / n. One pass over the values serves every query.
+fn mid_ranks(groups: &[Vec<f64>], values: &[f64], n: usize) -> Vec<f64> {
+    let counts = groups
         .par_iter()
         .flat_map(|group| group.par_chunks(CHUNK))
         .map(|chunk| {
-            chunk.iter().fold((0usize, 0usize), |(b, e), &v| {
-                (b + usize::from(v < value), e + usize::from(v == value))
-            })
+            let mut counts = vec![(0usize, 0usize); values.len()];
+            for &v in chunk {
+                for ((below, equal), &value) in counts.iter_mut().zip(values) {
+                    *below += usize::from(v < value);
+                    *equal += usize::from(v == value);
+                }
+            }
+            counts
         })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    (below as f64 + 0.5 * equal as f64) / n as f64
+        .reduce(
+            || vec![(0, 0); values.len()],
+            |mut a, b| {
+                for (slot, (below, equal)) in a.iter_mut().zip(b) {
+                    slot.0 += below;
+                    slot.1 += equal;
+                }
+                a
+            },
+        );
+    counts
+        .iter()
+        .map(|&(below, equal)| (below as f64 + 0.5 * equal as f64) / n as f64)
+        .collect()
+}
+
+/// The feature's name in a qualifier ("higher spend").
+fn noun(feature: Option<Feature>, name: &str) -> String {
+    match feature {
+        Some(Feature::RecencyDays) => "recency days",
+        Some(Feature::PurchaseOccasions) => "frequency",
+        Some(Feature::Monetary) => "spend",
+        Some(Feature::AverageOrderValue) => "order value",
+        Some(Feature::TenureDays) => "tenure",
+        None => name,
+    }
+    .to_string()
+}
+
+/// Makes the labels of non-empty segments unique: each group sharing a label gets a qualifier from
+/// the feature whose percentile ranks spread most within the group (the first such feature on
+/// ties), ordered from the highest rank down (lowest segment index first on equal ranks); a group
+/// still tied after that gets `#segment`.
+fn distinguish(labels: &mut [String], sizes: &[usize], ranks: &[Vec<f64>], nouns: &[String]) {
+    let k = labels.len();
+    let mut done = vec![false; k];
+    for first in 0..k {
+        if done[first] || sizes[first] == 0 {
+            continue;
+        }
+        let group: Vec<usize> = (first..k)
+            .filter(|&s| sizes[s] > 0 && labels[s] == labels[first])
+            .collect();
+        for &s in &group {
+            done[s] = true;
+        }
+        if group.len() < 2 {
+            continue;
+        }
+        let spread = |column: usize| {
+            let (low, high) = group
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &s| {
+                    (l.min(ranks[s][column]), h.max(ranks[s][column]))
+                });
+            high - low
+        };
+        let mut column = 0;
+        for candidate in 1..nouns.len() {
+            if spread(candidate) > spread(column) {
+                column = candidate;
+            }
+        }
+        let mut ordered = group.clone();
+        ordered.sort_by(|&a, &b| {
+            ranks[b][column]
+                .total_cmp(&ranks[a][column])
+                .then(a.cmp(&b))
+        });
+        let m = ordered.len();
+        let noun = &nouns[column];
+        let tied = spread(column) == 0.0;
+        for (position, &segment) in ordered.iter().enumerate() {
+            let qualifier = if tied {
+                format!("#{segment}")
+            } else {
+                match (m, position) {
+                    (2, 0) => format!("higher {noun}"),
+                    (2, _) => format!("lower {noun}"),
+                    (_, 0) => format!("highest {noun}"),
+                    (_, p) if p == m - 1 => format!("lowest {noun}"),
+                    (3, _) => format!("middle {noun}"),
+                    (_, p) => format!("{noun} rank {} of {m}", p + 1),
+                }
+            };
+            labels[segment] = format!("{} · {qualifier}", labels[segment]);
+        }
+    }
 }
 
 fn describe(feature: Option<Feature>, name: &str, rank: f64, median: f64) -> String {
@@ -487,8 +632,58 @@ mod tests {
     #[test]
     fn mid_rank_counts_ties_half() {
         let groups = vec![vec![2.0, 1.0], vec![3.0, 2.0]];
-        assert_eq!(mid_rank(&groups, 2.0, 4), (1.0 + 1.0) / 4.0);
-        assert_eq!(mid_rank(&groups, 5.0, 4), 1.0);
+        assert_eq!(mid_ranks(&groups, &[2.0, 5.0], 4), [(1.0 + 1.0) / 4.0, 1.0]);
+    }
+
+    #[test]
+    fn repeated_labels_get_a_qualifier() {
+        let nouns = vec!["recency days".to_string(), "spend".to_string()];
+        let mut labels: Vec<String> = ["a", "a", "b", "a", "empty"].map(String::from).to_vec();
+        let sizes = [5, 5, 5, 5, 0];
+        // Spend spreads most among segments 0, 1 and 3.
+        let ranks = vec![
+            vec![0.5, 0.2],
+            vec![0.5, 0.9],
+            vec![0.1, 0.1],
+            vec![0.6, 0.5],
+            vec![0.0, 0.0],
+        ];
+        distinguish(&mut labels, &sizes, &ranks, &nouns);
+        assert_eq!(
+            labels,
+            [
+                "a · lowest spend",
+                "a · highest spend",
+                "b",
+                "a · middle spend",
+                "empty"
+            ]
+        );
+        let mut pair: Vec<String> = ["x", "x"].map(String::from).to_vec();
+        distinguish(
+            &mut pair,
+            &[1, 1],
+            &[vec![0.3, 0.3], vec![0.3, 0.3]],
+            &nouns,
+        );
+        assert_eq!(pair, ["x · #0", "x · #1"]);
+        let mut four: Vec<String> = ["x"; 4].map(String::from).to_vec();
+        let ranks = vec![
+            vec![0.1, 0.0],
+            vec![0.4, 0.0],
+            vec![0.3, 0.0],
+            vec![0.2, 0.0],
+        ];
+        distinguish(&mut four, &[1; 4], &ranks, &nouns);
+        assert_eq!(
+            four,
+            [
+                "x · lowest recency days",
+                "x · highest recency days",
+                "x · recency days rank 2 of 4",
+                "x · recency days rank 3 of 4"
+            ]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rand::Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use crate::segment::engine::{chunk_sums, squared_distance, CHUNK};
+use crate::segment::engine::{chunk_sums, Columns, CHUNK};
 
 /// Index `i` with cumulative weight first exceeding `target` (scikit-learn's `searchsorted` on the
 /// cumulative sum); falls back to the last positive weight when rounding leaves `target` above the
@@ -33,77 +33,81 @@ fn weighted_pick(weights: &[f64], sums: &[f64], target: f64) -> usize {
     weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
 }
 
-/// Greedy k-means++ seeding. `data` is n × `dim` row-major; requires n ≥ 1 and k ≥ 1.
-pub(crate) fn kmeans_plus_plus(
-    data: &[f64],
-    dim: usize,
-    k: usize,
-    rng: &mut Xoshiro256PlusPlus,
-) -> Vec<f64> {
-    dispatch_dim!(dim, seed_impl(data, dim, k, rng))
+/// Partial sums kept side by side when adding a chunk's values, so the additions do not wait on
+/// one another.
+const LANES: usize = 8;
+
+/// Sum of `values` over [`LANES`] running sums, then the lanes in order: deterministic.
+fn lane_sum(values: impl Iterator<Item = f64>) -> f64 {
+    let mut lanes = [0.0; LANES];
+    for (index, value) in values.enumerate() {
+        lanes[index % LANES] += value;
+    }
+    lanes.iter().sum()
 }
 
-fn seed_impl<const D: usize>(
-    data: &[f64],
-    dim: usize,
+/// Greedy k-means++ seeding on the transposed data; requires n ≥ 1 and k ≥ 1. Returns k × d
+/// centres, row-major.
+pub(crate) fn kmeans_plus_plus(
+    columns: &Columns,
     k: usize,
     rng: &mut Xoshiro256PlusPlus,
 ) -> Vec<f64> {
-    let d = if D == 0 { dim } else { D };
-    let n = data.len() / d;
+    let n = columns.rows();
     let trials = 2 + (k as f64).ln().floor() as usize;
-    let mut centers = Vec::with_capacity(k * d);
-    let first = rng.gen_range(0..n);
-    centers.extend_from_slice(&data[first * d..(first + 1) * d]);
+    let mut centers = columns.row(rng.gen_range(0..n));
     let mut closest = vec![0.0; n];
     closest
         .par_chunks_mut(CHUNK)
-        .zip(data.par_chunks(CHUNK * d))
-        .for_each(|(out, rows)| {
-            for (slot, row) in out.iter_mut().zip(rows.chunks_exact(d)) {
-                *slot = squared_distance::<D>(d, row, &centers[..d]);
-            }
+        .enumerate()
+        .for_each(|(chunk, out)| {
+            let start = chunk * CHUNK;
+            columns.squared_distances(start..start + out.len(), &centers, out);
         });
     let mut sums = chunk_sums(&closest);
     for _ in 1..k {
         let total: f64 = sums.iter().sum();
-        let candidates: Vec<usize> = (0..trials)
-            .map(|_| weighted_pick(&closest, &sums, rng.gen::<f64>() * total))
+        let candidates: Vec<Vec<f64>> = (0..trials)
+            .map(|_| columns.row(weighted_pick(&closest, &sums, rng.gen::<f64>() * total)))
             .collect();
         // Potential after adding each candidate, per chunk, then summed in chunk order.
         let partials: Vec<Vec<f64>> = closest
             .par_chunks(CHUNK)
-            .zip(data.par_chunks(CHUNK * d))
-            .map(|(weights, rows)| {
-                let mut potentials = vec![0.0; candidates.len()];
-                for (&weight, row) in weights.iter().zip(rows.chunks_exact(d)) {
-                    for (potential, &candidate) in potentials.iter_mut().zip(&candidates) {
-                        let to_candidate = squared_distance::<D>(
-                            d,
-                            row,
-                            &data[candidate * d..(candidate + 1) * d],
+            .enumerate()
+            .map(|(chunk, weights)| {
+                let start = chunk * CHUNK;
+                let mut distances = vec![0.0; weights.len()];
+                candidates
+                    .iter()
+                    .map(|candidate| {
+                        columns.squared_distances(
+                            start..start + weights.len(),
+                            candidate,
+                            &mut distances,
                         );
-                        *potential += weight.min(to_candidate);
-                    }
-                }
-                potentials
+                        lane_sum(weights.iter().zip(&distances).map(|(w, d)| w.min(*d)))
+                    })
+                    .collect()
             })
             .collect();
-        let mut best = (candidates[0], f64::INFINITY);
-        for (trial, &candidate) in candidates.iter().enumerate() {
+        let mut best = (0, f64::INFINITY);
+        for trial in 0..candidates.len() {
             let potential: f64 = partials.iter().map(|p| p[trial]).sum();
             // First candidate wins ties, as scikit-learn's argmin.
             if potential < best.1 {
-                best = (candidate, potential);
+                best = (trial, potential);
             }
         }
-        let center = &data[best.0 * d..(best.0 + 1) * d];
+        let center = &candidates[best.0];
         closest
             .par_chunks_mut(CHUNK)
-            .zip(data.par_chunks(CHUNK * d))
-            .for_each(|(out, rows)| {
-                for (slot, row) in out.iter_mut().zip(rows.chunks_exact(d)) {
-                    *slot = slot.min(squared_distance::<D>(d, row, center));
+            .enumerate()
+            .for_each(|(chunk, out)| {
+                let start = chunk * CHUNK;
+                let mut distances = vec![0.0; out.len()];
+                columns.squared_distances(start..start + out.len(), center, &mut distances);
+                for (slot, distance) in out.iter_mut().zip(distances) {
+                    *slot = slot.min(distance);
                 }
             });
         sums = chunk_sums(&closest);
@@ -120,8 +124,9 @@ mod tests {
     #[test]
     fn seeding_picks_distinct_points_and_is_reproducible() {
         let data = [0.0, 0.0, 10.0, 10.0, 20.0, 20.0, 0.1, 0.0];
-        let a = kmeans_plus_plus(&data, 2, 3, &mut Xoshiro256PlusPlus::seed_from_u64(3));
-        let b = kmeans_plus_plus(&data, 2, 3, &mut Xoshiro256PlusPlus::seed_from_u64(3));
+        let columns = Columns::transpose(&data, 2);
+        let a = kmeans_plus_plus(&columns, 3, &mut Xoshiro256PlusPlus::seed_from_u64(3));
+        let b = kmeans_plus_plus(&columns, 3, &mut Xoshiro256PlusPlus::seed_from_u64(3));
         assert_eq!(a, b);
         let mut firsts: Vec<i64> = a.chunks(2).map(|c| c[0] as i64).collect();
         firsts.sort();

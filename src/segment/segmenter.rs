@@ -415,9 +415,10 @@ impl ValidKMeansSegmenter {
         }
         let mean_variance_of_features = variances.iter().sum::<f64>() / dim as f64;
         let tolerance = settings.tolerance * mean_variance_of_features;
+        let columns = engine::Columns::transpose(data, dim);
         if settings.k_min == settings.k_max {
             let (outcome, best_init) =
-                self.best_of_inits(data, points, settings.k_min, tolerance)?;
+                self.best_of_inits(data, &columns, points, settings.k_min, tolerance)?;
             return Ok(Clustering {
                 outcome,
                 k: settings.k_min,
@@ -428,7 +429,7 @@ impl ValidKMeansSegmenter {
         let mut best: Option<(Clustering, f64)> = None;
         let mut scores = Vec::new();
         for k in settings.k_min..=settings.k_max {
-            let (outcome, best_init) = self.best_of_inits(data, points, k, tolerance)?;
+            let (outcome, best_init) = self.best_of_inits(data, &columns, points, k, tolerance)?;
             let view = points.view();
             let silhouette = metrics::silhouette(view, &outcome.labels, settings.seed)?;
             let score = KScore {
@@ -469,6 +470,7 @@ impl ValidKMeansSegmenter {
     fn best_of_inits(
         &self,
         data: &[f64],
+        columns: &engine::Columns,
         points: &Array2<f64>,
         k: usize,
         tolerance: f64,
@@ -481,11 +483,16 @@ impl ValidKMeansSegmenter {
             // Each initialisation draws from its own stream: 2^128 steps apart.
             let mut stream = rng.clone();
             rng.jump();
-            let initial = seeding::kmeans_plus_plus(data, dim, k, &mut stream);
+            let initial = seeding::kmeans_plus_plus(columns, k, &mut stream);
             let outcome = match settings.engine {
-                KMeansEngine::Hamerly => {
-                    engine::lloyd_hamerly(data, dim, &initial, settings.max_iterations, tolerance)
-                }
+                KMeansEngine::Hamerly => engine::lloyd_hamerly(
+                    data,
+                    columns,
+                    dim,
+                    &initial,
+                    settings.max_iterations,
+                    tolerance,
+                ),
                 KMeansEngine::Linfa => linfa_engine::run_linfa(
                     points,
                     data,
