@@ -335,16 +335,14 @@ where
         if parts.lifecycle {
             let classifier = LifecycleClassifier::new(config.lifecycle)?;
             let classification = classifier.classify(&summaries, &[], as_of)?;
-            // Both are sorted by customer id; every summary is classified (none is a prospect).
-            let stages: BTreeMap<&C, (LifecycleStage, &StageReason)> = classification
-                .customers()
-                .iter()
-                .map(|c| (&c.customer, (c.stage, &c.reason)))
-                .collect();
+            // Both are sorted by customer id: a merge join. A customer without a purchase
+            // occasion by `as_of` has no stage and keeps `None`.
+            let mut stages = classification.customers().iter().peekable();
             for row in &mut rows {
-                if let Some((stage, reason)) = stages.get(&row.customer) {
-                    row.lifecycle_stage = Some(*stage);
-                    row.lifecycle_reason = Some(**reason);
+                while stages.next_if(|s| s.customer < row.customer).is_some() {}
+                if let Some(stage) = stages.next_if(|s| s.customer == row.customer) {
+                    row.lifecycle_stage = Some(stage.stage);
+                    row.lifecycle_reason = Some(stage.reason);
                 }
             }
         }
@@ -357,26 +355,38 @@ where
         };
 
         let total = rows.len();
-        let by_rfm_segment = group_totals(&rows, total, |r| {
-            r.rfm_segment.as_ref().map(|s| {
-                let rank = RfmSegment::DEFAULTS
-                    .iter()
-                    .position(|d| d == s)
-                    .unwrap_or(RfmSegment::DEFAULTS.len());
-                (rank, s.name().to_string())
-            })
-        });
-        let by_kmeans_segment = group_totals(&rows, total, |r| {
-            r.kmeans_segment.map(|k| {
-                (
-                    k,
-                    format!("{k}: {}", kmeans_labels.get(k).map_or("", String::as_str)),
-                )
-            })
-        });
-        let by_lifecycle_stage = group_totals(&rows, total, |r| {
-            r.lifecycle_stage.map(|s| (s as usize, format!("{s:?}")))
-        });
+        let by_rfm_segment = group_totals(
+            &rows,
+            total,
+            |r| {
+                r.rfm_segment.as_ref().map(|s| {
+                    let rank = RfmSegment::DEFAULTS
+                        .iter()
+                        .position(|d| d == s)
+                        .unwrap_or(RfmSegment::DEFAULTS.len());
+                    (rank, s.name())
+                })
+            },
+            |_, name| name.to_string(),
+        );
+        let by_kmeans_segment = group_totals(
+            &rows,
+            total,
+            |r| {
+                r.kmeans_segment
+                    .map(|k| (k, kmeans_labels.get(k).map_or("", String::as_str)))
+            },
+            |r, label| format!("{}: {label}", r.kmeans_segment.unwrap_or_default()),
+        );
+        let by_lifecycle_stage = group_totals(
+            &rows,
+            total,
+            |r| r.lifecycle_stage.map(|s| (s as usize, "")),
+            |r, _| {
+                r.lifecycle_stage
+                    .map_or(String::new(), |s| format!("{s:?}"))
+            },
+        );
         Ok(Self {
             as_of,
             log: log_report,
@@ -590,25 +600,26 @@ fn model_outputs<M: PurchaseModel + Sync>(
     })
 }
 
-/// Totals per group; `key` gives each row's (sort rank, name) or `None` when it has no group.
-fn group_totals<C>(
-    rows: &[CustomerReport<C>],
+/// Totals per group. `key` gives each row's group as (sort rank, name), borrowed so that no row
+/// allocates; `display` makes the group's shown name from its first row and key name, once per
+/// group.
+fn group_totals<'a, C>(
+    rows: &'a [CustomerReport<C>],
     total: usize,
-    key: impl Fn(&CustomerReport<C>) -> Option<(usize, String)>,
+    key: impl Fn(&'a CustomerReport<C>) -> Option<(usize, &'a str)>,
+    display: impl Fn(&CustomerReport<C>, &str) -> String,
 ) -> Vec<GroupTotals> {
-    let mut groups: BTreeMap<(usize, String), GroupTotals> = BTreeMap::new();
+    let mut groups: BTreeMap<(usize, &'a str), GroupTotals> = BTreeMap::new();
     for row in rows {
         if let Some((rank, name)) = key(row) {
-            let entry = groups
-                .entry((rank, name.clone()))
-                .or_insert_with(|| GroupTotals {
-                    name,
-                    customers: 0,
-                    customer_share: 0.0,
-                    revenue: Decimal::ZERO,
-                    expected_purchases: None,
-                    clv: None,
-                });
+            let entry = groups.entry((rank, name)).or_insert_with(|| GroupTotals {
+                name: display(row, name),
+                customers: 0,
+                customer_share: 0.0,
+                revenue: Decimal::ZERO,
+                expected_purchases: None,
+                clv: None,
+            });
             entry.customers += 1;
             entry.revenue += row.total_spend;
             if let Some(e) = row.expected_purchases {

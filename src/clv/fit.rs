@@ -249,8 +249,14 @@ impl<L: LogLikelihood> Gradient for &Problem<'_, L> {
     }
 }
 
-/// Maximises `likelihood` from each natural-scale start in turn (`options.initial` first), keeping
-/// the best converged optimum; a start whose run fails or whose likelihood is not finite is skipped.
+/// Maximises `likelihood` from natural-scale starts (`options.initial` first).
+///
+/// With one start, that start is run to convergence and polished. With several, each is first
+/// screened by a short L-BFGS run (scaled gradient down to [`SCREEN_GRADIENT`]); then the screened
+/// points are run to full convergence from the best log-likelihood down, stopping at the first that
+/// converges. Starts that lead to the same maximum thus cost one full run, not one each, while a
+/// start that finds a higher maximum still wins. A start whose run fails or whose likelihood is not
+/// finite is skipped.
 ///
 /// # Errors
 ///
@@ -268,17 +274,24 @@ pub(crate) fn maximize<L: LogLikelihood>(
         scale: Cell::new(1.0),
         cache: RefCell::new(None),
     };
-    let mut all_starts: Vec<Vec<f64>> = Vec::new();
-    if let Some(init) = &options.initial {
-        all_starts.push(init.clone());
+    let mut thetas: Vec<Vec<f64>> = options
+        .initial
+        .iter()
+        .chain(starts)
+        .filter(|start| start.iter().all(|v| v.is_finite() && *v > 0.0))
+        .map(|start| start.iter().map(|v| v.ln()).collect())
+        .collect();
+    if thetas.len() > 1 {
+        let mut screened: Vec<(f64, Vec<f64>)> = thetas
+            .iter()
+            .filter_map(|theta0| screen_from(&problem, theta0.clone(), options))
+            .collect();
+        // Highest log-likelihood first; the earlier start on ties (stable sort).
+        screened.sort_by(|a, b| b.0.total_cmp(&a.0));
+        thetas = screened.into_iter().map(|(_, theta)| theta).collect();
     }
-    all_starts.extend(starts.iter().cloned());
     let mut best: Option<Optimum> = None;
-    for start in &all_starts {
-        if start.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
-            continue;
-        }
-        let theta0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
+    for theta0 in thetas {
         let Some(candidate) = run_from(&problem, theta0, options) else {
             continue;
         };
@@ -290,8 +303,12 @@ pub(crate) fn maximize<L: LogLikelihood>(
                         && candidate.log_likelihood > b.log_likelihood + 1e-9)
             }
         };
+        let converged = candidate.converged;
         if better {
             best = Some(candidate);
+        }
+        if converged {
+            break;
         }
     }
     let best = best.ok_or(ClvError::NumericalFailure {
@@ -306,37 +323,43 @@ pub(crate) fn maximize<L: LogLikelihood>(
     Ok(best)
 }
 
-fn run_from<L: LogLikelihood>(
-    problem: &Problem<'_, L>,
-    theta0: Vec<f64>,
-    options: &FitOptions,
-) -> Option<Optimum> {
+/// The scaled gradient (cost of order 1) at which a screening run stops.
+const SCREEN_GRADIENT: f64 = 1e-3;
+
+/// Sets the cost scale for a run from `theta0`: 1 / max(1, |cost at the start|). `None` when the
+/// likelihood cannot be evaluated there.
+fn scale_at<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: &[f64]) -> Option<f64> {
     problem.scale.set(1.0);
     *problem.cache.borrow_mut() = None;
-    let (cost0, _) = problem.evaluate(&theta0);
+    let (cost0, _) = problem.evaluate(theta0);
     if cost0 == f64::MAX {
         return None;
     }
     let cost_scale = 1.0 / cost0.abs().max(1.0);
     problem.scale.set(cost_scale);
     *problem.cache.borrow_mut() = None;
+    Some(cost_scale)
+}
+
+/// L-BFGS with a Moré–Thuente line search from `theta0` down to the scaled gradient `tolerance`:
+/// the best point, the iterations and why it stopped (`None` when the line search failed, which
+/// usually means the optimum up to rounding).
+fn lbfgs<L: LogLikelihood>(
+    problem: &Problem<'_, L>,
+    theta0: Vec<f64>,
+    tolerance: f64,
+    max_iterations: u64,
+) -> Option<(Vec<f64>, u64, Option<TerminationReason>)> {
     let linesearch = MoreThuenteLineSearch::new();
-    // L-BFGS brings the scaled gradient down to 1e-8 (cost of order 1); Newton steps on the
-    // observed information then converge quadratically, for far fewer likelihood evaluations than
-    // L-BFGS needs to reach the same precision.
     let solver = LBFGS::new(linesearch, 10)
-        .with_tolerance_grad(1e-8)
+        .with_tolerance_grad(tolerance)
         .ok()?
         .with_tolerance_cost(1e-14)
         .ok()?;
     let result = Executor::new(problem, solver)
-        .configure(|state| {
-            state
-                .param(theta0.clone())
-                .max_iters(options.max_iterations)
-        })
+        .configure(|state| state.param(theta0.clone()).max_iters(max_iterations))
         .run();
-    let (mut theta, iterations, reason) = match result {
+    Some(match result {
         Ok(res) => {
             let state = res.state();
             let theta = state.get_best_param().cloned().unwrap_or(theta0);
@@ -346,10 +369,36 @@ fn run_from<L: LogLikelihood>(
             };
             (theta, state.get_iter(), reason)
         }
-        // A failed line search usually means we are at the optimum up to rounding: polish and judge
-        // by the gradient below.
         Err(_) => (theta0, 0, None),
-    };
+    })
+}
+
+/// A short run from `theta0`: the log-likelihood reached and the point, for ranking starts.
+fn screen_from<L: LogLikelihood>(
+    problem: &Problem<'_, L>,
+    theta0: Vec<f64>,
+    options: &FitOptions,
+) -> Option<(f64, Vec<f64>)> {
+    scale_at(problem, &theta0)?;
+    let (theta, _, _) = lbfgs(problem, theta0, SCREEN_GRADIENT, options.max_iterations)?;
+    let (cost, _) = problem.evaluate(&theta);
+    if cost == f64::MAX {
+        return None;
+    }
+    let ll = problem.likelihood.value_and_gradient(&theta).0;
+    ll.is_finite().then_some((ll, theta))
+}
+
+fn run_from<L: LogLikelihood>(
+    problem: &Problem<'_, L>,
+    theta0: Vec<f64>,
+    options: &FitOptions,
+) -> Option<Optimum> {
+    let cost_scale = scale_at(problem, &theta0)?;
+    // L-BFGS brings the scaled gradient down to 1e-8 (cost of order 1); Newton steps on the
+    // observed information then converge quadratically, for far fewer likelihood evaluations than
+    // L-BFGS needs to reach the same precision.
+    let (mut theta, iterations, reason) = lbfgs(problem, theta0, 1e-8, options.max_iterations)?;
     // Polish until the gradient is 100 times inside the convergence criterion.
     let ll_start = problem.likelihood.value_and_gradient(&theta).0;
     let polish_target = 1e-2 * options.gradient_tolerance * cost_scale * (1.0 + ll_start.abs());

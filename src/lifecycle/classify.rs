@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -303,31 +304,45 @@ impl LifecycleClassifier {
         let mut customers: Vec<CustomerStage<C>> =
             Vec::with_capacity(summaries.len() + prospects.len());
         let mut not_yet: Vec<usize> = Vec::new();
-        for v in &visible {
-            let summary = &summaries[v.position];
-            if v.occasions.is_empty() {
+        // Some(gap) whenever a visible customer exists: population_gap returned Ok.
+        let population_gap = population_gap_days.unwrap_or(1.0);
+        let mut alive: Vec<Option<f64>> = vec![None; visible.len()];
+        if let Evidence::Model { model, unit } = &evidence {
+            for (slot, v) in alive.iter_mut().zip(&visible) {
+                if !v.occasions.is_empty() {
+                    let summary = &summaries[v.position];
+                    *slot = Some(probability_alive(*model, *unit, summary, v, as_of)?);
+                }
+            }
+        }
+        // The rules read only a customer's occasions: judged in parallel, in input order.
+        let judged: Vec<Option<(StageReason, Decimal)>> = visible
+            .par_iter()
+            .zip(&alive)
+            .map(|(v, &probability_alive)| {
+                (!v.occasions.is_empty())
+                    .then(|| self.judge(v.occasions, as_of, population_gap, probability_alive))
+            })
+            .collect();
+        for (v, judgement) in visible.iter().zip(judged) {
+            let Some((reason, revenue)) = judgement else {
                 not_yet.push(v.position);
                 continue;
-            }
-            // Some(gap) whenever a visible customer exists: population_gap returned Ok.
-            let population_gap = population_gap_days.unwrap_or(1.0);
-            let probability_alive = match &evidence {
-                Evidence::Gaps => None,
-                Evidence::Model { model, unit } => {
-                    Some(probability_alive(*model, *unit, summary, v, as_of)?)
-                }
             };
-            let (reason, revenue) =
-                self.judge(v.occasions, as_of, population_gap, probability_alive);
             customers.push(CustomerStage {
-                customer: summary.customer().clone(),
+                customer: summaries[v.position].customer().clone(),
                 stage: reason.stage,
                 reason,
                 revenue,
             });
         }
-        let acquired: BTreeSet<&C> = customers.iter().map(|c| &c.customer).collect();
-        let known: BTreeSet<&C> = prospects.iter().filter(|p| !acquired.contains(p)).collect();
+        // Without prospects (the common case) no set of a million ids is needed.
+        let known: BTreeSet<&C> = if prospects.is_empty() {
+            BTreeSet::new()
+        } else {
+            let acquired: BTreeSet<&C> = customers.iter().map(|c| &c.customer).collect();
+            prospects.iter().filter(|p| !acquired.contains(p)).collect()
+        };
         let not_yet_acquired = not_yet
             .iter()
             .filter(|&&p| !known.contains(summaries[p].customer()))
@@ -549,6 +564,13 @@ fn cut_at<C: Ord>(
     }
     if let Some(earliest) = earliest.filter(|&e| as_of < e) {
         return Err(LifecycleError::AsOfBeforeData { as_of, earliest });
+    }
+    // Summaries straight from the summarizer are strictly increasing by id: no duplicate.
+    if summaries
+        .windows(2)
+        .all(|pair| pair[0].customer() < pair[1].customer())
+    {
+        return Ok(visible);
     }
     let mut order: Vec<usize> = (0..summaries.len()).collect();
     order.sort_by(|&a, &b| {
