@@ -268,6 +268,10 @@ pub struct CustomerValueReport<C> {
     pub spend_model: Option<SpendModelSummary>,
     /// Descriptive labels of the k-means segments, when computed.
     pub kmeans_labels: Vec<String>,
+    /// Customers left out of the k-means segmentation because their net spend is negative
+    /// (refunds above purchases): `log1p` of a spend below −1 is undefined. Their
+    /// [`CustomerReport::kmeans_segment`] is `None`.
+    pub kmeans_left_out: u64,
     /// Totals per RFM segment, best segment first.
     pub by_rfm_segment: Vec<GroupTotals>,
     /// Totals per k-means segment.
@@ -320,16 +324,37 @@ where
             (None, None)
         };
         let mut kmeans_labels = Vec::new();
+        let mut kmeans_left_out = 0;
         if parts.segmentation {
-            let segmentation = config.segmentation.fit(&summaries)?;
+            let segmentable = |s: &CustomerSummary<C>| {
+                s.total_spend() >= Decimal::ZERO && s.average_order_value() >= Decimal::ZERO
+            };
+            let segmentation = if summaries.iter().all(segmentable) {
+                config.segmentation.fit(&summaries)?
+            } else {
+                let kept: Vec<CustomerSummary<C>> = summaries
+                    .iter()
+                    .filter(|s| segmentable(s))
+                    .cloned()
+                    .collect();
+                kmeans_left_out = (summaries.len() - kept.len()) as u64;
+                config.segmentation.fit(&kept)?
+            };
             kmeans_labels = segmentation
                 .segments
                 .iter()
                 .map(|s| s.label.clone())
                 .collect();
-            // Labels are in customer-id order, as the summaries and the rows.
-            for (row, label) in rows.iter_mut().zip(&segmentation.labels) {
-                row.kmeans_segment = Some(*label);
+            // Both are in customer-id order: a merge join; a customer left out keeps `None`.
+            let mut labelled = segmentation
+                .customers
+                .iter()
+                .zip(&segmentation.labels)
+                .peekable();
+            for row in &mut rows {
+                if let Some((_, &label)) = labelled.next_if(|(c, _)| **c == row.customer) {
+                    row.kmeans_segment = Some(label);
+                }
             }
         }
         if parts.lifecycle {
@@ -394,6 +419,7 @@ where
             purchase_model,
             spend_model,
             kmeans_labels,
+            kmeans_left_out,
             by_rfm_segment,
             by_kmeans_segment,
             by_lifecycle_stage,

@@ -111,3 +111,39 @@ fn a_base_without_repeat_buyers_is_a_typed_error_unless_the_model_is_switched_of
         .iter()
         .all(|c| c.probability_alive.is_none()));
 }
+
+#[test]
+fn customers_with_net_refunds_are_left_out_of_k_means_and_counted() {
+    let mut log = cdnow_master();
+    let d = |m, n| NaiveDate::from_ymd_opt(1997, m, n).unwrap();
+    // Customer 900001 buys 20.00, then returns 95.00 worth of goods bought elsewhere: net −75.00.
+    log.push(Transaction::new(
+        900_001,
+        d(3, 1),
+        rust_decimal::Decimal::from(20),
+    ));
+    log.push(Transaction::new(
+        900_001,
+        d(4, 1),
+        rust_decimal::Decimal::from(-95),
+    ));
+    let as_of = NaiveDate::from_ymd_opt(1998, 6, 30).unwrap();
+    let report = CustomerValueReport::build(&log, as_of, &ReportConfig::default()).unwrap();
+    assert_eq!(report.kmeans_left_out, 1);
+    let refunder = report
+        .customers
+        .iter()
+        .find(|c| c.customer == 900_001)
+        .unwrap();
+    assert!(refunder.total_spend < rust_decimal::Decimal::ZERO);
+    assert_eq!(refunder.kmeans_segment, None);
+    // Everybody else has a segment, and the segment totals count them all.
+    let segmented = report
+        .customers
+        .iter()
+        .filter(|c| c.kmeans_segment.is_some())
+        .count();
+    assert_eq!(segmented, report.customers.len() - 1);
+    let counted: u64 = report.by_kmeans_segment.iter().map(|g| g.customers).sum();
+    assert_eq!(counted, segmented as u64);
+}

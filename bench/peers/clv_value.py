@@ -1,5 +1,7 @@
 """lifetimes 0.11.3 timings for the clv_value criterion bench (same data: the CDNOW summary in
-tests/data, and 1M customers = those rows repeated). Run: /work/venv/bin/python bench/peers/clv_value.py"""
+tests/data, and 1M customers = those rows repeated). Run: /work/venv/bin/python bench/peers/clv_value.py
+Besides the readable lines, prints one `RESULT lifetimes_<criterion bench name> <median_ms>` line per
+timing for bench/peers/run.sh."""
 import time, statistics, warnings
 import numpy as np, pandas as pd
 from lifetimes import ParetoNBDFitter, BetaGeoFitter, GammaGammaFitter
@@ -13,11 +15,17 @@ def median_time(f, repeats):
         t0 = time.perf_counter(); f(); times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
+def result(key, seconds):
+    """The machine-readable line bench/peers/run.sh pairs with our criterion medians."""
+    print(f"RESULT {key} {seconds * 1e3:.4f}", flush=True)
+
 def fit_pareto():
     m = ParetoNBDFitter(); m.fit(d.x, d.t_x, d["T"]); return m
 m = fit_pareto()
 print("lifetimes Pareto/NBD params", m.params_.values)
-print("pareto_nbd_fit_cdnow: %.1f ms" % (1e3 * median_time(fit_pareto, 10)))
+seconds = median_time(fit_pareto, 10)
+print("pareto_nbd_fit_cdnow: %.1f ms" % (1e3 * seconds))
+result("lifetimes_pareto_nbd_fit_cdnow", seconds)
 
 bg = BetaGeoFitter(); bg.fit(d.x, d.t_x, d["T"])
 rep = d[d.x > 0]
@@ -26,10 +34,16 @@ def clv(frame):
     return gg.customer_lifetime_value(bg, frame.x, frame.t_x, frame["T"], frame.zbar, time=12, discount_rate=0.01, freq="W")
 v = clv(d)
 print("lifetimes CLV IDs 1, 2, 3, 6:", v.iloc[[0, 1, 2, 5]].values)
-print("clv_bg_nbd_cdnow_2357: %.1f ms" % (1e3 * median_time(lambda: clv(d), 10)))
+seconds = median_time(lambda: clv(d), 10)
+print("clv_bg_nbd_cdnow_2357: %.1f ms" % (1e3 * seconds))
+result("lifetimes_clv_bg_nbd_cdnow_2357", seconds)
 pn = ParetoNBDFitter(); pn.fit(d.x, d.t_x, d["T"])
 def clv_pareto(frame):
     return gg.customer_lifetime_value(pn, frame.x, frame.t_x, frame["T"], frame.zbar, time=12, discount_rate=0.01, freq="W")
-print("clv_pareto_nbd_cdnow_2357: %.1f ms" % (1e3 * median_time(lambda: clv_pareto(d), 5)))
+seconds = median_time(lambda: clv_pareto(d), 5)
+print("clv_pareto_nbd_cdnow_2357: %.1f ms" % (1e3 * seconds))
+result("lifetimes_clv_pareto_nbd_cdnow_2357", seconds)
 big = pd.concat([d] * (1_000_000 // len(d) + 1)).iloc[:1_000_000].reset_index(drop=True)
-print("clv_bg_nbd_1m: %.2f s" % median_time(lambda: clv(big), 1))
+seconds = median_time(lambda: clv(big), 1)  # one run: the "median" of a single run
+print("clv_bg_nbd_1m: %.2f s" % seconds)
+result("lifetimes_clv_bg_nbd_1m", seconds)

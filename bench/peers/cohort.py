@@ -6,7 +6,9 @@ Same rows as the Rust bench (SplitMix64 of seed + row number). Two timings, each
     occasions), then the cohort matrix;
   * cohort-only: from the purchase occasions (what the Rust summaries hold), the cohort matrix.
 The matrix is the same as CohortMatrix: classic retention, unbounded retention, revenue per member
-and cumulative revenue per member, by first-purchase month.
+and cumulative revenue per member, by first-purchase month. For bench/peers/run.sh it also prints
+one `RESULT <key> <median_ms>` line per timing (keys pandas_summarize_and_cohort_<rows>,
+pandas_cohort_only_<rows>, rows as 10m, 100k, ...).
 
     /work/venv/bin/python bench/peers/cohort.py --rows 10000000
 """
@@ -64,6 +66,19 @@ def cohort_matrix(occ):
     return size, classic, unbounded, per_member, cumulative
 
 
+def size_tag(n):
+    """10000000 -> 10m, 100000 -> 100k: the size part of a RESULT key."""
+    for unit, suffix in ((1_000_000, "m"), (1_000, "k")):
+        if n >= unit and n % unit == 0:
+            return f"{n // unit}{suffix}"
+    return str(n)
+
+
+def result(key, seconds):
+    """The machine-readable line bench/peers/run.sh pairs with our criterion medians."""
+    print(f"RESULT {key} {seconds * 1e3:.4f}", flush=True)
+
+
 def median_time(fn, repeat):
     times = []
     for _ in range(repeat):
@@ -88,6 +103,9 @@ def main():
     only = median_time(lambda: cohort_matrix(occ), args.repeat)
     print(f"pandas summarize+cohort median {full:.3f} s")
     print(f"pandas cohort-only      median {only:.3f} s")
+    tag = size_tag(args.rows)
+    result(f"pandas_summarize_and_cohort_{tag}", full)
+    result(f"pandas_cohort_only_{tag}", only)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Data: the CDNOW summary (tests/data/cdnow_customers_summary_with_transactions.cs
 simulated customers of the criterion bench, written by
     CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv cargo bench --bench purchase_models
 Run: /work/venv/bin/python bench/peers/purchase_models.py [/tmp/clv_a_bench_1m.csv] [--fits-only]
-Prints the median wall time of each task (and the log-likelihood lifetimes reaches).
+Prints the median wall time of each task (and the log-likelihood lifetimes reaches), and for
+bench/peers/run.sh one `RESULT lifetimes_<criterion bench name> <median_ms>` line per task.
 """
 import statistics
 import sys
@@ -34,6 +35,11 @@ def log_likelihood(fit, data):
     return float(np.sum(a1 + a2 + np.logaddexp(a3, a4)))
 
 
+def result(key, seconds):
+    """The machine-readable line bench/peers/run.sh pairs with our criterion medians."""
+    print(f"RESULT {key} {seconds * 1e3:.4f}", flush=True)
+
+
 def median_time(task, repeats):
     times = []
     result = None
@@ -49,6 +55,7 @@ def main():
     for name, fitter in [("bg_nbd_fit_cdnow", BetaGeoFitter), ("modified_bg_nbd_fit_cdnow", ModifiedBetaGeoFitter)]:
         seconds, fit = median_time(lambda: fitter().fit(cdnow["x"], cdnow["t_x"], cdnow["T"]), 10)
         print(f"{name}: {seconds * 1e3:.2f} ms (log-likelihood {log_likelihood(fit, (cdnow['x'], cdnow['t_x'], cdnow['T'])):.4f})")
+        result(f"lifetimes_{name}", seconds)
 
     donations = pd.read_csv("tests/data/donations.csv")
     seconds, fit = median_time(
@@ -58,6 +65,7 @@ def main():
         10,
     )
     print(f"bg_bb_fit_donations: {seconds * 1e3:.2f} ms (params {dict(fit.params_)})")
+    result("lifetimes_bg_bb_fit_donations", seconds)
     if "--fits-only" in sys.argv:
         return
 
@@ -68,14 +76,17 @@ def main():
         lambda: BetaGeoFitter().fit(million["frequency"], million["recency"], million["T"]), 1
     )
     print(f"bg_nbd_fit_1m: {seconds:.3f} s (log-likelihood {log_likelihood(fit, (million['frequency'], million['recency'], million['T'])):.4f}, params {dict(fit.params_)})")
+    result("lifetimes_bg_nbd_fit_1m", seconds)  # one fit: the "median" of a single run
 
     model = BetaGeoFitter()
     model.params_ = pd.Series(dict(r=0.2425929, alpha=4.4135323, a=0.7928860, b=2.4257524))
     f, r, t = million["frequency"].values, million["recency"].values, million["T"].values
     seconds, _ = median_time(lambda: model.conditional_expected_number_of_purchases_up_to_time(39.0, f, r, t), 5)
     print(f"conditional_expected_purchases_1m: {seconds * 1e3:.1f} ms")
+    result("lifetimes_conditional_expected_purchases_1m", seconds)
     seconds, _ = median_time(lambda: model.conditional_probability_alive(f, r, t), 5)
     print(f"probability_alive_1m: {seconds * 1e3:.1f} ms")
+    result("lifetimes_probability_alive_1m", seconds)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Reproduces the README's speed table: installs the peers (lifetimes 0.11.3, pandas, numpy,
 # scipy, scikit-learn) in a virtual environment outside the repository, runs our criterion benches
-# and each peer script on the same seeded data, and prints both sides' medians.
+# and each peer script on the same seeded data, and prints one markdown table pairing our criterion
+# median with the peer's median for the same work on the same data, with the ratio.
 #
 # Usage: bash bench/peers/run.sh            (about 15 minutes on 2 cores)
 #        VENV=/path/to/venv bash bench/peers/run.sh   (reuse an environment)
+#
+# A bench or peer that fails is reported (its log is kept) and the run goes on; its rows show n/a.
+# Each peer script prints, besides its readable lines, `RESULT <key> <median_ms>` per timing: the
+# table below pairs those keys with criterion's target/criterion/<group>/<bench>/new/estimates.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VENV=${VENV:-${TMPDIR:-/tmp}/customer-value-peers}
@@ -14,16 +19,24 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PY="$VENV/bin/python"
 OUT=$(mktemp -d)
+# Criterion estimates older than this run (left by an earlier one) are not used in the table.
+START=$(date +%s)
+: > "$OUT/failed"
 
 run() { # name, command...
-  local name=$1; shift
+  local name=$1 status=0; shift
   echo "== $name" >&2
-  "$@" > "$OUT/$name.log" 2>&1 || { echo "   failed: see $OUT/$name.log" >&2; return 0; }
+  "$@" > "$OUT/$name.log" 2>&1 || status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "   failed (exit $status): see $OUT/$name.log" >&2
+    echo "$name $status" >> "$OUT/failed"
+  fi
+  return 0
 }
 
 # Ours: criterion writes target/criterion/<group>/<bench>/new/estimates.json.
 run bench_summary cargo bench --bench summary -- --noplot
-COHORT_ROWS=10000000 run bench_cohort cargo bench --bench cohort -- --noplot
+run bench_cohort env COHORT_ROWS=10000000 cargo bench --bench cohort -- --noplot
 run bench_purchase_models env CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv cargo bench --bench purchase_models -- --noplot
 run bench_clv_value cargo bench --bench clv_value -- --noplot
 run bench_segment cargo bench --bench segment -- --noplot
@@ -37,21 +50,219 @@ run peer_clv_value "$PY" bench/peers/clv_value.py
 run peer_segment "$PY" bench/peers/segment.py
 run peer_satisfaction "$PY" bench/peers/satisfaction.py
 
+# The table needs only the standard library (the venv's python also reports the peers' versions).
+TABLE_PY="$PY"
+[ -x "$TABLE_PY" ] || TABLE_PY=python3
 echo
-echo "Our medians (criterion):"
-"$PY" - <<'PYEOF'
-import json, pathlib
+"$TABLE_PY" - "$OUT" "$START" <<'PYEOF' || echo "(the table script failed; logs are in $OUT)" >&2
+"""One markdown table pairing our criterion medians with the peers' RESULT lines.
+
+argv: the directory of the logs (peer_*.log hold the RESULT lines; `failed` lists failed steps) and
+the run's start time in seconds since the epoch (criterion estimates older than it are stale: left
+by an earlier run of a bench that failed or was not run this time, so not used). Without arguments:
+no logs, every estimate used.
+"""
+import json
+import os
+import pathlib
+import re
+import sys
+
+logs = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else None
+start = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
 root = pathlib.Path("target/criterion")
+
+# (label, data, our criterion id = directory under target/criterion, peer, peer RESULT key).
+# Same work on the same data on both sides: see benches/*.rs and bench/peers/*.py.
+SUMMARY_LOG = "10M transactions, 1M customers (SplitMix64, seed 42)"
+COHORT_LOG = "10M transactions, 1M customers (SplitMix64, seed 20240601)"
+CDNOW = "CDNOW, 2,357 customers"
+SIMULATED = "1M BG/NBD-simulated customers, recency in whole days"
+SKLEARN = "scikit-learn, 1 thread (faster than 2 here)"
+PAIRS = [
+    ("summarize (lean) + RFM quintiles", SUMMARY_LOG,
+     "10M transactions, 1M customers/summarize (lean) + RFM quintiles", "pandas", "pandas_summary_rfm_10m"),
+    ("BTYD summary (frequency, recency, T, monetary)", SUMMARY_LOG,
+     "10M transactions, 1M customers/summarize (lean)", "lifetimes", "lifetimes_summary_10m"),
+    ("BTYD summary (frequency, recency, T, monetary)", SUMMARY_LOG,
+     "10M transactions, 1M customers/summarize (lean)", "pandas", "pandas_summary_10m"),
+    ("RFM quintiles of the summaries", "1M customer summaries of that log",
+     "10M transactions, 1M customers/RFM quintiles", "pandas", "pandas_rfm_qcut_10m"),
+    ("monthly cohort matrix from raw transactions (summarize + cohort)", COHORT_LOG,
+     "cohort_monthly/summarize_and_cohort/10000000", "pandas", "pandas_summarize_and_cohort_10m"),
+    ("monthly cohort matrix from purchase occasions", COHORT_LOG,
+     "cohort_monthly/cohort_only/10000000", "pandas", "pandas_cohort_only_10m"),
+    ("BG/NBD fit", CDNOW, "purchase_models/bg_nbd_fit_cdnow", "lifetimes", "lifetimes_bg_nbd_fit_cdnow"),
+    ("MBG/NBD fit", CDNOW, "purchase_models/modified_bg_nbd_fit_cdnow", "lifetimes",
+     "lifetimes_modified_bg_nbd_fit_cdnow"),
+    ("BG/BB fit (weighted)", "donations: 22 patterns, 11,104 donors", "purchase_models/bg_bb_fit_donations",
+     "lifetimes", "lifetimes_bg_bb_fit_donations"),
+    ("BG/NBD fit (peer: one run)", SIMULATED, "purchase_models/bg_nbd_fit_1m", "lifetimes",
+     "lifetimes_bg_nbd_fit_1m"),
+    ("conditional expected purchases, t = 39 weeks", SIMULATED,
+     "purchase_models/conditional_expected_purchases_1m", "lifetimes",
+     "lifetimes_conditional_expected_purchases_1m"),
+    ("P(alive)", SIMULATED, "purchase_models/probability_alive_1m", "lifetimes", "lifetimes_probability_alive_1m"),
+    ("Pareto/NBD fit", CDNOW, "clv_value/pareto_nbd_fit_cdnow", "lifetimes", "lifetimes_pareto_nbd_fit_cdnow"),
+    ("12-month CLV, BG/NBD + Gamma-Gamma", CDNOW, "clv_value/clv_bg_nbd_cdnow_2357", "lifetimes",
+     "lifetimes_clv_bg_nbd_cdnow_2357"),
+    ("12-month CLV, Pareto/NBD + Gamma-Gamma", CDNOW, "clv_value/clv_pareto_nbd_cdnow_2357", "lifetimes",
+     "lifetimes_clv_pareto_nbd_cdnow_2357"),
+    ("12-month CLV, BG/NBD + Gamma-Gamma (peer: one run)", "1M customers (the CDNOW rows repeated)",
+     "clv_value/clv_bg_nbd_1m", "lifetimes", "lifetimes_clv_bg_nbd_1m"),
+    ("k-means, k = 5, one k-means++ init", "100k × 3 customer-like features",
+     "segment_kmeans/customers/100000", SKLEARN, "sklearn_kmeans_customers_100k_threads1"),
+    ("k-means, k = 5, one k-means++ init (our linfa engine)", "100k × 3 customer-like features",
+     "segment_kmeans/customers_linfa/100000", SKLEARN, "sklearn_kmeans_customers_100k_threads1"),
+    ("k-means, k = 5, one k-means++ init", "1M × 3 customer-like features",
+     "segment_kmeans/customers/1000000", SKLEARN, "sklearn_kmeans_customers_1m_threads1"),
+    ("k-means, k = 5, one k-means++ init", "1M × 3, five overlapping Gaussian blobs",
+     "segment_kmeans/blobs/1000000", SKLEARN, "sklearn_kmeans_blobs_1m_threads1"),
+    ("NPS with score interval", "1M answers on 0–10 (LCG)", "satisfaction/nps_1m_with_score_interval",
+     "numpy + scipy", "scipy_nps_1m_with_score_interval"),
+    ("CSAT: Wilson and t intervals", "1M answers on 1–5 (LCG)", "satisfaction/csat_1m_wilson_and_t",
+     "numpy + scipy", "scipy_csat_1m_wilson_and_t"),
+    ("descriptive statistics", "100k answers on 1–5 (LCG)", "satisfaction/descriptive_100k",
+     "numpy + scipy", "scipy_descriptive_100k"),
+    ("Pearson r with p-value", "100k answer pairs (LCG)", "satisfaction/pearson_100k", "scipy",
+     "scipy_pearson_100k"),
+    ("Spearman ρ with p-value", "100k answer pairs (LCG)", "satisfaction/spearman_100k", "scipy",
+     "scipy_spearman_100k"),
+    ("key drivers (R², β, relative weights, Shapley)", "10k respondents × 6 drivers (LCG)",
+     "satisfaction/key_drivers_10k_x6", "numpy", "numpy_key_drivers_10k_x6"),
+    ("key drivers (R², β, relative weights, Shapley)", "10k respondents × 12 drivers (LCG)",
+     "satisfaction/key_drivers_10k_x12", "numpy", "numpy_key_drivers_10k_x12"),
+    ("Cronbach's α, with α if deleted and item-total r", "10k respondents × 6 items (LCG)",
+     "satisfaction/cronbach_alpha_10k_x6", "numpy", "numpy_cronbach_alpha_10k_x6"),
+]
+VERSIONED = {"pandas": "pandas", "lifetimes": "lifetimes", "scikit-learn": "scikit-learn",
+             "numpy": "numpy", "scipy": "scipy"}
+
+
+def version(dist):
+    try:
+        from importlib.metadata import version as v
+        return v(dist)
+    except Exception:
+        return None
+
+
+def peer_name(name):
+    """'pandas' -> 'pandas 2.2.3' when the package is installed where this runs."""
+    def with_version(match):
+        v = version(VERSIONED[match.group(0)])
+        return f"{match.group(0)} {v}" if v else match.group(0)
+    return re.sub("|".join(re.escape(k) for k in VERSIONED), with_version, name)
+
+
+def fmt_ms(ms):
+    if ms is None:
+        return "n/a"
+    value, unit = (ms / 1e3, "s") if ms >= 1e3 else (ms, "ms") if ms >= 1 else (ms * 1e3, "µs")
+    digits = 2 if value < 10 else 1 if value < 100 else 0
+    return f"{value:.{digits}f} {unit}"
+
+
+def fmt_ratio(ours, peer):
+    if ours is None or peer is None or ours <= 0:
+        return "n/a"
+    r = peer / ours
+    digits = 2 if r < 10 else 1 if r < 100 else 0
+    return f"{r:.{digits}f}×"
+
+
+# Ours: every criterion estimate, by directory (and by criterion's own id, which can differ from
+# the directory when the name holds characters criterion replaces in file names).
+ours, stale, aliases = {}, {}, {}
 for est in sorted(root.glob("**/new/estimates.json")):
-    median = json.loads(est.read_text())["median"]["point_estimate"] / 1e9
-    name = str(est.parent.parent.relative_to(root))
-    print(f"  {name:<70} {median * 1e3:>12.2f} ms")
+    bench = est.parent.parent.relative_to(root).as_posix()
+    try:
+        ms = json.loads(est.read_text())["median"]["point_estimate"] / 1e6
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print(f"(unreadable {est}: {e})", file=sys.stderr)
+        continue
+    try:
+        full_id = json.loads((est.parent / "benchmark.json").read_text()).get("full_id")
+        if full_id and full_id != bench:
+            aliases[full_id] = bench
+    except (OSError, ValueError, AttributeError):
+        pass
+    (ours if est.stat().st_mtime >= start else stale)[bench] = ms
+
+# The peers: `RESULT <key> <median_ms>` lines of peer_*.log.
+peers, peer_source = {}, {}
+for log in sorted(logs.glob("peer_*.log")) if logs else []:
+    for line in log.read_text(errors="replace").splitlines():
+        m = re.fullmatch(r"RESULT\s+(\S+)\s+(\S+)\s*", line)
+        if not m:
+            continue
+        try:
+            peers[m.group(1)] = float(m.group(2))
+            peer_source[m.group(1)] = log.name
+        except ValueError:
+            print(f"(bad RESULT line in {log}: {line!r})", file=sys.stderr)
+
+failed = []
+if logs and (logs / "failed").exists():
+    failed = [l.split() for l in (logs / "failed").read_text().splitlines() if l.strip()]
+
+
+def our_median(bench):
+    return ours.get(bench, ours.get(aliases.get(bench, ""), None))
+
+
+threads = os.environ.get("RAYON_NUM_THREADS") or str(os.cpu_count() or "?")
+print("| work | data | customer-value (median) | peer | peer (median) | speed-up (peer ÷ ours) |")
+print("|---|---|---|---|---|---|")
+for label, data, bench, peer, key in PAIRS:
+    o, p = our_median(bench), peers.get(key)
+    cells = [label, data, fmt_ms(o), peer_name(peer), fmt_ms(p), fmt_ratio(o, p)]
+    print("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+print()
+print(f"Medians: criterion's median for ours (rayon, {threads} threads on this machine); the median "
+      "wall time of the peer script's runs for the peers, as installed (pandas and lifetimes compute on "
+      "one core, numpy's BLAS may use more; scikit-learn is held to 1 thread). \"peer: one run\" rows "
+      "time a single peer run. n/a: that side failed or did not run (see below).")
+
+if failed:
+    print()
+    print("Failed steps (exit status), their rows show n/a:")
+    for name, *status in failed:
+        print(f"  {name} ({' '.join(status)}): {logs / (name + '.log')}")
+missing = [(label, bench, key) for label, _, bench, _, key in PAIRS
+           if our_median(bench) is None or key not in peers]
+if missing:
+    print()
+    print("Rows with a missing side:")
+    for label, bench, key in missing:
+        sides = []
+        if our_median(bench) is None:
+            sides.append(f"ours {bench!r}" + (" (only a stale estimate from an earlier run)"
+                                              if bench in stale else ""))
+        if key not in peers:
+            sides.append(f"peer {key!r}")
+        print(f"  {label}: no {' and no '.join(sides)}")
+
+paired_ours = {aliases.get(b, b) for _, _, b, _, _ in PAIRS}
+print()
+print("All our criterion medians (this run):")
+for bench, ms in sorted(ours.items()):
+    note = "" if bench in paired_ours else "   (no peer)"
+    print(f"  {bench:<70} {ms:>14.4f} ms{note}")
+if not ours:
+    print("  (none)")
+if stale:
+    print("Stale criterion medians (from an earlier run, not used above):")
+    for bench, ms in sorted(stale.items()):
+        print(f"  {bench:<70} {ms:>14.4f} ms")
+paired_peers = {key for *_, key in PAIRS}
+print()
+print("All peer RESULT lines:")
+for key, ms in sorted(peers.items()):
+    note = "" if key in paired_peers else "   (not in the table)"
+    print(f"  {key:<70} {ms:>14.4f} ms   [{peer_source[key]}]{note}")
+if not peers:
+    print("  (none)")
 PYEOF
 echo
-echo "Peers (each script prints its own medians):"
-for f in "$OUT"/peer_*.log; do
-  echo "-- $(basename "$f" .log)"
-  grep -Ei "median|s \(|ms|lifetimes|pandas|sklearn|scipy" "$f" | sed 's/^/  /' || true
-done
-echo
-echo "Full logs: $OUT"
+echo "Full logs (bench_*.log: criterion; peer_*.log: the peers' own lines): $OUT"

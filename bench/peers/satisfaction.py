@@ -2,7 +2,8 @@
 
 The data come from the integer LCG s = (s * 1103515245 + 12345) % 2**31, answer = (s >> 16) % k,
 exactly as in the Rust bench. Run: /work/venv/bin/python bench/peers/satisfaction.py
-Prints the median of 10 runs per case, in milliseconds.
+Prints the median of 10 runs per case, in milliseconds, and for bench/peers/run.sh one
+`RESULT <library>_<criterion bench name> <median_ms>` line per case (library: the one doing the work).
 """
 import itertools
 import statistics
@@ -139,17 +140,19 @@ def main():
     y6, d6 = driver_survey(6)
     y12, d12 = driver_survey(12)
     cases = [
-        ("nps_1m_with_score_interval", lambda: nps_score_interval(answers)),
-        ("csat_1m_wilson_and_t", lambda: csat(likert)),
-        ("descriptive_100k", lambda: descriptive(x)),
-        ("pearson_100k", lambda: stats.pearsonr(x, y)),
-        ("spearman_100k", lambda: stats.spearmanr(x, y)),
-        ("key_drivers_10k_x6", lambda: key_drivers(y6, d6)),
-        ("key_drivers_10k_x12", lambda: key_drivers(y12, d12)),
-        ("cronbach_alpha_10k_x6", lambda: cronbach(d6)),
+        ("nps_1m_with_score_interval", "scipy", lambda: nps_score_interval(answers)),
+        ("csat_1m_wilson_and_t", "scipy", lambda: csat(likert)),
+        ("descriptive_100k", "scipy", lambda: descriptive(x)),
+        ("pearson_100k", "scipy", lambda: stats.pearsonr(x, y)),
+        ("spearman_100k", "scipy", lambda: stats.spearmanr(x, y)),
+        ("key_drivers_10k_x6", "numpy", lambda: key_drivers(y6, d6)),
+        ("key_drivers_10k_x12", "numpy", lambda: key_drivers(y12, d12)),
+        ("cronbach_alpha_10k_x6", "numpy", lambda: cronbach(d6)),
     ]
-    for name, fn in cases:
-        print(f"{name:<28} {median_ms(fn):10.3f} ms")
+    for name, library, fn in cases:
+        ms = median_ms(fn)
+        print(f"{name:<28} {ms:10.3f} ms")
+        print(f"RESULT {library}_{name} {ms:.4f}", flush=True)
     print("check: NPS", nps_score_interval(answers), "R2", key_drivers(y6, d6)[0])
 
 
