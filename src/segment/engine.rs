@@ -336,12 +336,13 @@ impl Columns {
 }
 
 /// One plain Lloyd assignment pass: every point to its nearest centre (strict comparison, lowest
-/// index on ties), with the absolute per-cluster sums and counts of the new labels; chunk sums are
+/// index on ties), returning the changes of the per-cluster sums and counts (every point on the
+/// first pass, then only the points that changed centre, as Hamerly's pass does); chunk sums are
 /// combined in chunk order, so the result does not depend on the thread count.
 ///
-/// Points go [`LANES`] at a time through branch-free selects, and each lane keeps its own running
-/// sums, so neither a mispredicted branch nor a chain of additions into the same cluster's sum
-/// stalls the loop.
+/// Points go [`LANES`] at a time through branch-free selects, so a mispredicted branch does not
+/// stall the distance loop; after the first passes few points change centre, and the sums cost
+/// almost nothing.
 fn plain_pass<const D: usize>(
     columns: &Columns,
     dim: usize,
@@ -359,9 +360,8 @@ fn plain_pass<const D: usize>(
             let column_slices: Vec<&[f64]> = (0..d)
                 .map(|column| columns.column(column, start..start + labels.len()))
                 .collect();
-            // Per lane, per cluster: d sums then a count.
-            let stride = k * (d + 1);
-            let mut lane_sums = vec![0.0; LANES * stride];
+            let mut sums = vec![0.0; k * d];
+            let mut counts = vec![0i64; k];
             let mut changed = 0;
             // Reused across blocks: a tail block's unused lanes keep stale values that no lane
             // loop below reads.
@@ -400,28 +400,30 @@ fn plain_pass<const D: usize>(
                 for (lane, label) in block_labels.iter_mut().enumerate() {
                     // k ≤ the number of points, which fits u32 (checked when the labels were
                     // sized).
-                    let best_label = best[lane] as u32;
+                    let cluster = best[lane];
+                    let best_label = cluster as u32;
                     if first || *label != best_label {
+                        // Running sums by deltas: only a point that changes centre (every point
+                        // on the first pass) touches them, as in Hamerly's pass.
                         changed += 1;
+                        counts[cluster] += 1;
+                        for (sum, coordinates) in
+                            sums[cluster * d..(cluster + 1) * d].iter_mut().zip(&point)
+                        {
+                            *sum += coordinates[lane];
+                        }
+                        if !first {
+                            let previous = *label as usize;
+                            counts[previous] -= 1;
+                            for (sum, coordinates) in sums[previous * d..(previous + 1) * d]
+                                .iter_mut()
+                                .zip(&point)
+                            {
+                                *sum -= coordinates[lane];
+                            }
+                        }
                         *label = best_label;
                     }
-                    let slot = &mut lane_sums[lane * stride + best[lane] * (d + 1)..][..d + 1];
-                    for (sum, coordinates) in slot.iter_mut().zip(&point) {
-                        *sum += coordinates[lane];
-                    }
-                    slot[d] += 1.0;
-                }
-            }
-            let mut sums = vec![0.0; k * d];
-            let mut counts = vec![0i64; k];
-            for lane in lane_sums.chunks_exact(stride) {
-                for (cluster, values) in lane.chunks_exact(d + 1).enumerate() {
-                    for (slot, value) in sums[cluster * d..(cluster + 1) * d].iter_mut().zip(values)
-                    {
-                        *slot += value;
-                    }
-                    // A lane's count is a sum of ones below 2^53: exact.
-                    counts[cluster] += values[d] as i64;
                 }
             }
             Partial {
@@ -513,11 +515,6 @@ fn lloyd_impl<const D: usize>(
             )
         };
         iterations += 1;
-        if plain {
-            // The plain pass returns absolute sums; Hamerly's returns deltas.
-            sums.iter_mut().for_each(|s| *s = 0.0);
-            counts.iter_mut().for_each(|c| *c = 0);
-        }
         for (sum, delta) in sums.iter_mut().zip(&partial.sums) {
             *sum += delta;
         }
