@@ -217,7 +217,7 @@ impl LifecycleClassifier {
     /// # Examples
     ///
     /// See [`LifecycleClassifier`].
-    pub fn classify<C: Clone + Ord>(
+    pub fn classify<C: Clone + Ord + Send + Sync>(
         &self,
         summaries: &[CustomerSummary<C>],
         prospects: &[C],
@@ -278,7 +278,7 @@ impl LifecycleClassifier {
     /// assert_eq!(stages.stage_of(&1), Some(LifecycleStage::Growing));
     /// # Ok::<(), customer_value::Error>(())
     /// ```
-    pub fn classify_with_model<C: Clone + Ord, M: PurchaseModel + ?Sized>(
+    pub fn classify_with_model<C: Clone + Ord + Send + Sync, M: PurchaseModel + ?Sized>(
         &self,
         summaries: &[CustomerSummary<C>],
         prospects: &[C],
@@ -289,7 +289,7 @@ impl LifecycleClassifier {
         self.run(summaries, prospects, as_of, Evidence::Model { model, unit })
     }
 
-    fn run<C: Clone + Ord, M: PurchaseModel + ?Sized>(
+    fn run<C: Clone + Ord + Send + Sync, M: PurchaseModel + ?Sized>(
         &self,
         summaries: &[CustomerSummary<C>],
         prospects: &[C],
@@ -301,8 +301,6 @@ impl LifecycleClassifier {
         }
         let visible = cut_at(summaries, as_of)?;
         let population_gap_days = self.population_gap(&visible, as_of)?;
-        let mut customers: Vec<CustomerStage<C>> =
-            Vec::with_capacity(summaries.len() + prospects.len());
         let mut not_yet: Vec<usize> = Vec::new();
         // Some(gap) whenever a visible customer exists: population_gap returned Ok.
         let population_gap = population_gap_days.unwrap_or(1.0);
@@ -315,27 +313,30 @@ impl LifecycleClassifier {
                 }
             }
         }
-        // The rules read only a customer's occasions: judged in parallel, in input order.
-        let judged: Vec<Option<(StageReason, Decimal)>> = visible
-            .par_iter()
-            .zip(&alive)
-            .map(|(v, &probability_alive)| {
-                (!v.occasions.is_empty())
-                    .then(|| self.judge(v.occasions, as_of, population_gap, probability_alive))
-            })
-            .collect();
-        for (v, judgement) in visible.iter().zip(judged) {
-            let Some((reason, revenue)) = judgement else {
-                not_yet.push(v.position);
-                continue;
-            };
-            customers.push(CustomerStage {
+        // The rules read only a customer's occasions: judged in parallel, in input order, each
+        // stage written once, straight into the output (page faults on a fresh buffer of a
+        // million stages cost more than the rules).
+        let judge = |(v, &probability_alive): (&Visible<'_>, &Option<f64>)| {
+            let (reason, revenue) =
+                self.judge(v.occasions, as_of, population_gap, probability_alive);
+            CustomerStage {
                 customer: summaries[v.position].customer().clone(),
                 stage: reason.stage,
                 reason,
                 revenue,
-            });
-        }
+            }
+        };
+        let mut customers: Vec<CustomerStage<C>> =
+            if visible.iter().all(|v| !v.occasions.is_empty()) {
+                visible.par_iter().zip(&alive).map(judge).collect()
+            } else {
+                let (bought, waiting): (Vec<_>, Vec<_>) = visible
+                    .iter()
+                    .zip(&alive)
+                    .partition(|(v, _)| !v.occasions.is_empty());
+                not_yet.extend(waiting.iter().map(|(v, _)| v.position));
+                bought.into_par_iter().map(judge).collect()
+            };
         // Without prospects (the common case) no set of a million ids is needed.
         let known: BTreeSet<&C> = if prospects.is_empty() {
             BTreeSet::new()

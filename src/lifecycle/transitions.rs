@@ -205,7 +205,7 @@ impl LifecycleClassifier {
     /// # Examples
     ///
     /// See [`Transitions`].
-    pub fn transitions<C: Clone + Ord>(
+    pub fn transitions<C: Clone + Ord + Send + Sync>(
         &self,
         summaries: &[CustomerSummary<C>],
         prospects: &[C],
