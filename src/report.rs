@@ -128,7 +128,9 @@ pub struct ReportConfig {
     pub rfm: RfmScorer,
     /// The value-matrix options.
     pub value_matrix: ValueMatrixOptions,
-    /// The k-means settings (default k = 5 on the default features, seed 0).
+    /// The k-means settings (default k = 5 on the default features, seed 0, one greedy k-means++
+    /// initialisation, scikit-learn's default since 1.4; raise
+    /// [`KMeansSegmenter::n_init`] for more restarts at about 0.15 s each per million customers).
     pub segmentation: KMeansSegmenter,
     /// The lifecycle rules.
     pub lifecycle: LifecycleRules,
@@ -152,7 +154,7 @@ impl Default for ReportConfig {
             },
             rfm: RfmScorer::new(),
             value_matrix: ValueMatrixOptions::default(),
-            segmentation: KMeansSegmenter::new(5),
+            segmentation: KMeansSegmenter::new(5).n_init(1),
             lifecycle: LifecycleRules::default(),
             kpi_period_days: 90,
             parts: ReportParts::default(),

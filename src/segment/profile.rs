@@ -27,8 +27,9 @@ pub struct SegmentProfile {
     /// between them "mid" ("mid recency", "occasional", "mid spend", "mid orders", "established").
     /// Segments that would share a label are told apart by the feature on which their medians'
     /// percentiles spread most: "higher spend" and "lower spend" for two, "highest", "middle" and
-    /// "lowest" for three, "spend rank i of m" in between for more (and "#segment" if even that
-    /// ties), so every non-empty segment's label is unique.
+    /// "lowest" for three, "spend rank i of m" in between for more (recency reads "more recent",
+    /// "most recent", "least recent"…; "#segment" if even the spread ties), so every non-empty
+    /// segment's label is unique.
     pub label: String,
     /// Customers in the segment.
     pub size: usize,
@@ -177,7 +178,10 @@ pub(crate) fn build_segmentation<C>(inputs: FitInputs<C>) -> Segmentation<C> {
     let nouns: Vec<String> = (0..dim)
         .map(|column| noun(features.get(column).copied(), &names[column]))
         .collect();
-    distinguish(&mut label_texts, &sizes, &ranks, &nouns);
+    let recency: Vec<bool> = (0..dim)
+        .map(|column| features.get(column) == Some(&Feature::RecencyDays))
+        .collect();
+    distinguish(&mut label_texts, &sizes, &ranks, &nouns, &recency);
     let revenue: Option<Vec<Decimal>> = spend.as_ref().map(|spend| {
         let mut totals = vec![Decimal::ZERO; k];
         for (&amount, &label) in spend.iter().zip(&labels) {
@@ -334,6 +338,25 @@ fn mid_ranks(groups: &[Vec<f64>], values: &[f64], n: usize) -> Vec<f64> {
         .collect()
 }
 
+/// The qualifier of the segment at `position` (0 = highest percentile) among `m` that share a
+/// label. Recency days read the other way round: the most days is the least recent.
+fn qualifier(noun: &str, recency: bool, m: usize, position: usize) -> String {
+    let last = position + 1 == m;
+    match (recency, m, position) {
+        (true, 2, 0) => "less recent".to_string(),
+        (true, 2, _) => "more recent".to_string(),
+        (true, _, 0) => "least recent".to_string(),
+        (true, _, _) if last => "most recent".to_string(),
+        (true, 3, _) => "middle recency".to_string(),
+        (false, 2, 0) => format!("higher {noun}"),
+        (false, 2, _) => format!("lower {noun}"),
+        (false, _, 0) => format!("highest {noun}"),
+        (false, _, _) if last => format!("lowest {noun}"),
+        (false, 3, _) => format!("middle {noun}"),
+        (_, _, p) => format!("{noun} rank {} of {m}", p + 1),
+    }
+}
+
 /// The feature's name in a qualifier ("higher spend").
 fn noun(feature: Option<Feature>, name: &str) -> String {
     match feature {
@@ -351,7 +374,13 @@ fn noun(feature: Option<Feature>, name: &str) -> String {
 /// the feature whose percentile ranks spread most within the group (the first such feature on
 /// ties), ordered from the highest rank down (lowest segment index first on equal ranks); a group
 /// still tied after that gets `#segment`.
-fn distinguish(labels: &mut [String], sizes: &[usize], ranks: &[Vec<f64>], nouns: &[String]) {
+fn distinguish(
+    labels: &mut [String],
+    sizes: &[usize],
+    ranks: &[Vec<f64>],
+    nouns: &[String],
+    recency: &[bool],
+) {
     let k = labels.len();
     let mut done = vec![false; k];
     for first in 0..k {
@@ -394,14 +423,7 @@ fn distinguish(labels: &mut [String], sizes: &[usize], ranks: &[Vec<f64>], nouns
             let qualifier = if tied {
                 format!("#{segment}")
             } else {
-                match (m, position) {
-                    (2, 0) => format!("higher {noun}"),
-                    (2, _) => format!("lower {noun}"),
-                    (_, 0) => format!("highest {noun}"),
-                    (_, p) if p == m - 1 => format!("lowest {noun}"),
-                    (3, _) => format!("middle {noun}"),
-                    (_, p) => format!("{noun} rank {} of {m}", p + 1),
-                }
+                qualifier(noun, recency[column], m, position)
             };
             labels[segment] = format!("{} · {qualifier}", labels[segment]);
         }
@@ -648,7 +670,7 @@ mod tests {
             vec![0.6, 0.5],
             vec![0.0, 0.0],
         ];
-        distinguish(&mut labels, &sizes, &ranks, &nouns);
+        distinguish(&mut labels, &sizes, &ranks, &nouns, &[false, false]);
         assert_eq!(
             labels,
             [
@@ -665,6 +687,7 @@ mod tests {
             &[1, 1],
             &[vec![0.3, 0.3], vec![0.3, 0.3]],
             &nouns,
+            &[false, false],
         );
         assert_eq!(pair, ["x · #0", "x · #1"]);
         let mut four: Vec<String> = ["x"; 4].map(String::from).to_vec();
@@ -674,12 +697,12 @@ mod tests {
             vec![0.3, 0.0],
             vec![0.2, 0.0],
         ];
-        distinguish(&mut four, &[1; 4], &ranks, &nouns);
+        distinguish(&mut four, &[1; 4], &ranks, &nouns, &[true, false]);
         assert_eq!(
             four,
             [
-                "x · lowest recency days",
-                "x · highest recency days",
+                "x · most recent",
+                "x · least recent",
                 "x · recency days rank 2 of 4",
                 "x · recency days rank 3 of 4"
             ]
