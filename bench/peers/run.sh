@@ -4,7 +4,7 @@
 # and each peer script on the same seeded data, and prints one markdown table pairing our criterion
 # median with the peer's median for the same work on the same data, with the ratio.
 #
-# Usage: bash bench/peers/run.sh            (about 15 minutes on 2 cores)
+# Usage: bash bench/peers/run.sh            (about 20 minutes on 2 cores)
 #        VENV=/path/to/venv bash bench/peers/run.sh   (reuse an environment)
 #
 # A bench or peer that fails is reported (its log is kept) and the run goes on; its rows show n/a.
@@ -41,6 +41,8 @@ run bench_purchase_models env CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv cargo benc
 run bench_clv_value cargo bench --bench clv_value -- --noplot
 run bench_segment cargo bench --bench segment -- --noplot
 run bench_satisfaction cargo bench --bench satisfaction -- --noplot
+# The whole report has no peer; its median is listed with ours below the table.
+run bench_report cargo bench --bench report -- --noplot
 
 # The peers, on the same data (the segment and purchase-model benches wrote theirs to /tmp).
 run peer_summary "$PY" bench/peers/summary_rfm.py 10000000 3
