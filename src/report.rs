@@ -351,31 +351,25 @@ where
                 .iter()
                 .map(|s| s.label.clone())
                 .collect();
-            // Both are in customer-id order: a merge join; a customer left out keeps `None`.
-            let mut labelled = segmentation
-                .customers
-                .iter()
-                .zip(&segmentation.labels)
-                .peekable();
-            for row in &mut rows {
-                if let Some((_, &label)) = labelled.next_if(|(c, _)| **c == row.customer) {
-                    row.kmeans_segment = Some(label);
-                }
-            }
+            // A customer left out keeps `None`.
+            join_by_customer(
+                &mut rows,
+                segmentation.customers.iter().zip(&segmentation.labels),
+                |row, &label| row.kmeans_segment = Some(label),
+            );
         }
         if parts.lifecycle {
             let classifier = LifecycleClassifier::new(config.lifecycle)?;
             let classification = classifier.classify(&summaries, &[], as_of)?;
-            // Both are sorted by customer id: a merge join. A customer without a purchase
-            // occasion by `as_of` has no stage and keeps `None`.
-            let mut stages = classification.customers().iter().peekable();
-            for row in &mut rows {
-                while stages.next_if(|s| s.customer < row.customer).is_some() {}
-                if let Some(stage) = stages.next_if(|s| s.customer == row.customer) {
+            // A customer without a purchase occasion by `as_of` has no stage and keeps `None`.
+            join_by_customer(
+                &mut rows,
+                classification.customers().iter().map(|s| (&s.customer, s)),
+                |row, stage| {
                     row.lifecycle_stage = Some(stage.stage);
                     row.lifecycle_reason = Some(stage.reason);
-                }
-            }
+                },
+            );
         }
         let kpis = if parts.kpis {
             let start =
@@ -431,6 +425,22 @@ where
             by_lifecycle_stage,
             kpis,
         })
+    }
+}
+
+/// Merge join of `rows` with `keyed` (both sorted by customer id, `keyed` a subset of the rows'
+/// customers): `set` gives each matched row its value.
+fn join_by_customer<'a, C: Ord + 'a, T>(
+    rows: &mut [CustomerReport<C>],
+    keyed: impl Iterator<Item = (&'a C, T)>,
+    mut set: impl FnMut(&mut CustomerReport<C>, T),
+) {
+    let mut keyed = keyed.peekable();
+    for row in rows {
+        while keyed.next_if(|(c, _)| **c < row.customer).is_some() {}
+        if let Some((_, value)) = keyed.next_if(|(c, _)| **c == row.customer) {
+            set(row, value);
+        }
     }
 }
 

@@ -124,7 +124,8 @@ fn simulate_nbd_customer(
             }
         }
     }
-    // 0 ≤ t_x ≤ T by construction, t_x = 0 when x = 0, all finite.
+    // 0 ≤ t_x ≤ T by construction, t_x = 0 when x = 0, all finite (`check_ages` rejected any
+    // negative or non-finite age before the draws).
     let history = RepeatHistory::new(x, t_x, age).expect("simulated histories are consistent");
     (history, holdout)
 }

@@ -499,21 +499,17 @@ fn lloyd_impl<const D: usize>(
     let mut sums = vec![0.0; k * dim];
     let mut counts = vec![0i64; k];
     let plain = dim <= PLAIN_MAX_DIM;
-    while iterations < max_iterations {
-        let partial = if plain {
-            plain_pass::<D>(columns, dim, &centers, &mut bounds.labels, iterations == 0)
+    // One assignment pass from `centers`: the plain pass for few features, Hamerly's above.
+    let pass = |centers: &[f64], moves: &Moves, bounds: &mut Bounds, first: bool| {
+        if plain {
+            plain_pass::<D>(columns, dim, centers, &mut bounds.labels, first)
         } else {
-            let gaps = half_gaps::<D>(&centers, dim);
-            assign_pass::<D>(
-                data,
-                dim,
-                &centers,
-                &gaps,
-                &moves,
-                &mut bounds,
-                iterations == 0,
-            )
-        };
+            let gaps = half_gaps::<D>(centers, dim);
+            assign_pass::<D>(data, dim, centers, &gaps, moves, bounds, first)
+        }
+    };
+    while iterations < max_iterations {
+        let partial = pass(&centers, &moves, &mut bounds, iterations == 0);
         iterations += 1;
         for (sum, delta) in sums.iter_mut().zip(&partial.sums) {
             *sum += delta;
@@ -571,20 +567,7 @@ fn lloyd_impl<const D: usize>(
     // Labels consistent with the last centres (skipped when they already are), then the centres
     // recomputed exactly from the final labels (the running sums carry rounding from the deltas).
     if !strict {
-        if plain {
-            plain_pass::<D>(columns, dim, &centers, &mut bounds.labels, iterations == 0);
-        } else {
-            let gaps = half_gaps::<D>(&centers, dim);
-            assign_pass::<D>(
-                data,
-                dim,
-                &centers,
-                &gaps,
-                &moves,
-                &mut bounds,
-                iterations == 0,
-            );
-        }
+        pass(&centers, &moves, &mut bounds, iterations == 0);
     }
     let labels: Vec<usize> = bounds.labels.iter().map(|&l| l as usize).collect();
     let centers = label_means(data, dim, &labels, &centers);

@@ -218,13 +218,12 @@ pub(in crate::clv) fn family_log_likelihood(
         let mut g = [0.0; 4];
         let mut terms: Option<FrequencyTerms> = None;
         for row in chunk {
-            match terms.as_mut() {
-                None => terms = Some(FrequencyTerms::new(variant, p, row.x, &constants)),
-                Some(t) if t.x != row.x => t.move_to(variant, p, row.x, &constants),
-                Some(_) => {}
+            let ft =
+                terms.get_or_insert_with(|| FrequencyTerms::new(variant, p, row.x, &constants));
+            if ft.x != row.x {
+                ft.move_to(variant, p, row.x, &constants);
             }
-            // Just set above when absent.
-            let ft = terms.as_ref().expect("frequency terms are set for this x");
+            let ft = &*ft;
             let rx = r + row.x;
             let (log_age, inverse_age) = if use_table {
                 (
