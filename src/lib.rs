@@ -38,6 +38,7 @@
 
 pub mod clv;
 pub mod error;
+mod interval;
 pub mod kpi;
 pub mod lifecycle;
 pub mod numeric;
@@ -45,6 +46,7 @@ pub mod report;
 pub mod rfm;
 pub mod satisfaction;
 pub mod segment;
+pub mod settings;
 pub mod summary;
 pub mod transaction;
 
@@ -54,7 +56,9 @@ pub mod transaction;
 pub struct ReadmeDoctests;
 
 pub use error::{Error, Result};
+pub use interval::Interval;
 pub use rfm::{Binning, RfmRecord, RfmScore, RfmScorer, RfmSegment};
+pub use settings::Settings;
 pub use summary::{
     BtydInputs, CalibrationHoldout, CustomerSummary, LateTransactions, MonetaryBasis,
     PurchaseOccasion, RefundPolicy, Summarizer, SummaryAccumulator, SummaryReport, TimeUnit,

@@ -630,6 +630,6 @@ proptest! {
         prop_assert!(interval.is_ok(), "{interval:?}");
         let i = interval.unwrap().clamped(0.0, 1.0);
         prop_assert!(i.lower <= i.estimate && i.estimate <= i.upper);
-        prop_assert!(i.lower >= 0.0 && i.upper <= 1.0 && i.standard_error >= 0.0);
+        prop_assert!(i.lower >= 0.0 && i.upper <= 1.0 && i.standard_error.is_some_and(|se| se >= 0.0));
     }
 }

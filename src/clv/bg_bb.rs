@@ -20,6 +20,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::clv::fit::{check_weights, maximize};
 use crate::clv::{ClvError, DiscreteHistory, FitOptions, ModelFit};
+use crate::settings::Settings;
 
 /// BG/BB parameters named as in FHS (2010): p ~ Beta(α, β), θ ~ Beta(γ, δ).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -279,7 +279,7 @@ impl BgNbd {
         fit: &ModelFit<Self>,
         history: &RepeatHistory,
         level: f64,
-    ) -> Result<crate::clv::diagnostics::DeltaInterval, ClvError> {
+    ) -> Result<crate::Interval, ClvError> {
         let cov = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
             what: "the fit has no covariance matrix",
         })?;
@@ -314,7 +314,7 @@ impl BgNbd {
         t: f64,
         history: &RepeatHistory,
         level: f64,
-    ) -> Result<crate::clv::diagnostics::DeltaInterval, ClvError> {
+    ) -> Result<crate::Interval, ClvError> {
         check_time("t", t)?;
         let cov = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
             what: "the fit has no covariance matrix",

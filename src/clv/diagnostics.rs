@@ -26,40 +26,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 use crate::clv::{ClvError, PurchaseModel, RepeatHistory};
 
-/// A delta-method interval around an estimate: estimate ± z · SE, with SE² = ∇f' Σ ∇f.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DeltaInterval {
-    /// f at the parameters.
-    pub estimate: f64,
-    /// The delta-method standard error of f.
-    pub standard_error: f64,
-    /// Lower bound (not clamped to any natural range).
-    pub lower: f64,
-    /// Upper bound (not clamped).
-    pub upper: f64,
-    /// The confidence level asked for.
-    pub level: f64,
-}
-
-impl DeltaInterval {
-    /// The interval with its bounds clamped to `[min, max]` (e.g. `[0, 1]` for a probability).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::diagnostics::DeltaInterval;
-    /// let i = DeltaInterval { estimate: 0.9, standard_error: 0.1, lower: 0.7, upper: 1.1, level: 0.95 };
-    /// assert_eq!(i.clamped(0.0, 1.0).upper, 1.0);
-    /// ```
-    pub fn clamped(self, min: f64, max: f64) -> Self {
-        Self {
-            lower: self.lower.clamp(min, max),
-            upper: self.upper.clamp(min, max),
-            ..self
-        }
-    }
-}
+pub use crate::interval::Interval;
 
 /// A delta-method interval for a function `f` of the parameters, from their covariance (e.g.
 /// [`crate::clv::ModelFit::covariance`]), with the gradient of `f` by central differences.
@@ -83,7 +50,7 @@ impl DeltaInterval {
 /// let i = delta_method_interval(|p| Ok(p[0] + 2.0 * p[1]), &[1.0, 3.0],
 ///     &[vec![1.0, 0.0], vec![0.0, 0.25]], 0.95)?;
 /// assert!((i.estimate - 7.0).abs() < 1e-12);
-/// assert!((i.standard_error - 2f64.sqrt()).abs() < 1e-8);
+/// assert!((i.standard_error.unwrap_or(0.0) - 2f64.sqrt()).abs() < 1e-8);
 /// assert!((i.upper - (7.0 + 1.959963985 * 2f64.sqrt())).abs() < 1e-6);
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
@@ -92,7 +59,7 @@ pub fn delta_method_interval(
     params: &[f64],
     covariance: &[Vec<f64>],
     level: f64,
-) -> Result<DeltaInterval, ClvError> {
+) -> Result<Interval, ClvError> {
     if !(level > 0.0 && level < 1.0) {
         return Err(ClvError::InvalidArgument {
             name: "level",
@@ -161,13 +128,12 @@ pub fn delta_method_interval(
     }
     let standard_error = variance.max(0.0).sqrt();
     let z = standard_normal_quantile(0.5 + level / 2.0);
-    Ok(DeltaInterval {
+    Ok(Interval::from_standard_error(
         estimate,
         standard_error,
-        lower: estimate - z * standard_error,
-        upper: estimate + z * standard_error,
+        z,
         level,
-    })
+    ))
 }
 
 fn standard_normal_quantile(p: f64) -> f64 {
@@ -529,7 +495,7 @@ mod tests {
             0.9,
         )
         .unwrap();
-        assert!((i.standard_error - 0.84f64.sqrt()).abs() < 1e-8);
+        assert!((i.standard_error.unwrap() - 0.84f64.sqrt()).abs() < 1e-8);
         // z_{0.95} = 1.6448536269514722 (scipy.stats.norm.ppf(0.95)).
         assert!((i.upper - (6.0 + 1.6448536269514722 * 0.84f64.sqrt())).abs() < 1e-7);
         assert!(i.lower < i.estimate && i.estimate < i.upper);
@@ -563,7 +529,7 @@ mod tests {
             }
         };
         let i = delta_method_interval(f, &[1.0], &[vec![1.0]], 0.95).unwrap();
-        assert!((i.standard_error - 2.0).abs() < 1e-6);
+        assert!((i.standard_error.unwrap() - 2.0).abs() < 1e-6);
     }
 
     #[test]

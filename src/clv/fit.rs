@@ -24,6 +24,7 @@ use argmin::solver::quasinewton::LBFGS;
 
 use crate::clv::ClvError;
 use crate::numeric::linalg::{invert_spd, solve_spd};
+use crate::settings::Settings;
 
 /// Options for maximum-likelihood fits.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +57,9 @@ impl Default for FitOptions {
     }
 }
 
-impl FitOptions {
+impl crate::settings::Settings for FitOptions {
+    type Error = ClvError;
+
     /// Checks the options.
     ///
     /// # Errors
@@ -67,10 +70,10 @@ impl FitOptions {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::FitOptions;
+    /// use customer_value::{clv::FitOptions, Settings};
     /// assert!(FitOptions { penalizer: -1.0, ..FitOptions::default() }.check().is_err());
     /// ```
-    pub fn check(&self) -> Result<(), ClvError> {
+    fn check(&self) -> Result<(), ClvError> {
         let bad = |name, value: f64, constraint| {
             Err(ClvError::InvalidArgument {
                 name,

@@ -230,7 +230,7 @@ impl ModifiedBgNbd {
         fit: &ModelFit<Self>,
         history: &RepeatHistory,
         level: f64,
-    ) -> Result<crate::clv::diagnostics::DeltaInterval, ClvError> {
+    ) -> Result<crate::Interval, ClvError> {
         let cov = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
             what: "the fit has no covariance matrix",
         })?;
@@ -265,7 +265,7 @@ impl ModifiedBgNbd {
         t: f64,
         history: &RepeatHistory,
         level: f64,
-    ) -> Result<crate::clv::diagnostics::DeltaInterval, ClvError> {
+    ) -> Result<crate::Interval, ClvError> {
         check_time("t", t)?;
         let cov = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
             what: "the fit has no covariance matrix",

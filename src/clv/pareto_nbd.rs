@@ -30,7 +30,7 @@ mod simulate;
 use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
-use crate::clv::diagnostics::{delta_method_interval, DeltaInterval};
+use crate::clv::diagnostics::{delta_method_interval, Interval};
 use crate::clv::fit::{check_weights, maximize, FitOptions, ModelFit};
 use crate::clv::{ClvError, PurchaseModel, RepeatHistory};
 
@@ -280,7 +280,7 @@ impl ParetoNbd {
         fit: &ModelFit<Self>,
         history: &RepeatHistory,
         level: f64,
-    ) -> Result<DeltaInterval, ClvError> {
+    ) -> Result<Interval, ClvError> {
         let covariance = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
             what: "the fit has no covariance matrix",
         })?;
@@ -316,7 +316,7 @@ impl ParetoNbd {
         t: f64,
         history: &RepeatHistory,
         level: f64,
-    ) -> Result<DeltaInterval, ClvError> {
+    ) -> Result<Interval, ClvError> {
         check_time(t)?;
         let covariance = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
             what: "the fit has no covariance matrix",

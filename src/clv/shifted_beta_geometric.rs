@@ -24,6 +24,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::clv::fit::{check_weights, maximize};
 use crate::clv::{ClvError, FitOptions, ModelFit};
+use crate::settings::Settings;
 
 /// sBG parameters named as in Fader & Hardie (2007): θ ~ Beta(α, β).
 #[derive(Debug, Clone, Copy, PartialEq)]

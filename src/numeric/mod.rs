@@ -1,4 +1,5 @@
-//! Special functions and numerical glue that no well-kept crate provides.
+//! Special functions and numerical glue that no well-kept crate provides, and the crate's one
+//! rule for quantiles ([`quantile`]) and for turning money into model arithmetic ([`money`]).
 //!
 //! # Examples
 //!
@@ -9,3 +10,5 @@
 
 pub mod hyp2f1;
 pub mod linalg;
+pub mod money;
+pub mod quantile;

@@ -276,12 +276,12 @@ impl Correlation {
             CorrelationMethod::Spearman => ((1.0 + r * r / 2.0) / denominator).sqrt(),
         };
         let z = r.atanh();
-        Ok(Interval {
-            estimate: r,
-            lower: (z - c * standard_error).tanh().min(r),
-            upper: (z + c * standard_error).tanh().max(r),
+        Ok(Interval::new(
+            r,
+            (z - c * standard_error).tanh().min(r),
+            (z + c * standard_error).tanh().max(r),
             level,
-        })
+        ))
     }
 }
 

@@ -5,88 +5,7 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use super::{Result, SatisfactionError};
 
-/// A confidence interval around an estimate, on the estimate's own scale.
-///
-/// `lower <= estimate <= upper` always holds (intervals are clipped to their scale, and the estimate
-/// is the one the interval is centred on: for the adjusted Wald NPS interval, the adjusted estimate).
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::satisfaction::wilson_interval;
-/// let interval = wilson_interval(80.0, 100.0, 0.95)?;
-/// assert!(interval.contains(0.8));
-/// assert!((interval.width() - (0.8666 - 0.7112)).abs() < 1e-3);
-/// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Interval {
-    /// The estimate the interval is centred on.
-    pub estimate: f64,
-    /// Lower bound.
-    pub lower: f64,
-    /// Upper bound.
-    pub upper: f64,
-    /// Confidence level in (0, 1), e.g. 0.95.
-    pub level: f64,
-}
-
-impl Interval {
-    /// Whether `value` lies within the closed interval.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::satisfaction::Interval;
-    /// let interval = Interval { estimate: 0.5, lower: 0.4, upper: 0.6, level: 0.95 };
-    /// assert!(interval.contains(0.4) && !interval.contains(0.61));
-    /// ```
-    pub fn contains(&self, value: f64) -> bool {
-        self.lower <= value && value <= self.upper
-    }
-
-    /// Upper minus lower bound.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::satisfaction::Interval;
-    /// let interval = Interval { estimate: 0.5, lower: 0.4, upper: 0.6, level: 0.95 };
-    /// assert!((interval.width() - 0.2).abs() < 1e-12);
-    /// ```
-    pub fn width(&self) -> f64 {
-        self.upper - self.lower
-    }
-
-    /// Builds `estimate ± half_width` clipped to `[min, max]`; the estimate is clipped too, so the
-    /// interval always contains it.
-    pub(crate) fn symmetric(
-        estimate: f64,
-        half_width: f64,
-        level: f64,
-        min: f64,
-        max: f64,
-    ) -> Interval {
-        let estimate = estimate.clamp(min, max);
-        Interval {
-            estimate,
-            lower: (estimate - half_width).clamp(min, max),
-            upper: (estimate + half_width).clamp(min, max),
-            level,
-        }
-    }
-
-    /// Multiplies every bound by `factor > 0` (e.g. shares to percentages).
-    pub(crate) fn scaled(self, factor: f64) -> Interval {
-        Interval {
-            estimate: self.estimate * factor,
-            lower: self.lower * factor,
-            upper: self.upper * factor,
-            level: self.level,
-        }
-    }
-}
+pub use crate::interval::Interval;
 
 /// Checks a confidence level lies strictly between 0 and 1.
 pub(crate) fn check_level(level: f64) -> Result<()> {
@@ -181,13 +100,13 @@ pub fn wilson_interval(successes: f64, total: f64, level: f64) -> Result<Interva
     let denominator = 1.0 + z2 / total;
     let centre = (p + z2 / (2.0 * total)) / denominator;
     let half = z * (p * (1.0 - p) / total + z2 / (4.0 * total * total)).sqrt() / denominator;
-    Ok(Interval {
-        estimate: p,
-        // Rounding can push a bound a hair past p̂ when p̂ is 0 or 1; clamp keeps the guarantee.
-        lower: (centre - half).clamp(0.0, p),
-        upper: (centre + half).clamp(p, 1.0),
+    // Rounding can push a bound a hair past p̂ when p̂ is 0 or 1; clamp keeps the guarantee.
+    Ok(Interval::new(
+        p,
+        (centre - half).clamp(0.0, p),
+        (centre + half).clamp(p, 1.0),
         level,
-    })
+    ))
 }
 
 /// Kish's effective sample size (Σw)² / Σw² of respondent weights (Kish 1965, *Survey Sampling*):

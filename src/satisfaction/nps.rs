@@ -383,12 +383,12 @@ impl Nps {
         };
         let upper = bisect_root(observed, 1.0, |d0| statistic(d0) - z);
         let lower = bisect_root(-1.0, observed, |d0| statistic(d0) + z);
-        Ok(Interval {
-            estimate: observed * PERCENT,
-            lower: lower.min(observed) * PERCENT,
-            upper: upper.max(observed) * PERCENT,
+        Ok(Interval::new(
+            observed * PERCENT,
+            lower.min(observed) * PERCENT,
+            upper.max(observed) * PERCENT,
             level,
-        })
+        ))
     }
 
     /// Two-sided z test of `self − other` for independent samples.

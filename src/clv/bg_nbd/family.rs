@@ -8,6 +8,7 @@ use statrs::function::gamma::{digamma, ln_gamma};
 use super::{check_time, Variant};
 use crate::clv::fit::{check_weights, maximize, Optimum};
 use crate::clv::{ClvError, FitOptions, RepeatHistory};
+use crate::settings::Settings;
 
 /// A compressed, weighted row (x, t_x, T), with the positions of t_x and T in the table of
 /// distinct times.
