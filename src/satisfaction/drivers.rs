@@ -312,7 +312,9 @@ fn pearson_correlations(columns: &[Vec<f64>]) -> Result<(Vec<Vec<f64>>, Vec<f64>
             rxx[j][i] = r;
         }
     }
-    let rxy = (0..p).map(|j| pearson(j, p)).collect::<Result<Vec<f64>>>()?;
+    let rxy = (0..p)
+        .map(|j| pearson(j, p))
+        .collect::<Result<Vec<f64>>>()?;
     Ok((rxx, rxy))
 }
 
