@@ -246,11 +246,7 @@ fn complete_answers(overall: &[f64], drivers: ArrayView2<f64>) -> Result<Vec<Vec
     }
     let p = drivers.ncols();
     if p == 0 {
-        return Err(SatisfactionError::TooFewItems {
-            statistic: "key-driver analysis",
-            needed: 1,
-            found: 0,
-        });
+        return Err(no_drivers());
     }
     // Overall score as the last column, so listwise deletion covers it too.
     let combined = ndarray::Array2::from_shape_fn((drivers.nrows(), p + 1), |(row, column)| {
@@ -326,11 +322,7 @@ fn check_correlations(
 ) -> Result<()> {
     let p = driver_correlations.len();
     if p == 0 {
-        return Err(SatisfactionError::TooFewItems {
-            statistic: "key-driver analysis",
-            needed: 1,
-            found: 0,
-        });
+        return Err(no_drivers());
     }
     for (name, found) in [
         ("overall_correlations", overall_correlations.len()),
@@ -388,6 +380,15 @@ fn check_correlations(
         }
     }
     Ok(())
+}
+
+/// Key-driver analysis needs at least one driver.
+fn no_drivers() -> SatisfactionError {
+    SatisfactionError::TooFewItems {
+        statistic: "key-driver analysis",
+        needed: 1,
+        found: 0,
+    }
 }
 
 fn invalid(name: &'static str, value: f64, constraint: &'static str) -> SatisfactionError {
