@@ -301,12 +301,10 @@ fn pearson_correlations(columns: &[Vec<f64>]) -> Result<(Vec<Vec<f64>>, Vec<f64>
         .map(|c| c.coefficient())
     };
     let mut rxx = vec![vec![1.0; p]; p];
-    for i in 0..p {
-        for j in i + 1..p {
-            let r = pearson(i, j)?;
-            rxx[i][j] = r;
-            rxx[j][i] = r;
-        }
+    for (i, j) in (0..p).flat_map(|i| (i + 1..p).map(move |j| (i, j))) {
+        let r = pearson(i, j)?;
+        rxx[i][j] = r;
+        rxx[j][i] = r;
     }
     let rxy = (0..p)
         .map(|j| pearson(j, p))
