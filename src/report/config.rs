@@ -58,7 +58,7 @@ impl Default for ReportParts {
     }
 }
 
-/// Settings of [`CustomerValueReport::build`].
+/// Settings of [`CustomerValueReport::build`](super::CustomerValueReport::build).
 #[derive(Debug, Clone)]
 pub struct ReportConfig {
     /// The time unit the purchase model is fitted in (default weeks).

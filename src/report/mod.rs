@@ -243,7 +243,7 @@ where
     /// # Errors
     ///
     /// Any error of the parts it computes: the summarizer's (empty log, nothing before `as_of`, …),
-    /// the RFM scorer's, the purchase and spend models' fits (e.g. [`ClvError::NotIdentifiable`]
+    /// the RFM scorer's, the purchase and spend models' fits (e.g. [`ClvError::NotIdentifiable`](crate::clv::ClvError::NotIdentifiable)
     /// when nobody made a repeat purchase), the segmenter's (e.g. fewer distinct customers than k), the
     /// lifecycle classifier's and the KPIs'. Switch a part off in [`ReportParts`] to skip it.
     /// Before any work, [`Error::Report`] when the configuration fails its check (see the
