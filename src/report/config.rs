@@ -59,6 +59,9 @@ impl Default for ReportParts {
 }
 
 /// Settings of [`CustomerValueReport::build`](super::CustomerValueReport::build).
+///
+/// Fields may be set in any order; [`Settings::check`] (which `build` calls before any work) says
+/// whether they can be used together.
 #[derive(Debug, Clone)]
 pub struct ReportConfig {
     /// The time unit the purchase model is fitted in (default weeks).

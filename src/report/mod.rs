@@ -76,6 +76,18 @@ use crate::summary::{Summarizer, SummaryReport};
 use crate::{Error, RfmScore, RfmSegment, Transaction};
 
 /// Errors of the report's own settings (errors of the parts it computes keep their module's type).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::report::{ReportConfig, ReportError};
+/// use customer_value::Settings;
+/// let mut config = ReportConfig::default();
+/// config.fit_options.max_iterations = 0;
+/// let err = config.check().unwrap_err();
+/// assert!(matches!(err, ReportError::InvalidSetting { field: "fit_options", .. }));
+/// assert!(err.to_string().starts_with("report setting fit_options: "));
+/// ```
 #[derive(Debug, ThisError)]
 #[non_exhaustive]
 pub enum ReportError {
