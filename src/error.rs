@@ -44,6 +44,9 @@ pub enum Error {
     /// From [`crate::satisfaction`]: survey statistics.
     #[error(transparent)]
     Satisfaction(#[from] crate::satisfaction::SatisfactionError),
+    /// From [`crate::report`]: the report's settings.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
 }
 
 /// `Result` with this crate's [`Error`] as the default error type.

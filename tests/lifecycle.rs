@@ -619,8 +619,8 @@ fn every_error_path() {
         let mut rules = LifecycleRules::default();
         edit(&mut rules);
         match LifecycleClassifier::new(rules) {
-            Err(LifecycleError::InvalidRule { name, .. }) => name,
-            other => panic!("expected InvalidRule, got {other:?}"),
+            Err(LifecycleError::InvalidParameter { name, .. }) => name,
+            other => panic!("expected InvalidParameter, got {other:?}"),
         }
     };
     assert_eq!(bad(|r| r.shrinkage_strength = -1.0), "shrinkage_strength");

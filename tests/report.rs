@@ -96,7 +96,8 @@ fn a_base_without_repeat_buyers_is_a_typed_error_unless_the_model_is_switched_of
     assert!(matches!(err, customer_value::Error::Clv(_)), "{err}");
     let mut config = ReportConfig::default();
     config.parts.purchase_model = false;
-    // Everybody bought once: purchase occasions is a constant feature, which k-means refuses.
+    config.parts.spend_model = false; // CLV needs the purchase model
+                                      // Everybody bought once: purchase occasions is a constant feature, which k-means refuses.
     let err = CustomerValueReport::build(&log, d(31), &config).unwrap_err();
     assert!(matches!(err, customer_value::Error::Segment(_)), "{err}");
     config.parts.segmentation = false;

@@ -4,12 +4,14 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use super::rules::{LifecycleRule, LifecycleRules, StageMetrics, StageReason};
+use super::judge::{judge, span_days};
+use super::rules::{LifecycleRule, LifecycleRules, StageReason};
 use super::{LifecycleError, LifecycleStage};
 use crate::clv::{PurchaseModel, RepeatHistory};
+use crate::numeric::quantile::median;
+use crate::settings::Settings;
 use crate::summary::{CustomerSummary, PurchaseOccasion, TimeUnit};
 
 /// Classifies customers into [`LifecycleStage`]s with checked [`LifecycleRules`].
@@ -170,14 +172,15 @@ struct Visible<'a> {
 }
 
 impl LifecycleClassifier {
-    /// A classifier with checked rules.
+    /// A classifier with rules checked by [`Settings::check`].
     ///
     /// # Errors
     ///
-    /// [`LifecycleError::InvalidRule`] as described in [`LifecycleRules::check`]: a non-finite
-    /// value, a negative k₀ or tenure, a non-positive day count, multiple, trend or fixed gap,
-    /// `churn_min_days` > `churn_max_days`, a probability outside [0, 1] or `churn_probability` >
-    /// `declining_probability`.
+    /// [`LifecycleError::InvalidParameter`] as listed in the
+    /// [`Settings` impl of `LifecycleRules`](LifecycleRules#impl-Settings-for-LifecycleRules): a
+    /// non-finite value, a negative k₀ or tenure, a non-positive day count, multiple, trend or
+    /// fixed gap, `churn_min_days` > `churn_max_days`, a probability outside [0, 1] or
+    /// `churn_probability` > `declining_probability`.
     ///
     /// # Examples
     ///
@@ -185,10 +188,11 @@ impl LifecycleClassifier {
     /// use customer_value::lifecycle::{LifecycleClassifier, LifecycleError, LifecycleRules};
     /// let mut rules = LifecycleRules::default();
     /// rules.growing_trend = f64::NAN;
-    /// assert!(matches!(LifecycleClassifier::new(rules), Err(LifecycleError::InvalidRule { name: "growing_trend", .. })));
+    /// assert!(matches!(LifecycleClassifier::new(rules), Err(LifecycleError::InvalidParameter { name: "growing_trend", .. })));
+    /// assert!(LifecycleClassifier::new(LifecycleRules::default()).is_ok());
     /// ```
     pub fn new(rules: LifecycleRules) -> Result<Self, LifecycleError> {
-        rules.validate()?;
+        rules.check()?;
         Ok(Self { rules })
     }
 
@@ -304,21 +308,18 @@ impl LifecycleClassifier {
         let mut not_yet: Vec<usize> = Vec::new();
         // Some(gap) whenever a visible customer exists: population_gap returned Ok.
         let population_gap = population_gap_days.unwrap_or(1.0);
-        let mut alive: Vec<Option<f64>> = vec![None; visible.len()];
-        if let Evidence::Model { model, unit } = &evidence {
-            for (slot, v) in alive.iter_mut().zip(&visible) {
-                if !v.occasions.is_empty() {
-                    let summary = &summaries[v.position];
-                    *slot = Some(probability_alive(*model, *unit, summary, v, as_of)?);
-                }
-            }
-        }
+        let alive = probabilities_alive(&evidence, summaries, &visible, as_of)?;
         // The rules read only a customer's occasions: judged in parallel, in input order, each
         // stage written once, straight into the output (page faults on a fresh buffer of a
         // million stages cost more than the rules).
         let judge = |(v, &probability_alive): (&Visible<'_>, &Option<f64>)| {
-            let (reason, revenue) =
-                self.judge(v.occasions, as_of, population_gap, probability_alive);
+            let (reason, revenue) = judge(
+                &self.rules,
+                v.occasions,
+                as_of,
+                population_gap,
+                probability_alive,
+            );
             CustomerStage {
                 customer: summaries[v.position].customer().clone(),
                 stage: reason.stage,
@@ -337,32 +338,7 @@ impl LifecycleClassifier {
                 not_yet.extend(waiting.iter().map(|(v, _)| v.position));
                 bought.into_par_iter().map(judge).collect()
             };
-        // Without prospects (the common case) no set of a million ids is needed.
-        let known: BTreeSet<&C> = if prospects.is_empty() {
-            BTreeSet::new()
-        } else {
-            let acquired: BTreeSet<&C> = customers.iter().map(|c| &c.customer).collect();
-            prospects.iter().filter(|p| !acquired.contains(p)).collect()
-        };
-        let not_yet_acquired = not_yet
-            .iter()
-            .filter(|&&p| !known.contains(summaries[p].customer()))
-            .count() as u64;
-        let prospect_rows: Vec<CustomerStage<C>> = known
-            .into_iter()
-            .map(|p| CustomerStage {
-                customer: p.clone(),
-                stage: LifecycleStage::Prospect,
-                reason: StageReason {
-                    stage: LifecycleStage::Prospect,
-                    rule: LifecycleRule::KnownProspect,
-                    metrics: None,
-                    threshold: None,
-                },
-                revenue: Decimal::ZERO,
-            })
-            .collect();
-        customers.extend(prospect_rows);
+        let not_yet_acquired = add_known_prospects(&mut customers, summaries, prospects, &not_yet);
         customers.sort_by(|a, b| a.customer.cmp(&b.customer));
         Ok(Classification {
             as_of,
@@ -393,149 +369,62 @@ impl LifecycleClassifier {
             }
             return Err(LifecycleError::NoRepeatCustomers { as_of });
         }
-        gaps.sort_by(f64::total_cmp);
-        let mid = gaps.len() / 2;
-        Ok(Some(if gaps.len() % 2 == 1 {
-            gaps[mid]
-        } else {
-            (gaps[mid - 1] + gaps[mid]) / 2.0
-        }))
-    }
-
-    /// Applies the rules, in order, to one customer's occasions up to `as_of` (non-empty, sorted).
-    fn judge(
-        &self,
-        occasions: &[PurchaseOccasion],
-        as_of: NaiveDate,
-        population_gap: f64,
-        probability_alive: Option<f64>,
-    ) -> (StageReason, Decimal) {
-        let rules = &self.rules;
-        let n = occasions.len();
-        let first = occasions[0].date; // non-empty: checked by the caller
-        let last = occasions[n - 1].date;
-        let recency_days = (as_of - last).num_days();
-        let tenure_days = (as_of - first).num_days();
-        let repeats = (n - 1) as f64;
-        let k0 = rules.shrinkage_strength;
-        let expected_gap = if n <= 1 {
-            population_gap
-        } else {
-            // (n − 1)·own mean gap = the span from the first to the last occasion.
-            (span_days(occasions) as f64 + k0 * population_gap) / (repeats + k0)
-        };
-        let churn_threshold = (rules.churn_gap_multiple * expected_gap)
-            .max(rules.churn_min_days)
-            .min(rules.churn_max_days);
-        let return_window = expected_gap.max(rules.return_window_min_days);
-        let trend_window = rules
-            .trend_window_min_days
-            .max(rules.trend_window_gap_multiple * expected_gap);
-        let mut recent_spend = Decimal::ZERO;
-        let mut earlier_spend = Decimal::ZERO;
-        let mut revenue = Decimal::ZERO;
-        for o in occasions {
-            revenue += o.amount;
-            let days_before = (as_of - o.date).num_days() as f64;
-            if days_before < trend_window {
-                recent_spend += o.amount;
-            } else if days_before < 2.0 * trend_window {
-                earlier_spend += o.amount;
-            }
-        }
-        let spend_trend = if earlier_spend > Decimal::ZERO {
-            // Exact decimal ratio, then one rounding to f64: thresholds like 0.5 compare exactly. A
-            // quotient beyond Decimal's range (> 7.9e28) is, for every threshold, infinitely large.
-            Some(
-                recent_spend
-                    .checked_div(earlier_spend)
-                    .and_then(|q| q.to_f64())
-                    .unwrap_or(f64::INFINITY),
-            )
-        } else if recent_spend > Decimal::ZERO {
-            Some(f64::INFINITY)
-        } else {
-            None
-        };
-        let last_gap_days = (n >= 2).then(|| (last - occasions[n - 2].date).num_days());
-        let metrics = StageMetrics {
-            occasions: n as u64,
-            recency_days,
-            tenure_days,
-            last_gap_days,
-            expected_gap_days: expected_gap,
-            churn_threshold_days: churn_threshold,
-            return_window_days: return_window,
-            trend_window_days: trend_window,
-            recent_spend,
-            earlier_spend,
-            spend_trend,
-            probability_alive,
-        };
-        let r = recency_days as f64;
-        let decided = |stage, rule, threshold: Option<f64>| StageReason {
-            stage,
-            rule,
-            metrics: Some(metrics),
-            threshold,
-        };
-        use LifecycleRule as R;
-        use LifecycleStage as S;
-        let reason = if probability_alive.is_some_and(|p| p < rules.churn_probability) {
-            decided(
-                S::Churned,
-                R::ProbabilityAliveBelowChurn,
-                Some(rules.churn_probability),
-            )
-        } else if probability_alive.is_none() && r > churn_threshold {
-            decided(
-                S::Churned,
-                R::RecencyPastChurnThreshold,
-                Some(churn_threshold),
-            )
-        } else if last_gap_days.is_some_and(|gap| gap as f64 > churn_threshold)
-            && r <= return_window
-        {
-            decided(
-                S::Reactivated,
-                R::ReturnedAfterLongGap,
-                Some(churn_threshold),
-            )
-        } else if probability_alive.is_some_and(|p| p < rules.declining_probability) {
-            decided(
-                S::Declining,
-                R::ProbabilityAliveBelowDeclining,
-                Some(rules.declining_probability),
-            )
-        } else if probability_alive.is_none() && r > rules.declining_gap_multiple * expected_gap {
-            decided(
-                S::Declining,
-                R::RecencyPastExpectedGap,
-                Some(rules.declining_gap_multiple * expected_gap),
-            )
-        } else if n as u64 >= rules.declining_min_occasions
-            && spend_trend.is_some_and(|rho| rho < rules.declining_trend)
-        {
-            decided(S::Declining, R::SpendTrendDown, Some(rules.declining_trend))
-        } else if n == 1 {
-            decided(S::New, R::SinglePurchase, None)
-        } else if (tenure_days as f64) < rules.growing_tenure_days {
-            decided(S::Growing, R::ShortTenure, Some(rules.growing_tenure_days))
-        } else if spend_trend.is_some_and(|rho| rho >= rules.growing_trend) {
-            decided(S::Growing, R::SpendTrendUp, Some(rules.growing_trend))
-        } else {
-            decided(S::Mature, R::Established, None)
-        };
-        (reason, revenue)
+        Ok(median(&mut gaps))
     }
 }
 
-/// Days from the first to the last occasion of a non-empty sorted slice.
-fn span_days(occasions: &[PurchaseOccasion]) -> i64 {
-    match (occasions.first(), occasions.last()) {
-        (Some(a), Some(b)) => (b.date - a.date).num_days(),
-        _ => 0,
+/// Adds a Prospect row for every id of `prospects` that has not bought by the as-of date, and
+/// returns how many of the summaries at the positions `not_yet` (first purchase after the as-of
+/// date) are not known prospects: not customers yet.
+fn add_known_prospects<C: Clone + Ord>(
+    customers: &mut Vec<CustomerStage<C>>,
+    summaries: &[CustomerSummary<C>],
+    prospects: &[C],
+    not_yet: &[usize],
+) -> u64 {
+    // Without prospects (the common case) no set of a million ids is needed.
+    let known: BTreeSet<&C> = if prospects.is_empty() {
+        BTreeSet::new()
+    } else {
+        let acquired: BTreeSet<&C> = customers.iter().map(|c| &c.customer).collect();
+        prospects.iter().filter(|p| !acquired.contains(p)).collect()
+    };
+    let not_yet_acquired = not_yet
+        .iter()
+        .filter(|&&p| !known.contains(summaries[p].customer()))
+        .count() as u64;
+    customers.extend(known.into_iter().map(|p| CustomerStage {
+        customer: p.clone(),
+        stage: LifecycleStage::Prospect,
+        reason: StageReason {
+            stage: LifecycleStage::Prospect,
+            rule: LifecycleRule::KnownProspect,
+            metrics: None,
+            threshold: None,
+        },
+        revenue: Decimal::ZERO,
+    }));
+    not_yet_acquired
+}
+
+/// P(alive) of every visible customer with a purchase by the as-of date, when a model is the
+/// evidence; `None` otherwise.
+fn probabilities_alive<C, M: PurchaseModel + ?Sized>(
+    evidence: &Evidence<'_, M>,
+    summaries: &[CustomerSummary<C>],
+    visible: &[Visible<'_>],
+    as_of: NaiveDate,
+) -> Result<Vec<Option<f64>>, LifecycleError> {
+    let mut alive: Vec<Option<f64>> = vec![None; visible.len()];
+    if let Evidence::Model { model, unit } = evidence {
+        for (slot, v) in alive.iter_mut().zip(visible) {
+            if !v.occasions.is_empty() {
+                let summary = &summaries[v.position];
+                *slot = Some(probability_alive(*model, *unit, summary, v, as_of)?);
+            }
+        }
     }
+    Ok(alive)
 }
 
 /// Validates the summaries against `as_of` and cuts each one's occasions at it.

@@ -81,6 +81,7 @@
 //! ```
 
 mod classify;
+mod judge;
 mod rules;
 mod transitions;
 
@@ -102,7 +103,7 @@ pub enum LifecycleError {
     EmptyInput,
     /// A rule threshold is out of range.
     #[error("lifecycle rule {name} = {value} is invalid: {constraint}")]
-    InvalidRule {
+    InvalidParameter {
         /// The field of [`LifecycleRules`].
         name: &'static str,
         /// The value given.

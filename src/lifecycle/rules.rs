@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 
 use super::{LifecycleError, LifecycleStage};
+use crate::settings::Settings;
 
 /// Every threshold of the lifecycle rules. Start from [`LifecycleRules::default`] and change fields;
 /// [`LifecycleClassifier::new`](super::LifecycleClassifier::new) checks them.
@@ -93,13 +94,15 @@ impl Default for LifecycleRules {
     }
 }
 
-impl LifecycleRules {
-    /// Checks every threshold and returns the classifier that applies them (the same as
-    /// [`LifecycleClassifier::new`](super::LifecycleClassifier::new)).
+impl Settings for LifecycleRules {
+    type Error = LifecycleError;
+
+    /// Checks every threshold. [`LifecycleClassifier::new`](super::LifecycleClassifier::new) calls
+    /// it and returns the classifier that applies the rules.
     ///
     /// # Errors
     ///
-    /// [`LifecycleError::InvalidRule`] naming the first field that is not finite, or negative
+    /// [`LifecycleError::InvalidParameter`] naming the first field that is not finite, or negative
     /// (k₀, the tenure), or not positive (every other day count and multiple, the trends and a fixed
     /// population gap), or `churn_min_days` > `churn_max_days`, or a probability outside [0, 1], or
     /// `churn_probability` > `declining_probability`.
@@ -108,19 +111,15 @@ impl LifecycleRules {
     ///
     /// ```
     /// use customer_value::lifecycle::{LifecycleError, LifecycleRules};
+    /// use customer_value::Settings;
     /// let mut rules = LifecycleRules::default();
     /// rules.churn_probability = 0.7; // above declining_probability = 0.5
-    /// assert!(matches!(rules.check(), Err(LifecycleError::InvalidRule { name: "churn_probability", .. })));
+    /// assert!(matches!(rules.check(), Err(LifecycleError::InvalidParameter { name: "churn_probability", .. })));
     /// assert!(LifecycleRules::default().check().is_ok());
     /// ```
-    pub fn check(self) -> Result<super::LifecycleClassifier, LifecycleError> {
-        super::LifecycleClassifier::new(self)
-    }
-
-    /// The checks behind [`LifecycleRules::check`].
-    pub(crate) fn validate(&self) -> Result<(), LifecycleError> {
+    fn check(&self) -> Result<(), LifecycleError> {
         let invalid = |name, value, constraint| {
-            Err(LifecycleError::InvalidRule {
+            Err(LifecycleError::InvalidParameter {
                 name,
                 value,
                 constraint,

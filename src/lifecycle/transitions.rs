@@ -79,7 +79,7 @@ impl Transitions {
     /// let summaries = Summarizer::new(d(6, 30)).summarize(&log)?;
     /// let mut rules = LifecycleRules::default();
     /// rules.population_gap_days = Some(10.0);
-    /// let classifier = rules.check()?;
+    /// let classifier = LifecycleClassifier::new(rules)?;
     /// // As of March 31: g = (10 + 2·10) / 3 = 10, 71 silent days > 2g but ≤ c = 90: Declining.
     /// let march = classifier.classify(&summaries, &[], d(3, 31))?;
     /// // As of June 30: g = (152 + 20) / 4 = 43, c = 129; back after a 142-day gap, 20 days ago.

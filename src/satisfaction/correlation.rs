@@ -188,14 +188,7 @@ impl Correlation {
     /// complete rows; [`SatisfactionError::ZeroVariance`] naming a constant item.
     pub fn matrix(data: ArrayView2<f64>, method: CorrelationMethod) -> Result<CorrelationMatrix> {
         let items = data.ncols();
-        if items < 2 {
-            return Err(SatisfactionError::TooFewItems {
-                statistic: "a correlation matrix",
-                needed: 2,
-                found: items,
-            });
-        }
-        let columns = complete_columns(data)?;
+        let columns = complete_items(data, "a correlation matrix", 2)?;
         let respondents = columns[0].len();
         let mut coefficients = vec![vec![1.0; items]; items];
         let mut p_values = vec![vec![0.0; items]; items];
@@ -364,6 +357,22 @@ pub(crate) fn average_ranks(values: &[f64]) -> Vec<f64> {
         start = end + 1;
     }
     ranks
+}
+
+/// [`complete_columns`] of `data` for `statistic`, which needs at least `needed` items (columns).
+pub(crate) fn complete_items(
+    data: ArrayView2<f64>,
+    statistic: &'static str,
+    needed: usize,
+) -> Result<Vec<Vec<f64>>> {
+    if data.ncols() < needed {
+        return Err(SatisfactionError::TooFewItems {
+            statistic,
+            needed,
+            found: data.ncols(),
+        });
+    }
+    complete_columns(data)
 }
 
 /// The columns of `data` restricted to rows without `NaN` (listwise deletion). Infinite answers are

@@ -1,5 +1,7 @@
 //! Descriptive statistics of numeric or Likert answers, and the (weighted) mean with its t interval.
 
+use crate::numeric::quantile::quantile_sorted;
+
 use super::interval::{check_weights, t_critical, Interval};
 use super::segment::by_segment;
 use super::{Result, SatisfactionError, SegmentResult};
@@ -113,15 +115,17 @@ impl Descriptive {
                 |best, c| if c.count > best.count { *c } else { best },
             )
             .value;
+        // `sorted` is non-empty (checked above), so every quartile exists.
+        let quartile = |p| quantile_sorted(&sorted, p).unwrap_or(sorted[0]);
         Ok(Descriptive {
             respondents: n,
             missing: answers.len() - n,
             mean,
             standard_deviation,
             minimum: sorted[0],
-            first_quartile: quantile_sorted(&sorted, 0.25),
-            median: quantile_sorted(&sorted, 0.5),
-            third_quartile: quantile_sorted(&sorted, 0.75),
+            first_quartile: quartile(0.25),
+            median: quartile(0.5),
+            third_quartile: quartile(0.75),
             maximum: sorted[n - 1],
             mode,
             counts,
@@ -286,16 +290,6 @@ impl Descriptive {
     /// Excess kurtosis G2; `None` with fewer than 4 answers or when all answers are equal.
     pub fn excess_kurtosis(&self) -> Option<f64> {
         self.excess_kurtosis
-    }
-}
-
-/// The p-quantile of sorted, non-empty values by linear interpolation (numpy's default).
-pub(crate) fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p;
-    let k = h.floor() as usize;
-    match sorted.get(k + 1) {
-        Some(&next) => sorted[k] + (h - k as f64) * (next - sorted[k]),
-        None => sorted[k],
     }
 }
 

@@ -117,80 +117,11 @@ impl KeyDrivers {
     /// [`SatisfactionError::ZeroVariance`] (name "explained variance") when R² is 0, so shares are
     /// undefined.
     pub fn analyse(overall: &[f64], drivers: ArrayView2<f64>) -> Result<KeyDrivers> {
-        if overall.len() != drivers.nrows() {
-            return Err(SatisfactionError::LengthMismatch {
-                name: "overall",
-                expected: drivers.nrows(),
-                found: overall.len(),
-            });
-        }
+        let columns = complete_answers(overall, drivers)?;
         let p = drivers.ncols();
-        if p == 0 {
-            return Err(SatisfactionError::TooFewItems {
-                statistic: "key-driver analysis",
-                needed: 1,
-                found: 0,
-            });
-        }
-        // Overall score as the last column, so listwise deletion covers it too.
-        let combined = ndarray::Array2::from_shape_fn((drivers.nrows(), p + 1), |(row, column)| {
-            if column == p {
-                overall[row]
-            } else {
-                drivers[[row, column]]
-            }
-        });
-        let columns = complete_columns(combined.view())?;
-        let n = columns[p].len();
-        if n < p + 2 {
-            return Err(SatisfactionError::TooFewRespondents {
-                statistic: "key-driver analysis (drivers + 2)",
-                needed: p + 2,
-                found: n,
-            });
-        }
-        let name = |j: usize| {
-            if j == p {
-                "overall".to_string()
-            } else {
-                format!("driver {j}")
-            }
-        };
-        // Check variances first so the error names the constant column, whatever its pairing.
-        for (j, column) in columns.iter().enumerate() {
-            let first = column[0];
-            if column.iter().all(|&v| v == first) {
-                return Err(SatisfactionError::ZeroVariance { name: name(j) });
-            }
-        }
-        let mut rxx = vec![vec![1.0; p]; p];
-        for i in 0..p {
-            for j in i + 1..p {
-                let r = Correlation::from_complete(
-                    &columns[i],
-                    &columns[j],
-                    CorrelationMethod::Pearson,
-                    &name(i),
-                    &name(j),
-                )?
-                .coefficient();
-                rxx[i][j] = r;
-                rxx[j][i] = r;
-            }
-        }
-        let rxy = (0..p)
-            .map(|j| {
-                Correlation::from_complete(
-                    &columns[j],
-                    &columns[p],
-                    CorrelationMethod::Pearson,
-                    &name(j),
-                    &name(p),
-                )
-                .map(|c| c.coefficient())
-            })
-            .collect::<Result<Vec<f64>>>()?;
+        let (rxx, rxy) = pearson_correlations(&columns)?;
         // Rows are in canonical order (see `complete_columns`), so the means are order-free.
+        let n = columns[p].len();
         let means: Vec<f64> = columns[..p]
             .iter()
             .map(|column| column.iter().sum::<f64>() / n as f64)
@@ -232,95 +163,9 @@ impl KeyDrivers {
         overall_correlations: &[f64],
         performance: &[f64],
     ) -> Result<KeyDrivers> {
+        check_correlations(driver_correlations, overall_correlations, performance)?;
         let p = driver_correlations.len();
-        if p == 0 {
-            return Err(SatisfactionError::TooFewItems {
-                statistic: "key-driver analysis",
-                needed: 1,
-                found: 0,
-            });
-        }
-        for (name, found) in [
-            ("overall_correlations", overall_correlations.len()),
-            ("performance", performance.len()),
-        ]
-        .into_iter()
-        .chain(
-            driver_correlations
-                .iter()
-                .map(|row| ("driver_correlations row", row.len())),
-        ) {
-            if found != p {
-                return Err(SatisfactionError::LengthMismatch {
-                    name,
-                    expected: p,
-                    found,
-                });
-            }
-        }
-        let invalid = |name, value, constraint| SatisfactionError::InvalidParameter {
-            name,
-            value,
-            constraint,
-        };
-        for i in 0..p {
-            if driver_correlations[i][i] != 1.0 {
-                return Err(invalid(
-                    "driver_correlations",
-                    driver_correlations[i][i],
-                    "the diagonal of a correlation matrix is 1",
-                ));
-            }
-            for (j, &r) in driver_correlations[i].iter().enumerate() {
-                if !(r.is_finite() && (-1.0..=1.0).contains(&r)) {
-                    return Err(invalid(
-                        "driver_correlations",
-                        r,
-                        "a correlation lies in -1..=1",
-                    ));
-                }
-                if (r - driver_correlations[j][i]).abs() > 1e-12 {
-                    return Err(invalid(
-                        "driver_correlations",
-                        r,
-                        "a correlation matrix is symmetric",
-                    ));
-                }
-            }
-            let r = overall_correlations[i];
-            if !(r.is_finite() && (-1.0..=1.0).contains(&r)) {
-                return Err(invalid(
-                    "overall_correlations",
-                    r,
-                    "a correlation lies in -1..=1",
-                ));
-            }
-            if !performance[i].is_finite() {
-                return Err(invalid("performance", performance[i], "must be finite"));
-            }
-        }
-        if cholesky(driver_correlations).is_none() {
-            return Err(SatisfactionError::SingularDrivers);
-        }
-        let beta = solve_spd(driver_correlations, overall_correlations)
-            .ok_or(SatisfactionError::SingularDrivers)?;
-        let r_squared: f64 = beta
-            .iter()
-            .zip(overall_correlations)
-            .map(|(b, r)| b * r)
-            .sum();
-        if r_squared > 1.0 + 1e-9 {
-            return Err(invalid(
-                "overall_correlations",
-                r_squared,
-                "together with the driver correlations they imply R² above 1",
-            ));
-        }
-        if r_squared.is_nan() || r_squared <= 0.0 {
-            return Err(SatisfactionError::ZeroVariance {
-                name: "explained variance (R² = 0)".to_string(),
-            });
-        }
+        let (beta, r_squared) = explained_variance(driver_correlations, overall_correlations)?;
         let relative = relative_weights(driver_correlations, overall_correlations)?;
         let shapley = (p <= MAX_EXACT_SHAPLEY_DRIVERS)
             .then(|| shapley_values(driver_correlations, overall_correlations))
@@ -330,8 +175,6 @@ impl KeyDrivers {
         let drivers = (0..p)
             .map(|j| {
                 let relative_weight_share = relative[j] / r_squared;
-                let important = relative_weight_share >= mean_importance;
-                let performing = performance[j] >= mean_performance;
                 DriverImportance {
                     driver: j,
                     correlation: overall_correlations[j],
@@ -341,12 +184,10 @@ impl KeyDrivers {
                     shapley: shapley.as_ref().map(|s| s[j]),
                     shapley_share: shapley.as_ref().map(|s| s[j] / r_squared),
                     performance: performance[j],
-                    quadrant: match (important, performing) {
-                        (true, true) => Quadrant::KeepUpTheGoodWork,
-                        (true, false) => Quadrant::ConcentrateHere,
-                        (false, false) => Quadrant::LowPriority,
-                        (false, true) => Quadrant::PossibleOverkill,
-                    },
+                    quadrant: Quadrant::of(
+                        relative_weight_share >= mean_importance,
+                        performance[j] >= mean_performance,
+                    ),
                 }
             })
             .collect();
@@ -379,6 +220,203 @@ impl KeyDrivers {
     pub fn mean_performance(&self) -> f64 {
         self.mean_performance
     }
+}
+
+impl Quadrant {
+    /// The quadrant of a driver of high or low importance and high or low performance.
+    fn of(important: bool, performing: bool) -> Self {
+        match (important, performing) {
+            (true, true) => Quadrant::KeepUpTheGoodWork,
+            (true, false) => Quadrant::ConcentrateHere,
+            (false, false) => Quadrant::LowPriority,
+            (false, true) => Quadrant::PossibleOverkill,
+        }
+    }
+}
+
+/// The overall score and the drivers as complete columns (drivers first, the overall score last),
+/// after listwise deletion, with enough respondents and no constant column.
+fn complete_answers(overall: &[f64], drivers: ArrayView2<f64>) -> Result<Vec<Vec<f64>>> {
+    if overall.len() != drivers.nrows() {
+        return Err(SatisfactionError::LengthMismatch {
+            name: "overall",
+            expected: drivers.nrows(),
+            found: overall.len(),
+        });
+    }
+    let p = drivers.ncols();
+    if p == 0 {
+        return Err(no_drivers());
+    }
+    // Overall score as the last column, so listwise deletion covers it too.
+    let combined = ndarray::Array2::from_shape_fn((drivers.nrows(), p + 1), |(row, column)| {
+        if column == p {
+            overall[row]
+        } else {
+            drivers[[row, column]]
+        }
+    });
+    let columns = complete_columns(combined.view())?;
+    let n = columns[p].len();
+    if n < p + 2 {
+        return Err(SatisfactionError::TooFewRespondents {
+            statistic: "key-driver analysis (drivers + 2)",
+            needed: p + 2,
+            found: n,
+        });
+    }
+    // Check variances first so the error names the constant column, whatever its pairing.
+    for (j, column) in columns.iter().enumerate() {
+        let first = column[0];
+        if column.iter().all(|&v| v == first) {
+            return Err(SatisfactionError::ZeroVariance {
+                name: column_name(j, p),
+            });
+        }
+    }
+    Ok(columns)
+}
+
+/// "overall" for the last of p + 1 columns, "driver j" for the others.
+fn column_name(j: usize, p: usize) -> String {
+    if j == p {
+        "overall".to_string()
+    } else {
+        format!("driver {j}")
+    }
+}
+
+/// Pearson correlations among the drivers (R_xx) and of each driver with the overall score (r_xy),
+/// from complete columns with the overall score last.
+fn pearson_correlations(columns: &[Vec<f64>]) -> Result<(Vec<Vec<f64>>, Vec<f64>)> {
+    let p = columns.len() - 1;
+    let pearson = |i: usize, j: usize| {
+        Correlation::from_complete(
+            &columns[i],
+            &columns[j],
+            CorrelationMethod::Pearson,
+            &column_name(i, p),
+            &column_name(j, p),
+        )
+        .map(|c| c.coefficient())
+    };
+    let mut rxx = vec![vec![1.0; p]; p];
+    for (i, j) in (0..p).flat_map(|i| (i + 1..p).map(move |j| (i, j))) {
+        let r = pearson(i, j)?;
+        rxx[i][j] = r;
+        rxx[j][i] = r;
+    }
+    let rxy = (0..p)
+        .map(|j| pearson(j, p))
+        .collect::<Result<Vec<f64>>>()?;
+    Ok((rxx, rxy))
+}
+
+/// Checks the shapes and values given to [`KeyDrivers::from_correlations`].
+fn check_correlations(
+    driver_correlations: &[Vec<f64>],
+    overall_correlations: &[f64],
+    performance: &[f64],
+) -> Result<()> {
+    let p = driver_correlations.len();
+    if p == 0 {
+        return Err(no_drivers());
+    }
+    for (name, found) in [
+        ("overall_correlations", overall_correlations.len()),
+        ("performance", performance.len()),
+    ]
+    .into_iter()
+    .chain(
+        driver_correlations
+            .iter()
+            .map(|row| ("driver_correlations row", row.len())),
+    ) {
+        if found != p {
+            return Err(SatisfactionError::LengthMismatch {
+                name,
+                expected: p,
+                found,
+            });
+        }
+    }
+    let is_correlation = |r: f64| r.is_finite() && (-1.0..=1.0).contains(&r);
+    for i in 0..p {
+        if driver_correlations[i][i] != 1.0 {
+            return Err(invalid(
+                "driver_correlations",
+                driver_correlations[i][i],
+                "the diagonal of a correlation matrix is 1",
+            ));
+        }
+        for (j, &r) in driver_correlations[i].iter().enumerate() {
+            if !is_correlation(r) {
+                return Err(invalid(
+                    "driver_correlations",
+                    r,
+                    "a correlation lies in -1..=1",
+                ));
+            }
+            if (r - driver_correlations[j][i]).abs() > 1e-12 {
+                return Err(invalid(
+                    "driver_correlations",
+                    r,
+                    "a correlation matrix is symmetric",
+                ));
+            }
+        }
+        let r = overall_correlations[i];
+        if !is_correlation(r) {
+            return Err(invalid(
+                "overall_correlations",
+                r,
+                "a correlation lies in -1..=1",
+            ));
+        }
+        if !performance[i].is_finite() {
+            return Err(invalid("performance", performance[i], "must be finite"));
+        }
+    }
+    Ok(())
+}
+
+/// Key-driver analysis needs at least one driver.
+fn no_drivers() -> SatisfactionError {
+    SatisfactionError::TooFewItems {
+        statistic: "key-driver analysis",
+        needed: 1,
+        found: 0,
+    }
+}
+
+fn invalid(name: &'static str, value: f64, constraint: &'static str) -> SatisfactionError {
+    SatisfactionError::InvalidParameter {
+        name,
+        value,
+        constraint,
+    }
+}
+
+/// The standardised coefficients β = R_xx⁻¹ r_xy and R² = βᵀ r_xy, checked to lie in (0, 1].
+fn explained_variance(rxx: &[Vec<f64>], rxy: &[f64]) -> Result<(Vec<f64>, f64)> {
+    if cholesky(rxx).is_none() {
+        return Err(SatisfactionError::SingularDrivers);
+    }
+    let beta = solve_spd(rxx, rxy).ok_or(SatisfactionError::SingularDrivers)?;
+    let r_squared: f64 = beta.iter().zip(rxy).map(|(b, r)| b * r).sum();
+    if r_squared > 1.0 + 1e-9 {
+        return Err(invalid(
+            "overall_correlations",
+            r_squared,
+            "together with the driver correlations they imply R² above 1",
+        ));
+    }
+    if r_squared.is_nan() || r_squared <= 0.0 {
+        return Err(SatisfactionError::ZeroVariance {
+            name: "explained variance (R² = 0)".to_string(),
+        });
+    }
+    Ok((beta, r_squared))
 }
 
 /// Johnson's (2000) relative weights ε_j, summing to R².

@@ -2,7 +2,7 @@
 
 use ndarray::ArrayView2;
 
-use super::correlation::{complete_columns, Correlation, CorrelationMethod};
+use super::correlation::{complete_items, Correlation, CorrelationMethod};
 use super::{Result, SatisfactionError};
 
 /// One item's contribution to the scale.
@@ -59,14 +59,7 @@ pub struct Reliability {
 /// sum of the items is constant.
 pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
     let k = items.ncols();
-    if k < 2 {
-        return Err(SatisfactionError::TooFewItems {
-            statistic: "Cronbach's alpha",
-            needed: 2,
-            found: k,
-        });
-    }
-    let columns = complete_columns(items)?;
+    let columns = complete_items(items, "Cronbach's alpha", 2)?;
     let n = columns[0].len();
     if n < 3 {
         return Err(SatisfactionError::TooFewRespondents {

@@ -1,0 +1,229 @@
+//! The report's settings and their check: which parts to compute, with which models and options.
+
+use crate::clv::{FitOptions, GammaGammaOptions};
+use crate::lifecycle::LifecycleRules;
+use crate::rfm::ValueMatrixOptions;
+use crate::segment::KMeansSegmenter;
+use crate::settings::Settings;
+use crate::summary::TimeUnit;
+use crate::{Error, RfmScorer};
+
+use super::ReportError;
+
+/// Which purchase model gives P(alive) and expected purchases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum PurchaseModelKind {
+    /// BG/NBD (Fader, Hardie & Lee 2005), the default.
+    #[default]
+    BgNbd,
+    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+    ModifiedBgNbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+    ParetoNbd,
+}
+
+/// Which parts of the report to compute (all by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ReportParts {
+    /// RFM scores and segments.
+    pub rfm: bool,
+    /// The customer value matrix.
+    pub value_matrix: bool,
+    /// P(alive) and expected purchases from the purchase model.
+    pub purchase_model: bool,
+    /// Expected spend (Gamma-Gamma) and CLV; needs `purchase_model`.
+    pub spend_model: bool,
+    /// k-means segments.
+    pub segmentation: bool,
+    /// Lifecycle stages.
+    pub lifecycle: bool,
+    /// Period KPIs.
+    pub kpis: bool,
+}
+
+impl Default for ReportParts {
+    fn default() -> Self {
+        Self {
+            rfm: true,
+            value_matrix: true,
+            purchase_model: true,
+            spend_model: true,
+            segmentation: true,
+            lifecycle: true,
+            kpis: true,
+        }
+    }
+}
+
+/// Settings of [`CustomerValueReport::build`](super::CustomerValueReport::build).
+///
+/// Fields may be set in any order; [`Settings::check`] (which `build` calls before any work) says
+/// whether they can be used together.
+#[derive(Debug, Clone)]
+pub struct ReportConfig {
+    /// The time unit the purchase model is fitted in (default weeks).
+    pub time_unit: TimeUnit,
+    /// Horizon of the expected purchases, in months (default 12; a month is
+    /// [`TimeUnit::per_month`] units).
+    pub horizon_months: u32,
+    /// The purchase model (default BG/NBD).
+    pub purchase_model: PurchaseModelKind,
+    /// Options of its fit.
+    pub fit_options: FitOptions,
+    /// Monthly discount rate of the CLV (default 0.01).
+    pub monthly_discount_rate: f64,
+    /// Options of the Gamma-Gamma fit (default: q constrained above 1, so the mean spend and every
+    /// CLV are finite).
+    pub spend_options: GammaGammaOptions,
+    /// The RFM scorer (default quintiles).
+    pub rfm: RfmScorer,
+    /// The value-matrix options.
+    pub value_matrix: ValueMatrixOptions,
+    /// The k-means settings (default k = 5 on the default features, seed 0, one greedy k-means++
+    /// initialisation, scikit-learn's default since 1.4; raise
+    /// [`KMeansSegmenter::n_init`] for more restarts at about 0.15 s each per million customers).
+    pub segmentation: KMeansSegmenter,
+    /// The lifecycle rules.
+    pub lifecycle: LifecycleRules,
+    /// Length of the KPI period ending on the as-of date, in days (default 90).
+    pub kpi_period_days: u32,
+    /// Which parts to compute.
+    pub parts: ReportParts,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        Self {
+            time_unit: TimeUnit::Weeks,
+            horizon_months: 12,
+            purchase_model: PurchaseModelKind::BgNbd,
+            fit_options: FitOptions::default(),
+            monthly_discount_rate: 0.01,
+            spend_options: GammaGammaOptions {
+                constrain_q_above_one: true,
+                ..GammaGammaOptions::default()
+            },
+            rfm: RfmScorer::new(),
+            value_matrix: ValueMatrixOptions::default(),
+            segmentation: KMeansSegmenter::new(5).n_init(1),
+            lifecycle: LifecycleRules::default(),
+            kpi_period_days: 90,
+            parts: ReportParts::default(),
+        }
+    }
+}
+
+impl Settings for ReportConfig {
+    type Error = ReportError;
+
+    /// Checks the settings of every part switched on, before any work; the settings of a part
+    /// switched off are not read, so not checked.
+    ///
+    /// # Errors
+    ///
+    /// - [`ReportError::MissingPart`] when `parts.spend_model` is on and `parts.purchase_model`
+    ///   off (expected spend and CLV need the purchase model);
+    /// - [`ReportError::InvalidParameter`] when, with the purchase model, `horizon_months` is 0;
+    ///   with the spend model, `monthly_discount_rate` is negative or not finite; with the KPIs,
+    ///   `kpi_period_days` is 0;
+    /// - [`ReportError::InvalidSetting`] naming the field (`fit_options`, `spend_options.fit`,
+    ///   `rfm`, `segmentation`, `lifecycle`) whose own check fails, with that check's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::report::{ReportConfig, ReportError, ReportParts};
+    /// use customer_value::Settings;
+    ///
+    /// assert!(ReportConfig::default().check().is_ok());
+    /// let config = ReportConfig {
+    ///     parts: ReportParts { purchase_model: false, ..ReportParts::default() },
+    ///     ..ReportConfig::default()
+    /// };
+    /// assert!(matches!(
+    ///     config.check(),
+    ///     Err(ReportError::MissingPart { part: "spend_model", needs: "purchase_model" })
+    /// ));
+    /// let config = ReportConfig { kpi_period_days: 0, ..ReportConfig::default() };
+    /// assert!(matches!(config.check(), Err(ReportError::InvalidParameter { name: "kpi_period_days", .. })));
+    /// let mut config = ReportConfig::default();
+    /// config.lifecycle.churn_probability = 2.0;
+    /// assert!(matches!(config.check(), Err(ReportError::InvalidSetting { field: "lifecycle", .. })));
+    /// ```
+    fn check(&self) -> Result<(), ReportError> {
+        let parts = self.parts;
+        if parts.spend_model && !parts.purchase_model {
+            return Err(ReportError::MissingPart {
+                part: "spend_model",
+                needs: "purchase_model",
+            });
+        }
+        let invalid = |name, value, constraint| {
+            Err(ReportError::InvalidParameter {
+                name,
+                value,
+                constraint,
+            })
+        };
+        if parts.purchase_model && self.horizon_months == 0 {
+            return invalid("horizon_months", 0.0, "must be at least 1 month");
+        }
+        let rate = self.monthly_discount_rate;
+        if parts.spend_model && !(rate.is_finite() && rate >= 0.0) {
+            return invalid(
+                "monthly_discount_rate",
+                rate,
+                "must be non-negative and finite",
+            );
+        }
+        if parts.kpis && self.kpi_period_days == 0 {
+            return invalid("kpi_period_days", 0.0, "must be at least 1 day");
+        }
+        self.check_nested()
+    }
+}
+
+impl ReportConfig {
+    /// The checks of the settings this configuration holds for the parts switched on, each error
+    /// under the field's name.
+    // GammaGammaOptions and ValueMatrixOptions have no check of their own yet: when they implement
+    // Settings, add `spend_options` and `value_matrix` here.
+    fn check_nested(&self) -> Result<(), ReportError> {
+        let parts = self.parts;
+        let nested = [
+            (
+                parts.purchase_model,
+                "fit_options",
+                self.fit_options.check().map_err(Error::from),
+            ),
+            (
+                parts.spend_model,
+                "spend_options.fit",
+                self.spend_options.fit.check().map_err(Error::from),
+            ),
+            (parts.rfm, "rfm", self.rfm.check().map_err(Error::from)),
+            (
+                parts.segmentation,
+                "segmentation",
+                self.segmentation.check().map(|_| ()).map_err(Error::from),
+            ),
+            (
+                parts.lifecycle,
+                "lifecycle",
+                self.lifecycle.check().map_err(Error::from),
+            ),
+        ];
+        for (on, field, result) in nested {
+            if on {
+                result.map_err(|source| ReportError::InvalidSetting {
+                    field,
+                    source: Box::new(source),
+                })?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,190 @@
+//! The model summary: the purchase and spend models fitted on every customer, and the figures they
+//! give each row (P(alive), expected purchases, expected spend, CLV).
+
+use rust_decimal::Decimal;
+
+use crate::clv::{
+    customer_lifetime_values, BgNbd, ClvError, ClvOptions, GammaGamma, ModelFit, ModifiedBgNbd,
+    ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
+};
+use crate::summary::CustomerSummary;
+
+use super::{
+    CustomerReport, PurchaseModelKind, PurchaseModelSummary, ReportConfig, SpendModelSummary,
+};
+
+/// Fits the chosen purchase model (and, when asked, the spend model) on every customer and fills
+/// P(alive), expected purchases, expected spend and CLV.
+pub(super) fn predict_value<C>(
+    summaries: &[CustomerSummary<C>],
+    config: &ReportConfig,
+    rows: &mut [CustomerReport<C>],
+) -> Result<(PurchaseModelSummary, Option<SpendModelSummary>), ClvError> {
+    let histories: Vec<RepeatHistory> = summaries
+        .iter()
+        .map(|s| RepeatHistory::from_summary(s, config.time_unit))
+        .collect();
+    let horizon = f64::from(config.horizon_months) * config.time_unit.per_month();
+    let options = &config.fit_options;
+    let spend = if config.parts.spend_model {
+        Some(Spend::fit(summaries, config)?)
+    } else {
+        None
+    };
+    let (parameters, fit_figures, outputs) = match config.purchase_model {
+        PurchaseModelKind::BgNbd => {
+            let fit = BgNbd::fit_with(&histories, options)?;
+            let p = fit.model.params();
+            let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
+            (vec![p.r, p.alpha, p.a, p.b], figures(&fit), outputs)
+        }
+        PurchaseModelKind::ModifiedBgNbd => {
+            let fit = ModifiedBgNbd::fit_with(&histories, options)?;
+            let p = fit.model.params();
+            let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
+            (vec![p.r, p.alpha, p.a, p.b], figures(&fit), outputs)
+        }
+        PurchaseModelKind::ParetoNbd => {
+            let fit = ParetoNbd::fit_with(&histories, options)?;
+            let p = fit.model.params();
+            let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
+            (vec![p.r, p.alpha, p.s, p.beta], figures(&fit), outputs)
+        }
+    };
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.probability_alive = Some(outputs.alive[i]);
+        row.expected_purchases = Some(outputs.expected[i]);
+        if let (Some(spend), Some(clv)) = (&spend, &outputs.clv) {
+            row.expected_spend = Some(spend.expected[i]);
+            row.clv = Some(clv[i]);
+        }
+    }
+    let purchase = PurchaseModelSummary {
+        kind: config.purchase_model,
+        parameters,
+        standard_errors: fit_figures.1,
+        log_likelihood: fit_figures.0,
+        horizon,
+    };
+    Ok((purchase, spend.map(|s| s.summary)))
+}
+
+/// The fitted Gamma-Gamma model with every customer's spend history and expected spend.
+struct Spend {
+    model: GammaGamma,
+    histories: Vec<SpendHistory>,
+    /// Customers whose repeat purchases were all free: expected spend and CLV 0.
+    free: Vec<bool>,
+    expected: Vec<f64>,
+    summary: SpendModelSummary,
+}
+
+impl Spend {
+    fn fit<C>(summaries: &[CustomerSummary<C>], config: &ReportConfig) -> Result<Self, ClvError> {
+        let mut histories = Vec::with_capacity(summaries.len());
+        let mut free = Vec::with_capacity(summaries.len());
+        for s in summaries {
+            match SpendHistory::from_summary(s) {
+                Ok(h) => {
+                    histories.push(h);
+                    free.push(false);
+                }
+                // Repeat purchases whose mean is not positive (free items, or refunds): the spend
+                // model cannot use them; such a customer's spend is predicted as 0.
+                Err(_) => {
+                    histories.push(SpendHistory::new(0.0, 0.0)?);
+                    free.push(true);
+                }
+            }
+        }
+        let weights: Vec<f64> = free.iter().map(|f| if *f { 0.0 } else { 1.0 }).collect();
+        let report = GammaGamma::fit_report(&histories, &weights, &config.spend_options)?;
+        let model = report.fit.model;
+        let expected = histories
+            .iter()
+            .zip(&free)
+            .map(|(h, f)| {
+                if *f {
+                    Ok(0.0)
+                } else {
+                    model.conditional_expected_average_spend(h)
+                }
+            })
+            .collect::<Result<Vec<f64>, ClvError>>()?;
+        let p = model.params();
+        let free_count = free.iter().filter(|f| **f).count() as u64;
+        let summary = SpendModelSummary {
+            parameters: vec![p.p, p.q, p.gamma],
+            standard_errors: report.fit.standard_errors.clone(),
+            log_likelihood: report.fit.log_likelihood,
+            without_repeat: summaries
+                .iter()
+                .filter(|s| s.purchase_occasions() == 1)
+                .count() as u64,
+            free_repeat_buyers: free_count,
+            frequency_spend_correlation: report.frequency_spend_correlation,
+        };
+        Ok(Self {
+            model,
+            histories,
+            free,
+            expected,
+            summary,
+        })
+    }
+}
+
+struct ModelOutputs {
+    alive: Vec<f64>,
+    expected: Vec<f64>,
+    clv: Option<Vec<Decimal>>,
+}
+
+fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>) {
+    (fit.log_likelihood, fit.standard_errors.clone())
+}
+
+fn model_outputs<M: PurchaseModel + Sync>(
+    model: &M,
+    histories: &[RepeatHistory],
+    horizon: f64,
+    spend: Option<&Spend>,
+    config: &ReportConfig,
+) -> Result<ModelOutputs, ClvError> {
+    let mut alive = vec![0.0; histories.len()];
+    let mut expected = vec![0.0; histories.len()];
+    model.probability_alive_into(histories, &mut alive)?;
+    model.conditional_expected_purchases_into(horizon, histories, &mut expected)?;
+    let clv = match spend {
+        None => None,
+        Some(spend) => {
+            let options = ClvOptions {
+                horizon_months: config.horizon_months,
+                monthly_discount_rate: config.monthly_discount_rate,
+                time_unit: config.time_unit,
+                ..ClvOptions::default()
+            };
+            // Customers whose repeat purchases were all free have no spend to model: CLV 0.
+            let paid: Vec<usize> = (0..histories.len()).filter(|&i| !spend.free[i]).collect();
+            let paid_histories: Vec<RepeatHistory> = paid.iter().map(|&i| histories[i]).collect();
+            let paid_spend: Vec<SpendHistory> = paid.iter().map(|&i| spend.histories[i]).collect();
+            let values = customer_lifetime_values(
+                model,
+                &spend.model,
+                &paid_histories,
+                &paid_spend,
+                &options,
+            )?;
+            let mut money = vec![Decimal::ZERO; histories.len()];
+            for (&i, value) in paid.iter().zip(values) {
+                money[i] = options.to_money(value)?;
+            }
+            Some(money)
+        }
+    };
+    Ok(ModelOutputs {
+        alive,
+        expected,
+        clv,
+    })
+}
