@@ -238,8 +238,9 @@ impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
     ///
     /// # Errors
     ///
-    /// [`SummaryError::EmptyInput`], [`SummaryError::ObservationEndBeforeData`] or
-    /// [`SummaryError::NoPurchaseOccasions`], as [`Summarizer::summarize`].
+    /// Those of [`Summarizer`]'s [`Settings::check`]; [`SummaryError::EmptyInput`],
+    /// [`SummaryError::ObservationEndBeforeData`] or [`SummaryError::NoPurchaseOccasions`], as
+    /// [`Summarizer::summarize`].
     ///
     /// # Examples
     ///
@@ -249,7 +250,6 @@ impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
     /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
     /// let empty = Summarizer::new(d(10)).accumulator::<u32>();
     /// assert!(empty.finish().is_err()); // nothing fed
-    ///
     /// ```
     pub fn finish(self) -> Result<(Vec<CustomerSummary<C>>, SummaryReport), SummaryError> {
         self.settings.check()?;

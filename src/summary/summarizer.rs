@@ -153,6 +153,7 @@ impl Summarizer {
     ///
     /// # Errors
     ///
+    /// - those of [`Settings::check`] (none today: see there);
     /// - [`SummaryError::EmptyInput`] when `transactions` is empty;
     /// - [`SummaryError::ObservationEndBeforeData`] when every line is after the observation end;
     /// - [`SummaryError::NoPurchaseOccasions`] when no customer-day nets to a positive amount;
