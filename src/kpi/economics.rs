@@ -90,7 +90,11 @@ pub fn cac_payback_months(
         monthly_revenue_per_new_customer,
     )?;
     if gross_margin_rate <= Decimal::ZERO || gross_margin_rate > Decimal::ONE {
-        return Err(invalid("gross_margin_rate", gross_margin_rate, "must be in (0, 1]"));
+        return Err(invalid(
+            "gross_margin_rate",
+            gross_margin_rate,
+            "must be in (0, 1]",
+        ));
     }
     monthly_revenue_per_new_customer
         .checked_mul(gross_margin_rate)

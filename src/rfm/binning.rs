@@ -61,9 +61,7 @@ impl Values {
 /// Breakpoints at the i/bins quantiles, i = 1..bins−1, by the crate's one quantile rule (numpy's
 /// default, R's type 7); empty for no values (the scorer rejects an empty base before).
 pub(super) fn quantile_breakpoints(values: &[f64], bins: u8) -> Vec<f64> {
-    let probabilities: Vec<f64> = (1..bins)
-        .map(|i| f64::from(i) / f64::from(bins))
-        .collect();
+    let probabilities: Vec<f64> = (1..bins).map(|i| f64::from(i) / f64::from(bins)).collect();
     quantiles(values, &probabilities).unwrap_or_default()
 }
 

@@ -162,7 +162,10 @@ impl SegmentRules {
     /// [`RfmScorer`]: crate::RfmScorer
     pub fn check_levels(&self, bins: u8) -> Result<(), RfmError> {
         check_bins(bins)?;
-        self.first_bad_range(|range| *range.end() > bins, "range must end at or below the number of bins")
+        self.first_bad_range(
+            |range| *range.end() > bins,
+            "range must end at or below the number of bins",
+        )
     }
 
     /// The first rule (in order, dimensions in R, F, M order) with a range for which `bad` holds.

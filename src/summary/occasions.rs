@@ -87,9 +87,11 @@ impl Summarizer {
         // The mantissa path is exact and equal to the decimal path; it gives up only when a sum
         // does not fit a decimal, which the decimal path (whose conversion cannot fail) handles.
         let by_mantissa = same_scale(lines).and_then(|scale| {
-            self.figures(lines, |d| d.mantissa(), |m| {
-                Decimal::try_from_i128_with_scale(m, scale)
-            })
+            self.figures(
+                lines,
+                |d| d.mantissa(),
+                |m| Decimal::try_from_i128_with_scale(m, scale),
+            )
             .ok()
         });
         let figures = match by_mantissa {

@@ -78,7 +78,11 @@ impl SummaryReport {
 
     /// Counts one customer's built summary of `lines` lines, and returns the summary if it has a
     /// purchase occasion.
-    pub(super) fn record<C>(&mut self, built: Built<C>, lines: usize) -> Option<CustomerSummary<C>> {
+    pub(super) fn record<C>(
+        &mut self,
+        built: Built<C>,
+        lines: usize,
+    ) -> Option<CustomerSummary<C>> {
         self.non_positive_days += built.non_positive_days;
         let lines = lines as u64;
         match &built.summary {
