@@ -61,7 +61,8 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
 /// use customer_value::numeric::quantile::quantiles;
 /// // Quintile breakpoints of 1..=10, as numpy.quantile gives them.
 /// let q = quantiles(&(1..=10).map(f64::from).collect::<Vec<_>>(), &[0.2, 0.4, 0.6, 0.8]);
-/// assert_eq!(q, Some(vec![2.8, 4.6, 6.4, 8.2]));
+/// let expected = [2.8, 4.6, 6.4, 8.2]; // within rounding: 0.6 · 9 is 5.3999999999999995 in f64
+/// assert!(q.unwrap().iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12));
 /// ```
 pub fn quantiles(values: &[f64], probabilities: &[f64]) -> Option<Vec<f64>> {
     if values.is_empty() {
