@@ -4,6 +4,12 @@
 //! caller needs (which position, which value, which parameter). Module functions return their own
 //! error; [`Error`] wraps them all with `#[from]`, so `?` lifts any of them into one type.
 //!
+//! The module enums share one vocabulary, one variant per condition: an out-of-range setting or
+//! argument is `InvalidParameter { name, value, constraint }` (the value as `f64`, `constraint`
+//! saying what must hold), a list of the wrong length `LengthMismatch { name, expected, found }`, a
+//! repeated customer `DuplicateCustomer { position, first_position }`, and an offending input line
+//! or summary is named by its `position` in the slice.
+//!
 //! # Examples
 //!
 //! ```

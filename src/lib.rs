@@ -6,12 +6,25 @@
 //!
 //! ```text
 //!  transactions ──► Summarizer ──► CustomerSummary (one row per customer)
-//!        ┌────────────┬──────────────┼───────────────┬──────────────┐
-//!       rfm          clv          segment        lifecycle        kpi        surveys ──► satisfaction
+//!                                        │
+//!          ┌────────────┬────────────┬───┴────────┬─────────────┐
+//!         rfm          clv        segment     lifecycle        kpi
+//!
+//!  surveys ──► satisfaction
 //! ```
 //!
+//! [`Summarizer`] reads a log once (in parallel, or in chunks through a mergeable
+//! [`SummaryAccumulator`]) and keeps per customer the RFM inputs, the BTYD triple in a chosen
+//! [`TimeUnit`] and the purchase occasions, so no later module walks the log again. [`RfmScorer`]
+//! fits breakpoints on those rows and names segments; [`kpi`] computes retention, cohorts and unit
+//! economics from the kept occasions.
+//!
 //! Money is [`rust_decimal::Decimal`] at the API boundary; dates are [`chrono::NaiveDate`]; models
-//! compute in `f64`. Every fallible function returns its module's typed error, all of which convert
+//! compute in `f64`, and every crossing from money to `f64` goes through
+//! [`numeric::money::to_f64`]. Settings types ([`Summarizer`], [`RfmScorer`],
+//! [`rfm::SegmentRules`], [`rfm::ValueMatrixOptions`], [`clv::FitOptions`], …) implement
+//! [`Settings`], and every entry point checks its settings before any work. Intervals are one
+//! [`Interval`] type. Every fallible function returns its module's typed error, all of which convert
 //! into [`Error`].
 //!
 //! # Examples

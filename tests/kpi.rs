@@ -401,23 +401,23 @@ fn every_error_path() {
     // Unit economics.
     assert_eq!(
         customer_acquisition_cost(money(-1), 3).unwrap_err(),
-        KpiError::InvalidAmount {
+        KpiError::InvalidParameter {
             name: "acquisition_spend",
-            value: money(-1),
+            value: -1.0,
             constraint: "must be ≥ 0"
         }
     );
     assert_eq!(
         customer_acquisition_cost(money(1), 0).unwrap_err(),
-        KpiError::InvalidCount {
+        KpiError::InvalidParameter {
             name: "new_customers",
-            value: 0,
+            value: 0.0,
             constraint: "must be ≥ 1"
         }
     );
     assert!(matches!(
         clv_to_cac_ratio(money(1), Decimal::ZERO),
-        Err(KpiError::InvalidAmount { name: "cac", .. })
+        Err(KpiError::InvalidParameter { name: "cac", .. })
     ));
     assert_eq!(
         clv_to_cac_ratio(Decimal::MAX, Decimal::new(1, 10)).unwrap_err(),
@@ -425,11 +425,11 @@ fn every_error_path() {
     );
     assert!(matches!(
         cac_payback_months(money(-1), money(1), Decimal::ONE),
-        Err(KpiError::InvalidAmount { name: "cac", .. })
+        Err(KpiError::InvalidParameter { name: "cac", .. })
     ));
     assert!(matches!(
         cac_payback_months(money(1), Decimal::ZERO, Decimal::ONE),
-        Err(KpiError::InvalidAmount {
+        Err(KpiError::InvalidParameter {
             name: "monthly_revenue_per_new_customer",
             ..
         })
@@ -437,7 +437,7 @@ fn every_error_path() {
     for margin in [Decimal::ZERO, Decimal::new(11, 1)] {
         assert!(matches!(
             cac_payback_months(money(1), money(1), margin),
-            Err(KpiError::InvalidAmount {
+            Err(KpiError::InvalidParameter {
                 name: "gross_margin_rate",
                 ..
             })

@@ -6,7 +6,7 @@ use customer_value::rfm::{
     ValueMatrixOptions,
 };
 use customer_value::{
-    Binning, CustomerSummary, MonetaryBasis, RfmScore, RfmScorer, RfmSegment, Summarizer,
+    Binning, CustomerSummary, MonetaryBasis, RfmScore, RfmScorer, RfmSegment, Settings, Summarizer,
     Transaction,
 };
 use proptest::prelude::*;
@@ -198,11 +198,19 @@ fn bad_settings_are_typed_errors() {
     let s = ladder();
     assert_eq!(
         RfmScorer::new().bins(1).score(&s).unwrap_err(),
-        RfmError::InvalidBins { bins: 1 }
+        RfmError::InvalidParameter {
+            name: "bins",
+            value: 1.0,
+            constraint: "must be between 2 and 10"
+        }
     );
     assert_eq!(
         RfmScorer::new().bins(11).score(&s).unwrap_err(),
-        RfmError::InvalidBins { bins: 11 }
+        RfmError::InvalidParameter {
+            name: "bins",
+            value: 11.0,
+            constraint: "must be between 2 and 10"
+        }
     );
     let empty: Vec<CustomerSummary<u32>> = Vec::new();
     assert_eq!(
@@ -216,8 +224,8 @@ fn bad_settings_are_typed_errors() {
     };
     assert!(matches!(
         RfmScorer::new().bins(3).binning(not_increasing).score(&s),
-        Err(RfmError::InvalidThresholds {
-            dimension: "recency",
+        Err(RfmError::InvalidParameter {
+            name: "thresholds.recency",
             ..
         })
     ));
@@ -238,8 +246,8 @@ fn bad_settings_are_typed_errors() {
     };
     assert!(matches!(
         RfmScorer::new().bins(3).binning(nan).check(),
-        Err(RfmError::InvalidThresholds {
-            dimension: "frequency",
+        Err(RfmError::InvalidParameter {
+            name: "thresholds.frequency",
             ..
         })
     ));

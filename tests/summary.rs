@@ -169,7 +169,7 @@ fn ignored_refunds_are_counted_and_rejected_refunds_name_the_line() {
     assert_eq!(
         err,
         SummaryError::Refund {
-            index: 1,
+            position: 1,
             amount: money("-4")
         }
     );
@@ -203,7 +203,7 @@ fn late_lines_are_excluded_and_reported_or_rejected_and_the_end_date_counts() {
     assert_eq!(
         err,
         SummaryError::LateTransaction {
-            index: 2,
+            position: 2,
             date: day(2024, 2, 1),
             observation_end: end
         }
@@ -265,7 +265,7 @@ fn bad_input_gets_typed_errors() {
             .summarize(&huge)
             .unwrap_err(),
         SummaryError::AmountOutOfRange {
-            index: 1,
+            position: 1,
             amount: Decimal::MAX
         }
     );
@@ -419,5 +419,5 @@ fn the_parallel_path_equals_the_accumulator_on_a_large_log() {
         .iter()
         .position(|t| t.amount.is_sign_negative() && !t.amount.is_zero())
         .unwrap();
-    assert!(matches!(err, SummaryError::Refund { index, .. } if index == first_refund));
+    assert!(matches!(err, SummaryError::Refund { position, .. } if position == first_refund));
 }

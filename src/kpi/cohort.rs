@@ -206,6 +206,41 @@ impl Layout {
             tally.last_active[base + column] += 1;
         }
     }
+
+    /// Cohort `row` of the tally, with its cells up to the last complete period; `None` for a
+    /// period nobody was acquired in.
+    fn row(&self, tally: &Tally, row: usize, last_complete: i64) -> Option<CohortRow> {
+        let size = tally.sizes[row];
+        if size == 0 {
+            return None;
+        }
+        let cohort = self.first_index + row as i64;
+        let start = self.period.start(cohort)?;
+        let present = (last_complete - cohort + 1).max(0) as usize;
+        let base = row * self.columns;
+        let members = Decimal::from(size);
+        let mut later = tally.last_active[base..base + present].iter().sum::<u64>();
+        let mut cumulative = Decimal::ZERO;
+        let mut cells = Vec::with_capacity(present);
+        for k in 0..present {
+            let revenue = tally.revenue[base + k];
+            cumulative += revenue;
+            let active = tally.active[base + k];
+            cells.push(CohortCell {
+                period: k,
+                active,
+                active_then_or_later: later,
+                retention: active as f64 / size as f64,
+                unbounded_retention: later as f64 / size as f64,
+                revenue,
+                // Dividing by a count ≥ 1 cannot overflow.
+                revenue_per_member: revenue / members,
+                cumulative_revenue_per_member: cumulative / members,
+            });
+            later -= tally.last_active[base + k];
+        }
+        Some(CohortRow { start, size, cells })
+    }
 }
 
 impl CohortMatrix {
@@ -252,45 +287,13 @@ impl CohortMatrix {
                 t
             })
             .reduce(|| Tally::new(rows, columns), Tally::add);
-        let mut out = Vec::new();
-        for row in 0..rows {
-            let size = tally.sizes[row];
-            if size == 0 {
-                continue;
-            }
-            let cohort = first_index + row as i64;
-            let Some(start) = period.start(cohort) else {
-                continue;
-            };
-            let present = (last_complete - cohort + 1).max(0) as usize;
-            let base = row * columns;
-            let members = Decimal::from(size);
-            let mut later = tally.last_active[base..base + present].iter().sum::<u64>();
-            let mut cumulative = Decimal::ZERO;
-            let mut cells = Vec::with_capacity(present);
-            for k in 0..present {
-                let revenue = tally.revenue[base + k];
-                cumulative += revenue;
-                let active = tally.active[base + k];
-                cells.push(CohortCell {
-                    period: k,
-                    active,
-                    active_then_or_later: later,
-                    retention: active as f64 / size as f64,
-                    unbounded_retention: later as f64 / size as f64,
-                    revenue,
-                    // Dividing by a count ≥ 1 cannot overflow.
-                    revenue_per_member: revenue / members,
-                    cumulative_revenue_per_member: cumulative / members,
-                });
-                later -= tally.last_active[base + k];
-            }
-            out.push(CohortRow { start, size, cells });
-        }
+        let rows = (0..rows)
+            .filter_map(|row| layout.row(&tally, row, last_complete))
+            .collect();
         Ok(CohortMatrix {
             period,
             as_of,
-            rows: out,
+            rows,
         })
     }
 

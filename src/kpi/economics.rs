@@ -3,13 +3,14 @@
 use rust_decimal::Decimal;
 
 use super::KpiError;
+use crate::numeric::money::to_f64;
 
 /// CAC = acquisition spend / new customers.
 ///
 /// # Errors
 ///
-/// [`KpiError::InvalidAmount`] when the spend is negative; [`KpiError::InvalidCount`] when
-/// `new_customers` is 0.
+/// [`KpiError::InvalidParameter`] naming `acquisition_spend` when it is negative, or
+/// `new_customers` when it is 0.
 ///
 /// # Examples
 ///
@@ -24,17 +25,11 @@ pub fn customer_acquisition_cost(
     acquisition_spend: Decimal,
     new_customers: u64,
 ) -> Result<Decimal, KpiError> {
-    if acquisition_spend.is_sign_negative() && !acquisition_spend.is_zero() {
-        return Err(KpiError::InvalidAmount {
-            name: "acquisition_spend",
-            value: acquisition_spend,
-            constraint: "must be ≥ 0",
-        });
-    }
+    non_negative("acquisition_spend", acquisition_spend)?;
     if new_customers == 0 {
-        return Err(KpiError::InvalidCount {
+        return Err(KpiError::InvalidParameter {
             name: "new_customers",
-            value: 0,
+            value: 0.0,
             constraint: "must be ≥ 1",
         });
     }
@@ -47,7 +42,7 @@ pub fn customer_acquisition_cost(
 ///
 /// # Errors
 ///
-/// [`KpiError::InvalidAmount`] when `cac` ≤ 0; [`KpiError::Overflow`] when the ratio exceeds the
+/// [`KpiError::InvalidParameter`] naming `cac` when it is ≤ 0; [`KpiError::Overflow`] when the ratio exceeds the
 /// decimal range.
 ///
 /// # Examples
@@ -69,8 +64,9 @@ pub fn clv_to_cac_ratio(clv: Decimal, cac: Decimal) -> Result<Decimal, KpiError>
 ///
 /// # Errors
 ///
-/// [`KpiError::InvalidAmount`] when `cac` < 0, `monthly_revenue_per_new_customer` ≤ 0, or
-/// `gross_margin_rate` is outside (0, 1]; [`KpiError::Overflow`] when the result exceeds the
+/// [`KpiError::InvalidParameter`] naming `cac` when it is < 0,
+/// `monthly_revenue_per_new_customer` when it is ≤ 0, or `gross_margin_rate` when it is outside
+/// (0, 1]; [`KpiError::Overflow`] when the result exceeds the
 /// decimal range.
 ///
 /// # Examples
@@ -88,23 +84,17 @@ pub fn cac_payback_months(
     monthly_revenue_per_new_customer: Decimal,
     gross_margin_rate: Decimal,
 ) -> Result<Decimal, KpiError> {
-    if cac.is_sign_negative() && !cac.is_zero() {
-        return Err(KpiError::InvalidAmount {
-            name: "cac",
-            value: cac,
-            constraint: "must be ≥ 0",
-        });
-    }
+    non_negative("cac", cac)?;
     positive(
         "monthly_revenue_per_new_customer",
         monthly_revenue_per_new_customer,
     )?;
     if gross_margin_rate <= Decimal::ZERO || gross_margin_rate > Decimal::ONE {
-        return Err(KpiError::InvalidAmount {
-            name: "gross_margin_rate",
-            value: gross_margin_rate,
-            constraint: "must be in (0, 1]",
-        });
+        return Err(invalid(
+            "gross_margin_rate",
+            gross_margin_rate,
+            "must be in (0, 1]",
+        ));
     }
     monthly_revenue_per_new_customer
         .checked_mul(gross_margin_rate)
@@ -114,13 +104,27 @@ pub fn cac_payback_months(
         })
 }
 
+/// The error naming a money argument that breaks `constraint`.
+fn invalid(name: &'static str, value: Decimal, constraint: &'static str) -> KpiError {
+    KpiError::InvalidParameter {
+        name,
+        value: to_f64(value),
+        constraint,
+    }
+}
+
+/// Checks a money argument is > 0.
 fn positive(name: &'static str, value: Decimal) -> Result<(), KpiError> {
     if value <= Decimal::ZERO {
-        return Err(KpiError::InvalidAmount {
-            name,
-            value,
-            constraint: "must be > 0",
-        });
+        return Err(invalid(name, value, "must be > 0"));
+    }
+    Ok(())
+}
+
+/// Checks a money argument is ≥ 0 (a zero written with a minus sign counts as 0).
+fn non_negative(name: &'static str, value: Decimal) -> Result<(), KpiError> {
+    if value < Decimal::ZERO {
+        return Err(invalid(name, value, "must be ≥ 0"));
     }
     Ok(())
 }

@@ -10,7 +10,7 @@
 //!   retention, revenue per member and cumulative.
 //! - Unit economics: [`customer_acquisition_cost`], [`clv_to_cac_ratio`], [`cac_payback_months`].
 //!
-//! Money stays [`Decimal`]; rates are `f64` in [0, 1] computed from exact
+//! Money stays [`Decimal`](rust_decimal::Decimal); rates are `f64` in [0, 1] computed from exact
 //! counts. Summaries are one per customer, as [`Summarizer`](crate::Summarizer) returns them.
 //!
 //! # Examples
@@ -51,7 +51,6 @@ pub use period::{
 };
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use thiserror::Error;
 
 use crate::summary::{CustomerSummary, PurchaseOccasion};
@@ -107,24 +106,16 @@ pub enum KpiError {
         /// The period's end.
         end: NaiveDate,
     },
-    /// A money amount is out of range.
+    /// An argument is out of range: a money amount (`acquisition_spend`, `cac`,
+    /// `monthly_revenue_per_new_customer`, `gross_margin_rate`) or a count (`new_customers`).
     #[error("{name} = {value} is invalid: {constraint}")]
-    InvalidAmount {
+    InvalidParameter {
         /// The argument's name.
         name: &'static str,
-        /// The value given.
-        value: Decimal,
-        /// What it must satisfy.
-        constraint: &'static str,
-    },
-    /// A count is out of range.
-    #[error("{name} = {value} is invalid: {constraint}")]
-    InvalidCount {
-        /// The argument's name.
-        name: &'static str,
-        /// The value given.
-        value: u64,
-        /// What it must satisfy.
+        /// The value given, as `f64` (money by [`to_f64`](crate::numeric::money::to_f64), counts
+        /// with `as f64`).
+        value: f64,
+        /// What must hold.
         constraint: &'static str,
     },
     /// A decimal result does not fit in `Decimal` (beyond ±7.9·10²⁸).

@@ -1,11 +1,44 @@
 //! Period KPIs: retention, churn, repeat purchase rate, frequency, order value, revenue retention.
 
 use chrono::{Duration, NaiveDate};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::{occasions_through, KpiError};
+use crate::numeric::money::to_f64;
 use crate::summary::{CustomerSummary, PurchaseOccasion};
+
+/// A period [start, end] of L days and the day its previous period of the same length starts.
+struct Window<'a> {
+    /// Each summary's occasions (occasions after `end` are never read).
+    occasions: Vec<&'a [PurchaseOccasion]>,
+    /// L: days in the period, both ends included.
+    length_days: i64,
+    /// start − L: the first day of the previous period.
+    previous_start: NaiveDate,
+}
+
+impl<'a> Window<'a> {
+    /// Checks the period against the summaries and lays it out.
+    fn of<C>(
+        summaries: &'a [CustomerSummary<C>],
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<Self, KpiError> {
+        if end < start {
+            return Err(KpiError::PeriodEndsBeforeStart { start, end });
+        }
+        let (occasions, _) = occasions_through(summaries, end)?;
+        let length_days = (end - start).num_days() + 1;
+        let previous_start = start
+            .checked_sub_signed(Duration::days(length_days))
+            .unwrap_or(NaiveDate::MIN);
+        Ok(Self {
+            occasions,
+            length_days,
+            previous_start,
+        })
+    }
+}
 
 /// Counts for one period [start, end] (both days included, L = its length in days).
 ///
@@ -83,18 +116,12 @@ impl PeriodKpis {
         start: NaiveDate,
         end: NaiveDate,
     ) -> Result<Self, KpiError> {
-        if end < start {
-            return Err(KpiError::PeriodEndsBeforeStart { start, end });
-        }
-        let (all, _) = occasions_through(summaries, end)?;
-        let length_days = (end - start).num_days() + 1;
-        let before = start
-            .checked_sub_signed(Duration::days(length_days))
-            .unwrap_or(NaiveDate::MIN);
+        let window = Window::of(summaries, start, end)?;
+        let before = window.previous_start;
         let mut k = PeriodKpis {
             start,
             end,
-            length_days,
+            length_days: window.length_days,
             customers_at_start: 0,
             retained: 0,
             customers_at_end: 0,
@@ -103,7 +130,7 @@ impl PeriodKpis {
             occasions: 0,
             revenue: Decimal::ZERO,
         };
-        for occasions in all {
+        for occasions in window.occasions {
             let active_before = !between(occasions, before, start).is_empty();
             let inside = within(occasions, start, end);
             let bought = !inside.is_empty();
@@ -246,106 +273,87 @@ fn within(occasions: &[PurchaseOccasion], from: NaiveDate, to: NaiveDate) -> &[P
     &occasions[a..b.max(a)]
 }
 
-/// Retention rate over [start, end]: see [`PeriodKpis`].
-///
-/// # Errors
-///
-/// Those of [`PeriodKpis::compute`] and [`PeriodKpis::retention_rate`].
-///
-/// # Examples
-///
-/// See the [module docs](super).
-pub fn retention_rate<C>(
-    summaries: &[CustomerSummary<C>],
-    start: NaiveDate,
-    end: NaiveDate,
-) -> Result<f64, KpiError> {
-    PeriodKpis::compute(summaries, start, end)?.retention_rate()
+/// Defines a shortcut `$name(summaries, start, end)`: the [`PeriodKpis`] figure of the same name
+/// for the period [start, end], for callers who want one figure.
+macro_rules! period_shortcut {
+    ($(#[$doc:meta])* $name:ident -> $figure:ty) => {
+        $(#[$doc])*
+        ///
+        /// # Errors
+        ///
+        #[doc = concat!(
+            "Those of [`PeriodKpis::compute`] and [`PeriodKpis::", stringify!($name), "`]."
+        )]
+        pub fn $name<C>(
+            summaries: &[CustomerSummary<C>],
+            start: NaiveDate,
+            end: NaiveDate,
+        ) -> Result<$figure, KpiError> {
+            PeriodKpis::compute(summaries, start, end)?.$name()
+        }
+    };
 }
 
-/// Churn rate over [start, end] = 1 − retention rate: see [`PeriodKpis`].
-///
-/// # Errors
-///
-/// Those of [`PeriodKpis::compute`] and [`PeriodKpis::churn_rate`].
-///
-/// # Examples
-///
-/// ```
-/// # use customer_value::{Summarizer, Transaction}; use chrono::NaiveDate; use rust_decimal::Decimal;
-/// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
-/// let log = [Transaction::new(1, d(1, 10), Decimal::ONE), Transaction::new(2, d(1, 12), Decimal::ONE),
-///            Transaction::new(3, d(1, 20), Decimal::ONE), Transaction::new(3, d(2, 2), Decimal::ONE)];
-/// let summaries = Summarizer::new(d(2, 29)).summarize(&log)?;
-/// let churn = customer_value::kpi::churn_rate(&summaries, d(2, 1), d(2, 29))?;
-/// assert_eq!(churn, 2.0 / 3.0);
-/// # Ok::<(), customer_value::Error>(())
-/// ```
-pub fn churn_rate<C>(
-    summaries: &[CustomerSummary<C>],
-    start: NaiveDate,
-    end: NaiveDate,
-) -> Result<f64, KpiError> {
-    PeriodKpis::compute(summaries, start, end)?.churn_rate()
+period_shortcut! {
+    /// Retention rate over [start, end]: see [`PeriodKpis`].
+    ///
+    /// # Examples
+    ///
+    /// See the [module docs](super).
+    retention_rate -> f64
 }
 
-/// Repeat purchase rate over [start, end]: see [`PeriodKpis`].
-///
-/// # Errors
-///
-/// Those of [`PeriodKpis::compute`] and [`PeriodKpis::repeat_purchase_rate`].
-///
-/// # Examples
-///
-/// ```
-/// # use customer_value::{Summarizer, Transaction}; use chrono::NaiveDate; use rust_decimal::Decimal;
-/// let d = |n| NaiveDate::from_ymd_opt(2024, 3, n).unwrap();
-/// let log = [Transaction::new(1, d(1), Decimal::ONE), Transaction::new(1, d(9), Decimal::ONE),
-///            Transaction::new(2, d(4), Decimal::ONE), Transaction::new(2, d(4), Decimal::ONE)]; // one day: one occasion
-/// let summaries = Summarizer::new(d(31)).summarize(&log)?;
-/// assert_eq!(customer_value::kpi::repeat_purchase_rate(&summaries, d(1), d(31))?, 0.5);
-/// # Ok::<(), customer_value::Error>(())
-/// ```
-pub fn repeat_purchase_rate<C>(
-    summaries: &[CustomerSummary<C>],
-    start: NaiveDate,
-    end: NaiveDate,
-) -> Result<f64, KpiError> {
-    PeriodKpis::compute(summaries, start, end)?.repeat_purchase_rate()
+period_shortcut! {
+    /// Churn rate over [start, end] = 1 − retention rate: see [`PeriodKpis`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction}; use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+    /// let log = [Transaction::new(1, d(1, 10), Decimal::ONE), Transaction::new(2, d(1, 12), Decimal::ONE),
+    ///            Transaction::new(3, d(1, 20), Decimal::ONE), Transaction::new(3, d(2, 2), Decimal::ONE)];
+    /// let summaries = Summarizer::new(d(2, 29)).summarize(&log)?;
+    /// let churn = customer_value::kpi::churn_rate(&summaries, d(2, 1), d(2, 29))?;
+    /// assert_eq!(churn, 2.0 / 3.0);
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
+    churn_rate -> f64
 }
 
-/// Purchase frequency over [start, end] (occasions per buying customer): see [`PeriodKpis`].
-///
-/// # Errors
-///
-/// Those of [`PeriodKpis::compute`] and [`PeriodKpis::purchase_frequency`].
-///
-/// # Examples
-///
-/// See [`PeriodKpis`].
-pub fn purchase_frequency<C>(
-    summaries: &[CustomerSummary<C>],
-    start: NaiveDate,
-    end: NaiveDate,
-) -> Result<f64, KpiError> {
-    PeriodKpis::compute(summaries, start, end)?.purchase_frequency()
+period_shortcut! {
+    /// Repeat purchase rate over [start, end]: see [`PeriodKpis`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction}; use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 3, n).unwrap();
+    /// let log = [Transaction::new(1, d(1), Decimal::ONE), Transaction::new(1, d(9), Decimal::ONE),
+    ///            Transaction::new(2, d(4), Decimal::ONE), Transaction::new(2, d(4), Decimal::ONE)]; // one day: one occasion
+    /// let summaries = Summarizer::new(d(31)).summarize(&log)?;
+    /// assert_eq!(customer_value::kpi::repeat_purchase_rate(&summaries, d(1), d(31))?, 0.5);
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
+    repeat_purchase_rate -> f64
 }
 
-/// Average order value over [start, end] (net spend per occasion): see [`PeriodKpis`].
-///
-/// # Errors
-///
-/// Those of [`PeriodKpis::compute`] and [`PeriodKpis::average_order_value`].
-///
-/// # Examples
-///
-/// See [`PeriodKpis`].
-pub fn average_order_value<C>(
-    summaries: &[CustomerSummary<C>],
-    start: NaiveDate,
-    end: NaiveDate,
-) -> Result<Decimal, KpiError> {
-    PeriodKpis::compute(summaries, start, end)?.average_order_value()
+period_shortcut! {
+    /// Purchase frequency over [start, end] (occasions per buying customer): see [`PeriodKpis`].
+    ///
+    /// # Examples
+    ///
+    /// See [`PeriodKpis`].
+    purchase_frequency -> f64
+}
+
+period_shortcut! {
+    /// Average order value over [start, end] (net spend per occasion): see [`PeriodKpis`].
+    ///
+    /// # Examples
+    ///
+    /// See [`PeriodKpis`].
+    average_order_value -> Decimal
 }
 
 /// Net and gross revenue retention over [start, end] against the previous period of the same
@@ -403,12 +411,8 @@ impl RevenueRetention {
         start: NaiveDate,
         end: NaiveDate,
     ) -> Result<Self, KpiError> {
-        if end < start {
-            return Err(KpiError::PeriodEndsBeforeStart { start, end });
-        }
-        let (all, _) = occasions_through(summaries, end)?;
-        let length = Duration::days((end - start).num_days() + 1);
-        let before = start.checked_sub_signed(length).unwrap_or(NaiveDate::MIN);
+        let window = Window::of(summaries, start, end)?;
+        let before = window.previous_start;
         let mut r = RevenueRetention {
             start,
             end,
@@ -417,7 +421,7 @@ impl RevenueRetention {
             retained_revenue: Decimal::ZERO,
             capped_revenue: Decimal::ZERO,
         };
-        for occasions in all {
+        for occasions in window.occasions {
             let previous: Decimal = between(occasions, before, start)
                 .iter()
                 .map(|o| o.amount)
@@ -454,10 +458,13 @@ impl RevenueRetention {
 }
 
 /// A ratio of decimals with base > 0 (checked at construction), rounded once to f64.
+///
+/// The rule: the exact decimal quotient, converted by the crate's one conversion
+/// ([`to_f64`]); only when that quotient does not fit a decimal (beyond ±7.9·10²⁸) the two amounts
+/// are converted the same way and divided in f64, which is finite for base > 0.
 fn ratio(numerator: Decimal, base: Decimal) -> f64 {
-    numerator
-        .checked_div(base)
-        .and_then(|q| q.to_f64())
-        // Only a quotient beyond 7.9e28 fails; fall back to the f64 division, finite for base > 0.
-        .unwrap_or_else(|| numerator.to_f64().unwrap_or(0.0) / base.to_f64().unwrap_or(1.0))
+    match numerator.checked_div(base) {
+        Some(quotient) => to_f64(quotient),
+        None => to_f64(numerator) / to_f64(base),
+    }
 }

@@ -28,6 +28,7 @@
 //! # Ok::<(), customer_value::Error>(())
 //! ```
 
+mod binning;
 mod scorer;
 mod segments;
 mod types;

@@ -3,11 +3,12 @@
 use std::hash::Hash;
 
 use rayon::prelude::*;
-use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
 
+use crate::numeric::money::to_f64;
+use crate::rfm::binning::{check_thresholds, quantile_breakpoints, EqualCountGroups, Values};
 use crate::rfm::segments::{check_bins, SegmentMap};
 use crate::rfm::{Binning, RfmError, RfmRecord, RfmScore};
+use crate::settings::Settings;
 use crate::summary::{CustomerSummary, MonetaryBasis};
 
 /// Scores customers on recency, frequency and monetary value (builder; checked when used).
@@ -91,7 +92,7 @@ impl RfmScorer {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::RfmScorer;
+    /// use customer_value::{RfmScorer, Settings};
     /// assert!(RfmScorer::new().bins(10).check().is_ok());
     /// assert!(RfmScorer::new().bins(11).check().is_err());
     /// ```
@@ -105,7 +106,7 @@ impl RfmScorer {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::{Binning, RfmScorer};
+    /// use customer_value::{Binning, RfmScorer, Settings};
     /// assert!(RfmScorer::new().binning(Binning::EqualCount).check().is_ok());
     /// ```
     pub fn binning(mut self, binning: Binning) -> Self {
@@ -118,7 +119,7 @@ impl RfmScorer {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::{MonetaryBasis, RfmScorer};
+    /// use customer_value::{MonetaryBasis, RfmScorer, Settings};
     /// let scorer = RfmScorer::new().monetary(MonetaryBasis::AveragePerOccasion);
     /// assert!(scorer.check().is_ok());
     /// ```
@@ -132,7 +133,7 @@ impl RfmScorer {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::RfmScorer;
+    /// use customer_value::{RfmScorer, Settings};
     /// use customer_value::rfm::{SegmentMap, SegmentRule, SegmentRules};
     /// let rules = SegmentRules::new(vec![SegmentRule::new("VIP", 5..=5, 5..=5, 5..=5)], "Everyone else");
     /// assert!(RfmScorer::new().segments(SegmentMap::Rules(rules)).check().is_ok());
@@ -142,49 +143,11 @@ impl RfmScorer {
         self
     }
 
-    /// Checks the settings.
-    ///
-    /// # Errors
-    ///
-    /// [`RfmError::InvalidBins`] unless 2 ≤ bins ≤ 10; [`RfmError::InvalidThresholds`] when
-    /// thresholds are not bins − 1 finite, strictly increasing values; [`RfmError::InvalidRule`] for
-    /// an unusable custom rule.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::{Binning, RfmScorer};
-    /// use customer_value::rfm::RfmError;
-    /// let t = Binning::Thresholds { recency: vec![30.0, 10.0], frequency: vec![1.0, 3.0], monetary: vec![50.0, 100.0] };
-    /// assert!(matches!(RfmScorer::new().bins(3).binning(t).check(), Err(RfmError::InvalidThresholds { dimension: "recency", .. })));
-    /// ```
-    pub fn check(&self) -> Result<(), RfmError> {
-        check_bins(self.bins)?;
-        if let Binning::Thresholds {
-            recency,
-            frequency,
-            monetary,
-        } = &self.binning
-        {
-            for (dimension, cuts) in [
-                ("recency", recency),
-                ("frequency", frequency),
-                ("monetary", monetary),
-            ] {
-                check_thresholds(dimension, cuts, self.bins)?;
-            }
-        }
-        if let SegmentMap::Rules(rules) = &self.segments {
-            rules.check(self.bins)?;
-        }
-        Ok(())
-    }
-
     /// Fits the breakpoints on `summaries`.
     ///
     /// # Errors
     ///
-    /// Those of [`RfmScorer::check`], [`RfmError::EmptyInput`], and [`RfmError::TooFewCustomers`]
+    /// Those of [`Settings::check`](RfmScorer::check), [`RfmError::EmptyInput`], and [`RfmError::TooFewCustomers`]
     /// for equal-count binning with fewer customers than bins.
     ///
     /// # Examples
@@ -280,22 +243,59 @@ impl RfmScorer {
     }
 }
 
-fn check_thresholds(dimension: &'static str, cuts: &[f64], bins: u8) -> Result<(), RfmError> {
-    let invalid = |reason: String| Err(RfmError::InvalidThresholds { dimension, reason });
-    if cuts.len() != usize::from(bins) - 1 {
-        return invalid(format!(
-            "{} given, {} needed for {bins} bins",
-            cuts.len(),
-            bins - 1
-        ));
+impl Settings for RfmScorer {
+    type Error = RfmError;
+
+    /// Checks the settings: [`RfmScorer::fit`] and [`RfmScorer::score`] call it first.
+    ///
+    /// # Errors
+    ///
+    /// - [`RfmError::InvalidParameter`] naming `bins` unless 2 ≤ bins ≤ 10;
+    /// - [`RfmError::LengthMismatch`] naming `thresholds.recency` (`.frequency`, `.monetary`) when
+    ///   [`Binning::Thresholds`] gives other than bins − 1 values for it;
+    /// - [`RfmError::InvalidParameter`] naming the same list for a threshold that is not finite, or
+    ///   not above the one before it (thresholds must be strictly increasing);
+    /// - [`RfmError::InvalidRule`] for a custom rule that fails [`SegmentRules`]' own check or
+    ///   [`SegmentRules::check_levels`] with this bin count.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::{Binning, RfmScorer, Settings};
+    /// use customer_value::rfm::RfmError;
+    ///
+    /// assert!(RfmScorer::new().bins(3).check().is_ok());
+    /// let t = Binning::Thresholds { recency: vec![30.0, 10.0], frequency: vec![1.0, 3.0], monetary: vec![50.0, 100.0] };
+    /// assert!(matches!(
+    ///     RfmScorer::new().bins(3).binning(t).check(),
+    ///     Err(RfmError::InvalidParameter { name: "thresholds.recency", value, .. }) if value == 10.0
+    /// ));
+    /// ```
+    ///
+    /// [`SegmentRules`]: crate::rfm::SegmentRules
+    /// [`SegmentRules::check_levels`]: crate::rfm::SegmentRules::check_levels
+    fn check(&self) -> Result<(), RfmError> {
+        check_bins(self.bins)?;
+        if let Binning::Thresholds {
+            recency,
+            frequency,
+            monetary,
+        } = &self.binning
+        {
+            for (name, cuts) in [
+                ("thresholds.recency", recency),
+                ("thresholds.frequency", frequency),
+                ("thresholds.monetary", monetary),
+            ] {
+                check_thresholds(name, cuts, self.bins)?;
+            }
+        }
+        if let SegmentMap::Rules(rules) = &self.segments {
+            rules.check()?;
+            rules.check_levels(self.bins)?;
+        }
+        Ok(())
     }
-    if let Some(v) = cuts.iter().find(|v| !v.is_finite()) {
-        return invalid(format!("{v} is not finite"));
-    }
-    if let Some(w) = cuts.windows(2).find(|w| w[0] >= w[1]) {
-        return invalid(format!("not strictly increasing: {} then {}", w[0], w[1]));
-    }
-    Ok(())
 }
 
 impl FittedRfm {
@@ -415,167 +415,5 @@ impl FittedRfm {
     fn level(&self, cuts: &[f64], value: f64) -> u8 {
         // At most bins − 1 ≤ 9 cuts (checked at fit), so the level fits in u8.
         (cuts.partition_point(|c| *c < value) + 1) as u8
-    }
-}
-
-/// Money to f64 at the model's door: the nearest double (exact for the cents of any real amount
-/// below 2^53 / 100).
-fn to_f64(d: Decimal) -> f64 {
-    d.to_f64().unwrap_or(0.0)
-}
-
-/// The three dimensions as f64 columns, in input order.
-struct Values {
-    recency: Vec<f64>,
-    frequency: Vec<f64>,
-    monetary: Vec<f64>,
-}
-
-impl Values {
-    fn of<C: Sync>(summaries: &[CustomerSummary<C>], basis: MonetaryBasis) -> Self {
-        Values {
-            recency: summaries
-                .par_iter()
-                .map(|s| s.recency_days() as f64)
-                .collect(),
-            frequency: summaries.par_iter().map(|s| s.frequency() as f64).collect(),
-            monetary: summaries
-                .par_iter()
-                .map(|s| to_f64(s.monetary(basis)))
-                .collect(),
-        }
-    }
-}
-
-/// Breakpoints at the i/bins quantiles, i = 1..bins−1, linearly interpolated (numpy's default, R's
-/// type 7). Only the order statistics the interpolation reads are selected (O(n) each), no sort.
-fn quantile_breakpoints(values: &[f64], bins: u8) -> Vec<f64> {
-    let mut work = values.to_vec();
-    let n = work.len();
-    let positions: Vec<f64> = (1..bins)
-        .map(|i| f64::from(i) / f64::from(bins) * (n - 1) as f64)
-        .collect();
-    let mut ranks: Vec<usize> = positions
-        .iter()
-        .flat_map(|p| [p.floor() as usize, p.ceil() as usize])
-        .collect();
-    ranks.sort_unstable();
-    ranks.dedup();
-    // Select each rank in increasing order within the part not yet partitioned.
-    let mut order_stats = std::collections::BTreeMap::new();
-    let mut from = 0;
-    for &rank in &ranks {
-        let (_, value, _) = work[from..].select_nth_unstable_by(rank - from, f64::total_cmp);
-        order_stats.insert(rank, *value);
-        from = rank;
-    }
-    positions
-        .iter()
-        .map(|&p| {
-            let (lower, upper) = (p.floor() as usize, p.ceil() as usize);
-            let (a, b) = (order_stats[&lower], order_stats[&upper]);
-            a + (b - a) * (p - lower as f64)
-        })
-        .collect()
-}
-
-/// dplyr `ntile` groups (1-based) of each dimension, in input order.
-struct EqualCountGroups {
-    recency: Vec<u8>,
-    frequency: Vec<u8>,
-    monetary: Vec<u8>,
-    bins: u8,
-}
-
-impl EqualCountGroups {
-    fn of<C: Ord + Sync>(
-        summaries: &[CustomerSummary<C>],
-        values: &Values,
-        bins: u8,
-    ) -> Result<Self, RfmError> {
-        if summaries.len() < usize::from(bins) {
-            return Err(RfmError::TooFewCustomers {
-                customers: summaries.len(),
-                bins,
-            });
-        }
-        let groups = |column: &[f64]| ntile(column, |i| summaries[i].customer(), bins);
-        Ok(Self {
-            recency: groups(&values.recency),
-            frequency: groups(&values.frequency),
-            monetary: groups(&values.monetary),
-            bins,
-        })
-    }
-
-    /// Each group's boundary: the value of its last member.
-    fn boundaries(&self, values: &Values) -> Breakpoints {
-        let bounds = |groups: &[u8], column: &[f64]| {
-            let mut last = vec![f64::NEG_INFINITY; usize::from(self.bins)];
-            for (g, v) in groups.iter().zip(column) {
-                let slot = &mut last[usize::from(*g) - 1];
-                *slot = slot.max(*v);
-            }
-            last.truncate(usize::from(self.bins) - 1);
-            last
-        };
-        Breakpoints {
-            recency: bounds(&self.recency, &values.recency),
-            frequency: bounds(&self.frequency, &values.frequency),
-            monetary: bounds(&self.monetary, &values.monetary),
-        }
-    }
-}
-
-/// Group of each element: sort by (value, id), sizes differ by at most one, larger groups first.
-fn ntile<'a, C: Ord + Sync + 'a>(
-    column: &[f64],
-    id: impl Fn(usize) -> &'a C + Sync,
-    bins: u8,
-) -> Vec<u8> {
-    let n = column.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.par_sort_unstable_by(|&a, &b| {
-        column[a]
-            .total_cmp(&column[b])
-            .then_with(|| id(a).cmp(id(b)))
-    });
-    let bins = usize::from(bins);
-    let (size, remainder) = (n / bins, n % bins);
-    let big = remainder * (size + 1);
-    let mut groups = vec![0u8; n];
-    for (rank, &i) in order.iter().enumerate() {
-        let group = if rank < big {
-            rank / (size + 1)
-        } else {
-            remainder + (rank - big) / size
-        };
-        // group < bins ≤ 10.
-        groups[i] = (group + 1) as u8;
-    }
-    groups
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantiles_interpolate_like_numpy() {
-        // numpy.quantile([1, 2, 3, 4, 10], [0.2, 0.4, 0.6, 0.8]) = [1.8, 2.6, 3.4, 5.2]
-        let cuts = quantile_breakpoints(&[10.0, 1.0, 3.0, 2.0, 4.0], 5);
-        let expected = [1.8, 2.6, 3.4, 5.2];
-        for (c, e) in cuts.iter().zip(expected) {
-            assert!((c - e).abs() < 1e-12, "{cuts:?}");
-        }
-    }
-
-    #[test]
-    fn ntile_puts_larger_groups_first_and_breaks_ties_by_id() {
-        // dplyr::ntile(c(5, 1, 1, 3, 2, 4, 1), 3) with ties by id (= position here): sizes 3, 2, 2.
-        let column = [5.0, 1.0, 1.0, 3.0, 2.0, 4.0, 1.0];
-        let ids: Vec<usize> = (0..7).collect();
-        let g = ntile(&column, |i| &ids[i], 3);
-        assert_eq!(g, vec![3, 1, 1, 2, 2, 3, 1]);
     }
 }

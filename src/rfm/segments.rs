@@ -3,6 +3,7 @@
 use std::ops::RangeInclusive;
 
 use crate::rfm::{RfmError, RfmScore, RfmSegment};
+use crate::settings::Settings;
 
 /// How scores are named.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -53,6 +54,15 @@ impl SegmentRule {
             frequency,
             monetary,
         }
+    }
+
+    /// The three ranges, named, in R, F, M order.
+    fn ranges(&self) -> [(&'static str, &RangeInclusive<u8>); 3] {
+        [
+            ("recency", &self.recency),
+            ("frequency", &self.frequency),
+            ("monetary", &self.monetary),
+        ]
     }
 
     fn matches(&self, s: RfmScore) -> bool {
@@ -131,43 +141,48 @@ impl SegmentRules {
         &self.rules
     }
 
-    /// Checks every rule against `bins` score levels.
+    /// Checks every rule against the grid of `bins` score levels: the part of the rules' check
+    /// that needs the bin count, which [`Settings::check`] cannot know. [`RfmScorer`] calls it
+    /// with its own bin count after [`Settings::check`]; [`SegmentRules::coverage`] calls both.
     ///
     /// # Errors
     ///
-    /// [`RfmError::InvalidRule`] when a rule has an empty name, an empty range, or a range outside
-    /// `1..=bins`; [`RfmError::InvalidBins`] when `bins` is outside 2..=10.
+    /// [`RfmError::InvalidParameter`] naming `bins` when it is outside 2..=10;
+    /// [`RfmError::InvalidRule`] naming the first rule whose range ends above `bins`.
     ///
     /// # Examples
     ///
     /// ```
     /// use customer_value::rfm::{SegmentRule, SegmentRules};
     /// let rules = SegmentRules::new(vec![SegmentRule::new("Best", 5..=5, 5..=5, 1..=5)], "Rest");
-    /// assert!(rules.check(5).is_ok());
-    /// assert!(rules.check(4).is_err()); // 5 is outside 1..=4
+    /// assert!(rules.check_levels(5).is_ok());
+    /// assert!(rules.check_levels(4).is_err()); // 5 is outside 1..=4
     /// ```
-    pub fn check(&self, bins: u8) -> Result<(), RfmError> {
+    ///
+    /// [`RfmScorer`]: crate::RfmScorer
+    pub fn check_levels(&self, bins: u8) -> Result<(), RfmError> {
         check_bins(bins)?;
-        for (index, rule) in self.rules.iter().enumerate() {
-            let invalid = |reason: String| RfmError::InvalidRule {
-                index,
-                name: rule.name.clone(),
-                reason,
-            };
-            if rule.name.trim().is_empty() {
-                return Err(invalid("the name is empty".into()));
-            }
-            for (dim, range) in [
-                ("recency", &rule.recency),
-                ("frequency", &rule.frequency),
-                ("monetary", &rule.monetary),
-            ] {
-                if range.is_empty() || *range.start() < 1 || *range.end() > bins {
-                    return Err(invalid(format!(
-                        "{dim} range {}..={} is empty or outside 1..={bins}",
-                        range.start(),
-                        range.end()
-                    )));
+        self.first_bad_range(
+            |range| *range.end() > bins,
+            "range must end at or below the number of bins",
+        )
+    }
+
+    /// The first rule (in order, dimensions in R, F, M order) with a range for which `bad` holds.
+    fn first_bad_range(
+        &self,
+        bad: impl Fn(&RangeInclusive<u8>) -> bool,
+        constraint: &'static str,
+    ) -> Result<(), RfmError> {
+        for (position, rule) in self.rules.iter().enumerate() {
+            for (field, range) in rule.ranges() {
+                if bad(range) {
+                    return Err(RfmError::InvalidRule {
+                        position,
+                        rule: rule.name.clone(),
+                        field,
+                        constraint,
+                    });
                 }
             }
         }
@@ -178,7 +193,7 @@ impl SegmentRules {
     ///
     /// # Errors
     ///
-    /// As [`SegmentRules::check`].
+    /// Those of [`Settings::check`](SegmentRules::check) and [`SegmentRules::check_levels`].
     ///
     /// # Examples
     ///
@@ -190,7 +205,8 @@ impl SegmentRules {
     /// # Ok::<(), customer_value::rfm::RfmError>(())
     /// ```
     pub fn coverage(&self, bins: u8) -> Result<RuleCoverage, RfmError> {
-        self.check(bins)?;
+        self.check()?;
+        self.check_levels(bins)?;
         let mut ever_first = vec![false; self.rules.len()];
         let mut uncovered_cells = 0;
         let mut uncovered_examples = Vec::new();
@@ -236,11 +252,67 @@ impl SegmentRules {
     }
 }
 
+impl Settings for SegmentRules {
+    type Error = RfmError;
+
+    /// Checks what a rule list must satisfy on any grid; the bound that depends on the bin count is
+    /// [`SegmentRules::check_levels`].
+    ///
+    /// # Errors
+    ///
+    /// [`RfmError::InvalidRule`] naming the first rule (by position) with an empty name, an empty
+    /// range, a range starting at 0, or a range ending above 10 (the most levels a scorer has).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::rfm::{RfmError, SegmentRule, SegmentRules};
+    /// use customer_value::Settings;
+    ///
+    /// let ok = SegmentRules::new(vec![SegmentRule::new("Best", 5..=5, 5..=5, 1..=5)], "Rest");
+    /// assert!(ok.check().is_ok());
+    /// let bad = SegmentRules::new(vec![SegmentRule::new("Zero", 0..=2, 1..=5, 1..=5)], "Rest");
+    /// assert!(matches!(
+    ///     bad.check(),
+    ///     Err(RfmError::InvalidRule { position: 0, field: "recency", .. })
+    /// ));
+    /// ```
+    fn check(&self) -> Result<(), RfmError> {
+        if let Some((position, rule)) = self
+            .rules
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.name.trim().is_empty())
+        {
+            return Err(RfmError::InvalidRule {
+                position,
+                rule: rule.name.clone(),
+                field: "name",
+                constraint: "must not be empty",
+            });
+        }
+        self.first_bad_range(RangeInclusive::is_empty, "range must not be empty")?;
+        self.first_bad_range(|r| *r.start() < 1, "range must start at 1 or above")?;
+        self.first_bad_range(
+            |r| *r.end() > MAX_BINS,
+            "range must end at or below 10, the most levels a scorer has",
+        )
+    }
+}
+
+/// The most score levels a scorer has.
+const MAX_BINS: u8 = 10;
+
+/// Checks a number of score levels: 2..=10.
 pub(crate) fn check_bins(bins: u8) -> Result<(), RfmError> {
-    if (2..=10).contains(&bins) {
+    if (2..=MAX_BINS).contains(&bins) {
         Ok(())
     } else {
-        Err(RfmError::InvalidBins { bins })
+        Err(RfmError::InvalidParameter {
+            name: "bins",
+            value: f64::from(bins),
+            constraint: "must be between 2 and 10",
+        })
     }
 }
 
@@ -249,7 +321,8 @@ impl SegmentMap {
     ///
     /// # Errors
     ///
-    /// [`RfmError::InvalidBins`], or [`RfmError::ScoreOutOfRange`] for a score outside `1..=bins`.
+    /// [`RfmError::InvalidParameter`] naming `bins` when it is outside 2..=10, or
+    /// [`RfmError::ScoreOutOfRange`] for a score outside `1..=bins`.
     ///
     /// # Examples
     ///
@@ -408,12 +481,19 @@ mod tests {
     fn bad_rules_are_named() {
         let rules = SegmentRules::new(vec![SegmentRule::new("X", 1..=6, 1..=5, 1..=5)], "rest");
         assert!(matches!(
-            rules.check(5),
-            Err(RfmError::InvalidRule { index: 0, .. })
+            rules.check_levels(5),
+            Err(RfmError::InvalidRule { position: 0, .. })
         ));
         #[allow(clippy::reversed_empty_ranges)]
         let empty = SegmentRules::new(vec![SegmentRule::new("Y", 3..=2, 1..=5, 1..=5)], "rest");
-        assert!(empty.check(5).is_err());
-        assert_eq!(rules.check(11), Err(RfmError::InvalidBins { bins: 11 }));
+        assert!(empty.check().is_err());
+        assert_eq!(
+            rules.check_levels(11),
+            Err(RfmError::InvalidParameter {
+                name: "bins",
+                value: 11.0,
+                constraint: "must be between 2 and 10"
+            })
+        );
     }
 }

@@ -1,3 +1,5 @@
+//! The RFM vocabulary: scores, named segments, binning methods, records and errors.
+
 use rust_decimal::Decimal;
 use thiserror::Error;
 
@@ -8,19 +10,27 @@ pub enum RfmError {
     /// No customers were given.
     #[error("no customers were given")]
     EmptyInput,
-    /// The number of score levels is outside 2..=10.
-    #[error("bins must be between 2 and 10, got {bins}")]
-    InvalidBins {
-        /// The number asked for.
-        bins: u8,
+    /// A setting is out of range: the number of score levels (`bins`), a caller-given threshold
+    /// (`thresholds.recency`, `thresholds.frequency`, `thresholds.monetary`), or the value
+    /// matrix's `max_recency_days`.
+    #[error("{name} = {value} is invalid: {constraint}")]
+    InvalidParameter {
+        /// The setting's name.
+        name: &'static str,
+        /// The value given (integers as `f64`).
+        value: f64,
+        /// What must hold.
+        constraint: &'static str,
     },
-    /// Caller-given thresholds are unusable.
-    #[error("{dimension} thresholds are invalid: {reason}")]
-    InvalidThresholds {
-        /// `"recency"`, `"frequency"` or `"monetary"`.
-        dimension: &'static str,
-        /// What is wrong.
-        reason: String,
+    /// A list of caller-given thresholds has the wrong length: `bins − 1` are needed.
+    #[error("{name} has {found} values, {expected} are needed")]
+    LengthMismatch {
+        /// The list's name (`thresholds.recency`, `thresholds.frequency`, `thresholds.monetary`).
+        name: &'static str,
+        /// The length needed: `bins − 1`.
+        expected: usize,
+        /// The length given.
+        found: usize,
     },
     /// Equal-count binning needs at least one customer per group.
     #[error(
@@ -33,14 +43,17 @@ pub enum RfmError {
         bins: u8,
     },
     /// A custom segment rule is unusable.
-    #[error("segment rule {index} ({name}) is invalid: {reason}")]
+    #[error("segment rule {position} ({rule}): {field} {constraint}")]
     InvalidRule {
         /// Its position in the rule list.
-        index: usize,
+        position: usize,
         /// Its name.
-        name: String,
-        /// What is wrong.
-        reason: String,
+        rule: String,
+        /// The offending field of [`SegmentRule`](crate::rfm::SegmentRule): `name`, `recency`,
+        /// `frequency` or `monetary`.
+        field: &'static str,
+        /// What must hold.
+        constraint: &'static str,
     },
     /// A score outside `1..=bins` was given to a segment map.
     #[error("score {score} is outside 1..={bins}")]

@@ -1,9 +1,11 @@
 //! The customer value matrix (Marcus 1998): purchase frequency × average order value.
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use crate::numeric::money::to_f64;
+use crate::numeric::quantile::median;
 use crate::rfm::RfmError;
+use crate::settings::Settings;
 use crate::summary::CustomerSummary;
 
 /// A cell of the value matrix.
@@ -53,6 +55,41 @@ pub struct ValueMatrixOptions {
     pub max_recency_days: Option<i64>,
 }
 
+impl Settings for ValueMatrixOptions {
+    type Error = RfmError;
+
+    /// Checks every field: [`value_matrix`] calls it first.
+    ///
+    /// # Errors
+    ///
+    /// [`RfmError::InvalidParameter`] naming `max_recency_days` when it is negative (recency is
+    /// the number of days from the last purchase to the observation end, never below 0). `split`
+    /// is always usable.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::rfm::{RfmError, ValueMatrixOptions};
+    /// use customer_value::Settings;
+    ///
+    /// assert!(ValueMatrixOptions::default().check().is_ok());
+    /// let last_month = ValueMatrixOptions { max_recency_days: Some(30), ..Default::default() };
+    /// assert!(last_month.check().is_ok());
+    /// let bad = ValueMatrixOptions { max_recency_days: Some(-1), ..Default::default() };
+    /// assert!(matches!(bad.check(), Err(RfmError::InvalidParameter { name: "max_recency_days", .. })));
+    /// ```
+    fn check(&self) -> Result<(), RfmError> {
+        match self.max_recency_days {
+            Some(days) if days < 0 => Err(RfmError::InvalidParameter {
+                name: "max_recency_days",
+                value: days as f64,
+                constraint: "must be ≥ 0 days, or None to keep every customer",
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Customers placed on the value matrix.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -73,8 +110,8 @@ pub struct ValueMatrix<C> {
 ///
 /// # Errors
 ///
-/// [`RfmError::EmptyInput`] for no summaries; [`RfmError::NoActiveCustomers`] when the recency
-/// filter leaves nobody.
+/// Those of [`ValueMatrixOptions::check`]; [`RfmError::EmptyInput`] for no summaries;
+/// [`RfmError::NoActiveCustomers`] when the recency filter leaves nobody.
 ///
 /// # Examples
 ///
@@ -101,6 +138,7 @@ pub fn value_matrix<C: Clone>(
     summaries: &[CustomerSummary<C>],
     options: &ValueMatrixOptions,
 ) -> Result<ValueMatrix<C>, RfmError> {
+    options.check()?;
     if summaries.is_empty() {
         return Err(RfmError::EmptyInput);
     }
@@ -112,20 +150,16 @@ pub fn value_matrix<C: Clone>(
     let (frequencies, order_values): (Vec<f64>, Vec<f64>) = summaries
         .iter()
         .filter(|s| active(s))
-        .map(|s| {
-            (
-                s.frequency() as f64,
-                s.average_order_value().to_f64().unwrap_or(0.0),
-            )
-        })
+        .map(|s| (s.frequency() as f64, to_f64(s.average_order_value())))
         .unzip();
-    if frequencies.is_empty() {
+    let (Some(frequency_split), Some(order_value_split)) = (
+        split(frequencies, options.split),
+        split(order_values, options.split),
+    ) else {
         return Err(RfmError::NoActiveCustomers {
             max_recency_days: options.max_recency_days.unwrap_or_default(),
         });
-    }
-    let frequency_split = split(frequencies, options.split);
-    let order_value_split = split(order_values, options.split);
+    };
     let mut counts = [0usize; 4];
     let mut revenue = [Decimal::ZERO; 4];
     let cells = summaries
@@ -133,8 +167,7 @@ pub fn value_matrix<C: Clone>(
         .map(|s| {
             let cell = active(s).then(|| {
                 let frequent = s.frequency() as f64 >= frequency_split;
-                let high_value =
-                    s.average_order_value().to_f64().unwrap_or(0.0) >= order_value_split;
+                let high_value = to_f64(s.average_order_value()) >= order_value_split;
                 let cell = match (frequent, high_value) {
                     (true, true) => ValueCell::Best,
                     (true, false) => ValueCell::Frequent,
@@ -158,17 +191,13 @@ pub fn value_matrix<C: Clone>(
     })
 }
 
-fn split(mut values: Vec<f64>, at: SplitAt) -> f64 {
+/// The split of one axis: the mean, or the median by the crate's one median rule (the mean of
+/// the two middle values for an even count); `None` when no customer is left.
+fn split(mut values: Vec<f64>, at: SplitAt) -> Option<f64> {
     match at {
-        SplitAt::Mean => values.iter().sum::<f64>() / values.len() as f64,
-        SplitAt::Median => {
-            values.sort_unstable_by(f64::total_cmp);
-            let n = values.len();
-            if n % 2 == 1 {
-                values[n / 2]
-            } else {
-                (values[n / 2 - 1] + values[n / 2]) / 2.0
-            }
+        SplitAt::Mean => {
+            (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
         }
+        SplitAt::Median => median(&mut values),
     }
 }

@@ -6,7 +6,10 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::{Built, CustomerSummary, DayLine, Summarizer, SummaryError, SummaryReport};
+use super::occasions::{Built, DayLine};
+use super::policies::earliest;
+use super::{CustomerSummary, Summarizer, SummaryError, SummaryReport};
+use crate::settings::Settings;
 use crate::transaction::Transaction;
 
 /// A fast, deterministic hasher for customer ids (FxHash's multiply-rotate). Ids are the caller's
@@ -134,8 +137,8 @@ impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
     /// # Ok::<(), customer_value::summary::SummaryError>(())
     /// ```
     pub fn push(&mut self, transaction: &Transaction<C>) -> Result<(), SummaryError> {
-        let index = self.report.lines_read as usize;
-        self.push_at(index, transaction)
+        let position = self.report.lines_read as usize;
+        self.push_at(position, transaction)
     }
 
     /// Feeds a chunk of transactions.
@@ -171,10 +174,10 @@ impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
         Ok(())
     }
 
-    fn push_at(&mut self, index: usize, t: &Transaction<C>) -> Result<(), SummaryError> {
+    fn push_at(&mut self, position: usize, t: &Transaction<C>) -> Result<(), SummaryError> {
         self.report.lines_read += 1;
-        self.earliest = Some(self.earliest.map_or(t.date, |e| e.min(t.date)));
-        if !self.settings.admit(index, t, &mut self.report)? {
+        self.earliest = earliest(self.earliest, Some(t.date));
+        if !self.settings.admit(position, t, &mut self.report)? {
             return Ok(());
         }
         let line = DayLine {
@@ -224,16 +227,8 @@ impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
             big.entry(customer).or_default().extend(lines);
         }
         self.lines = big;
-        let r = &mut self.report;
-        let o = other.report;
-        r.lines_read += o.lines_read;
-        r.late_transactions += o.late_transactions;
-        r.ignored_refunds += o.ignored_refunds;
-        r.netted_refunds += o.netted_refunds;
-        self.earliest = match (self.earliest, other.earliest) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        self.report.add_reading(&other.report);
+        self.earliest = earliest(self.earliest, other.earliest);
         Ok(())
     }
 }
@@ -243,8 +238,9 @@ impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
     ///
     /// # Errors
     ///
-    /// [`SummaryError::EmptyInput`], [`SummaryError::ObservationEndBeforeData`] or
-    /// [`SummaryError::NoPurchaseOccasions`], as [`Summarizer::summarize`].
+    /// Those of [`Summarizer`]'s [`Settings::check`]; [`SummaryError::EmptyInput`],
+    /// [`SummaryError::ObservationEndBeforeData`] or [`SummaryError::NoPurchaseOccasions`], as
+    /// [`Summarizer::summarize`].
     ///
     /// # Examples
     ///
@@ -254,36 +250,25 @@ impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
     /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
     /// let empty = Summarizer::new(d(10)).accumulator::<u32>();
     /// assert!(empty.finish().is_err()); // nothing fed
-    ///
     /// ```
     pub fn finish(self) -> Result<(Vec<CustomerSummary<C>>, SummaryReport), SummaryError> {
+        self.settings.check()?;
         self.settings
             .check_counted(!self.lines.is_empty(), self.earliest)?;
         let settings = self.settings;
         let mut report = self.report;
         let mut rows: Vec<(C, Vec<DayLine>)> = self.lines.into_iter().collect();
         rows.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let built: Vec<(Built<C>, u64)> = rows
+        let built: Vec<(Built<C>, usize)> = rows
             .into_par_iter()
             .map(|(customer, mut lines)| {
                 lines.sort_unstable_by_key(|l| l.date);
-                let count = lines.len() as u64;
-                (settings.build(customer, &lines), count)
+                (settings.build(customer, &lines), lines.len())
             })
             .collect();
         let mut summaries = Vec::with_capacity(built.len());
         for (b, count) in built {
-            report.non_positive_days += b.non_positive_days;
-            match b.summary {
-                Some(s) => {
-                    report.lines_used += count;
-                    summaries.push(s);
-                }
-                None => {
-                    report.customers_without_purchase += 1;
-                    report.lines_of_customers_without_purchase += count;
-                }
-            }
+            summaries.extend(report.record(b, count));
         }
         if summaries.is_empty() {
             return Err(SummaryError::NoPurchaseOccasions);

@@ -15,7 +15,9 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::accumulator::IdMap;
-use super::{CustomerSummary, DayLine, Summarizer, SummaryError, SummaryReport};
+use super::occasions::DayLine;
+use super::policies::earliest as min_date;
+use super::{CustomerSummary, Summarizer, SummaryError, SummaryReport};
 use crate::transaction::Transaction;
 
 /// Number of partitions: about 4,000 customers each at a million customers, so each partition's
@@ -64,7 +66,7 @@ where
     let mut earliest: Option<NaiveDate> = None;
     let mut counted = false;
     for chunk in &chunks {
-        add_reading(&mut report, &chunk.report);
+        report.add_reading(&chunk.report);
         earliest = min_date(earliest, chunk.earliest);
         counted |= chunk.partitions.iter().any(|p| !p.is_empty());
     }
@@ -86,7 +88,7 @@ where
     // Partition k holds ids in (splitter k−1, splitter k], each sorted: concatenation is sorted.
     let mut summaries = Vec::with_capacity(parts.iter().map(|p| p.summaries.len()).sum());
     for part in parts {
-        add_building(&mut report, &part.report);
+        report.add_building(&part.report);
         summaries.extend(part.summaries);
     }
     if summaries.is_empty() {
@@ -127,10 +129,9 @@ fn scatter<C: Clone + Ord>(
     let mut report = SummaryReport::default();
     let mut earliest: Option<NaiveDate> = None;
     for (offset, t) in chunk.iter().enumerate() {
-        let index = base + offset;
         report.lines_read += 1;
         earliest = min_date(earliest, Some(t.date));
-        if settings.admit(index, t, &mut report)? {
+        if settings.admit(base + offset, t, &mut report)? {
             partitions[partition_of(splitters, &t.customer)].push(Row {
                 customer: t.customer.clone(),
                 line: DayLine {
@@ -194,40 +195,7 @@ where
         let own = &mut lines[starts[id]..starts[id + 1]];
         own.sort_unstable_by_key(|l| l.date);
         let built = settings.build(customer.clone(), own);
-        report.non_positive_days += built.non_positive_days;
-        match built.summary {
-            Some(s) => {
-                report.lines_used += own.len() as u64;
-                summaries.push(s);
-            }
-            None => {
-                report.customers_without_purchase += 1;
-                report.lines_of_customers_without_purchase += own.len() as u64;
-            }
-        }
+        summaries.extend(report.record(built, own.len()));
     }
     PartitionSummaries { summaries, report }
-}
-
-fn min_date(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// Adds the counters phase 1 fills.
-fn add_reading(total: &mut SummaryReport, part: &SummaryReport) {
-    total.lines_read += part.lines_read;
-    total.late_transactions += part.late_transactions;
-    total.ignored_refunds += part.ignored_refunds;
-    total.netted_refunds += part.netted_refunds;
-}
-
-/// Adds the counters phase 2 fills.
-fn add_building(total: &mut SummaryReport, part: &SummaryReport) {
-    total.lines_used += part.lines_used;
-    total.non_positive_days += part.non_positive_days;
-    total.customers_without_purchase += part.customers_without_purchase;
-    total.lines_of_customers_without_purchase += part.lines_of_customers_without_purchase;
 }

@@ -1,0 +1,173 @@
+//! What happens to a line that is late, a refund or out of range, and the [`SummaryReport`] that
+//! counts what was left out or netted.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::occasions::Built;
+use super::{CustomerSummary, Summarizer, SummaryError};
+use crate::transaction::Transaction;
+
+/// What to do with a transaction dated after the observation end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum LateTransactions {
+    /// Leave it out and count it in [`SummaryReport::late_transactions`] (the default).
+    #[default]
+    Exclude,
+    /// Fail with [`SummaryError::LateTransaction`].
+    Reject,
+}
+
+/// What to do with a refund (a transaction with a negative amount).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum RefundPolicy {
+    /// Net it against the customer's spend (the default): it reduces its day's amount and the
+    /// total spend, which is the plain net sum and may be negative. A day netting to zero or less is
+    /// not a purchase occasion.
+    #[default]
+    Net,
+    /// Fail with [`SummaryError::Refund`] naming the transaction.
+    Reject,
+    /// Leave the line out and count it in [`SummaryReport::ignored_refunds`].
+    Ignore,
+}
+
+/// What [`Summarizer::summarize_with_report`] left out or netted, so nothing is dropped silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SummaryReport {
+    /// Lines read.
+    pub lines_read: u64,
+    /// Lines counted in some summary.
+    pub lines_used: u64,
+    /// Lines dated after the observation end, left out.
+    pub late_transactions: u64,
+    /// Refund lines left out under [`RefundPolicy::Ignore`].
+    pub ignored_refunds: u64,
+    /// Refund lines netted under [`RefundPolicy::Net`].
+    pub netted_refunds: u64,
+    /// Customer-days that refunds bring to zero or less, and are therefore not purchase occasions.
+    pub non_positive_days: u64,
+    /// Customers without any purchase occasion (every day brought to zero or less by refunds): no
+    /// summary row.
+    pub customers_without_purchase: u64,
+    /// Lines of those customers (not counted in `lines_used`).
+    pub lines_of_customers_without_purchase: u64,
+}
+
+impl SummaryReport {
+    /// Adds the counters of reading lines (the policies), from another part of the log.
+    pub(super) fn add_reading(&mut self, part: &SummaryReport) {
+        self.lines_read += part.lines_read;
+        self.late_transactions += part.late_transactions;
+        self.ignored_refunds += part.ignored_refunds;
+        self.netted_refunds += part.netted_refunds;
+    }
+
+    /// Adds the counters of building summaries, from another part of the customers.
+    pub(super) fn add_building(&mut self, part: &SummaryReport) {
+        self.lines_used += part.lines_used;
+        self.non_positive_days += part.non_positive_days;
+        self.customers_without_purchase += part.customers_without_purchase;
+        self.lines_of_customers_without_purchase += part.lines_of_customers_without_purchase;
+    }
+
+    /// Counts one customer's built summary of `lines` lines, and returns the summary if it has a
+    /// purchase occasion.
+    pub(super) fn record<C>(
+        &mut self,
+        built: Built<C>,
+        lines: usize,
+    ) -> Option<CustomerSummary<C>> {
+        self.non_positive_days += built.non_positive_days;
+        let lines = lines as u64;
+        match &built.summary {
+            Some(_) => self.lines_used += lines,
+            None => {
+                self.customers_without_purchase += 1;
+                self.lines_of_customers_without_purchase += lines;
+            }
+        }
+        built.summary
+    }
+}
+
+/// The earlier of two optional dates.
+pub(super) fn earliest(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The largest magnitude of a transaction amount: 10^18 money units. Every sum the crate forms
+/// (per customer, per segment, per cohort) then stays far below `Decimal::MAX` ≈ 7.9 × 10^28 for
+/// any log that fits in memory, so no sum can overflow.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(0xA764_0000, 0x0DE0_B6B3, 0, false, 0);
+
+/// |amount| ≤ [`MAX_AMOUNT`], decided on the mantissa: comparing decimals of different scales
+/// rescales them, which cost more than the rest of a line's handling.
+fn within_amount_bound(amount: Decimal) -> bool {
+    let scale = amount.scale();
+    if scale > 10 {
+        // 10^18 at scale 11 or more needs a mantissa of 10^29, above the 96-bit maximum ≈ 7.9 × 10^28.
+        return true;
+    }
+    amount.mantissa().unsigned_abs() <= 10u128.pow(18 + scale)
+}
+
+impl Summarizer {
+    /// Applies the late and refund policies to the line at `position`: `Ok(true)` when it counts,
+    /// `Ok(false)` when it is left out (and counted in `report`), an error when a policy rejects it.
+    pub(super) fn admit<C>(
+        &self,
+        position: usize,
+        t: &Transaction<C>,
+        report: &mut SummaryReport,
+    ) -> Result<bool, SummaryError> {
+        if !within_amount_bound(t.amount) {
+            return Err(SummaryError::AmountOutOfRange {
+                position,
+                amount: t.amount,
+            });
+        }
+        if t.date > self.observation_end {
+            return match self.late {
+                LateTransactions::Exclude => {
+                    report.late_transactions += 1;
+                    Ok(false)
+                }
+                LateTransactions::Reject => Err(SummaryError::LateTransaction {
+                    position,
+                    date: t.date,
+                    observation_end: self.observation_end,
+                }),
+            };
+        }
+        if is_refund(t.amount) {
+            match self.refunds {
+                RefundPolicy::Net => report.netted_refunds += 1,
+                RefundPolicy::Ignore => {
+                    report.ignored_refunds += 1;
+                    return Ok(false);
+                }
+                RefundPolicy::Reject => {
+                    return Err(SummaryError::Refund {
+                        position,
+                        amount: t.amount,
+                    })
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// A negative amount (a zero, even with a minus sign, is not a refund).
+pub(super) fn is_refund(amount: Decimal) -> bool {
+    amount.is_sign_negative() && !amount.is_zero()
+}
