@@ -56,7 +56,6 @@
 
 use thiserror::Error;
 
-#[macro_use]
 mod engine;
 mod linfa_engine;
 pub mod metrics;
