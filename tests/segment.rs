@@ -375,7 +375,14 @@ fn mean_rfm_scores_per_segment_from_hand_made_records() {
         record(2, 4, 4, 4),
         record(1, 2, 2, 2),
     ];
-    let means = fit.rfm_profile(&records).unwrap();
+    // The segmentation takes the scores as plain numbers, one (customer, [R, F, M]) each.
+    fn scores(records: &[RfmRecord<usize>]) -> Vec<(&usize, [u8; 3])> {
+        records
+            .iter()
+            .map(|r| (&r.customer, [r.score.recency, r.score.frequency, r.score.monetary]))
+            .collect()
+    }
+    let means = fit.rfm_profile(scores(&records)).unwrap();
     let low = means[fit.labels[0]].unwrap();
     assert_eq!(
         (low.recency, low.frequency, low.monetary, low.scored),
@@ -387,12 +394,15 @@ fn mean_rfm_scores_per_segment_from_hand_made_records() {
         (4.5, 4.5, 4.5, 2)
     );
     assert_eq!(
-        fit.rfm_profile(&[record(9, 1, 1, 1)]),
+        fit.rfm_profile(scores(&[record(9, 1, 1, 1)])),
         Err(SegmentError::UnknownCustomer { position: 0 })
     );
     assert_eq!(
-        fit.rfm_profile(&[record(1, 1, 1, 1), record(1, 1, 1, 1)]),
-        Err(SegmentError::DuplicateCustomer { position: 1 })
+        fit.rfm_profile(scores(&[record(1, 1, 1, 1), record(1, 1, 1, 1)])),
+        Err(SegmentError::DuplicateCustomer {
+            position: 1,
+            first_position: 0
+        })
     );
 }
 

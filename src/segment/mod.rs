@@ -57,17 +57,20 @@
 use thiserror::Error;
 
 mod engine;
+mod labels;
 mod linfa_engine;
 pub mod metrics;
 mod mixture;
 mod profile;
 mod seeding;
+mod segmentation;
 mod segmenter;
 mod transform;
 
 pub use metrics::{QualityMetrics, Silhouette};
 pub use mixture::{GaussianMixtureSegmenter, SoftSegmentation};
-pub use profile::{RfmScoreMeans, SegmentProfile, Segmentation};
+pub use profile::SegmentProfile;
+pub use segmentation::{RfmScoreMeans, Segmentation};
 pub use segmenter::{KCriterion, KMeansEngine, KMeansSegmenter, KScore, ValidKMeansSegmenter};
 pub use transform::{Feature, FeatureTransform, FittedTransform};
 
@@ -133,16 +136,19 @@ pub enum SegmentError {
         /// The size given.
         found: usize,
     },
-    /// The same customer id appears twice in the summaries.
-    #[error("customer at position {position} appears more than once")]
+    /// The same customer appears twice (in the summaries, or in the scores given to
+    /// [`Segmentation::rfm_profile`]).
+    #[error("customer at position {position} already appears at position {first_position}")]
     DuplicateCustomer {
-        /// Position (in the caller's slice) of the second occurrence.
+        /// Position (in the caller's input) of the repeated occurrence.
         position: usize,
+        /// Position of the customer's first occurrence.
+        first_position: usize,
     },
-    /// An RFM record names a customer that is not in the segmentation.
-    #[error("RFM record at position {position} is for a customer not in the segmentation")]
+    /// RFM scores name a customer that is not in the segmentation.
+    #[error("RFM scores at position {position} are for a customer not in the segmentation")]
     UnknownCustomer {
-        /// Position in the caller's slice of records.
+        /// Position in the caller's scores.
         position: usize,
     },
     /// The segmentation was fitted on a matrix, so it cannot read features from summaries.

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::segment::engine::{self, RunOutcome};
 use crate::segment::metrics;
-use crate::segment::profile::{build_segmentation, FitInputs, Segmentation};
+use crate::segment::segmentation::{build_segmentation, FitInputs, Segmentation};
 use crate::segment::transform::{summary_features, Feature, FeatureTransform, FittedTransform};
 use crate::segment::SegmentError;
 use crate::segment::{linfa_engine, seeding};

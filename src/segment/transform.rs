@@ -7,9 +7,9 @@
 //! same way.
 
 use ndarray::{Array2, ArrayView2};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use crate::numeric::money::to_f64;
 use crate::segment::SegmentError;
 use crate::summary::CustomerSummary;
 
@@ -60,9 +60,8 @@ impl Feature {
 
     /// The feature's value for one customer, in `f64`.
     ///
-    /// Money is converted from `Decimal` to the nearest `f64` (`Decimal::to_f64`); a decimal that
-    /// does not fit (impossible for any real amount) becomes NaN and is then rejected by the
-    /// segmenter's finiteness check.
+    /// Money is converted from `Decimal` to the nearest `f64` by the crate's one rule,
+    /// [`numeric::money::to_f64`](crate::numeric::money::to_f64), which never fails.
     ///
     /// # Examples
     ///
@@ -82,10 +81,8 @@ impl Feature {
         match self {
             Feature::RecencyDays => summary.recency_days() as f64,
             Feature::PurchaseOccasions => summary.purchase_occasions() as f64,
-            Feature::Monetary => summary.total_spend().to_f64().unwrap_or(f64::NAN),
-            Feature::AverageOrderValue => {
-                summary.average_order_value().to_f64().unwrap_or(f64::NAN)
-            }
+            Feature::Monetary => to_f64(summary.total_spend()),
+            Feature::AverageOrderValue => to_f64(summary.average_order_value()),
             Feature::TenureDays => summary.tenure_days() as f64,
         }
     }
@@ -262,7 +259,10 @@ pub(crate) fn summary_features<C: Clone + Ord>(
     });
     for pair in order.windows(2) {
         if summaries[pair[0]].customer() == summaries[pair[1]].customer() {
-            return Err(SegmentError::DuplicateCustomer { position: pair[1] });
+            return Err(SegmentError::DuplicateCustomer {
+                position: pair[1],
+                first_position: pair[0],
+            });
         }
     }
     let raw = Array2::from_shape_fn((summaries.len(), features.len()), |(row, column)| {
