@@ -516,7 +516,8 @@ fn bad_input_gives_typed_errors() {
     let fit = KMeansSegmenter::new(2).fit_matrix(points.view()).unwrap();
     assert_eq!(
         fit.assign_matrix(array![[1.0]].view()).unwrap_err(),
-        SegmentError::DimensionMismatch {
+        SegmentError::LengthMismatch {
+            name: "raw columns",
             expected: 2,
             found: 1
         }
@@ -540,7 +541,8 @@ fn bad_input_gives_typed_errors() {
     ));
     assert!(matches!(
         metrics::calinski_harabasz(points.view(), &[0, 1]),
-        Err(SegmentError::DimensionMismatch {
+        Err(SegmentError::LengthMismatch {
+            name: "labels",
             expected: 4,
             found: 2
         })

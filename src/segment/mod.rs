@@ -71,7 +71,7 @@ pub use metrics::{QualityMetrics, Silhouette};
 pub use mixture::{GaussianMixtureSegmenter, SoftSegmentation};
 pub use profile::SegmentProfile;
 pub use segmentation::{RfmScoreMeans, Segmentation};
-pub use segmenter::{KCriterion, KMeansEngine, KMeansSegmenter, KScore, ValidKMeansSegmenter};
+pub use segmenter::{KCriterion, KMeansEngine, KMeansSegmenter, KScore};
 pub use transform::{Feature, FeatureTransform, FittedTransform};
 
 /// Errors from segmentation.
@@ -81,15 +81,15 @@ pub enum SegmentError {
     /// No customers or rows (or no feature columns) were given.
     #[error("no data to segment")]
     EmptyInput,
-    /// A setting is out of range.
-    #[error("invalid parameter {name} = {value}: {reason}")]
+    /// A setting is out of range, or contradicts another.
+    #[error("invalid parameter {name} = {value}: {constraint}")]
     InvalidParameter {
         /// The setting's name.
         name: &'static str,
-        /// The value given.
-        value: String,
-        /// What is allowed.
-        reason: &'static str,
+        /// The value given (a count as `f64`; for a repeated feature, its position).
+        value: f64,
+        /// What must hold, or what to change.
+        constraint: &'static str,
     },
     /// k exceeds the number of distinct points.
     #[error("k = {k} exceeds the number of distinct points ({distinct})")]
@@ -128,9 +128,11 @@ pub enum SegmentError {
         /// Feature name.
         name: String,
     },
-    /// Two inputs disagree in size (columns of new rows vs the fit, labels vs points).
-    #[error("expected {expected} but found {found}")]
-    DimensionMismatch {
+    /// An argument has the wrong length (columns of new rows vs the fit, labels vs points).
+    #[error("{name}: expected length {expected} but found {found}")]
+    LengthMismatch {
+        /// The argument whose length is wrong.
+        name: &'static str,
         /// The size required.
         expected: usize,
         /// The size given.
@@ -172,4 +174,15 @@ pub enum SegmentError {
         /// linfa's error message.
         message: String,
     },
+}
+
+impl SegmentError {
+    /// An out-of-range setting.
+    pub(crate) fn invalid(name: &'static str, value: f64, constraint: &'static str) -> Self {
+        Self::InvalidParameter {
+            name,
+            value,
+            constraint,
+        }
+    }
 }
