@@ -428,13 +428,45 @@ fn gaussian_mixture_gives_membership_probabilities() {
     assert_eq!(soft.customers.len(), summaries.len());
 }
 
+/// Four points, two of them equal.
+fn small_points() -> Array2<f64> {
+    array![[0.0, 1.0], [1.0, 2.0], [1.0, 2.0], [3.0, 0.5]]
+}
+
+/// Every customer bought once for the same amount on the same day: all features constant.
+fn constant_summaries() -> Vec<CustomerSummary<u32>> {
+    let d = day("20240105");
+    let log: Vec<Transaction<u32>> = (0..5)
+        .map(|c| Transaction::new(c, d, Decimal::TEN))
+        .collect();
+    Summarizer::new(day("20240131")).summarize(&log).unwrap()
+}
+
 #[test]
-fn bad_input_gives_typed_errors() {
-    let points = array![[0.0, 1.0], [1.0, 2.0], [1.0, 2.0], [3.0, 0.5]];
+fn contradictory_settings_give_typed_errors() {
+    let points = small_points();
     assert!(matches!(
         KMeansSegmenter::new(0).fit_matrix(points.view()),
         Err(SegmentError::InvalidParameter { name: "k", .. })
     ));
+    assert!(matches!(
+        GaussianMixtureSegmenter::new(0).fit_matrix(points.view()),
+        Err(SegmentError::InvalidParameter { name: "k", .. })
+    ));
+    assert!(matches!(
+        KMeansSegmenter::new(2)
+            .features(&[Feature::Monetary, Feature::Monetary])
+            .fit(&constant_summaries()),
+        Err(SegmentError::InvalidParameter {
+            name: "features",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn bad_matrices_give_typed_errors() {
+    let points = small_points();
     assert_eq!(
         KMeansSegmenter::new(4)
             .fit_matrix(points.view())
@@ -453,11 +485,6 @@ fn bad_input_gives_typed_errors() {
         KMeansSegmenter::new(2)
             .fit_matrix(no_columns.view())
             .unwrap_err(),
-        SegmentError::EmptyInput
-    );
-    let no_summaries: Vec<CustomerSummary<u32>> = Vec::new();
-    assert_eq!(
-        KMeansSegmenter::new(2).fit(&no_summaries).unwrap_err(),
         SegmentError::EmptyInput
     );
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
@@ -492,12 +519,16 @@ fn bad_input_gives_typed_errors() {
             ..
         })
     ));
-    // Every customer bought once for the same amount on the same day: all features constant.
-    let d = day("20240105");
-    let log: Vec<Transaction<u32>> = (0..5)
-        .map(|c| Transaction::new(c, d, Decimal::TEN))
-        .collect();
-    let summaries = Summarizer::new(day("20240131")).summarize(&log).unwrap();
+}
+
+#[test]
+fn bad_summaries_give_typed_errors() {
+    let no_summaries: Vec<CustomerSummary<u32>> = Vec::new();
+    assert_eq!(
+        KMeansSegmenter::new(2).fit(&no_summaries).unwrap_err(),
+        SegmentError::EmptyInput
+    );
+    let summaries = constant_summaries();
     assert_eq!(
         KMeansSegmenter::new(2).fit(&summaries).unwrap_err(),
         SegmentError::ConstantFeature {
@@ -513,7 +544,9 @@ fn bad_input_gives_typed_errors() {
         Err(SegmentError::DuplicateCustomer { .. })
     ));
     // New rows with the wrong width; summaries for a matrix fit.
-    let fit = KMeansSegmenter::new(2).fit_matrix(points.view()).unwrap();
+    let fit = KMeansSegmenter::new(2)
+        .fit_matrix(small_points().view())
+        .unwrap();
     assert_eq!(
         fit.assign_matrix(array![[1.0]].view()).unwrap_err(),
         SegmentError::LengthMismatch {
@@ -526,6 +559,11 @@ fn bad_input_gives_typed_errors() {
         fit.assign(&summaries).unwrap_err(),
         SegmentError::NoSummaryFeatures
     );
+}
+
+#[test]
+fn undefined_metrics_give_typed_errors() {
+    let points = small_points();
     // Metrics need 2 ≤ clusters ≤ n − 1.
     assert!(matches!(
         metrics::silhouette(points.view(), &[0, 0, 0, 0], 0),
@@ -551,19 +589,6 @@ fn bad_input_gives_typed_errors() {
     assert!(matches!(
         single.quality(0),
         Err(SegmentError::MetricUndefined { .. })
-    ));
-    assert!(matches!(
-        GaussianMixtureSegmenter::new(0).fit_matrix(points.view()),
-        Err(SegmentError::InvalidParameter { name: "k", .. })
-    ));
-    assert!(matches!(
-        KMeansSegmenter::new(2)
-            .features(&[Feature::Monetary, Feature::Monetary])
-            .fit(&summaries),
-        Err(SegmentError::InvalidParameter {
-            name: "features",
-            ..
-        })
     ));
 }
 
