@@ -379,7 +379,12 @@ fn mean_rfm_scores_per_segment_from_hand_made_records() {
     fn scores(records: &[RfmRecord<usize>]) -> Vec<(&usize, [u8; 3])> {
         records
             .iter()
-            .map(|r| (&r.customer, [r.score.recency, r.score.frequency, r.score.monetary]))
+            .map(|r| {
+                (
+                    &r.customer,
+                    [r.score.recency, r.score.frequency, r.score.monetary],
+                )
+            })
             .collect()
     }
     let means = fit.rfm_profile(scores(&records)).unwrap();

@@ -16,7 +16,8 @@ use crate::segment::transform::Feature;
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SegmentProfile {
-    /// The segment's index (its label in [`Segmentation::labels`](crate::segment::Segmentation::labels)).
+    /// The segment's index (its label in
+    /// [`Segmentation::labels`](crate::segment::Segmentation::labels)).
     pub segment: usize,
     /// A descriptive label from the profile, e.g. `"recent · frequent · high spend"`: per feature,
     /// the segment's median is placed among all customers' values (mid-rank percentile); the lower

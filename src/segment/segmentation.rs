@@ -70,7 +70,7 @@ pub struct Segmentation<C> {
     points: Array2<f64>,
 }
 
-/// Everything a fit produced, handed to [`build_segmentation`].
+/// Everything a fit produced, made into a [`Segmentation`] by `into_segmentation`.
 pub(crate) struct FitInputs<C> {
     pub customers: Vec<C>,
     /// The original values when they differ from `points` (`None` without a transform).
@@ -85,53 +85,43 @@ pub(crate) struct FitInputs<C> {
     pub n_init: usize,
 }
 
-/// The segmentation with its profiles from what a fit produced.
-pub(crate) fn build_segmentation<C>(inputs: FitInputs<C>) -> Segmentation<C> {
-    let FitInputs {
-        customers,
-        raw,
-        points,
-        names,
-        features,
-        transform,
-        spend,
-        clustering,
-        engine,
-        n_init,
-    } = inputs;
-    let k = clustering.k;
-    let dim = points.ncols();
-    let outcome = clustering.outcome;
-    let centroids = Array2::from_shape_vec((k, dim), outcome.centroids)
-        .unwrap_or_else(|_| Array2::zeros((k, dim)));
-    let initial_centroids = Array2::from_shape_vec((k, dim), outcome.initial_centroids)
-        .unwrap_or_else(|_| Array2::zeros((k, dim)));
-    let segments = segment_profiles(ProfileData {
-        raw: raw.as_ref().unwrap_or(&points),
-        labels: &outcome.labels,
-        centroids: &centroids,
-        features: &features,
-        names: &names,
-        spend: spend.as_deref(),
-    });
-    Segmentation {
-        customers,
-        labels: outcome.labels,
-        k,
-        feature_names: names,
-        features,
-        transform,
-        centroids,
-        initial_centroids,
-        segments,
-        inertia: outcome.inertia,
-        iterations: outcome.iterations,
-        converged: outcome.converged,
-        best_init: clustering.best_init,
-        n_init,
-        engine,
-        k_scores: clustering.k_scores,
-        points,
+impl<C> FitInputs<C> {
+    /// The segmentation with its profiles.
+    pub(crate) fn into_segmentation(self) -> Segmentation<C> {
+        let k = self.clustering.k;
+        let dim = self.points.ncols();
+        let outcome = self.clustering.outcome;
+        let centroids = Array2::from_shape_vec((k, dim), outcome.centroids)
+            .unwrap_or_else(|_| Array2::zeros((k, dim)));
+        let initial_centroids = Array2::from_shape_vec((k, dim), outcome.initial_centroids)
+            .unwrap_or_else(|_| Array2::zeros((k, dim)));
+        let segments = segment_profiles(ProfileData {
+            raw: self.raw.as_ref().unwrap_or(&self.points),
+            labels: &outcome.labels,
+            centroids: &centroids,
+            features: &self.features,
+            names: &self.names,
+            spend: self.spend.as_deref(),
+        });
+        Segmentation {
+            customers: self.customers,
+            labels: outcome.labels,
+            k,
+            feature_names: self.names,
+            features: self.features,
+            transform: self.transform,
+            centroids,
+            initial_centroids,
+            segments,
+            inertia: outcome.inertia,
+            iterations: outcome.iterations,
+            converged: outcome.converged,
+            best_init: self.clustering.best_init,
+            n_init: self.n_init,
+            engine: self.engine,
+            k_scores: self.clustering.k_scores,
+            points: self.points,
+        }
     }
 }
 

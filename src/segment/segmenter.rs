@@ -8,7 +8,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::segment::engine::{self, RunOutcome};
 use crate::segment::metrics;
-use crate::segment::segmentation::{build_segmentation, FitInputs, Segmentation};
+use crate::segment::segmentation::{FitInputs, Segmentation};
 use crate::segment::transform::{
     check_features, Feature, FeatureRows, FeatureTransform, FittedTransform,
 };
@@ -248,7 +248,7 @@ impl KMeansSegmenter {
         let original = (kind != FeatureTransform::None).then(|| raw.clone());
         let (transform, points, variances) = FittedTransform::fit_owned(kind, raw, &names)?;
         let clustering = self.cluster(&points, &variances)?;
-        Ok(build_segmentation(FitInputs {
+        Ok(FitInputs {
             customers,
             raw: original,
             points,
@@ -259,7 +259,8 @@ impl KMeansSegmenter {
             clustering,
             engine: self.engine,
             n_init: self.n_init,
-        }))
+        }
+        .into_segmentation())
     }
 }
 

@@ -397,7 +397,8 @@ mod tests {
         raw: ArrayView2<f64>,
         names: &[String],
     ) -> Result<(FittedTransform, Array2<f64>), SegmentError> {
-        FittedTransform::fit_owned(kind, raw.to_owned(), names).map(|(fitted, out, _)| (fitted, out))
+        FittedTransform::fit_owned(kind, raw.to_owned(), names)
+            .map(|(fitted, out, _)| (fitted, out))
     }
 
     #[test]
@@ -405,8 +406,7 @@ mod tests {
         // ln(1+0)=0, ln(1+e−1)=1, ln(1+e²−1)=2 → mean 1, population sd sqrt(2/3).
         let e = std::f64::consts::E;
         let raw = array![[0.0], [e - 1.0], [e * e - 1.0]];
-        let (fitted, out) =
-            fit(FeatureTransform::Log1pZScore, raw.view(), &["x".into()]).unwrap();
+        let (fitted, out) = fit(FeatureTransform::Log1pZScore, raw.view(), &["x".into()]).unwrap();
         let sd = (2.0f64 / 3.0).sqrt();
         assert!((fitted.means[0] - 1.0).abs() < 1e-12);
         assert!((fitted.scales[0] - sd).abs() < 1e-12);

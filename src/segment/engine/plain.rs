@@ -64,7 +64,12 @@ fn plain_chunk<const D: usize>(
     // reads.
     let mut point: Block = [[0.0; LANES]; PLAIN_MAX_DIM];
     for (block, block_labels) in labels.chunks_mut(LANES).enumerate() {
-        load_block(&mut point, &column_slices, block * LANES, block_labels.len());
+        load_block(
+            &mut point,
+            &column_slices,
+            block * LANES,
+            block_labels.len(),
+        );
         let best = nearest_in_block::<D>(&point, d, centers);
         record_block(&mut partial, d, &point, &best, block_labels, first);
     }
