@@ -1,4 +1,4 @@
-//! The k-means segmenter: settings, validation, engines, and the choice of k.
+//! The k-means segmenter: its settings and their check, the engines, and the choice of k.
 
 use std::ops::RangeInclusive;
 
