@@ -375,7 +375,19 @@ fn mean_rfm_scores_per_segment_from_hand_made_records() {
         record(2, 4, 4, 4),
         record(1, 2, 2, 2),
     ];
-    let means = fit.rfm_profile(&records).unwrap();
+    // The segmentation takes the scores as plain numbers, one (customer, [R, F, M]) each.
+    fn scores(records: &[RfmRecord<usize>]) -> Vec<(&usize, [u8; 3])> {
+        records
+            .iter()
+            .map(|r| {
+                (
+                    &r.customer,
+                    [r.score.recency, r.score.frequency, r.score.monetary],
+                )
+            })
+            .collect()
+    }
+    let means = fit.rfm_profile(scores(&records)).unwrap();
     let low = means[fit.labels[0]].unwrap();
     assert_eq!(
         (low.recency, low.frequency, low.monetary, low.scored),
@@ -387,12 +399,15 @@ fn mean_rfm_scores_per_segment_from_hand_made_records() {
         (4.5, 4.5, 4.5, 2)
     );
     assert_eq!(
-        fit.rfm_profile(&[record(9, 1, 1, 1)]),
+        fit.rfm_profile(scores(&[record(9, 1, 1, 1)])),
         Err(SegmentError::UnknownCustomer { position: 0 })
     );
     assert_eq!(
-        fit.rfm_profile(&[record(1, 1, 1, 1), record(1, 1, 1, 1)]),
-        Err(SegmentError::DuplicateCustomer { position: 1 })
+        fit.rfm_profile(scores(&[record(1, 1, 1, 1), record(1, 1, 1, 1)])),
+        Err(SegmentError::DuplicateCustomer {
+            position: 1,
+            first_position: 0
+        })
     );
 }
 
@@ -418,13 +433,45 @@ fn gaussian_mixture_gives_membership_probabilities() {
     assert_eq!(soft.customers.len(), summaries.len());
 }
 
+/// Four points, two of them equal.
+fn small_points() -> Array2<f64> {
+    array![[0.0, 1.0], [1.0, 2.0], [1.0, 2.0], [3.0, 0.5]]
+}
+
+/// Every customer bought once for the same amount on the same day: all features constant.
+fn constant_summaries() -> Vec<CustomerSummary<u32>> {
+    let d = day("20240105");
+    let log: Vec<Transaction<u32>> = (0..5)
+        .map(|c| Transaction::new(c, d, Decimal::TEN))
+        .collect();
+    Summarizer::new(day("20240131")).summarize(&log).unwrap()
+}
+
 #[test]
-fn bad_input_gives_typed_errors() {
-    let points = array![[0.0, 1.0], [1.0, 2.0], [1.0, 2.0], [3.0, 0.5]];
+fn contradictory_settings_give_typed_errors() {
+    let points = small_points();
     assert!(matches!(
         KMeansSegmenter::new(0).fit_matrix(points.view()),
         Err(SegmentError::InvalidParameter { name: "k", .. })
     ));
+    assert!(matches!(
+        GaussianMixtureSegmenter::new(0).fit_matrix(points.view()),
+        Err(SegmentError::InvalidParameter { name: "k", .. })
+    ));
+    assert!(matches!(
+        KMeansSegmenter::new(2)
+            .features(&[Feature::Monetary, Feature::Monetary])
+            .fit(&constant_summaries()),
+        Err(SegmentError::InvalidParameter {
+            name: "features",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn bad_matrices_give_typed_errors() {
+    let points = small_points();
     assert_eq!(
         KMeansSegmenter::new(4)
             .fit_matrix(points.view())
@@ -443,11 +490,6 @@ fn bad_input_gives_typed_errors() {
         KMeansSegmenter::new(2)
             .fit_matrix(no_columns.view())
             .unwrap_err(),
-        SegmentError::EmptyInput
-    );
-    let no_summaries: Vec<CustomerSummary<u32>> = Vec::new();
-    assert_eq!(
-        KMeansSegmenter::new(2).fit(&no_summaries).unwrap_err(),
         SegmentError::EmptyInput
     );
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
@@ -482,12 +524,16 @@ fn bad_input_gives_typed_errors() {
             ..
         })
     ));
-    // Every customer bought once for the same amount on the same day: all features constant.
-    let d = day("20240105");
-    let log: Vec<Transaction<u32>> = (0..5)
-        .map(|c| Transaction::new(c, d, Decimal::TEN))
-        .collect();
-    let summaries = Summarizer::new(day("20240131")).summarize(&log).unwrap();
+}
+
+#[test]
+fn bad_summaries_give_typed_errors() {
+    let no_summaries: Vec<CustomerSummary<u32>> = Vec::new();
+    assert_eq!(
+        KMeansSegmenter::new(2).fit(&no_summaries).unwrap_err(),
+        SegmentError::EmptyInput
+    );
+    let summaries = constant_summaries();
     assert_eq!(
         KMeansSegmenter::new(2).fit(&summaries).unwrap_err(),
         SegmentError::ConstantFeature {
@@ -503,10 +549,13 @@ fn bad_input_gives_typed_errors() {
         Err(SegmentError::DuplicateCustomer { .. })
     ));
     // New rows with the wrong width; summaries for a matrix fit.
-    let fit = KMeansSegmenter::new(2).fit_matrix(points.view()).unwrap();
+    let fit = KMeansSegmenter::new(2)
+        .fit_matrix(small_points().view())
+        .unwrap();
     assert_eq!(
         fit.assign_matrix(array![[1.0]].view()).unwrap_err(),
-        SegmentError::DimensionMismatch {
+        SegmentError::LengthMismatch {
+            name: "raw columns",
             expected: 2,
             found: 1
         }
@@ -515,6 +564,11 @@ fn bad_input_gives_typed_errors() {
         fit.assign(&summaries).unwrap_err(),
         SegmentError::NoSummaryFeatures
     );
+}
+
+#[test]
+fn undefined_metrics_give_typed_errors() {
+    let points = small_points();
     // Metrics need 2 ≤ clusters ≤ n − 1.
     assert!(matches!(
         metrics::silhouette(points.view(), &[0, 0, 0, 0], 0),
@@ -530,7 +584,8 @@ fn bad_input_gives_typed_errors() {
     ));
     assert!(matches!(
         metrics::calinski_harabasz(points.view(), &[0, 1]),
-        Err(SegmentError::DimensionMismatch {
+        Err(SegmentError::LengthMismatch {
+            name: "labels",
             expected: 4,
             found: 2
         })
@@ -539,19 +594,6 @@ fn bad_input_gives_typed_errors() {
     assert!(matches!(
         single.quality(0),
         Err(SegmentError::MetricUndefined { .. })
-    ));
-    assert!(matches!(
-        GaussianMixtureSegmenter::new(0).fit_matrix(points.view()),
-        Err(SegmentError::InvalidParameter { name: "k", .. })
-    ));
-    assert!(matches!(
-        KMeansSegmenter::new(2)
-            .features(&[Feature::Monetary, Feature::Monetary])
-            .fit(&summaries),
-        Err(SegmentError::InvalidParameter {
-            name: "features",
-            ..
-        })
     ));
 }
 

@@ -84,7 +84,8 @@ fn check_inputs(points: ArrayView2<f64>, labels: &[usize]) -> Result<(), Segment
         return Err(SegmentError::EmptyInput);
     }
     if labels.len() != points.nrows() {
-        return Err(SegmentError::DimensionMismatch {
+        return Err(SegmentError::LengthMismatch {
+            name: "labels",
             expected: points.nrows(),
             found: labels.len(),
         });
@@ -116,7 +117,7 @@ fn row_major(points: ArrayView2<f64>) -> Vec<f64> {
 ///
 /// # Errors
 ///
-/// [`SegmentError::EmptyInput`] for no points or no columns, [`SegmentError::DimensionMismatch`]
+/// [`SegmentError::EmptyInput`] for no points or no columns, [`SegmentError::LengthMismatch`]
 /// when `labels` and `points` differ in length, [`SegmentError::NonFinite`] for a NaN or infinite
 /// value.
 ///
@@ -370,7 +371,7 @@ pub fn quality(
 ///
 /// # Errors
 ///
-/// [`SegmentError::EmptyInput`] for empty labelings, [`SegmentError::DimensionMismatch`] when
+/// [`SegmentError::EmptyInput`] for empty labelings, [`SegmentError::LengthMismatch`] when
 /// their lengths differ.
 ///
 /// # Examples
@@ -387,7 +388,8 @@ pub fn adjusted_rand_index(first: &[usize], second: &[usize]) -> Result<f64, Seg
         return Err(SegmentError::EmptyInput);
     }
     if first.len() != second.len() {
-        return Err(SegmentError::DimensionMismatch {
+        return Err(SegmentError::LengthMismatch {
+            name: "second",
             expected: first.len(),
             found: second.len(),
         });

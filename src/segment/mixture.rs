@@ -9,11 +9,14 @@ use ndarray::{Array2, ArrayView2};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::segment::transform::{summary_features, Feature, FeatureTransform, FittedTransform};
+use crate::segment::transform::{
+    check_features, Feature, FeatureRows, FeatureTransform, FittedTransform,
+};
 use crate::segment::SegmentError;
+use crate::settings::Settings;
 use crate::summary::CustomerSummary;
 
-/// Gaussian-mixture segmentation settings.
+/// Gaussian-mixture segmentation settings, checked by [`Settings::check`] before every fit.
 ///
 /// Defaults: features recency days, purchase occasions and total spend, `log1p` then z-score for
 /// summaries and no transform for matrices, at most 100 EM iterations, tolerance 1e-3 on the change
@@ -116,44 +119,6 @@ impl GaussianMixtureSegmenter {
         self
     }
 
-    fn check(&self) -> Result<(), SegmentError> {
-        let invalid = |name, value: String, reason| {
-            Err(SegmentError::InvalidParameter {
-                name,
-                value,
-                reason,
-            })
-        };
-        if self.k == 0 {
-            return invalid("k", "0".into(), "k must be at least 1");
-        }
-        if self.features.is_empty() {
-            return invalid("features", "[]".into(), "at least one feature is needed");
-        }
-        if self.max_iterations == 0 {
-            return invalid(
-                "max_iterations",
-                "0".into(),
-                "at least one iteration is needed",
-            );
-        }
-        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
-            return invalid(
-                "tolerance",
-                self.tolerance.to_string(),
-                "must be finite and positive",
-            );
-        }
-        if !(self.regularisation.is_finite() && self.regularisation >= 0.0) {
-            return invalid(
-                "regularisation",
-                self.regularisation.to_string(),
-                "must be finite and non-negative",
-            );
-        }
-        Ok(())
-    }
-
     /// Fits the mixture on the summaries' features (customers sorted by id).
     ///
     /// # Errors
@@ -168,18 +133,18 @@ impl GaussianMixtureSegmenter {
         summaries: &[CustomerSummary<C>],
     ) -> Result<SoftSegmentation<C>, SegmentError> {
         self.check()?;
-        let (customers, raw, _) = summary_features(summaries, &self.features)?;
-        let names: Vec<String> = self.features.iter().map(|f| f.name().to_string()).collect();
-        let kind = self.transform.unwrap_or(FeatureTransform::Log1pZScore);
-        self.fit_raw(customers, raw.view(), &names, self.features.clone(), kind)
+        self.fit_rows(FeatureRows::from_summaries(
+            summaries,
+            &self.features,
+            self.transform,
+        )?)
     }
 
     /// Fits the mixture on the rows of a caller matrix.
     ///
     /// # Errors
     ///
-    /// [`SegmentError::InvalidParameter`] for k = 0, no feature, zero iterations, a non-positive
-    /// tolerance or a negative regularisation; [`SegmentError::EmptyInput`],
+    /// Those of [`check`](Settings::check) on the settings; [`SegmentError::EmptyInput`],
     /// [`SegmentError::NonFinite`], [`SegmentError::Log1pDomain`], [`SegmentError::ConstantFeature`]
     /// for bad data; [`SegmentError::TooFewDistinctPoints`] when k exceeds the rows;
     /// [`SegmentError::Linfa`] when EM fails (a collapsed component, or no convergence within the
@@ -193,54 +158,18 @@ impl GaussianMixtureSegmenter {
         matrix: ArrayView2<f64>,
     ) -> Result<SoftSegmentation<usize>, SegmentError> {
         self.check()?;
-        if matrix.nrows() == 0 {
-            return Err(SegmentError::EmptyInput);
-        }
-        let names: Vec<String> = (0..matrix.ncols()).map(|c| format!("column_{c}")).collect();
-        let kind = self.transform.unwrap_or(FeatureTransform::None);
-        self.fit_raw(
-            (0..matrix.nrows()).collect(),
-            matrix,
-            &names,
-            Vec::new(),
-            kind,
-        )
+        self.fit_rows(FeatureRows::from_matrix(matrix, self.transform)?)
     }
 
-    fn fit_raw<C>(
-        &self,
-        customers: Vec<C>,
-        raw: ArrayView2<f64>,
-        names: &[String],
-        features: Vec<Feature>,
-        kind: FeatureTransform,
-    ) -> Result<SoftSegmentation<C>, SegmentError> {
-        if raw.ncols() == 0 {
-            return Err(SegmentError::EmptyInput);
-        }
-        let (transform, points) = FittedTransform::fit(kind, raw, names)?;
+    fn fit_rows<C>(&self, rows: FeatureRows<C>) -> Result<SoftSegmentation<C>, SegmentError> {
+        let (transform, points, _) = FittedTransform::fit_owned(rows.kind, rows.raw, &rows.names)?;
         if points.nrows() < self.k {
             return Err(SegmentError::TooFewDistinctPoints {
                 k: self.k,
                 distinct: points.nrows(),
             });
         }
-        let to_error = |e: &dyn std::fmt::Display| SegmentError::Linfa {
-            message: e.to_string(),
-        };
-        let dataset = DatasetBase::new(points.view(), ());
-        let model = GaussianMixtureModel::params_with_rng(
-            self.k,
-            Xoshiro256PlusPlus::seed_from_u64(self.seed),
-        )
-        .init_method(GmmInitMethod::KMeans)
-        .max_n_iterations(self.max_iterations)
-        .tolerance(self.tolerance)
-        .reg_covariance(self.regularisation)
-        .check()
-        .map_err(|e| to_error(&e))?
-        .fit(&dataset)
-        .map_err(|e| to_error(&e))?;
+        let model = self.fit_model(&points)?;
         let probabilities = model.predict_proba(&points);
         if probabilities.iter().any(|p| !p.is_finite()) {
             return Err(SegmentError::Linfa {
@@ -249,15 +178,85 @@ impl GaussianMixtureSegmenter {
         }
         let labels = argmax_rows(&probabilities);
         Ok(SoftSegmentation {
-            customers,
+            customers: rows.customers,
             labels,
             weights: model.weights().to_vec(),
             means: model.means().clone(),
             probabilities,
-            features,
+            features: rows.features,
             transform,
             model,
         })
+    }
+
+    /// linfa's EM from a k-means start.
+    fn fit_model(&self, points: &Array2<f64>) -> Result<GaussianMixtureModel<f64>, SegmentError> {
+        let to_error = |e: &dyn std::fmt::Display| SegmentError::Linfa {
+            message: e.to_string(),
+        };
+        let dataset = DatasetBase::new(points.view(), ());
+        GaussianMixtureModel::params_with_rng(self.k, Xoshiro256PlusPlus::seed_from_u64(self.seed))
+            .init_method(GmmInitMethod::KMeans)
+            .max_n_iterations(self.max_iterations)
+            .tolerance(self.tolerance)
+            .reg_covariance(self.regularisation)
+            .check()
+            .map_err(|e| to_error(&e))?
+            .fit(&dataset)
+            .map_err(|e| to_error(&e))
+    }
+}
+
+impl Settings for GaussianMixtureSegmenter {
+    type Error = SegmentError;
+
+    /// Checks the settings; every fit calls this first.
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::InvalidParameter`] naming the setting when k = 0 (`"k"`), no feature is
+    /// given or one is repeated (`"features"`), `max_iterations` = 0, the tolerance is not
+    /// positive and finite (`"tolerance"`), or the regularisation is negative or not finite
+    /// (`"regularisation"`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::{GaussianMixtureSegmenter, SegmentError};
+    /// use customer_value::Settings;
+    /// assert!(GaussianMixtureSegmenter::new(3).check().is_ok());
+    /// assert!(matches!(
+    ///     GaussianMixtureSegmenter::new(3).tolerance(0.0).check(),
+    ///     Err(SegmentError::InvalidParameter { name: "tolerance", .. })
+    /// ));
+    /// ```
+    fn check(&self) -> Result<(), SegmentError> {
+        if self.k == 0 {
+            return Err(SegmentError::invalid("k", 0.0, "k must be at least 1"));
+        }
+        check_features(&self.features)?;
+        if self.max_iterations == 0 {
+            return Err(SegmentError::invalid(
+                "max_iterations",
+                0.0,
+                "at least one iteration is needed",
+            ));
+        }
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            return Err(SegmentError::invalid(
+                "tolerance",
+                self.tolerance,
+                "must be finite and positive",
+            ));
+        }
+        if !(self.regularisation.is_finite() && self.regularisation >= 0.0) {
+            return Err(SegmentError::invalid(
+                "regularisation",
+                self.regularisation,
+                "must be finite and non-negative",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -56,20 +56,22 @@
 
 use thiserror::Error;
 
-#[macro_use]
 mod engine;
+mod labels;
 mod linfa_engine;
 pub mod metrics;
 mod mixture;
 mod profile;
 mod seeding;
+mod segmentation;
 mod segmenter;
 mod transform;
 
 pub use metrics::{QualityMetrics, Silhouette};
 pub use mixture::{GaussianMixtureSegmenter, SoftSegmentation};
-pub use profile::{RfmScoreMeans, SegmentProfile, Segmentation};
-pub use segmenter::{KCriterion, KMeansEngine, KMeansSegmenter, KScore, ValidKMeansSegmenter};
+pub use profile::SegmentProfile;
+pub use segmentation::{RfmScoreMeans, Segmentation};
+pub use segmenter::{KCriterion, KMeansEngine, KMeansSegmenter, KScore};
 pub use transform::{Feature, FeatureTransform, FittedTransform};
 
 /// Errors from segmentation.
@@ -79,15 +81,15 @@ pub enum SegmentError {
     /// No customers or rows (or no feature columns) were given.
     #[error("no data to segment")]
     EmptyInput,
-    /// A setting is out of range.
-    #[error("invalid parameter {name} = {value}: {reason}")]
+    /// A setting is out of range, or contradicts another.
+    #[error("invalid parameter {name} = {value}: {constraint}")]
     InvalidParameter {
         /// The setting's name.
         name: &'static str,
-        /// The value given.
-        value: String,
-        /// What is allowed.
-        reason: &'static str,
+        /// The value given (a count as `f64`; for a repeated feature, its position).
+        value: f64,
+        /// What must hold, or what to change.
+        constraint: &'static str,
     },
     /// k exceeds the number of distinct points.
     #[error("k = {k} exceeds the number of distinct points ({distinct})")]
@@ -126,24 +128,29 @@ pub enum SegmentError {
         /// Feature name.
         name: String,
     },
-    /// Two inputs disagree in size (columns of new rows vs the fit, labels vs points).
-    #[error("expected {expected} but found {found}")]
-    DimensionMismatch {
+    /// An argument has the wrong length (columns of new rows vs the fit, labels vs points).
+    #[error("{name}: expected length {expected} but found {found}")]
+    LengthMismatch {
+        /// The argument whose length is wrong.
+        name: &'static str,
         /// The size required.
         expected: usize,
         /// The size given.
         found: usize,
     },
-    /// The same customer id appears twice in the summaries.
-    #[error("customer at position {position} appears more than once")]
+    /// The same customer appears twice (in the summaries, or in the scores given to
+    /// [`Segmentation::rfm_profile`]).
+    #[error("customer at position {position} already appears at position {first_position}")]
     DuplicateCustomer {
-        /// Position (in the caller's slice) of the second occurrence.
+        /// Position (in the caller's input) of the repeated occurrence.
         position: usize,
+        /// Position of the customer's first occurrence.
+        first_position: usize,
     },
-    /// An RFM record names a customer that is not in the segmentation.
-    #[error("RFM record at position {position} is for a customer not in the segmentation")]
+    /// RFM scores name a customer that is not in the segmentation.
+    #[error("RFM scores at position {position} are for a customer not in the segmentation")]
     UnknownCustomer {
-        /// Position in the caller's slice of records.
+        /// Position in the caller's scores.
         position: usize,
     },
     /// The segmentation was fitted on a matrix, so it cannot read features from summaries.
@@ -167,4 +174,15 @@ pub enum SegmentError {
         /// linfa's error message.
         message: String,
     },
+}
+
+impl SegmentError {
+    /// An out-of-range setting.
+    pub(crate) fn invalid(name: &'static str, value: f64, constraint: &'static str) -> Self {
+        Self::InvalidParameter {
+            name,
+            value,
+            constraint,
+        }
+    }
 }

@@ -1,18 +1,20 @@
-//! The k-means segmenter: settings, validation, engines, and the choice of k.
+//! The k-means segmenter: its settings and their check, the engines, and the choice of k.
 
 use std::ops::RangeInclusive;
 
 use ndarray::{Array2, ArrayView2};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
-use rust_decimal::Decimal;
 
 use crate::segment::engine::{self, RunOutcome};
 use crate::segment::metrics;
-use crate::segment::profile::{build_segmentation, FitInputs, Segmentation};
-use crate::segment::transform::{summary_features, Feature, FeatureTransform, FittedTransform};
+use crate::segment::segmentation::{FitInputs, Segmentation};
+use crate::segment::transform::{
+    check_features, Feature, FeatureRows, FeatureTransform, FittedTransform,
+};
 use crate::segment::SegmentError;
 use crate::segment::{linfa_engine, seeding};
+use crate::settings::Settings;
 use crate::summary::CustomerSummary;
 
 /// How k is chosen over a range.
@@ -64,7 +66,8 @@ pub struct KScore {
     pub converged: bool,
 }
 
-/// k-means segmentation settings (unchecked builder; [`KMeansSegmenter::check`] validates).
+/// k-means segmentation settings, built in any order and checked by [`Settings::check`] before
+/// every fit.
 ///
 /// Defaults: k-means++ seeding, 3 initialisations (lowest inertia kept, the first on ties), at most
 /// 300 iterations, tolerance 1e-4 relative to the data (the run stops when the total squared centre
@@ -100,10 +103,6 @@ pub struct KMeansSegmenter {
     seed: u64,
     engine: KMeansEngine,
 }
-
-/// Validated [`KMeansSegmenter`] settings.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidKMeansSegmenter(KMeansSegmenter);
 
 impl KMeansSegmenter {
     /// k fixed, every other setting at its default.
@@ -180,93 +179,17 @@ impl KMeansSegmenter {
         self
     }
 
-    /// Validates the settings.
+    /// Segments customer summaries on the configured features.
+    ///
+    /// Customers are sorted by id first, so the output (labels in id order) does not depend on the
+    /// input order. Money (total spend, average order value) is converted from `Decimal` to the
+    /// nearest `f64`. Revenue shares use the exact `Decimal` totals.
     ///
     /// # Errors
     ///
-    /// [`SegmentError::InvalidParameter`] when k = 0 (or a range starting below 2, or reversed),
-    /// k ≥ 2³², no feature or a repeated feature, `n_init` = 0, `max_iterations` = 0, or a negative
-    /// or non-finite tolerance.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::segment::{KMeansSegmenter, SegmentError};
-    /// assert!(matches!(KMeansSegmenter::new(0).check(), Err(SegmentError::InvalidParameter { name: "k", .. })));
-    /// assert!(KMeansSegmenter::new(3).check().is_ok());
-    /// ```
-    pub fn check(&self) -> Result<ValidKMeansSegmenter, SegmentError> {
-        let invalid = |name: &'static str, value: String, reason: &'static str| {
-            Err(SegmentError::InvalidParameter {
-                name,
-                value,
-                reason,
-            })
-        };
-        if self.k_min == 0 {
-            return invalid("k", "0".into(), "k must be at least 1");
-        }
-        if self.k_max > u32::MAX as usize {
-            return invalid("k", self.k_max.to_string(), "k must be below 2^32");
-        }
-        if self.k_min != self.k_max {
-            if self.k_min < 2 {
-                return invalid(
-                    "k_range",
-                    format!("{}..={}", self.k_min, self.k_max),
-                    "a range of k must start at 2 or more (the metrics need two clusters)",
-                );
-            }
-            if self.k_min > self.k_max {
-                return invalid(
-                    "k_range",
-                    format!("{}..={}", self.k_min, self.k_max),
-                    "the range is empty",
-                );
-            }
-        }
-        if self.features.is_empty() {
-            return invalid("features", "[]".into(), "at least one feature is needed");
-        }
-        let mut sorted = self.features.clone();
-        sorted.sort();
-        sorted.dedup();
-        if sorted.len() != self.features.len() {
-            return invalid(
-                "features",
-                format!("{:?}", self.features),
-                "each feature may appear once",
-            );
-        }
-        if self.n_init == 0 {
-            return invalid(
-                "n_init",
-                "0".into(),
-                "at least one initialisation is needed",
-            );
-        }
-        if self.max_iterations == 0 {
-            return invalid(
-                "max_iterations",
-                "0".into(),
-                "at least one iteration is needed",
-            );
-        }
-        if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
-            return invalid(
-                "tolerance",
-                self.tolerance.to_string(),
-                "the tolerance must be finite and non-negative",
-            );
-        }
-        Ok(ValidKMeansSegmenter(self.clone()))
-    }
-
-    /// Validates, then segments `summaries` (see [`ValidKMeansSegmenter::fit`]).
-    ///
-    /// # Errors
-    ///
-    /// Those of [`check`](Self::check) and [`ValidKMeansSegmenter::fit`].
+    /// Those of [`check`](Settings::check) on the settings, then [`SegmentError::EmptyInput`] for
+    /// no summaries, [`SegmentError::DuplicateCustomer`] for a repeated id, then those of
+    /// [`fit_matrix`](Self::fit_matrix) on the feature matrix.
     ///
     /// # Examples
     ///
@@ -275,14 +198,26 @@ impl KMeansSegmenter {
         &self,
         summaries: &[CustomerSummary<C>],
     ) -> Result<Segmentation<C>, SegmentError> {
-        self.check()?.fit(summaries)
+        self.check()?;
+        self.fit_rows(FeatureRows::from_summaries(
+            summaries,
+            &self.features,
+            self.transform,
+        )?)
     }
 
-    /// Validates, then segments the rows of `matrix` (see [`ValidKMeansSegmenter::fit_matrix`]).
+    /// Segments the rows of any caller matrix (rows = customers, columns = features). No transform
+    /// is applied unless one was set. Customers are the row indices.
     ///
     /// # Errors
     ///
-    /// Those of [`check`](Self::check) and [`ValidKMeansSegmenter::fit_matrix`].
+    /// Those of [`check`](Settings::check) on the settings, then [`SegmentError::EmptyInput`] for
+    /// no rows or no columns, [`SegmentError::NonFinite`] for a NaN or infinite value,
+    /// [`SegmentError::Log1pDomain`] for a value ≤ −1 under a log transform,
+    /// [`SegmentError::ConstantFeature`] for a zero-variance column,
+    /// [`SegmentError::TooFewDistinctPoints`] when k (or the top of the range) exceeds the distinct
+    /// rows, [`SegmentError::MetricUndefined`] when choosing k over a range and a k leaves fewer
+    /// than 2 clusters in the silhouette sample, [`SegmentError::Linfa`] when the linfa engine fails.
     ///
     /// # Examples
     ///
@@ -296,7 +231,108 @@ impl KMeansSegmenter {
     /// # Ok::<(), customer_value::segment::SegmentError>(())
     /// ```
     pub fn fit_matrix(&self, matrix: ArrayView2<f64>) -> Result<Segmentation<usize>, SegmentError> {
-        self.check()?.fit_matrix(matrix)
+        self.check()?;
+        self.fit_rows(FeatureRows::from_matrix(matrix, self.transform)?)
+    }
+
+    fn fit_rows<C>(&self, rows: FeatureRows<C>) -> Result<Segmentation<C>, SegmentError> {
+        let FeatureRows {
+            customers,
+            raw,
+            names,
+            features,
+            kind,
+            spend,
+        } = rows;
+        // Without a transform the clustering space is the original one: no second copy.
+        let original = (kind != FeatureTransform::None).then(|| raw.clone());
+        let (transform, points, variances) = FittedTransform::fit_owned(kind, raw, &names)?;
+        let clustering = self.cluster(&points, &variances)?;
+        Ok(FitInputs {
+            customers,
+            raw: original,
+            points,
+            names,
+            features,
+            transform,
+            spend,
+            clustering,
+            engine: self.engine,
+            n_init: self.n_init,
+        }
+        .into_segmentation())
+    }
+}
+
+impl Settings for KMeansSegmenter {
+    type Error = SegmentError;
+
+    /// Checks the settings; every fit calls this first.
+    ///
+    /// # Errors
+    ///
+    /// [`SegmentError::InvalidParameter`] naming the setting when k = 0 or k ≥ 2³²
+    /// (`"k"`), a range of k starts below 2 or is empty, its start above its end (`"k_range"`),
+    /// no feature is given or one is repeated (`"features"`), `n_init` = 0, `max_iterations` = 0,
+    /// or the tolerance is negative or not finite (`"tolerance"`; 0 is allowed: run until the
+    /// labels stop changing).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::{KMeansSegmenter, SegmentError};
+    /// use customer_value::Settings;
+    /// assert!(KMeansSegmenter::new(3).check().is_ok());
+    /// assert!(matches!(
+    ///     KMeansSegmenter::new(0).check(),
+    ///     Err(SegmentError::InvalidParameter { name: "k", .. })
+    /// ));
+    /// assert!(matches!(
+    ///     KMeansSegmenter::new(2).k_range(5..=3).check(),
+    ///     Err(SegmentError::InvalidParameter { name: "k_range", .. })
+    /// ));
+    /// ```
+    fn check(&self) -> Result<(), SegmentError> {
+        let invalid = |name, value: usize, constraint| {
+            Err(SegmentError::invalid(name, value as f64, constraint))
+        };
+        if self.k_min == 0 {
+            return invalid("k", 0, "k must be at least 1");
+        }
+        if self.k_max > u32::MAX as usize {
+            return invalid("k", self.k_max, "k must be below 2^32");
+        }
+        if self.k_min != self.k_max {
+            if self.k_min < 2 {
+                return invalid(
+                    "k_range",
+                    self.k_min,
+                    "a range of k must start at 2 or more (the metrics need two clusters)",
+                );
+            }
+            if self.k_min > self.k_max {
+                return invalid(
+                    "k_range",
+                    self.k_min,
+                    "the range of k is empty: its start must not exceed its end",
+                );
+            }
+        }
+        check_features(&self.features)?;
+        if self.n_init == 0 {
+            return invalid("n_init", 0, "at least one initialisation is needed");
+        }
+        if self.max_iterations == 0 {
+            return invalid("max_iterations", 0, "at least one iteration is needed");
+        }
+        if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
+            return Err(SegmentError::invalid(
+                "tolerance",
+                self.tolerance,
+                "the tolerance must be finite and non-negative",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -308,95 +344,9 @@ pub(crate) struct Clustering {
     pub k_scores: Vec<KScore>,
 }
 
-impl ValidKMeansSegmenter {
-    /// The validated settings.
-    pub fn settings(&self) -> &KMeansSegmenter {
-        &self.0
-    }
-
-    /// Segments customer summaries on the configured features.
-    ///
-    /// Customers are sorted by id first, so the output (labels in id order) does not depend on the
-    /// input order. Money (total spend, average order value) is converted from `Decimal` to the
-    /// nearest `f64`. Revenue shares use the exact `Decimal` totals.
-    ///
-    /// # Errors
-    ///
-    /// [`SegmentError::EmptyInput`] for no summaries, [`SegmentError::DuplicateCustomer`] for a
-    /// repeated id, then those of [`fit_matrix`](Self::fit_matrix) on the feature matrix.
-    ///
-    /// # Examples
-    ///
-    /// See the [module documentation](crate::segment).
-    pub fn fit<C: Clone + Ord>(
-        &self,
-        summaries: &[CustomerSummary<C>],
-    ) -> Result<Segmentation<C>, SegmentError> {
-        let features = &self.0.features;
-        let (customers, raw, spend) = summary_features(summaries, features)?;
-        let names: Vec<String> = features.iter().map(|f| f.name().to_string()).collect();
-        let kind = self.0.transform.unwrap_or(FeatureTransform::Log1pZScore);
-        self.fit_raw(customers, raw, names, features.clone(), kind, Some(spend))
-    }
-
-    /// Segments the rows of any caller matrix (rows = customers, columns = features). No transform
-    /// is applied unless one was set. Customers are the row indices.
-    ///
-    /// # Errors
-    ///
-    /// [`SegmentError::EmptyInput`] for no rows or no columns, [`SegmentError::NonFinite`] for a NaN
-    /// or infinite value, [`SegmentError::Log1pDomain`] for a value ≤ −1 under a log transform,
-    /// [`SegmentError::ConstantFeature`] for a zero-variance column,
-    /// [`SegmentError::TooFewDistinctPoints`] when k (or the top of the range) exceeds the distinct
-    /// rows, [`SegmentError::MetricUndefined`] when choosing k over a range and a k leaves fewer
-    /// than 2 clusters in the silhouette sample, [`SegmentError::Linfa`] when the linfa engine fails.
-    ///
-    /// # Examples
-    ///
-    /// See [`KMeansSegmenter::fit_matrix`].
-    pub fn fit_matrix(&self, matrix: ArrayView2<f64>) -> Result<Segmentation<usize>, SegmentError> {
-        if matrix.nrows() == 0 {
-            return Err(SegmentError::EmptyInput);
-        }
-        let names: Vec<String> = (0..matrix.ncols()).map(|c| format!("column_{c}")).collect();
-        let kind = self.0.transform.unwrap_or(FeatureTransform::None);
-        let customers: Vec<usize> = (0..matrix.nrows()).collect();
-        self.fit_raw(customers, matrix.to_owned(), names, Vec::new(), kind, None)
-    }
-
-    fn fit_raw<C>(
-        &self,
-        customers: Vec<C>,
-        raw: Array2<f64>,
-        names: Vec<String>,
-        features: Vec<Feature>,
-        kind: FeatureTransform,
-        spend: Option<Vec<Decimal>>,
-    ) -> Result<Segmentation<C>, SegmentError> {
-        if raw.nrows() == 0 || raw.ncols() == 0 {
-            return Err(SegmentError::EmptyInput);
-        }
-        // Without a transform the clustering space is the original one: no second copy.
-        let original = (kind != FeatureTransform::None).then(|| raw.clone());
-        let (transform, points, variances) = FittedTransform::fit_owned(kind, raw, &names)?;
-        let clustering = self.cluster(&points, &variances)?;
-        Ok(build_segmentation(FitInputs {
-            customers,
-            raw: original,
-            points,
-            names,
-            features,
-            transform,
-            spend,
-            clustering,
-            engine: self.0.engine,
-            n_init: self.0.n_init,
-        }))
-    }
-
+impl KMeansSegmenter {
     /// Runs k-means for the fixed k or every k of the range, keeping the chosen one.
     fn cluster(&self, points: &Array2<f64>, variances: &[f64]) -> Result<Clustering, SegmentError> {
-        let settings = &self.0;
         let dim = points.ncols();
         let owned;
         let data: &[f64] = match points.as_slice() {
@@ -406,32 +356,32 @@ impl ValidKMeansSegmenter {
                 &owned
             }
         };
-        let distinct = count_distinct_rows(data, dim, settings.k_max);
-        if distinct < settings.k_max {
+        let distinct = count_distinct_rows(data, dim, self.k_max);
+        if distinct < self.k_max {
             return Err(SegmentError::TooFewDistinctPoints {
-                k: settings.k_max,
+                k: self.k_max,
                 distinct,
             });
         }
         let mean_variance_of_features = variances.iter().sum::<f64>() / dim as f64;
-        let tolerance = settings.tolerance * mean_variance_of_features;
+        let tolerance = self.tolerance * mean_variance_of_features;
         let columns = engine::Columns::transpose(data, dim);
-        if settings.k_min == settings.k_max {
+        if self.k_min == self.k_max {
             let (outcome, best_init) =
-                self.best_of_inits(data, &columns, points, settings.k_min, tolerance)?;
+                self.best_of_inits(data, &columns, points, self.k_min, tolerance)?;
             return Ok(Clustering {
                 outcome,
-                k: settings.k_min,
+                k: self.k_min,
                 best_init,
                 k_scores: Vec::new(),
             });
         }
         let mut best: Option<(Clustering, f64)> = None;
         let mut scores = Vec::new();
-        for k in settings.k_min..=settings.k_max {
+        for k in self.k_min..=self.k_max {
             let (outcome, best_init) = self.best_of_inits(data, &columns, points, k, tolerance)?;
             let view = points.view();
-            let silhouette = metrics::silhouette(view, &outcome.labels, settings.seed)?;
+            let silhouette = metrics::silhouette(view, &outcome.labels, self.seed)?;
             let score = KScore {
                 k,
                 inertia: outcome.inertia,
@@ -443,7 +393,7 @@ impl ValidKMeansSegmenter {
             };
             scores.push(score);
             // Larger is better for every criterion after the sign flip; the first k wins ties.
-            let merit = match settings.criterion {
+            let merit = match self.criterion {
                 KCriterion::Silhouette => score.silhouette.score,
                 KCriterion::CalinskiHarabasz => score.calinski_harabasz,
                 KCriterion::DaviesBouldin => -score.davies_bouldin,
@@ -475,31 +425,30 @@ impl ValidKMeansSegmenter {
         k: usize,
         tolerance: f64,
     ) -> Result<(RunOutcome, usize), SegmentError> {
-        let settings = &self.0;
         let dim = points.ncols();
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(settings.seed);
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.seed);
         let mut best: Option<(RunOutcome, usize)> = None;
-        for init in 0..settings.n_init {
+        for init in 0..self.n_init {
             // Each initialisation draws from its own stream: 2^128 steps apart.
             let mut stream = rng.clone();
             rng.jump();
             let initial = seeding::kmeans_plus_plus(columns, k, &mut stream);
-            let outcome = match settings.engine {
+            let outcome = match self.engine {
                 KMeansEngine::Hamerly => engine::lloyd_hamerly(
                     data,
                     columns,
                     dim,
                     &initial,
-                    settings.max_iterations,
+                    self.max_iterations,
                     tolerance,
                 ),
                 KMeansEngine::Linfa => linfa_engine::run_linfa(
                     points,
                     data,
                     &initial,
-                    settings.max_iterations,
+                    self.max_iterations,
                     tolerance,
-                    settings.seed,
+                    self.seed,
                 )?,
             };
             if best

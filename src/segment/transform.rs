@@ -7,9 +7,9 @@
 //! same way.
 
 use ndarray::{Array2, ArrayView2};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use crate::numeric::money::to_f64;
 use crate::segment::SegmentError;
 use crate::summary::CustomerSummary;
 
@@ -60,9 +60,8 @@ impl Feature {
 
     /// The feature's value for one customer, in `f64`.
     ///
-    /// Money is converted from `Decimal` to the nearest `f64` (`Decimal::to_f64`); a decimal that
-    /// does not fit (impossible for any real amount) becomes NaN and is then rejected by the
-    /// segmenter's finiteness check.
+    /// Money is converted from `Decimal` to the nearest `f64` by the crate's one rule,
+    /// [`numeric::money::to_f64`](crate::numeric::money::to_f64), which never fails.
     ///
     /// # Examples
     ///
@@ -82,10 +81,8 @@ impl Feature {
         match self {
             Feature::RecencyDays => summary.recency_days() as f64,
             Feature::PurchaseOccasions => summary.purchase_occasions() as f64,
-            Feature::Monetary => summary.total_spend().to_f64().unwrap_or(f64::NAN),
-            Feature::AverageOrderValue => {
-                summary.average_order_value().to_f64().unwrap_or(f64::NAN)
-            }
+            Feature::Monetary => to_f64(summary.total_spend()),
+            Feature::AverageOrderValue => to_f64(summary.average_order_value()),
             Feature::TenureDays => summary.tenure_days() as f64,
         }
     }
@@ -138,18 +135,9 @@ pub struct FittedTransform {
 }
 
 impl FittedTransform {
-    /// Fits `kind` on `raw` (rows = customers) and returns the fitted transform with the
-    /// transformed matrix. `names` name the columns in errors.
-    pub(crate) fn fit(
-        kind: FeatureTransform,
-        raw: ArrayView2<f64>,
-        names: &[String],
-    ) -> Result<(Self, Array2<f64>), SegmentError> {
-        Self::fit_owned(kind, raw.to_owned(), names).map(|(fitted, out, _)| (fitted, out))
-    }
-
-    /// As [`fit`](Self::fit) on an owned matrix, transformed in place; also returns each output
-    /// column's population variance (for the relative k-means tolerance).
+    /// Fits `kind` on `out` (rows = customers), transforming it in place, and returns the fitted
+    /// transform, the transformed matrix and each output column's population variance (for the
+    /// relative k-means tolerance). `names` name the columns in errors.
     pub(crate) fn fit_owned(
         kind: FeatureTransform,
         mut out: Array2<f64>,
@@ -202,7 +190,7 @@ impl FittedTransform {
     ///
     /// # Errors
     ///
-    /// [`SegmentError::DimensionMismatch`] when `raw` has a different number of columns than the
+    /// [`SegmentError::LengthMismatch`] when `raw` has a different number of columns than the
     /// fit, [`SegmentError::NonFinite`] for a NaN or infinite value, [`SegmentError::Log1pDomain`]
     /// for a value ≤ −1 under a log transform.
     ///
@@ -217,7 +205,8 @@ impl FittedTransform {
     /// ```
     pub fn apply(&self, raw: ArrayView2<f64>) -> Result<Array2<f64>, SegmentError> {
         if raw.ncols() != self.means.len() {
-            return Err(SegmentError::DimensionMismatch {
+            return Err(SegmentError::LengthMismatch {
+                name: "raw columns",
                 expected: self.means.len(),
                 found: raw.ncols(),
             });
@@ -240,40 +229,109 @@ impl FittedTransform {
     }
 }
 
-/// Customers sorted by id, their feature rows in that order, and their total spend.
-pub(crate) type SummaryFeatures<C> = (Vec<C>, Array2<f64>, Vec<Decimal>);
+/// The rows to segment, read from customer summaries or taken from a caller matrix, with what a
+/// fit needs to describe them.
+pub(crate) struct FeatureRows<C> {
+    /// Customers in row order: ids sorted, or row indices for a matrix.
+    pub customers: Vec<C>,
+    /// Feature values in original units, customers × features.
+    pub raw: Array2<f64>,
+    /// Names of the feature columns.
+    pub names: Vec<String>,
+    /// The summary features (empty for a matrix).
+    pub features: Vec<Feature>,
+    /// The transform to fit: the one set, else the default for the source.
+    pub kind: FeatureTransform,
+    /// Total net spend per customer (summaries only).
+    pub spend: Option<Vec<Decimal>>,
+}
 
-/// Reads `features` from `summaries` sorted by customer id (so the output is independent of the
-/// input order); fails with [`SegmentError::EmptyInput`] for no summaries and
-/// [`SegmentError::DuplicateCustomer`] for a repeated id.
-pub(crate) fn summary_features<C: Clone + Ord>(
-    summaries: &[CustomerSummary<C>],
-    features: &[Feature],
-) -> Result<SummaryFeatures<C>, SegmentError> {
-    if summaries.is_empty() {
-        return Err(SegmentError::EmptyInput);
+impl<C: Clone + Ord> FeatureRows<C> {
+    /// Reads `features` from `summaries` sorted by customer id (so the output is independent of
+    /// the input order); the transform defaults to `log1p` then z-score. Fails with
+    /// [`SegmentError::EmptyInput`] for no summaries and [`SegmentError::DuplicateCustomer`] for a
+    /// repeated id.
+    pub(crate) fn from_summaries(
+        summaries: &[CustomerSummary<C>],
+        features: &[Feature],
+        transform: Option<FeatureTransform>,
+    ) -> Result<Self, SegmentError> {
+        if summaries.is_empty() {
+            return Err(SegmentError::EmptyInput);
+        }
+        let mut order: Vec<usize> = (0..summaries.len()).collect();
+        order.sort_by(|&a, &b| {
+            summaries[a]
+                .customer()
+                .cmp(summaries[b].customer())
+                .then(a.cmp(&b))
+        });
+        for pair in order.windows(2) {
+            if summaries[pair[0]].customer() == summaries[pair[1]].customer() {
+                return Err(SegmentError::DuplicateCustomer {
+                    position: pair[1],
+                    first_position: pair[0],
+                });
+            }
+        }
+        let raw = Array2::from_shape_fn((summaries.len(), features.len()), |(row, column)| {
+            features[column].value(&summaries[order[row]])
+        });
+        Ok(Self {
+            customers: order
+                .iter()
+                .map(|&i| summaries[i].customer().clone())
+                .collect(),
+            raw,
+            names: features.iter().map(|f| f.name().to_string()).collect(),
+            features: features.to_vec(),
+            kind: transform.unwrap_or(FeatureTransform::Log1pZScore),
+            spend: Some(order.iter().map(|&i| summaries[i].total_spend()).collect()),
+        })
     }
-    let mut order: Vec<usize> = (0..summaries.len()).collect();
-    order.sort_by(|&a, &b| {
-        summaries[a]
-            .customer()
-            .cmp(summaries[b].customer())
-            .then(a.cmp(&b))
-    });
-    for pair in order.windows(2) {
-        if summaries[pair[0]].customer() == summaries[pair[1]].customer() {
-            return Err(SegmentError::DuplicateCustomer { position: pair[1] });
+}
+
+impl FeatureRows<usize> {
+    /// The rows of a caller matrix, customers being the row indices and columns named
+    /// `column_0`, `column_1`…; no transform unless one is set. Fails with
+    /// [`SegmentError::EmptyInput`] for no rows or no columns.
+    pub(crate) fn from_matrix(
+        matrix: ArrayView2<f64>,
+        transform: Option<FeatureTransform>,
+    ) -> Result<Self, SegmentError> {
+        if matrix.nrows() == 0 || matrix.ncols() == 0 {
+            return Err(SegmentError::EmptyInput);
+        }
+        Ok(Self {
+            customers: (0..matrix.nrows()).collect(),
+            raw: matrix.to_owned(),
+            names: (0..matrix.ncols()).map(|c| format!("column_{c}")).collect(),
+            features: Vec::new(),
+            kind: transform.unwrap_or(FeatureTransform::None),
+            spend: None,
+        })
+    }
+}
+
+/// The settings check shared by the segmenters: at least one feature, each at most once.
+pub(crate) fn check_features(features: &[Feature]) -> Result<(), SegmentError> {
+    if features.is_empty() {
+        return Err(SegmentError::invalid(
+            "features",
+            0.0,
+            "at least one feature is needed",
+        ));
+    }
+    for (position, feature) in features.iter().enumerate() {
+        if features[..position].contains(feature) {
+            return Err(SegmentError::invalid(
+                "features",
+                position as f64,
+                "each feature may appear once; remove the repeat at this position",
+            ));
         }
     }
-    let raw = Array2::from_shape_fn((summaries.len(), features.len()), |(row, column)| {
-        features[column].value(&summaries[order[row]])
-    });
-    let customers = order
-        .iter()
-        .map(|&i| summaries[i].customer().clone())
-        .collect();
-    let spend = order.iter().map(|&i| summaries[i].total_spend()).collect();
-    Ok((customers, raw, spend))
+    Ok(())
 }
 
 /// Per-column mean and population variance, two passes over the rows (numpy's `mean`/`var`).
@@ -334,13 +392,21 @@ mod tests {
     use super::*;
     use ndarray::array;
 
+    fn fit(
+        kind: FeatureTransform,
+        raw: ArrayView2<f64>,
+        names: &[String],
+    ) -> Result<(FittedTransform, Array2<f64>), SegmentError> {
+        FittedTransform::fit_owned(kind, raw.to_owned(), names)
+            .map(|(fitted, out, _)| (fitted, out))
+    }
+
     #[test]
     fn log1p_z_score_matches_hand_values() {
         // ln(1+0)=0, ln(1+e−1)=1, ln(1+e²−1)=2 → mean 1, population sd sqrt(2/3).
         let e = std::f64::consts::E;
         let raw = array![[0.0], [e - 1.0], [e * e - 1.0]];
-        let (fitted, out) =
-            FittedTransform::fit(FeatureTransform::Log1pZScore, raw.view(), &["x".into()]).unwrap();
+        let (fitted, out) = fit(FeatureTransform::Log1pZScore, raw.view(), &["x".into()]).unwrap();
         let sd = (2.0f64 / 3.0).sqrt();
         assert!((fitted.means[0] - 1.0).abs() < 1e-12);
         assert!((fitted.scales[0] - sd).abs() < 1e-12);
@@ -353,7 +419,7 @@ mod tests {
     #[test]
     fn bad_values_are_errors() {
         let raw = array![[1.0, 2.0], [1.0, 3.0]];
-        let err = FittedTransform::fit(
+        let err = fit(
             FeatureTransform::None,
             raw.view(),
             &["a".into(), "b".into()],
@@ -366,7 +432,7 @@ mod tests {
             }
         );
         let raw = array![[-1.0, 2.0], [1.0, 3.0]];
-        let err = FittedTransform::fit(FeatureTransform::Log1p, raw.view(), &[]);
+        let err = fit(FeatureTransform::Log1p, raw.view(), &[]);
         assert_eq!(
             err.unwrap_err(),
             SegmentError::Log1pDomain {
@@ -376,7 +442,7 @@ mod tests {
             }
         );
         let raw = array![[0.0, 2.0], [1.0, f64::INFINITY]];
-        let err = FittedTransform::fit(FeatureTransform::None, raw.view(), &[]);
+        let err = fit(FeatureTransform::None, raw.view(), &[]);
         assert!(matches!(
             err.unwrap_err(),
             SegmentError::NonFinite {
