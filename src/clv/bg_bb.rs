@@ -18,9 +18,9 @@
 
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::clv::fit::{check_weights, maximize};
-use crate::clv::{ClvError, DiscreteHistory, FitOptions, ModelFit};
-use crate::settings::Settings;
+use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::{check_positive, check_weights, on_log_scale, parameter_array, Search};
+use crate::clv::{check_length, ClvError, DiscreteHistory, FitData, FitOptions, MaximumLikelihood};
 
 /// BG/BB parameters named as in FHS (2010): p ~ Beta(α, β), θ ~ Beta(γ, δ).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,20 +74,12 @@ impl BgBb {
     /// assert!(BgBb::new(1.2, 0.0, 0.66, 2.78).is_err());
     /// ```
     pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self, ClvError> {
-        for (name, value) in [
+        check_positive(&[
             ("alpha", alpha),
             ("beta", beta),
             ("gamma", gamma),
             ("delta", delta),
-        ] {
-            if !(value.is_finite() && value > 0.0) {
-                return Err(ClvError::InvalidParameter {
-                    name,
-                    value,
-                    constraint: "must be positive and finite",
-                });
-            }
-        }
+        ])?;
         Ok(Self {
             params: BgBbParams {
                 alpha,
@@ -114,143 +106,6 @@ impl BgBb {
     fn array(&self) -> [f64; 4] {
         let p = self.params;
         [p.alpha, p.beta, p.gamma, p.delta]
-    }
-
-    /// Fits the model by maximum likelihood with default options.
-    ///
-    /// # Errors
-    ///
-    /// [`ClvError::EmptyInput`] for no histories, [`ClvError::NotIdentifiable`] when nobody made a
-    /// repeat transaction, [`ClvError::NotConverged`] and [`ClvError::NumericalFailure`] from the
-    /// optimiser.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgBb, DiscreteHistory};
-    /// let h = [DiscreteHistory::new(0, 0, 6)?, DiscreteHistory::new(3, 5, 6)?,
-    ///          DiscreteHistory::new(6, 6, 6)?, DiscreteHistory::new(1, 1, 6)?];
-    /// let fit = BgBb::fit_weighted(&h, &[50.0, 20.0, 15.0, 25.0])?;
-    /// assert!(fit.converged);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit(histories: &[DiscreteHistory]) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_with(histories, &FitOptions::default())
-    }
-
-    /// [`BgBb::fit`] with options.
-    ///
-    /// # Errors
-    ///
-    /// As [`BgBb::fit`], and [`ClvError::InvalidArgument`] for invalid options.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgBb, DiscreteHistory, FitOptions};
-    /// let h = [DiscreteHistory::new(0, 0, 6)?, DiscreteHistory::new(3, 5, 6)?];
-    /// let bad = FitOptions { max_iterations: 0, ..FitOptions::default() };
-    /// assert!(BgBb::fit_with(&h, &bad).is_err());
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit_with(
-        histories: &[DiscreteHistory],
-        options: &FitOptions,
-    ) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_weighted_with(histories, &vec![1.0; histories.len()], options)
-    }
-
-    /// Fits to histories each standing for `weights[i]` identical customers (a recency/frequency
-    /// matrix, as FHS 2010 publish it).
-    ///
-    /// # Errors
-    ///
-    /// As [`BgBb::fit`], plus [`ClvError::LengthMismatch`] and [`ClvError::InvalidWeight`].
-    ///
-    /// # Examples
-    ///
-    /// See [`BgBb::fit`].
-    pub fn fit_weighted(
-        histories: &[DiscreteHistory],
-        weights: &[f64],
-    ) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_weighted_with(histories, weights, &FitOptions::default())
-    }
-
-    /// [`BgBb::fit_weighted`] with options.
-    ///
-    /// # Errors
-    ///
-    /// As [`BgBb::fit_weighted`] and [`BgBb::fit_with`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgBb, DiscreteHistory, FitOptions};
-    /// let h = [DiscreteHistory::new(0, 0, 6)?, DiscreteHistory::new(3, 5, 6)?];
-    /// assert!(BgBb::fit_weighted_with(&h, &[1.0], &FitOptions::default()).is_err());
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit_weighted_with(
-        histories: &[DiscreteHistory],
-        weights: &[f64],
-        options: &FitOptions,
-    ) -> Result<ModelFit<Self>, ClvError> {
-        if histories.is_empty() {
-            return Err(ClvError::EmptyInput);
-        }
-        let observations = check_weights(histories.len(), weights)?;
-        options.check()?;
-        let mut rows: Vec<(DiscreteHistory, f64)> = histories
-            .iter()
-            .copied()
-            .zip(weights.iter().copied())
-            .filter(|(_, w)| *w > 0.0)
-            .collect();
-        rows.sort_unstable_by_key(|(h, _)| (h.frequency(), h.recency(), h.periods()));
-        let mut compressed: Vec<(DiscreteHistory, f64)> = Vec::with_capacity(rows.len());
-        for (h, w) in rows {
-            match compressed.last_mut() {
-                Some(last) if last.0 == h => last.1 += w,
-                _ => compressed.push((h, w)),
-            }
-        }
-        if compressed.iter().all(|(h, _)| h.frequency() == 0) {
-            return Err(ClvError::NotIdentifiable {
-                reason: "no customer made a repeat transaction",
-            });
-        }
-        if compressed.iter().all(|(h, _)| h.frequency() == h.periods()) {
-            return Err(ClvError::NotIdentifiable {
-                reason: "every customer transacted at every opportunity",
-            });
-        }
-        let likelihood = |theta: &[f64]| {
-            let p = [
-                theta[0].exp(),
-                theta[1].exp(),
-                theta[2].exp(),
-                theta[3].exp(),
-            ];
-            let (ll, g) = weighted_log_likelihood(&p, &compressed);
-            (ll, vec![g[0] * p[0], g[1] * p[1], g[2] * p[2], g[3] * p[3]])
-        };
-        let starts = [
-            vec![1.0, 1.0, 1.0, 1.0],
-            vec![0.5, 0.5, 0.5, 2.0],
-            vec![2.0, 1.0, 0.5, 3.0],
-            vec![0.2, 0.2, 2.0, 0.5],
-        ];
-        let opt = maximize(&likelihood, &starts, options)?;
-        Ok(ModelFit {
-            model: Self::new(opt.params[0], opt.params[1], opt.params[2], opt.params[3])?,
-            log_likelihood: opt.log_likelihood,
-            standard_errors: opt.standard_errors,
-            covariance: opt.covariance,
-            iterations: opt.iterations,
-            converged: opt.converged,
-            observations,
-        })
     }
 
     /// The log-likelihood of one history (FHS 2010, equation 5, in log space).
@@ -436,12 +291,7 @@ impl BgBb {
         histories: &[DiscreteHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        if histories.len() != out.len() {
-            return Err(ClvError::LengthMismatch {
-                expected: histories.len(),
-                found: out.len(),
-            });
-        }
+        check_length("out", histories.len(), out.len())?;
         for (h, o) in histories.iter().zip(out.iter_mut()) {
             *o = self.conditional_expected_purchases(future_periods, h)?;
         }
@@ -470,17 +320,82 @@ impl BgBb {
         histories: &[DiscreteHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        if histories.len() != out.len() {
-            return Err(ClvError::LengthMismatch {
-                expected: histories.len(),
-                found: out.len(),
-            });
-        }
+        check_length("out", histories.len(), out.len())?;
         for (h, o) in histories.iter().zip(out.iter_mut()) {
             *o = self.probability_alive_next(h);
         }
         Ok(())
     }
+}
+
+impl MaximumLikelihood for BgBb {
+    type History = DiscreteHistory;
+    type Options = FitOptions;
+    type Diagnostics = ();
+    const PARAMETER_NAMES: &'static [&'static str] = &["alpha", "beta", "gamma", "delta"];
+
+    fn parameters(&self) -> Vec<f64> {
+        self.array().to_vec()
+    }
+
+    fn from_parameters(values: &[f64]) -> Result<Self, ClvError> {
+        let [alpha, beta, gamma, delta] = parameter_array(values)?;
+        Self::new(alpha, beta, gamma, delta)
+    }
+}
+
+/// Fitting, to individual histories or to a recency/frequency table with counts as weights (as
+/// FHS 2010 publish it): [`ClvError::NotIdentifiable`] when nobody made a repeat transaction, or
+/// everybody transacted at every opportunity.
+impl Estimator for BgBb {
+    type Data = Vec<(DiscreteHistory, f64)>;
+
+    fn prepare(
+        data: &FitData<'_, DiscreteHistory>,
+        _: &FitOptions,
+    ) -> Result<Vec<(DiscreteHistory, f64)>, ClvError> {
+        let mut rows: Vec<(DiscreteHistory, f64)> = data
+            .histories()
+            .iter()
+            .copied()
+            .zip(data.weights().iter().copied())
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        rows.sort_unstable_by_key(|(h, _)| (h.frequency(), h.recency(), h.periods()));
+        let mut compressed: Vec<(DiscreteHistory, f64)> = Vec::with_capacity(rows.len());
+        for (h, w) in rows {
+            match compressed.last_mut() {
+                Some(last) if last.0 == h => last.1 += w,
+                _ => compressed.push((h, w)),
+            }
+        }
+        if compressed.iter().all(|(h, _)| h.frequency() == 0) {
+            return Err(ClvError::NotIdentifiable {
+                detail: "no customer made a repeat transaction",
+            });
+        }
+        if compressed.iter().all(|(h, _)| h.frequency() == h.periods()) {
+            return Err(ClvError::NotIdentifiable {
+                detail: "every customer transacted at every opportunity",
+            });
+        }
+        Ok(compressed)
+    }
+
+    fn log_likelihood(data: &Self::Data, theta: &[f64]) -> (f64, Vec<f64>) {
+        on_log_scale(theta, |p| weighted_log_likelihood(p, data))
+    }
+
+    fn search(_: &Self::Data) -> Search {
+        Search::MultiStart(vec![
+            vec![1.0, 1.0, 1.0, 1.0],
+            vec![0.5, 0.5, 0.5, 2.0],
+            vec![2.0, 1.0, 0.5, 3.0],
+            vec![0.2, 0.2, 2.0, 0.5],
+        ])
+    }
+
+    fn diagnostics(_: &Self::Data, _: &Self) {}
 }
 
 fn finite(value: f64, _what: &'static str) -> Result<f64, ClvError> {

@@ -21,20 +21,22 @@ pub mod fit;
 mod history;
 
 pub use error::ClvError;
-pub use fit::{FitOptions, ModelFit};
+pub use fit::{
+    CovarianceUnavailable, FitData, FitOptions, MaximumLikelihood, ModelFit, ParameterCovariance,
+};
 pub use history::{DiscreteHistory, RepeatHistory};
 
 // Purchase models, their diagnostics and simulators.
 mod bg_bb;
 mod bg_nbd;
 pub mod diagnostics;
-mod modified_bg_nbd;
 mod shifted_beta_geometric;
 pub mod simulate;
-// (re-exports of the purchase models go here)
 pub use bg_bb::{BgBb, BgBbParams};
-pub use bg_nbd::{BgNbd, BgNbdParams};
-pub use modified_bg_nbd::{ModifiedBgNbd, ModifiedBgNbdParams};
+pub use bg_nbd::{
+    BgNbd, BgNbdFamily, BgNbdParams, BgNbdVariant, ModifiedBgNbd, ModifiedBgNbdParams,
+    ModifiedDropout, StandardDropout,
+};
 pub use shifted_beta_geometric::{
     ContractOutcome, ShiftedBetaGeometric, ShiftedBetaGeometricParams,
 };
@@ -47,7 +49,9 @@ pub use pareto_nbd::{simulate_pareto_nbd, ParetoNbd, ParetoNbdParams};
 pub mod formulas;
 mod gamma_gamma;
 mod value;
-pub use gamma_gamma::{GammaGamma, GammaGammaOptions, GammaGammaParams, SpendFit, SpendHistory};
+pub use gamma_gamma::{
+    GammaGamma, GammaGammaOptions, GammaGammaParams, SpendDiagnostics, SpendHistory,
+};
 pub use value::{
     bg_bb_dert, customer_lifetime_value, customer_lifetime_value_decimal, customer_lifetime_values,
     pareto_nbd_dert, pareto_nbd_residual_value, ClvOptions,
@@ -102,7 +106,7 @@ pub trait PurchaseModel {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_lengths(histories.len(), out.len())?;
+        check_length("out", histories.len(), out.len())?;
         for (h, o) in histories.iter().zip(out.iter_mut()) {
             *o = self.conditional_expected_purchases(t, h)?;
         }
@@ -140,7 +144,7 @@ pub trait PurchaseModel {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_lengths(histories.len() * times.len(), out.len())?;
+        check_length("out", histories.len() * times.len(), out.len())?;
         let mut column = vec![0.0; histories.len()];
         for (k, &t) in times.iter().enumerate() {
             self.conditional_expected_purchases_into(t, histories, &mut column)?;
@@ -161,7 +165,7 @@ pub trait PurchaseModel {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_lengths(histories.len(), out.len())?;
+        check_length("out", histories.len(), out.len())?;
         for (h, o) in histories.iter().zip(out.iter_mut()) {
             *o = self.probability_alive(h)?;
         }
@@ -169,10 +173,32 @@ pub trait PurchaseModel {
     }
 }
 
-fn check_lengths(expected: usize, found: usize) -> Result<(), ClvError> {
+/// Checks that the slice `name` has the `expected` length.
+pub(crate) fn check_length(
+    name: &'static str,
+    expected: usize,
+    found: usize,
+) -> Result<(), ClvError> {
     if expected == found {
         Ok(())
     } else {
-        Err(ClvError::LengthMismatch { expected, found })
+        Err(ClvError::LengthMismatch {
+            name,
+            expected,
+            found,
+        })
+    }
+}
+
+/// Checks that the time `name` is non-negative and finite.
+pub(crate) fn check_time(name: &'static str, t: f64) -> Result<(), ClvError> {
+    if t.is_finite() && t >= 0.0 {
+        Ok(())
+    } else {
+        Err(ClvError::InvalidArgument {
+            name,
+            value: t,
+            constraint: "must be non-negative and finite",
+        })
     }
 }
