@@ -245,13 +245,7 @@ fn main() -> Result<(), BoxError> {
         spend_fit.model.mean_spend()?
     );
     let options = ClvOptions::default();
-    let clv = customer_lifetime_values(
-        &bg.model,
-        &spend_fit.model,
-        &histories,
-        &spends,
-        &options,
-    )?;
+    let clv = customer_lifetime_values(&bg.model, &spend_fit.model, &histories, &spends, &options)?;
     println!("\n12-month CLV at 1% a month (BG/NBD + Gamma-Gamma), beside lifetimes 0.11.3");
     println!("  (lifetimes' figures come from the published summary file, whose t_x and T are rounded to");
     println!(

@@ -19,8 +19,8 @@
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::clv::fit::engine::Estimator;
-use crate::clv::fit::{check_positive, check_weights, on_log_scale, parameter_array, Search};
-use crate::clv::{check_length, ClvError, DiscreteHistory, FitData, FitOptions, MaximumLikelihood};
+use crate::clv::fit::{check_positive, check_weights, maximum_likelihood, on_log_scale, Search};
+use crate::clv::{fill_each, ln_beta, ClvError, DiscreteHistory, FitData, FitOptions};
 
 /// BG/BB parameters named as in FHS (2010): p ~ Beta(α, β), θ ~ Beta(γ, δ).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,14 +37,20 @@ pub struct BgBbParams {
 }
 
 /// The BG/BB model with known parameters.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{BgBb, DiscreteHistory};
+/// let model = BgBb::new(1.203522, 0.749716, 0.656718, 2.783443)?;
+/// // FHS (2010): a donor who gave in each of the 6 years is almost surely still active.
+/// assert!(model.probability_alive_next(&DiscreteHistory::new(6, 6, 6)?) > 0.93);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BgBb {
     params: BgBbParams,
-}
-
-fn ln_beta(u: f64, v: f64) -> f64 {
-    ln_gamma(u) + ln_gamma(v) - ln_gamma(u + v)
 }
 
 fn ln_choose(n: u32, k: u32) -> f64 {
@@ -104,8 +110,13 @@ impl BgBb {
     }
 
     fn array(&self) -> [f64; 4] {
-        let p = self.params;
-        [p.alpha, p.beta, p.gamma, p.delta]
+        let BgBbParams {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        } = self.params;
+        [alpha, beta, gamma, delta]
     }
 
     /// The log-likelihood of one history (FHS 2010, equation 5, in log space).
@@ -291,11 +302,9 @@ impl BgBb {
         histories: &[DiscreteHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_length("out", histories.len(), out.len())?;
-        for (h, o) in histories.iter().zip(out.iter_mut()) {
-            *o = self.conditional_expected_purchases(future_periods, h)?;
-        }
-        Ok(())
+        fill_each(histories, out, |h| {
+            self.conditional_expected_purchases(future_periods, h)
+        })
     }
 
     /// [`BgBb::probability_alive_next`] for every history, written into `out`.
@@ -320,29 +329,14 @@ impl BgBb {
         histories: &[DiscreteHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_length("out", histories.len(), out.len())?;
-        for (h, o) in histories.iter().zip(out.iter_mut()) {
-            *o = self.probability_alive_next(h);
-        }
-        Ok(())
+        fill_each(histories, out, |h| Ok(self.probability_alive_next(h)))
     }
 }
 
-impl MaximumLikelihood for BgBb {
-    type History = DiscreteHistory;
-    type Options = FitOptions;
-    type Diagnostics = ();
-    const PARAMETER_NAMES: &'static [&'static str] = &["alpha", "beta", "gamma", "delta"];
-
-    fn parameters(&self) -> Vec<f64> {
-        self.array().to_vec()
-    }
-
-    fn from_parameters(values: &[f64]) -> Result<Self, ClvError> {
-        let [alpha, beta, gamma, delta] = parameter_array(values)?;
-        Self::new(alpha, beta, gamma, delta)
-    }
-}
+maximum_likelihood!(impl for BgBb {
+    History = DiscreteHistory, Options = FitOptions, Diagnostics = (),
+    parameters = [alpha, beta, gamma, delta],
+});
 
 /// Fitting, to individual histories or to a recency/frequency table with counts as weights (as
 /// FHS 2010 publish it): [`ClvError::NotIdentifiable`] when nobody made a repeat transaction, or
@@ -490,6 +484,7 @@ fn weighted_log_likelihood(p: &[f64; 4], rows: &[(DiscreteHistory, f64)]) -> (f6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clv::fit::assert_gradient_matches;
 
     #[test]
     fn gradient_matches_finite_differences() {
@@ -498,23 +493,7 @@ mod tests {
             (DiscreteHistory::new(2, 4, 6).unwrap(), 3.0),
             (DiscreteHistory::new(5, 5, 6).unwrap(), 2.0),
         ];
-        let p = [1.1, 0.8, 0.7, 2.5];
-        let (_, g) = weighted_log_likelihood(&p, &rows);
-        for k in 0..4 {
-            let h = 1e-6 * p[k];
-            let mut up = p;
-            up[k] += h;
-            let mut down = p;
-            down[k] -= h;
-            let numeric = (weighted_log_likelihood(&up, &rows).0
-                - weighted_log_likelihood(&down, &rows).0)
-                / (2.0 * h);
-            assert!(
-                (numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()),
-                "{k}: {numeric} vs {}",
-                g[k]
-            );
-        }
+        assert_gradient_matches(|p| weighted_log_likelihood(p, &rows), [1.1, 0.8, 0.7, 2.5]);
     }
 
     #[test]

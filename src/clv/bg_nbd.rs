@@ -25,10 +25,8 @@ use std::fmt::Debug;
 use std::marker::PhantomData;
 
 use crate::clv::fit::engine::Estimator;
-use crate::clv::fit::{check_positive, on_log_scale, parameter_array, Search};
-use crate::clv::{
-    check_time, ClvError, FitData, FitOptions, MaximumLikelihood, PurchaseModel, RepeatHistory,
-};
+use crate::clv::fit::{check_positive, maximum_likelihood, on_log_scale, Search};
+use crate::clv::{ClvError, FitData, FitOptions, PurchaseModel, RepeatHistory};
 
 mod likelihood;
 mod predict;
@@ -213,21 +211,10 @@ impl<V: BgNbdVariant> BgNbdFamily<V> {
     }
 }
 
-impl<V: BgNbdVariant> MaximumLikelihood for BgNbdFamily<V> {
-    type History = RepeatHistory;
-    type Options = FitOptions;
-    type Diagnostics = ();
-    const PARAMETER_NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
-
-    fn parameters(&self) -> Vec<f64> {
-        self.array().to_vec()
-    }
-
-    fn from_parameters(values: &[f64]) -> Result<Self, ClvError> {
-        let [r, alpha, a, b] = parameter_array(values)?;
-        Self::new(r, alpha, a, b)
-    }
-}
+maximum_likelihood!(impl<V: BgNbdVariant> for BgNbdFamily<V> {
+    History = RepeatHistory, Options = FitOptions, Diagnostics = (),
+    parameters = [r, alpha, a, b],
+});
 
 /// Fitting: [`ClvError::NotIdentifiable`] when nobody made a repeat purchase or every age is 0.
 impl<V: BgNbdVariant> Estimator for BgNbdFamily<V> {
@@ -263,7 +250,6 @@ impl<V: BgNbdVariant> PurchaseModel for BgNbdFamily<V> {
         t: f64,
         history: &RepeatHistory,
     ) -> Result<f64, ClvError> {
-        check_time("t", t)?;
         family_conditional(V::VARIANT, &self.array(), t, history)
     }
 
@@ -297,6 +283,7 @@ impl<V: BgNbdVariant> PurchaseModel for BgNbdFamily<V> {
 mod tests {
     use super::likelihood::{compress, family_log_likelihood};
     use super::*;
+    use crate::clv::fit::assert_gradient_matches;
 
     fn published() -> BgNbd {
         BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap()
@@ -391,22 +378,7 @@ mod tests {
                 .into_iter()
                 .flat_map(|v| points.iter().map(move |p| (v, *p)))
             {
-                let (_, g) = family_log_likelihood(variant, &p, rows, true);
-                for k in 0..4 {
-                    let h = 1e-6 * p[k];
-                    let mut up = p;
-                    up[k] += h;
-                    let mut down = p;
-                    down[k] -= h;
-                    let numeric = (family_log_likelihood(variant, &up, rows, false).0
-                        - family_log_likelihood(variant, &down, rows, false).0)
-                        / (2.0 * h);
-                    assert!(
-                        (numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()),
-                        "{variant:?} {k}: {numeric} vs {}",
-                        g[k]
-                    );
-                }
+                assert_gradient_matches(|q| family_log_likelihood(variant, q, rows, true), p);
             }
         }
     }

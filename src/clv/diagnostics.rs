@@ -24,7 +24,7 @@
 
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
-use crate::clv::{check_length, ClvError, PurchaseModel, RepeatHistory};
+use crate::clv::{check_length, check_positive_argument, ClvError, PurchaseModel, RepeatHistory};
 
 pub use crate::interval::Interval;
 
@@ -438,13 +438,7 @@ pub fn probability_alive_matrix<M: PurchaseModel + ?Sized>(
     age: f64,
     recency_points: usize,
 ) -> Result<AliveMatrix, ClvError> {
-    if !(age.is_finite() && age > 0.0) {
-        return Err(ClvError::InvalidArgument {
-            name: "age",
-            value: age,
-            constraint: "must be positive and finite",
-        });
-    }
+    check_positive_argument("age", age)?;
     if recency_points < 2 {
         return Err(ClvError::InvalidArgument {
             name: "recency_points",

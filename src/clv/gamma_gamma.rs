@@ -26,8 +26,8 @@ mod likelihood;
 mod spend_history;
 
 use crate::clv::fit::engine::Estimator;
-use crate::clv::fit::{check_positive, parameter_array, Search};
-use crate::clv::{ClvError, FitData, FitOptions, MaximumLikelihood};
+use crate::clv::fit::{check_positive, maximum_likelihood, Search};
+use crate::clv::{ClvError, FitData, FitOptions};
 use crate::settings::Settings;
 use likelihood::{row_log_likelihood, weighted_correlation, FrequencyGroups};
 
@@ -52,9 +52,9 @@ pub struct GammaGammaParams {
 /// ```
 /// use customer_value::clv::{FitOptions, GammaGammaOptions};
 /// use customer_value::Settings;
-/// let options = GammaGammaOptions::default().constrain_q_above_one(true);
-/// assert!(options.constrain_q_above_one && options.check().is_ok());
-/// let bad = GammaGammaOptions::default().fit_options(FitOptions::default().penalizer(-1.0));
+/// let options = GammaGammaOptions { constrain_q_above_one: true, ..Default::default() };
+/// assert!(options.check().is_ok());
+/// let bad = GammaGammaOptions { fit: FitOptions::default().penalizer(-1.0), ..options };
 /// assert!(bad.check().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -67,28 +67,6 @@ pub struct GammaGammaOptions {
 }
 
 impl GammaGammaOptions {
-    /// Sets [`GammaGammaOptions::fit`].
-    ///
-    /// # Examples
-    ///
-    /// See [`GammaGammaOptions`].
-    #[must_use]
-    pub fn fit_options(mut self, fit: FitOptions) -> Self {
-        self.fit = fit;
-        self
-    }
-
-    /// Sets [`GammaGammaOptions::constrain_q_above_one`].
-    ///
-    /// # Examples
-    ///
-    /// See [`GammaGammaOptions`].
-    #[must_use]
-    pub fn constrain_q_above_one(mut self, constrain: bool) -> Self {
-        self.constrain_q_above_one = constrain;
-        self
-    }
-
     /// The offset of q on the optimiser's scale: q = shift + e^θ.
     fn shift(&self) -> f64 {
         if self.constrain_q_above_one {
@@ -122,7 +100,7 @@ impl Settings for GammaGammaOptions {
     /// use customer_value::clv::{ClvError, FitOptions, GammaGammaOptions};
     /// use customer_value::Settings;
     /// assert!(GammaGammaOptions::default().check().is_ok());
-    /// let bad = GammaGammaOptions::default().fit_options(FitOptions::default().max_iterations(0));
+    /// let bad = GammaGammaOptions { fit: FitOptions::default().max_iterations(0), ..Default::default() };
     /// assert!(matches!(bad.check(), Err(ClvError::InvalidArgument { name: "max_iterations", .. })));
     /// ```
     fn check(&self) -> Result<(), ClvError> {
@@ -139,7 +117,7 @@ impl Settings for GammaGammaOptions {
 /// let x = [1.0, 2.0, 3.0, 1.0, 5.0, 2.0, 4.0, 1.0, 2.0, 6.0, 3.0, 1.0, 0.0];
 /// let z = [10.0, 14.0, 9.0, 30.0, 12.0, 8.0, 20.0, 45.0, 16.0, 11.0, 25.0, 6.0, 0.0];
 /// let data = SpendHistory::from_columns(&x, &z)?;
-/// let options = GammaGammaOptions::default().constrain_q_above_one(true);
+/// let options = GammaGammaOptions { constrain_q_above_one: true, ..Default::default() };
 /// let fit = GammaGamma::fit(&data, &options)?;
 /// assert_eq!(fit.observations, 12.0); // the customer with x = 0 is left out
 /// assert_eq!(fit.diagnostics.excluded_without_repeat, 1.0);
@@ -167,7 +145,7 @@ pub struct SpendDiagnostics {
 /// correlation reported in [`SpendDiagnostics`]. With q ≤ 1 the mean spend is infinite and
 /// predictions that need it return [`ClvError::InfiniteMeanSpend`]
 /// ([`GammaGammaOptions::constrain_q_above_one`] fits with q > 1). Fit it with
-/// [`MaximumLikelihood::fit`] and [`GammaGammaOptions`].
+/// [`crate::clv::MaximumLikelihood::fit`] and [`GammaGammaOptions`].
 ///
 /// # Examples
 ///
@@ -296,21 +274,10 @@ impl GammaGamma {
     }
 }
 
-impl MaximumLikelihood for GammaGamma {
-    type History = SpendHistory;
-    type Options = GammaGammaOptions;
-    type Diagnostics = SpendDiagnostics;
-    const PARAMETER_NAMES: &'static [&'static str] = &["p", "q", "gamma"];
-
-    fn parameters(&self) -> Vec<f64> {
-        vec![self.params.p, self.params.q, self.params.gamma]
-    }
-
-    fn from_parameters(values: &[f64]) -> Result<Self, ClvError> {
-        let [p, q, gamma] = parameter_array(values)?;
-        Self::new(p, q, gamma)
-    }
-}
+maximum_likelihood!(impl for GammaGamma {
+    History = SpendHistory, Options = GammaGammaOptions, Diagnostics = SpendDiagnostics,
+    parameters = [p, q, gamma],
+});
 
 /// The rows of a Gamma-Gamma fit: customers with x ≥ 1, merged and sorted.
 pub struct SpendRows {

@@ -106,11 +106,9 @@ pub trait PurchaseModel {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_length("out", histories.len(), out.len())?;
-        for (h, o) in histories.iter().zip(out.iter_mut()) {
-            *o = self.conditional_expected_purchases(t, h)?;
-        }
-        Ok(())
+        fill_each(histories, out, |h| {
+            self.conditional_expected_purchases(t, h)
+        })
     }
 
     /// Cumulative expected purchases E[Y(t) | history] at every time of `times` for every history,
@@ -165,11 +163,39 @@ pub trait PurchaseModel {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_length("out", histories.len(), out.len())?;
-        for (h, o) in histories.iter().zip(out.iter_mut()) {
-            *o = self.probability_alive(h)?;
-        }
+        fill_each(histories, out, |h| self.probability_alive(h))
+    }
+}
+
+/// Writes `f` of every history into `out`, after checking that the two have the same length.
+pub(crate) fn fill_each<H>(
+    histories: &[H],
+    out: &mut [f64],
+    mut f: impl FnMut(&H) -> Result<f64, ClvError>,
+) -> Result<(), ClvError> {
+    check_length("out", histories.len(), out.len())?;
+    for (h, o) in histories.iter().zip(out.iter_mut()) {
+        *o = f(h)?;
+    }
+    Ok(())
+}
+
+/// ln B(u, v) = ln Γ(u) + ln Γ(v) − ln Γ(u + v), for the beta-mixture models.
+pub(crate) fn ln_beta(u: f64, v: f64) -> f64 {
+    use statrs::function::gamma::ln_gamma;
+    ln_gamma(u) + ln_gamma(v) - ln_gamma(u + v)
+}
+
+/// Checks that the argument `name` is positive and finite.
+pub(crate) fn check_positive_argument(name: &'static str, value: f64) -> Result<(), ClvError> {
+    if value.is_finite() && value > 0.0 {
         Ok(())
+    } else {
+        Err(ClvError::InvalidArgument {
+            name,
+            value,
+            constraint: "must be positive and finite",
+        })
     }
 }
 

@@ -31,10 +31,9 @@ use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
 use crate::clv::fit::engine::Estimator;
-use crate::clv::fit::{check_positive, parameter_array, Search};
+use crate::clv::fit::{check_positive, maximum_likelihood, Search};
 use crate::clv::{
-    check_length, check_time, ClvError, FitData, FitOptions, MaximumLikelihood, PurchaseModel,
-    RepeatHistory,
+    check_length, check_time, ClvError, FitData, FitOptions, PurchaseModel, RepeatHistory,
 };
 
 pub use simulate::simulate_pareto_nbd;
@@ -143,12 +142,6 @@ impl ParetoNbd {
             + terms.ln_bracket())
     }
 
-    /// (r, α, s, β) in the fit's parameter order.
-    fn array(&self) -> [f64; 4] {
-        let p = self.params;
-        [p.r, p.alpha, p.s, p.beta]
-    }
-
     /// P(X(t) = n) for a new customer (FHL 2006, "Deriving an expression for P(X(t) = x) under the
     /// Pareto/NBD model"): the customer alive through t buys NBD(r, α) counts; one who dies at
     /// τ < t (density sβ^s/(β + τ)^(s+1)) buys NBD counts up to τ. The second part is integrated by
@@ -179,21 +172,10 @@ impl ParetoNbd {
     }
 }
 
-impl MaximumLikelihood for ParetoNbd {
-    type History = RepeatHistory;
-    type Options = FitOptions;
-    type Diagnostics = ();
-    const PARAMETER_NAMES: &'static [&'static str] = &["r", "alpha", "s", "beta"];
-
-    fn parameters(&self) -> Vec<f64> {
-        self.array().to_vec()
-    }
-
-    fn from_parameters(values: &[f64]) -> Result<Self, ClvError> {
-        let [r, alpha, s, beta] = parameter_array(values)?;
-        Self::new(r, alpha, s, beta)
-    }
-}
+maximum_likelihood!(impl for ParetoNbd {
+    History = RepeatHistory, Options = FitOptions, Diagnostics = (),
+    parameters = [r, alpha, s, beta],
+});
 
 /// Fitting: identical rows are merged into one weighted row; [`ClvError::NotIdentifiable`] when no
 /// customer with positive weight made a repeat purchase. The data-scaled start converges on its own

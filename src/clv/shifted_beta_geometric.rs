@@ -20,11 +20,11 @@
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
-use statrs::function::gamma::{digamma, ln_gamma};
+use statrs::function::gamma::digamma;
 
 use crate::clv::fit::engine::Estimator;
-use crate::clv::fit::{check_positive, on_log_scale, parameter_array, Search};
-use crate::clv::{ClvError, FitData, FitOptions, MaximumLikelihood, ModelFit};
+use crate::clv::fit::{check_positive, maximum_likelihood, on_log_scale, Search};
+use crate::clv::{ln_beta, ClvError, FitData, FitOptions, MaximumLikelihood, ModelFit};
 
 /// sBG parameters named as in Fader & Hardie (2007): θ ~ Beta(α, β).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,14 +53,20 @@ pub enum ContractOutcome {
 }
 
 /// The shifted-beta-geometric model with known parameters.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::ShiftedBetaGeometric;
+/// // The "regular" cohort of Fader & Hardie (2007): 63.1% renew after year 1.
+/// let model = ShiftedBetaGeometric::new(0.704, 1.182)?;
+/// assert!((model.survival(1) - 1.182 / (0.704 + 1.182)).abs() < 1e-12);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ShiftedBetaGeometric {
     params: ShiftedBetaGeometricParams,
-}
-
-fn ln_beta(u: f64, v: f64) -> f64 {
-    ln_gamma(u) + ln_gamma(v) - ln_gamma(u + v)
 }
 
 fn invalid_argument(name: &'static str, value: f64, constraint: &'static str) -> ClvError {
@@ -364,21 +370,10 @@ impl ShiftedBetaGeometric {
     }
 }
 
-impl MaximumLikelihood for ShiftedBetaGeometric {
-    type History = ContractOutcome;
-    type Options = FitOptions;
-    type Diagnostics = ();
-    const PARAMETER_NAMES: &'static [&'static str] = &["alpha", "beta"];
-
-    fn parameters(&self) -> Vec<f64> {
-        vec![self.params.alpha, self.params.beta]
-    }
-
-    fn from_parameters(values: &[f64]) -> Result<Self, ClvError> {
-        let [alpha, beta] = parameter_array(values)?;
-        Self::new(alpha, beta)
-    }
-}
+maximum_likelihood!(impl for ShiftedBetaGeometric {
+    History = ContractOutcome, Options = FitOptions, Diagnostics = (),
+    parameters = [alpha, beta],
+});
 
 /// Fitting to individual outcomes, or to outcomes each standing for several subscribers (Fader &
 /// Hardie 2007, equation 6): [`ClvError::InvalidArgument`] for a churn in period 0;
@@ -482,6 +477,7 @@ fn weighted_log_likelihood(p: &[f64; 2], rows: &[(ContractOutcome, f64)]) -> (f6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clv::fit::assert_gradient_matches;
 
     #[test]
     fn gradient_matches_finite_differences() {
@@ -490,19 +486,7 @@ mod tests {
             (ContractOutcome::Churned { period: 4 }, 5.0),
             (ContractOutcome::Active { periods: 4 }, 20.0),
         ];
-        let p = [0.8, 1.7];
-        let (_, g) = weighted_log_likelihood(&p, &rows);
-        for k in 0..2 {
-            let h = 1e-6 * p[k];
-            let mut up = p;
-            up[k] += h;
-            let mut down = p;
-            down[k] -= h;
-            let numeric = (weighted_log_likelihood(&up, &rows).0
-                - weighted_log_likelihood(&down, &rows).0)
-                / (2.0 * h);
-            assert!((numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()));
-        }
+        assert_gradient_matches(|p| weighted_log_likelihood(p, &rows), [0.8, 1.7]);
     }
 
     #[test]

@@ -38,8 +38,8 @@ use statrs::function::beta::ln_beta;
 use statrs::function::gamma::ln_gamma;
 
 use crate::clv::{
-    check_length, BgBb, BgBbParams, ClvError, DiscreteHistory, GammaGamma, ParetoNbd,
-    PurchaseModel, RepeatHistory, SpendHistory,
+    check_length, check_positive_argument, BgBb, BgBbParams, ClvError, DiscreteHistory, GammaGamma,
+    ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
 };
 use crate::settings::Settings;
 use crate::summary::TimeUnit;
@@ -455,13 +455,7 @@ pub fn bg_bb_dert(
     history: &DiscreteHistory,
     discount_rate: f64,
 ) -> Result<f64, ClvError> {
-    if !(discount_rate.is_finite() && discount_rate > 0.0) {
-        return Err(ClvError::InvalidArgument {
-            name: "discount_rate",
-            value: discount_rate,
-            constraint: "must be positive and finite",
-        });
-    }
+    check_positive_argument("discount_rate", discount_rate)?;
     let BgBbParams {
         alpha,
         beta,

@@ -168,6 +168,7 @@ pub(super) fn family_conditional(
     t: f64,
     h: &RepeatHistory,
 ) -> Result<f64, ClvError> {
+    check_time("t", t)?;
     conditional_one(variant, p, t, h.frequency(), h.recency(), h.age())
 }
 

@@ -118,6 +118,33 @@ pub trait MaximumLikelihood: Sized {
     }
 }
 
+/// Implements [`MaximumLikelihood`] for a model whose constructor `new` takes its parameters in
+/// the order of the fields of its `params()`, named as in the papers.
+macro_rules! maximum_likelihood {
+    (impl$(<$v:ident: $bound:path>)? for $model:ty {
+        History = $history:ty, Options = $options:ty, Diagnostics = $diagnostics:ty,
+        parameters = [$($name:ident),+] $(,)?
+    }) => {
+        impl$(<$v: $bound>)? $crate::clv::MaximumLikelihood for $model {
+            type History = $history;
+            type Options = $options;
+            type Diagnostics = $diagnostics;
+            const PARAMETER_NAMES: &'static [&'static str] = &[$(stringify!($name)),+];
+
+            fn parameters(&self) -> Vec<f64> {
+                let params = self.params();
+                vec![$(params.$name),+]
+            }
+
+            fn from_parameters(values: &[f64]) -> Result<Self, $crate::clv::ClvError> {
+                let [$($name),+] = $crate::clv::fit::parameter_array(values)?;
+                Self::new($($name),+)
+            }
+        }
+    };
+}
+pub(crate) use maximum_likelihood;
+
 /// Natural-scale parameters p = e^θ, the log-likelihood `f(p)` and its gradient carried to θ by
 /// the chain rule ∂/∂θ = p · ∂/∂p.
 pub(crate) fn on_log_scale<const N: usize>(
@@ -266,5 +293,28 @@ pub(crate) mod engine {
             observations: M::observations(&rows, data.observations()),
             covariance: optimum.covariance,
         })
+    }
+}
+
+/// Asserts that the analytic gradient of `f` at `p` matches central differences with relative
+/// steps 1e-6, to 1e-6 · (1 + |∂|).
+#[cfg(test)]
+pub(crate) fn assert_gradient_matches<const N: usize>(
+    f: impl Fn(&[f64; N]) -> (f64, [f64; N]),
+    p: [f64; N],
+) {
+    let (_, g) = f(&p);
+    for k in 0..N {
+        let h = 1e-6 * p[k];
+        let mut up = p;
+        up[k] += h;
+        let mut down = p;
+        down[k] -= h;
+        let numeric = (f(&up).0 - f(&down).0) / (2.0 * h);
+        assert!(
+            (numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()),
+            "{k}: {numeric} vs {} at {p:?}",
+            g[k]
+        );
     }
 }

@@ -13,11 +13,14 @@ use crate::Interval;
 ///
 /// ```
 /// use customer_value::clv::{BgNbd, FitOptions, MaximumLikelihood, RepeatHistory};
-/// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
+/// let data = [
+///     RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+///     RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?,
+///     RepeatHistory::new(0.0, 0.0, 25.0)?, RepeatHistory::new(3.0, 10.0, 25.0)?,
+/// ];
 /// let fit = BgNbd::fit(&data, &FitOptions::default())?;
 /// assert_eq!(fit.parameter_names, ["r", "alpha", "a", "b"]);
-/// assert!(fit.converged && fit.observations == 4.0);
+/// assert!(fit.converged && fit.observations == 6.0);
 /// assert_eq!(fit.aic(), 2.0 * 4.0 - 2.0 * fit.log_likelihood);
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
