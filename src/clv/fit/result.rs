@@ -12,7 +12,7 @@ use crate::Interval;
 /// # Examples
 ///
 /// ```
-/// use customer_value::clv::{BgNbd, FitOptions, MaximumLikelihood, RepeatHistory};
+/// use customer_value::clv::{BgNbd, FitOptions, MaximumLikelihood, ModelFit, RepeatHistory};
 /// let data = [
 ///     RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
 ///     RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?,
@@ -22,6 +22,11 @@ use crate::Interval;
 /// assert_eq!(fit.parameter_names, ["r", "alpha", "a", "b"]);
 /// assert!(fit.converged && fit.observations == 6.0);
 /// assert_eq!(fit.aic(), 2.0 * 4.0 - 2.0 * fit.log_likelihood);
+/// // With the `serde` feature (on by default) a fit is saved and read back whole.
+/// let json = serde_json::to_string(&fit).expect("a fit serializes");
+/// let back: ModelFit<BgNbd> = serde_json::from_str(&json).expect("and deserializes");
+/// assert_eq!(back.parameter_names, fit.parameter_names);
+/// assert_eq!((back.observations, back.converged), (6.0, true));
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
