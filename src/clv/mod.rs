@@ -4,6 +4,11 @@
 //! Input for the continuous-time models (BG/NBD, MBG/NBD, Pareto/NBD) is a [`RepeatHistory`]
 //! (x, t_x, T); BG/BB takes a [`DiscreteHistory`] (x, t_x, n).
 //!
+//! Every model is fitted the same way (see [`fit`]): [`MaximumLikelihood::fit`] takes the data as
+//! [`FitData`] (a slice, or rows with weights) and checked options ([`FitOptions`]), and returns a
+//! [`ModelFit`] with the model, the log-likelihood, convergence and the parameters' covariance or
+//! the reason it is missing ([`CovarianceUnavailable`]).
+//!
 //! # Examples
 //!
 //! ```

@@ -213,6 +213,7 @@ impl TimeTable {
     }
 
     /// ln(α + t) and 1/(α + t) from the table at `index`, or computed when there is no table.
+    #[inline]
     fn at(&self, index: u32, alpha: f64, t: f64) -> (f64, f64) {
         if self.logs.is_empty() {
             ((alpha + t).ln(), 1.0 / (alpha + t))
