@@ -3,7 +3,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use customer_value::clv::{
-    customer_lifetime_values, BgNbd, ClvOptions, GammaGamma, ParetoNbd, RepeatHistory, SpendHistory,
+    customer_lifetime_values, BgNbd, ClvOptions, FitOptions, GammaGamma, MaximumLikelihood,
+    ParetoNbd, RepeatHistory, SpendHistory,
 };
 
 fn cdnow() -> (Vec<RepeatHistory>, Vec<SpendHistory>) {
@@ -32,7 +33,7 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("clv_value");
     group.sample_size(10);
     group.bench_function("pareto_nbd_fit_cdnow", |b| {
-        b.iter(|| ParetoNbd::fit(&histories).expect("fit"))
+        b.iter(|| ParetoNbd::fit(&histories, &FitOptions::default()).expect("fit"))
     });
     // The models lifetimes' fits reach on CDNOW (REFERENCE.md's MLE).
     let bg_nbd = BgNbd::new(0.2425929, 4.4135323, 0.7928860, 2.4257524).expect("valid");

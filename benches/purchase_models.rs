@@ -8,8 +8,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use customer_value::clv::{
-    simulate, BgBb, BgNbd, DiscreteHistory, ModifiedBgNbd, PurchaseModel, RepeatHistory,
-    ShiftedBetaGeometric,
+    simulate, BgBb, BgNbd, DiscreteHistory, FitData, FitOptions, MaximumLikelihood, ModifiedBgNbd,
+    PurchaseModel, RepeatHistory, ShiftedBetaGeometric,
 };
 use std::hint::black_box;
 use std::io::Write;
@@ -74,26 +74,30 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("purchase_models");
     group.sample_size(10);
     group.bench_function("bg_nbd_fit_cdnow", |b| {
-        b.iter(|| BgNbd::fit(black_box(&data)).expect("fit"))
+        b.iter(|| BgNbd::fit(black_box(&data), &FitOptions::default()).expect("fit"))
     });
     group.bench_function("modified_bg_nbd_fit_cdnow", |b| {
-        b.iter(|| ModifiedBgNbd::fit(black_box(&data)).expect("fit"))
+        b.iter(|| ModifiedBgNbd::fit(black_box(&data), &FitOptions::default()).expect("fit"))
     });
     let (dh, dw) = donations();
     group.bench_function("bg_bb_fit_donations", |b| {
-        b.iter(|| BgBb::fit_weighted(black_box(&dh), black_box(&dw)).expect("fit"))
+        b.iter(|| {
+            FitData::weighted(black_box(&dh), black_box(&dw))
+                .and_then(|d| BgBb::fit(d, &FitOptions::default()))
+                .expect("fit")
+        })
     });
     let alive = [0.631, 0.468, 0.382, 0.326, 0.289, 0.262, 0.241];
     group.bench_function("sbg_fit_regular_cohort", |b| {
         b.iter(|| ShiftedBetaGeometric::fit_survival(1000.0, black_box(&alive)).expect("fit"))
     });
     group.bench_function("bg_nbd_fit_1m", |b| {
-        b.iter(|| BgNbd::fit(black_box(&million)).expect("fit"))
+        b.iter(|| BgNbd::fit(black_box(&million), &FitOptions::default()).expect("fit"))
     });
     // The same customers with recencies unrounded (continuous time): compression helps less.
     let continuous = simulated_continuous(1_000_000);
     group.bench_function("bg_nbd_fit_1m_continuous_recency", |b| {
-        b.iter(|| BgNbd::fit(black_box(&continuous)).expect("fit"))
+        b.iter(|| BgNbd::fit(black_box(&continuous), &FitOptions::default()).expect("fit"))
     });
     let model = BgNbd::new(0.2425929, 4.4135323, 0.7928860, 2.4257524).expect("valid parameters");
     let mut out = vec![0.0; million.len()];
@@ -112,7 +116,7 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.finish();
-    let fit = BgNbd::fit(&million).expect("fit");
+    let fit = BgNbd::fit(&million, &FitOptions::default()).expect("fit");
     eprintln!(
         "1M fit: log-likelihood {:.4}, {:?}",
         fit.log_likelihood,

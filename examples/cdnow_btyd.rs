@@ -14,9 +14,9 @@ use customer_value::clv::diagnostics::{
 };
 use customer_value::clv::PurchaseModel;
 use customer_value::clv::{
-    customer_lifetime_values, BgBb, BgNbd, ClvOptions, DiscreteHistory, GammaGamma,
-    GammaGammaOptions, ModelFit, ModifiedBgNbd, ParetoNbd, RepeatHistory, ShiftedBetaGeometric,
-    SpendHistory,
+    customer_lifetime_values, BgBb, BgNbd, ClvOptions, DiscreteHistory, FitData, FitOptions,
+    GammaGamma, GammaGammaOptions, MaximumLikelihood, ModelFit, ModifiedBgNbd, ParetoNbd,
+    RepeatHistory, ShiftedBetaGeometric, SpendHistory,
 };
 use customer_value::{CustomerSummary, Summarizer, TimeUnit, Transaction};
 use rust_decimal::Decimal;
@@ -40,9 +40,9 @@ fn cdnow_transactions() -> Result<Vec<Transaction<u64>>, BoxError> {
     Ok(out)
 }
 
-fn print_fit<M>(
+fn print_fit<M, D>(
     name: &str,
-    fit: &ModelFit<M>,
+    fit: &ModelFit<M, D>,
     names: &[&str],
     values: &[f64],
     published: &[f64],
@@ -56,7 +56,7 @@ fn print_fit<M>(
         "  {:<8} {:>10} {:>10} {:>10}",
         "param", "estimate", "s.e.", "published"
     );
-    let se = fit.standard_errors.clone().unwrap_or_default();
+    let se = fit.standard_errors().unwrap_or_default();
     for (i, ((name, value), published)) in names.iter().zip(values).zip(published).enumerate() {
         let se = se.get(i).map_or("n/a".to_string(), |s| format!("{s:.4}"));
         println!("  {name:<8} {value:>10.4} {se:>10} {published:>10.3}");
@@ -70,7 +70,7 @@ fn print_purchase_predictions(summaries: &[CustomerSummary<u64>]) -> Result<(), 
         .iter()
         .map(|s| RepeatHistory::from_summary(s, TimeUnit::Weeks))
         .collect();
-    let fit = BgNbd::fit(&histories)?;
+    let fit = BgNbd::fit(&histories, &FitOptions::default())?;
     let p = fit.model.params();
     println!(
         "BG/NBD (weeks): r {:.4}, alpha {:.4}, a {:.4}, b {:.4}, log-likelihood {:.2}",
@@ -136,7 +136,7 @@ fn main() -> Result<(), BoxError> {
         histories.len()
     );
 
-    let bg = BgNbd::fit(&histories)?;
+    let bg = BgNbd::fit(&histories, &FitOptions::default())?;
     let p = bg.model.params();
     print_fit(
         "BG/NBD (Fader, Hardie & Lee 2005)",
@@ -146,7 +146,7 @@ fn main() -> Result<(), BoxError> {
         &[0.243, 4.414, 0.793, 2.426],
         -9582.43,
     );
-    let mbg = ModifiedBgNbd::fit(&histories)?;
+    let mbg = ModifiedBgNbd::fit(&histories, &FitOptions::default())?;
     let p = mbg.model.params();
     print_fit(
         "\nMBG/NBD (Batislam et al. 2007)",
@@ -156,7 +156,7 @@ fn main() -> Result<(), BoxError> {
         &[0.525, 6.183, 0.891, 1.614],
         -9582.13,
     );
-    println!("\nAIC: BG/NBD {:.2}, MBG/NBD {:.2}", bg.aic(4), mbg.aic(4));
+    println!("\nAIC: BG/NBD {:.2}, MBG/NBD {:.2}", bg.aic(), mbg.aic());
 
     let observed = observed_frequency_histogram(&histories, 7);
     let expected_bg = expected_frequency_histogram(&bg.model, &histories, 7)?;
@@ -206,13 +206,13 @@ fn main() -> Result<(), BoxError> {
         cmp.total_actual, cmp.total_predicted, cmp.mae, cmp.rmse
     );
     let example = RepeatHistory::new(2.0, 30.43, 38.86)?;
-    let alive = BgNbd::probability_alive_interval(&bg, &example, 0.95)?;
-    let next = BgNbd::conditional_expected_purchases_interval(&bg, 39.0, &example, 0.95)?;
+    let alive = bg.probability_alive_interval(&example, 0.95)?;
+    let next = bg.conditional_expected_purchases_interval(39.0, &example, 0.95)?;
     println!("  customer x = 2, t_x = 30.43, T = 38.86: P(alive) {:.3} [{:.3}, {:.3}], next 39 weeks {:.3} [{:.3}, {:.3}]",
         alive.estimate, alive.lower, alive.upper, next.estimate, next.lower, next.upper);
     println!("  (published: 1.226 expected purchases)");
 
-    let pareto = ParetoNbd::fit(&histories)?;
+    let pareto = ParetoNbd::fit(&histories, &FitOptions::default())?;
     let p = pareto.model.params();
     print_fit(
         "\nPareto/NBD (Schmittlein et al. 1987; FHL 2005)",
@@ -228,15 +228,11 @@ fn main() -> Result<(), BoxError> {
         .iter()
         .map(SpendHistory::from_summary)
         .collect::<Result<Vec<_>, _>>()?;
-    let spend_fit = GammaGamma::fit_report(
-        &spends,
-        &vec![1.0; spends.len()],
-        &GammaGammaOptions::default(),
-    )?;
-    let p = spend_fit.fit.model.params();
+    let spend_fit = GammaGamma::fit(&spends, &GammaGammaOptions::default())?;
+    let p = spend_fit.model.params();
     print_fit(
         "\nGamma-Gamma spend model (Colombo & Jiang 1999; Fader & Hardie 2013)",
-        &spend_fit.fit,
+        &spend_fit,
         &["p", "q", "gamma"],
         &[p.p, p.q, p.gamma],
         &[6.25, 3.74, 15.44],
@@ -244,18 +240,12 @@ fn main() -> Result<(), BoxError> {
     );
     println!(
         "  {} customers without a repeat purchase left out; corr(x, z̄) = {:.3}; population mean spend {:.4} (published 35.171)",
-        spend_fit.excluded_without_repeat,
-        spend_fit.frequency_spend_correlation.unwrap_or(f64::NAN),
-        spend_fit.fit.model.mean_spend()?
+        spend_fit.diagnostics.excluded_without_repeat,
+        spend_fit.diagnostics.frequency_spend_correlation.unwrap_or(f64::NAN),
+        spend_fit.model.mean_spend()?
     );
     let options = ClvOptions::default();
-    let clv = customer_lifetime_values(
-        &bg.model,
-        &spend_fit.fit.model,
-        &histories,
-        &spends,
-        &options,
-    )?;
+    let clv = customer_lifetime_values(&bg.model, &spend_fit.model, &histories, &spends, &options)?;
     println!("\n12-month CLV at 1% a month (BG/NBD + Gamma-Gamma), beside lifetimes 0.11.3");
     println!("  (lifetimes' figures come from the published summary file, whose t_x and T are rounded to");
     println!(
@@ -278,7 +268,8 @@ fn main() -> Result<(), BoxError> {
         donors.push(DiscreteHistory::new(f[0], f[1], f[2])?);
         counts.push(f64::from(f[3]));
     }
-    let bb = BgBb::fit_weighted(&donors, &counts)?;
+    let bb =
+        FitData::weighted(&donors, &counts).and_then(|d| BgBb::fit(d, &FitOptions::default()))?;
     let p = bb.model.params();
     print_fit(
         "\nBG/BB on donations (Fader, Hardie & Shang 2010)",

@@ -5,10 +5,11 @@ use customer_value::clv::formulas::{
 };
 use customer_value::clv::{
     customer_lifetime_value, customer_lifetime_value_decimal, customer_lifetime_values,
-    pareto_nbd_dert, pareto_nbd_residual_value, ClvError, ClvOptions, GammaGamma,
-    GammaGammaOptions, ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
+    pareto_nbd_dert, pareto_nbd_residual_value, ClvError, ClvOptions, FitData, FitOptions,
+    GammaGamma, GammaGammaOptions, MaximumLikelihood, ParetoNbd, PurchaseModel, RepeatHistory,
+    SpendHistory,
 };
-use customer_value::TimeUnit;
+use customer_value::{Settings, TimeUnit};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -44,13 +45,8 @@ fn spend_mle() -> GammaGamma {
 #[test]
 fn gamma_gamma_fit_on_cdnow_repeat_buyers() {
     let spend: Vec<SpendHistory> = cdnow().into_iter().map(|row| row.2).collect();
-    let report = GammaGamma::fit_report(
-        &spend,
-        &vec![1.0; spend.len()],
-        &GammaGammaOptions::default(),
-    )
-    .unwrap();
-    let fit = &report.fit;
+    let fit = &GammaGamma::fit(&spend, &GammaGammaOptions::default()).unwrap();
+    let report = &fit.diagnostics;
     assert!(fit.converged);
     assert_eq!(fit.observations, 946.0);
     assert_eq!(report.excluded_without_repeat, 2357.0 - 946.0);
@@ -99,10 +95,13 @@ fn gamma_gamma_bad_input_and_infinite_mean() {
     ));
     assert!(SpendHistory::new(-1.0, 5.0).is_err());
     assert!(SpendHistory::new(1.0, f64::NAN).is_err());
-    assert!(matches!(GammaGamma::fit(&[]), Err(ClvError::EmptyInput)));
+    assert!(matches!(
+        GammaGamma::fit(&[], &GammaGammaOptions::default()),
+        Err(ClvError::EmptyInput)
+    ));
     let nobody = [SpendHistory::new(0.0, 0.0).unwrap(); 3];
     assert!(matches!(
-        GammaGamma::fit(&nobody),
+        GammaGamma::fit(&nobody, &GammaGammaOptions::default()),
         Err(ClvError::NotIdentifiable { .. })
     ));
     let heavy_tail = GammaGamma::new(2.0, 0.8, 10.0).unwrap();
@@ -136,10 +135,10 @@ fn a_weighted_spend_fit_equals_the_fit_of_the_exploded_rows() {
         constrain_q_above_one: true,
         ..Default::default()
     };
-    let a = GammaGamma::fit_report(&rows, &weights, &options).unwrap();
-    let b = GammaGamma::fit_report(&exploded, &vec![1.0; exploded.len()], &options).unwrap();
-    assert!((a.fit.log_likelihood - b.fit.log_likelihood).abs() < 1e-9);
-    assert_eq!(a.fit.model, b.fit.model);
+    let a = GammaGamma::fit(FitData::weighted(&rows, &weights).unwrap(), &options).unwrap();
+    let b = GammaGamma::fit(&exploded, &options).unwrap();
+    assert!((a.log_likelihood - b.log_likelihood).abs() < 1e-9);
+    assert_eq!(a.model, b.model);
 }
 
 /// BG/NBD (Fader, Hardie & Lee 2005) conditional expectation, eq. 10, for the CLV check: a minimal
@@ -378,8 +377,12 @@ fn clv_with_the_crates_own_bg_nbd_and_gamma_gamma_fits_on_cdnow() {
     let data = cdnow();
     let histories: Vec<RepeatHistory> = data.iter().map(|row| row.1).collect();
     let spends: Vec<SpendHistory> = data.iter().map(|row| row.2).collect();
-    let purchases = customer_value::clv::BgNbd::fit(&histories).unwrap().model;
-    let spend = GammaGamma::fit(&spends).unwrap().model;
+    let purchases = customer_value::clv::BgNbd::fit(&histories, &FitOptions::default())
+        .unwrap()
+        .model;
+    let spend = GammaGamma::fit(&spends, &GammaGammaOptions::default())
+        .unwrap()
+        .model;
     let options = ClvOptions::default();
     let all = customer_lifetime_values(&purchases, &spend, &histories, &spends, &options).unwrap();
     // lifetimes 0.11.3: BetaGeoFitter + GammaGammaFitter on this file, 12 months, 1% a month, freq "W".
@@ -474,8 +477,8 @@ fn print_customer_lifetime_value(
         .iter()
         .map(SpendHistory::from_summary)
         .collect::<Result<Vec<_>, _>>()?;
-    let purchases = BgNbd::fit(&histories)?.model;
-    let spend = GammaGamma::fit(&spends)?.model;
+    let purchases = BgNbd::fit(&histories, &FitOptions::default())?.model;
+    let spend = GammaGamma::fit(&spends, &GammaGammaOptions::default())?.model;
     let options = ClvOptions::default(); // 12 months, 1% a month, weeks, 2 decimal places
     let values = customer_lifetime_values(&purchases, &spend, &histories, &spends, &options)?;
     let rows = summaries

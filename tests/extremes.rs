@@ -4,7 +4,7 @@
 
 use chrono::{Duration, NaiveDate};
 use customer_value::clv::{
-    BgNbd, FitOptions, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory,
+    BgNbd, FitOptions, MaximumLikelihood, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory,
 };
 use customer_value::report::{CustomerValueReport, ReportConfig};
 use customer_value::segment::KMeansSegmenter;
@@ -69,15 +69,15 @@ fn fits_on_extreme_or_degenerate_histories_are_values_or_typed_errors() {
     let identical = vec![RepeatHistory::new(3.0, 20.0, 40.0).unwrap(); 100];
     let single = vec![RepeatHistory::new(5.0, 30.0, 40.0).unwrap()];
     for data in [&heavy, &identical, &single] {
-        if let Ok(fit) = BgNbd::fit_with(data, &options) {
+        if let Ok(fit) = BgNbd::fit(data, &options) {
             assert!(fit.log_likelihood.is_finite());
             check_predictions(&fit.model, &data[0]);
         }
-        if let Ok(fit) = ParetoNbd::fit_with(data, &options) {
+        if let Ok(fit) = ParetoNbd::fit(data, &options) {
             assert!(fit.log_likelihood.is_finite());
             check_predictions(&fit.model, &data[0]);
         }
-        if let Ok(fit) = ModifiedBgNbd::fit_with(data, &options) {
+        if let Ok(fit) = ModifiedBgNbd::fit(data, &options) {
             assert!(fit.log_likelihood.is_finite());
         }
     }

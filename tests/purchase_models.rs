@@ -5,8 +5,8 @@ use customer_value::clv::diagnostics::{
     chi_square_test, expected_frequency_histogram, holdout_comparison, observed_frequency_histogram,
 };
 use customer_value::clv::{
-    simulate, BgBb, BgNbd, ClvError, ContractOutcome, DiscreteHistory, FitOptions, ModifiedBgNbd,
-    PurchaseModel, RepeatHistory, ShiftedBetaGeometric,
+    simulate, BgBb, BgNbd, ClvError, ContractOutcome, DiscreteHistory, FitData, FitOptions,
+    MaximumLikelihood, ModifiedBgNbd, PurchaseModel, RepeatHistory, ShiftedBetaGeometric,
 };
 use proptest::prelude::*;
 
@@ -27,7 +27,7 @@ fn within(value: f64, target: f64, relative: f64) -> bool {
 
 #[test]
 fn bg_nbd_on_cdnow_reaches_the_mle() {
-    let fit = BgNbd::fit(&cdnow()).unwrap();
+    let fit = BgNbd::fit(&cdnow(), &FitOptions::default()).unwrap();
     let p = fit.model.params();
     assert!(
         (fit.log_likelihood + 9582.4256).abs() < 0.01,
@@ -56,7 +56,7 @@ fn bg_nbd_on_cdnow_reaches_the_mle() {
 
 #[test]
 fn modified_bg_nbd_on_cdnow_reaches_the_mle() {
-    let fit = ModifiedBgNbd::fit(&cdnow()).unwrap();
+    let fit = ModifiedBgNbd::fit(&cdnow(), &FitOptions::default()).unwrap();
     let p = fit.model.params();
     assert!(
         (fit.log_likelihood + 9582.1327).abs() < 0.01,
@@ -89,7 +89,9 @@ fn donations() -> (Vec<DiscreteHistory>, Vec<f64>) {
 fn bg_bb_on_donations_reaches_the_mle_and_the_published_predictions() {
     let (histories, weights) = donations();
     assert_eq!(weights.iter().sum::<f64>(), 11104.0);
-    let fit = BgBb::fit_weighted(&histories, &weights).unwrap();
+    let fit = FitData::weighted(&histories, &weights)
+        .and_then(|d| BgBb::fit(d, &FitOptions::default()))
+        .unwrap();
     let p = fit.model.params();
     assert!(
         (fit.log_likelihood + 33225.5813).abs() < 0.01,
@@ -208,12 +210,16 @@ fn weighted_fits_equal_the_fits_of_exploded_rows() {
         .iter()
         .flat_map(|(h, n)| std::iter::repeat_n(*h, *n))
         .collect();
-    let weighted = BgNbd::fit_weighted(&histories, &weights).unwrap();
-    let plain = BgNbd::fit(&exploded).unwrap();
+    let weighted = FitData::weighted(&histories, &weights)
+        .and_then(|d| BgNbd::fit(d, &FitOptions::default()))
+        .unwrap();
+    let plain = BgNbd::fit(&exploded, &FitOptions::default()).unwrap();
     assert_eq!(weighted.model, plain.model);
     assert_eq!(weighted.log_likelihood, plain.log_likelihood);
-    let weighted = ModifiedBgNbd::fit_weighted(&histories, &weights).unwrap();
-    let plain = ModifiedBgNbd::fit(&exploded).unwrap();
+    let weighted = FitData::weighted(&histories, &weights)
+        .and_then(|d| ModifiedBgNbd::fit(d, &FitOptions::default()))
+        .unwrap();
+    let plain = ModifiedBgNbd::fit(&exploded, &FitOptions::default()).unwrap();
     assert_eq!(weighted.model, plain.model);
 
     let (histories, weights) = donations();
@@ -223,8 +229,10 @@ fn weighted_fits_equal_the_fits_of_exploded_rows() {
         .zip(&small)
         .flat_map(|(h, w)| std::iter::repeat_n(*h, *w as usize))
         .collect();
-    let weighted = BgBb::fit_weighted(&histories, &small).unwrap();
-    let plain = BgBb::fit(&exploded).unwrap();
+    let weighted = FitData::weighted(&histories, &small)
+        .and_then(|d| BgBb::fit(d, &FitOptions::default()))
+        .unwrap();
+    let plain = BgBb::fit(&exploded, &FitOptions::default()).unwrap();
     assert_eq!(weighted.model, plain.model);
 
     let outcomes = [
@@ -238,18 +246,19 @@ fn weighted_fits_equal_the_fits_of_exploded_rows() {
         .zip(counts)
         .flat_map(|(o, n)| std::iter::repeat_n(*o, n))
         .collect();
-    let weighted =
-        ShiftedBetaGeometric::fit_weighted(&outcomes, &counts.map(|c| c as f64)).unwrap();
-    let plain = ShiftedBetaGeometric::fit(&exploded).unwrap();
+    let weighted = FitData::weighted(&outcomes, &counts.map(|c| c as f64))
+        .and_then(|d| ShiftedBetaGeometric::fit(d, &FitOptions::default()))
+        .unwrap();
+    let plain = ShiftedBetaGeometric::fit(&exploded, &FitOptions::default()).unwrap();
     assert_eq!(weighted.model, plain.model);
 }
 
 #[test]
 fn fits_do_not_depend_on_input_order() {
     let mut data = cdnow();
-    let forward = BgNbd::fit(&data).unwrap();
+    let forward = BgNbd::fit(&data, &FitOptions::default()).unwrap();
     data.reverse();
-    let backward = BgNbd::fit(&data).unwrap();
+    let backward = BgNbd::fit(&data, &FitOptions::default()).unwrap();
     assert_eq!(forward.model, backward.model);
     assert_eq!(
         forward.log_likelihood.to_bits(),
@@ -265,7 +274,7 @@ fn an_unconverged_fit_is_an_error_unless_asked_for() {
         gradient_tolerance: 1e-300,
         ..FitOptions::default()
     };
-    match BgNbd::fit_with(&data, &strict) {
+    match BgNbd::fit(&data, &strict) {
         Err(ClvError::NotConverged {
             iterations,
             log_likelihood,
@@ -278,45 +287,57 @@ fn an_unconverged_fit_is_an_error_unless_asked_for() {
         accept_unconverged: true,
         ..strict
     };
-    let fit = BgNbd::fit_with(&data, &lenient).unwrap();
+    let fit = BgNbd::fit(&data, &lenient).unwrap();
     assert!(!fit.converged);
 }
 
 #[test]
 fn bad_input_is_a_typed_error() {
-    assert!(matches!(BgNbd::fit(&[]), Err(ClvError::EmptyInput)));
-    assert!(matches!(ModifiedBgNbd::fit(&[]), Err(ClvError::EmptyInput)));
-    assert!(matches!(BgBb::fit(&[]), Err(ClvError::EmptyInput)));
     assert!(matches!(
-        ShiftedBetaGeometric::fit(&[]),
+        BgNbd::fit(&[], &FitOptions::default()),
+        Err(ClvError::EmptyInput)
+    ));
+    assert!(matches!(
+        ModifiedBgNbd::fit(&[], &FitOptions::default()),
+        Err(ClvError::EmptyInput)
+    ));
+    assert!(matches!(
+        BgBb::fit(&[], &FitOptions::default()),
+        Err(ClvError::EmptyInput)
+    ));
+    assert!(matches!(
+        ShiftedBetaGeometric::fit(&[], &FitOptions::default()),
         Err(ClvError::EmptyInput)
     ));
     let zeros = vec![RepeatHistory::new(0.0, 0.0, 30.0).unwrap(); 10];
     assert!(matches!(
-        BgNbd::fit(&zeros),
+        BgNbd::fit(&zeros, &FitOptions::default()),
         Err(ClvError::NotIdentifiable { .. })
     ));
     assert!(matches!(
-        ModifiedBgNbd::fit(&zeros),
+        ModifiedBgNbd::fit(&zeros, &FitOptions::default()),
         Err(ClvError::NotIdentifiable { .. })
     ));
     let discrete_zeros = vec![DiscreteHistory::new(0, 0, 6).unwrap(); 4];
     assert!(matches!(
-        BgBb::fit(&discrete_zeros),
+        BgBb::fit(&discrete_zeros, &FitOptions::default()),
         Err(ClvError::NotIdentifiable { .. })
     ));
     let nobody_left = [ContractOutcome::Active { periods: 4 }];
     assert!(matches!(
-        ShiftedBetaGeometric::fit(&nobody_left),
+        ShiftedBetaGeometric::fit(&nobody_left, &FitOptions::default()),
         Err(ClvError::NotIdentifiable { .. })
     ));
     let all_left_at_once = [ContractOutcome::Churned { period: 1 }];
     assert!(matches!(
-        ShiftedBetaGeometric::fit(&all_left_at_once),
+        ShiftedBetaGeometric::fit(&all_left_at_once, &FitOptions::default()),
         Err(ClvError::NotIdentifiable { .. })
     ));
     assert!(matches!(
-        ShiftedBetaGeometric::fit(&[ContractOutcome::Churned { period: 0 }]),
+        ShiftedBetaGeometric::fit(
+            &[ContractOutcome::Churned { period: 0 }],
+            &FitOptions::default()
+        ),
         Err(ClvError::InvalidArgument { .. })
     ));
     // Histories check their own values: NaN, negative times, t_x > T.
@@ -335,13 +356,13 @@ fn bad_input_is_a_typed_error() {
     // Weights.
     let data = cdnow();
     assert!(matches!(
-        BgNbd::fit_weighted(&data, &[1.0]),
+        FitData::weighted(&data, &[1.0]).and_then(|d| BgNbd::fit(d, &FitOptions::default())),
         Err(ClvError::LengthMismatch { .. })
     ));
     let mut w = vec![1.0; data.len()];
     w[5] = f64::NAN;
     assert!(matches!(
-        BgNbd::fit_weighted(&data, &w),
+        FitData::weighted(&data, &w).and_then(|d| BgNbd::fit(d, &FitOptions::default())),
         Err(ClvError::InvalidWeight { position: 5, .. })
     ));
     // Parameters ≤ 0.
@@ -399,9 +420,9 @@ fn fits_recover_simulated_parameters() {
     let ages: Vec<f64> = (0..20_000).map(|i| 27.0 + (i % 84) as f64 / 7.0).collect();
     let truth = BgNbd::new(0.25, 4.0, 0.8, 2.5).unwrap();
     let sim = simulate::bg_nbd(&truth, &ages, 0.0, 42).unwrap();
-    let fit = BgNbd::fit(&sim.histories).unwrap();
+    let fit = BgNbd::fit(&sim.histories, &FitOptions::default()).unwrap();
     let p = fit.model.params();
-    let se = fit.standard_errors.clone().unwrap();
+    let se = fit.standard_errors().unwrap().to_vec();
     for ((est, true_value), se) in [p.r, p.alpha, p.a, p.b]
         .iter()
         .zip([0.25, 4.0, 0.8, 2.5])
@@ -411,9 +432,9 @@ fn fits_recover_simulated_parameters() {
     }
     let truth = ModifiedBgNbd::new(0.5, 6.0, 0.9, 1.6).unwrap();
     let sim = simulate::modified_bg_nbd(&truth, &ages, 0.0, 43).unwrap();
-    let fit = ModifiedBgNbd::fit(&sim.histories).unwrap();
+    let fit = ModifiedBgNbd::fit(&sim.histories, &FitOptions::default()).unwrap();
     let p = fit.model.params();
-    let se = fit.standard_errors.clone().unwrap();
+    let se = fit.standard_errors().unwrap().to_vec();
     for ((est, true_value), se) in [p.r, p.alpha, p.a, p.b]
         .iter()
         .zip([0.5, 6.0, 0.9, 1.6])
@@ -423,9 +444,9 @@ fn fits_recover_simulated_parameters() {
     }
     let truth = BgBb::new(1.2, 0.75, 0.66, 2.78).unwrap();
     let sim = simulate::bg_bb(&truth, 20_000, 6, 0, 44).unwrap();
-    let fit = BgBb::fit(&sim.histories).unwrap();
+    let fit = BgBb::fit(&sim.histories, &FitOptions::default()).unwrap();
     let p = fit.model.params();
-    let se = fit.standard_errors.clone().unwrap();
+    let se = fit.standard_errors().unwrap().to_vec();
     for ((est, true_value), se) in [p.alpha, p.beta, p.gamma, p.delta]
         .iter()
         .zip([1.2, 0.75, 0.66, 2.78])
@@ -435,9 +456,9 @@ fn fits_recover_simulated_parameters() {
     }
     let truth = ShiftedBetaGeometric::new(0.7, 1.2).unwrap();
     let cohort = simulate::shifted_beta_geometric(&truth, 20_000, 8, 45).unwrap();
-    let fit = ShiftedBetaGeometric::fit(&cohort).unwrap();
+    let fit = ShiftedBetaGeometric::fit(&cohort, &FitOptions::default()).unwrap();
     let p = fit.model.params();
-    let se = fit.standard_errors.clone().unwrap();
+    let se = fit.standard_errors().unwrap().to_vec();
     assert!(
         (p.alpha - 0.7).abs() < 3.0 * se[0] && (p.beta - 1.2).abs() < 3.0 * se[1],
         "{p:?} {se:?}"
@@ -447,7 +468,7 @@ fn fits_recover_simulated_parameters() {
 #[test]
 fn cdnow_histogram_chi_square_and_intervals() {
     let data = cdnow();
-    let fit = BgNbd::fit(&data).unwrap();
+    let fit = BgNbd::fit(&data, &FitOptions::default()).unwrap();
     let observed = observed_frequency_histogram(&data, 7);
     let expected = expected_frequency_histogram(&fit.model, &data, 7).unwrap();
     assert_eq!(observed.iter().sum::<f64>(), 2357.0);
@@ -458,12 +479,14 @@ fn cdnow_histogram_chi_square_and_intervals() {
     let test = chi_square_test(&observed, &expected, 4).unwrap();
     assert!(test.p_value > 0.01 && test.p_value <= 1.0, "{test:?}");
     assert_eq!(fit.parameter_count(), 4);
-    assert!((fit.aic(4) - (8.0 + 2.0 * 9582.4256)).abs() < 0.02);
+    assert!((fit.aic() - (8.0 + 2.0 * 9582.4256)).abs() < 0.02);
 
     let h = RepeatHistory::new(2.0, 30.43, 38.86).unwrap();
-    let alive = BgNbd::probability_alive_interval(&fit, &h, 0.95).unwrap();
+    let alive = fit.probability_alive_interval(&h, 0.95).unwrap();
     assert!(alive.lower < alive.estimate && alive.estimate < alive.upper && alive.upper <= 1.0);
-    let purchases = BgNbd::conditional_expected_purchases_interval(&fit, 39.0, &h, 0.95).unwrap();
+    let purchases = fit
+        .conditional_expected_purchases_interval(39.0, &h, 0.95)
+        .unwrap();
     assert!(purchases.lower < purchases.estimate && purchases.estimate < purchases.upper);
     assert!((purchases.estimate - 1.225910).abs() < 1e-4);
 }
@@ -593,8 +616,8 @@ fn fits_do_not_depend_on_thread_count() {
         .num_threads(3)
         .build()
         .unwrap();
-    let a = one.install(|| BgNbd::fit(&sim.histories).unwrap());
-    let b = three.install(|| BgNbd::fit(&sim.histories).unwrap());
+    let a = one.install(|| BgNbd::fit(&sim.histories, &FitOptions::default()).unwrap());
+    let b = three.install(|| BgNbd::fit(&sim.histories, &FitOptions::default()).unwrap());
     assert_eq!(a.model, b.model);
     assert_eq!(a.log_likelihood.to_bits(), b.log_likelihood.to_bits());
     let model = a.model;

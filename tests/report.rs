@@ -1,7 +1,7 @@
 //! The per-customer report on CDNOW: consistent with each module called on its own.
 
 use chrono::NaiveDate;
-use customer_value::clv::{BgNbd, PurchaseModel, RepeatHistory};
+use customer_value::clv::{BgNbd, FitOptions, MaximumLikelihood, PurchaseModel, RepeatHistory};
 use customer_value::report::{CustomerValueReport, PurchaseModelKind, ReportConfig};
 use customer_value::{RfmScorer, Summarizer, TimeUnit, Transaction};
 
@@ -28,7 +28,7 @@ fn cdnow_report_agrees_with_the_modules_it_combines() {
         .iter()
         .map(|s| RepeatHistory::from_summary(s, TimeUnit::Weeks))
         .collect();
-    let fit = BgNbd::fit(&histories).unwrap();
+    let fit = BgNbd::fit(&histories, &FitOptions::default()).unwrap();
     let model = report.purchase_model.as_ref().unwrap();
     assert_eq!(model.kind, PurchaseModelKind::BgNbd);
     assert!((model.log_likelihood - fit.log_likelihood).abs() < 1e-6);

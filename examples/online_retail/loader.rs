@@ -56,15 +56,18 @@ pub fn is_product_code(code: &str) -> bool {
     code.len() >= 5 && code.as_bytes()[..5].iter().all(u8::is_ascii_digit)
 }
 
+/// The transactions kept and what happened to every line.
+pub type Loaded = (Vec<Transaction<u32>>, LoadReport);
+
 /// Reads the bundled file.
-pub fn load() -> Result<(Vec<Transaction<u32>>, LoadReport), Box<dyn Error>> {
+pub fn load() -> Result<Loaded, Box<dyn Error>> {
     let file = std::fs::File::open(PATH)?;
     parse(BufReader::new(flate2::read::GzDecoder::new(file)))
 }
 
 /// Parses the CSV (columns `InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,
 /// CustomerID,Country`; descriptions may be quoted and contain commas).
-pub fn parse(input: impl BufRead) -> Result<(Vec<Transaction<u32>>, LoadReport), Box<dyn Error>> {
+pub fn parse(input: impl BufRead) -> Result<Loaded, Box<dyn Error>> {
     let mut reader = csv::Reader::from_reader(input);
     let mut report = LoadReport::default();
     let mut seen = HashSet::new();

@@ -18,7 +18,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let started = std::time::Instant::now();
     let (log, loaded) = loader::load()?;
     print_load(&loaded);
-    let report = CustomerValueReport::build(&log, loader::observation_end(), &ReportConfig::default())?;
+    let report =
+        CustomerValueReport::build(&log, loader::observation_end(), &ReportConfig::default())?;
     println!(
         "\nReport as of {}: {} customers (loaded and built in {:.1?})",
         report.as_of,

@@ -2,7 +2,9 @@
 //! finite, P(alive) in [0, 1].
 #![no_main]
 
-use customer_value::clv::{BgNbd, FitOptions, ParetoNbd, PurchaseModel, RepeatHistory};
+use customer_value::clv::{
+    BgNbd, FitOptions, MaximumLikelihood, ParetoNbd, PurchaseModel, RepeatHistory,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,10 +18,10 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     let options = FitOptions { max_iterations: 200, accept_unconverged: true, ..FitOptions::default() };
-    if let Ok(fit) = BgNbd::fit_with(&histories, &options) {
+    if let Ok(fit) = BgNbd::fit(&histories, &options) {
         check(&fit.model, &histories);
     }
-    if let Ok(fit) = ParetoNbd::fit_with(&histories, &options) {
+    if let Ok(fit) = ParetoNbd::fit(&histories, &options) {
         check(&fit.model, &histories);
     }
 });

@@ -18,9 +18,9 @@
 
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use crate::clv::fit::{check_weights, maximize};
-use crate::clv::{ClvError, DiscreteHistory, FitOptions, ModelFit};
-use crate::settings::Settings;
+use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::{check_positive, check_weights, maximum_likelihood, on_log_scale, Search};
+use crate::clv::{fill_each, ln_beta, ClvError, DiscreteHistory, FitData, FitOptions};
 
 /// BG/BB parameters named as in FHS (2010): p ~ Beta(α, β), θ ~ Beta(γ, δ).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,14 +37,20 @@ pub struct BgBbParams {
 }
 
 /// The BG/BB model with known parameters.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{BgBb, DiscreteHistory};
+/// let model = BgBb::new(1.203522, 0.749716, 0.656718, 2.783443)?;
+/// // FHS (2010): a donor who gave in each of the 6 years is almost surely still active.
+/// assert!(model.probability_alive_next(&DiscreteHistory::new(6, 6, 6)?) > 0.93);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BgBb {
     params: BgBbParams,
-}
-
-fn ln_beta(u: f64, v: f64) -> f64 {
-    ln_gamma(u) + ln_gamma(v) - ln_gamma(u + v)
 }
 
 fn ln_choose(n: u32, k: u32) -> f64 {
@@ -74,20 +80,12 @@ impl BgBb {
     /// assert!(BgBb::new(1.2, 0.0, 0.66, 2.78).is_err());
     /// ```
     pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self, ClvError> {
-        for (name, value) in [
+        check_positive(&[
             ("alpha", alpha),
             ("beta", beta),
             ("gamma", gamma),
             ("delta", delta),
-        ] {
-            if !(value.is_finite() && value > 0.0) {
-                return Err(ClvError::InvalidParameter {
-                    name,
-                    value,
-                    constraint: "must be positive and finite",
-                });
-            }
-        }
+        ])?;
         Ok(Self {
             params: BgBbParams {
                 alpha,
@@ -112,145 +110,13 @@ impl BgBb {
     }
 
     fn array(&self) -> [f64; 4] {
-        let p = self.params;
-        [p.alpha, p.beta, p.gamma, p.delta]
-    }
-
-    /// Fits the model by maximum likelihood with default options.
-    ///
-    /// # Errors
-    ///
-    /// [`ClvError::EmptyInput`] for no histories, [`ClvError::NotIdentifiable`] when nobody made a
-    /// repeat transaction, [`ClvError::NotConverged`] and [`ClvError::NumericalFailure`] from the
-    /// optimiser.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgBb, DiscreteHistory};
-    /// let h = [DiscreteHistory::new(0, 0, 6)?, DiscreteHistory::new(3, 5, 6)?,
-    ///          DiscreteHistory::new(6, 6, 6)?, DiscreteHistory::new(1, 1, 6)?];
-    /// let fit = BgBb::fit_weighted(&h, &[50.0, 20.0, 15.0, 25.0])?;
-    /// assert!(fit.converged);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit(histories: &[DiscreteHistory]) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_with(histories, &FitOptions::default())
-    }
-
-    /// [`BgBb::fit`] with options.
-    ///
-    /// # Errors
-    ///
-    /// As [`BgBb::fit`], and [`ClvError::InvalidArgument`] for invalid options.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgBb, DiscreteHistory, FitOptions};
-    /// let h = [DiscreteHistory::new(0, 0, 6)?, DiscreteHistory::new(3, 5, 6)?];
-    /// let bad = FitOptions { max_iterations: 0, ..FitOptions::default() };
-    /// assert!(BgBb::fit_with(&h, &bad).is_err());
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit_with(
-        histories: &[DiscreteHistory],
-        options: &FitOptions,
-    ) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_weighted_with(histories, &vec![1.0; histories.len()], options)
-    }
-
-    /// Fits to histories each standing for `weights[i]` identical customers (a recency/frequency
-    /// matrix, as FHS 2010 publish it).
-    ///
-    /// # Errors
-    ///
-    /// As [`BgBb::fit`], plus [`ClvError::LengthMismatch`] and [`ClvError::InvalidWeight`].
-    ///
-    /// # Examples
-    ///
-    /// See [`BgBb::fit`].
-    pub fn fit_weighted(
-        histories: &[DiscreteHistory],
-        weights: &[f64],
-    ) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_weighted_with(histories, weights, &FitOptions::default())
-    }
-
-    /// [`BgBb::fit_weighted`] with options.
-    ///
-    /// # Errors
-    ///
-    /// As [`BgBb::fit_weighted`] and [`BgBb::fit_with`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgBb, DiscreteHistory, FitOptions};
-    /// let h = [DiscreteHistory::new(0, 0, 6)?, DiscreteHistory::new(3, 5, 6)?];
-    /// assert!(BgBb::fit_weighted_with(&h, &[1.0], &FitOptions::default()).is_err());
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit_weighted_with(
-        histories: &[DiscreteHistory],
-        weights: &[f64],
-        options: &FitOptions,
-    ) -> Result<ModelFit<Self>, ClvError> {
-        if histories.is_empty() {
-            return Err(ClvError::EmptyInput);
-        }
-        let observations = check_weights(histories.len(), weights)?;
-        options.check()?;
-        let mut rows: Vec<(DiscreteHistory, f64)> = histories
-            .iter()
-            .copied()
-            .zip(weights.iter().copied())
-            .filter(|(_, w)| *w > 0.0)
-            .collect();
-        rows.sort_unstable_by_key(|(h, _)| (h.frequency(), h.recency(), h.periods()));
-        let mut compressed: Vec<(DiscreteHistory, f64)> = Vec::with_capacity(rows.len());
-        for (h, w) in rows {
-            match compressed.last_mut() {
-                Some(last) if last.0 == h => last.1 += w,
-                _ => compressed.push((h, w)),
-            }
-        }
-        if compressed.iter().all(|(h, _)| h.frequency() == 0) {
-            return Err(ClvError::NotIdentifiable {
-                reason: "no customer made a repeat transaction",
-            });
-        }
-        if compressed.iter().all(|(h, _)| h.frequency() == h.periods()) {
-            return Err(ClvError::NotIdentifiable {
-                reason: "every customer transacted at every opportunity",
-            });
-        }
-        let likelihood = |theta: &[f64]| {
-            let p = [
-                theta[0].exp(),
-                theta[1].exp(),
-                theta[2].exp(),
-                theta[3].exp(),
-            ];
-            let (ll, g) = weighted_log_likelihood(&p, &compressed);
-            (ll, vec![g[0] * p[0], g[1] * p[1], g[2] * p[2], g[3] * p[3]])
-        };
-        let starts = [
-            vec![1.0, 1.0, 1.0, 1.0],
-            vec![0.5, 0.5, 0.5, 2.0],
-            vec![2.0, 1.0, 0.5, 3.0],
-            vec![0.2, 0.2, 2.0, 0.5],
-        ];
-        let opt = maximize(&likelihood, &starts, options)?;
-        Ok(ModelFit {
-            model: Self::new(opt.params[0], opt.params[1], opt.params[2], opt.params[3])?,
-            log_likelihood: opt.log_likelihood,
-            standard_errors: opt.standard_errors,
-            covariance: opt.covariance,
-            iterations: opt.iterations,
-            converged: opt.converged,
-            observations,
-        })
+        let BgBbParams {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        } = self.params;
+        [alpha, beta, gamma, delta]
     }
 
     /// The log-likelihood of one history (FHS 2010, equation 5, in log space).
@@ -436,16 +302,9 @@ impl BgBb {
         histories: &[DiscreteHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        if histories.len() != out.len() {
-            return Err(ClvError::LengthMismatch {
-                expected: histories.len(),
-                found: out.len(),
-            });
-        }
-        for (h, o) in histories.iter().zip(out.iter_mut()) {
-            *o = self.conditional_expected_purchases(future_periods, h)?;
-        }
-        Ok(())
+        fill_each(histories, out, |h| {
+            self.conditional_expected_purchases(future_periods, h)
+        })
     }
 
     /// [`BgBb::probability_alive_next`] for every history, written into `out`.
@@ -470,17 +329,67 @@ impl BgBb {
         histories: &[DiscreteHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        if histories.len() != out.len() {
-            return Err(ClvError::LengthMismatch {
-                expected: histories.len(),
-                found: out.len(),
+        fill_each(histories, out, |h| Ok(self.probability_alive_next(h)))
+    }
+}
+
+maximum_likelihood!(impl for BgBb {
+    History = DiscreteHistory, Options = FitOptions, Diagnostics = (),
+    parameters = [alpha, beta, gamma, delta],
+});
+
+/// Fitting, to individual histories or to a recency/frequency table with counts as weights (as
+/// FHS 2010 publish it): [`ClvError::NotIdentifiable`] when nobody made a repeat transaction, or
+/// everybody transacted at every opportunity.
+impl Estimator for BgBb {
+    type Data = Vec<(DiscreteHistory, f64)>;
+
+    fn prepare(
+        data: &FitData<'_, DiscreteHistory>,
+        _: &FitOptions,
+    ) -> Result<Vec<(DiscreteHistory, f64)>, ClvError> {
+        let mut rows: Vec<(DiscreteHistory, f64)> = data
+            .histories()
+            .iter()
+            .copied()
+            .zip(data.weights().iter().copied())
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        rows.sort_unstable_by_key(|(h, _)| (h.frequency(), h.recency(), h.periods()));
+        let mut compressed: Vec<(DiscreteHistory, f64)> = Vec::with_capacity(rows.len());
+        for (h, w) in rows {
+            match compressed.last_mut() {
+                Some(last) if last.0 == h => last.1 += w,
+                _ => compressed.push((h, w)),
+            }
+        }
+        if compressed.iter().all(|(h, _)| h.frequency() == 0) {
+            return Err(ClvError::NotIdentifiable {
+                detail: "no customer made a repeat transaction",
             });
         }
-        for (h, o) in histories.iter().zip(out.iter_mut()) {
-            *o = self.probability_alive_next(h);
+        if compressed.iter().all(|(h, _)| h.frequency() == h.periods()) {
+            return Err(ClvError::NotIdentifiable {
+                detail: "every customer transacted at every opportunity",
+            });
         }
-        Ok(())
+        Ok(compressed)
     }
+
+    fn log_likelihood(data: &Self::Data, theta: &[f64]) -> (f64, Vec<f64>) {
+        on_log_scale(theta, |p| weighted_log_likelihood(p, data))
+    }
+
+    fn search(_: &Self::Data) -> Search {
+        Search::MultiStart(vec![
+            vec![1.0, 1.0, 1.0, 1.0],
+            vec![0.5, 0.5, 0.5, 2.0],
+            vec![2.0, 1.0, 0.5, 3.0],
+            vec![0.2, 0.2, 2.0, 0.5],
+        ])
+    }
+
+    fn diagnostics(_: &Self::Data, _: &Self) {}
 }
 
 fn finite(value: f64, _what: &'static str) -> Result<f64, ClvError> {
@@ -575,6 +484,7 @@ fn weighted_log_likelihood(p: &[f64; 4], rows: &[(DiscreteHistory, f64)]) -> (f6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clv::fit::assert_gradient_matches;
 
     #[test]
     fn gradient_matches_finite_differences() {
@@ -583,23 +493,7 @@ mod tests {
             (DiscreteHistory::new(2, 4, 6).unwrap(), 3.0),
             (DiscreteHistory::new(5, 5, 6).unwrap(), 2.0),
         ];
-        let p = [1.1, 0.8, 0.7, 2.5];
-        let (_, g) = weighted_log_likelihood(&p, &rows);
-        for k in 0..4 {
-            let h = 1e-6 * p[k];
-            let mut up = p;
-            up[k] += h;
-            let mut down = p;
-            down[k] -= h;
-            let numeric = (weighted_log_likelihood(&up, &rows).0
-                - weighted_log_likelihood(&down, &rows).0)
-                / (2.0 * h);
-            assert!(
-                (numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()),
-                "{k}: {numeric} vs {}",
-                g[k]
-            );
-        }
+        assert_gradient_matches(|p| weighted_log_likelihood(p, &rows), [1.1, 0.8, 0.7, 2.5]);
     }
 
     #[test]

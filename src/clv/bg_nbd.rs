@@ -1,58 +1,49 @@
-//! The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy way").
+//! The BG/NBD family: the BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the
+//! easy way") and the modified BG/NBD (Batislam, Denizel & Filiztekin 2007, "Empirical validation
+//! and comparison of models for customer base analysis"), written once as [`BgNbdFamily`].
 //!
-//! While active, a customer buys at Poisson rate λ, λ ~ Gamma(r, α) across customers; after each
-//! repeat purchase the customer drops out with probability p, p ~ Beta(a, b). The shared
-//! likelihood and prediction kernels here also serve the modified BG/NBD
-//! ([`crate::clv::ModifiedBgNbd`]), which differs only in allowing a drop-out right after the first
-//! purchase ("shift" 1 in the Beta functions below).
+//! While active, a customer buys at Poisson rate λ, λ ~ Gamma(r, α) across customers; at purchase
+//! occasions the customer drops out with probability p, p ~ Beta(a, b). In BG/NBD the drop-out coin
+//! is tossed after each repeat purchase; in MBG/NBD also right after the first purchase, so even a
+//! customer with no repeat purchase has P(alive) < 1 (the "shift" 1 in the Beta functions of the
+//! kernels).
 //!
 //! # Examples
 //!
 //! ```
-//! use customer_value::clv::{BgNbd, PurchaseModel, RepeatHistory};
+//! use customer_value::clv::{BgNbd, ModifiedBgNbd, PurchaseModel, RepeatHistory};
 //! let model = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
 //! let h = RepeatHistory::new(2.0, 30.43, 38.86)?;
 //! // FHL (2005), section 5: 1.226 purchases expected in the next 39 weeks.
 //! assert!((model.conditional_expected_purchases(39.0, &h)? - 1.226028).abs() < 1e-5);
+//! let modified = ModifiedBgNbd::new(0.525, 6.183, 0.891, 1.614)?;
+//! assert!(modified.probability_alive(&RepeatHistory::new(0.0, 0.0, 38.86)?)? < 1.0);
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
-use crate::clv::{ClvError, FitOptions, ModelFit, PurchaseModel, RepeatHistory};
+use std::fmt::Debug;
+use std::marker::PhantomData;
 
-pub(super) mod family;
-use family::{
-    compress, family_conditional, family_conditional_into, family_expected_purchases,
-    family_log_likelihood, family_probability_alive, family_probability_alive_into,
-    family_probability_of_purchases, fit_family,
+use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::{check_positive, maximum_likelihood, on_log_scale, Search};
+use crate::clv::{ClvError, FitData, FitOptions, PurchaseModel, RepeatHistory};
+
+mod likelihood;
+mod predict;
+
+use likelihood::{compress, family_log_likelihood, Prepared};
+use predict::{
+    family_conditional, family_conditional_into, family_expected_purchases,
+    family_probability_alive, family_probability_alive_into, family_probability_of_purchases,
 };
 
-/// BG/NBD parameters, named as in Fader, Hardie & Lee (2005): λ ~ Gamma(shape r, rate α),
-/// p ~ Beta(a, b).
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct BgNbdParams {
-    /// Shape of the Gamma distribution of purchase rates.
-    pub r: f64,
-    /// Rate (inverse scale) of the Gamma distribution of purchase rates, in 1 / time unit.
-    pub alpha: f64,
-    /// First shape of the Beta distribution of drop-out probabilities.
-    pub a: f64,
-    /// Second shape of the Beta distribution of drop-out probabilities.
-    pub b: f64,
-}
-
-/// The BG/NBD purchase model with known parameters.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct BgNbd {
-    params: BgNbdParams,
-}
-
-/// Which member of the family: the Beta-function shift is 0 for BG/NBD and 1 for MBG/NBD, and the
-/// drop-out-at-last-purchase term applies to x > 0 only for BG/NBD.
+/// Which member of the family, for the kernels: the Beta-function shift is 0 for BG/NBD and 1 for
+/// MBG/NBD, and the drop-out-at-last-purchase term applies to x > 0 only for BG/NBD.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Variant {
+pub enum Variant {
+    /// BG/NBD.
     Standard,
+    /// MBG/NBD.
     Modified,
 }
 
@@ -71,33 +62,95 @@ impl Variant {
     }
 }
 
-pub(super) fn check_params(r: f64, alpha: f64, a: f64, b: f64) -> Result<(), ClvError> {
-    for (name, value) in [("r", r), ("alpha", alpha), ("a", a), ("b", b)] {
-        if !(value.is_finite() && value > 0.0) {
-            return Err(ClvError::InvalidParameter {
-                name,
-                value,
-                constraint: "must be positive and finite",
-            });
-        }
-    }
-    Ok(())
+/// A member of the BG/NBD family: [`StandardDropout`] (BG/NBD) or [`ModifiedDropout`] (MBG/NBD).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{BgNbdVariant, ModifiedDropout, StandardDropout};
+/// assert_eq!(StandardDropout::NAME, "BG/NBD");
+/// assert_eq!(ModifiedDropout::NAME, "MBG/NBD");
+/// ```
+pub trait BgNbdVariant: Debug + Clone + Copy + PartialEq + Send + Sync + 'static {
+    /// The model's name.
+    const NAME: &'static str;
+    #[doc(hidden)]
+    const VARIANT: Variant;
 }
 
-pub(super) fn check_time(name: &'static str, t: f64) -> Result<(), ClvError> {
-    if t.is_finite() && t >= 0.0 {
-        Ok(())
-    } else {
-        Err(ClvError::InvalidArgument {
-            name,
-            value: t,
-            constraint: "must be non-negative and finite",
-        })
-    }
+/// BG/NBD: the customer may drop out after each repeat purchase (Fader, Hardie & Lee 2005).
+///
+/// # Examples
+///
+/// See [`BgNbdVariant`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StandardDropout;
+
+/// MBG/NBD: the customer may drop out at every purchase occasion, the first included (Batislam,
+/// Denizel & Filiztekin 2007).
+///
+/// # Examples
+///
+/// See [`BgNbdVariant`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ModifiedDropout;
+
+impl BgNbdVariant for StandardDropout {
+    const NAME: &'static str = "BG/NBD";
+    const VARIANT: Variant = Variant::Standard;
 }
 
-impl BgNbd {
-    /// A BG/NBD model with known parameters.
+impl BgNbdVariant for ModifiedDropout {
+    const NAME: &'static str = "MBG/NBD";
+    const VARIANT: Variant = Variant::Modified;
+}
+
+/// The BG/NBD model with known parameters (Fader, Hardie & Lee 2005).
+pub type BgNbd = BgNbdFamily<StandardDropout>;
+
+/// The modified BG/NBD model with known parameters (Batislam, Denizel & Filiztekin 2007).
+pub type ModifiedBgNbd = BgNbdFamily<ModifiedDropout>;
+
+/// BG/NBD and MBG/NBD parameters, named as in Fader, Hardie & Lee (2005): λ ~ Gamma(shape r,
+/// rate α), p ~ Beta(a, b).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BgNbdParams {
+    /// Shape of the Gamma distribution of purchase rates.
+    pub r: f64,
+    /// Rate (inverse scale) of the Gamma distribution of purchase rates, in 1 / time unit.
+    pub alpha: f64,
+    /// First shape of the Beta distribution of drop-out probabilities.
+    pub a: f64,
+    /// Second shape of the Beta distribution of drop-out probabilities.
+    pub b: f64,
+}
+
+/// The MBG/NBD parameters: the same four as BG/NBD.
+pub type ModifiedBgNbdParams = BgNbdParams;
+
+/// A model of the BG/NBD family with known parameters: use it as [`BgNbd`] or [`ModifiedBgNbd`].
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{BgNbd, ModifiedBgNbd, PurchaseModel};
+/// let standard = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
+/// let modified = ModifiedBgNbd::new(0.243, 4.414, 0.793, 2.426)?;
+/// // MBG/NBD's extra drop-out at the first purchase lowers the expected purchases.
+/// assert!(modified.expected_purchases(39.0)? < standard.expected_purchases(39.0)?);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BgNbdFamily<V> {
+    params: BgNbdParams,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    variant: PhantomData<V>,
+}
+
+impl<V: BgNbdVariant> BgNbdFamily<V> {
+    /// A model with known parameters.
     ///
     /// # Errors
     ///
@@ -106,14 +159,16 @@ impl BgNbd {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::BgNbd;
+    /// use customer_value::clv::{BgNbd, ModifiedBgNbd};
     /// assert!(BgNbd::new(0.243, 4.414, 0.793, 2.426).is_ok());
     /// assert!(BgNbd::new(0.243, -1.0, 0.793, 2.426).is_err());
+    /// assert!(ModifiedBgNbd::new(0.243, 4.414, 0.0, 2.426).is_err());
     /// ```
     pub fn new(r: f64, alpha: f64, a: f64, b: f64) -> Result<Self, ClvError> {
-        check_params(r, alpha, a, b)?;
+        check_positive(&[("r", r), ("alpha", alpha), ("a", a), ("b", b)])?;
         Ok(Self {
             params: BgNbdParams { r, alpha, a, b },
+            variant: PhantomData,
         })
     }
 
@@ -135,228 +190,75 @@ impl BgNbd {
         [p.r, p.alpha, p.a, p.b]
     }
 
-    /// Fits the model by maximum likelihood with default [`FitOptions`].
-    ///
-    /// # Errors
-    ///
-    /// [`ClvError::EmptyInput`] for no histories, [`ClvError::NotIdentifiable`] when nobody made a
-    /// repeat purchase, [`ClvError::NotConverged`] when no start converged, and
-    /// [`ClvError::NumericalFailure`] when the likelihood cannot be evaluated.
+    /// The log-likelihood of one history (FHL 2005, equation 6; Batislam et al. 2007, equation 6;
+    /// in log space).
     ///
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::{BgNbd, RepeatHistory};
-    /// let data = [
-    ///     RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-    ///     RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?,
-    ///     RepeatHistory::new(0.0, 0.0, 25.0)?, RepeatHistory::new(3.0, 10.0, 25.0)?,
-    /// ];
-    /// let fit = BgNbd::fit(&data)?;
-    /// assert!(fit.converged && fit.log_likelihood.is_finite());
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit(histories: &[RepeatHistory]) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_with(histories, &FitOptions::default())
-    }
-
-    /// Fits the model with the given options.
-    ///
-    /// # Errors
-    ///
-    /// As [`BgNbd::fit`], and [`ClvError::InvalidArgument`] for invalid options.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgNbd, FitOptions, RepeatHistory};
-    /// let data = [RepeatHistory::new(1.0, 5.0, 10.0)?, RepeatHistory::new(0.0, 0.0, 10.0)?,
-    ///             RepeatHistory::new(4.0, 9.0, 10.0)?];
-    /// let options = FitOptions { penalizer: 0.1, ..FitOptions::default() };
-    /// assert!(BgNbd::fit_with(&data, &options).is_ok());
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit_with(
-        histories: &[RepeatHistory],
-        options: &FitOptions,
-    ) -> Result<ModelFit<Self>, ClvError> {
-        let weights = vec![1.0; histories.len()];
-        Self::fit_weighted_with(histories, &weights, options)
-    }
-
-    /// Fits the model to histories each standing for `weights[i]` identical customers.
-    ///
-    /// # Errors
-    ///
-    /// As [`BgNbd::fit`], plus [`ClvError::LengthMismatch`] and [`ClvError::InvalidWeight`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgNbd, RepeatHistory};
-    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-    ///             RepeatHistory::new(5.0, 28.0, 30.0)?];
-    /// let fit = BgNbd::fit_weighted(&data, &[10.0, 4.0, 2.0])?;
-    /// assert_eq!(fit.observations, 16.0);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit_weighted(
-        histories: &[RepeatHistory],
-        weights: &[f64],
-    ) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_weighted_with(histories, weights, &FitOptions::default())
-    }
-
-    /// [`BgNbd::fit_weighted`] with options.
-    ///
-    /// # Errors
-    ///
-    /// As [`BgNbd::fit_weighted`] and [`BgNbd::fit_with`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgNbd, FitOptions, RepeatHistory};
-    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-    ///             RepeatHistory::new(5.0, 28.0, 30.0)?];
-    /// let fit = BgNbd::fit_weighted_with(&data, &[10.0, 4.0, 2.0], &FitOptions::default())?;
-    /// assert!(fit.model.params().r > 0.0);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit_weighted_with(
-        histories: &[RepeatHistory],
-        weights: &[f64],
-        options: &FitOptions,
-    ) -> Result<ModelFit<Self>, ClvError> {
-        let (opt, observations) = fit_family(Variant::Standard, histories, weights, options)?;
-        Ok(ModelFit {
-            model: Self::new(opt.params[0], opt.params[1], opt.params[2], opt.params[3])?,
-            log_likelihood: opt.log_likelihood,
-            standard_errors: opt.standard_errors,
-            covariance: opt.covariance,
-            iterations: opt.iterations,
-            converged: opt.converged,
-            observations,
-        })
-    }
-
-    /// The log-likelihood of one history (FHL 2005, equation 6, in log space).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgNbd, RepeatHistory};
-    /// let m = BgNbd::new(0.25, 4.0, 0.8, 2.5)?;
-    /// let ll = m.log_likelihood(&RepeatHistory::new(0.0, 0.0, 40.0)?);
+    /// use customer_value::clv::{BgNbd, ModifiedBgNbd, RepeatHistory};
+    /// let silent = RepeatHistory::new(0.0, 0.0, 40.0)?;
+    /// let ll = BgNbd::new(0.25, 4.0, 0.8, 2.5)?.log_likelihood(&silent);
     /// assert!((ll + 0.59947382).abs() < 1e-7);
+    /// // MBG/NBD: ln[b/(a+b) (α/(α+T))^r + a/(a+b)], dead right after the first purchase or alive.
+    /// let ll = ModifiedBgNbd::new(0.25, 4.0, 0.8, 2.5)?.log_likelihood(&silent);
+    /// assert!((ll + 0.4179282620449803).abs() < 1e-12);
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn log_likelihood(&self, history: &RepeatHistory) -> f64 {
         let data = compress(&[*history], &[1.0]);
-        family_log_likelihood(Variant::Standard, &self.array(), &data, false).0
-    }
-
-    /// Delta-method interval for P(alive) of `history` from a fit's covariance (see
-    /// [`crate::clv::diagnostics::delta_method_interval`]), clamped to [0, 1].
-    ///
-    /// # Errors
-    ///
-    /// [`ClvError::NumericalFailure`] when the fit has no covariance, and the errors of
-    /// [`crate::clv::diagnostics::delta_method_interval`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgNbd, RepeatHistory};
-    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
-    /// let fit = BgNbd::fit_weighted(&data, &[40.0, 12.0, 5.0, 9.0])?;
-    /// let i = BgNbd::probability_alive_interval(&fit, &data[3], 0.95)?;
-    /// assert!(i.lower <= i.estimate && i.estimate <= i.upper);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn probability_alive_interval(
-        fit: &ModelFit<Self>,
-        history: &RepeatHistory,
-        level: f64,
-    ) -> Result<crate::Interval, ClvError> {
-        let cov = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
-            what: "the fit has no covariance matrix",
-        })?;
-        crate::clv::diagnostics::delta_method_interval(
-            |p| Self::new(p[0], p[1], p[2], p[3])?.probability_alive(history),
-            &fit.model.array(),
-            cov,
-            level,
-        )
-        .map(|i| i.clamped(0.0, 1.0))
-    }
-
-    /// Delta-method interval for the expected purchases of `history` in the next `t`.
-    ///
-    /// # Errors
-    ///
-    /// As [`BgNbd::probability_alive_interval`], and [`ClvError::InvalidArgument`] for a bad `t`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{BgNbd, RepeatHistory};
-    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
-    /// let fit = BgNbd::fit_weighted(&data, &[40.0, 12.0, 5.0, 9.0])?;
-    /// let i = BgNbd::conditional_expected_purchases_interval(&fit, 10.0, &data[2], 0.95)?;
-    /// assert!(i.lower <= i.estimate && i.estimate <= i.upper);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn conditional_expected_purchases_interval(
-        fit: &ModelFit<Self>,
-        t: f64,
-        history: &RepeatHistory,
-        level: f64,
-    ) -> Result<crate::Interval, ClvError> {
-        check_time("t", t)?;
-        let cov = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
-            what: "the fit has no covariance matrix",
-        })?;
-        crate::clv::diagnostics::delta_method_interval(
-            |p| Self::new(p[0], p[1], p[2], p[3])?.conditional_expected_purchases(t, history),
-            &fit.model.array(),
-            cov,
-            level,
-        )
-        .map(|i| i.clamped(0.0, f64::INFINITY))
+        family_log_likelihood(V::VARIANT, &self.array(), &data, false).0
     }
 }
 
-impl PurchaseModel for BgNbd {
-    /// FHL (2005), equation 9, with the Euler transformation of 2F1 (see [`BgNbd`]).
-    fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
-        family_expected_purchases(Variant::Standard, &self.array(), t)
+maximum_likelihood!(impl<V: BgNbdVariant> for BgNbdFamily<V> {
+    History = RepeatHistory, Options = FitOptions, Diagnostics = (),
+    parameters = [r, alpha, a, b],
+});
+
+/// Fitting: [`ClvError::NotIdentifiable`] when nobody made a repeat purchase or every age is 0.
+impl<V: BgNbdVariant> Estimator for BgNbdFamily<V> {
+    type Data = Prepared;
+
+    fn prepare(data: &FitData<'_, RepeatHistory>, _: &FitOptions) -> Result<Prepared, ClvError> {
+        likelihood::prepare(data)
     }
 
-    /// FHL (2005), equation 10.
+    fn log_likelihood(data: &Prepared, theta: &[f64]) -> (f64, Vec<f64>) {
+        on_log_scale(theta, |p| {
+            family_log_likelihood(V::VARIANT, p, &data.rows, true)
+        })
+    }
+
+    fn search(data: &Prepared) -> Search {
+        likelihood::search(data)
+    }
+
+    fn diagnostics(_: &Prepared, _: &Self) {}
+}
+
+/// FHL (2005) equations 8–11; MBG/NBD: Batislam et al. (2007), with the drop-out at the first
+/// purchase (P(alive) below 1 even for x = 0). E[X(t)] and E[Y(t) | x, t_x, T] use the Euler
+/// transformation of 2F1; P(alive) is computed in log space.
+impl<V: BgNbdVariant> PurchaseModel for BgNbdFamily<V> {
+    fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
+        family_expected_purchases(V::VARIANT, &self.array(), t)
+    }
+
     fn conditional_expected_purchases(
         &self,
         t: f64,
         history: &RepeatHistory,
     ) -> Result<f64, ClvError> {
-        check_time("t", t)?;
-        family_conditional(Variant::Standard, &self.array(), t, history)
+        family_conditional(V::VARIANT, &self.array(), t, history)
     }
 
-    /// FHL (2005), equation 11 (in the FHL note on P(alive)), in log space.
     fn probability_alive(&self, history: &RepeatHistory) -> Result<f64, ClvError> {
-        Ok(family_probability_alive(
-            Variant::Standard,
-            &self.array(),
-            history,
-        ))
+        Ok(family_probability_alive(V::VARIANT, &self.array(), history))
     }
 
-    /// FHL (2005), equation 8.
     fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64, ClvError> {
-        family_probability_of_purchases(Variant::Standard, &self.array(), n, t)
+        family_probability_of_purchases(V::VARIANT, &self.array(), n, t)
     }
 
     fn conditional_expected_purchases_into(
@@ -365,7 +267,7 @@ impl PurchaseModel for BgNbd {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        family_conditional_into(Variant::Standard, &self.array(), t, histories, out)
+        family_conditional_into(V::VARIANT, &self.array(), t, histories, out)
     }
 
     fn probability_alive_into(
@@ -373,13 +275,15 @@ impl PurchaseModel for BgNbd {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        family_probability_alive_into(Variant::Standard, &self.array(), histories, out)
+        family_probability_alive_into(V::VARIANT, &self.array(), histories, out)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::likelihood::{compress, family_log_likelihood};
     use super::*;
+    use crate::clv::fit::assert_gradient_matches;
 
     fn published() -> BgNbd {
         BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap()
@@ -474,22 +378,7 @@ mod tests {
                 .into_iter()
                 .flat_map(|v| points.iter().map(move |p| (v, *p)))
             {
-                let (_, g) = family_log_likelihood(variant, &p, rows, true);
-                for k in 0..4 {
-                    let h = 1e-6 * p[k];
-                    let mut up = p;
-                    up[k] += h;
-                    let mut down = p;
-                    down[k] -= h;
-                    let numeric = (family_log_likelihood(variant, &up, rows, false).0
-                        - family_log_likelihood(variant, &down, rows, false).0)
-                        / (2.0 * h);
-                    assert!(
-                        (numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()),
-                        "{variant:?} {k}: {numeric} vs {}",
-                        g[k]
-                    );
-                }
+                assert_gradient_matches(|q| family_log_likelihood(variant, q, rows, true), p);
             }
         }
     }
@@ -534,5 +423,22 @@ mod tests {
             .expected_purchases(20.0)
             .unwrap();
         assert!((at - near).abs() < 1e-3 * near);
+    }
+
+    /// Monte Carlo check of the derived E[X(t)] = b/(a−1)[1 − (α/(α+t))^r 2F1(r, b+1; a+b; t/(α+t))]
+    /// lives in tests/purchase_models.rs; here P(X(t) = n) must sum to 1 and its mean must match.
+    #[test]
+    fn purchase_distribution_is_consistent_with_the_mean() {
+        let m = ModifiedBgNbd::new(0.525, 6.183, 0.891, 1.614).unwrap();
+        let t = 20.0;
+        let (mut total, mut mean) = (0.0, 0.0);
+        for n in 0..400 {
+            let p = m.probability_of_purchases(n, t).unwrap();
+            total += p;
+            mean += f64::from(n) * p;
+        }
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+        let e = m.expected_purchases(t).unwrap();
+        assert!((mean - e).abs() < 1e-6 * e, "{mean} vs {e}");
     }
 }

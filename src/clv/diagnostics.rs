@@ -24,12 +24,12 @@
 
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
-use crate::clv::{ClvError, PurchaseModel, RepeatHistory};
+use crate::clv::{check_length, check_positive_argument, ClvError, PurchaseModel, RepeatHistory};
 
 pub use crate::interval::Interval;
 
 /// A delta-method interval for a function `f` of the parameters, from their covariance (e.g.
-/// [`crate::clv::ModelFit::covariance`]), with the gradient of `f` by central differences.
+/// [`crate::clv::ParameterCovariance::matrix`]), with the gradient of `f` by central differences.
 ///
 /// The gradient step for parameter i is 1e-5 · max(|θ_i|, 1e-4); where `f` fails on one side
 /// (a parameter pushed out of its domain) a one-sided difference is used.
@@ -68,17 +68,9 @@ pub fn delta_method_interval(
         });
     }
     let k = params.len();
-    if covariance.len() != k {
-        return Err(ClvError::LengthMismatch {
-            expected: k,
-            found: covariance.len(),
-        });
-    }
-    if let Some(row) = covariance.iter().find(|row| row.len() != k) {
-        return Err(ClvError::LengthMismatch {
-            expected: k,
-            found: row.len(),
-        });
+    check_length("covariance", k, covariance.len())?;
+    for row in covariance {
+        check_length("covariance", k, row.len())?;
     }
     if params
         .iter()
@@ -95,26 +87,7 @@ pub fn delta_method_interval(
             what: "the function is not finite at the parameters",
         });
     }
-    let mut gradient = vec![0.0; k];
-    let mut shifted = params.to_vec();
-    for i in 0..k {
-        let step = 1e-5 * params[i].abs().max(1e-4);
-        shifted[i] = params[i] + step;
-        let plus = f(&shifted).ok().filter(|v| v.is_finite());
-        shifted[i] = params[i] - step;
-        let minus = f(&shifted).ok().filter(|v| v.is_finite());
-        shifted[i] = params[i];
-        gradient[i] = match (plus, minus) {
-            (Some(p), Some(m)) => (p - m) / (2.0 * step),
-            (Some(p), None) => (p - estimate) / step,
-            (None, Some(m)) => (estimate - m) / step,
-            (None, None) => {
-                return Err(ClvError::NumericalFailure {
-                    what: "the function fails on both sides of a parameter",
-                })
-            }
-        };
-    }
+    let gradient = central_gradient(&f, params, estimate)?;
     let mut variance = 0.0;
     for i in 0..k {
         for j in 0..k {
@@ -134,6 +107,35 @@ pub fn delta_method_interval(
         z,
         level,
     ))
+}
+
+/// The gradient of `f` at `params` by central differences, one-sided where `f` fails on one side.
+fn central_gradient(
+    f: impl Fn(&[f64]) -> Result<f64, ClvError>,
+    params: &[f64],
+    estimate: f64,
+) -> Result<Vec<f64>, ClvError> {
+    let mut gradient = vec![0.0; params.len()];
+    let mut shifted = params.to_vec();
+    for i in 0..params.len() {
+        let step = 1e-5 * params[i].abs().max(1e-4);
+        shifted[i] = params[i] + step;
+        let plus = f(&shifted).ok().filter(|v| v.is_finite());
+        shifted[i] = params[i] - step;
+        let minus = f(&shifted).ok().filter(|v| v.is_finite());
+        shifted[i] = params[i];
+        gradient[i] = match (plus, minus) {
+            (Some(p), Some(m)) => (p - m) / (2.0 * step),
+            (Some(p), None) => (p - estimate) / step,
+            (None, Some(m)) => (estimate - m) / step,
+            (None, None) => {
+                return Err(ClvError::NumericalFailure {
+                    what: "the function fails on both sides of a parameter",
+                })
+            }
+        };
+    }
+    Ok(gradient)
 }
 
 fn standard_normal_quantile(p: f64) -> f64 {
@@ -243,12 +245,7 @@ pub fn chi_square_test(
     expected: &[f64],
     fitted_parameters: usize,
 ) -> Result<ChiSquareTest, ClvError> {
-    if observed.len() != expected.len() {
-        return Err(ClvError::LengthMismatch {
-            expected: expected.len(),
-            found: observed.len(),
-        });
-    }
+    check_length("observed", expected.len(), observed.len())?;
     let mut statistic = 0.0;
     for (&o, &e) in observed.iter().zip(expected) {
         if !(o.is_finite() && o >= 0.0) {
@@ -351,12 +348,11 @@ pub fn holdout_comparison<M: PurchaseModel + ?Sized>(
     if calibration.is_empty() {
         return Err(ClvError::EmptyInput);
     }
-    if holdout_purchases.len() != calibration.len() {
-        return Err(ClvError::LengthMismatch {
-            expected: calibration.len(),
-            found: holdout_purchases.len(),
-        });
-    }
+    check_length(
+        "holdout_purchases",
+        calibration.len(),
+        holdout_purchases.len(),
+    )?;
     if let Some(&bad) = holdout_purchases
         .iter()
         .find(|v| !(v.is_finite() && **v >= 0.0))
@@ -442,13 +438,7 @@ pub fn probability_alive_matrix<M: PurchaseModel + ?Sized>(
     age: f64,
     recency_points: usize,
 ) -> Result<AliveMatrix, ClvError> {
-    if !(age.is_finite() && age > 0.0) {
-        return Err(ClvError::InvalidArgument {
-            name: "age",
-            value: age,
-            constraint: "must be positive and finite",
-        });
-    }
+    check_positive_argument("age", age)?;
     if recency_points < 2 {
         return Err(ClvError::InvalidArgument {
             name: "recency_points",

@@ -8,12 +8,12 @@ pub enum ClvError {
     #[error("no customer histories were given")]
     EmptyInput,
     /// A history is inconsistent (see [`crate::clv::RepeatHistory::new`]).
-    #[error("invalid history{}: {reason}", position.map(|p| format!(" at position {p}")).unwrap_or_default())]
+    #[error("invalid history{}: {detail}", position.map(|p| format!(" at position {p}")).unwrap_or_default())]
     InvalidHistory {
         /// Its position in the slice, when it came from one.
         position: Option<usize>,
-        /// What is wrong with it.
-        reason: String,
+        /// What is wrong with it, with its values.
+        detail: String,
     },
     /// A model parameter is not a positive finite number (or violates the model's constraint).
     #[error("parameter {name} = {value} is invalid: {constraint}")]
@@ -36,8 +36,10 @@ pub enum ClvError {
         constraint: &'static str,
     },
     /// Two slices that go together differ in length.
-    #[error("expected {expected} values, found {found}")]
+    #[error("{name} has {found} values, expected {expected}")]
     LengthMismatch {
+        /// The argument whose length is wrong.
+        name: &'static str,
         /// The length required.
         expected: usize,
         /// The length given.
@@ -52,10 +54,10 @@ pub enum ClvError {
         value: f64,
     },
     /// The data cannot identify the model's parameters (e.g. nobody made a repeat purchase).
-    #[error("the model cannot be identified from this data: {reason}")]
+    #[error("the model cannot be identified from this data: {detail}")]
     NotIdentifiable {
         /// Why.
-        reason: &'static str,
+        detail: &'static str,
     },
     /// The optimiser stopped before converging (ask [`crate::clv::FitOptions::accept_unconverged`] to
     /// get the result anyway).
@@ -74,7 +76,6 @@ pub enum ClvError {
         /// What failed.
         what: &'static str,
     },
-    // --- purchase models: add variants below this line ---
     /// The undiscounted expected lifetime of the shifted-beta-geometric model is infinite when
     /// α ≤ 1 (Fader & Hardie 2007): use a discounted figure (DERL) instead.
     #[error("the expected lifetime is infinite for alpha = {alpha} ≤ 1; use the discounted expected residual lifetime")]
@@ -82,8 +83,6 @@ pub enum ClvError {
         /// The α of the model.
         alpha: f64,
     },
-
-    // --- spend model and CLV: add variants below this line ---
     /// The Gamma-Gamma mean spend is infinite (q ≤ 1, or px + q ≤ 1 for a customer's conditional
     /// mean): a prediction that needs it has no finite value. Refit with q constrained above 1.
     #[error("the mean spend is infinite (q = {q} ≤ 1): refit with q constrained above 1")]

@@ -25,10 +25,11 @@
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::clv::{ClvError, ShiftedBetaGeometric};
+use crate::numeric::money::to_f64;
 
 /// Whether the margin of the current period is counted in the Gupta–Lehmann multiple.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,12 +47,6 @@ fn invalid(name: &'static str, value: f64, constraint: &'static str) -> ClvError
         value,
         constraint,
     }
-}
-
-fn to_f64(name: &'static str, value: Decimal) -> Result<f64, ClvError> {
-    value
-        .to_f64()
-        .ok_or(invalid(name, f64::NAN, "must be representable as f64"))
 }
 
 fn money(value: f64, places: u32) -> Result<Decimal, ClvError> {
@@ -125,7 +120,7 @@ pub fn historic_clv(
     if !(gross_margin.is_finite() && (0.0..=1.0).contains(&gross_margin)) {
         return Err(invalid("gross_margin", gross_margin, "must be in [0, 1]"));
     }
-    let aov = to_f64("average_order_value", average_order_value)?;
+    let aov = to_f64(average_order_value);
     money(
         aov * purchases_per_period * expected_lifespan_periods * gross_margin,
         places,
@@ -157,7 +152,7 @@ pub fn margin_multiple_clv(
 ) -> Result<Decimal, ClvError> {
     check_rate("retention_rate", retention_rate, false)?;
     check_discount(discount_rate)?;
-    let m = to_f64("margin", margin)?;
+    let m = to_f64(margin);
     let numerator = match first_margin {
         FirstMargin::Excluded => retention_rate,
         FirstMargin::Included => 1.0 + discount_rate,
@@ -193,7 +188,7 @@ pub fn finite_horizon_clv(
 ) -> Result<Decimal, ClvError> {
     check_rate("retention_rate", retention_rate, true)?;
     check_discount(discount_rate)?;
-    let m = to_f64("margin", margin)?;
+    let m = to_f64(margin);
     let step = retention_rate / (1.0 + discount_rate);
     let mut factor = 1.0;
     let mut total = 0.0;
@@ -265,6 +260,6 @@ pub fn contractual_clv(
     if !(derl.is_finite() && derl >= 0.0) {
         return Err(invalid("derl", derl, "must be non-negative and finite"));
     }
-    let m = to_f64("margin_per_period", margin_per_period)?;
+    let m = to_f64(margin_per_period);
     money(m * derl, places)
 }

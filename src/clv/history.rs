@@ -34,10 +34,10 @@ impl RepeatHistory {
     /// assert!(RepeatHistory::new(1.0, f64::NAN, 10.0).is_err());
     /// ```
     pub fn new(frequency: f64, recency: f64, age: f64) -> Result<Self, ClvError> {
-        let invalid = |reason: &str| {
+        let invalid = |detail: &str| {
             Err(ClvError::InvalidHistory {
                 position: None,
-                reason: format!("{reason} (x = {frequency}, t_x = {recency}, T = {age})"),
+                detail: format!("{detail} (x = {frequency}, t_x = {recency}, T = {age})"),
             })
         };
         if !(frequency.is_finite() && recency.is_finite() && age.is_finite()) {
@@ -157,7 +157,7 @@ impl DiscreteHistory {
         if !ok {
             return Err(ClvError::InvalidHistory {
                 position: None,
-                reason: format!(
+                detail: format!(
                     "need x ≤ t_x ≤ n and x = 0 exactly when t_x = 0 (x = {frequency}, t_x = {recency}, n = {periods})"
                 ),
             });

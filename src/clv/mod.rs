@@ -4,6 +4,11 @@
 //! Input for the continuous-time models (BG/NBD, MBG/NBD, Pareto/NBD) is a [`RepeatHistory`]
 //! (x, t_x, T); BG/BB takes a [`DiscreteHistory`] (x, t_x, n).
 //!
+//! Every model is fitted the same way (see [`fit`]): [`MaximumLikelihood::fit`] takes the data as
+//! [`FitData`] (a slice, or rows with weights) and checked options ([`FitOptions`]), and returns a
+//! [`ModelFit`] with the model, the log-likelihood, convergence and the parameters' covariance or
+//! the reason it is missing ([`CovarianceUnavailable`]).
+//!
 //! # Examples
 //!
 //! ```
@@ -21,20 +26,22 @@ pub mod fit;
 mod history;
 
 pub use error::ClvError;
-pub use fit::{FitOptions, ModelFit};
+pub use fit::{
+    CovarianceUnavailable, FitData, FitOptions, MaximumLikelihood, ModelFit, ParameterCovariance,
+};
 pub use history::{DiscreteHistory, RepeatHistory};
 
 // Purchase models, their diagnostics and simulators.
 mod bg_bb;
 mod bg_nbd;
 pub mod diagnostics;
-mod modified_bg_nbd;
 mod shifted_beta_geometric;
 pub mod simulate;
-// (re-exports of the purchase models go here)
 pub use bg_bb::{BgBb, BgBbParams};
-pub use bg_nbd::{BgNbd, BgNbdParams};
-pub use modified_bg_nbd::{ModifiedBgNbd, ModifiedBgNbdParams};
+pub use bg_nbd::{
+    BgNbd, BgNbdFamily, BgNbdParams, BgNbdVariant, ModifiedBgNbd, ModifiedBgNbdParams,
+    ModifiedDropout, StandardDropout,
+};
 pub use shifted_beta_geometric::{
     ContractOutcome, ShiftedBetaGeometric, ShiftedBetaGeometricParams,
 };
@@ -47,7 +54,9 @@ pub use pareto_nbd::{simulate_pareto_nbd, ParetoNbd, ParetoNbdParams};
 pub mod formulas;
 mod gamma_gamma;
 mod value;
-pub use gamma_gamma::{GammaGamma, GammaGammaOptions, GammaGammaParams, SpendFit, SpendHistory};
+pub use gamma_gamma::{
+    GammaGamma, GammaGammaOptions, GammaGammaParams, SpendDiagnostics, SpendHistory,
+};
 pub use value::{
     bg_bb_dert, customer_lifetime_value, customer_lifetime_value_decimal, customer_lifetime_values,
     pareto_nbd_dert, pareto_nbd_residual_value, ClvOptions,
@@ -102,11 +111,9 @@ pub trait PurchaseModel {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_lengths(histories.len(), out.len())?;
-        for (h, o) in histories.iter().zip(out.iter_mut()) {
-            *o = self.conditional_expected_purchases(t, h)?;
-        }
-        Ok(())
+        fill_each(histories, out, |h| {
+            self.conditional_expected_purchases(t, h)
+        })
     }
 
     /// Cumulative expected purchases E[Y(t) | history] at every time of `times` for every history,
@@ -140,7 +147,7 @@ pub trait PurchaseModel {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_lengths(histories.len() * times.len(), out.len())?;
+        check_length("out", histories.len() * times.len(), out.len())?;
         let mut column = vec![0.0; histories.len()];
         for (k, &t) in times.iter().enumerate() {
             self.conditional_expected_purchases_into(t, histories, &mut column)?;
@@ -161,18 +168,68 @@ pub trait PurchaseModel {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_lengths(histories.len(), out.len())?;
-        for (h, o) in histories.iter().zip(out.iter_mut()) {
-            *o = self.probability_alive(h)?;
-        }
-        Ok(())
+        fill_each(histories, out, |h| self.probability_alive(h))
     }
 }
 
-fn check_lengths(expected: usize, found: usize) -> Result<(), ClvError> {
+/// Writes `f` of every history into `out`, after checking that the two have the same length.
+pub(crate) fn fill_each<H>(
+    histories: &[H],
+    out: &mut [f64],
+    mut f: impl FnMut(&H) -> Result<f64, ClvError>,
+) -> Result<(), ClvError> {
+    check_length("out", histories.len(), out.len())?;
+    for (h, o) in histories.iter().zip(out.iter_mut()) {
+        *o = f(h)?;
+    }
+    Ok(())
+}
+
+/// ln B(u, v) = ln Γ(u) + ln Γ(v) − ln Γ(u + v), for the beta-mixture models.
+pub(crate) fn ln_beta(u: f64, v: f64) -> f64 {
+    use statrs::function::gamma::ln_gamma;
+    ln_gamma(u) + ln_gamma(v) - ln_gamma(u + v)
+}
+
+/// Checks that the argument `name` is positive and finite.
+pub(crate) fn check_positive_argument(name: &'static str, value: f64) -> Result<(), ClvError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(ClvError::InvalidArgument {
+            name,
+            value,
+            constraint: "must be positive and finite",
+        })
+    }
+}
+
+/// Checks that the slice `name` has the `expected` length.
+pub(crate) fn check_length(
+    name: &'static str,
+    expected: usize,
+    found: usize,
+) -> Result<(), ClvError> {
     if expected == found {
         Ok(())
     } else {
-        Err(ClvError::LengthMismatch { expected, found })
+        Err(ClvError::LengthMismatch {
+            name,
+            expected,
+            found,
+        })
+    }
+}
+
+/// Checks that the time `name` is non-negative and finite.
+pub(crate) fn check_time(name: &'static str, t: f64) -> Result<(), ClvError> {
+    if t.is_finite() && t >= 0.0 {
+        Ok(())
+    } else {
+        Err(ClvError::InvalidArgument {
+            name,
+            value: t,
+            constraint: "must be non-negative and finite",
+        })
     }
 }

@@ -30,9 +30,11 @@ mod simulate;
 use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
-use crate::clv::diagnostics::{delta_method_interval, Interval};
-use crate::clv::fit::{check_weights, maximize, FitOptions, ModelFit};
-use crate::clv::{ClvError, PurchaseModel, RepeatHistory};
+use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::{check_positive, maximum_likelihood, Search};
+use crate::clv::{
+    check_length, check_time, ClvError, FitData, FitOptions, PurchaseModel, RepeatHistory,
+};
 
 pub use simulate::simulate_pareto_nbd;
 
@@ -95,21 +97,17 @@ impl ParetoNbd {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn new(r: f64, alpha: f64, s: f64, beta: f64) -> Result<Self, ClvError> {
-        for (name, value) in [("r", r), ("alpha", alpha), ("s", s), ("beta", beta)] {
-            if !(value.is_finite() && value > 0.0) {
-                return Err(ClvError::InvalidParameter {
-                    name,
-                    value,
-                    constraint: "must be positive and finite",
-                });
-            }
-        }
+        check_positive(&[("r", r), ("alpha", alpha), ("s", s), ("beta", beta)])?;
         Ok(Self {
             params: ParetoNbdParams { r, alpha, s, beta },
         })
     }
 
     /// The parameters.
+    ///
+    /// # Examples
+    ///
+    /// See [`ParetoNbd::new`].
     pub fn params(&self) -> ParetoNbdParams {
         self.params
     }
@@ -144,198 +142,6 @@ impl ParetoNbd {
             + terms.ln_bracket())
     }
 
-    /// Fits the model by maximum likelihood with default [`FitOptions`].
-    ///
-    /// # Errors
-    ///
-    /// As [`ParetoNbd::fit_weighted_with`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{ParetoNbd, RepeatHistory};
-    /// use customer_value::clv::simulate_pareto_nbd;
-    /// let truth = ParetoNbd::new(0.6, 8.0, 0.8, 12.0)?;
-    /// let histories = simulate_pareto_nbd(&truth, &vec![52.0; 3_000], 7)?;
-    /// let fit = ParetoNbd::fit(&histories)?;
-    /// assert!(fit.converged);
-    /// assert!((fit.model.params().r - 0.6).abs() < 0.15);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit(histories: &[RepeatHistory]) -> Result<ModelFit<ParetoNbd>, ClvError> {
-        Self::fit_with(histories, &FitOptions::default())
-    }
-
-    /// Fits the model by maximum likelihood with `options`.
-    ///
-    /// # Errors
-    ///
-    /// As [`ParetoNbd::fit_weighted_with`].
-    pub fn fit_with(
-        histories: &[RepeatHistory],
-        options: &FitOptions,
-    ) -> Result<ModelFit<ParetoNbd>, ClvError> {
-        let weights = vec![1.0; histories.len()];
-        Self::fit_weighted_with(histories, &weights, options)
-    }
-
-    /// Fits the model to histories with counts (`weights[i]` customers share `histories[i]`).
-    ///
-    /// # Errors
-    ///
-    /// As [`ParetoNbd::fit_weighted_with`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{ParetoNbd, RepeatHistory};
-    /// let rows = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(3.0, 20.0, 30.0)?,
-    ///             RepeatHistory::new(1.0, 5.0, 30.0)?, RepeatHistory::new(7.0, 29.0, 30.0)?];
-    /// let fit = ParetoNbd::fit_weighted(&rows, &[60.0, 15.0, 20.0, 5.0])?;
-    /// assert_eq!(fit.observations, 100.0);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit_weighted(
-        histories: &[RepeatHistory],
-        weights: &[f64],
-    ) -> Result<ModelFit<ParetoNbd>, ClvError> {
-        Self::fit_weighted_with(histories, weights, &FitOptions::default())
-    }
-
-    /// Fits the model to weighted histories with `options`: identical rows are merged into one
-    /// weighted row first, the log-likelihood is maximised over log-parameters with its analytic
-    /// gradient from several starting points, and standard errors come from the observed information.
-    ///
-    /// # Errors
-    ///
-    /// - [`ClvError::EmptyInput`] when `histories` is empty;
-    /// - [`ClvError::LengthMismatch`] / [`ClvError::InvalidWeight`] for bad weights;
-    /// - [`ClvError::NotIdentifiable`] when no customer with positive weight made a repeat purchase;
-    /// - [`ClvError::InvalidArgument`] for invalid `options`;
-    /// - [`ClvError::NotConverged`] when no start converged (unless `options.accept_unconverged`);
-    /// - [`ClvError::NumericalFailure`] when the likelihood cannot be evaluated at any start.
-    pub fn fit_weighted_with(
-        histories: &[RepeatHistory],
-        weights: &[f64],
-        options: &FitOptions,
-    ) -> Result<ModelFit<ParetoNbd>, ClvError> {
-        if histories.is_empty() {
-            return Err(ClvError::EmptyInput);
-        }
-        let total = check_weights(histories.len(), weights)?;
-        let rows = likelihood::compress(histories, weights);
-        if rows.iter().all(|row| row.frequency == 0.0) {
-            return Err(ClvError::NotIdentifiable {
-                reason: "no customer made a repeat purchase",
-            });
-        }
-        let data = likelihood::Data::new(rows);
-        let starts = data.starting_points();
-        // crate::clv::fit scales the cost to order 1 itself; the penalty applies to the total
-        // log-likelihood, as FitOptions documents.
-        let objective = |theta: &[f64]| data.value_and_gradient(theta);
-        // The data-scaled start converges on its own almost always; the other starts are restarts,
-        // run only when it (or the caller's start) fails to converge.
-        let optimum = match maximize(&objective, &starts[..1], options) {
-            Ok(found) if found.converged => found,
-            _ => maximize(&objective, &starts, options)?,
-        };
-        let [r, alpha, s, beta] = [
-            optimum.params[0],
-            optimum.params[1],
-            optimum.params[2],
-            optimum.params[3],
-        ];
-        Ok(ModelFit {
-            model: ParetoNbd::new(r, alpha, s, beta)?,
-            log_likelihood: optimum.log_likelihood,
-            standard_errors: optimum.standard_errors,
-            covariance: optimum.covariance,
-            iterations: optimum.iterations,
-            converged: optimum.converged,
-            observations: total,
-        })
-    }
-
-    /// Delta-method interval for P(alive | history) from the fit's covariance (the gradient by central
-    /// differences through [`crate::clv::diagnostics::delta_method_interval`]), clamped to [0, 1].
-    ///
-    /// # Errors
-    ///
-    /// [`ClvError::NumericalFailure`] when the fit has no covariance, and the errors of
-    /// [`crate::clv::diagnostics::delta_method_interval`] (e.g. `level` outside (0, 1)).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{simulate_pareto_nbd, ParetoNbd, RepeatHistory};
-    /// let truth = ParetoNbd::new(0.6, 8.0, 0.8, 12.0)?;
-    /// let fit = ParetoNbd::fit(&simulate_pareto_nbd(&truth, &vec![52.0; 2_000], 3)?)?;
-    /// let customer = RepeatHistory::new(3.0, 20.0, 52.0)?;
-    /// let i = ParetoNbd::probability_alive_interval(&fit, &customer, 0.95)?;
-    /// assert!(0.0 <= i.lower && i.lower <= i.estimate && i.estimate <= i.upper && i.upper <= 1.0);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn probability_alive_interval(
-        fit: &ModelFit<Self>,
-        history: &RepeatHistory,
-        level: f64,
-    ) -> Result<Interval, ClvError> {
-        let covariance = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
-            what: "the fit has no covariance matrix",
-        })?;
-        delta_method_interval(
-            |p| Self::new(p[0], p[1], p[2], p[3])?.probability_alive(history),
-            &fit.model.array(),
-            covariance,
-            level,
-        )
-        .map(|i| i.clamped(0.0, 1.0))
-    }
-
-    /// Delta-method interval for the expected purchases of `history` in the next `t`, clamped below
-    /// at 0.
-    ///
-    /// # Errors
-    ///
-    /// As [`ParetoNbd::probability_alive_interval`], and [`ClvError::InvalidArgument`] for a bad `t`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{simulate_pareto_nbd, ParetoNbd, RepeatHistory};
-    /// let truth = ParetoNbd::new(0.6, 8.0, 0.8, 12.0)?;
-    /// let fit = ParetoNbd::fit(&simulate_pareto_nbd(&truth, &vec![52.0; 2_000], 3)?)?;
-    /// let customer = RepeatHistory::new(3.0, 50.0, 52.0)?;
-    /// let i = ParetoNbd::conditional_expected_purchases_interval(&fit, 26.0, &customer, 0.9)?;
-    /// assert!(i.lower < i.estimate && i.estimate < i.upper);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn conditional_expected_purchases_interval(
-        fit: &ModelFit<Self>,
-        t: f64,
-        history: &RepeatHistory,
-        level: f64,
-    ) -> Result<Interval, ClvError> {
-        check_time(t)?;
-        let covariance = fit.covariance.as_ref().ok_or(ClvError::NumericalFailure {
-            what: "the fit has no covariance matrix",
-        })?;
-        delta_method_interval(
-            |p| Self::new(p[0], p[1], p[2], p[3])?.conditional_expected_purchases(t, history),
-            &fit.model.array(),
-            covariance,
-            level,
-        )
-        .map(|i| i.clamped(0.0, f64::INFINITY))
-    }
-
-    /// (r, α, s, β) in the fit's parameter order.
-    fn array(&self) -> [f64; 4] {
-        let p = self.params;
-        [p.r, p.alpha, p.s, p.beta]
-    }
-
     /// P(X(t) = n) for a new customer (FHL 2006, "Deriving an expression for P(X(t) = x) under the
     /// Pareto/NBD model"): the customer alive through t buys NBD(r, α) counts; one who dies at
     /// τ < t (density sβ^s/(β + τ)^(s+1)) buys NBD counts up to τ. The second part is integrated by
@@ -366,16 +172,40 @@ impl ParetoNbd {
     }
 }
 
-fn check_time(t: f64) -> Result<(), ClvError> {
-    if t.is_finite() && t >= 0.0 {
-        Ok(())
-    } else {
-        Err(ClvError::InvalidArgument {
-            name: "t",
-            value: t,
-            constraint: "must be non-negative and finite",
-        })
+maximum_likelihood!(impl for ParetoNbd {
+    History = RepeatHistory, Options = FitOptions, Diagnostics = (),
+    parameters = [r, alpha, s, beta],
+});
+
+/// Fitting: identical rows are merged into one weighted row; [`ClvError::NotIdentifiable`] when no
+/// customer with positive weight made a repeat purchase. The data-scaled start converges on its own
+/// almost always; the other starts are restarts, run only when it (or the caller's start) fails to
+/// converge.
+impl Estimator for ParetoNbd {
+    type Data = likelihood::Data;
+
+    fn prepare(
+        data: &FitData<'_, RepeatHistory>,
+        _: &FitOptions,
+    ) -> Result<likelihood::Data, ClvError> {
+        let rows = likelihood::compress(data.histories(), &data.weights());
+        if rows.iter().all(|row| row.frequency == 0.0) {
+            return Err(ClvError::NotIdentifiable {
+                detail: "no customer made a repeat purchase",
+            });
+        }
+        Ok(likelihood::Data::new(rows))
     }
+
+    fn log_likelihood(data: &likelihood::Data, theta: &[f64]) -> (f64, Vec<f64>) {
+        data.value_and_gradient(theta)
+    }
+
+    fn search(data: &likelihood::Data) -> Search {
+        Search::FirstThenAll(data.starting_points())
+    }
+
+    fn diagnostics(_: &likelihood::Data, _: &Self) {}
 }
 
 /// Customers per parallel chunk in the batch predictions.
@@ -385,7 +215,7 @@ impl PurchaseModel for ParetoNbd {
     /// E[X(t)] = rβ/(α(s − 1)) · [1 − (β/(β + t))^(s − 1)] (FHL note, eq. 17), and its limit
     /// (rβ/α) ln(1 + t/β) at s = 1.
     fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
-        check_time(t)?;
+        check_time("t", t)?;
         let p = &self.params;
         let ln_ratio = (p.beta / (p.beta + t)).ln();
         Ok(p.r * p.beta / p.alpha * one_minus_power_over(ln_ratio, p.s - 1.0))
@@ -398,7 +228,7 @@ impl PurchaseModel for ParetoNbd {
         t: f64,
         history: &RepeatHistory,
     ) -> Result<f64, ClvError> {
-        check_time(t)?;
+        check_time("t", t)?;
         let alive = self.probability_alive(history)?;
         Ok(alive * self.alive_expectation(t, history))
     }
@@ -413,7 +243,7 @@ impl PurchaseModel for ParetoNbd {
     }
 
     fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64, ClvError> {
-        check_time(t)?;
+        check_time("t", t)?;
         Ok(self.probability_of_purchases_impl(n, t))
     }
 
@@ -423,7 +253,7 @@ impl PurchaseModel for ParetoNbd {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        check_time(t)?;
+        check_time("t", t)?;
         self.batch(histories, out, |h| {
             let alive = likelihood::Terms::new(&self.params, h)?.probability_alive();
             Some(alive * self.alive_expectation(t, h))
@@ -447,18 +277,9 @@ impl PurchaseModel for ParetoNbd {
         histories: &[RepeatHistory],
         out: &mut [f64],
     ) -> Result<(), ClvError> {
-        if out.len() != histories.len() * times.len() {
-            return Err(ClvError::LengthMismatch {
-                expected: histories.len() * times.len(),
-                found: out.len(),
-            });
-        }
-        if let Some(&t) = times.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
-            return Err(ClvError::InvalidArgument {
-                name: "t",
-                value: t,
-                constraint: "must be non-negative and finite",
-            });
+        check_length("out", histories.len() * times.len(), out.len())?;
+        for &t in times {
+            check_time("t", t)?;
         }
         if times.is_empty() {
             return Ok(());
@@ -510,12 +331,7 @@ impl ParetoNbd {
     where
         F: Fn(&RepeatHistory) -> Option<f64> + Sync,
     {
-        if histories.len() != out.len() {
-            return Err(ClvError::LengthMismatch {
-                expected: histories.len(),
-                found: out.len(),
-            });
-        }
+        check_length("out", histories.len(), out.len())?;
         out.par_chunks_mut(CHUNK)
             .zip(histories.par_chunks(CHUNK))
             .try_for_each(|(out_chunk, chunk)| {

@@ -20,11 +20,11 @@
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
-use statrs::function::gamma::{digamma, ln_gamma};
+use statrs::function::gamma::digamma;
 
-use crate::clv::fit::{check_weights, maximize};
-use crate::clv::{ClvError, FitOptions, ModelFit};
-use crate::settings::Settings;
+use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::{check_positive, maximum_likelihood, on_log_scale, Search};
+use crate::clv::{ln_beta, ClvError, FitData, FitOptions, MaximumLikelihood, ModelFit};
 
 /// sBG parameters named as in Fader & Hardie (2007): θ ~ Beta(α, β).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,14 +53,20 @@ pub enum ContractOutcome {
 }
 
 /// The shifted-beta-geometric model with known parameters.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::ShiftedBetaGeometric;
+/// // The "regular" cohort of Fader & Hardie (2007): 63.1% renew after year 1.
+/// let model = ShiftedBetaGeometric::new(0.704, 1.182)?;
+/// assert!((model.survival(1) - 1.182 / (0.704 + 1.182)).abs() < 1e-12);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ShiftedBetaGeometric {
     params: ShiftedBetaGeometricParams,
-}
-
-fn ln_beta(u: f64, v: f64) -> f64 {
-    ln_gamma(u) + ln_gamma(v) - ln_gamma(u + v)
 }
 
 fn invalid_argument(name: &'static str, value: f64, constraint: &'static str) -> ClvError {
@@ -86,15 +92,7 @@ impl ShiftedBetaGeometric {
     /// assert!(ShiftedBetaGeometric::new(0.704, 0.0).is_err());
     /// ```
     pub fn new(alpha: f64, beta: f64) -> Result<Self, ClvError> {
-        for (name, value) in [("alpha", alpha), ("beta", beta)] {
-            if !(value.is_finite() && value > 0.0) {
-                return Err(ClvError::InvalidParameter {
-                    name,
-                    value,
-                    constraint: "must be positive and finite",
-                });
-            }
-        }
+        check_positive(&[("alpha", alpha), ("beta", beta)])?;
         Ok(Self {
             params: ShiftedBetaGeometricParams { alpha, beta },
         })
@@ -113,160 +111,9 @@ impl ShiftedBetaGeometric {
         self.params
     }
 
-    /// Fits to individual outcomes by maximum likelihood (Fader & Hardie 2007, equation 6).
-    ///
-    /// # Errors
-    ///
-    /// [`ClvError::EmptyInput`] for no outcomes; [`ClvError::InvalidArgument`] for a churn in
-    /// period 0; [`ClvError::NotIdentifiable`] when nobody churned or nobody survived a period
-    /// (the likelihood then rises without bound); the optimiser's [`ClvError::NotConverged`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{ContractOutcome, ShiftedBetaGeometric};
-    /// let data = [ContractOutcome::Churned { period: 1 }, ContractOutcome::Churned { period: 2 },
-    ///             ContractOutcome::Active { periods: 3 }, ContractOutcome::Churned { period: 1 },
-    ///             ContractOutcome::Active { periods: 3 }];
-    /// assert!(ShiftedBetaGeometric::fit(&data).is_ok());
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit(outcomes: &[ContractOutcome]) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_with(outcomes, &FitOptions::default())
-    }
-
-    /// [`ShiftedBetaGeometric::fit`] with options.
-    ///
-    /// # Errors
-    ///
-    /// As [`ShiftedBetaGeometric::fit`], and [`ClvError::InvalidArgument`] for invalid options.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{ContractOutcome, FitOptions, ShiftedBetaGeometric};
-    /// let data = [ContractOutcome::Churned { period: 1 }, ContractOutcome::Active { periods: 3 }];
-    /// let bad = FitOptions { gradient_tolerance: 0.0, ..FitOptions::default() };
-    /// assert!(ShiftedBetaGeometric::fit_with(&data, &bad).is_err());
-    /// ```
-    pub fn fit_with(
-        outcomes: &[ContractOutcome],
-        options: &FitOptions,
-    ) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_weighted_with(outcomes, &vec![1.0; outcomes.len()], options)
-    }
-
-    /// Fits to outcomes each standing for `weights[i]` subscribers.
-    ///
-    /// # Errors
-    ///
-    /// As [`ShiftedBetaGeometric::fit`], plus [`ClvError::LengthMismatch`] and
-    /// [`ClvError::InvalidWeight`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{ContractOutcome, ShiftedBetaGeometric};
-    /// let data = [ContractOutcome::Churned { period: 1 }, ContractOutcome::Churned { period: 2 },
-    ///             ContractOutcome::Active { periods: 2 }];
-    /// let fit = ShiftedBetaGeometric::fit_weighted(&data, &[300.0, 150.0, 550.0])?;
-    /// assert_eq!(fit.observations, 1000.0);
-    /// # Ok::<(), customer_value::clv::ClvError>(())
-    /// ```
-    pub fn fit_weighted(
-        outcomes: &[ContractOutcome],
-        weights: &[f64],
-    ) -> Result<ModelFit<Self>, ClvError> {
-        Self::fit_weighted_with(outcomes, weights, &FitOptions::default())
-    }
-
-    /// [`ShiftedBetaGeometric::fit_weighted`] with options.
-    ///
-    /// # Errors
-    ///
-    /// As [`ShiftedBetaGeometric::fit_weighted`] and [`ShiftedBetaGeometric::fit_with`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::clv::{ContractOutcome, FitOptions, ShiftedBetaGeometric};
-    /// let data = [ContractOutcome::Churned { period: 1 }, ContractOutcome::Active { periods: 2 }];
-    /// let fit = ShiftedBetaGeometric::fit_weighted_with(&data, &[300.0, 700.0], &FitOptions::default());
-    /// assert!(fit.is_ok());
-    /// ```
-    pub fn fit_weighted_with(
-        outcomes: &[ContractOutcome],
-        weights: &[f64],
-        options: &FitOptions,
-    ) -> Result<ModelFit<Self>, ClvError> {
-        if outcomes.is_empty() {
-            return Err(ClvError::EmptyInput);
-        }
-        let observations = check_weights(outcomes.len(), weights)?;
-        options.check()?;
-        let mut rows: Vec<(ContractOutcome, f64)> = Vec::with_capacity(outcomes.len());
-        for (&outcome, &w) in outcomes.iter().zip(weights) {
-            if let ContractOutcome::Churned { period: 0 } = outcome {
-                return Err(invalid_argument(
-                    "period",
-                    0.0,
-                    "a churn period must be at least 1",
-                ));
-            }
-            if w > 0.0 {
-                rows.push((outcome, w));
-            }
-        }
-        rows.sort_unstable_by_key(|(o, _)| *o);
-        let mut compressed: Vec<(ContractOutcome, f64)> = Vec::with_capacity(rows.len());
-        for (o, w) in rows {
-            match compressed.last_mut() {
-                Some(last) if last.0 == o => last.1 += w,
-                _ => compressed.push((o, w)),
-            }
-        }
-        let churned = compressed
-            .iter()
-            .any(|(o, _)| matches!(o, ContractOutcome::Churned { .. }));
-        let survived_a_period = compressed.iter().any(|(o, _)| match o {
-            ContractOutcome::Churned { period } => *period > 1,
-            ContractOutcome::Active { periods } => *periods > 0,
-        });
-        if !churned {
-            return Err(ClvError::NotIdentifiable {
-                reason: "nobody churned: the retention rate cannot be estimated",
-            });
-        }
-        if !survived_a_period {
-            return Err(ClvError::NotIdentifiable {
-                reason: "everybody churned in the first period",
-            });
-        }
-        let likelihood = |theta: &[f64]| {
-            let p = [theta[0].exp(), theta[1].exp()];
-            let (ll, g) = weighted_log_likelihood(&p, &compressed);
-            (ll, vec![g[0] * p[0], g[1] * p[1]])
-        };
-        let starts = [
-            vec![1.0, 1.0],
-            vec![0.5, 2.0],
-            vec![3.0, 10.0],
-            vec![0.1, 0.5],
-        ];
-        let opt = maximize(&likelihood, &starts, options)?;
-        Ok(ModelFit {
-            model: Self::new(opt.params[0], opt.params[1])?,
-            log_likelihood: opt.log_likelihood,
-            standard_errors: opt.standard_errors,
-            covariance: opt.covariance,
-            iterations: opt.iterations,
-            converged: opt.converged,
-            observations,
-        })
-    }
-
     /// Fits to a cohort of `cohort_size` subscribers from the number lost in each period 1, 2, …, k;
-    /// the rest are active after k periods.
+    /// the rest are active after k periods. A data conversion before [`MaximumLikelihood::fit`]
+    /// with default options.
     ///
     /// # Errors
     ///
@@ -319,7 +166,10 @@ impl ShiftedBetaGeometric {
             periods: lost.len() as u32,
         });
         weights.push(remaining.max(0.0));
-        Self::fit_weighted(&outcomes, &weights)
+        Self::fit(
+            FitData::weighted(&outcomes, &weights)?,
+            &FitOptions::default(),
+        )
     }
 
     /// Fits to a survival curve: `survival[i]` is the share of the cohort still active after period
@@ -520,6 +370,86 @@ impl ShiftedBetaGeometric {
     }
 }
 
+maximum_likelihood!(impl for ShiftedBetaGeometric {
+    History = ContractOutcome, Options = FitOptions, Diagnostics = (),
+    parameters = [alpha, beta],
+});
+
+/// Fitting to individual outcomes, or to outcomes each standing for several subscribers (Fader &
+/// Hardie 2007, equation 6): [`ClvError::InvalidArgument`] for a churn in period 0;
+/// [`ClvError::NotIdentifiable`] when nobody churned or nobody survived a period (the likelihood
+/// then rises without bound).
+impl Estimator for ShiftedBetaGeometric {
+    type Data = Vec<(ContractOutcome, f64)>;
+
+    fn prepare(
+        data: &FitData<'_, ContractOutcome>,
+        _: &FitOptions,
+    ) -> Result<Self::Data, ClvError> {
+        let outcomes = data.histories();
+        let mut rows: Vec<(ContractOutcome, f64)> = Vec::with_capacity(outcomes.len());
+        for (&outcome, &w) in outcomes.iter().zip(data.weights().iter()) {
+            if let ContractOutcome::Churned { period: 0 } = outcome {
+                return Err(invalid_argument(
+                    "period",
+                    0.0,
+                    "a churn period must be at least 1",
+                ));
+            }
+            if w > 0.0 {
+                rows.push((outcome, w));
+            }
+        }
+        rows.sort_unstable_by_key(|(o, _)| *o);
+        let mut compressed: Vec<(ContractOutcome, f64)> = Vec::with_capacity(rows.len());
+        for (o, w) in rows {
+            match compressed.last_mut() {
+                Some(last) if last.0 == o => last.1 += w,
+                _ => compressed.push((o, w)),
+            }
+        }
+        check_identifiable(&compressed)?;
+        Ok(compressed)
+    }
+
+    fn log_likelihood(data: &Self::Data, theta: &[f64]) -> (f64, Vec<f64>) {
+        on_log_scale(theta, |p| weighted_log_likelihood(p, data))
+    }
+
+    fn search(_: &Self::Data) -> Search {
+        Search::MultiStart(vec![
+            vec![1.0, 1.0],
+            vec![0.5, 2.0],
+            vec![3.0, 10.0],
+            vec![0.1, 0.5],
+        ])
+    }
+
+    fn diagnostics(_: &Self::Data, _: &Self) {}
+}
+
+/// Somebody churned, and somebody survived a period.
+fn check_identifiable(rows: &[(ContractOutcome, f64)]) -> Result<(), ClvError> {
+    let churned = rows
+        .iter()
+        .any(|(o, _)| matches!(o, ContractOutcome::Churned { .. }));
+    let survived_a_period = rows.iter().any(|(o, _)| match o {
+        ContractOutcome::Churned { period } => *period > 1,
+        ContractOutcome::Active { periods } => *periods > 0,
+    });
+    if !churned {
+        return Err(ClvError::NotIdentifiable {
+            detail: "nobody churned: the retention rate cannot be estimated",
+        });
+    }
+    if !survived_a_period {
+        return Err(ClvError::NotIdentifiable {
+            detail: "everybody churned in the first period",
+        });
+    }
+    Ok(())
+}
+
 /// Σ w ln L and its gradient in (α, β) (Fader & Hardie 2007, equation 6).
 fn weighted_log_likelihood(p: &[f64; 2], rows: &[(ContractOutcome, f64)]) -> (f64, [f64; 2]) {
     let [alpha, beta] = *p;
@@ -547,6 +477,7 @@ fn weighted_log_likelihood(p: &[f64; 2], rows: &[(ContractOutcome, f64)]) -> (f6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clv::fit::assert_gradient_matches;
 
     #[test]
     fn gradient_matches_finite_differences() {
@@ -555,19 +486,7 @@ mod tests {
             (ContractOutcome::Churned { period: 4 }, 5.0),
             (ContractOutcome::Active { periods: 4 }, 20.0),
         ];
-        let p = [0.8, 1.7];
-        let (_, g) = weighted_log_likelihood(&p, &rows);
-        for k in 0..2 {
-            let h = 1e-6 * p[k];
-            let mut up = p;
-            up[k] += h;
-            let mut down = p;
-            down[k] -= h;
-            let numeric = (weighted_log_likelihood(&up, &rows).0
-                - weighted_log_likelihood(&down, &rows).0)
-                / (2.0 * h);
-            assert!((numeric - g[k]).abs() < 1e-6 * (1.0 + g[k].abs()));
-        }
+        assert_gradient_matches(|p| weighted_log_likelihood(p, &rows), [0.8, 1.7]);
     }
 
     #[test]

@@ -38,13 +38,14 @@ use statrs::function::beta::ln_beta;
 use statrs::function::gamma::ln_gamma;
 
 use crate::clv::{
-    BgBb, BgBbParams, ClvError, DiscreteHistory, GammaGamma, ParetoNbd, PurchaseModel,
-    RepeatHistory, SpendHistory,
+    check_length, check_positive_argument, BgBb, BgBbParams, ClvError, DiscreteHistory, GammaGamma,
+    ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
 };
+use crate::settings::Settings;
 use crate::summary::TimeUnit;
 
-/// Options of the CLV computations. Check them with [`ClvOptions::check`] (every function here
-/// does).
+/// Options of the CLV computations, checked by [`Settings::check`] (every function here does so
+/// before any work).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ClvOptions {
@@ -69,22 +70,24 @@ impl Default for ClvOptions {
     }
 }
 
-impl ClvOptions {
+impl Settings for ClvOptions {
+    type Error = ClvError;
+
     /// Checks the options.
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidArgument`] when the discount rate is negative or not finite, or
-    /// `decimal_places` exceeds 20.
+    /// [`ClvError::InvalidArgument`] naming `monthly_discount_rate` when it is negative or not
+    /// finite, or `decimal_places` when it exceeds 20.
     ///
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::ClvOptions;
+    /// use customer_value::{clv::ClvOptions, Settings};
     /// assert!(ClvOptions::default().check().is_ok());
     /// assert!(ClvOptions { monthly_discount_rate: -0.1, ..ClvOptions::default() }.check().is_err());
     /// ```
-    pub fn check(&self) -> Result<(), ClvError> {
+    fn check(&self) -> Result<(), ClvError> {
         if !(self.monthly_discount_rate.is_finite() && self.monthly_discount_rate >= 0.0) {
             return Err(ClvError::InvalidArgument {
                 name: "monthly_discount_rate",
@@ -101,7 +104,9 @@ impl ClvOptions {
         }
         Ok(())
     }
+}
 
+impl ClvOptions {
     /// An amount as `Decimal`, rounded half away from zero to `decimal_places`.
     ///
     /// # Errors
@@ -273,12 +278,7 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
     options: &ClvOptions,
 ) -> Result<Vec<f64>, ClvError> {
     options.check()?;
-    if histories.len() != spend_histories.len() {
-        return Err(ClvError::LengthMismatch {
-            expected: histories.len(),
-            found: spend_histories.len(),
-        });
-    }
+    check_length("spend_histories", histories.len(), spend_histories.len())?;
     for (i, (h, z)) in histories.iter().zip(spend_histories).enumerate() {
         check_pair(h, z, Some(i))?;
     }
@@ -455,13 +455,7 @@ pub fn bg_bb_dert(
     history: &DiscreteHistory,
     discount_rate: f64,
 ) -> Result<f64, ClvError> {
-    if !(discount_rate.is_finite() && discount_rate > 0.0) {
-        return Err(ClvError::InvalidArgument {
-            name: "discount_rate",
-            value: discount_rate,
-            constraint: "must be positive and finite",
-        });
-    }
+    check_positive_argument("discount_rate", discount_rate)?;
     let BgBbParams {
         alpha,
         beta,

@@ -4,8 +4,8 @@
 use rust_decimal::Decimal;
 
 use crate::clv::{
-    customer_lifetime_values, BgNbd, ClvError, ClvOptions, GammaGamma, ModelFit, ModifiedBgNbd,
-    ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
+    customer_lifetime_values, BgNbd, ClvError, ClvOptions, FitData, GammaGamma, MaximumLikelihood,
+    ModelFit, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
 };
 use crate::summary::CustomerSummary;
 
@@ -33,19 +33,19 @@ pub(super) fn predict_value<C>(
     };
     let (parameters, fit_figures, outputs) = match config.purchase_model {
         PurchaseModelKind::BgNbd => {
-            let fit = BgNbd::fit_with(&histories, options)?;
+            let fit = BgNbd::fit(&histories, options)?;
             let p = fit.model.params();
             let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
             (vec![p.r, p.alpha, p.a, p.b], figures(&fit), outputs)
         }
         PurchaseModelKind::ModifiedBgNbd => {
-            let fit = ModifiedBgNbd::fit_with(&histories, options)?;
+            let fit = ModifiedBgNbd::fit(&histories, options)?;
             let p = fit.model.params();
             let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
             (vec![p.r, p.alpha, p.a, p.b], figures(&fit), outputs)
         }
         PurchaseModelKind::ParetoNbd => {
-            let fit = ParetoNbd::fit_with(&histories, options)?;
+            let fit = ParetoNbd::fit(&histories, options)?;
             let p = fit.model.params();
             let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
             (vec![p.r, p.alpha, p.s, p.beta], figures(&fit), outputs)
@@ -98,8 +98,9 @@ impl Spend {
             }
         }
         let weights: Vec<f64> = free.iter().map(|f| if *f { 0.0 } else { 1.0 }).collect();
-        let report = GammaGamma::fit_report(&histories, &weights, &config.spend_options)?;
-        let model = report.fit.model;
+        let data = FitData::weighted(&histories, &weights)?;
+        let report = GammaGamma::fit(data, &config.spend_options)?;
+        let model = report.model;
         let expected = histories
             .iter()
             .zip(&free)
@@ -115,14 +116,14 @@ impl Spend {
         let free_count = free.iter().filter(|f| **f).count() as u64;
         let summary = SpendModelSummary {
             parameters: vec![p.p, p.q, p.gamma],
-            standard_errors: report.fit.standard_errors.clone(),
-            log_likelihood: report.fit.log_likelihood,
+            standard_errors: report.standard_errors().map(<[f64]>::to_vec),
+            log_likelihood: report.log_likelihood,
             without_repeat: summaries
                 .iter()
                 .filter(|s| s.purchase_occasions() == 1)
                 .count() as u64,
             free_repeat_buyers: free_count,
-            frequency_spend_correlation: report.frequency_spend_correlation,
+            frequency_spend_correlation: report.diagnostics.frequency_spend_correlation,
         };
         Ok(Self {
             model,
@@ -141,7 +142,10 @@ struct ModelOutputs {
 }
 
 fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>) {
-    (fit.log_likelihood, fit.standard_errors.clone())
+    (
+        fit.log_likelihood,
+        fit.standard_errors().map(<[f64]>::to_vec),
+    )
 }
 
 fn model_outputs<M: PurchaseModel + Sync>(

@@ -199,7 +199,7 @@ pub(super) fn compress(histories: &[RepeatHistory], weights: &[f64]) -> Vec<Row>
 }
 
 /// Compressed data with the pieces of the likelihood that do not depend on the parameters.
-pub(super) struct Data {
+pub struct Data {
     rows: Vec<Row>,
 }
 

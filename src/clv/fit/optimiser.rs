@@ -1,20 +1,10 @@
-//! Maximum-likelihood fitting shared by every model: options, the fitted result, and the
-//! optimiser glue.
+//! The optimiser shared by every fit.
 //!
 //! Models are fitted on the log of their (positive) parameters with analytic gradients, by
 //! argmin's L-BFGS with a Moré–Thuente line search from one or more starting points, then polished
 //! by Newton steps on the observed information. Standard errors come from the inverse of the
 //! observed information on the log scale, carried to the natural scale by the delta method
 //! (SE(p) = p · SE(log p)).
-//!
-//! # Examples
-//!
-//! ```
-//! use customer_value::clv::FitOptions;
-//! let options = FitOptions { max_iterations: 1_000, ..FitOptions::default() };
-//! assert_eq!(options.penalizer, 0.0);
-//! assert!(!options.accept_unconverged);
-//! ```
 
 use std::cell::{Cell, RefCell};
 
@@ -22,150 +12,9 @@ use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, T
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 
+use super::{CovarianceUnavailable, FitOptions, ParameterCovariance};
 use crate::clv::ClvError;
 use crate::numeric::linalg::{invert_spd, solve_spd};
-use crate::settings::Settings;
-
-/// Options for maximum-likelihood fits.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct FitOptions {
-    /// Iteration limit of each L-BFGS run (default 1,000).
-    pub max_iterations: u64,
-    /// Convergence: the largest gradient component of the log-likelihood on the log-parameter scale,
-    /// relative to 1 + |log-likelihood| (default 1e-7).
-    pub gradient_tolerance: f64,
-    /// L2 penalty `penalizer · Σ θ²` on the natural-scale parameters, subtracted from the
-    /// log-likelihood (lifetimes' `penalizer_coef`; default 0).
-    pub penalizer: f64,
-    /// Starting values on the natural scale, tried before the model's own; `None` for the model's.
-    pub initial: Option<Vec<f64>>,
-    /// Return the best unconverged result (with `converged: false`) instead of
-    /// [`ClvError::NotConverged`] (default `false`).
-    pub accept_unconverged: bool,
-}
-
-impl Default for FitOptions {
-    fn default() -> Self {
-        Self {
-            max_iterations: 1_000,
-            gradient_tolerance: 1e-7,
-            penalizer: 0.0,
-            initial: None,
-            accept_unconverged: false,
-        }
-    }
-}
-
-impl crate::settings::Settings for FitOptions {
-    type Error = ClvError;
-
-    /// Checks the options.
-    ///
-    /// # Errors
-    ///
-    /// [`ClvError::InvalidArgument`] when `max_iterations` is 0, the tolerance is not positive and
-    /// finite, the penalizer is negative or not finite, or an initial value is not positive and finite.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use customer_value::{clv::FitOptions, Settings};
-    /// assert!(FitOptions { penalizer: -1.0, ..FitOptions::default() }.check().is_err());
-    /// ```
-    fn check(&self) -> Result<(), ClvError> {
-        let bad = |name, value: f64, constraint| {
-            Err(ClvError::InvalidArgument {
-                name,
-                value,
-                constraint,
-            })
-        };
-        if self.max_iterations == 0 {
-            return bad("max_iterations", 0.0, "must be at least 1");
-        }
-        if !(self.gradient_tolerance.is_finite() && self.gradient_tolerance > 0.0) {
-            return bad(
-                "gradient_tolerance",
-                self.gradient_tolerance,
-                "must be positive and finite",
-            );
-        }
-        if !(self.penalizer.is_finite() && self.penalizer >= 0.0) {
-            return bad(
-                "penalizer",
-                self.penalizer,
-                "must be non-negative and finite",
-            );
-        }
-        if let Some(init) = &self.initial {
-            if let Some(&v) = init.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
-                return bad("initial", v, "starting values must be positive and finite");
-            }
-        }
-        Ok(())
-    }
-}
-
-/// A fitted model with its diagnostics.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ModelFit<M> {
-    /// The model at the maximum-likelihood parameters.
-    pub model: M,
-    /// The maximised log-likelihood (without the penalty).
-    pub log_likelihood: f64,
-    /// Standard errors of the natural-scale parameters, in the model's parameter order; `None` when
-    /// the observed information is not positive definite (a flat or degenerate likelihood).
-    pub standard_errors: Option<Vec<f64>>,
-    /// Covariance of the natural-scale parameters (delta method), when available.
-    pub covariance: Option<Vec<Vec<f64>>>,
-    /// L-BFGS iterations of the run kept.
-    pub iterations: u64,
-    /// Whether the optimiser met the convergence criterion.
-    pub converged: bool,
-    /// Number of observations (the sum of weights).
-    pub observations: f64,
-}
-
-impl<M> ModelFit<M> {
-    /// Number of free parameters.
-    pub fn parameter_count(&self) -> usize {
-        self.standard_errors
-            .as_ref()
-            .map(Vec::len)
-            .or_else(|| self.covariance.as_ref().map(Vec::len))
-            .unwrap_or(0)
-    }
-
-    /// Akaike's information criterion, 2k − 2 ln L, for `k` parameters.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use customer_value::clv::ModelFit;
-    /// let fit = ModelFit { model: (), log_likelihood: -10.0, standard_errors: None, covariance: None,
-    ///     iterations: 1, converged: true, observations: 100.0 };
-    /// assert_eq!(fit.aic(2), 24.0);
-    /// ```
-    pub fn aic(&self, k: usize) -> f64 {
-        2.0 * k as f64 - 2.0 * self.log_likelihood
-    }
-
-    /// Schwarz's Bayesian information criterion, k ln n − 2 ln L.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use customer_value::clv::ModelFit;
-    /// let fit = ModelFit { model: (), log_likelihood: -10.0, standard_errors: None, covariance: None,
-    ///     iterations: 1, converged: true, observations: 1.0 };
-    /// assert_eq!(fit.bic(2), 20.0);
-    /// ```
-    pub fn bic(&self, k: usize) -> f64 {
-        k as f64 * self.observations.ln() - 2.0 * self.log_likelihood
-    }
-}
 
 /// The optimum found by [`maximize`], on the log-parameter scale.
 #[derive(Debug, Clone)]
@@ -174,8 +23,7 @@ pub(crate) struct Optimum {
     pub params: Vec<f64>,
     /// Log-likelihood at `params` (penalty excluded).
     pub log_likelihood: f64,
-    pub standard_errors: Option<Vec<f64>>,
-    pub covariance: Option<Vec<Vec<f64>>>,
+    pub covariance: Result<ParameterCovariance, CovarianceUnavailable>,
     pub iterations: u64,
     pub converged: bool,
 }
@@ -270,7 +118,6 @@ pub(crate) fn maximize<L: LogLikelihood>(
     starts: &[Vec<f64>],
     options: &FitOptions,
 ) -> Result<Optimum, ClvError> {
-    options.check()?;
     let problem = Problem {
         likelihood,
         penalizer: options.penalizer,
@@ -428,27 +275,35 @@ fn run_from<L: LogLikelihood>(
             .collect::<Vec<Vec<f64>>>()
     });
     let params: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
-    let covariance_log = hessian.as_deref().and_then(invert_spd);
-    let covariance = covariance_log.map(|c| {
-        (0..params.len())
-            .map(|i| {
-                (0..params.len())
-                    .map(|j| c[i][j] * params[i] * params[j])
-                    .collect()
-            })
-            .collect::<Vec<Vec<f64>>>()
-    });
-    let standard_errors = covariance
-        .as_ref()
-        .map(|c| (0..params.len()).map(|i| c[i][i].sqrt()).collect());
+    let covariance = match hessian {
+        None => Err(CovarianceUnavailable::NotEvaluated),
+        Some(h) => invert_spd(&h)
+            .map(|c| natural_covariance(&c, &params))
+            .ok_or(CovarianceUnavailable::NotPositiveDefinite),
+    };
     Some(Optimum {
         params,
         log_likelihood: ll,
-        standard_errors,
         covariance,
         iterations,
         converged,
     })
+}
+
+/// The covariance of the natural-scale parameters from that of their logarithms (delta method).
+fn natural_covariance(covariance_log: &[Vec<f64>], params: &[f64]) -> ParameterCovariance {
+    let matrix: Vec<Vec<f64>> = (0..params.len())
+        .map(|i| {
+            (0..params.len())
+                .map(|j| covariance_log[i][j] * params[i] * params[j])
+                .collect()
+        })
+        .collect();
+    let standard_errors = (0..params.len()).map(|i| matrix[i][i].sqrt()).collect();
+    ParameterCovariance {
+        matrix,
+        standard_errors,
+    }
 }
 
 /// Hessian of the negative penalised log-likelihood on the log scale, by central differences of
@@ -528,31 +383,6 @@ fn newton_polish<L: LogLikelihood>(
     last
 }
 
-/// Checks weights against histories: same length, finite, non-negative, not all zero.
-pub(crate) fn check_weights(len: usize, weights: &[f64]) -> Result<f64, ClvError> {
-    if weights.len() != len {
-        return Err(ClvError::LengthMismatch {
-            expected: len,
-            found: weights.len(),
-        });
-    }
-    if let Some((position, &value)) = weights
-        .iter()
-        .enumerate()
-        .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
-    {
-        return Err(ClvError::InvalidWeight { position, value });
-    }
-    let total: f64 = weights.iter().sum();
-    if total <= 0.0 {
-        return Err(ClvError::InvalidWeight {
-            position: 0,
-            value: 0.0,
-        });
-    }
-    Ok(total)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,7 +407,7 @@ mod tests {
         assert!(opt.converged);
         assert!((opt.params[0] - mean).abs() < 1e-8, "{:?}", opt.params);
         assert!((opt.params[1] - var.sqrt()).abs() < 1e-8);
-        let se = opt.standard_errors.unwrap();
+        let se = opt.covariance.unwrap().standard_errors;
         // Observed information of the normal: SE(μ) = σ/√n, SE(σ) = σ/√(2n).
         assert!((se[0] - var.sqrt() / n.sqrt()).abs() < 1e-5, "{se:?}");
         assert!((se[1] - var.sqrt() / (2.0 * n).sqrt()).abs() < 1e-5);
@@ -588,22 +418,5 @@ mod tests {
         let ll = |_: &[f64]| (f64::NAN, vec![0.0]);
         let err = maximize(&ll, &[vec![1.0]], &FitOptions::default()).unwrap_err();
         assert!(matches!(err, ClvError::NumericalFailure { .. }));
-    }
-
-    #[test]
-    fn weights_are_checked() {
-        assert_eq!(check_weights(2, &[1.0, 3.0]), Ok(4.0));
-        assert!(matches!(
-            check_weights(2, &[1.0]),
-            Err(ClvError::LengthMismatch { .. })
-        ));
-        assert!(matches!(
-            check_weights(2, &[1.0, -1.0]),
-            Err(ClvError::InvalidWeight { position: 1, .. })
-        ));
-        assert!(matches!(
-            check_weights(1, &[0.0]),
-            Err(ClvError::InvalidWeight { .. })
-        ));
     }
 }
