@@ -39,8 +39,9 @@
 //! Growing), and one of at most `churn_min_days` (90) days has no Churned or Reactivated customer.
 //! Scaling would change what a stage means (three months of purchases are not maturity) and give
 //! the same history a different stage on a longer log, so the rules stay fixed and
-//! [`LifecycleRules::unreachable_stages`] names the stages a window cannot reach; the report
-//! prints a warning for each. Lower `growing_tenure_days` to classify a short log's established
+//! [`LifecycleRules::unreachable_stages`] names the stages a window cannot reach and
+//! [`LifecycleRules::stage_reach`] counts the customers with the history each needs; the report
+//! warns of a stage no customer, or under half of them, can reach. Lower `growing_tenure_days` to classify a short log's established
 //! buyers as Mature.
 //!
 //! Every classification carries its [`StageReason`]: the rule that fired and every number it
@@ -97,7 +98,7 @@ mod rules;
 mod transitions;
 
 pub use classify::{Classification, CustomerStage, LifecycleClassifier, StageTotals};
-pub use reach::UnreachableStage;
+pub use reach::{StageReach, UnreachableStage};
 pub use rules::{LifecycleRule, LifecycleRules, StageMetrics, StageReason};
 pub use transitions::Transitions;
 

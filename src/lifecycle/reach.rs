@@ -1,6 +1,40 @@
-//! Which stages a log of a given length can reach at all.
+//! Which stages a log of a given length can reach at all, and for how many customers.
+
+use chrono::NaiveDate;
 
 use super::{LifecycleRules, LifecycleStage};
+use crate::summary::CustomerSummary;
+
+/// How many customers have the history a stage needs (see [`LifecycleRules::stage_reach`]).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::lifecycle::{LifecycleRules, LifecycleStage};
+/// use customer_value::{Summarizer, Transaction};
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+/// let d = |y, m, n| NaiveDate::from_ymd_opt(y, m, n).unwrap();
+/// let log = [Transaction::new(1, d(2023, 1, 1), Decimal::ONE), Transaction::new(2, d(2024, 3, 1), Decimal::ONE)];
+/// let summaries = Summarizer::new(d(2024, 6, 30)).summarize(&log)?;
+/// let reach = LifecycleRules::default().stage_reach(&summaries, d(2024, 6, 30));
+/// assert_eq!((reach[0].stage, reach[0].eligible, reach[0].customers), (LifecycleStage::Mature, 1, 2));
+/// # Ok::<(), customer_value::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct StageReach {
+    /// The stage.
+    pub stage: LifecycleStage,
+    /// Days of history it needs.
+    pub needed_days: f64,
+    /// The field of [`LifecycleRules`] that sets the need.
+    pub setting: &'static str,
+    /// Customers (first purchase by the as-of date) with that much history.
+    pub eligible: u64,
+    /// Customers with a first purchase by the as-of date.
+    pub customers: u64,
+}
 
 /// A stage no customer can be in, because the log is shorter than the history the stage needs.
 ///
@@ -69,6 +103,62 @@ impl LifecycleRules {
             }
         }
         out
+    }
+
+    /// For Mature, Churned and Reactivated (in that order), how many customers have the history
+    /// the gap rules need for the stage as of `as_of`: a tenure of at least `growing_tenure_days`
+    /// for Mature, above `churn_min_days` for Churned and Reactivated. A stage whose `eligible` is
+    /// 0 is unreachable (as [`LifecycleRules::unreachable_stages`] says of the log's window); one
+    /// whose `eligible` is a small share of `customers` is out of reach of most customers, however
+    /// established their rhythm: on such a log most of them are Growing by tenure alone.
+    ///
+    /// # Examples
+    ///
+    /// See [`StageReach`].
+    pub fn stage_reach<C>(
+        &self,
+        summaries: &[CustomerSummary<C>],
+        as_of: NaiveDate,
+    ) -> Vec<StageReach> {
+        let tenures: Vec<f64> = summaries
+            .iter()
+            .filter(|s| s.first_purchase() <= as_of)
+            .map(|s| (as_of - s.first_purchase()).num_days() as f64)
+            .collect();
+        let customers = tenures.len() as u64;
+        let count =
+            |keep: &dyn Fn(f64) -> bool| tenures.iter().filter(|t| keep(**t)).count() as u64;
+        let mature = count(&|t| t >= self.growing_tenure_days);
+        let lapsed = count(&|t| t > self.churn_min_days);
+        [
+            (
+                LifecycleStage::Mature,
+                self.growing_tenure_days,
+                "growing_tenure_days",
+                mature,
+            ),
+            (
+                LifecycleStage::Churned,
+                self.churn_min_days,
+                "churn_min_days",
+                lapsed,
+            ),
+            (
+                LifecycleStage::Reactivated,
+                self.churn_min_days,
+                "churn_min_days",
+                lapsed,
+            ),
+        ]
+        .into_iter()
+        .map(|(stage, needed_days, setting, eligible)| StageReach {
+            stage,
+            needed_days,
+            setting,
+            eligible,
+            customers,
+        })
+        .collect()
     }
 }
 

@@ -212,14 +212,29 @@ pub(super) fn lifecycle<C: Clone + Ord + Send + Sync>(
         }
         other => other?,
     }
-    if let Some(first) = summaries.iter().map(|s| s.first_purchase()).min() {
-        let window_days = (as_of - first).num_days();
-        for u in config.lifecycle.unreachable_stages(window_days) {
-            warnings.push(ReportWarning::StageUnreachable {
-                stage: u.stage,
-                window_days,
-                needed_days: u.needed_days,
-                setting: u.setting,
+    let window_days = summaries
+        .iter()
+        .map(|s| s.first_purchase())
+        .min()
+        .map_or(0, |first| (as_of - first).num_days());
+    let unreachable = config.lifecycle.unreachable_stages(window_days);
+    for u in &unreachable {
+        warnings.push(ReportWarning::StageUnreachable {
+            stage: u.stage,
+            window_days,
+            needed_days: u.needed_days,
+            setting: u.setting,
+        });
+    }
+    for r in config.lifecycle.stage_reach(summaries, as_of) {
+        let flagged = unreachable.iter().any(|u| u.stage == r.stage);
+        if !flagged && r.eligible * 2 < r.customers {
+            warnings.push(ReportWarning::StageRarelyReachable {
+                stage: r.stage,
+                eligible: r.eligible,
+                customers: r.customers,
+                needed_days: r.needed_days,
+                setting: r.setting,
             });
         }
     }

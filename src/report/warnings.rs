@@ -69,6 +69,21 @@ pub enum ReportWarning {
         /// The field of [`LifecycleRules`](crate::lifecycle::LifecycleRules) setting that need.
         setting: &'static str,
     },
+    /// Under half of the customers have the history a lifecycle stage needs (see
+    /// [`LifecycleRules::stage_reach`](crate::lifecycle::LifecycleRules::stage_reach)): the
+    /// others cannot be in it whatever their rhythm.
+    StageRarelyReachable {
+        /// The stage.
+        stage: LifecycleStage,
+        /// Customers with that much history.
+        eligible: u64,
+        /// Customers classified.
+        customers: u64,
+        /// Days of history the stage needs.
+        needed_days: f64,
+        /// The field of [`LifecycleRules`](crate::lifecycle::LifecycleRules) setting that need.
+        setting: &'static str,
+    },
 }
 
 impl ReportWarning {
@@ -86,7 +101,9 @@ impl ReportWarning {
             ReportWarning::PurchaseModelSkipped { .. } => "purchase_model",
             ReportWarning::PartSkipped { part, .. } => part,
             ReportWarning::FeatureDropped { .. } => "segmentation",
-            ReportWarning::StageUnreachable { .. } => "lifecycle",
+            ReportWarning::StageUnreachable { .. } | ReportWarning::StageRarelyReachable { .. } => {
+                "lifecycle"
+            }
         }
     }
 }
@@ -163,7 +180,21 @@ impl std::fmt::Display for ReportWarning {
                 f,
                 "no customer can be {stage} yet: the log covers {window_days} days and {stage} \
                  needs {needed_days} days of history (lifecycle.{setting}); read the stages of \
-                 this log with that in mind, or lower lifecycle.{setting} below {window_days} days"
+                 this log with that in mind, or lower lifecycle.{setting} to {window_days} days or less"
+            ),
+            ReportWarning::StageRarelyReachable {
+                stage,
+                eligible,
+                customers,
+                needed_days,
+                setting,
+            } => write!(
+                f,
+                "only {eligible} of {customers} customers ({:.1}%) have the {needed_days} days of \
+                 history {stage} needs (lifecycle.{setting}): the log is too short for the others \
+                 to be {stage} whatever their rhythm; read the stages with that in mind, or lower \
+                 lifecycle.{setting}",
+                100.0 * *eligible as f64 / (*customers).max(1) as f64
             ),
         }
     }
