@@ -233,3 +233,22 @@ fn errors_name_the_part_and_what_to_change() {
         })
     ));
 }
+
+#[test]
+fn an_error_about_a_line_names_its_customer_not_its_position() {
+    let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    let log = vec![
+        Transaction::new("ann", d(2), Decimal::from(10)),
+        Transaction::new("bob", d(3), Decimal::from(10_000_000_000_000_000_000u64)),
+    ];
+    let err = CustomerValueReport::build(&log, d(31), &ReportConfig::default()).unwrap_err();
+    let Error::Report(ReportError::PartFailed { part, customer, .. }) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!((*part, customer.as_deref()), ("summary", Some("\"bob\"")));
+    assert_eq!(
+        err.to_string(),
+        "report part summary failed: the transaction of customer \"bob\" has amount \
+         10000000000000000000, beyond the supported ±10^18; check the log and the as-of date"
+    );
+}
