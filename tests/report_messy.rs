@@ -111,7 +111,14 @@ fn a_fit_that_does_not_converge_skips_the_model_parts_and_names_the_model() {
     let report = CustomerValueReport::build(&log, end, &ReportConfig::default()).unwrap();
     // The purchase model ran; the spend model's fit did not converge: skipped, named.
     assert!(report.purchase_model.is_some() && report.spend_model.is_none());
-    assert_eq!(report.warnings.len(), 1, "{:#?}", report.warnings);
+    // A one-year log: only the 9 customers who started on its first day can be Mature.
+    let parts: Vec<&str> = report.warnings.iter().map(ReportWarning::part).collect();
+    assert_eq!(
+        parts,
+        ["spend_model", "lifecycle"],
+        "{:#?}",
+        report.warnings
+    );
     let text = report.warnings[0].to_string();
     assert!(
         text.starts_with("the spend model was skipped: the Gamma-Gamma fit failed: the fit did not converge after"),
@@ -143,12 +150,29 @@ fn a_fit_that_does_not_converge_skips_the_model_parts_and_names_the_model() {
     assert!(text.contains("raise fit_options.max_iterations"));
     // The spend model needs the purchase model: skipped with it, and said so.
     assert_eq!(report.warnings[1].part(), "spend_model");
-    assert_eq!(report.warnings.len(), 2, "{:#?}", report.warnings);
+    assert_eq!(report.warnings.len(), 3, "{:#?}", report.warnings);
     assert!(report.purchase_model.is_none() && report.spend_model.is_none());
     assert!(report
         .customers
         .iter()
         .all(|c| c.probability_alive.is_none() && c.clv.is_none()));
+
+    // Accepted unconverged: used, and said so.
+    config.fit_options.accept_unconverged = true;
+    let report = CustomerValueReport::build(&log, end, &config).unwrap();
+    let model = report.purchase_model.as_ref().unwrap();
+    assert!(!model.converged && model.iterations == 3);
+    assert_eq!(
+        report.warnings[0],
+        ReportWarning::PurchaseModelUnconverged {
+            model: PurchaseModelKind::ParetoNbd,
+            iterations: 3,
+            log_likelihood: model.log_likelihood,
+        }
+    );
+    assert!(report.warnings[0]
+        .to_string()
+        .starts_with("the Pareto/NBD fit did not converge after 3 iterations"));
     assert!(report.customers.iter().all(|c| c.rfm_segment.is_some()));
 }
 

@@ -224,6 +224,12 @@ pub struct PurchaseModelSummary {
     pub standard_errors: Option<Vec<f64>>,
     /// The maximised log-likelihood.
     pub log_likelihood: f64,
+    /// L-BFGS iterations of the fit.
+    pub iterations: u64,
+    /// Whether the fit converged (`false` only with
+    /// [`FitOptions::accept_unconverged`](crate::clv::FitOptions::accept_unconverged), and then
+    /// [`ReportWarning::PurchaseModelUnconverged`] says so).
+    pub converged: bool,
     /// The horizon of the expected purchases, in model time units.
     pub horizon: f64,
 }

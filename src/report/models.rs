@@ -50,6 +50,13 @@ pub(super) fn predict_value<C>(
     };
     match predict_purchases(summaries, config, spend.as_ref(), rows) {
         Ok(purchase) => {
+            if !purchase.converged {
+                warnings.push(ReportWarning::PurchaseModelUnconverged {
+                    model: config.purchase_model,
+                    iterations: purchase.iterations,
+                    log_likelihood: purchase.log_likelihood,
+                });
+            }
             warnings.append(&mut spend_warnings);
             Ok(Some((purchase, spend.map(|s| s.summary))))
         }
@@ -143,6 +150,8 @@ fn predict_purchases<C>(
         parameters,
         standard_errors: fit_figures.1,
         log_likelihood: fit_figures.0,
+        iterations: fit_figures.2,
+        converged: fit_figures.3,
         horizon,
     })
 }
@@ -247,8 +256,14 @@ struct ModelOutputs {
     clv: Option<Vec<Decimal>>,
 }
 
-fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>) {
-    (fit.log_likelihood, fit.standard_errors.clone())
+/// The fit's log-likelihood, standard errors, iterations and whether it converged.
+fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>, u64, bool) {
+    (
+        fit.log_likelihood,
+        fit.standard_errors.clone(),
+        fit.iterations,
+        fit.converged,
+    )
 }
 
 fn model_outputs<M: PurchaseModel + Sync>(

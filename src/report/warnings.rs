@@ -43,6 +43,16 @@ pub enum ReportWarning {
         /// The last log-likelihood reached, when the fit reported it.
         log_likelihood: Option<f64>,
     },
+    /// The purchase model's fit did not converge and was used anyway, as
+    /// [`FitOptions::accept_unconverged`](crate::clv::FitOptions::accept_unconverged) asks.
+    PurchaseModelUnconverged {
+        /// The model.
+        model: PurchaseModelKind,
+        /// L-BFGS iterations run.
+        iterations: u64,
+        /// The log-likelihood reached.
+        log_likelihood: f64,
+    },
     /// A part of [`ReportParts`](super::ReportParts) was skipped; its figures are `None` or empty.
     PartSkipped {
         /// The field of [`ReportParts`](super::ReportParts).
@@ -98,7 +108,8 @@ impl ReportWarning {
     pub fn part(&self) -> &'static str {
         match self {
             ReportWarning::NoAmounts { .. } => "rfm",
-            ReportWarning::PurchaseModelSkipped { .. } => "purchase_model",
+            ReportWarning::PurchaseModelSkipped { .. }
+            | ReportWarning::PurchaseModelUnconverged { .. } => "purchase_model",
             ReportWarning::PartSkipped { part, .. } => part,
             ReportWarning::FeatureDropped { .. } => "segmentation",
             ReportWarning::StageUnreachable { .. } | ReportWarning::StageRarelyReachable { .. } => {
@@ -161,6 +172,18 @@ impl std::fmt::Display for ReportWarning {
                      another purchase_model, or set parts.purchase_model = false to silence this"
                 )
             }
+            ReportWarning::PurchaseModelUnconverged {
+                model,
+                iterations,
+                log_likelihood,
+            } => write!(
+                f,
+                "the {} fit did not converge after {iterations} iterations (log-likelihood \
+                 {log_likelihood:.4}) and was used anyway, as fit_options.accept_unconverged asks: \
+                 P(alive), expected purchases and CLV may be off; raise \
+                 fit_options.max_iterations to converge",
+                model_name(*model)
+            ),
             ReportWarning::PartSkipped { part, reason } => write!(
                 f,
                 "the {} was skipped: {reason}; set parts.{part} = false to silence this",
