@@ -8,6 +8,20 @@
 //! segmentation and which parts to compute. The report is serde-serializable, so a service can
 //! return it as JSON.
 //!
+//! **Messy logs.** A part the data cannot support is skipped, not failed, and
+//! [`CustomerValueReport::warnings`] says which and why in words a person can act on (each
+//! [`ReportWarning`] names the setting to change): a date-only log (every amount zero) gets RFM,
+//! the purchase model, k-means on recency and frequency, lifecycle stages and KPIs, and a warning
+//! for the value matrix, the spend model and CLV; a purchase-model fit that is not identifiable or
+//! does not converge skips P(alive), expected purchases and CLV, naming the model, its iterations
+//! and log-likelihood; a log too short for a lifecycle stage is warned about. Settings errors are
+//! still errors, before any work, and any other failure is a [`ReportError::PartFailed`] naming
+//! the part, the customer and the setting to change.
+//!
+//! **Money.** Derived money (CLV, average order value, group CLV totals) is rounded half to even
+//! to [`ReportConfig::money_scale`] places (default 2); sums of the log's amounts (total spend,
+//! group revenue) are exact.
+//!
 //! This module is the only place that combines the others: it calls their public APIs and nothing
 //! else.
 //!

@@ -240,3 +240,37 @@ pub(super) fn lifecycle<C: Clone + Ord + Send + Sync>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Summarizer;
+
+    #[test]
+    fn an_error_about_a_summary_names_its_customer() {
+        let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).expect("valid date");
+        let log = [
+            Transaction::new("ann", d(2), Decimal::ONE),
+            Transaction::new("bob", d(3), Decimal::ONE),
+        ];
+        let summaries = Summarizer::new(d(31)).summarize(&log).expect("summaries");
+        let err = LifecycleError::OccasionsNotKept { position: 1 };
+        let text = failure("lifecycle", &log, &summaries, err).to_string();
+        assert_eq!(
+            text,
+            "report part lifecycle failed: the summary of customer \"bob\" does not keep its \
+             purchase occasions (build it with Summarizer::keep_occasions(true)); change \
+             config.lifecycle, or set parts.lifecycle = false to skip it"
+        );
+        let err = Error::Segment(SegmentError::NonFinite {
+            row: 0,
+            column: 2,
+            value: f64::NAN,
+        });
+        let text = failure("segmentation", &log, &summaries, err).to_string();
+        assert!(
+            text.contains("non-finite value NaN of customer \"ann\", column 2"),
+            "{text}"
+        );
+    }
+}
