@@ -84,6 +84,13 @@ fn a_date_only_log_builds_a_report_and_says_what_it_skipped() {
     let kpis = report.kpis.as_ref().unwrap();
     assert_eq!((kpis.customers_at_start, kpis.retained), (3808, 1749));
     assert!(report.by_rfm_segment.iter().all(|g| g.clv.is_none()));
+    let json = serde_json::to_string(&report.warnings).unwrap();
+    assert!(
+        json.starts_with(
+            r#"[{"NoAmounts":{"customers":23570}},{"PartSkipped":{"part":"value_matrix""#
+        ),
+        "{json}"
+    );
 }
 
 /// 60 customers buying at a steady rhythm all year, none dropping out: the dropout parameters
