@@ -87,30 +87,41 @@ fn cdnow_report_agrees_with_the_modules_it_combines() {
 }
 
 #[test]
-fn a_base_without_repeat_buyers_is_a_typed_error_unless_the_model_is_switched_off() {
+fn a_base_without_repeat_buyers_skips_the_parts_it_cannot_support_with_warnings() {
     let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
     let log: Vec<_> = (0..20u32)
         .map(|c| Transaction::new(c, d(1 + c % 28), rust_decimal::Decimal::from(c + 1)))
         .collect();
-    let err = CustomerValueReport::build(&log, d(31), &ReportConfig::default()).unwrap_err();
-    assert!(matches!(err, customer_value::Error::Clv(_)), "{err}");
-    let mut config = ReportConfig::default();
-    config.parts.purchase_model = false;
-    config.parts.spend_model = false; // CLV needs the purchase model
-                                      // Everybody bought once: purchase occasions is a constant feature, which k-means refuses.
-    let err = CustomerValueReport::build(&log, d(31), &config).unwrap_err();
-    assert!(matches!(err, customer_value::Error::Segment(_)), "{err}");
-    config.parts.segmentation = false;
-    // And with no repeat buyer the population's purchase rhythm is undefined.
-    let err = CustomerValueReport::build(&log, d(31), &config).unwrap_err();
-    assert!(matches!(err, customer_value::Error::Lifecycle(_)), "{err}");
-    config.parts.lifecycle = false;
-    let report = CustomerValueReport::build(&log, d(31), &config).unwrap();
+    let report = CustomerValueReport::build(&log, d(31), &ReportConfig::default()).unwrap();
+    let parts: Vec<&str> = report.warnings.iter().map(|w| w.part()).collect();
+    // Nobody made a repeat purchase: the purchase model is not identifiable (and the spend model
+    // needs it); everybody bought once, so purchase occasions is a constant feature, which
+    // k-means refuses; and the population's purchase rhythm is undefined.
+    assert_eq!(
+        parts,
+        ["purchase_model", "spend_model", "segmentation", "lifecycle"],
+        "{:#?}",
+        report.warnings
+    );
+    assert!(report.warnings[0]
+        .to_string()
+        .starts_with("the BG/NBD purchase model was skipped: the model cannot be identified"));
+    assert!(report.warnings[3]
+        .to_string()
+        .contains("set lifecycle.population_gap_days"));
     assert_eq!(report.customers.len(), 20);
     assert!(report
         .customers
         .iter()
         .all(|c| c.probability_alive.is_none()));
+    let mut config = ReportConfig::default();
+    config.parts.purchase_model = false;
+    config.parts.spend_model = false; // CLV needs the purchase model
+    config.parts.segmentation = false;
+    config.parts.lifecycle = false;
+    let report = CustomerValueReport::build(&log, d(31), &config).unwrap();
+    assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
+    assert_eq!(report.customers.len(), 20);
 }
 
 #[test]

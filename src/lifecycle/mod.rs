@@ -33,6 +33,17 @@
 //! the recency rules: Churned when P(alive) < 0.3, Declining when P(alive) < 0.5 (or the spend trend
 //! rule); Reactivated keeps its gap definition.
 //!
+//! **Short logs.** The thresholds do not scale to the length of the log: a log shorter than a
+//! stage needs cannot show that stage. A log of under `growing_tenure_days` (365) days has no
+//! Mature customer (every repeat buyer's tenure is under a year, so the tenure rule calls it
+//! Growing), and one of at most `churn_min_days` (90) days has no Churned or Reactivated customer.
+//! Scaling would change what a stage means (three months of purchases are not maturity) and give
+//! the same history a different stage on a longer log, so the rules stay fixed and
+//! [`LifecycleRules::unreachable_stages`] names the stages a window cannot reach and
+//! [`LifecycleRules::stage_reach`] counts the customers with the history each needs; the report
+//! warns of a stage no customer, or under half of them, can reach. Lower `growing_tenure_days` to classify a short log's established
+//! buyers as Mature.
+//!
 //! Every classification carries its [`StageReason`]: the rule that fired and every number it
 //! read, printable as a sentence for a CRM user. [`Transitions`] compares two as-of dates.
 //!
@@ -82,10 +93,12 @@
 
 mod classify;
 mod judge;
+mod reach;
 mod rules;
 mod transitions;
 
 pub use classify::{Classification, CustomerStage, LifecycleClassifier, StageTotals};
+pub use reach::{StageReach, UnreachableStage};
 pub use rules::{LifecycleRule, LifecycleRules, StageMetrics, StageReason};
 pub use transitions::Transitions;
 

@@ -92,6 +92,10 @@ pub struct ReportConfig {
     pub kpi_period_days: u32,
     /// Which parts to compute.
     pub parts: ReportParts,
+    /// Decimal places of derived money (CLV, average order value, group CLV totals), rounded half
+    /// to even (default 2, at most 28). Sums of the log's amounts (total spend, group revenue)
+    /// stay exact.
+    pub money_scale: u32,
 }
 
 impl Default for ReportConfig {
@@ -112,6 +116,7 @@ impl Default for ReportConfig {
             lifecycle: LifecycleRules::default(),
             kpi_period_days: 90,
             parts: ReportParts::default(),
+            money_scale: 2,
         }
     }
 }
@@ -128,7 +133,7 @@ impl Settings for ReportConfig {
     ///   off (expected spend and CLV need the purchase model);
     /// - [`ReportError::InvalidParameter`] when, with the purchase model, `horizon_months` is 0;
     ///   with the spend model, `monthly_discount_rate` is negative or not finite; with the KPIs,
-    ///   `kpi_period_days` is 0;
+    ///   `kpi_period_days` is 0; `money_scale` is above 28 (`Decimal`'s largest scale);
     /// - [`ReportError::InvalidSetting`] naming the field (`fit_options`, `spend_options.fit`,
     ///   `rfm`, `segmentation`, `lifecycle`) whose own check fails, with that check's error.
     ///
@@ -149,6 +154,8 @@ impl Settings for ReportConfig {
     /// ));
     /// let config = ReportConfig { kpi_period_days: 0, ..ReportConfig::default() };
     /// assert!(matches!(config.check(), Err(ReportError::InvalidParameter { name: "kpi_period_days", .. })));
+    /// let config = ReportConfig { money_scale: 29, ..ReportConfig::default() };
+    /// assert!(matches!(config.check(), Err(ReportError::InvalidParameter { name: "money_scale", .. })));
     /// let mut config = ReportConfig::default();
     /// config.lifecycle.churn_probability = 2.0;
     /// assert!(matches!(config.check(), Err(ReportError::InvalidSetting { field: "lifecycle", .. })));
@@ -181,6 +188,13 @@ impl Settings for ReportConfig {
         }
         if parts.kpis && self.kpi_period_days == 0 {
             return invalid("kpi_period_days", 0.0, "must be at least 1 day");
+        }
+        if self.money_scale > 28 {
+            return invalid(
+                "money_scale",
+                f64::from(self.money_scale),
+                "must be at most 28 decimal places",
+            );
         }
         self.check_nested()
     }

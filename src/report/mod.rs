@@ -8,6 +8,20 @@
 //! segmentation and which parts to compute. The report is serde-serializable, so a service can
 //! return it as JSON.
 //!
+//! **Messy logs.** A part the data cannot support is skipped, not failed, and
+//! [`CustomerValueReport::warnings`] says which and why in words a person can act on (each
+//! [`ReportWarning`] names the setting to change): a date-only log (every amount zero) gets RFM,
+//! the purchase model, k-means on recency and frequency, lifecycle stages and KPIs, and a warning
+//! for the value matrix, the spend model and CLV; a purchase-model fit that is not identifiable or
+//! does not converge skips P(alive), expected purchases and CLV, naming the model, its iterations
+//! and log-likelihood; a log too short for a lifecycle stage is warned about. Settings errors are
+//! still errors, before any work, and any other failure is a [`ReportError::PartFailed`] naming
+//! the part, the customer and the setting to change.
+//!
+//! **Money.** Derived money (CLV, average order value, group CLV totals) is rounded half to even
+//! to [`ReportConfig::money_scale`] places (default 2); sums of the log's amounts (total spend,
+//! group revenue) are exact.
+//!
 //! This module is the only place that combines the others: it calls their public APIs and nothing
 //! else.
 //!
@@ -57,15 +71,20 @@
 
 mod config;
 mod models;
+mod parts;
 mod rows;
+mod warnings;
 
 pub use config::{PurchaseModelKind, ReportConfig, ReportParts};
+pub use warnings::ReportWarning;
 
+use std::fmt::Debug;
 use std::hash::Hash;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rust_decimal::Decimal;
+use rust_decimal::prelude::FromPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
 use thiserror::Error as ThisError;
 
 use crate::kpi::PeriodKpis;
@@ -120,6 +139,31 @@ pub enum ReportError {
         #[source]
         source: Box<Error>,
     },
+    /// A part failed on this log for a reason other than the data's limits (those are
+    /// [`ReportWarning`]s): the message names the customer in place of a position.
+    #[error("report part {part} failed: {message}; {advice}")]
+    PartFailed {
+        /// The field of [`ReportParts`] (or `"summary"` for the summary of the log every part
+        /// reads).
+        part: &'static str,
+        /// The customer the error is about (its id's `Debug`), when one is.
+        customer: Option<String>,
+        /// The part's error, with the customer named.
+        message: String,
+        /// Which setting of [`ReportConfig`] or [`ReportParts`] to change.
+        advice: &'static str,
+        /// The part's own error.
+        #[source]
+        source: Box<Error>,
+    },
+}
+
+/// `value` as money with `scale` decimal places, rounded half to even.
+fn round_money(value: f64, scale: u32) -> Result<Decimal, crate::clv::ClvError> {
+    let amount = Decimal::from_f64(value).ok_or(crate::clv::ClvError::NumericalFailure {
+        what: "amount outside Decimal's range",
+    })?;
+    Ok(amount.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven))
 }
 
 /// Every figure of one customer. Optional figures are `None` when their part was not computed.
@@ -136,7 +180,7 @@ pub struct CustomerReport<C> {
     pub purchase_occasions: u64,
     /// Total net spend.
     pub total_spend: Decimal,
-    /// Net spend per purchase occasion.
+    /// Net spend per purchase occasion, rounded half to even to [`ReportConfig::money_scale`].
     pub average_order_value: Decimal,
     /// RFM recency: days since the last purchase occasion.
     pub recency_days: i64,
@@ -153,7 +197,7 @@ pub struct CustomerReport<C> {
     /// Expected spend per purchase (Gamma-Gamma's conditional expectation; 0 for a customer whose
     /// repeat purchases were all free).
     pub expected_spend: Option<f64>,
-    /// Discounted CLV over the horizon, rounded to cents.
+    /// Discounted CLV over the horizon, rounded half to even to [`ReportConfig::money_scale`].
     pub clv: Option<Decimal>,
     /// k-means segment (index into [`CustomerValueReport::kmeans_labels`]).
     pub kmeans_segment: Option<usize>,
@@ -177,7 +221,8 @@ pub struct GroupTotals {
     pub revenue: Decimal,
     /// Their expected purchases over the horizon, when the purchase model ran.
     pub expected_purchases: Option<f64>,
-    /// Their total CLV, when the spend model ran.
+    /// Their total CLV (of rounded CLVs, so exact at [`ReportConfig::money_scale`]), when the
+    /// spend model ran.
     pub clv: Option<Decimal>,
 }
 
@@ -193,6 +238,12 @@ pub struct PurchaseModelSummary {
     pub standard_errors: Option<Vec<f64>>,
     /// The maximised log-likelihood.
     pub log_likelihood: f64,
+    /// L-BFGS iterations of the fit.
+    pub iterations: u64,
+    /// Whether the fit converged (`false` only with
+    /// [`FitOptions::accept_unconverged`](crate::clv::FitOptions::accept_unconverged), and then
+    /// [`ReportWarning::PurchaseModelUnconverged`] says so).
+    pub converged: bool,
     /// The horizon of the expected purchases, in model time units.
     pub horizon: f64,
 }
@@ -244,22 +295,54 @@ pub struct CustomerValueReport<C> {
     pub by_lifecycle_stage: Vec<GroupTotals>,
     /// KPIs of the period of [`ReportConfig::kpi_period_days`] ending on the as-of date.
     pub kpis: Option<PeriodKpis>,
+    /// What was skipped or changed because the data could not support it, in the order it
+    /// happened; empty when every part asked for ran as configured.
+    pub warnings: Vec<ReportWarning>,
 }
 
 impl<C> CustomerValueReport<C>
 where
-    C: Clone + Eq + Hash + Ord + Send + Sync,
+    C: Clone + Debug + Eq + Hash + Ord + Send + Sync,
 {
     /// Builds the report from a transaction log as of `as_of`.
     ///
+    /// A part the data cannot support is skipped with a [`ReportWarning`] in
+    /// [`CustomerValueReport::warnings`], not an error: the value matrix when every amount is zero
+    /// (a date-only log), a purchase-model fit that is not
+    /// identifiable or does not converge (P(alive), expected purchases, spend and CLV stay empty),
+    /// a spend model without two customers whose repeat purchases have a positive amount (a
+    /// date-only log), k-means on a constant feature (a constant total spend is dropped from the
+    /// default features first), lifecycle stages when nobody bought twice. Each lifecycle stage the
+    /// log is too short to show is warned about too.
+    ///
     /// # Errors
     ///
-    /// Any error of the parts it computes: the summarizer's (empty log, nothing before `as_of`, …),
-    /// the RFM scorer's, the purchase and spend models' fits (e.g. [`ClvError::NotIdentifiable`](crate::clv::ClvError::NotIdentifiable)
-    /// when nobody made a repeat purchase), the segmenter's (e.g. fewer distinct customers than k), the
-    /// lifecycle classifier's and the KPIs'. Switch a part off in [`ReportParts`] to skip it.
-    /// Before any work, [`Error::Report`] when the configuration fails its check (see the
-    /// [`Settings` impl of `ReportConfig`](ReportConfig#impl-Settings-for-ReportConfig)).
+    /// - [`Error::Report`] with [`ReportError::InvalidParameter`], [`ReportError::MissingPart`] or
+    ///   [`ReportError::InvalidSetting`] before any work when the configuration fails its check
+    ///   (see the [`Settings` impl of `ReportConfig`](ReportConfig#impl-Settings-for-ReportConfig));
+    /// - [`Error::Report`] with [`ReportError::PartFailed`] for any other failure of a part: the
+    ///   summarizer's (`part: "summary"`: empty log, nothing before `as_of`, …), the RFM scorer's,
+    ///   the models' on a customer, the segmenter's, the lifecycle classifier's and the KPIs'. Its
+    ///   message names the part, the customer (by id) when the error is about one, and the setting
+    ///   to change; its source is the part's own error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::report::{CustomerValueReport, ReportConfig, ReportWarning};
+    /// use customer_value::Transaction;
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+    /// // Nobody bought twice: the models and the lifecycle rhythm are undefined.
+    /// let log: Vec<_> = (1..=20u32).map(|c| Transaction::new(c, d(1 + c % 6, 1), Decimal::from(c))).collect();
+    /// let report = CustomerValueReport::build(&log, d(12, 31), &ReportConfig::default())?;
+    /// assert!(report.customers.iter().all(|c| c.rfm_segment.is_some() && c.clv.is_none()));
+    /// assert!(matches!(report.warnings[0], ReportWarning::PurchaseModelSkipped { .. }));
+    /// assert!(report.warnings.iter().any(|w| w.part() == "lifecycle"));
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
     pub fn build(
         log: &[Transaction<C>],
         as_of: NaiveDate,
@@ -269,34 +352,53 @@ where
         let parts = config.parts;
         let (summaries, log_report) = Summarizer::new(as_of)
             .keep_occasions(parts.lifecycle || parts.kpis)
-            .summarize_with_report(log)?;
+            .summarize_with_report(log)
+            .map_err(|e| parts::failure("summary", log, &[], e))?;
+        let fail = |part, e| parts::failure(part, log, &summaries, e);
+        let mut warnings = Vec::new();
+        let no_amounts = parts::check_amounts(&summaries, &mut warnings);
         // A million rows of a few hundred bytes: built in parallel, so the page faults of the
         // fresh buffer are shared between threads.
-        let mut rows: Vec<CustomerReport<C>> = summaries.par_iter().map(rows::base_row).collect();
+        let mut rows: Vec<CustomerReport<C>> = summaries
+            .par_iter()
+            .map(|s| rows::base_row(s, config.money_scale))
+            .collect();
         if parts.rfm {
-            rows::fill_rfm(&mut rows, &summaries, &config.rfm)?;
+            rows::fill_rfm(&mut rows, &summaries, &config.rfm).map_err(|e| fail("rfm", e))?;
         }
-        if parts.value_matrix {
-            rows::fill_value_cells(&mut rows, &summaries, &config.value_matrix)?;
+        if parts.value_matrix && no_amounts {
+            warnings.push(ReportWarning::PartSkipped {
+                part: "value_matrix",
+                reason: "every amount is zero, so the matrix's spend axis is empty".to_string(),
+            });
+        } else if parts.value_matrix {
+            rows::fill_value_cells(&mut rows, &summaries, &config.value_matrix)
+                .map_err(|e| fail("value_matrix", e))?;
         }
         let (purchase_model, spend_model) = if parts.purchase_model {
-            let (p, s) = models::predict_value(&summaries, config, &mut rows)?;
-            (Some(p), s)
+            models::predict_value(&summaries, config, &mut rows, &mut warnings)
+                .map_err(|(part, e)| fail(part, e.into()))?
+                .map_or((None, None), |(p, s)| (Some(p), s))
         } else {
             (None, None)
         };
         let (kmeans_labels, kmeans_left_out) = if parts.segmentation {
-            rows::fill_kmeans_segments(&mut rows, &summaries, &config.segmentation)?
+            parts::segmentation(&mut rows, &summaries, config, &mut warnings)
+                .map_err(|e| fail("segmentation", e.into()))?
         } else {
             (Vec::new(), 0)
         };
         if parts.lifecycle {
-            rows::fill_lifecycle(&mut rows, &summaries, config.lifecycle, as_of)?;
+            parts::lifecycle(&mut rows, &summaries, config, as_of, &mut warnings)
+                .map_err(|e| fail("lifecycle", e))?;
         }
         let kpis = if parts.kpis {
             // At least one day: checked above.
             let start = as_of - chrono::Duration::days(i64::from(config.kpi_period_days) - 1);
-            Some(PeriodKpis::compute(&summaries, start, as_of)?)
+            Some(
+                PeriodKpis::compute(&summaries, start, as_of)
+                    .map_err(|e| fail("kpis", e.into()))?,
+            )
         } else {
             None
         };
@@ -314,6 +416,7 @@ where
             by_kmeans_segment,
             by_lifecycle_stage,
             kpis,
+            warnings,
         })
     }
 }

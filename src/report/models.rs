@@ -10,63 +10,150 @@ use crate::clv::{
 use crate::summary::CustomerSummary;
 
 use super::{
-    CustomerReport, PurchaseModelKind, PurchaseModelSummary, ReportConfig, SpendModelSummary,
+    CustomerReport, PurchaseModelKind, PurchaseModelSummary, ReportConfig, ReportWarning,
+    SpendModelSummary,
 };
 
-/// Fits the chosen purchase model (and, when asked, the spend model) on every customer and fills
-/// P(alive), expected purchases, expected spend and CLV.
+/// A failure of the purchase model: its fit (which the data may not support), or its outputs.
+pub(super) enum ModelError {
+    /// The fit failed.
+    Fit(ClvError),
+    /// The fitted model failed on a customer.
+    Output(ClvError),
+}
+
+impl From<ClvError> for ModelError {
+    fn from(e: ClvError) -> Self {
+        ModelError::Fit(e)
+    }
+}
+
+/// The fitted models' summaries, or `None` when the purchase model's fit failed on this data
+/// (with a warning).
+pub(super) type Fitted = Option<(PurchaseModelSummary, Option<SpendModelSummary>)>;
+
+/// Fits the chosen purchase model (and, when asked and the data can support it, the spend model)
+/// on every customer and fills P(alive), expected purchases, expected spend and CLV. A fit the
+/// data cannot support is skipped with a warning.
 pub(super) fn predict_value<C>(
     summaries: &[CustomerSummary<C>],
     config: &ReportConfig,
     rows: &mut [CustomerReport<C>],
-) -> Result<(PurchaseModelSummary, Option<SpendModelSummary>), ClvError> {
+    warnings: &mut Vec<ReportWarning>,
+) -> Result<Fitted, (&'static str, ClvError)> {
+    let mut spend_warnings = Vec::new();
+    let spend = if config.parts.spend_model {
+        Spend::fit_or_skip(summaries, config, &mut spend_warnings)
+            .map_err(|e| ("spend_model", e))?
+    } else {
+        None
+    };
+    match predict_purchases(summaries, config, spend.as_ref(), rows) {
+        Ok(purchase) => {
+            if !purchase.converged {
+                warnings.push(ReportWarning::PurchaseModelUnconverged {
+                    model: config.purchase_model,
+                    iterations: purchase.iterations,
+                    log_likelihood: purchase.log_likelihood,
+                });
+            }
+            warnings.append(&mut spend_warnings);
+            Ok(Some((purchase, spend.map(|s| s.summary))))
+        }
+        Err(ModelError::Fit(e)) if data_limits_fit(&e) => {
+            let (iterations, log_likelihood) = match e {
+                ClvError::NotConverged {
+                    iterations,
+                    log_likelihood,
+                } => (Some(iterations), Some(log_likelihood)),
+                _ => (None, None),
+            };
+            let reason = match e {
+                ClvError::NotConverged { .. } => "the fit did not converge".to_string(),
+                _ => e.to_string(),
+            };
+            warnings.push(ReportWarning::PurchaseModelSkipped {
+                model: config.purchase_model,
+                reason,
+                iterations,
+                log_likelihood,
+            });
+            if config.parts.spend_model {
+                warnings.push(ReportWarning::PartSkipped {
+                    part: "spend_model",
+                    reason: "expected spend and CLV need the purchase model, which was skipped"
+                        .to_string(),
+                });
+            }
+            Ok(None)
+        }
+        Err(ModelError::Fit(e) | ModelError::Output(e)) => Err(("purchase_model", e)),
+    }
+}
+
+/// Failures of a fit that mean the data cannot support the model.
+fn data_limits_fit(e: &ClvError) -> bool {
+    matches!(
+        e,
+        ClvError::NotIdentifiable { .. }
+            | ClvError::NotConverged { .. }
+            | ClvError::NumericalFailure { .. }
+            | ClvError::InfiniteMeanSpend { .. }
+    )
+}
+
+fn predict_purchases<C>(
+    summaries: &[CustomerSummary<C>],
+    config: &ReportConfig,
+    spend: Option<&Spend>,
+    rows: &mut [CustomerReport<C>],
+) -> Result<PurchaseModelSummary, ModelError> {
     let histories: Vec<RepeatHistory> = summaries
         .iter()
         .map(|s| RepeatHistory::from_summary(s, config.time_unit))
         .collect();
     let horizon = f64::from(config.horizon_months) * config.time_unit.per_month();
     let options = &config.fit_options;
-    let spend = if config.parts.spend_model {
-        Some(Spend::fit(summaries, config)?)
-    } else {
-        None
-    };
     let (parameters, fit_figures, outputs) = match config.purchase_model {
         PurchaseModelKind::BgNbd => {
             let fit = BgNbd::fit(&histories, options)?;
             let p = fit.model.params();
-            let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
+            let outputs = model_outputs(&fit.model, &histories, horizon, spend, config)
+                .map_err(ModelError::Output)?;
             (vec![p.r, p.alpha, p.a, p.b], figures(&fit), outputs)
         }
         PurchaseModelKind::ModifiedBgNbd => {
             let fit = ModifiedBgNbd::fit(&histories, options)?;
             let p = fit.model.params();
-            let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
+            let outputs = model_outputs(&fit.model, &histories, horizon, spend, config)
+                .map_err(ModelError::Output)?;
             (vec![p.r, p.alpha, p.a, p.b], figures(&fit), outputs)
         }
         PurchaseModelKind::ParetoNbd => {
             let fit = ParetoNbd::fit(&histories, options)?;
             let p = fit.model.params();
-            let outputs = model_outputs(&fit.model, &histories, horizon, spend.as_ref(), config)?;
+            let outputs = model_outputs(&fit.model, &histories, horizon, spend, config)
+                .map_err(ModelError::Output)?;
             (vec![p.r, p.alpha, p.s, p.beta], figures(&fit), outputs)
         }
     };
     for (i, row) in rows.iter_mut().enumerate() {
         row.probability_alive = Some(outputs.alive[i]);
         row.expected_purchases = Some(outputs.expected[i]);
-        if let (Some(spend), Some(clv)) = (&spend, &outputs.clv) {
+        if let (Some(spend), Some(clv)) = (spend, &outputs.clv) {
             row.expected_spend = Some(spend.expected[i]);
             row.clv = Some(clv[i]);
         }
     }
-    let purchase = PurchaseModelSummary {
+    Ok(PurchaseModelSummary {
         kind: config.purchase_model,
         parameters,
         standard_errors: fit_figures.1,
         log_likelihood: fit_figures.0,
+        iterations: fit_figures.2,
+        converged: fit_figures.3,
         horizon,
-    };
-    Ok((purchase, spend.map(|s| s.summary)))
+    })
 }
 
 /// The fitted Gamma-Gamma model with every customer's spend history and expected spend.
@@ -80,6 +167,35 @@ struct Spend {
 }
 
 impl Spend {
+    /// The fitted spend model, or `None` with a warning when the data cannot support it.
+    fn fit_or_skip<C>(
+        summaries: &[CustomerSummary<C>],
+        config: &ReportConfig,
+        warnings: &mut Vec<ReportWarning>,
+    ) -> Result<Option<Self>, ClvError> {
+        let paid = summaries
+            .iter()
+            .filter(|s| {
+                SpendHistory::from_summary(s)
+                    .is_ok_and(|h| h.frequency() > 0.0 && h.mean_spend() > 0.0)
+            })
+            .count();
+        let reason = match paid {
+            0 => "no customer has a repeat purchase with a positive amount".to_string(),
+            1 => "only one customer has a repeat purchase with a positive amount".to_string(),
+            _ => match Self::fit(summaries, config) {
+                Ok(spend) => return Ok(Some(spend)),
+                Err(e) if data_limits_fit(&e) => format!("the Gamma-Gamma fit failed: {e}"),
+                Err(e) => return Err(e),
+            },
+        };
+        warnings.push(ReportWarning::PartSkipped {
+            part: "spend_model",
+            reason: format!("{reason}; expected spend and CLV are empty"),
+        });
+        Ok(None)
+    }
+
     fn fit<C>(summaries: &[CustomerSummary<C>], config: &ReportConfig) -> Result<Self, ClvError> {
         let mut histories = Vec::with_capacity(summaries.len());
         let mut free = Vec::with_capacity(summaries.len());
@@ -141,10 +257,13 @@ struct ModelOutputs {
     clv: Option<Vec<Decimal>>,
 }
 
-fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>) {
+/// The fit's log-likelihood, standard errors, iterations and whether it converged.
+fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>, u64, bool) {
     (
         fit.log_likelihood,
         fit.standard_errors().map(<[f64]>::to_vec),
+        fit.iterations,
+        fit.converged,
     )
 }
 
@@ -181,7 +300,7 @@ fn model_outputs<M: PurchaseModel + Sync>(
             )?;
             let mut money = vec![Decimal::ZERO; histories.len()];
             for (&i, value) in paid.iter().zip(values) {
-                money[i] = options.to_money(value)?;
+                money[i] = super::round_money(value, config.money_scale)?;
             }
             Some(money)
         }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::lifecycle::{LifecycleClassifier, LifecycleRules};
 use crate::rfm::{value_matrix, ValueMatrixOptions};
-use crate::segment::KMeansSegmenter;
+use crate::segment::{KMeansSegmenter, SegmentError};
 use crate::summary::CustomerSummary;
 use crate::{Error, RfmScorer, RfmSegment};
 
@@ -46,7 +46,7 @@ pub(super) fn fill_kmeans_segments<C: Clone + Eq + Hash + Ord + Send + Sync>(
     rows: &mut [CustomerReport<C>],
     summaries: &[CustomerSummary<C>],
     segmenter: &KMeansSegmenter,
-) -> Result<(Vec<String>, u64), Error> {
+) -> Result<(Vec<String>, u64), SegmentError> {
     let segmentable = |s: &CustomerSummary<C>| {
         s.total_spend() >= Decimal::ZERO && s.average_order_value() >= Decimal::ZERO
     };
@@ -153,14 +153,19 @@ fn join_by_customer<'a, C: Ord + 'a, T>(
     }
 }
 
-pub(super) fn base_row<C: Clone>(s: &CustomerSummary<C>) -> CustomerReport<C> {
+/// A customer's row with the summary's figures; the average order value rounded half to even to
+/// `money_scale` places.
+pub(super) fn base_row<C: Clone>(s: &CustomerSummary<C>, money_scale: u32) -> CustomerReport<C> {
     CustomerReport {
         customer: s.customer().clone(),
         first_purchase: s.first_purchase(),
         last_purchase: s.last_purchase(),
         purchase_occasions: s.purchase_occasions(),
         total_spend: s.total_spend(),
-        average_order_value: s.average_order_value(),
+        average_order_value: s.average_order_value().round_dp_with_strategy(
+            money_scale,
+            rust_decimal::RoundingStrategy::MidpointNearestEven,
+        ),
         recency_days: s.recency_days(),
         rfm_score: None,
         rfm_segment: None,
