@@ -22,6 +22,11 @@ use crate::summary::CustomerSummary;
 /// summaries and no transform for matrices, at most 100 EM iterations, tolerance 1e-3 on the change
 /// of the lower bound, covariance regularisation 1e-6, seed 0.
 ///
+/// With the `serde` feature the settings serialize, and deserializing runs [`Settings::check`]:
+/// settings that check would refuse (k = 0, a non-positive tolerance…) are rejected with its error
+/// message. Floats are bit-identical through `serde_json` with its `float_roundtrip` feature. The
+/// fitted [`SoftSegmentation`] does not serialize (it holds linfa's model).
+///
 /// # Examples
 ///
 /// ```
@@ -38,7 +43,11 @@ use crate::summary::CustomerSummary;
 /// # Ok::<(), customer_value::segment::SegmentError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "GaussianMixtureSegmenterData")
+)]
 pub struct GaussianMixtureSegmenter {
     k: usize,
     features: Vec<Feature>,
@@ -257,6 +266,38 @@ impl Settings for GaussianMixtureSegmenter {
             ));
         }
         Ok(())
+    }
+}
+
+/// The fields of a [`GaussianMixtureSegmenter`] as read, before [`Settings::check`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct GaussianMixtureSegmenterData {
+    k: usize,
+    features: Vec<Feature>,
+    transform: Option<FeatureTransform>,
+    max_iterations: u64,
+    tolerance: f64,
+    regularisation: f64,
+    seed: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<GaussianMixtureSegmenterData> for GaussianMixtureSegmenter {
+    type Error = SegmentError;
+
+    fn try_from(data: GaussianMixtureSegmenterData) -> Result<Self, SegmentError> {
+        let segmenter = Self {
+            k: data.k,
+            features: data.features,
+            transform: data.transform,
+            max_iterations: data.max_iterations,
+            tolerance: data.tolerance,
+            regularisation: data.regularisation,
+            seed: data.seed,
+        };
+        segmenter.check()?;
+        Ok(segmenter)
     }
 }
 
