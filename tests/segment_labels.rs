@@ -4,7 +4,7 @@
 mod common;
 
 #[path = "../examples/online_retail/loader.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::type_complexity)]
 mod loader;
 
 use std::io::{BufRead, BufReader};
