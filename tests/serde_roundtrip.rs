@@ -12,7 +12,7 @@ use customer_value::rfm::{
 };
 use customer_value::segment::{
     Feature, FeatureTransform, FittedTransform, GaussianMixtureSegmenter, KCriterion,
-    KMeansSegmenter, Segmentation,
+    KMeansSegmenter, Segmentation, SoftSegmentation,
 };
 use customer_value::summary::CustomerSummary;
 use customer_value::{Binning, MonetaryBasis, RfmScorer, Summarizer};
@@ -227,4 +227,23 @@ fn gaussian_mixture_settings_round_trip_and_refit_identically() {
     let p: Vec<u64> = first.probabilities.iter().map(|v| v.to_bits()).collect();
     let q: Vec<u64> = again.probabilities.iter().map(|v| v.to_bits()).collect();
     assert!(p == q);
+
+    // The fitted mixture read back gives bit-identical memberships for every CDNOW customer.
+    let stored: SoftSegmentation<u32> = round_trip(&first);
+    assert!(stored == first);
+    let raw = ndarray::Array2::from_shape_fn((summaries.len(), 3), |(row, column)| {
+        Feature::RFM[column].value(&summaries[row])
+    });
+    let before = first.membership(raw.view()).unwrap();
+    let after = stored.membership(raw.view()).unwrap();
+    assert!(before.iter().all(|p| p.is_finite()));
+    let before: Vec<u64> = before.iter().map(|v| v.to_bits()).collect();
+    let after: Vec<u64> = after.iter().map(|v| v.to_bits()).collect();
+    assert!(before == after);
+    assert!(stored.assign_matrix(raw.view()).unwrap() == first.assign_matrix(raw.view()).unwrap());
+
+    let mut not_definite = serde_json::to_value(&first).unwrap();
+    not_definite["covariances"]["data"][0] = serde_json::json!(-1.0);
+    assert!(refused::<SoftSegmentation<u32>>(not_definite)
+        .contains("each covariance must be symmetric positive definite"));
 }

@@ -203,27 +203,7 @@ fn check_customers<C: Ord>(
             found: labels.len(),
         });
     }
-    if let Some(position) = (1..customers.len()).find(|&i| customers[i - 1] >= customers[i]) {
-        if customers[position - 1] == customers[position] {
-            return Err(SegmentError::DuplicateCustomer {
-                position,
-                first_position: position - 1,
-            });
-        }
-        return Err(SegmentError::invalid(
-            "customers",
-            position as f64,
-            "customers must be sorted by id; this one comes before the previous",
-        ));
-    }
-    match labels.iter().find(|&&label| label >= k) {
-        Some(&label) => Err(SegmentError::invalid(
-            "labels",
-            label as f64,
-            "every label must be below k",
-        )),
-        None => Ok(()),
-    }
+    crate::segment::read_checks::check_customers(customers, labels, k)
 }
 
 /// Everything a fit produced, made into a [`Segmentation`] by `into_segmentation`.
