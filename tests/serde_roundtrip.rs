@@ -12,7 +12,7 @@ use customer_value::rfm::{
 };
 use customer_value::segment::{
     Feature, FeatureTransform, FittedTransform, GaussianMixtureSegmenter, KCriterion,
-    KMeansSegmenter, Segmentation, SoftSegmentation,
+    KMeansSegmenter, SegmentError, Segmentation, SoftSegmentation,
 };
 use customer_value::summary::CustomerSummary;
 use customer_value::{Binning, MonetaryBasis, RfmScorer, Summarizer};
@@ -173,7 +173,7 @@ fn segmentations_round_trip_and_assign_every_customer_identically() {
         // The settings read back refit to the same segmentation.
         assert!(back.fit(&summaries).unwrap().labels == fitted.labels);
         // The points are not stored: quality needs the original fit.
-        assert!(stored.quality(0).is_err());
+        assert_eq!(stored.quality(0).unwrap_err(), SegmentError::EmptyInput);
     }
 }
 
