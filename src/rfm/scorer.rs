@@ -13,6 +13,9 @@ use crate::summary::{CustomerSummary, MonetaryBasis};
 
 /// Scores customers on recency, frequency and monetary value (builder; checked when used).
 ///
+/// With the `serde` feature it serializes, and deserializing runs [`Settings::check`]: settings
+/// that check would refuse are rejected with its error message.
+///
 /// # Examples
 ///
 /// ```
@@ -32,7 +35,11 @@ use crate::summary::{CustomerSummary, MonetaryBasis};
 /// # Ok::<(), customer_value::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "RfmScorerData")
+)]
 pub struct RfmScorer {
     bins: u8,
     binning: Binning,
@@ -60,8 +67,43 @@ pub struct Breakpoints {
 
 /// An RFM model fitted on a customer base: breakpoints that score any customer consistently, so a
 /// service scores today's new customers against the same cuts until it refits.
+///
+/// With the `serde` feature a fitted model is saved and read back (for instance as JSON) and then
+/// scores every customer exactly as before. Breakpoints are `f64`: with `serde_json`, enable its
+/// `float_roundtrip` feature for bit-identical values (without it the last bit may differ and a
+/// customer sitting exactly on a cut could change level). Reading back checks what
+/// [`RfmScorer::fit`] guarantees and rejects anything else with an [`RfmError`] message: bins in
+/// 2..=10, exactly bins − 1 finite, non-decreasing breakpoints per dimension, and custom segment
+/// rules that pass their checks for this bin count.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::rfm::FittedRfm;
+/// use customer_value::{RfmScorer, Summarizer, Transaction};
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+///
+/// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+/// let log: Vec<_> = (1..=6u32).map(|c| Transaction::new(c, d(c), Decimal::from(c * 7))).collect();
+/// let summaries = Summarizer::new(d(9)).summarize(&log)?;
+/// let fitted = RfmScorer::new().bins(3).fit(&summaries)?;
+/// let json = serde_json::to_string(&fitted).unwrap();
+/// let back: FittedRfm = serde_json::from_str(&json).unwrap();
+/// assert_eq!(back.score(&summaries)?, fitted.score(&summaries)?);
+/// // Three cuts for three bins is not something a fit produces: refused when read.
+/// let mut bad = serde_json::to_value(&fitted).unwrap();
+/// bad["breakpoints"]["recency"] = serde_json::json!([1.0, 2.0, 3.0]);
+/// let error = serde_json::from_value::<FittedRfm>(bad).unwrap_err();
+/// assert!(error.to_string().contains("breakpoints.recency has 3 values, 2 are needed"));
+/// # Ok::<(), customer_value::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "FittedRfmData")
+)]
 pub struct FittedRfm {
     bins: u8,
     monetary: MonetaryBasis,
@@ -416,4 +458,96 @@ impl FittedRfm {
         // At most bins − 1 ≤ 9 cuts (checked at fit), so the level fits in u8.
         (cuts.partition_point(|c| *c < value) + 1) as u8
     }
+}
+
+/// The fields of an [`RfmScorer`] as read, before [`Settings::check`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RfmScorerData {
+    bins: u8,
+    binning: Binning,
+    monetary: MonetaryBasis,
+    segments: SegmentMap,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RfmScorerData> for RfmScorer {
+    type Error = RfmError;
+
+    fn try_from(data: RfmScorerData) -> Result<Self, RfmError> {
+        let scorer = Self {
+            bins: data.bins,
+            binning: data.binning,
+            monetary: data.monetary,
+            segments: data.segments,
+        };
+        scorer.check()?;
+        Ok(scorer)
+    }
+}
+
+/// The fields of a [`FittedRfm`] as read, before the checks of what a fit produces.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct FittedRfmData {
+    bins: u8,
+    monetary: MonetaryBasis,
+    segments: SegmentMap,
+    breakpoints: Breakpoints,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<FittedRfmData> for FittedRfm {
+    type Error = RfmError;
+
+    fn try_from(data: FittedRfmData) -> Result<Self, RfmError> {
+        check_bins(data.bins)?;
+        let b = &data.breakpoints;
+        for (name, cuts) in [
+            ("breakpoints.recency", &b.recency),
+            ("breakpoints.frequency", &b.frequency),
+            ("breakpoints.monetary", &b.monetary),
+        ] {
+            check_fitted_cuts(name, cuts, data.bins)?;
+        }
+        if let SegmentMap::Rules(rules) = &data.segments {
+            rules.check()?;
+            rules.check_levels(data.bins)?;
+        }
+        Ok(Self {
+            bins: data.bins,
+            monetary: data.monetary,
+            segments: data.segments,
+            breakpoints: data.breakpoints,
+        })
+    }
+}
+
+/// Fitted breakpoints of one dimension: bins − 1 finite values, non-decreasing (quantiles of tied
+/// values may repeat).
+#[cfg(feature = "serde")]
+fn check_fitted_cuts(name: &'static str, cuts: &[f64], bins: u8) -> Result<(), RfmError> {
+    let expected = usize::from(bins) - 1;
+    if cuts.len() != expected {
+        return Err(RfmError::LengthMismatch {
+            name,
+            expected,
+            found: cuts.len(),
+        });
+    }
+    if let Some(&value) = cuts.iter().find(|v| !v.is_finite()) {
+        return Err(RfmError::InvalidParameter {
+            name,
+            value,
+            constraint: "every breakpoint must be finite",
+        });
+    }
+    if let Some(w) = cuts.windows(2).find(|w| w[0] > w[1]) {
+        return Err(RfmError::InvalidParameter {
+            name,
+            value: w[1],
+            constraint: "breakpoints must be sorted: none below the one before",
+        });
+    }
+    Ok(())
 }

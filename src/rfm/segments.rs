@@ -74,6 +74,10 @@ impl SegmentRule {
 
 /// An ordered first-match list of rules with a catch-all name for scores no rule matches.
 ///
+/// With the `serde` feature it serializes, and deserializing runs [`Settings::check`]: a rule list
+/// that check would refuse (an empty name or range, a range outside 1..=10) is rejected with its
+/// error message.
+///
 /// # Examples
 ///
 /// ```
@@ -92,7 +96,11 @@ impl SegmentRule {
 /// # Ok::<(), customer_value::rfm::RfmError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "SegmentRulesData")
+)]
 pub struct SegmentRules {
     rules: Vec<SegmentRule>,
     catch_all: String,
@@ -297,6 +305,25 @@ impl Settings for SegmentRules {
             |r| *r.end() > MAX_BINS,
             "range must end at or below 10, the most levels a scorer has",
         )
+    }
+}
+
+/// The fields of [`SegmentRules`] as read, before [`Settings::check`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct SegmentRulesData {
+    rules: Vec<SegmentRule>,
+    catch_all: String,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SegmentRulesData> for SegmentRules {
+    type Error = RfmError;
+
+    fn try_from(data: SegmentRulesData) -> Result<Self, RfmError> {
+        let rules = Self::new(data.rules, data.catch_all);
+        rules.check()?;
+        Ok(rules)
     }
 }
 

@@ -45,8 +45,26 @@ pub enum SplitAt {
 }
 
 /// Options of [`value_matrix`].
+///
+/// With the `serde` feature they serialize, and deserializing runs [`Settings::check`]: options
+/// that check would refuse (a negative `max_recency_days`) are rejected with its error message.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::rfm::{SplitAt, ValueMatrixOptions};
+/// let options = ValueMatrixOptions { split: SplitAt::Median, max_recency_days: Some(90) };
+/// let back: ValueMatrixOptions = serde_json::from_str(&serde_json::to_string(&options).unwrap()).unwrap();
+/// assert_eq!(back, options);
+/// let bad = r#"{"split":"Mean","max_recency_days":-1}"#;
+/// assert!(serde_json::from_str::<ValueMatrixOptions>(bad).is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "ValueMatrixOptionsData")
+)]
 pub struct ValueMatrixOptions {
     /// Where the axes are split.
     pub split: SplitAt,
@@ -87,6 +105,28 @@ impl Settings for ValueMatrixOptions {
             }),
             _ => Ok(()),
         }
+    }
+}
+
+/// The fields of [`ValueMatrixOptions`] as read, before [`Settings::check`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct ValueMatrixOptionsData {
+    split: SplitAt,
+    max_recency_days: Option<i64>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ValueMatrixOptionsData> for ValueMatrixOptions {
+    type Error = RfmError;
+
+    fn try_from(data: ValueMatrixOptionsData) -> Result<Self, RfmError> {
+        let options = Self {
+            split: data.split,
+            max_recency_days: data.max_recency_days,
+        };
+        options.check()?;
+        Ok(options)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Descriptive segment labels: per feature, the segment's median placed among all customers'
 //! values (mid-rank percentile) reads low, mid or high ("recent · frequent · high spend"); segments
-//! that would share a label are told apart by the feature on which they spread most.
+//! that would share a label are told apart by the feature on which they spread most, whose word is
+//! replaced by a comparative ("recent · frequent · higher spend"), so a label never names one
+//! feature twice.
 
 use crate::segment::transform::Feature;
 
@@ -14,12 +16,12 @@ pub(super) fn segment_labels(
     features: &[Feature],
     names: &[String],
 ) -> Vec<String> {
-    let mut labels: Vec<String> = (0..sizes.len())
+    let mut words: Vec<Vec<String>> = (0..sizes.len())
         .map(|segment| {
             if sizes[segment] == 0 {
-                return "empty".to_string();
+                return vec!["empty".to_string()];
             }
-            let words: Vec<String> = (0..names.len())
+            (0..names.len())
                 .map(|column| {
                     describe(
                         features.get(column).copied(),
@@ -28,8 +30,7 @@ pub(super) fn segment_labels(
                         medians[segment][column],
                     )
                 })
-                .collect();
-            words.join(" · ")
+                .collect()
         })
         .collect();
     let nouns: Vec<String> = (0..names.len())
@@ -38,8 +39,7 @@ pub(super) fn segment_labels(
     let recency: Vec<bool> = (0..names.len())
         .map(|column| features.get(column) == Some(&Feature::RecencyDays))
         .collect();
-    distinguish(&mut labels, sizes, ranks, &nouns, &recency);
-    labels
+    distinguish(&mut words, sizes, ranks, &nouns, &recency)
 }
 
 /// The qualifier of the segment at `position` (0 = highest percentile) among `m` that share a
@@ -74,25 +74,30 @@ fn noun(feature: Option<Feature>, name: &str) -> String {
     .to_string()
 }
 
-/// Makes the labels of non-empty segments unique: each group sharing a label gets a qualifier from
-/// the feature whose percentile ranks spread most within the group (the first such feature on
-/// ties), ordered from the highest rank down (lowest segment index first on equal ranks); a group
-/// still tied after that gets `#segment`.
+/// Makes the labels of non-empty segments unique and returns them joined by " · ". Each group of
+/// segments sharing all their words is told apart on the feature whose percentile ranks spread
+/// most within the group (the first such feature on ties): that feature's word is *replaced* by a
+/// comparative ordered from the highest rank down, lowest segment index first on equal ranks
+/// ("high spend" becomes "higher spend" / "lower spend", "recent" becomes "more recent" / "less
+/// recent"), so no label names one feature twice. A group whose ranks are all equal, and any label
+/// that still repeats after the replacement, gets `#segment` appended (not a feature word).
 fn distinguish(
-    labels: &mut [String],
+    words: &mut [Vec<String>],
     sizes: &[usize],
     ranks: &[Vec<f64>],
     nouns: &[String],
     recency: &[bool],
-) {
-    let k = labels.len();
+) -> Vec<String> {
+    let k = words.len();
+    let base = words.to_vec();
+    let mut tied = vec![false; k];
     let mut done = vec![false; k];
     for first in 0..k {
         if done[first] || sizes[first] == 0 {
             continue;
         }
         let group: Vec<usize> = (first..k)
-            .filter(|&s| sizes[s] > 0 && labels[s] == labels[first])
+            .filter(|&s| sizes[s] > 0 && base[s] == base[first])
             .collect();
         for &s in &group {
             done[s] = true;
@@ -100,19 +105,12 @@ fn distinguish(
         if group.len() < 2 {
             continue;
         }
-        let spread = |column: usize| {
-            let (low, high) = group
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &s| {
-                    (l.min(ranks[s][column]), h.max(ranks[s][column]))
-                });
-            high - low
-        };
-        let mut column = 0;
-        for candidate in 1..nouns.len() {
-            if spread(candidate) > spread(column) {
-                column = candidate;
+        let (column, spread) = widest_column(&group, ranks, nouns.len());
+        if spread == 0.0 {
+            for &s in &group {
+                tied[s] = true;
             }
+            continue;
         }
         let mut ordered = group.clone();
         ordered.sort_by(|&a, &b| {
@@ -121,17 +119,45 @@ fn distinguish(
                 .then(a.cmp(&b))
         });
         let m = ordered.len();
-        let noun = &nouns[column];
-        let tied = spread(column) == 0.0;
         for (position, &segment) in ordered.iter().enumerate() {
-            let qualifier = if tied {
-                format!("#{segment}")
-            } else {
-                qualifier(noun, recency[column], m, position)
-            };
-            labels[segment] = format!("{} · {qualifier}", labels[segment]);
+            words[segment][column] = qualifier(&nouns[column], recency[column], m, position);
         }
     }
+    let mut labels: Vec<String> = words.iter().map(|w| w.join(" · ")).collect();
+    for segment in 0..k {
+        let repeated = sizes[segment] > 0
+            && (0..k).any(|other| {
+                other != segment && sizes[other] > 0 && labels[other] == labels[segment]
+            });
+        tied[segment] |= repeated;
+    }
+    for segment in 0..k {
+        if tied[segment] {
+            labels[segment] = format!("{} · #{segment}", labels[segment]);
+        }
+    }
+    labels
+}
+
+/// The column whose percentile ranks spread most among `group` (the first on ties), and its
+/// spread (highest minus lowest rank).
+fn widest_column(group: &[usize], ranks: &[Vec<f64>], columns: usize) -> (usize, f64) {
+    let spread = |column: usize| {
+        let (low, high) = group
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &s| {
+                (l.min(ranks[s][column]), h.max(ranks[s][column]))
+            });
+        high - low
+    };
+    let mut best = (0, spread(0));
+    for candidate in 1..columns {
+        let value = spread(candidate);
+        if value > best.1 {
+            best = (candidate, value);
+        }
+    }
+    best
 }
 
 /// The word for one feature of a segment: the lower third of percentile ranks reads low, the
@@ -172,10 +198,23 @@ fn describe(feature: Option<Feature>, name: &str, rank: f64, median: f64) -> Str
 mod tests {
     use super::*;
 
+    fn words(labels: &[&str]) -> Vec<Vec<String>> {
+        labels
+            .iter()
+            .map(|l| l.split(" · ").map(String::from).collect())
+            .collect()
+    }
+
     #[test]
-    fn repeated_labels_get_a_qualifier() {
+    fn repeated_labels_get_a_qualifier_in_place_of_the_word() {
         let nouns = vec!["recency days".to_string(), "spend".to_string()];
-        let mut labels: Vec<String> = ["a", "a", "b", "a", "empty"].map(String::from).to_vec();
+        let mut labels = words(&[
+            "recent · high spend",
+            "recent · high spend",
+            "lapsed · low spend",
+            "recent · high spend",
+            "empty",
+        ]);
         let sizes = [5, 5, 5, 5, 0];
         // Spend spreads most among segments 0, 1 and 3.
         let ranks = vec![
@@ -185,41 +224,78 @@ mod tests {
             vec![0.6, 0.5],
             vec![0.0, 0.0],
         ];
-        distinguish(&mut labels, &sizes, &ranks, &nouns, &[false, false]);
+        let labels = distinguish(&mut labels, &sizes, &ranks, &nouns, &[true, false]);
         assert_eq!(
             labels,
             [
-                "a · lowest spend",
-                "a · highest spend",
-                "b",
-                "a · middle spend",
+                "recent · lowest spend",
+                "recent · highest spend",
+                "lapsed · low spend",
+                "recent · middle spend",
                 "empty"
             ]
         );
-        let mut pair: Vec<String> = ["x", "x"].map(String::from).to_vec();
-        distinguish(
-            &mut pair,
+        let pair = distinguish(
+            &mut words(&["x · y", "x · y"]),
             &[1, 1],
             &[vec![0.3, 0.3], vec![0.3, 0.3]],
             &nouns,
             &[false, false],
         );
-        assert_eq!(pair, ["x · #0", "x · #1"]);
-        let mut four: Vec<String> = ["x"; 4].map(String::from).to_vec();
+        assert_eq!(pair, ["x · y · #0", "x · y · #1"]);
         let ranks = vec![
             vec![0.1, 0.0],
             vec![0.4, 0.0],
             vec![0.3, 0.0],
             vec![0.2, 0.0],
         ];
-        distinguish(&mut four, &[1; 4], &ranks, &nouns, &[true, false]);
+        let four = distinguish(
+            &mut words(&["x · y"; 4]),
+            &[1; 4],
+            &ranks,
+            &nouns,
+            &[true, false],
+        );
         assert_eq!(
             four,
             [
-                "x · most recent",
-                "x · least recent",
-                "x · recency days rank 2 of 4",
-                "x · recency days rank 3 of 4"
+                "most recent · y",
+                "least recent · y",
+                "recency days rank 2 of 4 · y",
+                "recency days rank 3 of 4 · y"
+            ]
+        );
+    }
+
+    #[test]
+    fn labels_equal_after_the_replacement_are_numbered() {
+        // Two groups that differ only in spend both qualify spend: "lower spend" would repeat.
+        let nouns = vec!["recency days".to_string(), "spend".to_string()];
+        let ranks = vec![
+            vec![0.1, 0.9],
+            vec![0.1, 0.7],
+            vec![0.1, 0.3],
+            vec![0.1, 0.1],
+        ];
+        let labels = distinguish(
+            &mut words(&[
+                "recent · high spend",
+                "recent · high spend",
+                "recent · low spend",
+                "recent · low spend",
+            ]),
+            &[1; 4],
+            &ranks,
+            &nouns,
+            &[true, false],
+        );
+        assert_eq!(
+            labels,
+            [
+                "recent · higher spend · #0",
+                "recent · lower spend · #1",
+                "recent · higher spend · #2",
+                "recent · lower spend · #3"
             ]
         );
     }

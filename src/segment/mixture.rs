@@ -5,14 +5,14 @@
 use linfa::prelude::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use linfa_clustering::{GaussianMixtureModel, GmmInitMethod};
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, Array3, ArrayView2};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::segment::transform::{
     check_features, Feature, FeatureRows, FeatureTransform, FittedTransform,
 };
-use crate::segment::SegmentError;
+use crate::segment::{density, SegmentError};
 use crate::settings::Settings;
 use crate::summary::CustomerSummary;
 
@@ -21,6 +21,11 @@ use crate::summary::CustomerSummary;
 /// Defaults: features recency days, purchase occasions and total spend, `log1p` then z-score for
 /// summaries and no transform for matrices, at most 100 EM iterations, tolerance 1e-3 on the change
 /// of the lower bound, covariance regularisation 1e-6, seed 0.
+///
+/// With the `serde` feature the settings serialize, and deserializing runs [`Settings::check`]:
+/// settings that check would refuse (k = 0, a non-positive tolerance…) are rejected with its error
+/// message. Floats are bit-identical through `serde_json` with its `float_roundtrip` feature. The
+/// fitted [`SoftSegmentation`] serializes too.
 ///
 /// # Examples
 ///
@@ -38,7 +43,11 @@ use crate::summary::CustomerSummary;
 /// # Ok::<(), customer_value::segment::SegmentError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "GaussianMixtureSegmenterData")
+)]
 pub struct GaussianMixtureSegmenter {
     k: usize,
     features: Vec<Feature>,
@@ -49,8 +58,44 @@ pub struct GaussianMixtureSegmenter {
     seed: u64,
 }
 
-/// A fitted soft segmentation.
-#[derive(Debug, Clone)]
+/// A fitted soft segmentation: the mixture's weights, means and full covariances in the clustering
+/// space, with the fitted transform, so new rows are scored from these parameters alone.
+///
+/// Membership probabilities are each component's weight × Gaussian density, normalised per row by
+/// log-sum-exp (finite even for a row far from every component). With the `serde` feature a
+/// soft segmentation is saved and read back and then scores every row exactly as before; through
+/// `serde_json`, enable its `float_roundtrip` feature for bit-identical parameters. Reading back
+/// rejects, with a [`SegmentError`] message, what no fit produces: weights that are not positive
+/// and finite, means or covariances not k × the transform's columns, a covariance that is not
+/// symmetric positive definite, probabilities or labels not one row per customer, a label not
+/// below k, customers not sorted or repeated, summary features not one per column.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::segment::{GaussianMixtureSegmenter, SoftSegmentation};
+/// use ndarray::array;
+/// let points = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [0.3, 0.2],
+///                     [8.0, 8.1], [8.2, 8.0], [8.1, 8.3], [8.3, 8.2]];
+/// let soft = GaussianMixtureSegmenter::new(2).fit_matrix(points.view())?;
+/// let json = serde_json::to_string(&soft).unwrap();
+/// let back: SoftSegmentation<usize> = serde_json::from_str(&json).unwrap();
+/// let new = array![[4.0, 4.1], [100.0, -50.0]];
+/// assert_eq!(back.membership(new.view())?, soft.membership(new.view())?);
+/// let mut bad = serde_json::to_value(&soft).unwrap();
+/// bad["weights"][0] = serde_json::json!(-0.5);
+/// assert!(serde_json::from_value::<SoftSegmentation<usize>>(bad).is_err());
+/// # Ok::<(), customer_value::segment::SegmentError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        try_from = "crate::segment::read_checks::SoftSegmentationData<C>",
+        bound(deserialize = "C: Ord + serde::Deserialize<'de>")
+    )
+)]
 pub struct SoftSegmentation<C> {
     /// Customer ids, sorted (row indices for a matrix fit).
     pub customers: Vec<C>,
@@ -66,7 +111,9 @@ pub struct SoftSegmentation<C> {
     pub features: Vec<Feature>,
     /// The fitted transform.
     pub transform: FittedTransform,
-    model: GaussianMixtureModel<f64>,
+    /// Component covariances in the clustering space (components × features × features), the
+    /// covariance regularisation included.
+    pub covariances: Array3<f64>,
 }
 
 impl GaussianMixtureSegmenter {
@@ -170,7 +217,9 @@ impl GaussianMixtureSegmenter {
             });
         }
         let model = self.fit_model(&points)?;
-        let probabilities = model.predict_proba(&points);
+        let weights = model.weights().to_vec();
+        let covariances = model.covariances().clone();
+        let probabilities = density::membership(&points, &weights, model.means(), &covariances)?;
         if probabilities.iter().any(|p| !p.is_finite()) {
             return Err(SegmentError::Linfa {
                 message: "membership probabilities are not finite".into(),
@@ -180,12 +229,12 @@ impl GaussianMixtureSegmenter {
         Ok(SoftSegmentation {
             customers: rows.customers,
             labels,
-            weights: model.weights().to_vec(),
+            weights,
             means: model.means().clone(),
             probabilities,
             features: rows.features,
             transform,
-            model,
+            covariances,
         })
     }
 
@@ -260,7 +309,39 @@ impl Settings for GaussianMixtureSegmenter {
     }
 }
 
-fn argmax_rows(probabilities: &Array2<f64>) -> Vec<usize> {
+/// The fields of a [`GaussianMixtureSegmenter`] as read, before [`Settings::check`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct GaussianMixtureSegmenterData {
+    k: usize,
+    features: Vec<Feature>,
+    transform: Option<FeatureTransform>,
+    max_iterations: u64,
+    tolerance: f64,
+    regularisation: f64,
+    seed: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<GaussianMixtureSegmenterData> for GaussianMixtureSegmenter {
+    type Error = SegmentError;
+
+    fn try_from(data: GaussianMixtureSegmenterData) -> Result<Self, SegmentError> {
+        let segmenter = Self {
+            k: data.k,
+            features: data.features,
+            transform: data.transform,
+            max_iterations: data.max_iterations,
+            tolerance: data.tolerance,
+            regularisation: data.regularisation,
+            seed: data.seed,
+        };
+        segmenter.check()?;
+        Ok(segmenter)
+    }
+}
+
+pub(crate) fn argmax_rows(probabilities: &Array2<f64>) -> Vec<usize> {
     probabilities
         .rows()
         .into_iter()
@@ -281,7 +362,9 @@ impl<C> SoftSegmentation<C> {
     ///
     /// # Errors
     ///
-    /// Those of [`FittedTransform::apply`].
+    /// Those of [`FittedTransform::apply`], and [`SegmentError::InvalidParameter`] naming
+    /// `covariances` when a covariance (set through the public field) is not symmetric positive
+    /// definite.
     ///
     /// # Examples
     ///
@@ -297,16 +380,27 @@ impl<C> SoftSegmentation<C> {
     /// ```
     pub fn membership(&self, raw: ArrayView2<f64>) -> Result<Array2<f64>, SegmentError> {
         let points = self.transform.apply(raw)?;
-        Ok(self.model.predict_proba(&points))
+        density::membership(&points, &self.weights, &self.means, &self.covariances)
     }
 
-    /// Most probable component of new rows (original units).
+    /// Most probable component of new rows (original units; lowest index on ties).
     ///
     /// # Errors
     ///
-    /// Those of [`FittedTransform::apply`].
+    /// Those of [`membership`](Self::membership).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::segment::GaussianMixtureSegmenter;
+    /// use ndarray::array;
+    /// let points = array![[0.0, 0.1], [0.2, 0.0], [0.1, 0.3], [0.3, 0.2],
+    ///                     [8.0, 8.1], [8.2, 8.0], [8.1, 8.3], [8.3, 8.2]];
+    /// let soft = GaussianMixtureSegmenter::new(2).fit_matrix(points.view())?;
+    /// assert_eq!(soft.assign_matrix(array![[0.1, 0.1], [9.0, 9.0]].view())?, vec![soft.labels[0], soft.labels[7]]);
+    /// # Ok::<(), customer_value::segment::SegmentError>(())
+    /// ```
     pub fn assign_matrix(&self, raw: ArrayView2<f64>) -> Result<Vec<usize>, SegmentError> {
-        let points = self.transform.apply(raw)?;
-        Ok(argmax_rows(&self.model.predict_proba(&points)))
+        Ok(argmax_rows(&self.membership(raw)?))
     }
 }

@@ -56,12 +56,15 @@
 
 use thiserror::Error;
 
+mod density;
 mod engine;
 mod labels;
 mod linfa_engine;
 pub mod metrics;
 mod mixture;
 mod profile;
+#[cfg(feature = "serde")]
+mod read_checks;
 mod seeding;
 mod segmentation;
 mod segmenter;

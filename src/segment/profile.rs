@@ -25,9 +25,13 @@ pub struct SegmentProfile {
     /// the upper third high ("lapsed", "frequent", "high spend", "large orders", "long-standing"),
     /// between them "mid" ("mid recency", "occasional", "mid spend", "mid orders", "established").
     /// Segments that would share a label are told apart by the feature on which their medians'
-    /// percentiles spread most: "higher spend" and "lower spend" for two, "highest", "middle" and
-    /// "lowest" for three, "spend rank i of m" in between for more (recency reads "more recent",
-    /// "most recent", "least recent"…; "#segment" if even the spread ties), so every non-empty
+    /// percentiles spread most, whose word is *replaced* by a comparative within the group:
+    /// "higher spend" and "lower spend" for two, "highest", "middle" and "lowest" for three,
+    /// "spend rank i of m" in between for more (recency reads "more recent", "most recent",
+    /// "least recent"…), so "recent · frequent · high spend" twice becomes "recent · frequent ·
+    /// higher spend" and "recent · frequent · lower spend" and no label names a feature twice.
+    /// The comparative is relative to the group: "least recent" may still be in the recent third.
+    /// "#segment" is appended if even the spread ties or a label still repeats, so every non-empty
     /// segment's label is unique.
     pub label: String,
     /// Customers in the segment.

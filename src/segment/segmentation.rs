@@ -30,8 +30,41 @@ pub struct RfmScoreMeans {
 ///
 /// Customers are in id order (row order for matrices); `labels[i]` is the segment of
 /// `customers[i]`. Inertia and the quality metrics are in the clustering space.
+///
+/// With the `serde` feature a segmentation is saved and read back, and then
+/// [`assign`](Self::assign) places every customer exactly as before. Through `serde_json`, enable
+/// its `float_roundtrip` feature so the centroids and transform come back bit-identical (without
+/// it the last bit may differ and a customer almost equidistant from two centroids could move).
+/// The points are not saved ([`quality`](Self::quality) needs the original fit). Reading back
+/// rejects, with a [`SegmentError`] message, what no fit produces: customers not sorted or
+/// repeated, labels not one per customer or not below k, segments not one per centroid, centroids
+/// (or initial centroids) not k × the transform's columns or not finite, feature names (or
+/// summary features) not one per column, a repeated feature.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::segment::{KMeansSegmenter, Segmentation};
+/// use ndarray::array;
+/// let s = KMeansSegmenter::new(2).fit_matrix(array![[0.0], [1.0], [10.0], [11.0]].view())?;
+/// let back: Segmentation<usize> = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+/// let new = array![[0.4], [5.4], [5.6], [12.0]];
+/// assert_eq!(back.assign_matrix(new.view())?, s.assign_matrix(new.view())?);
+/// // Centroids of another dimension than the transform's are refused when read.
+/// let mut bad = serde_json::to_value(&s).unwrap();
+/// bad["centroids"] = serde_json::to_value(array![[0.5, 1.0], [10.5, 1.0]]).unwrap();
+/// assert!(serde_json::from_value::<Segmentation<usize>>(bad).is_err());
+/// # Ok::<(), customer_value::segment::SegmentError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        try_from = "SegmentationData<C>",
+        bound(deserialize = "C: Ord + serde::Deserialize<'de>")
+    )
+)]
 pub struct Segmentation<C> {
     /// Customer ids, sorted (row indices for [`fit_matrix`](crate::segment::KMeansSegmenter::fit_matrix)).
     pub customers: Vec<C>,
@@ -68,6 +101,109 @@ pub struct Segmentation<C> {
     pub k_scores: Vec<KScore>,
     #[cfg_attr(feature = "serde", serde(skip))]
     points: Array2<f64>,
+}
+
+/// The fields of a [`Segmentation`] as read, before the checks (the points are not saved).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct SegmentationData<C> {
+    customers: Vec<C>,
+    labels: Vec<usize>,
+    k: usize,
+    feature_names: Vec<String>,
+    features: Vec<Feature>,
+    transform: FittedTransform,
+    centroids: Array2<f64>,
+    initial_centroids: Array2<f64>,
+    segments: Vec<SegmentProfile>,
+    inertia: f64,
+    iterations: usize,
+    converged: bool,
+    best_init: usize,
+    n_init: usize,
+    engine: KMeansEngine,
+    k_scores: Vec<KScore>,
+}
+
+#[cfg(feature = "serde")]
+impl<C: Ord> TryFrom<SegmentationData<C>> for Segmentation<C> {
+    type Error = SegmentError;
+
+    fn try_from(data: SegmentationData<C>) -> Result<Self, SegmentError> {
+        let dim = data.transform.means.len();
+        check_shapes(&data, dim)?;
+        check_customers(&data.customers, &data.labels, data.k)?;
+        Ok(Self {
+            customers: data.customers,
+            labels: data.labels,
+            k: data.k,
+            feature_names: data.feature_names,
+            features: data.features,
+            transform: data.transform,
+            centroids: data.centroids,
+            initial_centroids: data.initial_centroids,
+            segments: data.segments,
+            inertia: data.inertia,
+            iterations: data.iterations,
+            converged: data.converged,
+            best_init: data.best_init,
+            n_init: data.n_init,
+            engine: data.engine,
+            k_scores: data.k_scores,
+            points: Array2::zeros((0, dim)),
+        })
+    }
+}
+
+/// The dimensions read back agree: names and features per column, centroids k × columns and
+/// finite, one segment profile per centroid.
+#[cfg(feature = "serde")]
+fn check_shapes<C>(data: &SegmentationData<C>, dim: usize) -> Result<(), SegmentError> {
+    let mismatch = |name, expected, found| {
+        if expected == found {
+            Ok(())
+        } else {
+            Err(SegmentError::LengthMismatch {
+                name,
+                expected,
+                found,
+            })
+        }
+    };
+    if data.k == 0 {
+        return Err(SegmentError::invalid("k", 0.0, "k must be at least 1"));
+    }
+    mismatch("feature names", dim, data.feature_names.len())?;
+    if !data.features.is_empty() {
+        mismatch("features", dim, data.features.len())?;
+        crate::segment::transform::check_features(&data.features)?;
+    }
+    for (name, centres) in [
+        ("centroid rows", &data.centroids),
+        ("initial centroid rows", &data.initial_centroids),
+    ] {
+        mismatch(name, data.k, centres.nrows())?;
+        mismatch("centroid columns (the transform's)", dim, centres.ncols())?;
+        crate::segment::transform::check_finite(centres.view())?;
+    }
+    mismatch("segments", data.k, data.segments.len())
+}
+
+/// Customers sorted by id without repeats, one label each, every label below k.
+#[cfg(feature = "serde")]
+fn check_customers<C: Ord>(
+    customers: &[C],
+    labels: &[usize],
+    k: usize,
+) -> Result<(), SegmentError> {
+    if labels.len() != customers.len() {
+        return Err(SegmentError::LengthMismatch {
+            name: "labels",
+            expected: customers.len(),
+            found: labels.len(),
+        });
+    }
+    crate::segment::read_checks::check_customers(customers, labels, k)
 }
 
 /// Everything a fit produced, made into a [`Segmentation`] by `into_segmentation`.

@@ -75,6 +75,11 @@ pub struct KScore {
 /// Hamerly engine, features recency days, purchase occasions and total spend with `log1p` then
 /// z-score for [`fit`](Self::fit), no transform for [`fit_matrix`](Self::fit_matrix).
 ///
+/// With the `serde` feature the settings serialize, and deserializing runs [`Settings::check`]:
+/// settings that check would refuse (k = 0, an empty range of k, a repeated feature…) are rejected
+/// with its error message. Floats are bit-identical through `serde_json` with its
+/// `float_roundtrip` feature.
+///
 /// # Examples
 ///
 /// ```
@@ -90,7 +95,11 @@ pub struct KScore {
 /// # Ok::<(), customer_value::segment::SegmentError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "KMeansSegmenterData")
+)]
 pub struct KMeansSegmenter {
     k_min: usize,
     k_max: usize,
@@ -333,6 +342,44 @@ impl Settings for KMeansSegmenter {
             ));
         }
         Ok(())
+    }
+}
+
+/// The fields of a [`KMeansSegmenter`] as read, before [`Settings::check`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct KMeansSegmenterData {
+    k_min: usize,
+    k_max: usize,
+    criterion: KCriterion,
+    features: Vec<Feature>,
+    transform: Option<FeatureTransform>,
+    n_init: usize,
+    max_iterations: usize,
+    tolerance: f64,
+    seed: u64,
+    engine: KMeansEngine,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<KMeansSegmenterData> for KMeansSegmenter {
+    type Error = SegmentError;
+
+    fn try_from(data: KMeansSegmenterData) -> Result<Self, SegmentError> {
+        let segmenter = Self {
+            k_min: data.k_min,
+            k_max: data.k_max,
+            criterion: data.criterion,
+            features: data.features,
+            transform: data.transform,
+            n_init: data.n_init,
+            max_iterations: data.max_iterations,
+            tolerance: data.tolerance,
+            seed: data.seed,
+            engine: data.engine,
+        };
+        segmenter.check()?;
+        Ok(segmenter)
     }
 }
 

@@ -123,8 +123,28 @@ impl FeatureTransform {
 
 /// A transform with its fitted parameters: apply it to new rows to place them in the clustering
 /// space of an earlier fit.
+///
+/// With the `serde` feature it serializes; reading back rejects, with a [`SegmentError`] message,
+/// parameters no fit produces: no column, `means` and `scales` of different lengths, a mean that
+/// is not finite or a scale that is not finite and positive. Through `serde_json`, enable its
+/// `float_roundtrip` feature for bit-identical parameters (and so bit-identical transformed rows).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::segment::{FeatureTransform, FittedTransform};
+/// let t = FittedTransform { kind: FeatureTransform::ZScore, means: vec![0.1], scales: vec![0.3] };
+/// let back: FittedTransform = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+/// assert_eq!(back, t);
+/// let zero_scale = r#"{"kind":"ZScore","means":[0.1],"scales":[0.0]}"#;
+/// assert!(serde_json::from_str::<FittedTransform>(zero_scale).is_err());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "FittedTransformData")
+)]
 pub struct FittedTransform {
     /// The transform.
     pub kind: FeatureTransform,
@@ -226,6 +246,52 @@ impl FittedTransform {
             }
         }
         Ok(out)
+    }
+}
+
+/// The fields of a [`FittedTransform`] as read, before the checks.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct FittedTransformData {
+    kind: FeatureTransform,
+    means: Vec<f64>,
+    scales: Vec<f64>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<FittedTransformData> for FittedTransform {
+    type Error = SegmentError;
+
+    fn try_from(data: FittedTransformData) -> Result<Self, SegmentError> {
+        if data.means.is_empty() {
+            return Err(SegmentError::EmptyInput);
+        }
+        if data.scales.len() != data.means.len() {
+            return Err(SegmentError::LengthMismatch {
+                name: "transform scales",
+                expected: data.means.len(),
+                found: data.scales.len(),
+            });
+        }
+        if let Some(&mean) = data.means.iter().find(|m| !m.is_finite()) {
+            return Err(SegmentError::invalid(
+                "transform means",
+                mean,
+                "every mean must be finite",
+            ));
+        }
+        if let Some(&scale) = data.scales.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
+            return Err(SegmentError::invalid(
+                "transform scales",
+                scale,
+                "every scale must be finite and positive",
+            ));
+        }
+        Ok(Self {
+            kind: data.kind,
+            means: data.means,
+            scales: data.scales,
+        })
     }
 }
 
