@@ -51,9 +51,10 @@ pub use period::{
 };
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use thiserror::Error;
 
-use crate::summary::{CustomerSummary, PurchaseOccasion};
+use crate::summary::{CustomerSummary, PurchaseOccasion, RefundDay};
 
 /// Errors from KPI computations.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -128,10 +129,24 @@ pub enum KpiError {
 
 /// Checks every summary against a date the computation reads up to, and returns each one's
 /// occasions and the earliest first purchase.
+/// One customer's kept days: purchase occasions and refund days (both sorted by date).
+#[derive(Clone, Copy)]
+struct Days<'a> {
+    occasions: &'a [PurchaseOccasion],
+    refunds: &'a [RefundDay],
+}
+
+/// Net of the refund days in [from, to] (both included).
+fn refunds_within(refunds: &[RefundDay], from: NaiveDate, to: NaiveDate) -> Decimal {
+    let a = refunds.partition_point(|r| r.date < from);
+    let b = refunds.partition_point(|r| r.date <= to);
+    refunds[a..b.max(a)].iter().map(|r| r.amount).sum()
+}
+
 fn occasions_through<C>(
     summaries: &[CustomerSummary<C>],
     date: NaiveDate,
-) -> Result<(Vec<&[PurchaseOccasion]>, NaiveDate), KpiError> {
+) -> Result<(Vec<Days<'_>>, NaiveDate), KpiError> {
     let mut out = Vec::with_capacity(summaries.len());
     let mut earliest = NaiveDate::MAX;
     for (position, s) in summaries.iter().enumerate() {
@@ -146,7 +161,10 @@ fn occasions_through<C>(
             });
         }
         earliest = earliest.min(s.first_purchase());
-        out.push(occasions);
+        out.push(Days {
+            occasions,
+            refunds: s.refund_days().unwrap_or(&[]),
+        });
     }
     if out.is_empty() {
         return Err(KpiError::EmptyInput);

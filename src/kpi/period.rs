@@ -3,14 +3,14 @@
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::{occasions_through, KpiError};
+use super::{occasions_through, refunds_within, Days, KpiError};
 use crate::numeric::money::to_f64;
 use crate::summary::{CustomerSummary, PurchaseOccasion};
 
 /// A period [start, end] of L days and the day its previous period of the same length starts.
 struct Window<'a> {
-    /// Each summary's occasions (occasions after `end` are never read).
-    occasions: Vec<&'a [PurchaseOccasion]>,
+    /// Each summary's occasions and refund days (days after `end` are never read).
+    occasions: Vec<Days<'a>>,
     /// L: days in the period, both ends included.
     length_days: i64,
     /// start − L: the first day of the previous period.
@@ -97,7 +97,9 @@ pub struct PeriodKpis {
     pub repeat_customers: u64,
     /// Purchase occasions in the period.
     pub occasions: u64,
-    /// Net spend of those occasions.
+    /// Net revenue of the period: the net amounts of its occasions plus those of the refund days
+    /// in it (a refund counts on its own date, whatever day the goods were bought), so that the
+    /// revenues of consecutive periods add up to the customers' net spend exactly.
     pub revenue: Decimal,
 }
 
@@ -130,7 +132,7 @@ impl PeriodKpis {
             occasions: 0,
             revenue: Decimal::ZERO,
         };
-        for occasions in window.occasions {
+        for Days { occasions, refunds } in window.occasions {
             let active_before = !between(occasions, before, start).is_empty();
             let inside = within(occasions, start, end);
             let bought = !inside.is_empty();
@@ -145,6 +147,7 @@ impl PeriodKpis {
             k.repeat_customers += u64::from(inside.len() >= 2);
             k.occasions += inside.len() as u64;
             k.revenue += inside.iter().map(|o| o.amount).sum::<Decimal>();
+            k.revenue += refunds_within(refunds, start, end);
         }
         Ok(k)
     }
@@ -421,15 +424,22 @@ impl RevenueRetention {
             retained_revenue: Decimal::ZERO,
             capped_revenue: Decimal::ZERO,
         };
-        for occasions in window.occasions {
-            let previous: Decimal = between(occasions, before, start)
+        for Days { occasions, refunds } in window.occasions {
+            let bought: Decimal = between(occasions, before, start)
                 .iter()
                 .map(|o| o.amount)
                 .sum();
-            if previous <= Decimal::ZERO {
+            if bought <= Decimal::ZERO {
                 continue;
             }
-            let current: Decimal = within(occasions, start, end).iter().map(|o| o.amount).sum();
+            // Revenues are net of the refund days in each period (a refund counts on its date).
+            let before_start = start.pred_opt().unwrap_or(NaiveDate::MIN);
+            let previous = bought + refunds_within(refunds, before, before_start);
+            let current: Decimal = within(occasions, start, end)
+                .iter()
+                .map(|o| o.amount)
+                .sum::<Decimal>()
+                + refunds_within(refunds, start, end);
             r.base_customers += 1;
             r.base_revenue += previous;
             r.retained_revenue += current;

@@ -60,10 +60,21 @@ mod summarizer;
 
 pub use accumulator::SummaryAccumulator;
 pub use btyd::{BtydInputs, TimeUnit};
-pub use customer::{CustomerSummary, MonetaryBasis, PurchaseOccasion};
+pub use customer::{CustomerSummary, MonetaryBasis, PurchaseOccasion, RefundDay};
 pub use holdout::CalibrationHoldout;
-pub use policies::{LateTransactions, RefundPolicy, SummaryReport, MAX_AMOUNT};
-pub use summarizer::Summarizer;
+pub use policies::{
+    DropReason, DroppedCustomer, LateTransactions, RefundPolicy, SummaryReport,
+    EXCESS_SCALE_POSITIONS, MAX_AMOUNT,
+};
+pub use summarizer::{Summarizer, DEFAULT_MONEY_SCALE, MAX_MONEY_SCALE};
+
+/// What [`Summarizer::summarize_with_dropped`] gives: the summaries (sorted by customer id), the
+/// report of what was left out or netted, and the customers left out, named with why.
+pub type Summarized<C> = (
+    Vec<CustomerSummary<C>>,
+    SummaryReport,
+    Vec<DroppedCustomer<C>>,
+);
 
 /// Errors from summarizing a transaction log.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -109,6 +120,30 @@ pub enum SummaryError {
         position: usize,
         /// Its amount.
         amount: Decimal,
+    },
+    /// The money scale is beyond what a decimal holds.
+    #[error("money scale {scale} is beyond the 28 decimals a decimal holds: choose 0 to 28")]
+    InvalidMoneyScale {
+        /// The scale that was asked for.
+        scale: u32,
+    },
+    /// A money value is NaN or infinite.
+    #[error("the amount {value} is not a finite number")]
+    AmountNotFinite {
+        /// The value, as text.
+        value: String,
+    },
+    /// A money text is not a decimal number.
+    #[error("the amount {text:?} is not a decimal number")]
+    AmountNotANumber {
+        /// The text.
+        text: String,
+    },
+    /// A money value's magnitude exceeds [`MAX_AMOUNT`].
+    #[error("the amount {text} is beyond the supported ±10^18")]
+    AmountBeyondRange {
+        /// The value, as text.
+        text: String,
     },
     /// Two accumulators built with different settings cannot be merged.
     #[error("cannot merge accumulators built with different summarizer settings")]
