@@ -51,6 +51,7 @@ use thiserror::Error;
 
 mod accumulator;
 mod btyd;
+mod calendar;
 mod customer;
 mod holdout;
 mod occasions;
@@ -60,6 +61,7 @@ mod summarizer;
 
 pub use accumulator::SummaryAccumulator;
 pub use btyd::{BtydInputs, TimeUnit};
+pub use calendar::CalendarPeriod;
 pub use customer::{CustomerSummary, MonetaryBasis, PurchaseOccasion, RefundDay};
 pub use holdout::CalibrationHoldout;
 pub use policies::{
