@@ -3,7 +3,7 @@
 //! reconciles to the penny with the loader's kept amount, and what is left out is named.
 
 #[path = "../examples/online_retail/loader.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::type_complexity)]
 mod loader;
 
 use std::collections::HashMap;

@@ -524,7 +524,8 @@ fn cdnow_in_calendar_periods_matches_pandas_periods() {
     let summaries = Summarizer::new(day(1997, 9, 30)).summarize(&log).unwrap();
     // (period, Σx, Σt_x, ΣT, customers with x > 0, Σz̄, [(id, x, t_x, T, z̄)])
     type Customer = (u32, f64, f64, f64, f64);
-    let expected: [(CalendarPeriod, f64, f64, f64, usize, f64, [Customer; 3]); 2] = [
+    type Expected = (CalendarPeriod, f64, f64, f64, usize, f64, [Customer; 3]);
+    let expected: [Expected; 2] = [
         (
             CalendarPeriod::Week,
             2216.0,

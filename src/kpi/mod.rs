@@ -10,8 +10,21 @@
 //!   retention, revenue per member and cumulative.
 //! - Unit economics: [`customer_acquisition_cost`], [`clv_to_cac_ratio`], [`cac_payback_months`].
 //!
-//! Money stays [`Decimal`](rust_decimal::Decimal); rates are `f64` in [0, 1] computed from exact
+//! Money stays [`Decimal`]; rates are `f64` in [0, 1] computed from exact
 //! counts. Summaries are one per customer, as [`Summarizer`](crate::Summarizer) returns them.
+//!
+//! **Revenue is net of every refund, on its own date.** Every revenue figure (a period's
+//! [`PeriodKpis::revenue`], [`RevenueRetention`]'s, a [`CohortCell::revenue`]) adds the net
+//! amounts of the purchase occasions and of the refund days
+//! ([`CustomerSummary::refund_days`](crate::CustomerSummary::refund_days)) dated in it, so
+//! revenues of consecutive periods sum exactly to the customers' net spend. Customers without a
+//! purchase occasion have no summary: their net is in
+//! [`SummaryReport::net_of_customers_without_purchase`](crate::SummaryReport::net_of_customers_without_purchase).
+//! Who is *active*, retained or new is decided by purchase occasions only.
+//!
+//! **Periods.** [`PeriodKpis`] and [`RevenueRetention`] take any [start, end] span of days (its
+//! previous period is the span of the same length before it); [`CohortMatrix`] uses calendar
+//! periods: months, or ISO weeks from Monday to Sunday ([`CohortPeriod`]).
 //!
 //! # Examples
 //!

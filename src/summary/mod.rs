@@ -14,7 +14,19 @@
 //! - **RFM recency** is the number of days from the last purchase occasion to the observation end.
 //! - **BTYD recency** t_x is the time from the first to the last purchase occasion, and the **age** T
 //!   the time from the first purchase occasion to the observation end (Fader, Hardie & Lee 2005);
-//!   x, the **repeat frequency**, is the number of occasions after the first.
+//!   x, the **repeat frequency**, is the number of occasions after the first. These are measured
+//!   in elapsed time ([`TimeUnit`]: days, or weeks of 7 days);
+//!   [`CustomerSummary::btyd_calendar`] counts calendar weeks (Monday to Sunday) or months
+//!   instead, merging the purchases of one period, as lifetimes' `freq='W'` does.
+//! - **Refunds** (under the default [`RefundPolicy::Net`]) count on their own date. A refund on an
+//!   occasion day is in that day's net amount; a day that is not an occasion is a
+//!   [`RefundDay`], kept with the occasions, so that revenue per customer, per period and per
+//!   cohort cell reconciles exactly with the log. For the spend model, refunds on refund days
+//!   after the first occasion are netted against repeat spend
+//!   ([`CustomerSummary::net_repeat_spend`]; no positive mean when nothing is left).
+//! - **Money totals reconcile**: the kept customers' total spend plus
+//!   [`SummaryReport::net_of_customers_without_purchase`] is the net of every counted line; the
+//!   customers left out are named by [`Summarizer::summarize_with_dropped`].
 //!
 //! Transactions dated after the observation end are left out and counted in the
 //! [`SummaryReport`] (or rejected, by option); a transaction *on* the end date counts.

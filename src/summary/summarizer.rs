@@ -192,7 +192,7 @@ impl Summarizer {
     ///
     /// # Errors
     ///
-    /// - those of [`Settings::check`] (none today: see there);
+    /// - those of [`Settings::check`] ([`SummaryError::InvalidMoneyScale`]);
     /// - [`SummaryError::EmptyInput`] when `transactions` is empty;
     /// - [`SummaryError::ObservationEndBeforeData`] when every line is after the observation end;
     /// - [`SummaryError::NoPurchaseOccasions`] when no customer-day nets to a positive amount;
