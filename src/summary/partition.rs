@@ -60,7 +60,10 @@ where
         .par_chunks(chunk_len)
         .enumerate()
         .map(|(chunk_index, chunk)| scatter(settings, &splitters, chunk_index * chunk_len, chunk))
-        // collect keeps chunk order, so the error reported is the one of the lowest index.
+        // Collected in chunk order, then the first error taken, so the error reported is the one
+        // of the lowest index (rayon's collect into a `Result` returns whichever error it met).
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect::<Result<_, _>>()?;
 
     let mut report = SummaryReport::default();
