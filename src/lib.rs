@@ -77,3 +77,10 @@ pub use summary::{
     PurchaseOccasion, RefundPolicy, Summarizer, SummaryAccumulator, SummaryReport, TimeUnit,
 };
 pub use transaction::Transaction;
+
+/// The date and time crate the API speaks ([`chrono::NaiveDate`], [`chrono::NaiveDateTime`],
+/// [`chrono::DateTime`]), re-exported so callers use the same version.
+pub use chrono;
+/// The decimal crate of every money amount ([`rust_decimal::Decimal`]), re-exported so callers use
+/// the same version.
+pub use rust_decimal;

@@ -534,6 +534,22 @@ fn reference(
         for &k in &seen {
             row.active[k] += 1;
         }
+        // Refund days count in the cell of their date (before the first occasion: cell 0).
+        for r in s
+            .refund_days()
+            .unwrap()
+            .iter()
+            .filter(|r| r.date <= complete_end)
+        {
+            let k = if r.date < cohort {
+                0
+            } else {
+                offset(period, cohort, r.date)
+            };
+            if k < width {
+                row.revenue[k] += r.amount; // a cohort without a complete period shows no cell
+            }
+        }
         if let Some(&last) = seen.iter().next_back() {
             for k in 0..=last {
                 row.later[k] += 1;

@@ -1,7 +1,7 @@
 //! Customer summaries: the CDNOW reference table, hand-made logs for every rule, and properties.
 
 use chrono::NaiveDate;
-use customer_value::summary::SummaryError;
+use customer_value::summary::{CalendarPeriod, DropReason, SummaryError};
 use customer_value::{
     LateTransactions, RefundPolicy, Summarizer, SummaryReport, TimeUnit, Transaction,
 };
@@ -385,9 +385,101 @@ proptest! {
                 let b = s.btyd(TimeUnit::Days);
                 prop_assert!(b.recency <= b.age);
                 prop_assert!(b.mean_repeat_spend >= 0.0);
+                // Occasions and refund days hold every counted line of the customer.
+                let occasions: Decimal = s.occasions().unwrap().iter().map(|o| o.amount).sum();
+                let refunds: Decimal = s.refund_days().unwrap().iter().map(|r| r.amount).sum();
+                prop_assert_eq!(occasions + refunds, s.total_spend());
+                let before: Decimal = s.refund_days().unwrap().iter()
+                    .filter(|r| r.date < s.first_purchase()).map(|r| r.amount).sum();
+                prop_assert_eq!(s.first_occasion_amount() + s.net_repeat_spend() + before, s.total_spend());
+                if let Some(mean) = s.mean_repeat_spend() {
+                    prop_assert!(mean > Decimal::ZERO);
+                }
             }
         }
     }
+
+    #[test]
+    fn kept_and_dropped_customers_reconcile_with_the_counted_lines(log in arbitrary_log()) {
+        let end = day(2024, 3, 31);
+        if let Ok((rows, report, dropped)) = Summarizer::new(end).summarize_with_dropped(&log) {
+            let counted: Decimal = log.iter().filter(|t| t.date <= end).map(|t| t.amount).sum();
+            let kept: Decimal = rows.iter().map(|s| s.total_spend()).sum();
+            let left_out: Decimal = dropped.iter().map(|d| d.net_amount).sum();
+            prop_assert_eq!(kept + left_out, counted);
+            prop_assert_eq!(left_out, report.net_of_customers_without_purchase);
+            prop_assert_eq!(dropped.len() as u64, report.customers_without_purchase);
+            prop_assert!(dropped.windows(2).all(|w| w[0].customer < w[1].customer));
+            // The accumulator names the same customers.
+            let mut acc = Summarizer::new(end).accumulator();
+            acc.extend(&log).unwrap();
+            let (_, _, from_acc) = acc.finish_with_dropped().unwrap();
+            prop_assert_eq!(from_acc, dropped);
+        }
+    }
+}
+
+#[test]
+fn refunds_on_other_days_are_netted_against_repeat_spend_and_named_when_nothing_is_left() {
+    let log = [
+        t(1, day(2024, 1, 1), "-7"), // before the first occasion: total spend only
+        t(1, day(2024, 1, 2), "100"),
+        t(1, day(2024, 1, 5), "-30"), // after it: netted against repeat spend
+        t(1, day(2024, 1, 9), "40"),
+        t(2, day(2024, 1, 2), "10"),
+        t(2, day(2024, 1, 3), "50"),
+        t(2, day(2024, 1, 4), "-60"), // takes back more than the repeat: no positive mean
+        t(3, day(2024, 1, 2), "12"),
+        t(3, day(2024, 1, 2), "-12"), // bought and cancelled the same day: no occasion
+    ];
+    let (s, report, dropped) = Summarizer::new(day(2024, 1, 31))
+        .summarize_with_dropped(&log)
+        .unwrap();
+    assert_eq!(s[0].total_spend(), money("103"));
+    assert_eq!(
+        (s[0].repeat_spend(), s[0].net_repeat_spend()),
+        (money("40"), money("10"))
+    );
+    assert_eq!(s[0].mean_repeat_spend(), Some(money("10")));
+    let refund_days: Vec<_> = s[0].refund_days().unwrap().iter().map(|r| r.date).collect();
+    assert_eq!(refund_days, [day(2024, 1, 1), day(2024, 1, 5)]);
+    assert_eq!(s[1].net_repeat_spend(), money("-10"));
+    assert_eq!(s[1].mean_repeat_spend(), None);
+    assert_eq!(s[1].btyd(TimeUnit::Days).mean_repeat_spend, 0.0);
+    assert_eq!(dropped.len(), 1);
+    assert_eq!(
+        (dropped[0].customer, dropped[0].lines, dropped[0].net_amount),
+        (3, 2, money("0"))
+    );
+    assert_eq!(dropped[0].reason, DropReason::NoPurchaseOccasion);
+    assert_eq!(report.net_of_customers_without_purchase, money("0"));
+}
+
+#[test]
+fn amounts_beyond_the_money_scale_are_counted_and_located() {
+    let log = [
+        t(1, day(2024, 1, 2), "10.50"),
+        t(1, day(2024, 1, 3), "6650.0400000000000004440892"),
+        t(2, day(2024, 1, 3), "1.2500"), // trailing zeros: not beyond the scale
+        t(2, day(2024, 1, 4), "0.125"),
+    ];
+    let (_, report) = Summarizer::new(day(2024, 1, 31))
+        .summarize_with_report(&log)
+        .unwrap();
+    assert_eq!(report.excess_scale_amounts, 2);
+    assert_eq!(report.first_excess_scale_positions, [1, 3]);
+    let (_, report) = Summarizer::new(day(2024, 1, 31))
+        .money_scale(3)
+        .summarize_with_report(&log)
+        .unwrap();
+    assert_eq!(report.first_excess_scale_positions, [1]);
+    assert_eq!(
+        Summarizer::new(day(2024, 1, 31))
+            .money_scale(40)
+            .summarize(&log)
+            .unwrap_err(),
+        SummaryError::InvalidMoneyScale { scale: 40 }
+    );
 }
 
 /// Larger than one chunk of the parallel path, so the scatter/aggregate phases and the
@@ -420,4 +512,110 @@ fn the_parallel_path_equals_the_accumulator_on_a_large_log() {
         .position(|t| t.amount.is_sign_negative() && !t.amount.is_zero())
         .unwrap();
     assert!(matches!(err, SummaryError::Refund { position, .. } if position == first_refund));
+}
+
+/// CDNOW in calendar weeks (Monday–Sunday) and months, against figures computed independently
+/// with pandas as lifetimes' `summary_data_from_transaction_data(freq='W' / 'M')` does (periods
+/// with `to_period`, one occasion per customer-period, T and t_x in whole periods, z̄ the mean of
+/// the later periods' sums); the script is not committed, its figures are written here.
+#[test]
+fn cdnow_in_calendar_periods_matches_pandas_periods() {
+    let log = cdnow_sample();
+    let summaries = Summarizer::new(day(1997, 9, 30)).summarize(&log).unwrap();
+    // (period, Σx, Σt_x, ΣT, customers with x > 0, Σz̄, [(id, x, t_x, T, z̄)])
+    type Customer = (u32, f64, f64, f64, f64);
+    type Expected = (CalendarPeriod, f64, f64, f64, usize, f64, [Customer; 3]);
+    let expected: [Expected; 2] = [
+        (
+            CalendarPeriod::Week,
+            2216.0,
+            16128.0,
+            77748.0,
+            929,
+            35379.6966,
+            [
+                (18, 1.0, 5.0, 39.0, 9.99),
+                (1000, 4.0, 25.0, 34.0, 16.26),
+                (2357, 0.0, 0.0, 27.0, 0.0),
+            ],
+        ),
+        (
+            CalendarPeriod::Month,
+            1625.0,
+            3642.0,
+            16561.0,
+            855,
+            37358.6921,
+            [
+                (18, 1.0, 1.0, 8.0, 9.99),
+                (1000, 4.0, 5.0, 7.0, 16.26),
+                (2357, 0.0, 0.0, 6.0, 0.0),
+            ],
+        ),
+    ];
+    for (period, x, t_x, t, repeaters, zbar, customers) in expected {
+        let rows: Vec<_> = summaries
+            .iter()
+            .map(|s| s.btyd_calendar(period).unwrap())
+            .collect();
+        assert_eq!(
+            rows.iter().map(|b| b.frequency).sum::<f64>(),
+            x,
+            "{period:?}"
+        );
+        assert_eq!(
+            rows.iter().map(|b| b.recency).sum::<f64>(),
+            t_x,
+            "{period:?}"
+        );
+        assert_eq!(rows.iter().map(|b| b.age).sum::<f64>(), t, "{period:?}");
+        assert_eq!(rows.iter().filter(|b| b.frequency > 0.0).count(), repeaters);
+        let sum_zbar: f64 = rows.iter().map(|b| b.mean_repeat_spend).sum();
+        assert!(
+            (sum_zbar - zbar).abs() < 1e-3,
+            "{period:?}: {sum_zbar} vs {zbar}"
+        );
+        for (id, x, t_x, t, zbar) in customers {
+            let s = summaries.iter().find(|s| *s.customer() == id).unwrap();
+            let b = s.btyd_calendar(period).unwrap();
+            assert_eq!(
+                (b.frequency, b.recency, b.age),
+                (x, t_x, t),
+                "{id} {period:?}"
+            );
+            assert!((b.mean_repeat_spend - zbar).abs() < 1e-9, "{id} {period:?}");
+        }
+    }
+    // 151 customers bought on two days of one calendar week: x differs for each of them.
+    let merged = summaries
+        .iter()
+        .filter(|s| {
+            s.btyd_calendar(CalendarPeriod::Week).unwrap().frequency
+                < s.btyd(TimeUnit::Weeks).frequency
+        })
+        .count();
+    assert_eq!(merged, 151);
+    // Lean summaries keep no occasions: no calendar view.
+    let lean = Summarizer::new(day(1997, 9, 30))
+        .keep_occasions(false)
+        .summarize(&log)
+        .unwrap();
+    assert!(lean[0].btyd_calendar(CalendarPeriod::Week).is_none());
+}
+
+/// CDNOW has no refunds: no refund day, and the net repeat spend is the repeat spend, so every
+/// published CDNOW figure (z̄ above) is unchanged by the refund rule.
+#[test]
+fn cdnow_has_no_refund_days_so_its_spend_figures_are_unchanged() {
+    let summaries = Summarizer::new(day(1997, 9, 30))
+        .summarize(&cdnow_sample())
+        .unwrap();
+    for s in &summaries {
+        assert!(s.refund_days().unwrap().is_empty());
+        assert_eq!(s.net_repeat_spend(), s.repeat_spend());
+        let repeats = Decimal::from(s.purchase_occasions() - 1);
+        let old = (s.purchase_occasions() > 1 && s.repeat_spend() > Decimal::ZERO)
+            .then(|| s.repeat_spend() / repeats);
+        assert_eq!(s.mean_repeat_spend(), old);
+    }
 }

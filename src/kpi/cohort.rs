@@ -4,8 +4,8 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use super::{occasions_through, KpiError};
-use crate::summary::{CustomerSummary, PurchaseOccasion};
+use super::{occasions_through, Days, KpiError};
+use crate::summary::CustomerSummary;
 
 /// The calendar period that groups customers into cohorts and measures time since acquisition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,7 +63,10 @@ pub struct CohortCell {
     pub retention: f64,
     /// Unbounded retention: `active_then_or_later` / cohort size.
     pub unbounded_retention: f64,
-    /// Net spend of the cohort's occasions in period k.
+    /// Net revenue of the cohort in period k: its occasions' net amounts plus its refund days
+    /// dated in period k (a refund counts on its own date; one dated before a customer's first
+    /// occasion counts in period 0). Summed over a cohort's cells, it is its members' net spend up
+    /// to the end of the last complete period, exactly.
     pub revenue: Decimal,
     /// `revenue` / cohort size.
     pub revenue_per_member: Decimal,
@@ -176,7 +179,7 @@ struct Layout {
 }
 
 impl Layout {
-    fn tally(&self, tally: &mut Tally, occasions: &[PurchaseOccasion]) {
+    fn tally(&self, tally: &mut Tally, Days { occasions, refunds }: Days<'_>) {
         let Some(first) = occasions.first() else {
             return;
         };
@@ -204,6 +207,15 @@ impl Layout {
         }
         if column != usize::MAX {
             tally.last_active[base + column] += 1;
+        }
+        // A refund day counts in the cell of its own date; one before the first occasion (goods
+        // bought before the log starts) in the cohort's first cell.
+        for r in refunds {
+            if r.date > self.cutoff {
+                break;
+            }
+            let column = (self.period.index(r.date) - cohort).max(0) as usize;
+            tally.revenue[base + column] += r.amount;
         }
     }
 
@@ -282,7 +294,7 @@ impl CohortMatrix {
             .map(|block| {
                 let mut t = Tally::new(rows, columns);
                 for occasions in block {
-                    layout.tally(&mut t, occasions);
+                    layout.tally(&mut t, *occasions);
                 }
                 t
             })

@@ -10,8 +10,21 @@
 //!   retention, revenue per member and cumulative.
 //! - Unit economics: [`customer_acquisition_cost`], [`clv_to_cac_ratio`], [`cac_payback_months`].
 //!
-//! Money stays [`Decimal`](rust_decimal::Decimal); rates are `f64` in [0, 1] computed from exact
+//! Money stays [`Decimal`]; rates are `f64` in [0, 1] computed from exact
 //! counts. Summaries are one per customer, as [`Summarizer`](crate::Summarizer) returns them.
+//!
+//! **Revenue is net of every refund, on its own date.** Every revenue figure (a period's
+//! [`PeriodKpis::revenue`], [`RevenueRetention`]'s, a [`CohortCell::revenue`]) adds the net
+//! amounts of the purchase occasions and of the refund days
+//! ([`CustomerSummary::refund_days`](crate::CustomerSummary::refund_days)) dated in it, so
+//! revenues of consecutive periods sum exactly to the customers' net spend. Customers without a
+//! purchase occasion have no summary: their net is in
+//! [`SummaryReport::net_of_customers_without_purchase`](crate::SummaryReport::net_of_customers_without_purchase).
+//! Who is *active*, retained or new is decided by purchase occasions only.
+//!
+//! **Periods.** [`PeriodKpis`] and [`RevenueRetention`] take any [start, end] span of days (its
+//! previous period is the span of the same length before it); [`CohortMatrix`] uses calendar
+//! periods: months, or ISO weeks from Monday to Sunday ([`CohortPeriod`]).
 //!
 //! # Examples
 //!
@@ -51,9 +64,10 @@ pub use period::{
 };
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use thiserror::Error;
 
-use crate::summary::{CustomerSummary, PurchaseOccasion};
+use crate::summary::{CustomerSummary, PurchaseOccasion, RefundDay};
 
 /// Errors from KPI computations.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -128,10 +142,24 @@ pub enum KpiError {
 
 /// Checks every summary against a date the computation reads up to, and returns each one's
 /// occasions and the earliest first purchase.
+/// One customer's kept days: purchase occasions and refund days (both sorted by date).
+#[derive(Clone, Copy)]
+struct Days<'a> {
+    occasions: &'a [PurchaseOccasion],
+    refunds: &'a [RefundDay],
+}
+
+/// Net of the refund days in [from, to] (both included).
+fn refunds_within(refunds: &[RefundDay], from: NaiveDate, to: NaiveDate) -> Decimal {
+    let a = refunds.partition_point(|r| r.date < from);
+    let b = refunds.partition_point(|r| r.date <= to);
+    refunds[a..b.max(a)].iter().map(|r| r.amount).sum()
+}
+
 fn occasions_through<C>(
     summaries: &[CustomerSummary<C>],
     date: NaiveDate,
-) -> Result<(Vec<&[PurchaseOccasion]>, NaiveDate), KpiError> {
+) -> Result<(Vec<Days<'_>>, NaiveDate), KpiError> {
     let mut out = Vec::with_capacity(summaries.len());
     let mut earliest = NaiveDate::MAX;
     for (position, s) in summaries.iter().enumerate() {
@@ -146,7 +174,10 @@ fn occasions_through<C>(
             });
         }
         earliest = earliest.min(s.first_purchase());
-        out.push(occasions);
+        out.push(Days {
+            occasions,
+            refunds: s.refund_days().unwrap_or(&[]),
+        });
     }
     if out.is_empty() {
         return Err(KpiError::EmptyInput);

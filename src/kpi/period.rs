@@ -3,14 +3,14 @@
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::{occasions_through, KpiError};
+use super::{occasions_through, refunds_within, Days, KpiError};
 use crate::numeric::money::to_f64;
 use crate::summary::{CustomerSummary, PurchaseOccasion};
 
 /// A period [start, end] of L days and the day its previous period of the same length starts.
 struct Window<'a> {
-    /// Each summary's occasions (occasions after `end` are never read).
-    occasions: Vec<&'a [PurchaseOccasion]>,
+    /// Each summary's occasions and refund days (days after `end` are never read).
+    occasions: Vec<Days<'a>>,
     /// L: days in the period, both ends included.
     length_days: i64,
     /// start − L: the first day of the previous period.
@@ -97,7 +97,9 @@ pub struct PeriodKpis {
     pub repeat_customers: u64,
     /// Purchase occasions in the period.
     pub occasions: u64,
-    /// Net spend of those occasions.
+    /// Net revenue of the period: the net amounts of its occasions plus those of the refund days
+    /// in it (a refund counts on its own date, whatever day the goods were bought), so that the
+    /// revenues of consecutive periods add up to the customers' net spend exactly.
     pub revenue: Decimal,
 }
 
@@ -130,7 +132,7 @@ impl PeriodKpis {
             occasions: 0,
             revenue: Decimal::ZERO,
         };
-        for occasions in window.occasions {
+        for Days { occasions, refunds } in window.occasions {
             let active_before = !between(occasions, before, start).is_empty();
             let inside = within(occasions, start, end);
             let bought = !inside.is_empty();
@@ -145,6 +147,7 @@ impl PeriodKpis {
             k.repeat_customers += u64::from(inside.len() >= 2);
             k.occasions += inside.len() as u64;
             k.revenue += inside.iter().map(|o| o.amount).sum::<Decimal>();
+            k.revenue += refunds_within(refunds, start, end);
         }
         Ok(k)
     }
@@ -223,7 +226,8 @@ impl PeriodKpis {
         )
     }
 
-    /// Average order value = net spend of the period's occasions / their number.
+    /// Average order value = the period's net revenue (refund days in it included) / its
+    /// purchase occasions.
     ///
     /// # Errors
     ///
@@ -359,9 +363,11 @@ period_shortcut! {
 /// Net and gross revenue retention over [start, end] against the previous period of the same
 /// length, [start − L, start − 1].
 ///
-/// The base is the customers who bought in the previous period. NRR = their revenue in this period
-/// / their revenue in the previous one (expansion counts, so it can exceed 1); GRR = the same with
-/// each customer's revenue capped at its previous-period value (in [0, 1]).
+/// The base is the customers whose net revenue in the previous period is positive. NRR = their net
+/// revenue in this period / their net revenue in the previous one (expansion counts, so it can
+/// exceed 1; refunds count on their date, so it is negative when they exceed the purchases); GRR =
+/// the same with each customer's revenue capped at its previous-period value and floored at zero
+/// (in [0, 1]).
 ///
 /// # Examples
 ///
@@ -389,13 +395,14 @@ pub struct RevenueRetention {
     pub start: NaiveDate,
     /// Last day of the period.
     pub end: NaiveDate,
-    /// Customers who bought in the previous period (the base).
+    /// Customers whose previous period nets above zero (the base; refund days included).
     pub base_customers: u64,
-    /// Their revenue in the previous period.
+    /// Their net revenue in the previous period (occasions and refund days dated in it).
     pub base_revenue: Decimal,
-    /// Their revenue in this period.
+    /// Their net revenue in this period (occasions and refund days dated in it).
     pub retained_revenue: Decimal,
-    /// Their revenue in this period, each capped at its previous-period value.
+    /// Their net revenue in this period, each capped at its previous-period value and floored
+    /// at zero (so GRR is in [0, 1]).
     pub capped_revenue: Decimal,
 }
 
@@ -421,19 +428,28 @@ impl RevenueRetention {
             retained_revenue: Decimal::ZERO,
             capped_revenue: Decimal::ZERO,
         };
-        for occasions in window.occasions {
-            let previous: Decimal = between(occasions, before, start)
+        for Days { occasions, refunds } in window.occasions {
+            let bought: Decimal = between(occasions, before, start)
                 .iter()
                 .map(|o| o.amount)
                 .sum();
+            // Revenues are net of the refund days in each period (a refund counts on its date);
+            // the base is the customers whose previous period nets above zero, so its revenue is
+            // positive and the ratios are defined.
+            let before_start = start.pred_opt().unwrap_or(NaiveDate::MIN);
+            let previous = bought + refunds_within(refunds, before, before_start);
             if previous <= Decimal::ZERO {
                 continue;
             }
-            let current: Decimal = within(occasions, start, end).iter().map(|o| o.amount).sum();
+            let current: Decimal = within(occasions, start, end)
+                .iter()
+                .map(|o| o.amount)
+                .sum::<Decimal>()
+                + refunds_within(refunds, start, end);
             r.base_customers += 1;
             r.base_revenue += previous;
             r.retained_revenue += current;
-            r.capped_revenue += current.min(previous);
+            r.capped_revenue += current.min(previous).max(Decimal::ZERO);
         }
         if r.base_customers == 0 {
             return Err(KpiError::UndefinedRate {
@@ -446,7 +462,8 @@ impl RevenueRetention {
         Ok(r)
     }
 
-    /// NRR = retained revenue / base revenue (≥ 0, may exceed 1).
+    /// NRR = retained revenue / base revenue (may exceed 1; negative when the base's refunds in
+    /// the period exceed its purchases in it).
     pub fn net_revenue_retention(&self) -> f64 {
         ratio(self.retained_revenue, self.base_revenue)
     }

@@ -252,6 +252,30 @@ impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
     /// assert!(empty.finish().is_err()); // nothing fed
     /// ```
     pub fn finish(self) -> Result<(Vec<CustomerSummary<C>>, SummaryReport), SummaryError> {
+        self.finish_with_dropped()
+            .map(|(rows, report, _)| (rows, report))
+    }
+
+    /// Like [`SummaryAccumulator::finish`], and also the customers left out, named with why
+    /// (sorted by id), as [`Summarizer::summarize_with_dropped`].
+    ///
+    /// # Errors
+    ///
+    /// As [`SummaryAccumulator::finish`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let mut acc = Summarizer::new(d(10)).accumulator();
+    /// acc.extend(&[Transaction::new(1, d(1), Decimal::ONE), Transaction::new(2, d(2), -Decimal::ONE)])?;
+    /// let (_, _, dropped) = acc.finish_with_dropped()?;
+    /// assert_eq!(dropped[0].customer, 2);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn finish_with_dropped(self) -> Result<super::Summarized<C>, SummaryError> {
         self.settings.check()?;
         self.settings
             .check_counted(!self.lines.is_empty(), self.earliest)?;
@@ -267,12 +291,13 @@ impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
             })
             .collect();
         let mut summaries = Vec::with_capacity(built.len());
+        let mut dropped = Vec::new();
         for (b, count) in built {
-            summaries.extend(report.record(b, count));
+            summaries.extend(report.record(b, count, &mut dropped));
         }
         if summaries.is_empty() {
             return Err(SummaryError::NoPurchaseOccasions);
         }
-        Ok((summaries, report))
+        Ok((summaries, report, dropped))
     }
 }

@@ -5,7 +5,11 @@ use crate::numeric::money::to_f64;
 
 /// The time unit in which the BTYD models measure t_x and T.
 ///
-/// The literature states CDNOW in weeks; daily data is often modelled in days.
+/// The literature states CDNOW in weeks; daily data is often modelled in days. Both measure
+/// elapsed time (a week is 7 days, counted from the first purchase occasion, one occasion per
+/// day); for calendar weeks (Monday to Sunday) or months, in which purchases of one period merge
+/// into one occasion as lifetimes' `freq='W'` counts them, see
+/// [`CustomerSummary::btyd_calendar`].
 ///
 /// # Examples
 ///
@@ -20,7 +24,7 @@ use crate::numeric::money::to_f64;
 pub enum TimeUnit {
     /// Calendar days.
     Days,
-    /// Weeks of 7 days.
+    /// Weeks of 7 days of elapsed time (not calendar weeks).
     #[default]
     Weeks,
 }
@@ -87,7 +91,8 @@ pub struct BtydInputs {
 }
 
 impl<C> CustomerSummary<C> {
-    /// The BTYD inputs (x, t_x, T, z̄) in `unit`.
+    /// The BTYD inputs (x, t_x, T, z̄) in `unit` of elapsed time: one occasion per day, t_x and T
+    /// in days / `unit` (fractional). Calendar periods: [`CustomerSummary::btyd_calendar`].
     ///
     /// # Examples
     ///

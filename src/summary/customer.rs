@@ -25,6 +25,31 @@ pub struct PurchaseOccasion {
     pub amount: Decimal,
 }
 
+/// A customer-day that is not a purchase occasion: its lines, refunds included, net to zero or
+/// less. Kept with the occasions, so that every revenue figure (per customer, per period, per
+/// cohort cell) can count the refund on its own date and reconcile with the log.
+///
+/// # Examples
+///
+/// ```
+/// # use customer_value::{Summarizer, Transaction};
+/// # use chrono::NaiveDate; use rust_decimal::Decimal;
+/// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+/// let log = [Transaction::new(1u8, d(2), Decimal::from(30)), Transaction::new(1, d(5), Decimal::from(-8))];
+/// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+/// let refunds = s.refund_days().unwrap();
+/// assert_eq!((refunds[0].date, refunds[0].amount), (d(5), Decimal::from(-8)));
+/// # Ok::<(), customer_value::summary::SummaryError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RefundDay {
+    /// The day.
+    pub date: NaiveDate,
+    /// The net amount of that day's transactions (zero or negative).
+    pub amount: Decimal,
+}
+
 /// Everything the crate needs to know about one customer, from one pass over the log.
 ///
 /// Built by [`Summarizer`](super::Summarizer); read through its accessors. Its fields are consistent by construction
@@ -41,7 +66,9 @@ pub struct CustomerSummary<C> {
     pub(super) total_spend: Decimal,
     pub(super) first_occasion_amount: Decimal,
     pub(super) occasion_total: Decimal,
+    pub(super) later_refunds: Decimal,
     pub(super) occasions: Option<Vec<PurchaseOccasion>>,
+    pub(super) refund_days: Option<Vec<RefundDay>>,
 }
 
 impl<C> CustomerSummary<C> {
@@ -328,7 +355,8 @@ impl<C> CustomerSummary<C> {
         self.first_occasion_amount
     }
 
-    /// Sum of the net amounts of the repeat occasions (every occasion after the first).
+    /// Sum of the net amounts of the repeat occasions (every occasion after the first), before the
+    /// refunds made on days that are not occasions (see [`CustomerSummary::net_repeat_spend`]).
     ///
     /// # Examples
     ///
@@ -350,7 +378,17 @@ impl<C> CustomerSummary<C> {
         self.occasion_total - self.first_occasion_amount
     }
 
-    /// Mean net amount of the repeat occasions (Gamma-Gamma's z̄), `None` when there is no repeat.
+    /// Net repeat spend: the repeat occasions' amounts plus the refunds made on days that are not
+    /// purchase occasions, after the first occasion (may be zero or negative).
+    ///
+    /// The rule: a refund on an occasion day is already in that day's net amount; a refund on
+    /// another day after the first purchase returns goods of the first or of a repeat purchase, and
+    /// the spend model cannot tell which, so it is netted against repeat spend, the quantity the
+    /// spend model (Gamma-Gamma's z̄) describes. Counting it nowhere would let a customer whose
+    /// refunds exceed purchases keep a positive mean spend. A refund before the first occasion
+    /// returns goods bought before the log starts: it reduces [`CustomerSummary::total_spend`]
+    /// only. So `total_spend = first_occasion_amount + net_repeat_spend + refunds before the first
+    /// occasion`, exactly.
     ///
     /// # Examples
     ///
@@ -365,12 +403,63 @@ impl<C> CustomerSummary<C> {
     ///     Transaction::new(7, d(12), Decimal::from(-5)),
     /// ];
     /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
-    /// assert_eq!(s.mean_repeat_spend(), Some(Decimal::from(20)));
+    /// assert_eq!(s.net_repeat_spend(), Decimal::from(15)); // 12 + 8 − 5
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn net_repeat_spend(&self) -> Decimal {
+        self.repeat_spend() + self.later_refunds
+    }
+
+    /// Mean net repeat spend per repeat occasion (Gamma-Gamma's z̄):
+    /// [`CustomerSummary::net_repeat_spend`] / (occasions − 1). `None` when there is no repeat, and
+    /// when the net repeat spend is zero or negative (refunds took back at least what the repeat
+    /// purchases cost: there is no positive mean to give a spend model).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [
+    ///     Transaction::new(7u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(7, d(9), Decimal::from(12)),
+    ///     Transaction::new(7, d(9), Decimal::from(8)),
+    ///     Transaction::new(7, d(12), Decimal::from(-5)),
+    /// ];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// assert_eq!(s.mean_repeat_spend(), Some(Decimal::from(15))); // (12 + 8 − 5) / 1
+    /// let refunded = [Transaction::new(8u32, d(2), Decimal::from(30)),
+    ///     Transaction::new(8, d(9), Decimal::from(20)), Transaction::new(8, d(12), Decimal::from(-40))];
+    /// assert_eq!(Summarizer::new(d(31)).summarize(&refunded)?[0].mean_repeat_spend(), None);
     /// # Ok::<(), customer_value::summary::SummaryError>(())
     /// ```
     pub fn mean_repeat_spend(&self) -> Option<Decimal> {
         let repeats = self.purchase_occasions - 1;
-        (repeats > 0).then(|| self.repeat_spend() / Decimal::from(repeats))
+        let net = self.net_repeat_spend();
+        (repeats > 0 && net > Decimal::ZERO).then(|| net / Decimal::from(repeats))
+    }
+
+    /// The customer's days that are not purchase occasions (refund days, netting to zero or less),
+    /// sorted by date, unless [`Summarizer::keep_occasions`](super::Summarizer::keep_occasions) was
+    /// switched off. With the occasions they hold every counted line: the occasions' amounts plus
+    /// these sum to [`CustomerSummary::total_spend`] exactly.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(1u8, d(2), Decimal::from(30)), Transaction::new(1, d(5), Decimal::from(-8))];
+    /// let s = &Summarizer::new(d(31)).summarize(&log)?[0];
+    /// let occasions: Decimal = s.occasions().unwrap().iter().map(|o| o.amount).sum();
+    /// let refunds: Decimal = s.refund_days().unwrap().iter().map(|r| r.amount).sum();
+    /// assert_eq!(occasions + refunds, s.total_spend());
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn refund_days(&self) -> Option<&[RefundDay]> {
+        self.refund_days.as_deref()
     }
 
     /// The customer's purchase occasions sorted by date, unless [`Summarizer::keep_occasions`](super::Summarizer::keep_occasions) was

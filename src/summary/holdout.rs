@@ -87,7 +87,7 @@ impl Summarizer {
                 let split = lines.partition_point(|l| l.date <= calibration_end);
                 let (cal, holdout) = lines.split_at(split);
                 let built = calibration.build(customer, cal);
-                let summary = built.summary?;
+                let summary = built.summary.ok()?;
                 Some(CalibrationHoldout {
                     calibration: summary,
                     holdout_purchases: days(holdout, |d| d).filter(|d| d.is_occasion()).count()

@@ -14,7 +14,19 @@
 //! - **RFM recency** is the number of days from the last purchase occasion to the observation end.
 //! - **BTYD recency** t_x is the time from the first to the last purchase occasion, and the **age** T
 //!   the time from the first purchase occasion to the observation end (Fader, Hardie & Lee 2005);
-//!   x, the **repeat frequency**, is the number of occasions after the first.
+//!   x, the **repeat frequency**, is the number of occasions after the first. These are measured
+//!   in elapsed time ([`TimeUnit`]: days, or weeks of 7 days);
+//!   [`CustomerSummary::btyd_calendar`] counts calendar weeks (Monday to Sunday) or months
+//!   instead, merging the purchases of one period, as lifetimes' `freq='W'` does.
+//! - **Refunds** (under the default [`RefundPolicy::Net`]) count on their own date. A refund on an
+//!   occasion day is in that day's net amount; a day that is not an occasion is a
+//!   [`RefundDay`], kept with the occasions, so that revenue per customer, per period and per
+//!   cohort cell reconciles exactly with the log. For the spend model, refunds on refund days
+//!   after the first occasion are netted against repeat spend
+//!   ([`CustomerSummary::net_repeat_spend`]; no positive mean when nothing is left).
+//! - **Money totals reconcile**: the kept customers' total spend plus
+//!   [`SummaryReport::net_of_customers_without_purchase`] is the net of every counted line; the
+//!   customers left out are named by [`Summarizer::summarize_with_dropped`].
 //!
 //! Transactions dated after the observation end are left out and counted in the
 //! [`SummaryReport`] (or rejected, by option); a transaction *on* the end date counts.
@@ -51,6 +63,7 @@ use thiserror::Error;
 
 mod accumulator;
 mod btyd;
+mod calendar;
 mod customer;
 mod holdout;
 mod occasions;
@@ -60,10 +73,22 @@ mod summarizer;
 
 pub use accumulator::SummaryAccumulator;
 pub use btyd::{BtydInputs, TimeUnit};
-pub use customer::{CustomerSummary, MonetaryBasis, PurchaseOccasion};
+pub use calendar::CalendarPeriod;
+pub use customer::{CustomerSummary, MonetaryBasis, PurchaseOccasion, RefundDay};
 pub use holdout::CalibrationHoldout;
-pub use policies::{LateTransactions, RefundPolicy, SummaryReport, MAX_AMOUNT};
-pub use summarizer::Summarizer;
+pub use policies::{
+    DropReason, DroppedCustomer, LateTransactions, RefundPolicy, SummaryReport,
+    EXCESS_SCALE_POSITIONS, MAX_AMOUNT,
+};
+pub use summarizer::{Summarizer, DEFAULT_MONEY_SCALE, MAX_MONEY_SCALE};
+
+/// What [`Summarizer::summarize_with_dropped`] gives: the summaries (sorted by customer id), the
+/// report of what was left out or netted, and the customers left out, named with why.
+pub type Summarized<C> = (
+    Vec<CustomerSummary<C>>,
+    SummaryReport,
+    Vec<DroppedCustomer<C>>,
+);
 
 /// Errors from summarizing a transaction log.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -109,6 +134,30 @@ pub enum SummaryError {
         position: usize,
         /// Its amount.
         amount: Decimal,
+    },
+    /// The money scale is beyond what a decimal holds.
+    #[error("money scale {scale} is beyond the 28 decimals a decimal holds: choose 0 to 28")]
+    InvalidMoneyScale {
+        /// The scale that was asked for.
+        scale: u32,
+    },
+    /// A money value is NaN or infinite.
+    #[error("the amount {value} is not a finite number")]
+    AmountNotFinite {
+        /// The value, as text.
+        value: String,
+    },
+    /// A money text is not a decimal number.
+    #[error("the amount {text:?} is not a decimal number")]
+    AmountNotANumber {
+        /// The text.
+        text: String,
+    },
+    /// A money value's magnitude exceeds [`MAX_AMOUNT`].
+    #[error("the amount {text} is beyond the supported ±10^18")]
+    AmountBeyondRange {
+        /// The value, as text.
+        text: String,
     },
     /// Two accumulators built with different settings cannot be merged.
     #[error("cannot merge accumulators built with different summarizer settings")]

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::policies::is_refund;
-use super::{CustomerSummary, PurchaseOccasion, Summarizer};
+use super::{
+    CustomerSummary, DropReason, DroppedCustomer, PurchaseOccasion, RefundDay, Summarizer,
+};
 
 /// A counted line of one customer: its day and amount.
 #[derive(Debug, Clone, Copy)]
@@ -17,10 +19,10 @@ pub(super) struct DayLine {
     pub(super) amount: Decimal,
 }
 
-/// One customer's summary, or `None` when no day is a purchase occasion, and the number of days
-/// that refunds brought to zero or less.
+/// One customer's summary, or the customer dropped (no day is a purchase occasion), and the
+/// number of days that refunds brought to zero or less.
 pub(super) struct Built<C> {
-    pub(super) summary: Option<CustomerSummary<C>>,
+    pub(super) summary: Result<CustomerSummary<C>, DroppedCustomer<C>>,
     pub(super) non_positive_days: u64,
 }
 
@@ -76,8 +78,11 @@ struct Figures {
     count: u64,
     occasion_total: Decimal,
     total_spend: Decimal,
+    /// Net of the days after the first occasion that are not occasions (refund days).
+    later_refunds: Decimal,
     non_positive_days: u64,
     occasions: Vec<PurchaseOccasion>,
+    refund_days: Vec<RefundDay>,
 }
 
 impl Summarizer {
@@ -106,7 +111,12 @@ impl Summarizer {
             (figures.first, figures.last)
         else {
             return Built {
-                summary: None,
+                summary: Err(DroppedCustomer {
+                    customer,
+                    lines: lines.len() as u64,
+                    net_amount: figures.total_spend,
+                    reason: DropReason::NoPurchaseOccasion,
+                }),
                 non_positive_days,
             };
         };
@@ -119,11 +129,13 @@ impl Summarizer {
             total_spend: figures.total_spend,
             first_occasion_amount,
             occasion_total: figures.occasion_total,
+            later_refunds: figures.later_refunds,
             occasions: self.keep_occasions.then_some(figures.occasions),
+            refund_days: self.keep_occasions.then_some(figures.refund_days),
             customer,
         };
         Built {
-            summary: Some(summary),
+            summary: Ok(summary),
             non_positive_days,
         }
     }
@@ -144,12 +156,23 @@ impl Summarizer {
             0
         };
         let mut occasions = Vec::with_capacity(capacity);
-        let (mut total, mut occasion_total) = (T::default(), T::default());
+        // Refund days are rare: this vector allocates only for customers who have one.
+        let mut refund_days = Vec::new();
+        let (mut total, mut occasion_total, mut later) = (T::default(), T::default(), T::default());
         let (mut first, mut last, mut count, mut non_positive_days) = (None, None, 0, 0);
         for day in days(lines, amount) {
             total += day.net;
             if !day.is_occasion() {
                 non_positive_days += 1;
+                if first.is_some() {
+                    later += day.net;
+                }
+                if self.keep_occasions {
+                    refund_days.push(RefundDay {
+                        date: day.date,
+                        amount: to_decimal(day.net)?,
+                    });
+                }
                 continue;
             }
             first.get_or_insert((day.date, day.net));
@@ -172,8 +195,10 @@ impl Summarizer {
             count,
             occasion_total: to_decimal(occasion_total)?,
             total_spend: to_decimal(total)?,
+            later_refunds: to_decimal(later)?,
             non_positive_days,
             occasions,
+            refund_days,
         })
     }
 }

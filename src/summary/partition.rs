@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use super::accumulator::IdMap;
 use super::occasions::DayLine;
 use super::policies::earliest as min_date;
-use super::{CustomerSummary, Summarizer, SummaryError, SummaryReport};
+use super::{CustomerSummary, DroppedCustomer, Summarizer, SummaryError, SummaryReport};
 use crate::transaction::Transaction;
 
 /// Number of partitions: about 4,000 customers each at a million customers, so each partition's
@@ -43,13 +43,14 @@ struct ChunkRows<C> {
 /// Phase 2's output for one partition.
 struct PartitionSummaries<C> {
     summaries: Vec<CustomerSummary<C>>,
+    dropped: Vec<DroppedCustomer<C>>,
     report: SummaryReport,
 }
 
 pub(super) fn summarize<C>(
     settings: &Summarizer,
     log: &[Transaction<C>],
-) -> Result<(Vec<CustomerSummary<C>>, SummaryReport), SummaryError>
+) -> Result<super::Summarized<C>, SummaryError>
 where
     C: Clone + Eq + Hash + Ord + Send + Sync,
 {
@@ -59,7 +60,10 @@ where
         .par_chunks(chunk_len)
         .enumerate()
         .map(|(chunk_index, chunk)| scatter(settings, &splitters, chunk_index * chunk_len, chunk))
-        // collect keeps chunk order, so the error reported is the one of the lowest index.
+        // Collected in chunk order, then the first error taken, so the error reported is the one
+        // of the lowest index (rayon's collect into a `Result` returns whichever error it met).
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect::<Result<_, _>>()?;
 
     let mut report = SummaryReport::default();
@@ -87,14 +91,16 @@ where
         .collect();
     // Partition k holds ids in (splitter k−1, splitter k], each sorted: concatenation is sorted.
     let mut summaries = Vec::with_capacity(parts.iter().map(|p| p.summaries.len()).sum());
+    let mut dropped = Vec::new();
     for part in parts {
         report.add_building(&part.report);
         summaries.extend(part.summaries);
+        dropped.extend(part.dropped);
     }
     if summaries.is_empty() {
         return Err(SummaryError::NoPurchaseOccasions);
     }
-    Ok((summaries, report))
+    Ok((summaries, report, dropped))
 }
 
 /// Up to PARTITIONS − 1 distinct, sorted customer ids from a regular sample of the log.
@@ -187,6 +193,7 @@ where
         *slot += 1;
     }
     let mut report = SummaryReport::default();
+    let mut dropped = Vec::new();
     let mut summaries = Vec::with_capacity(customers.len());
     let mut order: Vec<u32> = (0..customers.len() as u32).collect();
     order.sort_unstable_by(|&a, &b| customers[a as usize].cmp(customers[b as usize]));
@@ -195,7 +202,11 @@ where
         let own = &mut lines[starts[id]..starts[id + 1]];
         own.sort_unstable_by_key(|l| l.date);
         let built = settings.build(customer.clone(), own);
-        summaries.extend(report.record(built, own.len()));
+        summaries.extend(report.record(built, own.len(), &mut dropped));
     }
-    PartitionSummaries { summaries, report }
+    PartitionSummaries {
+        summaries,
+        dropped,
+        report,
+    }
 }

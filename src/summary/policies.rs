@@ -36,8 +36,73 @@ pub enum RefundPolicy {
     Ignore,
 }
 
+/// Why a customer has no summary row.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::summary::DropReason;
+/// assert_eq!(DropReason::NoPurchaseOccasion.to_string(), "no day is a purchase occasion (refunds bring every day to zero or less)");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum DropReason {
+    /// No day of the customer is a purchase occasion: refunds bring every day to zero or less
+    /// (e.g. bought and cancelled on the same day).
+    NoPurchaseOccasion,
+}
+
+impl std::fmt::Display for DropReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DropReason::NoPurchaseOccasion => f.write_str(
+                "no day is a purchase occasion (refunds bring every day to zero or less)",
+            ),
+        }
+    }
+}
+
+/// A customer whose counted lines gave no summary row, named with why, so that what is left out
+/// can be checked: the kept customers' total spend plus the dropped customers' `net_amount` is
+/// the net of every counted line.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::{Summarizer, Transaction};
+/// use customer_value::summary::DropReason;
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+///
+/// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+/// let log = [Transaction::new(1, d(3), Decimal::ONE),
+///            Transaction::new(2, d(4), Decimal::from(9)), Transaction::new(2, d(4), Decimal::from(-9)),
+///            Transaction::new(2, d(6), Decimal::from(-3))];
+/// let (_, _, dropped) = Summarizer::new(d(10)).summarize_with_dropped(&log)?;
+/// assert_eq!((dropped[0].customer, dropped[0].lines, dropped[0].net_amount), (2, 3, Decimal::from(-3)));
+/// assert_eq!(dropped[0].reason, DropReason::NoPurchaseOccasion);
+/// # Ok::<(), customer_value::summary::SummaryError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DroppedCustomer<C> {
+    /// The customer's id.
+    pub customer: C,
+    /// Number of counted lines (late and ignored lines excluded).
+    pub lines: u64,
+    /// Net amount of those lines (zero or negative).
+    pub net_amount: Decimal,
+    /// Why there is no row.
+    pub reason: DropReason,
+}
+
+/// How many of the first amounts with more decimals than the money scale a [`SummaryReport`]
+/// lists by position.
+pub const EXCESS_SCALE_POSITIONS: usize = 5;
+
 /// What [`Summarizer::summarize_with_report`] left out or netted, so nothing is dropped silently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SummaryReport {
     /// Lines read.
@@ -57,6 +122,16 @@ pub struct SummaryReport {
     pub customers_without_purchase: u64,
     /// Lines of those customers (not counted in `lines_used`).
     pub lines_of_customers_without_purchase: u64,
+    /// Net amount of those customers' lines: the kept customers' total spend plus this is the net
+    /// of every counted line. [`Summarizer::summarize_with_dropped`] names them.
+    pub net_of_customers_without_purchase: Decimal,
+    /// Amounts with more decimals than [`Summarizer::money_scale`] (trailing zeros aside), such as
+    /// a float printed as text (`6650.0400000000000004440892`). They are counted as given; this
+    /// says how many there are, so the caller can round them at the source.
+    pub excess_scale_amounts: u64,
+    /// The positions (in the slice, or among the lines fed to an accumulator) of the first
+    /// [`EXCESS_SCALE_POSITIONS`] of them, ascending.
+    pub first_excess_scale_positions: Vec<usize>,
 }
 
 impl SummaryReport {
@@ -66,6 +141,19 @@ impl SummaryReport {
         self.late_transactions += part.late_transactions;
         self.ignored_refunds += part.ignored_refunds;
         self.netted_refunds += part.netted_refunds;
+        self.excess_scale_amounts += part.excess_scale_amounts;
+        let positions = &mut self.first_excess_scale_positions;
+        positions.extend_from_slice(&part.first_excess_scale_positions);
+        positions.sort_unstable();
+        positions.truncate(EXCESS_SCALE_POSITIONS);
+    }
+
+    /// Counts an amount with more decimals than the money scale, at `position`.
+    fn excess_scale(&mut self, position: usize) {
+        self.excess_scale_amounts += 1;
+        if self.first_excess_scale_positions.len() < EXCESS_SCALE_POSITIONS {
+            self.first_excess_scale_positions.push(position);
+        }
     }
 
     /// Adds the counters of building summaries, from another part of the customers.
@@ -74,25 +162,32 @@ impl SummaryReport {
         self.non_positive_days += part.non_positive_days;
         self.customers_without_purchase += part.customers_without_purchase;
         self.lines_of_customers_without_purchase += part.lines_of_customers_without_purchase;
+        self.net_of_customers_without_purchase += part.net_of_customers_without_purchase;
     }
 
     /// Counts one customer's built summary of `lines` lines, and returns the summary if it has a
-    /// purchase occasion.
+    /// purchase occasion; a dropped customer goes to `dropped`.
     pub(super) fn record<C>(
         &mut self,
         built: Built<C>,
         lines: usize,
+        dropped: &mut Vec<DroppedCustomer<C>>,
     ) -> Option<CustomerSummary<C>> {
         self.non_positive_days += built.non_positive_days;
         let lines = lines as u64;
-        match &built.summary {
-            Some(_) => self.lines_used += lines,
-            None => {
+        match built.summary {
+            Ok(summary) => {
+                self.lines_used += lines;
+                Some(summary)
+            }
+            Err(customer) => {
                 self.customers_without_purchase += 1;
                 self.lines_of_customers_without_purchase += lines;
+                self.net_of_customers_without_purchase += customer.net_amount;
+                dropped.push(customer);
+                None
             }
         }
-        built.summary
     }
 }
 
@@ -134,6 +229,10 @@ impl Summarizer {
                 position,
                 amount: t.amount,
             });
+        }
+        // The scale is read from the decimal's flags; normalizing (rare) drops trailing zeros.
+        if t.amount.scale() > self.money_scale && t.amount.normalize().scale() > self.money_scale {
+            report.excess_scale(position);
         }
         if t.date > self.observation_end {
             return match self.late {

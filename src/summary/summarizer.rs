@@ -41,6 +41,19 @@ pub struct Summarizer {
     pub(super) late: LateTransactions,
     pub(super) refunds: RefundPolicy,
     pub(super) keep_occasions: bool,
+    #[cfg_attr(feature = "serde", serde(default = "default_money_scale"))]
+    pub(super) money_scale: u32,
+}
+
+/// The default money scale: 2 decimals (cents, pence).
+pub const DEFAULT_MONEY_SCALE: u32 = 2;
+
+/// The largest money scale: a [`rust_decimal::Decimal`] holds at most 28 decimals.
+pub const MAX_MONEY_SCALE: u32 = 28;
+
+#[cfg(feature = "serde")]
+fn default_money_scale() -> u32 {
+    DEFAULT_MONEY_SCALE
 }
 
 impl Summarizer {
@@ -60,7 +73,33 @@ impl Summarizer {
             late: LateTransactions::Exclude,
             refunds: RefundPolicy::Net,
             keep_occasions: true,
+            money_scale: DEFAULT_MONEY_SCALE,
         }
+    }
+
+    /// The number of decimals an amount is expected to have (default
+    /// [`DEFAULT_MONEY_SCALE`], 2). Amounts with more (trailing zeros aside) are still counted as
+    /// given, and counted and located in [`SummaryReport::excess_scale_amounts`] and
+    /// [`SummaryReport::first_excess_scale_positions`]. At most [`MAX_MONEY_SCALE`] (checked by
+    /// [`Settings::check`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let float_as_text: Decimal = "6650.0400000000000004440892".parse().unwrap();
+    /// let log = [Transaction::new(1, d(1), Decimal::new(1250, 2)), Transaction::new(1, d(2), float_as_text)];
+    /// let (_, report) = Summarizer::new(d(10)).summarize_with_report(&log)?;
+    /// assert_eq!((report.excess_scale_amounts, report.first_excess_scale_positions), (1, vec![1]));
+    /// let (_, report) = Summarizer::new(d(10)).money_scale(28).summarize_with_report(&log)?;
+    /// assert_eq!(report.excess_scale_amounts, 0);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn money_scale(mut self, decimals: u32) -> Self {
+        self.money_scale = decimals;
+        self
     }
 
     /// How lines after the observation end are treated.
@@ -153,7 +192,7 @@ impl Summarizer {
     ///
     /// # Errors
     ///
-    /// - those of [`Settings::check`] (none today: see there);
+    /// - those of [`Settings::check`] ([`SummaryError::InvalidMoneyScale`]);
     /// - [`SummaryError::EmptyInput`] when `transactions` is empty;
     /// - [`SummaryError::ObservationEndBeforeData`] when every line is after the observation end;
     /// - [`SummaryError::NoPurchaseOccasions`] when no customer-day nets to a positive amount;
@@ -206,6 +245,38 @@ impl Summarizer {
     where
         C: Clone + Eq + Hash + Ord + Send + Sync,
     {
+        self.summarize_with_dropped(transactions)
+            .map(|(rows, report, _)| (rows, report))
+    }
+
+    /// Like [`Summarizer::summarize_with_report`], and also the customers left out, named with
+    /// why (sorted by id): their net amounts sum to
+    /// [`SummaryReport::net_of_customers_without_purchase`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Summarizer::summarize`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log = [Transaction::new(1, d(3), Decimal::ONE), Transaction::new(2, d(4), Decimal::from(-3))];
+    /// let (s, report, dropped) = Summarizer::new(d(10)).summarize_with_dropped(&log)?;
+    /// let kept: Decimal = s.iter().map(|c| c.total_spend()).sum();
+    /// assert_eq!(dropped[0].customer, 2);
+    /// assert_eq!(kept + report.net_of_customers_without_purchase, Decimal::from(-2));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn summarize_with_dropped<C>(
+        &self,
+        transactions: &[Transaction<C>],
+    ) -> Result<super::Summarized<C>, SummaryError>
+    where
+        C: Clone + Eq + Hash + Ord + Send + Sync,
+    {
         self.check()?;
         partition::summarize(self, transactions)
     }
@@ -236,8 +307,9 @@ impl Settings for Summarizer {
     ///
     /// # Errors
     ///
-    /// None today: every observation end, late-line policy, refund policy and `keep_occasions`
-    /// value can be used together, and what a log may contain (late lines, refunds, amounts beyond
+    /// [`SummaryError::InvalidMoneyScale`] when the money scale exceeds [`MAX_MONEY_SCALE`].
+    /// Every observation end, late-line policy, refund policy and `keep_occasions` value can be
+    /// used together, and what a log may contain (late lines, refunds, amounts beyond
     /// ±[`MAX_AMOUNT`](super::MAX_AMOUNT)) is checked line by line during the pass. The check exists so that a
     /// `Summarizer` read back from JSON goes through the same gate as every settings type, and the
     /// entry points ([`Summarizer::summarize`], [`Summarizer::summarize_with_report`],
@@ -258,8 +330,14 @@ impl Settings for Summarizer {
     /// // What fails is the data, line by line, under the policies chosen:
     /// let refund = [Transaction::new(1u8, end, Decimal::from(-5))];
     /// assert!(strict.summarize(&refund).is_err());
+    /// assert!(Summarizer::new(end).money_scale(29).check().is_err());
     /// ```
     fn check(&self) -> Result<(), SummaryError> {
+        if self.money_scale > MAX_MONEY_SCALE {
+            return Err(SummaryError::InvalidMoneyScale {
+                scale: self.money_scale,
+            });
+        }
         Ok(())
     }
 }
