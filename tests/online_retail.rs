@@ -144,3 +144,34 @@ fn online_retail_amounts_through_floats_are_counted_or_rounded_back() {
 }
 
 const RAW_FLOAT_EXCESS: u64 = 274_540;
+
+/// The one-call report on the real log: its rows and the customers it names as dropped account
+/// for every penny the loader kept, and its group totals add up to the rows.
+#[test]
+fn online_retail_report_reconciles_with_the_loader() {
+    use customer_value::report::{CustomerValueReport, ReportConfig};
+    let (log, load) = loader::load().expect("the bundled log loads");
+    let report =
+        CustomerValueReport::build(&log, loader::observation_end(), &ReportConfig::default())
+            .expect("the report builds on the real log");
+    let rows: Decimal = report.customers.iter().map(|c| c.total_spend).sum();
+    let dropped: Decimal = report.dropped.iter().map(|d| d.net_amount).sum();
+    assert_eq!(report.customers.len(), 4_333);
+    assert_eq!(report.dropped.len(), 30);
+    assert_eq!(rows, money("8269399.91"));
+    assert_eq!(rows + dropped, load.kept_amount);
+    assert!(report.dropped.iter().any(|d| d.customer == 12346));
+    for groups in [&report.by_rfm_segment, &report.by_lifecycle_stage] {
+        assert_eq!(groups.iter().map(|g| g.revenue).sum::<Decimal>(), rows);
+    }
+    // Derived money is rounded half-even to two decimals, never a 28-digit quotient.
+    assert!(report
+        .customers
+        .iter()
+        .all(|c| c.average_order_value.scale() <= 2));
+    assert!(report
+        .customers
+        .iter()
+        .filter_map(|c| c.clv)
+        .all(|clv| clv.scale() <= 2));
+}

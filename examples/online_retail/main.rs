@@ -31,7 +31,25 @@ fn main() -> Result<(), Box<dyn Error>> {
         report.log.late_transactions, report.log.customers_without_purchase
     );
     let total: Decimal = report.customers.iter().map(|c| c.total_spend).sum();
-    println!("  net spend of the customers in the report: £{total}");
+    let dropped: Decimal = report.dropped.iter().map(|d| d.net_amount).sum();
+    println!(
+        "  net spend: £{total} in the rows + £{dropped} of {} customers without a purchase \
+         occasion = £{} (the loader kept £{})",
+        report.dropped.len(),
+        total + dropped,
+        loaded.kept_amount
+    );
+    let named: Vec<String> = report
+        .dropped
+        .iter()
+        .take(5)
+        .map(|d| format!("{} ({} lines, £{})", d.customer, d.lines, d.net_amount))
+        .collect();
+    println!("  dropped, first five: {}", named.join(", "));
+    println!("\nWarnings:");
+    for warning in &report.warnings {
+        println!("  - {warning}");
+    }
     if let Some(model) = &report.purchase_model {
         println!(
             "  purchase model {:?}: parameters {:?}, log-likelihood {:.4}",

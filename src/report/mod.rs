@@ -91,7 +91,7 @@ use crate::kpi::PeriodKpis;
 use crate::lifecycle::{LifecycleStage, StageReason};
 use crate::rfm::ValueCell;
 use crate::settings::Settings;
-use crate::summary::{Summarizer, SummaryReport};
+use crate::summary::{DroppedCustomer, Summarizer, SummaryReport};
 use crate::{Error, RfmScore, RfmSegment, Transaction};
 
 /// Errors of the report's own settings (errors of the parts it computes keep their module's type).
@@ -275,6 +275,10 @@ pub struct CustomerValueReport<C> {
     pub as_of: NaiveDate,
     /// What the summarizer left out.
     pub log: SummaryReport,
+    /// The customers with no row because no day of theirs is a purchase occasion (their refunds
+    /// brought every day to zero or below), each with its lines, net amount and reason. Their net
+    /// plus the rows' total spend is the net of every line kept.
+    pub dropped: Vec<DroppedCustomer<C>>,
     /// One row per customer, sorted by id.
     pub customers: Vec<CustomerReport<C>>,
     /// The purchase model, when computed.
@@ -350,9 +354,9 @@ where
     ) -> Result<Self, Error> {
         config.check()?;
         let parts = config.parts;
-        let (summaries, log_report) = Summarizer::new(as_of)
+        let (summaries, log_report, dropped) = Summarizer::new(as_of)
             .keep_occasions(parts.lifecycle || parts.kpis)
-            .summarize_with_report(log)
+            .summarize_with_dropped(log)
             .map_err(|e| parts::failure("summary", log, &[], e))?;
         let fail = |part, e| parts::failure(part, log, &summaries, e);
         let mut warnings = Vec::new();
@@ -407,6 +411,7 @@ where
         Ok(Self {
             as_of,
             log: log_report,
+            dropped,
             customers: rows,
             purchase_model,
             spend_model,
