@@ -27,7 +27,8 @@ mod history;
 
 pub use error::ClvError;
 pub use fit::{
-    CovarianceUnavailable, FitData, FitOptions, MaximumLikelihood, ModelFit, ParameterCovariance,
+    CovarianceUnavailable, FitData, FitOptions, FitWarning, MaximumLikelihood, ModelFit,
+    ParameterCovariance,
 };
 pub use history::{DiscreteHistory, RepeatHistory};
 
