@@ -3,8 +3,8 @@
 //! the report says so; CDNOW's published fits are interior and are not flagged.
 
 use customer_value::clv::{
-    BgNbd, FitOptions, FitWarning, MaximumLikelihood, ModelFit, ModifiedBgNbd, ParetoNbd,
-    RepeatHistory,
+    dropout_test, BgNbd, FitOptions, FitWarning, MaximumLikelihood, ModelFit, ModifiedBgNbd, Nbd,
+    ParetoNbd, RepeatHistory,
 };
 use customer_value::lifecycle::LifecycleStage;
 use customer_value::report::{CustomerValueReport, ReportConfig, ReportWarning};
@@ -78,6 +78,18 @@ fn online_retail_fits_are_flagged_and_the_report_says_so() {
     );
     for w in &bg.warnings {
         eprintln!("{w}");
+    }
+    // The NBD explains the year as well as the drop-out models: no evidence of drop-out.
+    let nbd = Nbd::fit(&data, &options).unwrap();
+    eprintln!("NBD {:?} ll {}", nbd.model.params(), nbd.log_likelihood);
+    for (name, test) in [
+        ("BG/NBD", dropout_test(&bg, &nbd).unwrap()),
+        ("MBG/NBD", dropout_test(&mbg, &nbd).unwrap()),
+        ("Pareto/NBD", dropout_test(&pareto, &nbd).unwrap()),
+    ] {
+        eprintln!("{name} vs NBD: {test:?}");
+        assert!(test.p_value > 0.4, "{name}: {test:?}");
+        assert!(test.bic_nbd < test.bic_dropout, "{name}: {test:?}");
     }
 
     let (log, _) = loader::load().unwrap();

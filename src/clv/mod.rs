@@ -47,6 +47,10 @@ pub use shifted_beta_geometric::{
     ContractOutcome, ShiftedBetaGeometric, ShiftedBetaGeometricParams,
 };
 
+// The NBD model (no drop-out) and the test of drop-out against it.
+mod nbd;
+pub use nbd::{dropout_test, DropoutTest, Nbd, NbdParams};
+
 // The Pareto/NBD model.
 mod pareto_nbd;
 pub use pareto_nbd::{simulate_pareto_nbd, ParetoNbd, ParetoNbdParams};
