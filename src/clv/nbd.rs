@@ -73,19 +73,8 @@ impl Nbd {
     /// assert!(Nbd::new(0.0, 10.0).is_err());
     /// ```
     pub fn new(r: f64, alpha: f64) -> Result<Self, ClvError> {
-        check_positive(&[("r", r), ("alpha", alpha)])?;
-        Ok(Self {
-            params: NbdParams { r, alpha },
-        })
-    }
-
-    /// The parameters.
-    ///
-    /// # Examples
-    ///
-    /// See [`NbdParams`].
-    pub fn params(&self) -> NbdParams {
-        self.params
+        let params = NbdParams { r, alpha };
+        check_positive(&[("r", r), ("alpha", alpha)]).map(|()| Self { params })
     }
 
     /// The log-likelihood of one history: ln Γ(r + x) − ln Γ(r) + r ln α − (r + x) ln(α + T).
@@ -106,6 +95,15 @@ impl Nbd {
             history.age(),
         )
         .0
+    }
+
+    /// The parameters.
+    ///
+    /// # Examples
+    ///
+    /// See [`NbdParams`].
+    pub fn params(&self) -> NbdParams {
+        self.params
     }
 }
 
@@ -183,13 +181,9 @@ impl PurchaseModel for Nbd {
         Ok(self.params.r * t / self.params.alpha)
     }
 
-    fn conditional_expected_purchases(
-        &self,
-        t: f64,
-        history: &RepeatHistory,
-    ) -> Result<f64, ClvError> {
-        check_time("t", t)?;
-        Ok((self.params.r + history.frequency()) * t / (self.params.alpha + history.age()))
+    fn conditional_expected_purchases(&self, t: f64, h: &RepeatHistory) -> Result<f64, ClvError> {
+        let posterior_rate = (self.params.r + h.frequency()) / (self.params.alpha + h.age());
+        check_time("t", t).map(|()| posterior_rate * t)
     }
 
     fn probability_alive(&self, _: &RepeatHistory) -> Result<f64, ClvError> {
