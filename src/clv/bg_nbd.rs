@@ -237,8 +237,8 @@ impl<V: BgNbdVariant> Estimator for BgNbdFamily<V> {
 
     fn diagnostics(_: &Prepared, _: &Self) {}
 
-    /// Drop-out not identified when 1 − (1 − E[p])^E[X(T)] (MBG/NBD: exponent 1 + E[X(T)]) is
-    /// below the limit of [`crate::clv::fit::warnings`], E[p] = a/(a + b) (FHL 2005, §2).
+    /// Drop-out not identified when 1 − (1 − E\[p\])^E[X(T)] (MBG/NBD: exponent 1 + E[X(T)]) is
+    /// below the limit of [`crate::clv::fit::warnings`], E\[p\] = a/(a + b) (FHL 2005, §2).
     fn fit_warnings(data: &FitData<'_, RepeatHistory>, model: &Self) -> Vec<FitWarning> {
         let window = longest_age(data.histories(), &data.weights());
         let p = model.params();

@@ -5,16 +5,16 @@
 //! # The criteria
 //!
 //! - **Drop-out not identified.** BG/NBD and MBG/NBD reduce to the NBD (Ehrenberg 1959: purchases
-//!   without drop-out) as a → 0 or b → ∞, where E[p] = a/(a + b) → 0 (Fader, Hardie & Lee 2005,
+//!   without drop-out) as a → 0 or b → ∞, where E\[p\] = a/(a + b) → 0 (Fader, Hardie & Lee 2005,
 //!   §2; Batislam, Denizel & Filiztekin 2007); Pareto/NBD reduces to it as s → 0 or β → ∞, where
 //!   the Pareto (type II) lifetime's mass within any window vanishes (Schmittlein, Morrison &
 //!   Colombo 1987, §2). A likelihood whose maximum lies on that edge is still maximised (the fit
 //!   converges), but the drop-out parameters are not identified: only the vanishing share of
 //!   drop-outs is. The criterion is the model's implied share of customers who drop out within the
 //!   longest customer age T of the data:
-//!   - BG/NBD: 1 − (1 − E[p])^E[X(T)], drop-out opportunities after each of the E[X(T)] expected
+//!   - BG/NBD: 1 − (1 − E\[p\])^E[X(T)], drop-out opportunities after each of the E[X(T)] expected
 //!     purchases at the mean drop-out probability;
-//!   - MBG/NBD: 1 − (1 − E[p])^(1 + E[X(T)]), with the drop-out opportunity at the first purchase;
+//!   - MBG/NBD: 1 − (1 − E\[p\])^(1 + E[X(T)]), with the drop-out opportunity at the first purchase;
 //!   - Pareto/NBD: 1 − (β/(β + T))^s, exactly P(τ ≤ T).
 //!
 //!   Below [`DROPOUT_SHARE_LIMIT`] (1 %: fewer than one customer in a hundred) the fit is
