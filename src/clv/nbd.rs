@@ -238,11 +238,13 @@ pub struct DropoutTest {
 /// # Examples
 ///
 /// ```
-/// use customer_value::clv::{dropout_test, BgNbd, FitOptions, MaximumLikelihood, Nbd, RepeatHistory};
-/// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+/// use customer_value::clv::{dropout_test, BgNbd, FitData, FitOptions, MaximumLikelihood, Nbd,
+///     RepeatHistory};
+/// let rows = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
 ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
+/// let data = FitData::weighted(&rows, &[40.0, 12.0, 5.0, 9.0])?;
 /// let options = FitOptions::default();
-/// let test = dropout_test(&BgNbd::fit(&data, &options)?, &Nbd::fit(&data, &options)?)?;
+/// let test = dropout_test(&BgNbd::fit(data, &options)?, &Nbd::fit(data, &options)?)?;
 /// assert!(test.likelihood_ratio >= 0.0 && test.p_value <= 1.0);
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
