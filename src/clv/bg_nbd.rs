@@ -25,8 +25,9 @@ use std::fmt::Debug;
 use std::marker::PhantomData;
 
 use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::warnings::{dropout_warning, longest_age};
 use crate::clv::fit::{check_positive, maximum_likelihood, on_log_scale, Search};
-use crate::clv::{ClvError, FitData, FitOptions, PurchaseModel, RepeatHistory};
+use crate::clv::{ClvError, FitData, FitOptions, FitWarning, PurchaseModel, RepeatHistory};
 
 mod likelihood;
 mod predict;
@@ -235,6 +236,23 @@ impl<V: BgNbdVariant> Estimator for BgNbdFamily<V> {
     }
 
     fn diagnostics(_: &Prepared, _: &Self) {}
+
+    /// Drop-out not identified when 1 − (1 − E\[p\])^E[X(T)] (MBG/NBD: exponent 1 + E[X(T)]) is
+    /// below the limit of [`crate::clv::fit::warnings`], E\[p\] = a/(a + b) (FHL 2005, §2).
+    fn fit_warnings(data: &FitData<'_, RepeatHistory>, model: &Self) -> Vec<FitWarning> {
+        let window = longest_age(data.histories(), &data.weights());
+        let p = model.params();
+        let mean_p = p.a / (p.a + p.b);
+        let opportunities = model.expected_purchases(window).unwrap_or(f64::NAN)
+            + if V::VARIANT == Variant::Modified {
+                1.0
+            } else {
+                0.0
+            };
+        // 1 − (1 − E[p])^n, accurate for a tiny E[p].
+        let share = -(opportunities * (-mean_p).ln_1p()).exp_m1();
+        dropout_warning(["a", "b"], share, window)
+    }
 }
 
 /// FHL (2005) equations 8–11; MBG/NBD: Batislam et al. (2007), with the drop-out at the first

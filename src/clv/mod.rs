@@ -27,7 +27,8 @@ mod history;
 
 pub use error::ClvError;
 pub use fit::{
-    CovarianceUnavailable, FitData, FitOptions, MaximumLikelihood, ModelFit, ParameterCovariance,
+    CovarianceUnavailable, FitData, FitOptions, FitWarning, MaximumLikelihood, ModelFit,
+    ParameterCovariance,
 };
 pub use history::{DiscreteHistory, RepeatHistory};
 
@@ -45,6 +46,10 @@ pub use bg_nbd::{
 pub use shifted_beta_geometric::{
     ContractOutcome, ShiftedBetaGeometric, ShiftedBetaGeometricParams,
 };
+
+// The NBD model (no drop-out) and the test of drop-out against it.
+mod nbd;
+pub use nbd::{dropout_test, DropoutTest, Nbd, NbdParams};
 
 // The Pareto/NBD model.
 mod pareto_nbd;

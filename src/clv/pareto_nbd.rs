@@ -31,9 +31,11 @@ use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
 use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::warnings::{dropout_warning, longest_age};
 use crate::clv::fit::{check_positive, maximum_likelihood, Search};
 use crate::clv::{
-    check_length, check_time, ClvError, FitData, FitOptions, PurchaseModel, RepeatHistory,
+    check_length, check_time, ClvError, FitData, FitOptions, FitWarning, PurchaseModel,
+    RepeatHistory,
 };
 
 pub use simulate::simulate_pareto_nbd;
@@ -206,6 +208,15 @@ impl Estimator for ParetoNbd {
     }
 
     fn diagnostics(_: &likelihood::Data, _: &Self) {}
+
+    /// Drop-out not identified when P(τ ≤ T) = 1 − (β/(β + T))^s at the longest age T is below
+    /// the limit of [`crate::clv::fit::warnings`] (SMC 1987: the NBD at s → 0 or β → ∞).
+    fn fit_warnings(data: &FitData<'_, RepeatHistory>, model: &Self) -> Vec<FitWarning> {
+        let window = longest_age(data.histories(), &data.weights());
+        let p = model.params();
+        let share = -(-p.s * (window / p.beta).ln_1p()).exp_m1();
+        dropout_warning(["s", "beta"], share, window)
+    }
 }
 
 /// Customers per parallel chunk in the batch predictions.

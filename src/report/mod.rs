@@ -246,6 +246,10 @@ pub struct PurchaseModelSummary {
     pub converged: bool,
     /// The horizon of the expected purchases, in model time units.
     pub horizon: f64,
+    /// The fit's cautions about its optimum ([`ModelFit::warnings`](crate::clv::ModelFit::warnings));
+    /// a drop-out process the data cannot identify also puts
+    /// [`ReportWarning::PurchaseModelWithoutDropout`] in the report's warnings.
+    pub warnings: Vec<crate::clv::FitWarning>,
 }
 
 /// The fitted spend model's diagnostics.
@@ -265,6 +269,8 @@ pub struct SpendModelSummary {
     pub free_repeat_buyers: u64,
     /// Pearson correlation of x and z̄ (the model assumes it is near 0).
     pub frequency_spend_correlation: Option<f64>,
+    /// The fit's cautions about its optimum ([`ModelFit::warnings`](crate::clv::ModelFit::warnings)).
+    pub warnings: Vec<crate::clv::FitWarning>,
 }
 
 /// One row per customer and totals for the whole base.

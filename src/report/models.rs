@@ -4,8 +4,9 @@
 use rust_decimal::Decimal;
 
 use crate::clv::{
-    customer_lifetime_values, BgNbd, ClvError, ClvOptions, FitData, GammaGamma, MaximumLikelihood,
-    ModelFit, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
+    customer_lifetime_values, BgNbd, ClvError, ClvOptions, FitData, FitWarning, GammaGamma,
+    MaximumLikelihood, ModelFit, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory,
+    SpendHistory,
 };
 use crate::summary::CustomerSummary;
 
@@ -55,6 +56,21 @@ pub(super) fn predict_value<C>(
                     model: config.purchase_model,
                     iterations: purchase.iterations,
                     log_likelihood: purchase.log_likelihood,
+                });
+            }
+            if let Some(FitWarning::DropoutNotIdentified {
+                dropout_share,
+                window,
+                ..
+            }) = purchase
+                .warnings
+                .iter()
+                .find(|w| w.dropout_not_identified())
+            {
+                warnings.push(ReportWarning::PurchaseModelWithoutDropout {
+                    model: config.purchase_model,
+                    dropout_share: *dropout_share,
+                    window: *window,
                 });
             }
             warnings.append(&mut spend_warnings);
@@ -153,6 +169,7 @@ fn predict_purchases<C>(
         iterations: fit_figures.2,
         converged: fit_figures.3,
         horizon,
+        warnings: fit_figures.4,
     })
 }
 
@@ -240,6 +257,7 @@ impl Spend {
                 .count() as u64,
             free_repeat_buyers: free_count,
             frequency_spend_correlation: report.diagnostics.frequency_spend_correlation,
+            warnings: report.warnings.clone(),
         };
         Ok(Self {
             model,
@@ -257,13 +275,16 @@ struct ModelOutputs {
     clv: Option<Vec<Decimal>>,
 }
 
-/// The fit's log-likelihood, standard errors, iterations and whether it converged.
-fn figures<M>(fit: &ModelFit<M>) -> (f64, Option<Vec<f64>>, u64, bool) {
+/// The fit's log-likelihood, standard errors, iterations, whether it converged, and its warnings.
+type Figures = (f64, Option<Vec<f64>>, u64, bool, Vec<FitWarning>);
+
+fn figures<M>(fit: &ModelFit<M>) -> Figures {
     (
         fit.log_likelihood,
         fit.standard_errors().map(<[f64]>::to_vec),
         fit.iterations,
         fit.converged,
+        fit.warnings.clone(),
     )
 }
 

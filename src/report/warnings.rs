@@ -53,6 +53,18 @@ pub enum ReportWarning {
         /// The log-likelihood reached.
         log_likelihood: f64,
     },
+    /// The purchase model's maximum lies where nobody drops out
+    /// ([`FitWarning::DropoutNotIdentified`](crate::clv::FitWarning::DropoutNotIdentified)): the
+    /// model was used, but its P(alive) is about 1 for everybody, so P(alive), CLV, the lifecycle
+    /// stages judged by P(alive) and their totals rest on a model without drop-out.
+    PurchaseModelWithoutDropout {
+        /// The model.
+        model: PurchaseModelKind,
+        /// The implied share of customers dropping out within `window`.
+        dropout_share: f64,
+        /// The longest customer age, in model time units.
+        window: f64,
+    },
     /// A part of [`ReportParts`](super::ReportParts) was skipped; its figures are `None` or empty.
     PartSkipped {
         /// The field of [`ReportParts`](super::ReportParts).
@@ -109,7 +121,8 @@ impl ReportWarning {
         match self {
             ReportWarning::NoAmounts { .. } => "rfm",
             ReportWarning::PurchaseModelSkipped { .. }
-            | ReportWarning::PurchaseModelUnconverged { .. } => "purchase_model",
+            | ReportWarning::PurchaseModelUnconverged { .. }
+            | ReportWarning::PurchaseModelWithoutDropout { .. } => "purchase_model",
             ReportWarning::PartSkipped { part, .. } => part,
             ReportWarning::FeatureDropped { .. } => "segmentation",
             ReportWarning::StageUnreachable { .. } | ReportWarning::StageRarelyReachable { .. } => {
@@ -182,6 +195,15 @@ impl std::fmt::Display for ReportWarning {
                  {log_likelihood:.4}) and was used anyway, as fit_options.accept_unconverged asks: \
                  P(alive), expected purchases and CLV may be off; raise \
                  fit_options.max_iterations to converge",
+                model_name(*model)
+            ),
+            ReportWarning::PurchaseModelWithoutDropout {
+                model,
+                dropout_share,
+                window,
+            } => write!(
+                f,
+                "the {} fit found no drop-out: it implies that a share of {dropout_share:.2e} of                  customers drop out within {window:.2} time units, so its P(alive) is about 1 for                  everybody, one-time buyers silent for the whole log included. P(alive), CLV,                  the lifecycle stages judged by P(alive) and their totals rest on a model without                  drop-out: read churn from recency, or use a longer log",
                 model_name(*model)
             ),
             ReportWarning::PartSkipped { part, reason } => write!(

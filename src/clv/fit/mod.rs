@@ -23,11 +23,13 @@ mod data;
 mod optimiser;
 mod options;
 mod result;
+pub mod warnings;
 
 pub(crate) use data::check_weights;
 pub use data::FitData;
 pub use options::FitOptions;
 pub use result::{CovarianceUnavailable, ModelFit, ParameterCovariance};
+pub use warnings::FitWarning;
 
 use crate::clv::ClvError;
 use crate::settings::Settings;
@@ -181,7 +183,8 @@ pub(crate) mod engine {
     //! The hooks each model supplies to the one fitting mechanism, and that mechanism.
 
     use super::optimiser::{maximize, LogLikelihood, Optimum};
-    use super::{FitData, FitOptions, MaximumLikelihood, ModelFit};
+    use super::warnings::covariance_warnings;
+    use super::{FitData, FitOptions, FitWarning, MaximumLikelihood, ModelFit};
     use crate::clv::ClvError;
     use crate::settings::Settings;
 
@@ -268,6 +271,12 @@ pub(crate) mod engine {
 
         /// The model's own diagnostics of the fit.
         fn diagnostics(data: &Self::Data, model: &Self) -> Self::Diagnostics;
+
+        /// The model's own warnings about its optimum (e.g. a drop-out process the data cannot
+        /// identify; see [`super::warnings`]); none by default.
+        fn fit_warnings(_data: &FitData<'_, Self::History>, _model: &Self) -> Vec<FitWarning> {
+            Vec::new()
+        }
     }
 
     /// The one fitting mechanism behind [`MaximumLikelihood::fit`].
@@ -283,7 +292,14 @@ pub(crate) mod engine {
         let objective = |theta: &[f64]| M::log_likelihood(&rows, theta);
         let optimum = M::search(&rows).run(&objective, &M::optimiser_options(options))?;
         let model = M::estimate(&rows, &optimum.params)?;
+        let mut warnings = M::fit_warnings(&data, &model);
+        warnings.extend(covariance_warnings(
+            M::PARAMETER_NAMES,
+            &model.parameters(),
+            &optimum.covariance,
+        ));
         Ok(ModelFit {
+            warnings,
             diagnostics: M::diagnostics(&rows, &model),
             model,
             parameter_names: M::PARAMETER_NAMES.iter().map(|s| s.to_string()).collect(),

@@ -23,8 +23,18 @@ pub struct FitOptions {
     /// Convergence: the largest gradient component of the log-likelihood on the log-parameter scale,
     /// relative to 1 + |log-likelihood| (default 1e-7).
     pub gradient_tolerance: f64,
-    /// L2 penalty `penalizer · Σ θ²` on the natural-scale parameters, subtracted from the
-    /// log-likelihood (lifetimes' `penalizer_coef`; default 0).
+    /// L2 penalty weight c (default 0). The fit maximises exactly
+    /// ln L(θ) − c · Σₖ θₖ², with ln L the TOTAL log-likelihood over all customers (weights
+    /// included) in the caller's time unit and θₖ the natural-scale parameters in the model's
+    /// order (e.g. r, α, a, b). [`ModelFit::log_likelihood`](crate::clv::ModelFit::log_likelihood)
+    /// reports ln L without the penalty.
+    ///
+    /// This is NOT lifetimes' `penalizer_coef`: lifetimes minimises −(ln L)/n + c · Σ θ², the
+    /// MEAN log-likelihood over n customers, on times multiplied by a scale factor that brings
+    /// the longest age to a fixed small value (its α and β are penalised on that axis, then
+    /// carried back). The same c thus penalises n times less here, and the time-scale
+    /// parameters on another axis; to reproduce a lifetimes fit, pass c · n on times rescaled
+    /// as the lifetimes release used does, and divide α (β) by the scale factor afterwards.
     pub penalizer: f64,
     /// Starting values on the natural scale, tried before the model's own; `None` for the model's.
     pub initial: Option<Vec<f64>>,

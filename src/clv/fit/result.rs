@@ -1,5 +1,6 @@
 //! The one result of every fit: the model with what a caller needs to judge it.
 
+use super::FitWarning;
 use crate::clv::diagnostics::delta_method_interval;
 use crate::clv::{ClvError, MaximumLikelihood, PurchaseModel, RepeatHistory};
 use crate::Interval;
@@ -21,6 +22,10 @@ use crate::Interval;
 /// let fit = BgNbd::fit(&data, &FitOptions::default())?;
 /// assert_eq!(fit.parameter_names, ["r", "alpha", "a", "b"]);
 /// assert!(fit.converged && fit.observations == 6.0);
+/// // Cautions about the optimum, each in words (empty for a well-identified interior optimum).
+/// for warning in &fit.warnings {
+///     assert!(!warning.to_string().is_empty());
+/// }
 /// assert_eq!(fit.aic(), 2.0 * 4.0 - 2.0 * fit.log_likelihood);
 /// // With the `serde` feature (on by default) a fit is saved and read back whole.
 /// let json = serde_json::to_string(&fit).expect("a fit serializes");
@@ -51,6 +56,12 @@ pub struct ModelFit<M, D = ()> {
     pub covariance: Result<ParameterCovariance, CovarianceUnavailable>,
     /// What only this model reports (`()` for most).
     pub diagnostics: D,
+    /// Cautions about the optimum: a drop-out process the data cannot identify, missing standard
+    /// errors and why, parameters the data do not pin down (criteria in
+    /// [`crate::clv::fit::warnings`]). Empty for a well-identified interior optimum. Fits saved
+    /// before this field existed read back with none.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub warnings: Vec<FitWarning>,
 }
 
 /// The covariance of the natural-scale parameters: the inverse observed information on the log

@@ -1,0 +1,296 @@
+//! The NBD model (Ehrenberg 1959): purchases without drop-out, the limit that BG/NBD, MBG/NBD and
+//! Pareto/NBD reach when their drop-out process vanishes; and the likelihood-ratio test of a
+//! drop-out model against it.
+
+use statrs::function::erf::erfc;
+use statrs::function::gamma::{digamma, ln_gamma};
+
+use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::{check_positive, maximum_likelihood, on_log_scale, Search};
+use crate::clv::{
+    check_time, ClvError, FitData, FitOptions, ModelFit, PurchaseModel, RepeatHistory,
+};
+
+/// The NBD's parameters: purchase rates λ ~ Gamma(r, α).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::Nbd;
+/// let p = Nbd::new(0.8, 10.0)?.params();
+/// assert_eq!((p.r, p.alpha), (0.8, 10.0));
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NbdParams {
+    /// Shape of the purchase-rate distribution.
+    pub r: f64,
+    /// Rate (scale parameter) of the purchase-rate distribution.
+    pub alpha: f64,
+}
+
+/// The NBD model (Ehrenberg 1959; Morrison & Schmittlein 1988): every customer buys as a Poisson
+/// process with rate λ ~ Gamma(r, α) for ever, so the purchases X(t) in a period t are negative
+/// binomial and P(alive) is 1. The input is a [`RepeatHistory`] (x, t_x, T) with x the repeat
+/// purchases in (0, T], T the customer's age; t_x is not used (the timing of a Poisson process
+/// tells nothing about λ beyond x and T).
+///
+/// Its likelihood is that of BG/NBD at a → 0 (FHL 2005, eq. 6 with p = 0) and of Pareto/NBD at
+/// s → 0: L = Γ(r + x)/Γ(r) · α^r/(α + T)^(r + x), so its log-likelihood is directly comparable
+/// with theirs ([`dropout_test`]).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{FitOptions, MaximumLikelihood, Nbd, PurchaseModel, RepeatHistory};
+/// let data = [RepeatHistory::new(0.0, 0.0, 10.0)?, RepeatHistory::new(2.0, 8.0, 10.0)?,
+///             RepeatHistory::new(5.0, 9.0, 10.0)?, RepeatHistory::new(1.0, 2.0, 10.0)?];
+/// let fit = Nbd::fit(&data, &FitOptions::default())?;
+/// // With one age T for all, the MLE matches the mean: r T / α = mean x (here 2).
+/// assert!((fit.model.expected_purchases(10.0)? - 2.0).abs() < 1e-6);
+/// assert_eq!(fit.model.probability_alive(&data[0])?, 1.0);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Nbd {
+    params: NbdParams,
+}
+
+impl Nbd {
+    /// A model with parameters r and α.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::InvalidParameter`] when a parameter is not positive and finite.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::Nbd;
+    /// assert!(Nbd::new(0.8, 10.0).is_ok());
+    /// assert!(Nbd::new(0.0, 10.0).is_err());
+    /// ```
+    pub fn new(r: f64, alpha: f64) -> Result<Self, ClvError> {
+        let params = NbdParams { r, alpha };
+        check_positive(&[("r", r), ("alpha", alpha)]).map(|()| Self { params })
+    }
+
+    /// The log-likelihood of one history: ln Γ(r + x) − ln Γ(r) + r ln α − (r + x) ln(α + T).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{Nbd, RepeatHistory};
+    /// // r = 1: Γ(1 + x) = x!, so ln L = ln 2 + ln 2 − 3 ln 5 for x = 2, α = 2, T = 3.
+    /// let ll = Nbd::new(1.0, 2.0)?.log_likelihood(&RepeatHistory::new(2.0, 1.0, 3.0)?);
+    /// assert!((ll - (4f64.ln() - 3.0 * 5f64.ln())).abs() < 1e-12);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn log_likelihood(&self, history: &RepeatHistory) -> f64 {
+        row_terms(
+            &[self.params.r, self.params.alpha],
+            history.frequency(),
+            history.age(),
+        )
+        .0
+    }
+
+    /// The parameters.
+    ///
+    /// # Examples
+    ///
+    /// See [`NbdParams`].
+    pub fn params(&self) -> NbdParams {
+        self.params
+    }
+}
+
+/// One row's log-likelihood and its gradient in (r, α).
+fn row_terms(p: &[f64; 2], x: f64, age: f64) -> (f64, [f64; 2]) {
+    let [r, alpha] = *p;
+    let ll = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() - (r + x) * (alpha + age).ln();
+    let d_r = digamma(r + x) - digamma(r) + alpha.ln() - (alpha + age).ln();
+    let d_alpha = r / alpha - (r + x) / (alpha + age);
+    (ll, [d_r, d_alpha])
+}
+
+maximum_likelihood!(impl for Nbd {
+    History = RepeatHistory, Options = FitOptions, Diagnostics = (),
+    parameters = [r, alpha],
+});
+
+/// The rows of an NBD fit: (x, T, weight) with a positive weight.
+pub struct NbdRows(Vec<(f64, f64, f64)>);
+
+/// Fitting: [`ClvError::NotIdentifiable`] when nobody made a repeat purchase (the rates' mean
+/// r/α then goes to 0).
+impl Estimator for Nbd {
+    type Data = NbdRows;
+
+    fn prepare(data: &FitData<'_, RepeatHistory>, _: &FitOptions) -> Result<NbdRows, ClvError> {
+        let rows: Vec<(f64, f64, f64)> = data
+            .histories()
+            .iter()
+            .zip(data.weights().iter())
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(h, w)| (h.frequency(), h.age(), *w))
+            .collect();
+        if !rows.iter().any(|row| row.0 > 0.0) {
+            return Err(ClvError::NotIdentifiable {
+                detail: "nobody made a repeat purchase",
+            });
+        }
+        Ok(NbdRows(rows))
+    }
+
+    fn log_likelihood(data: &NbdRows, theta: &[f64]) -> (f64, Vec<f64>) {
+        on_log_scale(theta, |p| {
+            data.0
+                .iter()
+                .fold((0.0, [0.0; 2]), |(ll, g), &(x, age, w)| {
+                    let (l, d) = row_terms(p, x, age);
+                    (ll + w * l, [g[0] + w * d[0], g[1] + w * d[1]])
+                })
+        })
+    }
+
+    /// From r = 1 with α matching the mean rate, then from r = 0.5 and r = 2.
+    fn search(data: &NbdRows) -> Search {
+        let (purchases, time) = data
+            .0
+            .iter()
+            .fold((0.0, 0.0), |(x, t), &(xi, ti, w)| (x + w * xi, t + w * ti));
+        let alpha = (time / purchases).max(1e-3);
+        Search::FirstThenAll(vec![
+            vec![1.0, alpha],
+            vec![0.5, 0.5 * alpha],
+            vec![2.0, 2.0 * alpha],
+        ])
+    }
+
+    fn diagnostics(_: &NbdRows, _: &Self) {}
+}
+
+/// E[X(t)] = r t/α, E[Y(t) | x, T] = (r + x) t/(α + T) (the Gamma posterior of λ), P(alive) = 1
+/// (Morrison & Schmittlein 1988).
+impl PurchaseModel for Nbd {
+    fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
+        check_time("t", t)?;
+        Ok(self.params.r * t / self.params.alpha)
+    }
+
+    fn conditional_expected_purchases(&self, t: f64, h: &RepeatHistory) -> Result<f64, ClvError> {
+        let posterior_rate = (self.params.r + h.frequency()) / (self.params.alpha + h.age());
+        check_time("t", t).map(|()| posterior_rate * t)
+    }
+
+    fn probability_alive(&self, _: &RepeatHistory) -> Result<f64, ClvError> {
+        Ok(1.0)
+    }
+
+    /// Γ(r + n)/(Γ(r) n!) (α/(α + t))^r (t/(α + t))^n.
+    fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64, ClvError> {
+        check_time("t", t)?;
+        let NbdParams { r, alpha } = self.params;
+        let n = f64::from(n);
+        if t == 0.0 {
+            return Ok(if n == 0.0 { 1.0 } else { 0.0 });
+        }
+        let ln_p = ln_gamma(r + n) - ln_gamma(r) - ln_gamma(n + 1.0)
+            + r * (alpha / (alpha + t)).ln()
+            + n * (t / (alpha + t)).ln();
+        Ok(ln_p.exp())
+    }
+}
+
+/// A drop-out model (BG/NBD, MBG/NBD, Pareto/NBD) against the NBD fitted on the same data.
+///
+/// # Examples
+///
+/// See [`dropout_test`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DropoutTest {
+    /// BIC of the drop-out model.
+    pub bic_dropout: f64,
+    /// BIC of the NBD.
+    pub bic_nbd: f64,
+    /// LR = 2(ℓ_dropout − ℓ_NBD), 0 when the difference is not positive.
+    pub likelihood_ratio: f64,
+    /// P-value of LR under the boundary mixture ½χ²₀ + ½χ²₁: ½ P(χ²₁ > LR) for LR > 0, else 1.
+    pub p_value: f64,
+}
+
+/// The likelihood-ratio test of drop-out: LR = 2(ℓ_dropout − ℓ_NBD), with the p-value of the
+/// boundary mixture ½χ²₀ + ½χ²₁ (Self & Liang 1987): the NBD lies on the edge of the drop-out
+/// model's parameter space (a → 0 for BG/NBD, s → 0 for Pareto/NBD), where LR is 0 half the time
+/// under the null, so χ²₁ would overstate the p-value twofold. (The drop-out model's second
+/// drop-out parameter is not identified under the null, so the mixture is an approximation.)
+///
+/// # Errors
+///
+/// [`ClvError::InvalidArgument`] naming `observations` when the two fits used different numbers
+/// of observations, or either log-likelihood is not finite.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{dropout_test, BgNbd, FitData, FitOptions, MaximumLikelihood, Nbd,
+///     RepeatHistory};
+/// let rows = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
+/// let data = FitData::weighted(&rows, &[40.0, 12.0, 5.0, 9.0])?;
+/// let options = FitOptions::default();
+/// let test = dropout_test(&BgNbd::fit(data, &options)?, &Nbd::fit(data, &options)?)?;
+/// assert!(test.likelihood_ratio >= 0.0 && test.p_value <= 1.0);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+pub fn dropout_test<M, D>(
+    dropout: &ModelFit<M, D>,
+    nbd: &ModelFit<Nbd>,
+) -> Result<DropoutTest, ClvError> {
+    let both = [dropout.log_likelihood, nbd.log_likelihood];
+    if dropout.observations != nbd.observations || both.iter().any(|v| !v.is_finite()) {
+        return Err(ClvError::InvalidArgument {
+            name: "observations",
+            value: nbd.observations,
+            constraint: "both fits must be finite and on the same data",
+        });
+    }
+    let likelihood_ratio = (2.0 * (dropout.log_likelihood - nbd.log_likelihood)).max(0.0);
+    // P(χ²₁ > LR) = erfc(√(LR/2)).
+    let p_value = if likelihood_ratio > 0.0 {
+        0.5 * erfc((likelihood_ratio / 2.0).sqrt())
+    } else {
+        1.0
+    };
+    Ok(DropoutTest {
+        bic_dropout: dropout.bic(),
+        bic_nbd: nbd.bic(),
+        likelihood_ratio,
+        p_value,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clv::fit::assert_gradient_matches;
+
+    #[test]
+    fn gradient_matches_differences() {
+        assert_gradient_matches(|p| row_terms(p, 3.0, 20.0), [0.7, 4.0]);
+    }
+
+    #[test]
+    fn probabilities_sum_to_one() {
+        let model = Nbd::new(0.8, 5.0).unwrap();
+        let total: f64 = (0..400)
+            .map(|n| model.probability_of_purchases(n, 12.0).unwrap())
+            .sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
+    }
+}
