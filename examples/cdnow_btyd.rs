@@ -41,11 +41,7 @@ fn cdnow_transactions() -> Result<Vec<Transaction<u64>>, BoxError> {
 }
 
 fn print_fit<M, D>(
-    name: &str,
-    fit: &ModelFit<M, D>,
-    names: &[&str],
-    values: &[f64],
-    published: &[f64],
+    name: &str, fit: &ModelFit<M, D>, names: &[&str], values: &[f64], published: &[f64],
     published_ll: f64,
 ) {
     println!(

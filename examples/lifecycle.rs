@@ -38,8 +38,7 @@ fn read_cdnow(path: &str) -> Result<Vec<Transaction<u32>>, Box<dyn std::error::E
 /// Prints stage counts and revenue as of `as_of`, and the monthly cohort matrix (classic
 /// retention in %, then cumulative revenue per member) as of the same date.
 fn print_lifecycle<C: Clone + Ord + Send + Sync>(
-    summaries: &[CustomerSummary<C>],
-    as_of: NaiveDate,
+    summaries: &[CustomerSummary<C>], as_of: NaiveDate,
 ) -> customer_value::Result<()> {
     let stages = LifecycleClassifier::default().classify(summaries, &[], as_of)?;
     println!(

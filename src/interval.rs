@@ -67,10 +67,7 @@ impl Interval {
     /// assert_eq!((interval.lower, interval.upper), (8.0, 12.0));
     /// ```
     pub fn from_standard_error(
-        estimate: f64,
-        standard_error: f64,
-        critical: f64,
-        level: f64,
+        estimate: f64, standard_error: f64, critical: f64, level: f64,
     ) -> Self {
         Self {
             estimate,
@@ -134,11 +131,7 @@ impl Interval {
     /// Builds `estimate ± half_width` clipped to `[min, max]`; the estimate is clipped too, so the
     /// interval always contains it.
     pub(crate) fn symmetric(
-        estimate: f64,
-        half_width: f64,
-        level: f64,
-        min: f64,
-        max: f64,
+        estimate: f64, half_width: f64, level: f64, min: f64, max: f64,
     ) -> Interval {
         let estimate = estimate.max(min).min(max);
         Interval::new(

@@ -489,9 +489,7 @@ fn offset(period: CohortPeriod, from: NaiveDate, to: NaiveDate) -> usize {
 }
 
 fn reference(
-    summaries: &[CustomerSummary<u32>],
-    period: CohortPeriod,
-    as_of: NaiveDate,
+    summaries: &[CustomerSummary<u32>], period: CohortPeriod, as_of: NaiveDate,
 ) -> Vec<Reference> {
     // The last complete period ends on the day before the start of the period after it.
     let complete_end =

@@ -40,9 +40,7 @@ fn fixed_gap(gap: f64) -> LifecycleClassifier {
 
 /// Stage and rule of customer 1, classified as of day `as_of`.
 fn judge(
-    classifier: &LifecycleClassifier,
-    occasions: &[(i64, i64)],
-    as_of: i64,
+    classifier: &LifecycleClassifier, occasions: &[(i64, i64)], as_of: i64,
 ) -> (LifecycleStage, LifecycleRule) {
     let s = summaries(&[(1, occasions)], as_of);
     let c = classifier.classify(&s, &[], day(as_of)).unwrap();
@@ -649,8 +647,7 @@ fn arbitrary_log() -> impl Strategy<Value = Vec<(u32, i64, i64)>> {
 }
 
 fn classify_log(
-    log: &[(u32, i64, i64)],
-    as_of: i64,
+    log: &[(u32, i64, i64)], as_of: i64,
 ) -> Result<Classification<u32>, LifecycleError> {
     let tx: Vec<_> = log
         .iter()

@@ -18,8 +18,7 @@ use rust_decimal::Decimal;
 /// The segment labels the report's default k-means settings give on `log` as of `as_of`
 /// (customers with a negative net spend left out, as the report does).
 fn report_labels<C: Clone + Ord + std::hash::Hash + Send + Sync>(
-    log: &[Transaction<C>],
-    as_of: NaiveDate,
+    log: &[Transaction<C>], as_of: NaiveDate,
 ) -> Vec<String> {
     let (summaries, _) = Summarizer::new(as_of).summarize_with_report(log).unwrap();
     let kept: Vec<CustomerSummary<C>> = summaries

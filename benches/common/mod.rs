@@ -43,9 +43,7 @@ pub fn synthetic_end() -> NaiveDate {
 /// its id), as real customers do: the Gamma-Gamma spend model needs heterogeneity between
 /// customers to be identified.
 pub fn synthetic_log_with_spend_levels(
-    rows: usize,
-    customers: u64,
-    seed: u64,
+    rows: usize, customers: u64, seed: u64,
 ) -> Vec<Transaction<u64>> {
     let mut log = synthetic_log(rows, customers, seed);
     for t in &mut log {

@@ -172,9 +172,7 @@ impl BgBb {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn conditional_expected_purchases(
-        &self,
-        future_periods: u32,
-        history: &DiscreteHistory,
+        &self, future_periods: u32, history: &DiscreteHistory,
     ) -> Result<f64, ClvError> {
         let [alpha, beta, gamma, delta] = self.array();
         let (x, n) = (f64::from(history.frequency()), f64::from(history.periods()));
@@ -260,9 +258,7 @@ impl BgBb {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn expected_frequency_histogram(
-        &self,
-        histories: &[DiscreteHistory],
-        weights: &[f64],
+        &self, histories: &[DiscreteHistory], weights: &[f64],
     ) -> Result<Vec<f64>, ClvError> {
         check_weights(histories.len(), weights)?;
         let max_n = histories
@@ -297,10 +293,7 @@ impl BgBb {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn conditional_expected_purchases_into(
-        &self,
-        future_periods: u32,
-        histories: &[DiscreteHistory],
-        out: &mut [f64],
+        &self, future_periods: u32, histories: &[DiscreteHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         fill_each(histories, out, |h| {
             self.conditional_expected_purchases(future_periods, h)
@@ -325,9 +318,7 @@ impl BgBb {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn probability_alive_next_into(
-        &self,
-        histories: &[DiscreteHistory],
-        out: &mut [f64],
+        &self, histories: &[DiscreteHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         fill_each(histories, out, |h| Ok(self.probability_alive_next(h)))
     }
@@ -345,8 +336,7 @@ impl Estimator for BgBb {
     type Data = Vec<(DiscreteHistory, f64)>;
 
     fn prepare(
-        data: &FitData<'_, DiscreteHistory>,
-        _: &FitOptions,
+        data: &FitData<'_, DiscreteHistory>, _: &FitOptions,
     ) -> Result<Vec<(DiscreteHistory, f64)>, ClvError> {
         let mut rows: Vec<(DiscreteHistory, f64)> = data
             .histories()

@@ -264,9 +264,7 @@ impl<V: BgNbdVariant> PurchaseModel for BgNbdFamily<V> {
     }
 
     fn conditional_expected_purchases(
-        &self,
-        t: f64,
-        history: &RepeatHistory,
+        &self, t: f64, history: &RepeatHistory,
     ) -> Result<f64, ClvError> {
         family_conditional(V::VARIANT, &self.array(), t, history)
     }
@@ -280,18 +278,13 @@ impl<V: BgNbdVariant> PurchaseModel for BgNbdFamily<V> {
     }
 
     fn conditional_expected_purchases_into(
-        &self,
-        t: f64,
-        histories: &[RepeatHistory],
-        out: &mut [f64],
+        &self, t: f64, histories: &[RepeatHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         family_conditional_into(V::VARIANT, &self.array(), t, histories, out)
     }
 
     fn probability_alive_into(
-        &self,
-        histories: &[RepeatHistory],
-        out: &mut [f64],
+        &self, histories: &[RepeatHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         family_probability_alive_into(V::VARIANT, &self.array(), histories, out)
     }

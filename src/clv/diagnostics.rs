@@ -55,9 +55,7 @@ pub use crate::interval::Interval;
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn delta_method_interval(
-    f: impl Fn(&[f64]) -> Result<f64, ClvError>,
-    params: &[f64],
-    covariance: &[Vec<f64>],
+    f: impl Fn(&[f64]) -> Result<f64, ClvError>, params: &[f64], covariance: &[Vec<f64>],
     level: f64,
 ) -> Result<Interval, ClvError> {
     if !(level > 0.0 && level < 1.0) {
@@ -111,9 +109,7 @@ pub fn delta_method_interval(
 
 /// The gradient of `f` at `params` by central differences, one-sided where `f` fails on one side.
 fn central_gradient(
-    f: impl Fn(&[f64]) -> Result<f64, ClvError>,
-    params: &[f64],
-    estimate: f64,
+    f: impl Fn(&[f64]) -> Result<f64, ClvError>, params: &[f64], estimate: f64,
 ) -> Result<Vec<f64>, ClvError> {
     let mut gradient = vec![0.0; params.len()];
     let mut shifted = params.to_vec();
@@ -180,9 +176,7 @@ pub fn observed_frequency_histogram(histories: &[RepeatHistory], max_frequency: 
 ///
 /// See the [module documentation](self).
 pub fn expected_frequency_histogram<M: PurchaseModel + ?Sized>(
-    model: &M,
-    histories: &[RepeatHistory],
-    max_frequency: u32,
+    model: &M, histories: &[RepeatHistory], max_frequency: u32,
 ) -> Result<Vec<f64>, ClvError> {
     if histories.is_empty() {
         return Err(ClvError::EmptyInput);
@@ -241,9 +235,7 @@ pub struct ChiSquareTest {
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn chi_square_test(
-    observed: &[f64],
-    expected: &[f64],
-    fitted_parameters: usize,
+    observed: &[f64], expected: &[f64], fitted_parameters: usize,
 ) -> Result<ChiSquareTest, ClvError> {
     check_length("observed", expected.len(), observed.len())?;
     let mut statistic = 0.0;
@@ -339,10 +331,7 @@ pub struct HoldoutComparison {
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn holdout_comparison<M: PurchaseModel + ?Sized>(
-    model: &M,
-    calibration: &[RepeatHistory],
-    holdout_purchases: &[f64],
-    holdout_length: f64,
+    model: &M, calibration: &[RepeatHistory], holdout_purchases: &[f64], holdout_length: f64,
     max_frequency: u32,
 ) -> Result<HoldoutComparison, ClvError> {
     if calibration.is_empty() {
@@ -433,10 +422,7 @@ pub struct AliveMatrix {
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn probability_alive_matrix<M: PurchaseModel + ?Sized>(
-    model: &M,
-    max_frequency: u32,
-    age: f64,
-    recency_points: usize,
+    model: &M, max_frequency: u32, age: f64, recency_points: usize,
 ) -> Result<AliveMatrix, ClvError> {
     check_positive_argument("age", age)?;
     if recency_points < 2 {

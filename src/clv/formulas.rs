@@ -103,11 +103,8 @@ fn check_discount(value: f64) -> Result<(), ClvError> {
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn historic_clv(
-    average_order_value: Decimal,
-    purchases_per_period: f64,
-    expected_lifespan_periods: f64,
-    gross_margin: f64,
-    places: u32,
+    average_order_value: Decimal, purchases_per_period: f64, expected_lifespan_periods: f64,
+    gross_margin: f64, places: u32,
 ) -> Result<Decimal, ClvError> {
     for (name, value) in [
         ("purchases_per_period", purchases_per_period),
@@ -144,10 +141,7 @@ pub fn historic_clv(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn margin_multiple_clv(
-    margin: Decimal,
-    retention_rate: f64,
-    discount_rate: f64,
-    first_margin: FirstMargin,
+    margin: Decimal, retention_rate: f64, discount_rate: f64, first_margin: FirstMargin,
     places: u32,
 ) -> Result<Decimal, ClvError> {
     check_rate("retention_rate", retention_rate, false)?;
@@ -180,11 +174,7 @@ pub fn margin_multiple_clv(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn finite_horizon_clv(
-    margin: Decimal,
-    retention_rate: f64,
-    discount_rate: f64,
-    periods: u32,
-    places: u32,
+    margin: Decimal, retention_rate: f64, discount_rate: f64, periods: u32, places: u32,
 ) -> Result<Decimal, ClvError> {
     check_rate("retention_rate", retention_rate, true)?;
     check_discount(discount_rate)?;
@@ -223,10 +213,7 @@ pub fn finite_horizon_clv(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn contractual_clv_from_model(
-    margin_per_period: Decimal,
-    model: &ShiftedBetaGeometric,
-    discount_rate: f64,
-    renewals: u32,
+    margin_per_period: Decimal, model: &ShiftedBetaGeometric, discount_rate: f64, renewals: u32,
     places: u32,
 ) -> Result<Decimal, ClvError> {
     let derl = model.discounted_expected_residual_lifetime(discount_rate, renewals)?;
@@ -253,9 +240,7 @@ pub fn contractual_clv_from_model(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn contractual_clv(
-    margin_per_period: Decimal,
-    derl: f64,
-    places: u32,
+    margin_per_period: Decimal, derl: f64, places: u32,
 ) -> Result<Decimal, ClvError> {
     if !(derl.is_finite() && derl >= 0.0) {
         return Err(invalid("derl", derl, "must be non-negative and finite"));

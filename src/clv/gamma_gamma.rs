@@ -234,8 +234,7 @@ impl GammaGamma {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn conditional_expected_average_spend(
-        &self,
-        history: &SpendHistory,
+        &self, history: &SpendHistory,
     ) -> Result<f64, ClvError> {
         let GammaGammaParams { p, q, gamma } = self.params;
         let x = history.frequency();
@@ -300,8 +299,7 @@ impl Estimator for GammaGamma {
     type Data = SpendRows;
 
     fn prepare(
-        data: &FitData<'_, SpendHistory>,
-        options: &GammaGammaOptions,
+        data: &FitData<'_, SpendHistory>, options: &GammaGammaOptions,
     ) -> Result<SpendRows, ClvError> {
         let mut rows: Vec<(f64, f64, f64)> = Vec::new();
         let mut excluded = 0.0;

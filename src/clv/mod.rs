@@ -84,9 +84,7 @@ pub trait PurchaseModel {
     ///
     /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
     fn conditional_expected_purchases(
-        &self,
-        t: f64,
-        history: &RepeatHistory,
+        &self, t: f64, history: &RepeatHistory,
     ) -> Result<f64, ClvError>;
 
     /// P(alive | x, t_x, T): the probability that the customer is still active at T.
@@ -111,10 +109,7 @@ pub trait PurchaseModel {
     /// [`ClvError::LengthMismatch`] when `out` and `histories` differ in length, and the errors of
     /// the single form.
     fn conditional_expected_purchases_into(
-        &self,
-        t: f64,
-        histories: &[RepeatHistory],
-        out: &mut [f64],
+        &self, t: f64, histories: &[RepeatHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         fill_each(histories, out, |h| {
             self.conditional_expected_purchases(t, h)
@@ -147,10 +142,7 @@ pub trait PurchaseModel {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     fn conditional_expected_purchases_curves_into(
-        &self,
-        times: &[f64],
-        histories: &[RepeatHistory],
-        out: &mut [f64],
+        &self, times: &[f64], histories: &[RepeatHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         check_length("out", histories.len() * times.len(), out.len())?;
         let mut column = vec![0.0; histories.len()];
@@ -169,9 +161,7 @@ pub trait PurchaseModel {
     ///
     /// As [`PurchaseModel::conditional_expected_purchases_into`].
     fn probability_alive_into(
-        &self,
-        histories: &[RepeatHistory],
-        out: &mut [f64],
+        &self, histories: &[RepeatHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         fill_each(histories, out, |h| self.probability_alive(h))
     }
@@ -179,9 +169,7 @@ pub trait PurchaseModel {
 
 /// Writes `f` of every history into `out`, after checking that the two have the same length.
 pub(crate) fn fill_each<H>(
-    histories: &[H],
-    out: &mut [f64],
-    mut f: impl FnMut(&H) -> Result<f64, ClvError>,
+    histories: &[H], out: &mut [f64], mut f: impl FnMut(&H) -> Result<f64, ClvError>,
 ) -> Result<(), ClvError> {
     check_length("out", histories.len(), out.len())?;
     for (h, o) in histories.iter().zip(out.iter_mut()) {
@@ -211,9 +199,7 @@ pub(crate) fn check_positive_argument(name: &'static str, value: f64) -> Result<
 
 /// Checks that the slice `name` has the `expected` length.
 pub(crate) fn check_length(
-    name: &'static str,
-    expected: usize,
-    found: usize,
+    name: &'static str, expected: usize, found: usize,
 ) -> Result<(), ClvError> {
     if expected == found {
         Ok(())

@@ -249,8 +249,7 @@ pub struct DropoutTest {
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn dropout_test<M, D>(
-    dropout: &ModelFit<M, D>,
-    nbd: &ModelFit<Nbd>,
+    dropout: &ModelFit<M, D>, nbd: &ModelFit<Nbd>,
 ) -> Result<DropoutTest, ClvError> {
     let both = [dropout.log_likelihood, nbd.log_likelihood];
     if dropout.observations != nbd.observations || both.iter().any(|v| !v.is_finite()) {

@@ -187,8 +187,7 @@ impl Estimator for ParetoNbd {
     type Data = likelihood::Data;
 
     fn prepare(
-        data: &FitData<'_, RepeatHistory>,
-        _: &FitOptions,
+        data: &FitData<'_, RepeatHistory>, _: &FitOptions,
     ) -> Result<likelihood::Data, ClvError> {
         let rows = likelihood::compress(data.histories(), &data.weights());
         if rows.iter().all(|row| row.frequency == 0.0) {
@@ -235,9 +234,7 @@ impl PurchaseModel for ParetoNbd {
     /// E[Y(t) | x, t_x, T] = P(alive) · (r + x)(β + T)/((α + T)(s − 1)) ·
     /// [1 − ((β + T)/(β + T + t))^(s − 1)] (FHL note, eq. 23).
     fn conditional_expected_purchases(
-        &self,
-        t: f64,
-        history: &RepeatHistory,
+        &self, t: f64, history: &RepeatHistory,
     ) -> Result<f64, ClvError> {
         check_time("t", t)?;
         let alive = self.probability_alive(history)?;
@@ -259,10 +256,7 @@ impl PurchaseModel for ParetoNbd {
     }
 
     fn conditional_expected_purchases_into(
-        &self,
-        t: f64,
-        histories: &[RepeatHistory],
-        out: &mut [f64],
+        &self, t: f64, histories: &[RepeatHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         check_time("t", t)?;
         self.batch(histories, out, |h| {
@@ -272,9 +266,7 @@ impl PurchaseModel for ParetoNbd {
     }
 
     fn probability_alive_into(
-        &self,
-        histories: &[RepeatHistory],
-        out: &mut [f64],
+        &self, histories: &[RepeatHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         self.batch(histories, out, |h| {
             Some(likelihood::Terms::new(&self.params, h)?.probability_alive())
@@ -283,10 +275,7 @@ impl PurchaseModel for ParetoNbd {
 
     /// P(alive) once per customer, times the closed form in t at every time.
     fn conditional_expected_purchases_curves_into(
-        &self,
-        times: &[f64],
-        histories: &[RepeatHistory],
-        out: &mut [f64],
+        &self, times: &[f64], histories: &[RepeatHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         check_length("out", histories.len() * times.len(), out.len())?;
         for &t in times {
@@ -310,10 +299,7 @@ impl ParetoNbd {
     /// written to `out`: P(alive) is computed once, the rest is closed form (FHL note, eq. 23).
     /// `None` if P(alive) cannot be computed.
     pub(crate) fn conditional_expected_purchases_at(
-        &self,
-        times: &[f64],
-        history: &RepeatHistory,
-        out: &mut [f64],
+        &self, times: &[f64], history: &RepeatHistory, out: &mut [f64],
     ) -> Option<()> {
         let alive = likelihood::Terms::new(&self.params, history)?.probability_alive();
         for (o, &t) in out.iter_mut().zip(times) {
@@ -334,10 +320,7 @@ impl ParetoNbd {
     /// Runs `predict` over `histories` in parallel chunks (each output depends only on its own
     /// input, so the result does not depend on the thread count).
     fn batch<F>(
-        &self,
-        histories: &[RepeatHistory],
-        out: &mut [f64],
-        predict: F,
+        &self, histories: &[RepeatHistory], out: &mut [f64], predict: F,
     ) -> Result<(), ClvError>
     where
         F: Fn(&RepeatHistory) -> Option<f64> + Sync,

@@ -323,9 +323,7 @@ impl ShiftedBetaGeometric {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn discounted_expected_residual_lifetime(
-        &self,
-        discount_rate: f64,
-        renewals: u32,
+        &self, discount_rate: f64, renewals: u32,
     ) -> Result<f64, ClvError> {
         if !(discount_rate.is_finite() && discount_rate > 0.0) {
             return Err(invalid_argument(
@@ -383,8 +381,7 @@ impl Estimator for ShiftedBetaGeometric {
     type Data = Vec<(ContractOutcome, f64)>;
 
     fn prepare(
-        data: &FitData<'_, ContractOutcome>,
-        _: &FitOptions,
+        data: &FitData<'_, ContractOutcome>, _: &FitOptions,
     ) -> Result<Self::Data, ClvError> {
         let outcomes = data.histories();
         let mut rows: Vec<(ContractOutcome, f64)> = Vec::with_capacity(outcomes.len());

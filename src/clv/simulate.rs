@@ -94,11 +94,7 @@ fn gamma_beta(r: f64, alpha: f64, a: f64, b: f64) -> Result<(Gamma<f64>, Beta<f6
 /// One customer of the BG/NBD family: purchases at rate λ; after each purchase (and, if
 /// `drop_at_first`, right after the first one at time 0) drops out with probability p.
 fn simulate_nbd_customer(
-    rng: &mut Xoshiro256PlusPlus,
-    lambda: f64,
-    p: f64,
-    age: f64,
-    holdout_length: f64,
+    rng: &mut Xoshiro256PlusPlus, lambda: f64, p: f64, age: f64, holdout_length: f64,
     drop_at_first: bool,
 ) -> (RepeatHistory, f64) {
     let (mut x, mut t_x, mut holdout) = (0.0, 0.0, 0.0);
@@ -131,11 +127,7 @@ fn simulate_nbd_customer(
 }
 
 fn simulate_family(
-    params: (f64, f64, f64, f64),
-    ages: &[f64],
-    holdout_length: f64,
-    seed: u64,
-    drop_at_first: bool,
+    params: (f64, f64, f64, f64), ages: &[f64], holdout_length: f64, seed: u64, drop_at_first: bool,
 ) -> Result<SimulatedHistories, ClvError> {
     check_ages(ages, holdout_length)?;
     let (r, alpha, a, b) = params;
@@ -168,10 +160,7 @@ fn simulate_family(
 ///
 /// See the [module documentation](self).
 pub fn bg_nbd(
-    model: &BgNbd,
-    ages: &[f64],
-    holdout_length: f64,
-    seed: u64,
+    model: &BgNbd, ages: &[f64], holdout_length: f64, seed: u64,
 ) -> Result<SimulatedHistories, ClvError> {
     let p = model.params();
     simulate_family((p.r, p.alpha, p.a, p.b), ages, holdout_length, seed, false)
@@ -194,10 +183,7 @@ pub fn bg_nbd(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn modified_bg_nbd(
-    model: &ModifiedBgNbd,
-    ages: &[f64],
-    holdout_length: f64,
-    seed: u64,
+    model: &ModifiedBgNbd, ages: &[f64], holdout_length: f64, seed: u64,
 ) -> Result<SimulatedHistories, ClvError> {
     let p = model.params();
     simulate_family((p.r, p.alpha, p.a, p.b), ages, holdout_length, seed, true)
@@ -222,11 +208,7 @@ pub fn modified_bg_nbd(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn bg_bb(
-    model: &BgBb,
-    customers: usize,
-    periods: u32,
-    holdout_periods: u32,
-    seed: u64,
+    model: &BgBb, customers: usize, periods: u32, holdout_periods: u32, seed: u64,
 ) -> Result<SimulatedDiscreteHistories, ClvError> {
     let p = model.params();
     let (_, transact) = gamma_beta(1.0, 1.0, p.alpha, p.beta)?;
@@ -283,10 +265,7 @@ pub fn bg_bb(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn shifted_beta_geometric(
-    model: &ShiftedBetaGeometric,
-    cohort_size: usize,
-    periods: u32,
-    seed: u64,
+    model: &ShiftedBetaGeometric, cohort_size: usize, periods: u32, seed: u64,
 ) -> Result<Vec<ContractOutcome>, ClvError> {
     let p = model.params();
     let (_, churn) = gamma_beta(1.0, 1.0, p.alpha, p.beta)?;

@@ -145,9 +145,7 @@ impl ClvOptions {
 }
 
 fn check_pair(
-    history: &RepeatHistory,
-    spend: &SpendHistory,
-    position: Option<usize>,
+    history: &RepeatHistory, spend: &SpendHistory, position: Option<usize>,
 ) -> Result<(), ClvError> {
     if history.frequency() == spend.frequency() {
         Ok(())
@@ -190,11 +188,8 @@ fn check_pair(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn customer_lifetime_value<M: PurchaseModel + ?Sized>(
-    purchase_model: &M,
-    spend_model: &GammaGamma,
-    history: &RepeatHistory,
-    spend_history: &SpendHistory,
-    options: &ClvOptions,
+    purchase_model: &M, spend_model: &GammaGamma, history: &RepeatHistory,
+    spend_history: &SpendHistory, options: &ClvOptions,
 ) -> Result<f64, ClvError> {
     options.check()?;
     check_pair(history, spend_history, None)?;
@@ -233,11 +228,8 @@ pub fn customer_lifetime_value<M: PurchaseModel + ?Sized>(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn customer_lifetime_value_decimal<M: PurchaseModel + ?Sized>(
-    purchase_model: &M,
-    spend_model: &GammaGamma,
-    history: &RepeatHistory,
-    spend_history: &SpendHistory,
-    options: &ClvOptions,
+    purchase_model: &M, spend_model: &GammaGamma, history: &RepeatHistory,
+    spend_history: &SpendHistory, options: &ClvOptions,
 ) -> Result<Decimal, ClvError> {
     let value =
         customer_lifetime_value(purchase_model, spend_model, history, spend_history, options)?;
@@ -271,11 +263,8 @@ const CHUNK: usize = 2_048;
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
-    purchase_model: &M,
-    spend_model: &GammaGamma,
-    histories: &[RepeatHistory],
-    spend_histories: &[SpendHistory],
-    options: &ClvOptions,
+    purchase_model: &M, spend_model: &GammaGamma, histories: &[RepeatHistory],
+    spend_histories: &[SpendHistory], options: &ClvOptions,
 ) -> Result<Vec<f64>, ClvError> {
     options.check()?;
     check_length("spend_histories", histories.len(), spend_histories.len())?;
@@ -370,9 +359,7 @@ fn finite(value: f64) -> Result<f64, ClvError> {
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn pareto_nbd_dert(
-    model: &ParetoNbd,
-    history: &RepeatHistory,
-    options: &ClvOptions,
+    model: &ParetoNbd, history: &RepeatHistory, options: &ClvOptions,
 ) -> Result<f64, ClvError> {
     options.check()?;
     if options.monthly_discount_rate == 0.0 {
@@ -415,11 +402,8 @@ pub fn pareto_nbd_dert(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn pareto_nbd_residual_value(
-    model: &ParetoNbd,
-    spend_model: &GammaGamma,
-    history: &RepeatHistory,
-    spend_history: &SpendHistory,
-    options: &ClvOptions,
+    model: &ParetoNbd, spend_model: &GammaGamma, history: &RepeatHistory,
+    spend_history: &SpendHistory, options: &ClvOptions,
 ) -> Result<f64, ClvError> {
     check_pair(history, spend_history, None)?;
     let spend = spend_model.conditional_expected_average_spend(spend_history)?;
@@ -451,9 +435,7 @@ pub fn pareto_nbd_residual_value(
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn bg_bb_dert(
-    model: &BgBb,
-    history: &DiscreteHistory,
-    discount_rate: f64,
+    model: &BgBb, history: &DiscreteHistory, discount_rate: f64,
 ) -> Result<f64, ClvError> {
     check_positive_argument("discount_rate", discount_rate)?;
     let BgBbParams {

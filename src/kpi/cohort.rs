@@ -266,9 +266,7 @@ impl CohortMatrix {
     /// - [`KpiError::AfterObservationEnd`] when `as_of` is after a summary's observation end;
     /// - [`KpiError::BeforeData`] when `as_of` is before every first purchase.
     pub fn build<C: Sync>(
-        summaries: &[CustomerSummary<C>],
-        period: CohortPeriod,
-        as_of: NaiveDate,
+        summaries: &[CustomerSummary<C>], period: CohortPeriod, as_of: NaiveDate,
     ) -> Result<Self, KpiError> {
         let (all, earliest) = occasions_through(summaries, as_of)?;
         let first_index = period.index(earliest);

@@ -22,8 +22,7 @@ use crate::numeric::money::to_f64;
 /// # Ok::<(), customer_value::kpi::KpiError>(())
 /// ```
 pub fn customer_acquisition_cost(
-    acquisition_spend: Decimal,
-    new_customers: u64,
+    acquisition_spend: Decimal, new_customers: u64,
 ) -> Result<Decimal, KpiError> {
     non_negative("acquisition_spend", acquisition_spend)?;
     if new_customers == 0 {
@@ -80,9 +79,7 @@ pub fn clv_to_cac_ratio(clv: Decimal, cac: Decimal) -> Result<Decimal, KpiError>
 /// # Ok::<(), customer_value::kpi::KpiError>(())
 /// ```
 pub fn cac_payback_months(
-    cac: Decimal,
-    monthly_revenue_per_new_customer: Decimal,
-    gross_margin_rate: Decimal,
+    cac: Decimal, monthly_revenue_per_new_customer: Decimal, gross_margin_rate: Decimal,
 ) -> Result<Decimal, KpiError> {
     non_negative("cac", cac)?;
     positive(

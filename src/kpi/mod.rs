@@ -157,8 +157,7 @@ fn refunds_within(refunds: &[RefundDay], from: NaiveDate, to: NaiveDate) -> Deci
 }
 
 fn occasions_through<C>(
-    summaries: &[CustomerSummary<C>],
-    date: NaiveDate,
+    summaries: &[CustomerSummary<C>], date: NaiveDate,
 ) -> Result<(Vec<Days<'_>>, NaiveDate), KpiError> {
     let mut out = Vec::with_capacity(summaries.len());
     let mut earliest = NaiveDate::MAX;

@@ -20,9 +20,7 @@ struct Window<'a> {
 impl<'a> Window<'a> {
     /// Checks the period against the summaries and lays it out.
     fn of<C>(
-        summaries: &'a [CustomerSummary<C>],
-        start: NaiveDate,
-        end: NaiveDate,
+        summaries: &'a [CustomerSummary<C>], start: NaiveDate, end: NaiveDate,
     ) -> Result<Self, KpiError> {
         if end < start {
             return Err(KpiError::PeriodEndsBeforeStart { start, end });
@@ -114,9 +112,7 @@ impl PeriodKpis {
     /// - [`KpiError::AfterObservationEnd`] when `end` is after a summary's observation end;
     /// - [`KpiError::BeforeData`] when `end` is before every first purchase.
     pub fn compute<C>(
-        summaries: &[CustomerSummary<C>],
-        start: NaiveDate,
-        end: NaiveDate,
+        summaries: &[CustomerSummary<C>], start: NaiveDate, end: NaiveDate,
     ) -> Result<Self, KpiError> {
         let window = Window::of(summaries, start, end)?;
         let before = window.previous_start;
@@ -241,11 +237,7 @@ impl PeriodKpis {
     }
 
     fn ratio(
-        &self,
-        numerator: u64,
-        denominator: u64,
-        rate: &'static str,
-        who: &'static str,
+        &self, numerator: u64, denominator: u64, rate: &'static str, who: &'static str,
     ) -> Result<f64, KpiError> {
         if denominator == 0 {
             return Err(self.undefined(rate, who));
@@ -414,9 +406,7 @@ impl RevenueRetention {
     /// Those of [`PeriodKpis::compute`], and [`KpiError::UndefinedRate`] when nobody bought in
     /// the previous period.
     pub fn compute<C>(
-        summaries: &[CustomerSummary<C>],
-        start: NaiveDate,
-        end: NaiveDate,
+        summaries: &[CustomerSummary<C>], start: NaiveDate, end: NaiveDate,
     ) -> Result<Self, KpiError> {
         let window = Window::of(summaries, start, end)?;
         let before = window.previous_start;

@@ -222,10 +222,7 @@ impl LifecycleClassifier {
     ///
     /// See [`LifecycleClassifier`].
     pub fn classify<C: Clone + Ord + Send + Sync>(
-        &self,
-        summaries: &[CustomerSummary<C>],
-        prospects: &[C],
-        as_of: NaiveDate,
+        &self, summaries: &[CustomerSummary<C>], prospects: &[C], as_of: NaiveDate,
     ) -> Result<Classification<C>, LifecycleError> {
         self.run(
             summaries,
@@ -283,21 +280,14 @@ impl LifecycleClassifier {
     /// # Ok::<(), customer_value::Error>(())
     /// ```
     pub fn classify_with_model<C: Clone + Ord + Send + Sync, M: PurchaseModel + ?Sized>(
-        &self,
-        summaries: &[CustomerSummary<C>],
-        prospects: &[C],
-        as_of: NaiveDate,
-        model: &M,
+        &self, summaries: &[CustomerSummary<C>], prospects: &[C], as_of: NaiveDate, model: &M,
         unit: TimeUnit,
     ) -> Result<Classification<C>, LifecycleError> {
         self.run(summaries, prospects, as_of, Evidence::Model { model, unit })
     }
 
     fn run<C: Clone + Ord + Send + Sync, M: PurchaseModel + ?Sized>(
-        &self,
-        summaries: &[CustomerSummary<C>],
-        prospects: &[C],
-        as_of: NaiveDate,
+        &self, summaries: &[CustomerSummary<C>], prospects: &[C], as_of: NaiveDate,
         evidence: Evidence<'_, M>,
     ) -> Result<Classification<C>, LifecycleError> {
         if summaries.is_empty() && prospects.is_empty() {
@@ -351,9 +341,7 @@ impl LifecycleClassifier {
     /// The population gap G: the fixed value of the rules, or the median over customers with n ≥ 2
     /// of their mean gap. `None` when no customer has bought by `as_of` (only prospects).
     fn population_gap(
-        &self,
-        visible: &[Visible<'_>],
-        as_of: NaiveDate,
+        &self, visible: &[Visible<'_>], as_of: NaiveDate,
     ) -> Result<Option<f64>, LifecycleError> {
         if let Some(fixed) = self.rules.population_gap_days {
             return Ok(Some(fixed));
@@ -377,9 +365,7 @@ impl LifecycleClassifier {
 /// returns how many of the summaries at the positions `not_yet` (first purchase after the as-of
 /// date) are not known prospects: not customers yet.
 fn add_known_prospects<C: Clone + Ord>(
-    customers: &mut Vec<CustomerStage<C>>,
-    summaries: &[CustomerSummary<C>],
-    prospects: &[C],
+    customers: &mut Vec<CustomerStage<C>>, summaries: &[CustomerSummary<C>], prospects: &[C],
     not_yet: &[usize],
 ) -> u64 {
     // Without prospects (the common case) no set of a million ids is needed.
@@ -410,9 +396,7 @@ fn add_known_prospects<C: Clone + Ord>(
 /// P(alive) of every visible customer with a purchase by the as-of date, when a model is the
 /// evidence; `None` otherwise.
 fn probabilities_alive<C, M: PurchaseModel + ?Sized>(
-    evidence: &Evidence<'_, M>,
-    summaries: &[CustomerSummary<C>],
-    visible: &[Visible<'_>],
+    evidence: &Evidence<'_, M>, summaries: &[CustomerSummary<C>], visible: &[Visible<'_>],
     as_of: NaiveDate,
 ) -> Result<Vec<Option<f64>>, LifecycleError> {
     let mut alive: Vec<Option<f64>> = vec![None; visible.len()];
@@ -429,8 +413,7 @@ fn probabilities_alive<C, M: PurchaseModel + ?Sized>(
 
 /// Validates the summaries against `as_of` and cuts each one's occasions at it.
 fn cut_at<C: Ord>(
-    summaries: &[CustomerSummary<C>],
-    as_of: NaiveDate,
+    summaries: &[CustomerSummary<C>], as_of: NaiveDate,
 ) -> Result<Vec<Visible<'_>>, LifecycleError> {
     let mut visible = Vec::with_capacity(summaries.len());
     let mut earliest: Option<NaiveDate> = None;
@@ -481,10 +464,7 @@ fn cut_at<C: Ord>(
 }
 
 fn probability_alive<C, M: PurchaseModel + ?Sized>(
-    model: &M,
-    unit: TimeUnit,
-    summary: &CustomerSummary<C>,
-    visible: &Visible<'_>,
+    model: &M, unit: TimeUnit, summary: &CustomerSummary<C>, visible: &Visible<'_>,
     as_of: NaiveDate,
 ) -> Result<f64, LifecycleError> {
     let position = visible.position;

@@ -26,9 +26,7 @@ impl Rhythm {
     /// The rhythm of a customer with `occasions` (non-empty, sorted) among a population whose gap
     /// is `population_gap`.
     fn estimate(
-        rules: &LifecycleRules,
-        occasions: &[PurchaseOccasion],
-        population_gap: f64,
+        rules: &LifecycleRules, occasions: &[PurchaseOccasion], population_gap: f64,
     ) -> Self {
         let n = occasions.len();
         let k0 = rules.shrinkage_strength;
@@ -99,10 +97,7 @@ impl SpendWindows {
 /// Applies the rules, in order, to one customer's occasions up to `as_of` (non-empty, sorted):
 /// its stage with the reason, and its net spend up to `as_of`.
 pub(super) fn judge(
-    rules: &LifecycleRules,
-    occasions: &[PurchaseOccasion],
-    as_of: NaiveDate,
-    population_gap: f64,
+    rules: &LifecycleRules, occasions: &[PurchaseOccasion], as_of: NaiveDate, population_gap: f64,
     probability_alive: Option<f64>,
 ) -> (StageReason, Decimal) {
     let n = occasions.len();
@@ -137,8 +132,7 @@ pub(super) fn judge(
 /// The stage rules of the module docs, in order: the first that holds gives the stage, the rule
 /// and its threshold (the other side of the comparison).
 fn first_rule_that_holds(
-    rules: &LifecycleRules,
-    m: &StageMetrics,
+    rules: &LifecycleRules, m: &StageMetrics,
 ) -> (LifecycleStage, LifecycleRule, Option<f64>) {
     use LifecycleRule as R;
     use LifecycleStage as S;

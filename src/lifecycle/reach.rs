@@ -116,9 +116,7 @@ impl LifecycleRules {
     ///
     /// See [`StageReach`].
     pub fn stage_reach<C>(
-        &self,
-        summaries: &[CustomerSummary<C>],
-        as_of: NaiveDate,
+        &self, summaries: &[CustomerSummary<C>], as_of: NaiveDate,
     ) -> Vec<StageReach> {
         let tenures: Vec<f64> = summaries
             .iter()

@@ -91,8 +91,7 @@ impl Transitions {
     /// # Ok::<(), customer_value::Error>(())
     /// ```
     pub fn between<C: Ord>(
-        earlier: &Classification<C>,
-        later: &Classification<C>,
+        earlier: &Classification<C>, later: &Classification<C>,
     ) -> Result<Self, LifecycleError> {
         if earlier.as_of() > later.as_of() {
             return Err(LifecycleError::TransitionsOutOfOrder {
@@ -206,11 +205,7 @@ impl LifecycleClassifier {
     ///
     /// See [`Transitions`].
     pub fn transitions<C: Clone + Ord + Send + Sync>(
-        &self,
-        summaries: &[CustomerSummary<C>],
-        prospects: &[C],
-        from: NaiveDate,
-        to: NaiveDate,
+        &self, summaries: &[CustomerSummary<C>], prospects: &[C], from: NaiveDate, to: NaiveDate,
     ) -> Result<Transitions, LifecycleError> {
         if from > to {
             return Err(LifecycleError::TransitionsOutOfOrder { from, to });

@@ -354,9 +354,7 @@ where
     /// # Ok::<(), customer_value::Error>(())
     /// ```
     pub fn build(
-        log: &[Transaction<C>],
-        as_of: NaiveDate,
-        config: &ReportConfig,
+        log: &[Transaction<C>], as_of: NaiveDate, config: &ReportConfig,
     ) -> Result<Self, Error> {
         config.check()?;
         let parts = config.parts;

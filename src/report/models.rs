@@ -37,9 +37,7 @@ pub(super) type Fitted = Option<(PurchaseModelSummary, Option<SpendModelSummary>
 /// on every customer and fills P(alive), expected purchases, expected spend and CLV. A fit the
 /// data cannot support is skipped with a warning.
 pub(super) fn predict_value<C>(
-    summaries: &[CustomerSummary<C>],
-    config: &ReportConfig,
-    rows: &mut [CustomerReport<C>],
+    summaries: &[CustomerSummary<C>], config: &ReportConfig, rows: &mut [CustomerReport<C>],
     warnings: &mut Vec<ReportWarning>,
 ) -> Result<Fitted, (&'static str, ClvError)> {
     let mut spend_warnings = Vec::new();
@@ -119,9 +117,7 @@ fn data_limits_fit(e: &ClvError) -> bool {
 }
 
 fn predict_purchases<C>(
-    summaries: &[CustomerSummary<C>],
-    config: &ReportConfig,
-    spend: Option<&Spend>,
+    summaries: &[CustomerSummary<C>], config: &ReportConfig, spend: Option<&Spend>,
     rows: &mut [CustomerReport<C>],
 ) -> Result<PurchaseModelSummary, ModelError> {
     let histories: Vec<RepeatHistory> = summaries
@@ -186,9 +182,7 @@ struct Spend {
 impl Spend {
     /// The fitted spend model, or `None` with a warning when the data cannot support it.
     fn fit_or_skip<C>(
-        summaries: &[CustomerSummary<C>],
-        config: &ReportConfig,
-        warnings: &mut Vec<ReportWarning>,
+        summaries: &[CustomerSummary<C>], config: &ReportConfig, warnings: &mut Vec<ReportWarning>,
     ) -> Result<Option<Self>, ClvError> {
         let paid = summaries
             .iter()
@@ -289,10 +283,7 @@ fn figures<M>(fit: &ModelFit<M>) -> Figures {
 }
 
 fn model_outputs<M: PurchaseModel + Sync>(
-    model: &M,
-    histories: &[RepeatHistory],
-    horizon: f64,
-    spend: Option<&Spend>,
+    model: &M, histories: &[RepeatHistory], horizon: f64, spend: Option<&Spend>,
     config: &ReportConfig,
 ) -> Result<ModelOutputs, ClvError> {
     let mut alive = vec![0.0; histories.len()];

@@ -77,9 +77,7 @@ fn position(err: &Error) -> Option<(usize, bool)> {
 
 /// The error of a part: its message names the customer (by id) in place of a position.
 pub(super) fn failure<C: Debug>(
-    part: &'static str,
-    log: &[Transaction<C>],
-    summaries: &[CustomerSummary<C>],
+    part: &'static str, log: &[Transaction<C>], summaries: &[CustomerSummary<C>],
     err: impl Into<Error>,
 ) -> Error {
     let err = err.into();
@@ -126,8 +124,7 @@ pub(super) fn failure<C: Debug>(
 
 /// Warns when every amount of the log is zero, and returns whether it is.
 pub(super) fn check_amounts<C>(
-    summaries: &[CustomerSummary<C>],
-    warnings: &mut Vec<ReportWarning>,
+    summaries: &[CustomerSummary<C>], warnings: &mut Vec<ReportWarning>,
 ) -> bool {
     let no_amounts = summaries
         .iter()
@@ -143,9 +140,7 @@ pub(super) fn check_amounts<C>(
 /// k-means on the configured features; a constant money feature of the default features is
 /// dropped, other failures the data causes skip the part. Returns the labels and left-out count.
 pub(super) fn segmentation<C: Clone + Debug + Eq + Hash + Ord + Send + Sync>(
-    rows: &mut [CustomerReport<C>],
-    summaries: &[CustomerSummary<C>],
-    config: &ReportConfig,
+    rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], config: &ReportConfig,
     warnings: &mut Vec<ReportWarning>,
 ) -> Result<(Vec<String>, u64), SegmentError> {
     let segmenter = &config.segmentation;
@@ -180,8 +175,7 @@ fn data_limits_segmentation(e: &SegmentError) -> bool {
 }
 
 fn skip_segmentation(
-    e: SegmentError,
-    warnings: &mut Vec<ReportWarning>,
+    e: SegmentError, warnings: &mut Vec<ReportWarning>,
 ) -> Result<(Vec<String>, u64), SegmentError> {
     warnings.push(ReportWarning::PartSkipped {
         part: "segmentation",
@@ -193,11 +187,8 @@ fn skip_segmentation(
 /// Lifecycle stages, with a warning for each stage the log is too short to show; skipped with a
 /// warning when nobody bought twice (the population's rhythm is undefined).
 pub(super) fn lifecycle<C: Clone + Ord + Send + Sync>(
-    rows: &mut [CustomerReport<C>],
-    summaries: &[CustomerSummary<C>],
-    config: &ReportConfig,
-    as_of: NaiveDate,
-    warnings: &mut Vec<ReportWarning>,
+    rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], config: &ReportConfig,
+    as_of: NaiveDate, warnings: &mut Vec<ReportWarning>,
 ) -> Result<(), Error> {
     match rows::fill_lifecycle(rows, summaries, config.lifecycle, as_of) {
         Err(Error::Lifecycle(e @ LifecycleError::NoRepeatCustomers { .. })) => {

@@ -16,9 +16,7 @@ use super::{CustomerReport, GroupTotals};
 
 /// Each row's RFM scores and segment.
 pub(super) fn fill_rfm<C: Clone + Eq + Hash + Ord + Send + Sync>(
-    rows: &mut [CustomerReport<C>],
-    summaries: &[CustomerSummary<C>],
-    scorer: &RfmScorer,
+    rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], scorer: &RfmScorer,
 ) -> Result<(), Error> {
     for (row, record) in rows.iter_mut().zip(scorer.score(summaries)?) {
         row.rfm_score = Some(record.score);
@@ -29,9 +27,7 @@ pub(super) fn fill_rfm<C: Clone + Eq + Hash + Ord + Send + Sync>(
 
 /// Each row's value-matrix cell.
 pub(super) fn fill_value_cells<C: Clone + Eq + Hash + Ord + Send + Sync>(
-    rows: &mut [CustomerReport<C>],
-    summaries: &[CustomerSummary<C>],
-    options: &ValueMatrixOptions,
+    rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], options: &ValueMatrixOptions,
 ) -> Result<(), Error> {
     let matrix = value_matrix(summaries, options)?;
     for (row, (_, cell)) in rows.iter_mut().zip(matrix.cells) {
@@ -43,9 +39,7 @@ pub(super) fn fill_value_cells<C: Clone + Eq + Hash + Ord + Send + Sync>(
 /// Each row's k-means segment; returns the segments' labels and how many customers were left out
 /// (net spend below zero: `log1p` of a spend below −1 is undefined).
 pub(super) fn fill_kmeans_segments<C: Clone + Eq + Hash + Ord + Send + Sync>(
-    rows: &mut [CustomerReport<C>],
-    summaries: &[CustomerSummary<C>],
-    segmenter: &KMeansSegmenter,
+    rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], segmenter: &KMeansSegmenter,
 ) -> Result<(Vec<String>, u64), SegmentError> {
     let segmentable = |s: &CustomerSummary<C>| {
         s.total_spend() >= Decimal::ZERO && s.average_order_value() >= Decimal::ZERO
@@ -78,9 +72,7 @@ pub(super) fn fill_kmeans_segments<C: Clone + Eq + Hash + Ord + Send + Sync>(
 
 /// Each row's lifecycle stage and its reason.
 pub(super) fn fill_lifecycle<C: Clone + Ord + Send + Sync>(
-    rows: &mut [CustomerReport<C>],
-    summaries: &[CustomerSummary<C>],
-    rules: LifecycleRules,
+    rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], rules: LifecycleRules,
     as_of: chrono::NaiveDate,
 ) -> Result<(), Error> {
     let classification = LifecycleClassifier::new(rules)?.classify(summaries, &[], as_of)?;
@@ -98,8 +90,7 @@ pub(super) fn fill_lifecycle<C: Clone + Ord + Send + Sync>(
 
 /// The totals per RFM segment (best segment first), per k-means segment and per lifecycle stage.
 pub(super) fn group_tables<C>(
-    rows: &[CustomerReport<C>],
-    kmeans_labels: &[String],
+    rows: &[CustomerReport<C>], kmeans_labels: &[String],
 ) -> [Vec<GroupTotals>; 3] {
     let total = rows.len();
     let by_rfm_segment = group_totals(
@@ -140,8 +131,7 @@ pub(super) fn group_tables<C>(
 /// Merge join of `rows` with `keyed` (both sorted by customer id, `keyed` a subset of the rows'
 /// customers): `set` gives each matched row its value.
 fn join_by_customer<'a, C: Ord + 'a, T>(
-    rows: &mut [CustomerReport<C>],
-    keyed: impl Iterator<Item = (&'a C, T)>,
+    rows: &mut [CustomerReport<C>], keyed: impl Iterator<Item = (&'a C, T)>,
     mut set: impl FnMut(&mut CustomerReport<C>, T),
 ) {
     let mut keyed = keyed.peekable();
@@ -184,8 +174,7 @@ pub(super) fn base_row<C: Clone>(s: &CustomerSummary<C>, money_scale: u32) -> Cu
 /// allocates; `display` makes the group's shown name from its first row and key name, once per
 /// group.
 fn group_totals<'a, C>(
-    rows: &'a [CustomerReport<C>],
-    total: usize,
+    rows: &'a [CustomerReport<C>], total: usize,
     key: impl Fn(&'a CustomerReport<C>) -> Option<(usize, &'a str)>,
     display: impl Fn(&CustomerReport<C>, &str) -> String,
 ) -> Vec<GroupTotals> {

@@ -75,9 +75,7 @@ pub(super) struct EqualCountGroups {
 
 impl EqualCountGroups {
     pub(super) fn of<C: Ord + Sync>(
-        summaries: &[CustomerSummary<C>],
-        values: &Values,
-        bins: u8,
+        summaries: &[CustomerSummary<C>], values: &Values, bins: u8,
     ) -> Result<Self, RfmError> {
         if summaries.len() < usize::from(bins) {
             return Err(RfmError::TooFewCustomers {
@@ -115,9 +113,7 @@ impl EqualCountGroups {
 
 /// Group of each element: sort by (value, id), sizes differ by at most one, larger groups first.
 fn ntile<'a, C: Ord + Sync + 'a>(
-    column: &[f64],
-    id: impl Fn(usize) -> &'a C + Sync,
-    bins: u8,
+    column: &[f64], id: impl Fn(usize) -> &'a C + Sync, bins: u8,
 ) -> Vec<u8> {
     let n = column.len();
     let mut order: Vec<usize> = (0..n).collect();

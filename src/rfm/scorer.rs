@@ -423,8 +423,7 @@ impl FittedRfm {
     /// # Ok::<(), customer_value::Error>(())
     /// ```
     pub fn score<C: Clone + Send + Sync>(
-        &self,
-        summaries: &[CustomerSummary<C>],
+        &self, summaries: &[CustomerSummary<C>],
     ) -> Result<Vec<RfmRecord<C>>, RfmError> {
         if summaries.is_empty() {
             return Err(RfmError::EmptyInput);
@@ -436,9 +435,7 @@ impl FittedRfm {
     }
 
     fn record<C: Clone>(
-        &self,
-        s: &CustomerSummary<C>,
-        score: RfmScore,
+        &self, s: &CustomerSummary<C>, score: RfmScore,
     ) -> Result<RfmRecord<C>, RfmError> {
         Ok(RfmRecord {
             customer: s.customer().clone(),

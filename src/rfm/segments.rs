@@ -43,9 +43,7 @@ impl SegmentRule {
     /// assert_eq!(rule.name, "Whales");
     /// ```
     pub fn new(
-        name: impl Into<String>,
-        recency: RangeInclusive<u8>,
-        frequency: RangeInclusive<u8>,
+        name: impl Into<String>, recency: RangeInclusive<u8>, frequency: RangeInclusive<u8>,
         monetary: RangeInclusive<u8>,
     ) -> Self {
         Self {
@@ -178,9 +176,7 @@ impl SegmentRules {
 
     /// The first rule (in order, dimensions in R, F, M order) with a range for which `bad` holds.
     fn first_bad_range(
-        &self,
-        bad: impl Fn(&RangeInclusive<u8>) -> bool,
-        constraint: &'static str,
+        &self, bad: impl Fn(&RangeInclusive<u8>) -> bool, constraint: &'static str,
     ) -> Result<(), RfmError> {
         for (position, rule) in self.rules.iter().enumerate() {
             for (field, range) in rule.ranges() {

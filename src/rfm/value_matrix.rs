@@ -175,8 +175,7 @@ pub struct ValueMatrix<C> {
 /// # Ok::<(), customer_value::Error>(())
 /// ```
 pub fn value_matrix<C: Clone>(
-    summaries: &[CustomerSummary<C>],
-    options: &ValueMatrixOptions,
+    summaries: &[CustomerSummary<C>], options: &ValueMatrixOptions,
 ) -> Result<ValueMatrix<C>, RfmError> {
     options.check()?;
     if summaries.is_empty() {

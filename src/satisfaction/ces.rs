@@ -124,10 +124,7 @@ impl Ces {
     ///
     /// As [`Ces::from_weighted_answers`], plus [`SatisfactionError::LengthMismatch`](super::SatisfactionError::LengthMismatch) for labels.
     pub fn by_segment<L: Ord + Clone>(
-        answers: &[u8],
-        weights: Option<&[f64]>,
-        labels: &[L],
-        scale: CesScale,
+        answers: &[u8], weights: Option<&[f64]>, labels: &[L], scale: CesScale,
     ) -> Result<Vec<SegmentResult<L, Ces>>> {
         check_scale(answers, 1, scale.points())?;
         by_segment(answers, weights, labels, |a, w| Self::build(a, w, scale))

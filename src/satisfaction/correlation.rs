@@ -130,11 +130,7 @@ impl Correlation {
 
     /// Correlation of complete (no `NaN`), finite columns, summed in the order given.
     pub(crate) fn from_complete(
-        x: &[f64],
-        y: &[f64],
-        method: CorrelationMethod,
-        x_name: &str,
-        y_name: &str,
+        x: &[f64], y: &[f64], method: CorrelationMethod, x_name: &str, y_name: &str,
     ) -> Result<Correlation> {
         let n = x.len();
         if n < 3 {
@@ -361,9 +357,7 @@ pub(crate) fn average_ranks(values: &[f64]) -> Vec<f64> {
 
 /// [`complete_columns`] of `data` for `statistic`, which needs at least `needed` items (columns).
 pub(crate) fn complete_items(
-    data: ArrayView2<f64>,
-    statistic: &'static str,
-    needed: usize,
+    data: ArrayView2<f64>, statistic: &'static str, needed: usize,
 ) -> Result<Vec<Vec<f64>>> {
     if data.ncols() < needed {
         return Err(SatisfactionError::TooFewItems {

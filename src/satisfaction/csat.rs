@@ -114,11 +114,7 @@ pub struct ProportionTest {
 }
 
 fn proportion_test(
-    share_1: f64,
-    n_1: f64,
-    share_2: f64,
-    n_2: f64,
-    name: &str,
+    share_1: f64, n_1: f64, share_2: f64, n_2: f64, name: &str,
 ) -> Result<ProportionTest> {
     let pooled_share = (share_1 * n_1 + share_2 * n_2) / (n_1 + n_2);
     let standard_error = (pooled_share * (1.0 - pooled_share) * (1.0 / n_1 + 1.0 / n_2)).sqrt();
@@ -205,9 +201,7 @@ impl Csat {
     /// As [`Csat::from_answers`], plus [`SatisfactionError::LengthMismatch`],
     /// [`SatisfactionError::InvalidWeight`] and [`SatisfactionError::ZeroTotalWeight`] for bad weights.
     pub fn from_weighted_answers(
-        answers: &[u8],
-        weights: &[f64],
-        scale: CsatScale,
+        answers: &[u8], weights: &[f64], scale: CsatScale,
     ) -> Result<Csat> {
         Self::build(answers, Some(weights), scale)
     }
@@ -228,10 +222,7 @@ impl Csat {
     ///
     /// As [`Csat::from_weighted_answers`], plus [`SatisfactionError::LengthMismatch`] for labels.
     pub fn by_segment<L: Ord + Clone>(
-        answers: &[u8],
-        weights: Option<&[f64]>,
-        labels: &[L],
-        scale: CsatScale,
+        answers: &[u8], weights: Option<&[f64]>, labels: &[L], scale: CsatScale,
     ) -> Result<Vec<SegmentResult<L, Csat>>> {
         check_scale(answers, 1, scale.points)?;
         by_segment(answers, weights, labels, |a, w| Self::build(a, w, scale))

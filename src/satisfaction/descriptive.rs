@@ -150,8 +150,7 @@ impl Descriptive {
     /// As [`Descriptive::of`] for each segment, plus [`SatisfactionError::LengthMismatch`] when the labels
     /// differ in length from the answers.
     pub fn by_segment<L: Ord + Clone>(
-        answers: &[f64],
-        labels: &[L],
+        answers: &[f64], labels: &[L],
     ) -> Result<Vec<SegmentResult<L, Descriptive>>> {
         by_segment(answers, None, labels, |a, _| Descriptive::of(a))
     }
@@ -313,10 +312,7 @@ impl MeanEstimate {
     /// From (value, total weight) bins in a fixed order, Σw² and the respondent count; `bounds` clip
     /// the interval.
     pub(crate) fn from_bins(
-        bins: &[(f64, f64)],
-        sum_squares: f64,
-        respondents: usize,
-        lower_bound: f64,
+        bins: &[(f64, f64)], sum_squares: f64, respondents: usize, lower_bound: f64,
         upper_bound: f64,
     ) -> Result<MeanEstimate> {
         let sum_weights: f64 = bins.iter().map(|b| b.1).sum();
@@ -341,9 +337,7 @@ impl MeanEstimate {
 
     /// From (answer, weight) pairs with at least one positive weight; `bounds` clip the interval.
     pub(crate) fn from_pairs(
-        pairs: &[(f64, f64)],
-        lower_bound: f64,
-        upper_bound: f64,
+        pairs: &[(f64, f64)], lower_bound: f64, upper_bound: f64,
     ) -> Result<MeanEstimate> {
         let mut sorted = pairs.to_vec();
         // Sum in a canonical order so the result does not depend on input order.

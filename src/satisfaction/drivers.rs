@@ -159,9 +159,7 @@ impl KeyDrivers {
     /// implying R² above 1; [`SatisfactionError::SingularDrivers`] when the matrix is not positive
     /// definite; [`SatisfactionError::ZeroVariance`] (name "explained variance") when R² is 0.
     pub fn from_correlations(
-        driver_correlations: &[Vec<f64>],
-        overall_correlations: &[f64],
-        performance: &[f64],
+        driver_correlations: &[Vec<f64>], overall_correlations: &[f64], performance: &[f64],
     ) -> Result<KeyDrivers> {
         check_correlations(driver_correlations, overall_correlations, performance)?;
         let p = driver_correlations.len();
@@ -314,9 +312,7 @@ fn pearson_correlations(columns: &[Vec<f64>]) -> Result<(Vec<Vec<f64>>, Vec<f64>
 
 /// Checks the shapes and values given to [`KeyDrivers::from_correlations`].
 fn check_correlations(
-    driver_correlations: &[Vec<f64>],
-    overall_correlations: &[f64],
-    performance: &[f64],
+    driver_correlations: &[Vec<f64>], overall_correlations: &[f64], performance: &[f64],
 ) -> Result<()> {
     let p = driver_correlations.len();
     if p == 0 {

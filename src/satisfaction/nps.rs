@@ -172,9 +172,7 @@ impl Nps {
     /// As [`Nps::from_weighted_answers`], plus [`SatisfactionError::LengthMismatch`] when the labels
     /// differ in length from the answers. Positions in errors are positions in `answers`.
     pub fn by_segment<L: Ord + Clone>(
-        answers: &[u8],
-        weights: Option<&[f64]>,
-        labels: &[L],
+        answers: &[u8], weights: Option<&[f64]>, labels: &[L],
     ) -> Result<Vec<SegmentResult<L, Nps>>> {
         check_scale(answers, 0, 10)?;
         by_segment(answers, weights, labels, Self::build)

@@ -42,10 +42,7 @@ pub struct SegmentResult<L, T> {
 /// `statistic` returns for a segment (e.g. [`SatisfactionError::ZeroTotalWeight`] when one segment's
 /// weights are all zero).
 pub fn by_segment<L, A, T, F>(
-    answers: &[A],
-    weights: Option<&[f64]>,
-    labels: &[L],
-    statistic: F,
+    answers: &[A], weights: Option<&[f64]>, labels: &[L], statistic: F,
 ) -> Result<Vec<SegmentResult<L, T>>>
 where
     L: Ord + Clone,

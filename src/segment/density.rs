@@ -64,10 +64,7 @@ pub(crate) fn factors(covariances: &Array3<f64>) -> Result<Vec<Array2<f64>>, Seg
 /// Membership probabilities (rows × components) of `points` in the clustering space: weight ×
 /// Gaussian density of each component, normalised per row by log-sum-exp.
 pub(crate) fn membership(
-    points: &Array2<f64>,
-    weights: &[f64],
-    means: &Array2<f64>,
-    covariances: &Array3<f64>,
+    points: &Array2<f64>, weights: &[f64], means: &Array2<f64>, covariances: &Array3<f64>,
 ) -> Result<Array2<f64>, SegmentError> {
     let factors = factors(covariances)?;
     let dim = means.ncols();

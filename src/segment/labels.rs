@@ -10,10 +10,7 @@ use crate::segment::transform::Feature;
 /// "empty" for a segment with no customer, otherwise one word per feature joined by " · ", made
 /// unique by [`distinguish`].
 pub(super) fn segment_labels(
-    sizes: &[usize],
-    ranks: &[Vec<f64>],
-    medians: &[Vec<f64>],
-    features: &[Feature],
+    sizes: &[usize], ranks: &[Vec<f64>], medians: &[Vec<f64>], features: &[Feature],
     names: &[String],
 ) -> Vec<String> {
     let mut words: Vec<Vec<String>> = (0..sizes.len())
@@ -82,10 +79,7 @@ fn noun(feature: Option<Feature>, name: &str) -> String {
 /// recent"), so no label names one feature twice. A group whose ranks are all equal, and any label
 /// that still repeats after the replacement, gets `#segment` appended (not a feature word).
 fn distinguish(
-    words: &mut [Vec<String>],
-    sizes: &[usize],
-    ranks: &[Vec<f64>],
-    nouns: &[String],
+    words: &mut [Vec<String>], sizes: &[usize], ranks: &[Vec<f64>], nouns: &[String],
     recency: &[bool],
 ) -> Vec<String> {
     let k = words.len();

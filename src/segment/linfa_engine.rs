@@ -15,11 +15,7 @@ use crate::segment::SegmentError;
 /// linfa's `KMeans`, one iteration per call from the previous centres, so that we count
 /// iterations and apply the relative tolerance on the total squared centre shift.
 pub(crate) fn run_linfa(
-    points: &Array2<f64>,
-    data: &[f64],
-    initial: &[f64],
-    max_iterations: usize,
-    tolerance: f64,
+    points: &Array2<f64>, data: &[f64], initial: &[f64], max_iterations: usize, tolerance: f64,
     seed: u64,
 ) -> Result<RunOutcome, SegmentError> {
     let dim = points.ncols();

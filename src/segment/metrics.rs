@@ -95,9 +95,7 @@ fn check_inputs(points: ArrayView2<f64>, labels: &[usize]) -> Result<(), Segment
 
 /// scikit-learn's `check_number_of_labels`: 2 ≤ clusters ≤ n − 1.
 fn check_cluster_count(
-    metric: &'static str,
-    clusters: usize,
-    points: usize,
+    metric: &'static str, clusters: usize, points: usize,
 ) -> Result<(), SegmentError> {
     if clusters < 2 || clusters >= points {
         return Err(SegmentError::MetricUndefined {
@@ -274,9 +272,7 @@ pub fn davies_bouldin(points: ArrayView2<f64>, labels: &[usize]) -> Result<f64, 
 /// # Ok::<(), customer_value::segment::SegmentError>(())
 /// ```
 pub fn silhouette(
-    points: ArrayView2<f64>,
-    labels: &[usize],
-    seed: u64,
+    points: ArrayView2<f64>, labels: &[usize], seed: u64,
 ) -> Result<Silhouette, SegmentError> {
     check_inputs(points, labels)?;
     let n = points.nrows();
@@ -353,9 +349,7 @@ pub fn silhouette(
 /// # Ok::<(), customer_value::segment::SegmentError>(())
 /// ```
 pub fn quality(
-    points: ArrayView2<f64>,
-    labels: &[usize],
-    seed: u64,
+    points: ArrayView2<f64>, labels: &[usize], seed: u64,
 ) -> Result<QualityMetrics, SegmentError> {
     Ok(QualityMetrics {
         silhouette: silhouette(points, labels, seed)?,

@@ -176,8 +176,7 @@ impl GaussianMixtureSegmenter {
     ///
     /// See [`GaussianMixtureSegmenter`] (matrix) and the crate's tests (summaries).
     pub fn fit<C: Clone + Ord>(
-        &self,
-        summaries: &[CustomerSummary<C>],
+        &self, summaries: &[CustomerSummary<C>],
     ) -> Result<SoftSegmentation<C>, SegmentError> {
         self.check()?;
         self.fit_rows(FeatureRows::from_summaries(
@@ -201,8 +200,7 @@ impl GaussianMixtureSegmenter {
     ///
     /// See [`GaussianMixtureSegmenter`].
     pub fn fit_matrix(
-        &self,
-        matrix: ArrayView2<f64>,
+        &self, matrix: ArrayView2<f64>,
     ) -> Result<SoftSegmentation<usize>, SegmentError> {
         self.check()?;
         self.fit_rows(FeatureRows::from_matrix(matrix, self.transform)?)

@@ -167,10 +167,7 @@ struct ColumnProfile {
 }
 
 fn column_profile(
-    values: ArrayView1<f64>,
-    labels: &[usize],
-    sizes: &[usize],
-    n: usize,
+    values: ArrayView1<f64>, labels: &[usize], sizes: &[usize], n: usize,
 ) -> ColumnProfile {
     let mut by_segment: Vec<Vec<f64>> = sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
     for (&value, &label) in values.iter().zip(labels) {

@@ -82,9 +82,7 @@ impl<C: Ord> TryFrom<SoftSegmentationData<C>> for SoftSegmentation<C> {
 
 /// Customers sorted by id without repeats, every label below k.
 pub(crate) fn check_customers<C: Ord>(
-    customers: &[C],
-    labels: &[usize],
-    k: usize,
+    customers: &[C], labels: &[usize], k: usize,
 ) -> Result<(), SegmentError> {
     if let Some(position) = (1..customers.len()).find(|&i| customers[i - 1] >= customers[i]) {
         if customers[position - 1] == customers[position] {

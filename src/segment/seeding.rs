@@ -49,9 +49,7 @@ fn lane_sum(values: impl Iterator<Item = f64>) -> f64 {
 /// Greedy k-means++ seeding on the transposed data; requires n ≥ 1 and k ≥ 1. Returns k × d
 /// centres, row-major.
 pub(crate) fn kmeans_plus_plus(
-    columns: &Columns,
-    k: usize,
-    rng: &mut Xoshiro256PlusPlus,
+    columns: &Columns, k: usize, rng: &mut Xoshiro256PlusPlus,
 ) -> Vec<f64> {
     let n = columns.rows();
     let trials = 2 + (k as f64).ln().floor() as usize;

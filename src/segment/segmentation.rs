@@ -192,9 +192,7 @@ fn check_shapes<C>(data: &SegmentationData<C>, dim: usize) -> Result<(), Segment
 /// Customers sorted by id without repeats, one label each, every label below k.
 #[cfg(feature = "serde")]
 fn check_customers<C: Ord>(
-    customers: &[C],
-    labels: &[usize],
-    k: usize,
+    customers: &[C], labels: &[usize], k: usize,
 ) -> Result<(), SegmentError> {
     if labels.len() != customers.len() {
         return Err(SegmentError::LengthMismatch {

@@ -204,8 +204,7 @@ impl KMeansSegmenter {
     ///
     /// See the [module documentation](crate::segment).
     pub fn fit<C: Clone + Ord>(
-        &self,
-        summaries: &[CustomerSummary<C>],
+        &self, summaries: &[CustomerSummary<C>],
     ) -> Result<Segmentation<C>, SegmentError> {
         self.check()?;
         self.fit_rows(FeatureRows::from_summaries(
@@ -465,11 +464,7 @@ impl KMeansSegmenter {
 
     /// `n_init` runs from k-means++ seeds; the lowest inertia is kept, the first on ties.
     fn best_of_inits(
-        &self,
-        data: &[f64],
-        columns: &engine::Columns,
-        points: &Array2<f64>,
-        k: usize,
+        &self, data: &[f64], columns: &engine::Columns, points: &Array2<f64>, k: usize,
         tolerance: f64,
     ) -> Result<(RunOutcome, usize), SegmentError> {
         let dim = points.ncols();

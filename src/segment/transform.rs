@@ -159,9 +159,7 @@ impl FittedTransform {
     /// transform, the transformed matrix and each output column's population variance (for the
     /// relative k-means tolerance). `names` name the columns in errors.
     pub(crate) fn fit_owned(
-        kind: FeatureTransform,
-        mut out: Array2<f64>,
-        names: &[String],
+        kind: FeatureTransform, mut out: Array2<f64>, names: &[String],
     ) -> Result<(Self, Array2<f64>, Vec<f64>), SegmentError> {
         check_finite(out.view())?;
         if kind.uses_log() {
@@ -318,9 +316,7 @@ impl<C: Clone + Ord> FeatureRows<C> {
     /// [`SegmentError::EmptyInput`] for no summaries and [`SegmentError::DuplicateCustomer`] for a
     /// repeated id.
     pub(crate) fn from_summaries(
-        summaries: &[CustomerSummary<C>],
-        features: &[Feature],
-        transform: Option<FeatureTransform>,
+        summaries: &[CustomerSummary<C>], features: &[Feature], transform: Option<FeatureTransform>,
     ) -> Result<Self, SegmentError> {
         if summaries.is_empty() {
             return Err(SegmentError::EmptyInput);
@@ -362,8 +358,7 @@ impl FeatureRows<usize> {
     /// `column_0`, `column_1`…; no transform unless one is set. Fails with
     /// [`SegmentError::EmptyInput`] for no rows or no columns.
     pub(crate) fn from_matrix(
-        matrix: ArrayView2<f64>,
-        transform: Option<FeatureTransform>,
+        matrix: ArrayView2<f64>, transform: Option<FeatureTransform>,
     ) -> Result<Self, SegmentError> {
         if matrix.nrows() == 0 || matrix.ncols() == 0 {
             return Err(SegmentError::EmptyInput);
@@ -459,9 +454,7 @@ mod tests {
     use ndarray::array;
 
     fn fit(
-        kind: FeatureTransform,
-        raw: ArrayView2<f64>,
-        names: &[String],
+        kind: FeatureTransform, raw: ArrayView2<f64>, names: &[String],
     ) -> Result<(FittedTransform, Array2<f64>), SegmentError> {
         FittedTransform::fit_owned(kind, raw.to_owned(), names)
             .map(|(fitted, out, _)| (fitted, out))

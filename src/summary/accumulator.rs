@@ -164,9 +164,7 @@ impl<C: Clone + Eq + Hash + Ord> SummaryAccumulator<C> {
     }
 
     pub(super) fn extend_at(
-        &mut self,
-        base: usize,
-        transactions: &[Transaction<C>],
+        &mut self, base: usize, transactions: &[Transaction<C>],
     ) -> Result<(), SummaryError> {
         for (offset, t) in transactions.iter().enumerate() {
             self.push_at(base + offset, t)?;

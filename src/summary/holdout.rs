@@ -58,9 +58,7 @@ impl Summarizer {
     /// [`SummaryError::CalibrationEndNotBeforeObservationEnd`], and those of [`Summarizer::summarize`]
     /// for the calibration period.
     pub fn calibration_holdout<C>(
-        &self,
-        transactions: &[Transaction<C>],
-        calibration_end: NaiveDate,
+        &self, transactions: &[Transaction<C>], calibration_end: NaiveDate,
     ) -> Result<Vec<CalibrationHoldout<C>>, SummaryError>
     where
         C: Clone + Eq + Hash + Ord + Send + Sync,
@@ -105,8 +103,7 @@ impl Summarizer {
 
     /// The accumulator of the whole log, fed in parallel chunks and merged.
     fn accumulate<C>(
-        &self,
-        transactions: &[Transaction<C>],
+        &self, transactions: &[Transaction<C>],
     ) -> Result<SummaryAccumulator<C>, SummaryError>
     where
         C: Clone + Eq + Hash + Ord + Send + Sync,

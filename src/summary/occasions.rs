@@ -50,8 +50,7 @@ impl<T: Amount> Day<T> {
 
 /// The days of lines sorted by date, each the sum of its lines' `amount`s.
 pub(super) fn days<'a, T: Amount>(
-    mut lines: &'a [DayLine],
-    amount: impl Fn(Decimal) -> T + 'a,
+    mut lines: &'a [DayLine], amount: impl Fn(Decimal) -> T + 'a,
 ) -> impl Iterator<Item = Day<T>> + 'a {
     std::iter::from_fn(move || {
         let (first, rest) = lines.split_first()?;
@@ -143,9 +142,7 @@ impl Summarizer {
     /// The figures of lines sorted by date, summed in `T` (each line's amount read by `amount`)
     /// and converted to decimals by `to_decimal`, whose error is returned when a conversion fails.
     fn figures<T: Amount, E>(
-        &self,
-        lines: &[DayLine],
-        amount: impl Fn(Decimal) -> T,
+        &self, lines: &[DayLine], amount: impl Fn(Decimal) -> T,
         to_decimal: impl Fn(T) -> Result<Decimal, E>,
     ) -> Result<Figures, E> {
         // Room for exactly as many occasions as the lines have days, when they are kept: a growing

@@ -48,8 +48,7 @@ struct PartitionSummaries<C> {
 }
 
 pub(super) fn summarize<C>(
-    settings: &Summarizer,
-    log: &[Transaction<C>],
+    settings: &Summarizer, log: &[Transaction<C>],
 ) -> Result<super::Summarized<C>, SummaryError>
 where
     C: Clone + Eq + Hash + Ord + Send + Sync,
@@ -123,10 +122,7 @@ fn partition_of<C: Ord>(splitters: &[C], customer: &C) -> usize {
 }
 
 fn scatter<C: Clone + Ord>(
-    settings: &Summarizer,
-    splitters: &[C],
-    base: usize,
-    chunk: &[Transaction<C>],
+    settings: &Summarizer, splitters: &[C], base: usize, chunk: &[Transaction<C>],
 ) -> Result<ChunkRows<C>, SummaryError> {
     let parts = splitters.len() + 1;
     let mut partitions: Vec<Vec<Row<C>>> = (0..parts)

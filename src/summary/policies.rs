@@ -168,10 +168,7 @@ impl SummaryReport {
     /// Counts one customer's built summary of `lines` lines, and returns the summary if it has a
     /// purchase occasion; a dropped customer goes to `dropped`.
     pub(super) fn record<C>(
-        &mut self,
-        built: Built<C>,
-        lines: usize,
-        dropped: &mut Vec<DroppedCustomer<C>>,
+        &mut self, built: Built<C>, lines: usize, dropped: &mut Vec<DroppedCustomer<C>>,
     ) -> Option<CustomerSummary<C>> {
         self.non_positive_days += built.non_positive_days;
         let lines = lines as u64;
@@ -219,10 +216,7 @@ impl Summarizer {
     /// Applies the late and refund policies to the line at `position`: `Ok(true)` when it counts,
     /// `Ok(false)` when it is left out (and counted in `report`), an error when a policy rejects it.
     pub(super) fn admit<C>(
-        &self,
-        position: usize,
-        t: &Transaction<C>,
-        report: &mut SummaryReport,
+        &self, position: usize, t: &Transaction<C>, report: &mut SummaryReport,
     ) -> Result<bool, SummaryError> {
         if !within_amount_bound(t.amount) {
             return Err(SummaryError::AmountOutOfRange {

@@ -211,8 +211,7 @@ impl Summarizer {
     /// # Ok::<(), customer_value::summary::SummaryError>(())
     /// ```
     pub fn summarize<C>(
-        &self,
-        transactions: &[Transaction<C>],
+        &self, transactions: &[Transaction<C>],
     ) -> Result<Vec<CustomerSummary<C>>, SummaryError>
     where
         C: Clone + Eq + Hash + Ord + Send + Sync,
@@ -239,8 +238,7 @@ impl Summarizer {
     /// # Ok::<(), customer_value::summary::SummaryError>(())
     /// ```
     pub fn summarize_with_report<C>(
-        &self,
-        transactions: &[Transaction<C>],
+        &self, transactions: &[Transaction<C>],
     ) -> Result<(Vec<CustomerSummary<C>>, SummaryReport), SummaryError>
     where
         C: Clone + Eq + Hash + Ord + Send + Sync,
@@ -271,8 +269,7 @@ impl Summarizer {
     /// # Ok::<(), customer_value::summary::SummaryError>(())
     /// ```
     pub fn summarize_with_dropped<C>(
-        &self,
-        transactions: &[Transaction<C>],
+        &self, transactions: &[Transaction<C>],
     ) -> Result<super::Summarized<C>, SummaryError>
     where
         C: Clone + Eq + Hash + Ord + Send + Sync,
@@ -283,9 +280,7 @@ impl Summarizer {
 
     /// The error for a log with no counted line, if that is the case.
     pub(super) fn check_counted(
-        &self,
-        lines_counted: bool,
-        earliest: Option<NaiveDate>,
+        &self, lines_counted: bool, earliest: Option<NaiveDate>,
     ) -> Result<(), SummaryError> {
         match earliest {
             None => Err(SummaryError::EmptyInput),

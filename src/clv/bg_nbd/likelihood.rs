@@ -226,10 +226,7 @@ impl TimeTable {
 /// Weighted log-likelihood over sorted rows and its gradient with respect to the natural parameters
 /// (r, α, a, b). FHL (2005) equation 6; MBG/NBD: Batislam et al. (2007), equation 6.
 pub(super) fn family_log_likelihood(
-    variant: Variant,
-    p: &[f64; 4],
-    data: &Compressed,
-    want_gradient: bool,
+    variant: Variant, p: &[f64; 4], data: &Compressed, want_gradient: bool,
 ) -> (f64, [f64; 4]) {
     let constants = Constants::new(p);
     let table = TimeTable::new(p[1], &data.times);
@@ -254,11 +251,7 @@ pub(super) fn family_log_likelihood(
 
 /// [`family_log_likelihood`] over one chunk of rows.
 fn chunk_log_likelihood(
-    variant: Variant,
-    p: &[f64; 4],
-    constants: &Constants,
-    table: &TimeTable,
-    chunk: &[Row],
+    variant: Variant, p: &[f64; 4], constants: &Constants, table: &TimeTable, chunk: &[Row],
     want_gradient: bool,
 ) -> (f64, [f64; 4]) {
     let [r, alpha, a, _] = *p;

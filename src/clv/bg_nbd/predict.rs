@@ -95,11 +95,7 @@ pub(super) fn hyp2f1_series(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
 /// the prefactor becomes (1 − z)^(a−1) and the new series has small parameters whatever x is, so
 /// heavy buyers neither overflow nor need thousands of terms.
 fn conditional_bracket(
-    variant: Variant,
-    p: &[f64; 4],
-    x: f64,
-    age: f64,
-    t: f64,
+    variant: Variant, p: &[f64; 4], x: f64, age: f64, t: f64,
 ) -> Result<f64, ClvError> {
     let [r, alpha, a, b] = *p;
     if t == 0.0 {
@@ -129,9 +125,7 @@ fn conditional_bracket(
 }
 
 pub(super) fn family_expected_purchases(
-    variant: Variant,
-    p: &[f64; 4],
-    t: f64,
+    variant: Variant, p: &[f64; 4], t: f64,
 ) -> Result<f64, ClvError> {
     check_time("t", t)?;
     let [_, _, a, b] = *p;
@@ -146,12 +140,7 @@ pub(super) fn family_expected_purchases(
 }
 
 fn conditional_one(
-    variant: Variant,
-    p: &[f64; 4],
-    t: f64,
-    x: f64,
-    t_x: f64,
-    age: f64,
+    variant: Variant, p: &[f64; 4], t: f64, x: f64, t_x: f64, age: f64,
 ) -> Result<f64, ClvError> {
     let [_, _, a, b] = *p;
     let alive = alive_from_log_odds(log_dropout_odds(variant, p, x, t_x, age));
@@ -163,21 +152,14 @@ fn conditional_one(
 }
 
 pub(super) fn family_conditional(
-    variant: Variant,
-    p: &[f64; 4],
-    t: f64,
-    h: &RepeatHistory,
+    variant: Variant, p: &[f64; 4], t: f64, h: &RepeatHistory,
 ) -> Result<f64, ClvError> {
     check_time("t", t)?;
     conditional_one(variant, p, t, h.frequency(), h.recency(), h.age())
 }
 
 pub(super) fn family_conditional_into(
-    variant: Variant,
-    p: &[f64; 4],
-    t: f64,
-    histories: &[RepeatHistory],
-    out: &mut [f64],
+    variant: Variant, p: &[f64; 4], t: f64, histories: &[RepeatHistory], out: &mut [f64],
 ) -> Result<(), ClvError> {
     check_time("t", t)?;
     check_length("out", histories.len(), out.len())?;
@@ -225,10 +207,7 @@ impl BracketCache {
     }
 
     fn get(
-        &mut self,
-        x: f64,
-        age: f64,
-        compute: impl FnOnce() -> Result<f64, ClvError>,
+        &mut self, x: f64, age: f64, compute: impl FnOnce() -> Result<f64, ClvError>,
     ) -> Result<f64, ClvError> {
         let key = (x.to_bits(), age.to_bits());
         let hash = (key.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -247,10 +226,7 @@ impl BracketCache {
 }
 
 pub(super) fn family_probability_alive_into(
-    variant: Variant,
-    p: &[f64; 4],
-    histories: &[RepeatHistory],
-    out: &mut [f64],
+    variant: Variant, p: &[f64; 4], histories: &[RepeatHistory], out: &mut [f64],
 ) -> Result<(), ClvError> {
     check_length("out", histories.len(), out.len())?;
     let odds = OddsTable::new(variant, p);
@@ -313,10 +289,7 @@ fn nbd_tail(r: f64, alpha: f64, n: u32, t: f64) -> f64 {
 /// P(X(t) = n): FHL (2005) equation 8; MBG/NBD: the same with the drop-out at time 0
 /// (P(dead at 0) = a/(a+b) adds to n = 0).
 pub(super) fn family_probability_of_purchases(
-    variant: Variant,
-    p: &[f64; 4],
-    n: u32,
-    t: f64,
+    variant: Variant, p: &[f64; 4], n: u32, t: f64,
 ) -> Result<f64, ClvError> {
     check_time("t", t)?;
     let [r, alpha, a, b] = *p;

@@ -109,8 +109,7 @@ pub trait MaximumLikelihood: Sized {
     /// # Ok::<(), ClvError>(())
     /// ```
     fn fit<'a>(
-        data: impl Into<FitData<'a, Self::History>>,
-        options: &Self::Options,
+        data: impl Into<FitData<'a, Self::History>>, options: &Self::Options,
     ) -> Result<ModelFit<Self, Self::Diagnostics>, ClvError>
     where
         Self: engine::Estimator,
@@ -150,8 +149,7 @@ pub(crate) use maximum_likelihood;
 /// Natural-scale parameters p = e^θ, the log-likelihood `f(p)` and its gradient carried to θ by
 /// the chain rule ∂/∂θ = p · ∂/∂p.
 pub(crate) fn on_log_scale<const N: usize>(
-    theta: &[f64],
-    f: impl FnOnce(&[f64; N]) -> (f64, [f64; N]),
+    theta: &[f64], f: impl FnOnce(&[f64; N]) -> (f64, [f64; N]),
 ) -> (f64, Vec<f64>) {
     let p: [f64; N] = std::array::from_fn(|k| theta[k].exp());
     let (ll, g) = f(&p);
@@ -204,9 +202,7 @@ pub(crate) mod engine {
 
     impl Search {
         fn run<L: LogLikelihood>(
-            self,
-            objective: &L,
-            options: &FitOptions,
+            self, objective: &L, options: &FitOptions,
         ) -> Result<Optimum, ClvError> {
             match self {
                 Search::MultiStart(starts) => maximize(objective, &starts, options),
@@ -239,8 +235,7 @@ pub(crate) mod engine {
         ///
         /// [`ClvError::NotIdentifiable`] and the model's own conditions.
         fn prepare(
-            data: &FitData<'_, Self::History>,
-            options: &Self::Options,
+            data: &FitData<'_, Self::History>, options: &Self::Options,
         ) -> Result<Self::Data, ClvError>;
 
         /// ln L and its gradient with respect to θ, the optimiser's log-parameters.
@@ -281,8 +276,7 @@ pub(crate) mod engine {
 
     /// The one fitting mechanism behind [`MaximumLikelihood::fit`].
     pub(crate) fn fit<M: Estimator>(
-        data: FitData<'_, M::History>,
-        options: &M::Options,
+        data: FitData<'_, M::History>, options: &M::Options,
     ) -> Result<ModelFit<M, M::Diagnostics>, ClvError> {
         options.check()?;
         if data.histories().is_empty() {
@@ -316,8 +310,7 @@ pub(crate) mod engine {
 /// steps 1e-6, to 1e-6 · (1 + |∂|).
 #[cfg(test)]
 pub(crate) fn assert_gradient_matches<const N: usize>(
-    f: impl Fn(&[f64; N]) -> (f64, [f64; N]),
-    p: [f64; N],
+    f: impl Fn(&[f64; N]) -> (f64, [f64; N]), p: [f64; N],
 ) {
     let (_, g) = f(&p);
     for k in 0..N {

@@ -114,9 +114,7 @@ impl<L: LogLikelihood> Gradient for &Problem<'_, L> {
 /// [`ClvError::NotConverged`] when no start converged (unless `options.accept_unconverged`), and
 /// [`ClvError::NumericalFailure`] when no start could be evaluated at all.
 pub(crate) fn maximize<L: LogLikelihood>(
-    likelihood: &L,
-    starts: &[Vec<f64>],
-    options: &FitOptions,
+    likelihood: &L, starts: &[Vec<f64>], options: &FitOptions,
 ) -> Result<Optimum, ClvError> {
     let problem = Problem {
         likelihood,
@@ -195,10 +193,7 @@ fn scale_at<L: LogLikelihood>(problem: &Problem<'_, L>, theta0: &[f64]) -> Optio
 /// the best point, the iterations and why it stopped (`None` when the line search failed, which
 /// usually means the optimum up to rounding).
 fn lbfgs<L: LogLikelihood>(
-    problem: &Problem<'_, L>,
-    theta0: Vec<f64>,
-    tolerance: f64,
-    max_iterations: u64,
+    problem: &Problem<'_, L>, theta0: Vec<f64>, tolerance: f64, max_iterations: u64,
 ) -> Option<(Vec<f64>, u64, Option<TerminationReason>)> {
     let linesearch = MoreThuenteLineSearch::new();
     let solver = LBFGS::new(linesearch, 10)
@@ -225,9 +220,7 @@ fn lbfgs<L: LogLikelihood>(
 
 /// A short run from `theta0`: the log-likelihood reached and the point, for ranking starts.
 fn screen_from<L: LogLikelihood>(
-    problem: &Problem<'_, L>,
-    theta0: Vec<f64>,
-    options: &FitOptions,
+    problem: &Problem<'_, L>, theta0: Vec<f64>, options: &FitOptions,
 ) -> Option<(f64, Vec<f64>)> {
     scale_at(problem, &theta0)?;
     let (theta, _, _) = lbfgs(problem, theta0, SCREEN_GRADIENT, options.max_iterations)?;
@@ -240,9 +233,7 @@ fn screen_from<L: LogLikelihood>(
 }
 
 fn run_from<L: LogLikelihood>(
-    problem: &Problem<'_, L>,
-    theta0: Vec<f64>,
-    options: &FitOptions,
+    problem: &Problem<'_, L>, theta0: Vec<f64>, options: &FitOptions,
 ) -> Option<Optimum> {
     let cost_scale = scale_at(problem, &theta0)?;
     // L-BFGS brings the scaled gradient down to 1e-8 (cost of order 1); Newton steps on the
@@ -309,8 +300,7 @@ fn natural_covariance(covariance_log: &[Vec<f64>], params: &[f64]) -> ParameterC
 /// Hessian of the negative penalised log-likelihood on the log scale, by central differences of
 /// the analytic gradient, symmetrised.
 fn numerical_hessian<L: LogLikelihood>(
-    problem: &Problem<'_, L>,
-    theta: &[f64],
+    problem: &Problem<'_, L>, theta: &[f64],
 ) -> Option<Vec<Vec<f64>>> {
     let n = theta.len();
     let mut h = vec![vec![0.0; n]; n];
@@ -344,9 +334,7 @@ fn numerical_hessian<L: LogLikelihood>(
 /// parameters in flat directions (Pareto/NBD's β) need the exact curvature to reach the maximum.
 /// Returns the last Hessian computed, with the point it was computed at.
 fn newton_polish<L: LogLikelihood>(
-    problem: &Problem<'_, L>,
-    theta: &mut Vec<f64>,
-    target_gradient: f64,
+    problem: &Problem<'_, L>, theta: &mut Vec<f64>, target_gradient: f64,
 ) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
     let mut last: Option<(Vec<f64>, Vec<Vec<f64>>)> = None;
     for _ in 0..20 {

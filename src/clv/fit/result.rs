@@ -187,9 +187,7 @@ impl<M: MaximumLikelihood + PurchaseModel, D> ModelFit<M, D> {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn probability_alive_interval(
-        &self,
-        history: &RepeatHistory,
-        level: f64,
+        &self, history: &RepeatHistory, level: f64,
     ) -> Result<Interval, ClvError> {
         self.interval(level, |model| model.probability_alive(history))
             .map(|i| i.clamped(0.0, 1.0))
@@ -215,10 +213,7 @@ impl<M: MaximumLikelihood + PurchaseModel, D> ModelFit<M, D> {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn conditional_expected_purchases_interval(
-        &self,
-        t: f64,
-        history: &RepeatHistory,
-        level: f64,
+        &self, t: f64, history: &RepeatHistory, level: f64,
     ) -> Result<Interval, ClvError> {
         crate::clv::check_time("t", t)?;
         self.interval(level, |model| {
@@ -229,9 +224,7 @@ impl<M: MaximumLikelihood + PurchaseModel, D> ModelFit<M, D> {
 
     /// The delta-method interval of `prediction` as a function of the parameters.
     fn interval(
-        &self,
-        level: f64,
-        prediction: impl Fn(&M) -> Result<f64, ClvError>,
+        &self, level: f64, prediction: impl Fn(&M) -> Result<f64, ClvError>,
     ) -> Result<Interval, ClvError> {
         let covariance = self
             .covariance

@@ -130,9 +130,7 @@ impl std::fmt::Display for FitWarning {
 /// The warnings every fit gets from its covariance: missing standard errors, or imprecise
 /// parameters.
 pub(crate) fn covariance_warnings(
-    names: &[&str],
-    params: &[f64],
-    covariance: &Result<ParameterCovariance, CovarianceUnavailable>,
+    names: &[&str], params: &[f64], covariance: &Result<ParameterCovariance, CovarianceUnavailable>,
 ) -> Vec<FitWarning> {
     match covariance {
         Err(reason) => vec![FitWarning::StandardErrorsMissing { reason: *reason }],
@@ -168,9 +166,7 @@ pub(crate) fn longest_age(histories: &[RepeatHistory], weights: &[f64]) -> f64 {
 /// [`FitWarning::DropoutNotIdentified`] when `dropout_share` (implied within `window`) is below
 /// [`DROPOUT_SHARE_LIMIT`]; a share that cannot be computed (not finite) is not judged.
 pub(crate) fn dropout_warning(
-    parameters: [&str; 2],
-    dropout_share: f64,
-    window: f64,
+    parameters: [&str; 2], dropout_share: f64, window: f64,
 ) -> Vec<FitWarning> {
     if dropout_share.is_finite() && dropout_share < DROPOUT_SHARE_LIMIT {
         vec![FitWarning::DropoutNotIdentified {

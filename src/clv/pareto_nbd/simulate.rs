@@ -30,9 +30,7 @@ use crate::clv::{ClvError, ParetoNbd, RepeatHistory};
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn simulate_pareto_nbd(
-    model: &ParetoNbd,
-    ages: &[f64],
-    seed: u64,
+    model: &ParetoNbd, ages: &[f64], seed: u64,
 ) -> Result<Vec<RepeatHistory>, ClvError> {
     if let Some(&age) = ages.iter().find(|a| !(a.is_finite() && **a >= 0.0)) {
         return Err(ClvError::InvalidArgument {

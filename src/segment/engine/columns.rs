@@ -60,10 +60,7 @@ impl Columns {
     /// are added in column order from 0, as [`squared_distance`] does, so both give the same
     /// floats.
     pub(crate) fn squared_distances(
-        &self,
-        rows: std::ops::Range<usize>,
-        centre: &[f64],
-        out: &mut [f64],
+        &self, rows: std::ops::Range<usize>, centre: &[f64], out: &mut [f64],
     ) {
         out.fill(0.0);
         for (column, &coordinate) in centre.iter().enumerate() {

@@ -95,12 +95,7 @@ impl Moves {
 /// One assignment pass with Hamerly's bounds, accumulating per-cluster sums. `full` recomputes
 /// every point's bounds from scratch (the first pass).
 pub(super) fn assign_pass<const D: usize>(
-    data: &[f64],
-    dim: usize,
-    centers: &[f64],
-    moves: &Moves,
-    bounds: &mut Bounds,
-    full: bool,
+    data: &[f64], dim: usize, centers: &[f64], moves: &Moves, bounds: &mut Bounds, full: bool,
 ) -> Partial {
     // A constant dimension lets the compiler unroll the loops and drop bounds checks.
     let d = if D == 0 { dim } else { D };
@@ -120,13 +115,8 @@ pub(super) fn assign_pass<const D: usize>(
 /// Hamerly's pass over one chunk of rows.
 #[inline]
 fn bounded_chunk<const D: usize>(
-    rows: &[f64],
-    dim: usize,
-    centers: &[f64],
-    per_centre: &[CentreBounds],
-    labels: &mut [u32],
-    upper_lower: &mut [[f64; 2]],
-    full: bool,
+    rows: &[f64], dim: usize, centers: &[f64], per_centre: &[CentreBounds], labels: &mut [u32],
+    upper_lower: &mut [[f64; 2]], full: bool,
 ) -> Partial {
     let d = if D == 0 { dim } else { D };
     let mut partial = Partial::empty(centers.len() / d, d);
@@ -157,11 +147,7 @@ fn bounded_chunk<const D: usize>(
 /// changed centre.
 #[inline]
 fn may_change<const D: usize>(
-    dim: usize,
-    row: &[f64],
-    centers: &[f64],
-    label: usize,
-    quantities: &CentreBounds,
+    dim: usize, row: &[f64], centers: &[f64], label: usize, quantities: &CentreBounds,
     bounds: &mut [f64; 2],
 ) -> bool {
     let d = if D == 0 { dim } else { D };

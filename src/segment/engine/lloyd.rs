@@ -11,11 +11,7 @@ use super::{inertia_of, label_means, squared_distance, Partial, RunOutcome};
 /// Lloyd's algorithm with Hamerly's bounds from `initial` centres. `tolerance` is absolute on the
 /// total squared centre shift (already scaled by the caller).
 pub(crate) fn lloyd_hamerly(
-    data: &[f64],
-    columns: &Columns,
-    dim: usize,
-    initial: &[f64],
-    max_iterations: usize,
+    data: &[f64], columns: &Columns, dim: usize, initial: &[f64], max_iterations: usize,
     tolerance: f64,
 ) -> RunOutcome {
     dispatch_dim!(
@@ -25,11 +21,7 @@ pub(crate) fn lloyd_hamerly(
 }
 
 fn lloyd_impl<const D: usize>(
-    data: &[f64],
-    columns: &Columns,
-    dim: usize,
-    initial: &[f64],
-    max_iterations: usize,
+    data: &[f64], columns: &Columns, dim: usize, initial: &[f64], max_iterations: usize,
     tolerance: f64,
 ) -> RunOutcome {
     let n = data.len() / dim;
@@ -92,11 +84,7 @@ fn lloyd_impl<const D: usize>(
 /// the points farthest from their centres (by the exact distance to the current centre; ties to
 /// the lowest index), as scikit-learn does. Also says whether a centre was relocated so.
 fn update_step<const D: usize>(
-    data: &[f64],
-    dim: usize,
-    centers: &[f64],
-    totals: &Partial,
-    bounds: &Bounds,
+    data: &[f64], dim: usize, centers: &[f64], totals: &Partial, bounds: &Bounds,
 ) -> (Vec<f64>, bool) {
     let k = centers.len() / dim;
     let mut new_centers = totals.means(dim, centers);
@@ -133,11 +121,7 @@ fn centre_moves<const D: usize>(dim: usize, centers: &[f64], new_centers: &[f64]
 
 /// Indices of the `count` points farthest from their assigned centre (ties: lowest index first).
 fn farthest_points<const D: usize>(
-    data: &[f64],
-    dim: usize,
-    centers: &[f64],
-    labels: &[u32],
-    count: usize,
+    data: &[f64], dim: usize, centers: &[f64], labels: &[u32], count: usize,
 ) -> Vec<usize> {
     let distances: Vec<f64> = data
         .par_chunks(dim)

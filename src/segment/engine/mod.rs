@@ -192,10 +192,7 @@ pub(crate) fn nearest_centres(data: &[f64], dim: usize, centers: &[f64]) -> Vec<
 /// Means of the rows per label; a label with no row keeps `fallback`'s centre. Sums are reduced
 /// per fixed chunk, in chunk order.
 pub(crate) fn label_means(
-    data: &[f64],
-    dim: usize,
-    labels: &[usize],
-    fallback: &[f64],
+    data: &[f64], dim: usize, labels: &[usize], fallback: &[f64],
 ) -> Vec<f64> {
     let k = fallback.len() / dim;
     let partials: Vec<Partial> = data

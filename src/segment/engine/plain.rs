@@ -28,11 +28,7 @@ type Block = [[f64; LANES]; PLAIN_MAX_DIM];
 /// stall the distance loop; after the first passes few points change centre, and the sums cost
 /// almost nothing.
 pub(super) fn plain_pass<const D: usize>(
-    columns: &Columns,
-    dim: usize,
-    centers: &[f64],
-    labels: &mut [u32],
-    first: bool,
+    columns: &Columns, dim: usize, centers: &[f64], labels: &mut [u32], first: bool,
 ) -> Partial {
     let d = if D == 0 { dim } else { D };
     let k = centers.len() / d;
@@ -47,12 +43,7 @@ pub(super) fn plain_pass<const D: usize>(
 /// The plain pass over one chunk of rows starting at row `start`.
 #[inline]
 fn plain_chunk<const D: usize>(
-    columns: &Columns,
-    dim: usize,
-    centers: &[f64],
-    start: usize,
-    labels: &mut [u32],
-    first: bool,
+    columns: &Columns, dim: usize, centers: &[f64], start: usize, labels: &mut [u32], first: bool,
 ) -> Partial {
     let d = if D == 0 { dim } else { D };
     let k = centers.len() / d;
@@ -120,12 +111,8 @@ fn nearest_in_block<const D: usize>(point: &Block, dim: usize, centers: &[f64]) 
 /// sums, and stores their new labels.
 #[inline]
 fn record_block(
-    partial: &mut Partial,
-    dim: usize,
-    point: &Block,
-    best: &[usize; LANES],
-    block_labels: &mut [u32],
-    first: bool,
+    partial: &mut Partial, dim: usize, point: &Block, best: &[usize; LANES],
+    block_labels: &mut [u32], first: bool,
 ) {
     for (lane, label) in block_labels.iter_mut().enumerate() {
         // k ≤ the number of points, which fits u32 (checked when the labels were sized).
