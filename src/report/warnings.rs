@@ -169,22 +169,7 @@ impl std::fmt::Display for ReportWarning {
                 reason,
                 iterations,
                 log_likelihood,
-            } => {
-                write!(
-                    f,
-                    "the {} purchase model was skipped: {reason}",
-                    model_name(*model)
-                )?;
-                if let (Some(i), Some(ll)) = (iterations, log_likelihood) {
-                    write!(f, " (after {i} iterations, log-likelihood {ll:.4})")?;
-                }
-                write!(
-                    f,
-                    "; P(alive), expected purchases, expected spend and CLV are empty; raise \
-                     fit_options.max_iterations, set fit_options.accept_unconverged = true, choose \
-                     another purchase_model, or set parts.purchase_model = false to silence this"
-                )
-            }
+            } => write_model_skipped(f, *model, reason, *iterations, *log_likelihood),
             ReportWarning::PurchaseModelUnconverged {
                 model,
                 iterations,
@@ -201,11 +186,7 @@ impl std::fmt::Display for ReportWarning {
                 model,
                 dropout_share,
                 window,
-            } => write!(
-                f,
-                "the {} fit found no drop-out: it implies that a share of {dropout_share:.2e} of                  customers drop out within {window:.2} time units, so its P(alive) is about 1 for                  everybody, one-time buyers silent for the whole log included. P(alive), CLV,                  the lifecycle stages judged by P(alive) and their totals rest on a model without                  drop-out: read churn from recency, or use a longer log",
-                model_name(*model)
-            ),
+            } => write_without_dropout(f, *model, *dropout_share, *window),
             ReportWarning::PartSkipped { part, reason } => write!(
                 f,
                 "the {} was skipped: {reason}; set parts.{part} = false to silence this",
@@ -243,4 +224,40 @@ impl std::fmt::Display for ReportWarning {
             ),
         }
     }
+}
+
+/// The sentence of [`ReportWarning::PurchaseModelSkipped`].
+fn write_model_skipped(
+    f: &mut std::fmt::Formatter<'_>, model: PurchaseModelKind, reason: &str,
+    iterations: Option<u64>, log_likelihood: Option<f64>,
+) -> std::fmt::Result {
+    write!(
+        f,
+        "the {} purchase model was skipped: {reason}",
+        model_name(model)
+    )?;
+    if let (Some(i), Some(ll)) = (iterations, log_likelihood) {
+        write!(f, " (after {i} iterations, log-likelihood {ll:.4})")?;
+    }
+    write!(
+        f,
+        "; P(alive), expected purchases, expected spend and CLV are empty; raise \
+         fit_options.max_iterations, set fit_options.accept_unconverged = true, choose another \
+         purchase_model, or set parts.purchase_model = false to silence this"
+    )
+}
+
+/// The sentence of [`ReportWarning::PurchaseModelWithoutDropout`].
+fn write_without_dropout(
+    f: &mut std::fmt::Formatter<'_>, model: PurchaseModelKind, dropout_share: f64, window: f64,
+) -> std::fmt::Result {
+    write!(
+        f,
+        "the {} fit found no drop-out: it implies that a share of {dropout_share:.2e} of \
+         customers drop out within {window:.2} time units, so its P(alive) is about 1 for \
+         everybody, one-time buyers silent for the whole log included. P(alive), CLV, the \
+         lifecycle stages judged by P(alive) and their totals rest on a model without drop-out: \
+         read churn from recency, or use a longer log",
+        model_name(model)
+    )
 }
