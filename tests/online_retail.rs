@@ -175,3 +175,40 @@ fn online_retail_report_reconciles_with_the_loader() {
         .filter_map(|c| c.clv)
         .all(|clv| clv.scale() <= 2));
 }
+
+/// A customer whose refunds took back what they bought gets no positive CLV from a mean that
+/// ignored the refunds: 12755 (a £17.55 repeat, £1,591.20 refunded), 12454 (£3,528.34 bought and
+/// refunded to £0.00) and every row whose net spend is negative. (A customer whose only purchase
+/// was free goods, like 13256, is not refunded and keeps the model's prediction.)
+#[test]
+fn online_retail_refunded_customers_get_no_positive_clv() {
+    use customer_value::report::{CustomerValueReport, ReportConfig};
+    let (log, _) = loader::load().expect("the bundled log loads");
+    let report =
+        CustomerValueReport::build(&log, loader::observation_end(), &ReportConfig::default())
+            .expect("the report builds on the real log");
+    let row = |id: u32| {
+        report
+            .customers
+            .iter()
+            .find(|c| c.customer == id)
+            .expect("a row")
+    };
+    for id in [12755, 12454] {
+        assert!(
+            row(id).clv.is_none_or(|clv| clv <= Decimal::ZERO),
+            "{:?}",
+            row(id)
+        );
+        assert_eq!(row(id).expected_spend, Some(0.0));
+    }
+    let negative: Vec<_> = report
+        .customers
+        .iter()
+        .filter(|c| c.total_spend < Decimal::ZERO)
+        .collect();
+    assert!(negative
+        .iter()
+        .all(|c| c.clv.is_none_or(|clv| clv <= Decimal::ZERO)));
+    assert!(row(13256).clv.is_some_and(|clv| clv > Decimal::ZERO));
+}

@@ -195,7 +195,8 @@ pub struct CustomerReport<C> {
     /// Expected purchases over the horizon.
     pub expected_purchases: Option<f64>,
     /// Expected spend per purchase (Gamma-Gamma's conditional expectation; 0 for a customer whose
-    /// repeat purchases were all free).
+    /// repeat purchases were all free, or whose refunds took back everything they bought, so that
+    /// such a customer never gets a positive CLV from a population mean that ignored the refunds).
     pub expected_spend: Option<f64>,
     /// Discounted CLV over the horizon, rounded half to even to [`ReportConfig::money_scale`].
     pub clv: Option<Decimal>,

@@ -173,7 +173,8 @@ fn predict_purchases<C>(
 struct Spend {
     model: GammaGamma,
     histories: Vec<SpendHistory>,
-    /// Customers whose repeat purchases were all free: expected spend and CLV 0.
+    /// Customers whose repeat purchases were all free, or whose refunds took back everything
+    /// they bought: expected spend and CLV 0.
     free: Vec<bool>,
     expected: Vec<f64>,
     summary: SpendModelSummary,
@@ -211,14 +212,19 @@ impl Spend {
         let mut histories = Vec::with_capacity(summaries.len());
         let mut free = Vec::with_capacity(summaries.len());
         for s in summaries {
+            // A customer whose refunds took back everything they bought (net spend zero or
+            // below) is predicted to spend 0: the model's population mean, which one-time buyers
+            // would otherwise get, ignores their refunds.
+            let bought = s.first_occasion_amount() + s.repeat_spend();
+            let refunded_away = s.total_spend() <= Decimal::ZERO && s.total_spend() < bought;
             match SpendHistory::from_summary(s) {
-                Ok(h) => {
+                Ok(h) if !refunded_away => {
                     histories.push(h);
                     free.push(false);
                 }
                 // Repeat purchases whose mean is not positive (free items, or refunds): the spend
                 // model cannot use them; such a customer's spend is predicted as 0.
-                Err(_) => {
+                _ => {
                     histories.push(SpendHistory::new(0.0, 0.0)?);
                     free.push(true);
                 }
@@ -240,7 +246,11 @@ impl Spend {
             })
             .collect::<Result<Vec<f64>, ClvError>>()?;
         let p = model.params();
-        let free_count = free.iter().filter(|f| **f).count() as u64;
+        let free_count = free
+            .iter()
+            .zip(summaries)
+            .filter(|(f, s)| **f && s.purchase_occasions() > 1)
+            .count() as u64;
         let summary = SpendModelSummary {
             parameters: vec![p.p, p.q, p.gamma],
             standard_errors: report.standard_errors().map(<[f64]>::to_vec),
