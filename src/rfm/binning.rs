@@ -8,8 +8,46 @@ use crate::numeric::quantile::quantiles;
 use crate::rfm::{Breakpoints, RfmError};
 use crate::summary::{CustomerSummary, MonetaryBasis};
 
-/// Checks one dimension's caller-given thresholds: bins − 1 finite, strictly increasing values.
-pub(super) fn check_thresholds(name: &'static str, cuts: &[f64], bins: u8) -> Result<(), RfmError> {
+/// Which order one dimension's cuts must keep, with the words its errors use.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum CutOrder {
+    /// Caller-given thresholds: strictly increasing.
+    Thresholds,
+    /// Fitted breakpoints: non-decreasing (quantiles of tied values may repeat); read back by
+    /// serde only.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    Breakpoints,
+}
+
+impl CutOrder {
+    fn out_of_order(self, before: f64, after: f64) -> bool {
+        match self {
+            CutOrder::Thresholds => before >= after,
+            CutOrder::Breakpoints => before > after,
+        }
+    }
+
+    fn not_finite(self) -> &'static str {
+        match self {
+            CutOrder::Thresholds => "every threshold must be finite",
+            CutOrder::Breakpoints => "every breakpoint must be finite",
+        }
+    }
+
+    fn unordered(self) -> &'static str {
+        match self {
+            CutOrder::Thresholds => {
+                "thresholds must be strictly increasing: each above the one before"
+            }
+            CutOrder::Breakpoints => "breakpoints must be sorted: none below the one before",
+        }
+    }
+}
+
+/// Checks one dimension's cuts: bins − 1 finite values in the order `order` asks for.
+pub(super) fn check_cuts(
+    name: &'static str, cuts: &[f64], bins: u8, order: CutOrder,
+) -> Result<(), RfmError> {
     let expected = usize::from(bins) - 1;
     if cuts.len() != expected {
         return Err(RfmError::LengthMismatch {
@@ -22,14 +60,14 @@ pub(super) fn check_thresholds(name: &'static str, cuts: &[f64], bins: u8) -> Re
         return Err(RfmError::InvalidParameter {
             name,
             value,
-            constraint: "every threshold must be finite",
+            constraint: order.not_finite(),
         });
     }
-    if let Some(w) = cuts.windows(2).find(|w| w[0] >= w[1]) {
+    if let Some(w) = cuts.windows(2).find(|w| order.out_of_order(w[0], w[1])) {
         return Err(RfmError::InvalidParameter {
             name,
             value: w[1],
-            constraint: "thresholds must be strictly increasing: each above the one before",
+            constraint: order.unordered(),
         });
     }
     Ok(())

@@ -5,7 +5,7 @@ use std::hash::Hash;
 use rayon::prelude::*;
 
 use crate::numeric::money::to_f64;
-use crate::rfm::binning::{check_thresholds, quantile_breakpoints, EqualCountGroups, Values};
+use crate::rfm::binning::{check_cuts, quantile_breakpoints, CutOrder, EqualCountGroups, Values};
 use crate::rfm::segments::{check_bins, SegmentMap};
 use crate::rfm::{Binning, RfmError, RfmRecord, RfmScore};
 use crate::settings::Settings;
@@ -329,7 +329,7 @@ impl Settings for RfmScorer {
                 ("thresholds.frequency", frequency),
                 ("thresholds.monetary", monetary),
             ] {
-                check_thresholds(name, cuts, self.bins)?;
+                check_cuts(name, cuts, self.bins, CutOrder::Thresholds)?;
             }
         }
         if let SegmentMap::Rules(rules) = &self.segments {
@@ -505,7 +505,7 @@ impl TryFrom<FittedRfmData> for FittedRfm {
             ("breakpoints.frequency", &b.frequency),
             ("breakpoints.monetary", &b.monetary),
         ] {
-            check_fitted_cuts(name, cuts, data.bins)?;
+            check_cuts(name, cuts, data.bins, CutOrder::Breakpoints)?;
         }
         if let SegmentMap::Rules(rules) = &data.segments {
             rules.check()?;
@@ -518,33 +518,4 @@ impl TryFrom<FittedRfmData> for FittedRfm {
             breakpoints: data.breakpoints,
         })
     }
-}
-
-/// Fitted breakpoints of one dimension: bins − 1 finite values, non-decreasing (quantiles of tied
-/// values may repeat).
-#[cfg(feature = "serde")]
-fn check_fitted_cuts(name: &'static str, cuts: &[f64], bins: u8) -> Result<(), RfmError> {
-    let expected = usize::from(bins) - 1;
-    if cuts.len() != expected {
-        return Err(RfmError::LengthMismatch {
-            name,
-            expected,
-            found: cuts.len(),
-        });
-    }
-    if let Some(&value) = cuts.iter().find(|v| !v.is_finite()) {
-        return Err(RfmError::InvalidParameter {
-            name,
-            value,
-            constraint: "every breakpoint must be finite",
-        });
-    }
-    if let Some(w) = cuts.windows(2).find(|w| w[0] > w[1]) {
-        return Err(RfmError::InvalidParameter {
-            name,
-            value: w[1],
-            constraint: "breakpoints must be sorted: none below the one before",
-        });
-    }
-    Ok(())
 }
