@@ -445,21 +445,12 @@ fn cut_at<C: Ord>(
     {
         return Ok(visible);
     }
-    let mut order: Vec<usize> = (0..summaries.len()).collect();
-    order.sort_by(|&a, &b| {
-        summaries[a]
-            .customer()
-            .cmp(summaries[b].customer())
-            .then(a.cmp(&b))
-    });
-    for pair in order.windows(2) {
-        if summaries[pair[0]].customer() == summaries[pair[1]].customer() {
-            return Err(LifecycleError::DuplicateCustomer {
-                position: pair[1],
-                first_position: pair[0],
-            });
+    crate::summary::order_by_customer(summaries).map_err(|(position, first_position)| {
+        LifecycleError::DuplicateCustomer {
+            position,
+            first_position,
         }
-    }
+    })?;
     Ok(visible)
 }
 

@@ -321,21 +321,12 @@ impl<C: Clone + Ord> FeatureRows<C> {
         if summaries.is_empty() {
             return Err(SegmentError::EmptyInput);
         }
-        let mut order: Vec<usize> = (0..summaries.len()).collect();
-        order.sort_by(|&a, &b| {
-            summaries[a]
-                .customer()
-                .cmp(summaries[b].customer())
-                .then(a.cmp(&b))
-        });
-        for pair in order.windows(2) {
-            if summaries[pair[0]].customer() == summaries[pair[1]].customer() {
-                return Err(SegmentError::DuplicateCustomer {
-                    position: pair[1],
-                    first_position: pair[0],
-                });
-            }
-        }
+        let order = crate::summary::order_by_customer(summaries).map_err(
+            |(position, first_position)| SegmentError::DuplicateCustomer {
+                position,
+                first_position,
+            },
+        )?;
         let raw = Array2::from_shape_fn((summaries.len(), features.len()), |(row, column)| {
             features[column].value(&summaries[order[row]])
         });

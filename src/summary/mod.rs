@@ -90,6 +90,28 @@ pub type Summarized<C> = (
     Vec<DroppedCustomer<C>>,
 );
 
+/// The positions of `summaries` in customer-id order (ties by position), or the first customer
+/// that repeats as `(position, first_position)`. Used by the modules that take summaries from a
+/// caller (segment, lifecycle) and must refuse a customer given twice.
+pub(crate) fn order_by_customer<C: Ord>(
+    summaries: &[CustomerSummary<C>],
+) -> Result<Vec<usize>, (usize, usize)> {
+    let mut order: Vec<usize> = (0..summaries.len()).collect();
+    order.sort_by(|&a, &b| {
+        summaries[a]
+            .customer()
+            .cmp(summaries[b].customer())
+            .then(a.cmp(&b))
+    });
+    match order
+        .windows(2)
+        .find(|pair| summaries[pair[0]].customer() == summaries[pair[1]].customer())
+    {
+        Some(pair) => Err((pair[1], pair[0])),
+        None => Ok(order),
+    }
+}
+
 /// Errors from summarizing a transaction log.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
