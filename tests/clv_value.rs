@@ -5,9 +5,9 @@ use customer_value::clv::formulas::{
 };
 use customer_value::clv::{
     customer_lifetime_value, customer_lifetime_value_decimal, customer_lifetime_values,
-    pareto_nbd_dert, pareto_nbd_residual_value, ClvError, ClvOptions, FitData, FitOptions,
-    GammaGamma, GammaGammaOptions, MaximumLikelihood, ParetoNbd, PurchaseModel, RepeatHistory,
-    SpendHistory,
+    pareto_nbd_dert, pareto_nbd_residual_value, predict_purchases_by_customer,
+    predict_value_by_customer, ClvError, ClvOptions, FitData, FitOptions, GammaGamma,
+    GammaGammaOptions, MaximumLikelihood, ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
 };
 use customer_value::{Settings, TimeUnit};
 use proptest::prelude::*;
@@ -230,6 +230,42 @@ fn clv_matches_lifetimes_on_cdnow_with_bg_nbd_and_gamma_gamma() {
                 .unwrap();
         assert_eq!(v.to_bits(), single.to_bits());
     }
+}
+
+#[test]
+fn predictions_keyed_by_customer_follow_their_ids_in_any_order() {
+    let purchases = ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065).unwrap();
+    let spend = spend_mle();
+    let options = ClvOptions::default();
+    let mut data = cdnow();
+    data.reverse(); // keyed rows must not depend on the position the id had
+    let rows = predict_value_by_customer(&purchases, &spend, data.clone(), &options).unwrap();
+    assert_eq!(rows.len(), 2357);
+    for (row, (id, h, z)) in rows.iter().zip(&data).step_by(89) {
+        assert_eq!(row.customer, *id);
+        let clv = customer_lifetime_value(&purchases, &spend, h, z, &options).unwrap();
+        assert_eq!(row.clv, options.to_money(clv).unwrap());
+        assert_eq!(
+            row.probability_alive,
+            purchases.probability_alive(h).unwrap()
+        );
+        let horizon = 12.0 * 4.345;
+        let expected = purchases
+            .conditional_expected_purchases(horizon, h)
+            .unwrap();
+        assert!((row.expected_purchases - expected).abs() <= 1e-12 * expected.max(1.0));
+        let average = spend.conditional_expected_average_spend(z).unwrap();
+        assert_eq!(
+            row.expected_average_spend,
+            options.to_money(average).unwrap()
+        );
+    }
+    // Customer 1: x = 2, z̄ = 22.35; Gamma-Gamma E[Z] 24.6586 (lifetimes, test above) rounds to 24.66.
+    let one = rows.iter().find(|row| row.customer == 1).unwrap();
+    assert_eq!(one.expected_average_spend, Decimal::new(2466, 2));
+    let keyed = data.iter().map(|(id, h, _)| (*id, *h));
+    let purchase_rows = predict_purchases_by_customer(&purchases, 39.0, keyed).unwrap();
+    assert_eq!(purchase_rows[2356].customer, 1);
 }
 
 #[test]

@@ -9,6 +9,10 @@
 //! [`ModelFit`] with the model, the log-likelihood, convergence and the parameters' covariance or
 //! the reason it is missing ([`CovarianceUnavailable`]).
 //!
+//! Predictions come one customer at a time, in position-aligned batches (the `_into` methods of
+//! [`PurchaseModel`], [`customer_lifetime_values`]), or keyed by customer id
+//! ([`predict_purchases_by_customer`], [`predict_value_by_customer`]).
+//!
 //! # Examples
 //!
 //! ```
@@ -65,6 +69,12 @@ pub use gamma_gamma::{
 pub use value::{
     bg_bb_dert, customer_lifetime_value, customer_lifetime_value_decimal, customer_lifetime_values,
     pareto_nbd_dert, pareto_nbd_residual_value, ClvOptions,
+};
+
+// Batch predictions keyed by customer id.
+mod by_customer;
+pub use by_customer::{
+    predict_purchases_by_customer, predict_value_by_customer, PurchasePrediction, ValuePrediction,
 };
 
 /// Predictions shared by the continuous-time purchase models (BG/NBD, MBG/NBD, Pareto/NBD).
