@@ -122,20 +122,27 @@ fn print_value_matrix(log: &[Transaction<u32>], as_of: NaiveDate) -> Result<(), 
 
 fn print_models(report: &CustomerValueReport<u32>) {
     if let Some(m) = &report.purchase_model {
-        let p = &m.parameters;
+        let p = m.fit.parameters();
         println!(
             "Purchase model {:?} (weeks): r = {:.4}, α = {:.4}, a = {:.4}, b = {:.4}, log-likelihood {:.2}",
-            m.kind, p[0], p[1], p[2], p[3], m.log_likelihood
-        );
-    }
-    if let Some(s) = &report.spend_model {
-        let p = &s.parameters;
-        println!(
-            "Spend model Gamma-Gamma: p = {:.4}, q = {:.4}, γ = {:.4}; corr(x, z̄) = {}",
+            m.fit.kind(),
             p[0],
             p[1],
             p[2],
-            s.frequency_spend_correlation
+            p[3],
+            m.fit.log_likelihood()
+        );
+    }
+    if let Some(s) = &report.spend_model {
+        let p = s.fit.model.params();
+        println!(
+            "Spend model Gamma-Gamma: p = {:.4}, q = {:.4}, γ = {:.4}; corr(x, z̄) = {}",
+            p.p,
+            p.q,
+            p.gamma,
+            s.fit
+                .diagnostics
+                .frequency_spend_correlation
                 .map_or("n/a".into(), |c| format!("{c:.3}"))
         );
     }

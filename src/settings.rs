@@ -31,3 +31,30 @@ pub trait Settings {
     /// other; each implementation lists its conditions.
     fn check(&self) -> Result<(), Self::Error>;
 }
+
+/// Implements `Serialize` and `Deserialize` for a type whose derives are generated with
+/// `#[serde(remote = "Self")]`: reading a value back runs `$check` (by default
+/// [`Settings::check`]), so a value the check refuses is refused when read, with its message.
+#[cfg(feature = "serde")]
+macro_rules! checked_serde {
+    ($type:ty) => {
+        $crate::settings::checked_serde!($type, $crate::settings::Settings::check);
+    };
+    ($type:ty, $check:path) => {
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                <$type>::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <$type>::deserialize(deserializer)?;
+                $check(&value).map_err(serde::de::Error::custom)?;
+                Ok(value)
+            }
+        }
+    };
+}
+#[cfg(feature = "serde")]
+pub(crate) use checked_serde;

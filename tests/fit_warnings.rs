@@ -103,7 +103,8 @@ fn online_retail_fits_are_flagged_and_the_report_says_so() {
     assert!(flagged, "{:?}", report.warnings);
     let model = report.purchase_model.as_ref().unwrap();
     assert!(model
-        .warnings
+        .fit
+        .warnings()
         .iter()
         .any(FitWarning::dropout_not_identified));
     // Rows combining P(alive) > 0.99 with "Churned" exist only with the flag present.

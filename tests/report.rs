@@ -30,8 +30,8 @@ fn cdnow_report_agrees_with_the_modules_it_combines() {
         .collect();
     let fit = BgNbd::fit(&histories, &FitOptions::default()).unwrap();
     let model = report.purchase_model.as_ref().unwrap();
-    assert_eq!(model.kind, PurchaseModelKind::BgNbd);
-    assert!((model.log_likelihood - fit.log_likelihood).abs() < 1e-6);
+    assert_eq!(model.fit.kind(), PurchaseModelKind::BgNbd);
+    assert!((model.fit.log_likelihood() - fit.log_likelihood).abs() < 1e-6);
     let horizon = 12.0 * 4.345;
     for (row, h) in report.customers.iter().zip(&histories).step_by(997) {
         let alive = fit.model.probability_alive(h).unwrap();
@@ -44,7 +44,10 @@ fn cdnow_report_agrees_with_the_modules_it_combines() {
     }
 
     let spend_model = report.spend_model.as_ref().unwrap();
-    assert!(spend_model.parameters[1] > 1.0, "q is constrained above 1");
+    assert!(
+        spend_model.fit.model.params().q > 1.0,
+        "q is constrained above 1"
+    );
     let total_clv: rust_decimal::Decimal = report.customers.iter().map(|c| c.clv.unwrap()).sum();
     assert!(total_clv > rust_decimal::Decimal::ZERO);
     assert!(report

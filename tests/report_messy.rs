@@ -58,8 +58,8 @@ fn a_date_only_log_builds_a_report_and_says_what_it_skipped() {
         .collect();
     let fit = BgNbd::fit(&histories, &FitOptions::default()).unwrap();
     let model = report.purchase_model.as_ref().unwrap();
-    assert_eq!(model.kind, PurchaseModelKind::BgNbd);
-    assert!((model.log_likelihood - fit.log_likelihood).abs() < 1e-6);
+    assert_eq!(model.fit.kind(), PurchaseModelKind::BgNbd);
+    assert!((model.fit.log_likelihood() - fit.log_likelihood).abs() < 1e-6);
     assert!(report.spend_model.is_none());
     assert_eq!(report.customers.len(), 23570);
     for row in &report.customers {
@@ -173,13 +173,13 @@ fn a_fit_that_does_not_converge_skips_the_model_parts_and_names_the_model() {
     config.fit_options.accept_unconverged = true;
     let report = CustomerValueReport::build(&log, end, &config).unwrap();
     let model = report.purchase_model.as_ref().unwrap();
-    assert!(!model.converged && model.iterations == 3);
+    assert!(!model.fit.converged() && model.fit.iterations() == 3);
     assert_eq!(
         report.warnings[0],
         ReportWarning::PurchaseModelUnconverged {
             model: PurchaseModelKind::ParetoNbd,
             iterations: 3,
-            log_likelihood: model.log_likelihood,
+            log_likelihood: model.fit.log_likelihood(),
         }
     );
     assert!(report.warnings[0]

@@ -53,13 +53,16 @@ fn main() -> Result<(), Box<dyn Error>> {
     if let Some(model) = &report.purchase_model {
         println!(
             "  purchase model {:?}: parameters {:?}, log-likelihood {:.4}",
-            model.kind, model.parameters, model.log_likelihood
+            model.fit.kind(),
+            model.fit.parameters(),
+            model.fit.log_likelihood()
         );
     }
     if let Some(spend) = &report.spend_model {
         println!(
             "  spend model: parameters {:?}, log-likelihood {:.4}",
-            spend.parameters, spend.log_likelihood
+            spend.fit.model.params(),
+            spend.fit.log_likelihood
         );
     }
     for group in &report.by_lifecycle_stage {

@@ -98,6 +98,7 @@ mod rules;
 mod transitions;
 
 pub use classify::{Classification, CustomerStage, LifecycleClassifier, StageTotals};
+pub(crate) use reach::HISTORY_SETTINGS;
 pub use reach::{StageReach, UnreachableStage};
 pub use rules::{LifecycleRule, LifecycleRules, StageMetrics, StageReason};
 pub use transitions::Transitions;

@@ -5,6 +5,13 @@ use chrono::NaiveDate;
 use super::{LifecycleRules, LifecycleStage};
 use crate::summary::CustomerSummary;
 
+/// The field of [`LifecycleRules`] setting the tenure Mature needs.
+const TENURE_SETTING: &str = "growing_tenure_days";
+/// The field of [`LifecycleRules`] setting the silence Churned and Reactivated need.
+const CHURN_SETTING: &str = "churn_min_days";
+/// Every `setting` a [`StageReach`] or an [`UnreachableStage`] names.
+pub(crate) const HISTORY_SETTINGS: [&str; 2] = [TENURE_SETTING, CHURN_SETTING];
+
 /// How many customers have the history a stage needs (see [`LifecycleRules::stage_reach`]).
 ///
 /// # Examples
@@ -90,7 +97,7 @@ impl LifecycleRules {
             out.push(UnreachableStage {
                 stage: LifecycleStage::Mature,
                 needed_days: self.growing_tenure_days,
-                setting: "growing_tenure_days",
+                setting: TENURE_SETTING,
             });
         }
         if window <= self.churn_min_days {
@@ -98,7 +105,7 @@ impl LifecycleRules {
                 out.push(UnreachableStage {
                     stage,
                     needed_days: self.churn_min_days,
-                    setting: "churn_min_days",
+                    setting: CHURN_SETTING,
                 });
             }
         }
@@ -132,19 +139,19 @@ impl LifecycleRules {
             (
                 LifecycleStage::Mature,
                 self.growing_tenure_days,
-                "growing_tenure_days",
+                TENURE_SETTING,
                 mature,
             ),
             (
                 LifecycleStage::Churned,
                 self.churn_min_days,
-                "churn_min_days",
+                CHURN_SETTING,
                 lapsed,
             ),
             (
                 LifecycleStage::Reactivated,
                 self.churn_min_days,
-                "churn_min_days",
+                CHURN_SETTING,
                 lapsed,
             ),
         ]

@@ -6,7 +6,8 @@ use super::{LifecycleError, LifecycleStage};
 use crate::settings::Settings;
 
 /// Every threshold of the lifecycle rules. Start from [`LifecycleRules::default`] and change fields;
-/// [`LifecycleClassifier::new`](super::LifecycleClassifier::new) checks them.
+/// [`LifecycleClassifier::new`](super::LifecycleClassifier::new) checks them, and so does reading
+/// them back through serde (with the `serde` feature).
 ///
 /// Defaults and their sources:
 ///
@@ -34,9 +35,20 @@ use crate::settings::Settings;
 /// assert!(LifecycleClassifier::new(rules).is_ok());
 /// rules.churn_max_days = 30.0; // below the 90-day floor
 /// assert!(LifecycleClassifier::new(rules).is_err());
+///
+/// // With the `serde` feature the rules are saved, and read back through the same check.
+/// let json = serde_json::to_string(&LifecycleRules::default()).unwrap();
+/// assert_eq!(serde_json::from_str::<LifecycleRules>(&json).unwrap(), LifecycleRules::default());
+/// let refused = serde_json::from_str::<LifecycleRules>(&json.replace("\"churn_max_days\":365.0", "\"churn_max_days\":30.0"));
+/// assert_eq!(refused.unwrap_err().to_string(),
+///     "lifecycle rule churn_min_days = 90 is invalid: must not exceed churn_max_days");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 #[non_exhaustive]
 pub struct LifecycleRules {
     /// k₀: how many of the customer's own gaps the population median gap weighs (≥ 0).
@@ -93,6 +105,9 @@ impl Default for LifecycleRules {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+crate::settings::checked_serde!(LifecycleRules);
 
 impl Settings for LifecycleRules {
     type Error = LifecycleError;
@@ -234,10 +249,54 @@ pub struct StageMetrics {
     /// Net spend of the occasions in (as-of − 2L, as-of − L].
     pub earlier_spend: Decimal,
     /// ρ = recent / earlier spend; `f64::INFINITY` when only the earlier window is empty, `None` when
-    /// both are (the trend rules then do not fire).
+    /// both are (the trend rules then do not fire). Through serde, +∞ is the string `"inf"` (a
+    /// JSON number cannot hold it).
+    #[cfg_attr(feature = "serde", serde(with = "infinite_as_text"))]
     pub spend_trend: Option<f64>,
     /// P(alive) from the purchase model, when one was used.
     pub probability_alive: Option<f64>,
+}
+
+/// An `Option<f64>` that may be +∞ through serde: +∞ as the string `"inf"`, which formats without
+/// infinite numbers (JSON) can hold, every other value as it is. Without it serde_json writes +∞
+/// as `null`, which reads back as `None`: a Growing customer's spend trend would be lost.
+#[cfg(feature = "serde")]
+mod infinite_as_text {
+    use serde::de::{Error, Unexpected};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    const INFINITE: &str = "inf";
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<f64>, serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) if *v == f64::INFINITY => serializer.serialize_some(INFINITE),
+            other => other.serialize(serializer),
+        }
+    }
+
+    /// A number, or the text standing for +∞.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumberOrText {
+        Number(f64),
+        Text(String),
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<f64>, D::Error> {
+        match Option::<NumberOrText>::deserialize(deserializer)? {
+            None => Ok(None),
+            Some(NumberOrText::Number(v)) => Ok(Some(v)),
+            Some(NumberOrText::Text(t)) if t == INFINITE => Ok(Some(f64::INFINITY)),
+            Some(NumberOrText::Text(t)) => Err(D::Error::invalid_value(
+                Unexpected::Str(&t),
+                &"a number or \"inf\"",
+            )),
+        }
+    }
 }
 
 /// Why a customer is in its stage: the rule that fired and the numbers it read (`None` for a

@@ -44,6 +44,19 @@ pub struct ReportParts {
     pub kpis: bool,
 }
 
+impl ReportParts {
+    /// The parts' names: the fields, as a warning or an error names them.
+    pub(super) const NAMES: [&'static str; 7] = [
+        "rfm",
+        "value_matrix",
+        "purchase_model",
+        "spend_model",
+        "segmentation",
+        "lifecycle",
+        "kpis",
+    ];
+}
+
 impl Default for ReportParts {
     fn default() -> Self {
         Self {
@@ -62,7 +75,29 @@ impl Default for ReportParts {
 ///
 /// Fields may be set in any order; [`Settings::check`] (which `build` calls before any work) says
 /// whether they can be used together.
-#[derive(Debug, Clone)]
+///
+/// With the `serde` feature the settings serialize, and reading them back runs the same check: a
+/// configuration `build` would refuse is refused when read, with the check's message.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::report::{PurchaseModelKind, ReportConfig};
+/// let config = ReportConfig { purchase_model: PurchaseModelKind::ParetoNbd, ..ReportConfig::default() };
+/// let json = serde_json::to_string(&config).unwrap();
+/// assert_eq!(serde_json::from_str::<ReportConfig>(&json).unwrap(), config);
+///
+/// let mut bad = serde_json::to_value(&config).unwrap();
+/// bad["kpi_period_days"] = serde_json::json!(0);
+/// let refused = serde_json::from_value::<ReportConfig>(bad).unwrap_err();
+/// assert!(refused.to_string().starts_with("report setting kpi_period_days = 0 is invalid"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct ReportConfig {
     /// The time unit the purchase model is fitted in (default weeks).
     pub time_unit: TimeUnit,
@@ -120,6 +155,9 @@ impl Default for ReportConfig {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+crate::settings::checked_serde!(ReportConfig);
 
 impl Settings for ReportConfig {
     type Error = ReportError;

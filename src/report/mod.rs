@@ -5,8 +5,16 @@
 //! and expected purchases from a fitted purchase model, expected spend from the Gamma-Gamma model
 //! and the discounted CLV over the horizon, the k-means segment, the lifecycle stage with its
 //! reason, and the period KPIs. [`ReportConfig`] chooses the horizon, the models, the
-//! segmentation and which parts to compute. The report is serde-serializable, so a service can
-//! return it as JSON.
+//! segmentation and which parts to compute.
+//!
+//! **Fit today, score tomorrow.** With the `serde` feature the report, its settings
+//! ([`ReportConfig`]) and the models it fitted ([`ReportModels`], from
+//! [`CustomerValueReport::models`]) serialize and read back (settings and models are checked when
+//! read, as their constructors check them); [`CustomerValueReport::build_with_models`] builds
+//! tomorrow's report with today's models instead of refitting. Through JSON, enable `serde_json`'s `float_roundtrip` feature
+//! (`serde_json = { version = "1", features = ["float_roundtrip"] }`) to read every float back
+//! bit for bit: its default float parser may be one unit in the last place off, and models read
+//! back that way score customers very slightly differently.
 //!
 //! **Messy logs.** A part the data cannot support is skipped, not failed, and
 //! [`CustomerValueReport::warnings`] says which and why in words a person can act on (each
@@ -56,6 +64,9 @@
 //! assert!(report.customers.iter().all(|c| c.rfm_segment.is_some() && c.lifecycle_stage.is_some()));
 //! let counted: u64 = report.by_rfm_segment.iter().map(|g| g.customers).sum();
 //! assert_eq!(counted, 60);
+//! // Saved as JSON and read back (serde_json with `float_roundtrip`): the same report.
+//! let json = serde_json::to_string(&report).unwrap();
+//! assert!(serde_json::from_str::<CustomerValueReport<u32>>(&json).unwrap() == report);
 //!
 //! // The spend model without the purchase model is a contradiction, refused before any work.
 //! let spend_alone = ReportConfig {
@@ -70,12 +81,14 @@
 //! ```
 
 mod config;
+mod fitted;
 mod models;
 mod parts;
 mod rows;
 mod warnings;
 
 pub use config::{PurchaseModelKind, ReportConfig, ReportParts};
+pub use fitted::{PurchaseModelFit, PurchaseModelSummary, ReportModels, SpendModelSummary};
 pub use warnings::ReportWarning;
 
 use std::fmt::Debug;
@@ -156,6 +169,17 @@ pub enum ReportError {
         #[source]
         source: Box<Error>,
     },
+    /// The models given to [`CustomerValueReport::build_with_models`] contradict the
+    /// configuration: another time unit or purchase model, the purchase model switched off, or an
+    /// unconverged fit the fit options do not accept.
+    #[error("the report's models do not fit config.{setting}: {detail}")]
+    ModelsMismatch {
+        /// The setting of [`ReportConfig`] they contradict (`"time_unit"`, `"purchase_model"`,
+        /// `"parts.purchase_model"`, `"fit_options.accept_unconverged"`).
+        setting: &'static str,
+        /// What the models hold and what the configuration asks for.
+        detail: String,
+    },
 }
 
 /// `value` as money with `scale` decimal places, rounded half to even.
@@ -168,7 +192,7 @@ fn round_money(value: f64, scale: u32) -> Result<Decimal, crate::clv::ClvError> 
 
 /// Every figure of one customer. Optional figures are `None` when their part was not computed.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CustomerReport<C> {
     /// The customer's id.
     pub customer: C,
@@ -210,7 +234,7 @@ pub struct CustomerReport<C> {
 
 /// Customers and revenue of one group (an RFM segment, a k-means segment, a lifecycle stage).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GroupTotals {
     /// The group's name.
     pub name: String,
@@ -227,56 +251,9 @@ pub struct GroupTotals {
     pub clv: Option<Decimal>,
 }
 
-/// The fitted purchase model's diagnostics.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct PurchaseModelSummary {
-    /// Which model.
-    pub kind: PurchaseModelKind,
-    /// Its parameters in the paper's order (r, α, a, b or r, α, s, β).
-    pub parameters: Vec<f64>,
-    /// Their standard errors, when the information matrix is positive definite.
-    pub standard_errors: Option<Vec<f64>>,
-    /// The maximised log-likelihood.
-    pub log_likelihood: f64,
-    /// L-BFGS iterations of the fit.
-    pub iterations: u64,
-    /// Whether the fit converged (`false` only with
-    /// [`FitOptions::accept_unconverged`](crate::clv::FitOptions::accept_unconverged), and then
-    /// [`ReportWarning::PurchaseModelUnconverged`] says so).
-    pub converged: bool,
-    /// The horizon of the expected purchases, in model time units.
-    pub horizon: f64,
-    /// The fit's cautions about its optimum ([`ModelFit::warnings`](crate::clv::ModelFit::warnings));
-    /// a drop-out process the data cannot identify also puts
-    /// [`ReportWarning::PurchaseModelWithoutDropout`] in the report's warnings.
-    pub warnings: Vec<crate::clv::FitWarning>,
-}
-
-/// The fitted spend model's diagnostics.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct SpendModelSummary {
-    /// p, q, γ.
-    pub parameters: Vec<f64>,
-    /// Their standard errors, when available.
-    pub standard_errors: Option<Vec<f64>>,
-    /// The maximised log-likelihood.
-    pub log_likelihood: f64,
-    /// Customers left out of the fit: no repeat purchase (spend unobserved).
-    pub without_repeat: u64,
-    /// Customers left out of the fit because every repeat purchase was free (z̄ = 0); their
-    /// expected spend and CLV are 0.
-    pub free_repeat_buyers: u64,
-    /// Pearson correlation of x and z̄ (the model assumes it is near 0).
-    pub frequency_spend_correlation: Option<f64>,
-    /// The fit's cautions about its optimum ([`ModelFit::warnings`](crate::clv::ModelFit::warnings)).
-    pub warnings: Vec<crate::clv::FitWarning>,
-}
-
 /// One row per customer and totals for the whole base.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CustomerValueReport<C> {
     /// The as-of date.
     pub as_of: NaiveDate,
@@ -358,6 +335,108 @@ where
         log: &[Transaction<C>], as_of: NaiveDate, config: &ReportConfig,
     ) -> Result<Self, Error> {
         config.check()?;
+        Self::assemble(log, as_of, config, None)
+    }
+
+    /// Builds the report from a transaction log as of `as_of` with models fitted earlier (those
+    /// of [`CustomerValueReport::models`]) instead of fitting them on this log: P(alive),
+    /// expected purchases, expected spend and CLV come from `models`, every other part is
+    /// computed as [`CustomerValueReport::build`] computes it. On the log the models were fitted
+    /// on, every row is the same, bit for bit, as in the report that fitted them.
+    ///
+    /// The report's [`purchase_model`](CustomerValueReport::purchase_model) and
+    /// [`spend_model`](CustomerValueReport::spend_model) are the given models: their diagnostics
+    /// (log-likelihood, counts of customers left out) describe the log they were fitted on. A
+    /// spend model is ignored when [`ReportParts::spend_model`] is off; when it is on and
+    /// `models` has none, expected spend and CLV are skipped with a warning, as in the report that
+    /// could not fit one.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Report`] with [`ReportError::ModelsMismatch`] before any work when `models`
+    ///   were fitted in another time unit, hold another purchase model than
+    ///   [`ReportConfig::purchase_model`], hold an unconverged fit that
+    ///   [`FitOptions::accept_unconverged`](crate::clv::FitOptions::accept_unconverged) does not
+    ///   accept, or the purchase model is switched off;
+    /// - the errors of [`CustomerValueReport::build`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::report::{CustomerValueReport, ReportConfig, ReportError, ReportModels};
+    /// use customer_value::summary::TimeUnit;
+    /// use customer_value::Transaction;
+    /// use chrono::NaiveDate;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let end = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+    /// // 150 customers who arrive over the year, buy at their own pace and drop out after a
+    /// // purchase with probability 1/4 (deterministic pseudo-random draws).
+    /// let mut seed = 7u64;
+    /// let mut next = |n: u64| {
+    ///     seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    ///     (seed >> 33) % n
+    /// };
+    /// let mut log = Vec::new();
+    /// for c in 0..150u32 {
+    ///     let (mut day, gap) = (next(200), 10 + next(80));
+    ///     while day <= 365 {
+    ///         let amount = Decimal::from(5 + next(20) + u64::from(c % 30));
+    ///         log.push(Transaction::new(c, end - chrono::Days::new(365 - day), amount));
+    ///         day += 1 + next(2 * gap);
+    ///         if next(4) == 0 { break; }
+    ///     }
+    /// }
+    /// let config = ReportConfig::default();
+    /// let today = CustomerValueReport::build(&log, end, &config)?;
+    /// // Saved as JSON (serde_json with float_roundtrip reads every float back bit for bit) ...
+    /// let json = serde_json::to_string(&today.models().expect("both models were fitted")).unwrap();
+    /// // ... and read back to score without refitting.
+    /// let models: ReportModels = serde_json::from_str(&json).unwrap();
+    /// let again = CustomerValueReport::build_with_models(&log, end, &config, &models)?;
+    /// assert_eq!(again.customers, today.customers);
+    /// // Tomorrow's log: one more purchase, scored with today's models.
+    /// log.push(Transaction::new(3, end, Decimal::from(40)));
+    /// let tomorrow = CustomerValueReport::build_with_models(&log, end, &config, &models)?;
+    /// assert_eq!(tomorrow.models(), Some(models.clone()));
+    /// assert!(tomorrow.customers[3].clv > today.customers[3].clv);
+    ///
+    /// let in_days = ReportConfig { time_unit: TimeUnit::Days, ..ReportConfig::default() };
+    /// assert!(matches!(
+    ///     CustomerValueReport::build_with_models(&log, end, &in_days, &models),
+    ///     Err(customer_value::Error::Report(ReportError::ModelsMismatch { setting: "time_unit", .. }))
+    /// ));
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
+    pub fn build_with_models(
+        log: &[Transaction<C>], as_of: NaiveDate, config: &ReportConfig, models: &ReportModels,
+    ) -> Result<Self, Error> {
+        config.check()?;
+        models.check_against(config)?;
+        Self::assemble(log, as_of, config, Some(models))
+    }
+
+    /// The models the report used, to build another report with
+    /// ([`CustomerValueReport::build_with_models`]); `None` when the purchase model was off or
+    /// its fit failed on this log.
+    ///
+    /// # Examples
+    ///
+    /// See [`CustomerValueReport::build_with_models`].
+    pub fn models(&self) -> Option<ReportModels> {
+        let purchase = self.purchase_model.as_ref()?;
+        Some(ReportModels {
+            time_unit: purchase.time_unit,
+            purchase: purchase.fit.clone(),
+            spend: self.spend_model.clone(),
+        })
+    }
+
+    /// The report of checked settings, with the `given` models or with models fitted on the log.
+    fn assemble(
+        log: &[Transaction<C>], as_of: NaiveDate, config: &ReportConfig,
+        given: Option<&ReportModels>,
+    ) -> Result<Self, Error> {
         let parts = config.parts;
         let (summaries, log_report, dropped) = Summarizer::new(as_of)
             .keep_occasions(parts.lifecycle || parts.kpis)
@@ -385,7 +464,7 @@ where
                 .map_err(|e| fail("value_matrix", e))?;
         }
         let (purchase_model, spend_model) = if parts.purchase_model {
-            models::predict_value(&summaries, config, &mut rows, &mut warnings)
+            models::predict_value(&summaries, config, given, &mut rows, &mut warnings)
                 .map_err(|(part, e)| fail(part, e.into()))?
                 .map_or((None, None), |(p, s)| (Some(p), s))
         } else {

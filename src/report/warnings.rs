@@ -22,7 +22,7 @@ use super::PurchaseModelKind;
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum ReportWarning {
     /// Every amount of the log is zero (a date-only log): total spend, average order value, the
@@ -68,7 +68,11 @@ pub enum ReportWarning {
     /// A part of [`ReportParts`](super::ReportParts) was skipped; its figures are `None` or empty.
     PartSkipped {
         /// The field of [`ReportParts`](super::ReportParts).
-        part: &'static str,
+        // Spelled `core::primitive::str`: serde's derive borrows a field spelled `&str` from the
+        // input, which would let a warning be read only from `'static` data; `known::part` reads
+        // an owned name and returns the part's static one.
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "known::part"))]
+        part: &'static core::primitive::str,
         /// Why, in words.
         reason: String,
     },
@@ -89,7 +93,9 @@ pub enum ReportWarning {
         /// Days of history the stage needs.
         needed_days: f64,
         /// The field of [`LifecycleRules`](crate::lifecycle::LifecycleRules) setting that need.
-        setting: &'static str,
+        // `core::primitive::str`: see `PartSkipped::part`.
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "known::history_setting"))]
+        setting: &'static core::primitive::str,
     },
     /// Under half of the customers have the history a lifecycle stage needs (see
     /// [`LifecycleRules::stage_reach`](crate::lifecycle::LifecycleRules::stage_reach)): the
@@ -104,8 +110,42 @@ pub enum ReportWarning {
         /// Days of history the stage needs.
         needed_days: f64,
         /// The field of [`LifecycleRules`](crate::lifecycle::LifecycleRules) setting that need.
-        setting: &'static str,
+        // `core::primitive::str`: see `PartSkipped::part`.
+        #[cfg_attr(feature = "serde", serde(deserialize_with = "known::history_setting"))]
+        setting: &'static core::primitive::str,
     },
+}
+
+/// The names a warning holds as `&'static str`, read back as the one of the names it can hold.
+#[cfg(feature = "serde")]
+mod known {
+    use serde::de::{Deserialize, Deserializer, Error};
+
+    /// A field of [`ReportParts`](crate::report::ReportParts).
+    pub(super) fn part<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<&'static str, D::Error> {
+        one_of(deserializer, &crate::report::ReportParts::NAMES)
+    }
+
+    /// A field of [`LifecycleRules`](crate::lifecycle::LifecycleRules) setting the history a stage
+    /// needs.
+    pub(super) fn history_setting<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<&'static str, D::Error> {
+        one_of(deserializer, &crate::lifecycle::HISTORY_SETTINGS)
+    }
+
+    fn one_of<'de, D: Deserializer<'de>>(
+        deserializer: D, names: &'static [&'static str],
+    ) -> Result<&'static str, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        names
+            .iter()
+            .find(|known| **known == name)
+            .copied()
+            .ok_or_else(|| D::Error::unknown_variant(&name, names))
+    }
 }
 
 impl ReportWarning {

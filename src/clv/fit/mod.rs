@@ -18,6 +18,26 @@
 //! assert!(fit.model.params().r > 0.0);
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
+//!
+//! With the `serde` feature a [`ModelFit`] is saved and read back whole. Through JSON, enable
+//! `serde_json`'s `float_roundtrip` feature to read the parameters back bit for bit (its default
+//! float parser may be one unit in the last place off), so that the model read back predicts
+//! exactly as the one saved:
+//!
+//! ```
+//! use customer_value::clv::{BgNbd, FitOptions, MaximumLikelihood, ModelFit, PurchaseModel, RepeatHistory};
+//! let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+//!             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?,
+//!             RepeatHistory::new(0.0, 0.0, 25.0)?, RepeatHistory::new(3.0, 10.0, 25.0)?];
+//! let fit = BgNbd::fit(&data, &FitOptions::default())?;
+//! let json = serde_json::to_string(&fit).expect("a fit serializes");
+//! let back: ModelFit<BgNbd> = serde_json::from_str(&json).expect("float_roundtrip is on");
+//! let bits = |m: &BgNbd| m.parameters().iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+//! assert_eq!(bits(&back.model), bits(&fit.model));
+//! let alive = |m: &BgNbd| m.probability_alive(&data[1]).map(f64::to_bits);
+//! assert_eq!(alive(&back.model)?, alive(&fit.model)?);
+//! # Ok::<(), customer_value::clv::ClvError>(())
+//! ```
 
 mod data;
 mod optimiser;
