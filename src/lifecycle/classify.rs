@@ -237,7 +237,8 @@ impl LifecycleClassifier {
     /// P(alive) < `declining_probability` (0.5) or by the spend-trend rule. Reactivated keeps its gap
     /// rule. `unit` is the time unit the model was fitted in; each history (x, t_x, T) is
     /// [`RepeatHistory::from_summary`] when `as_of` is the observation end, else the same triple
-    /// computed from the occasions up to `as_of`.
+    /// computed from the occasions up to `as_of`: elapsed time, one occasion per day (weeks of 7
+    /// days, not calendar weeks).
     ///
     /// # Errors
     ///
