@@ -3,6 +3,7 @@
 use ndarray::ArrayView2;
 
 use super::correlation::{complete_items, Correlation, CorrelationMethod};
+use super::scale::scale_of;
 use super::{Result, SatisfactionError};
 
 /// One item's contribution to the scale.
@@ -57,6 +58,10 @@ pub struct Reliability {
 /// infinite answer (with its row); [`SatisfactionError::TooFewRespondents`] with fewer than 3 complete
 /// respondents; [`SatisfactionError::ZeroVariance`] naming a constant item, or "total score" when the
 /// sum of the items is constant.
+///
+/// Any finite answers work, up to ±`f64::MAX`: alpha does not change when every answer is multiplied
+/// by one factor, so all answers are divided by a power of two near the largest before the variances
+/// are summed.
 pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
     let k = items.ncols();
     let columns = complete_items(items, "Cronbach's alpha", 2)?;
@@ -68,12 +73,18 @@ pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
             found: n,
         });
     }
-    let variances: Vec<f64> = columns.iter().map(|c| sample_variance(c)).collect();
-    if let Some(item) = variances.iter().position(|&v| v.is_nan() || v <= 0.0) {
+    // Constant in the answers as given: an item whose variance underflows after scaling still varies.
+    if let Some(item) = columns.iter().position(|c| c.iter().all(|&v| v == c[0])) {
         return Err(SatisfactionError::ZeroVariance {
             name: format!("item {item}"),
         });
     }
+    let unit = scale_of(columns.iter().flatten().copied());
+    let columns: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| c.iter().map(|v| v / unit).collect())
+        .collect();
+    let variances: Vec<f64> = columns.iter().map(|c| sample_variance(c)).collect();
     let all: Vec<usize> = (0..k).collect();
     let alpha = raw_alpha(&columns, &variances, &all).ok_or(SatisfactionError::ZeroVariance {
         name: "total score".to_string(),
