@@ -661,6 +661,15 @@ fn cronbach_alpha_of_extreme_answers() {
         assert!((r.standardized_alpha - 0.9256682961277355).abs() < 1e-12);
         probe_reliability(&r);
     }
+    // Found by the fuzzer: r(x, y) = r(x, z) = r(y, z) = −1/2, so the standardised items sum to a
+    // constant and standardised alpha has its pole (it was −∞).
+    let pole = array![[1.0, 0.0, -3.0], [-1.0, 1.0, 0.0], [0.0, -1.0, 3.0]];
+    assert_eq!(
+        cronbach_alpha(pole.view()),
+        Err(SatisfactionError::ZeroVariance {
+            name: "standardised total score".to_string()
+        })
+    );
     for v in HOSTILE {
         for (row, column) in [(0, 0), (2, 1), (4, 2)] {
             let mut items = reference_items();
