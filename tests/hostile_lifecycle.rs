@@ -394,6 +394,11 @@ fn deserialized_classifications_that_no_classifier_produces_are_refused() {
             }),
         ),
         (
+            // Alone it sums, but Transitions::between would subtract it from another's.
+            "one revenue of Decimal::MAX",
+            Box::new(|j| j["customers"][0]["revenue"] = Decimal::MAX.to_string().into()),
+        ),
+        (
             "customers out of order",
             Box::new(|j| j["customers"].as_array_mut().unwrap().swap(0, 1)),
         ),
