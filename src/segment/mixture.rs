@@ -262,9 +262,9 @@ impl GaussianMixtureSegmenter {
         let weights = model.weights().to_vec();
         let means = model.means().mapv(|v| back.apply(v));
         let covariances = model.covariances().mapv(|v| back.squared().apply(v));
-        if !(finite(weights.iter()) && finite(means.iter())) {
+        if !(finite(weights.iter()) && finite(means.iter()) && finite(model.covariances().iter())) {
             return Err(SegmentError::Linfa {
-                message: "EM gave non-finite weights or means".into(),
+                message: "EM gave non-finite weights, means or covariances".into(),
             });
         }
         covariances_in_range(model.covariances(), &covariances, back)?;

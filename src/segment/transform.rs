@@ -180,7 +180,7 @@ impl FittedTransform {
         let name = |column: usize| names.get(column).cloned().unwrap_or_default();
         for (column, values) in out.columns().into_iter().enumerate() {
             // Only values that are all equal have no spread; a tiny spread is rescaled below.
-            if values.iter().all(|v| *v == values[0]) {
+            if values.iter().all(|v| Some(v) == values.first()) {
                 return Err(SegmentError::ConstantFeature {
                     column,
                     name: name(column),
