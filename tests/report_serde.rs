@@ -237,7 +237,8 @@ fn settings_read_back_equal_and_are_checked_when_read() {
     floor["churn_min_days"] = serde_json::json!(0.0);
     assert_eq!(
         refused::<LifecycleRules>(floor),
-        "lifecycle rule churn_min_days = 0 is invalid: must be finite and > 0"
+        "lifecycle rule churn_min_days = 0 is invalid: must be finite, > 0 and at most 1000000000 days \
+         (LifecycleRules::MAX_DAYS)"
     );
 }
 
