@@ -5,7 +5,7 @@ use ndarray::ArrayView2;
 use super::interval::{normal_critical, t_two_sided_p, Interval};
 #[cfg(feature = "serde")]
 use super::invalid;
-use super::scale::scaled;
+use super::scale::scale_of;
 use super::{Result, SatisfactionError};
 
 /// Which correlation coefficient.
@@ -453,13 +453,14 @@ impl TryFrom<CorrelationMatrixData> for CorrelationMatrix {
 /// its largest magnitude: answers of ±1e200 would square to ∞ and ±1e308 would sum to ∞, and the NaN
 /// that followed reached statrs, whose incomplete beta function panics on it.
 fn pearson_complete(x: &[f64], y: &[f64], x_name: &str, y_name: &str) -> Result<f64> {
-    let ((x, _), (y, _)) = (scaled(x), scaled(y));
+    // Divided in place rather than copied: key drivers and matrices call this for every pair.
+    let (unit_x, unit_y) = (scale_of(x.iter().copied()), scale_of(y.iter().copied()));
     let n = x.len() as f64;
-    let mean_x = x.iter().sum::<f64>() / n;
-    let mean_y = y.iter().sum::<f64>() / n;
+    let mean_x = x.iter().map(|a| a / unit_x).sum::<f64>() / n;
+    let mean_y = y.iter().map(|b| b / unit_y).sum::<f64>() / n;
     let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(&y) {
-        let (dx, dy) = (a - mean_x, b - mean_y);
+    for (a, b) in x.iter().zip(y) {
+        let (dx, dy) = (a / unit_x - mean_x, b / unit_y - mean_y);
         sxx += dx * dx;
         syy += dy * dy;
         sxy += dx * dy;

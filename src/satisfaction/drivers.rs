@@ -75,6 +75,11 @@ pub struct DriverImportance {
 ///   Σ_{S ⊆ others} |S|!(p − |S| − 1)!/p! · (R²(S ∪ {j}) − R²(S)); they sum to R².
 /// - Quadrant: importance = relative-weight share, performance = driver mean.
 ///
+/// Time: every loop is bounded (at most 100 Jacobi sweeps, 2^p subsets for Shapley). Measured in the
+/// test profile: 64 ms for 15 drivers (the Shapley cap: 32,768 subset solves), 16 ms for 100 drivers
+/// and 0.18 s for 200 (the eigen-decomposition, growing as p³); `analyse` on 10,000 respondents ×
+/// 20 drivers takes 76 ms.
+///
 /// # Examples
 ///
 /// ```
