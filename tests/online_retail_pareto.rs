@@ -9,9 +9,9 @@ use customer_value::clv::{FitOptions, MaximumLikelihood, Nbd, ParetoNbd, RepeatH
 #[path = "../examples/online_retail/loader.rs"]
 mod loader;
 
-/// The maximum reached before the speed-up (2F1 tails, commit 303a943), and lifetimes 0.11.3 reaches
-/// −37,190.4954 on the same summary (bench/peers/online_retail_pareto.py). Its supremum is the NBD's
-/// maximum, −37,190.49535 (the Pareto/NBD at s → 0 is the NBD), which it cannot exceed.
+/// The maximum reached before the speed-up (2F1 tails, commit 303a943); lifetimes 0.11.3 reaches
+/// −37,190.4954 on the same summary (bench/peers/online_retail_pareto.py). Its supremum is the
+/// NBD's maximum, −37,190.49535 (the Pareto/NBD at s → 0 is the NBD), which it cannot exceed.
 #[test]
 fn online_retail_weekly_fit_reaches_the_same_boundary_maximum() {
     let data = loader::weekly_histories().unwrap();

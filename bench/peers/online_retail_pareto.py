@@ -1,7 +1,8 @@
 """lifetimes 0.11.3 timing for benches/real_logs.rs: the Pareto/NBD fit on the weekly BTYD summary
 of UCI Online Retail (4,333 customers as of 2011-12-09), the very numbers our bench fits, written by
     REAL_LOGS_WRITE=/tmp/online_retail_weeks.csv cargo bench --bench real_logs
-Run: /path/to/venv/bin/python bench/peers/online_retail_pareto.py [/tmp/online_retail_weeks.csv] [repeats]
+Run: /path/to/venv/bin/python bench/peers/online_retail_pareto.py [summary.csv] [repeats]
+(default /tmp/online_retail_weeks.csv, 5 repeats)
 
 lifetimes starts each fit from np.random.normal(1, 0.05) draws; fit k is seeded with k, so a run is
 reproducible and the median is over five different starts. Prints each fit's time, parameters and

@@ -68,7 +68,7 @@ pub fn load() -> Result<Loaded, Box<dyn Error>> {
 
 /// The weekly BTYD histories (x, t_x, T) of the bundled log as of [`observation_end`], one per
 /// customer, as the purchase models take them.
-#[allow(dead_code)] // for tests/online_retail_pareto.rs and benches/real_logs.rs; the example reports
+#[allow(dead_code)] // for tests/online_retail_pareto.rs and benches/real_logs.rs, not the example
 pub fn weekly_histories() -> Result<Vec<RepeatHistory>, Box<dyn Error>> {
     let (log, _) = load()?;
     let summaries = Summarizer::new(observation_end()).summarize(&log)?;

@@ -1,34 +1,37 @@
 //! The drop-out part of the Pareto/NBD likelihood as an integral over the time of death.
 //!
 //! A customer who made x repeat purchases, the last at t_x, and died at τ ∈ (t_x, T] has the
-//! likelihood λ^x e^(−λτ) · μ e^(−μτ) (the individual-level derivation in section 2 of the FHL note;
-//! Schmittlein, Morrison & Colombo 1987). Mixing over λ ~ Gamma(r, α) and μ ~ Gamma(s, β) gives
-//! Γ(r + x) α^r β^s / Γ(r) · s · J with
+//! likelihood λ^x e^(−λτ) · μ e^(−μτ) (the individual-level derivation in section 2 of the FHL
+//! note; Schmittlein, Morrison & Colombo 1987). Mixing over λ ~ Gamma(r, α) and μ ~ Gamma(s, β)
+//! gives Γ(r + x) α^r β^s / Γ(r) · s · J with
 //!
 //! J = ∫ from t_x to T of (α + τ)^−(r+x) (β + τ)^−(s+1) dτ,
 //!
-//! which is the s/(r + s + x) · A₀ of FHL eq. 22 (A₀ = F(t_x) − F(T) there is the difference of this
-//! integral's two tails). Near the boundary where nobody drops out (s → 0, β ≫ α) the tails are
-//! 2F1s at an argument (β − α)/(β + τ) near 1, whose series need ~10⁴ terms (Online Retail weekly at
-//! s 1.6e-5, β 6,331: 600 ms per likelihood pass, against 1 ms inside). J itself is a smooth
-//! integral over a bounded interval, and it has no cancellation between tails.
+//! which is the s/(r + s + x) · A₀ of FHL eq. 22 (A₀ = F(t_x) − F(T) there is the difference of
+//! this integral's two tails). Near the boundary where nobody drops out (s → 0, β ≫ α) the tails
+//! are 2F1s at an argument (β − α)/(β + τ) near 1, whose series need ~10⁴ terms (Online Retail
+//! weekly at s 1.6e-5, β 6,331: a fifth of a second or more per likelihood pass, against about a
+//! millisecond inside). J itself is a smooth integral over a bounded interval, and it has no
+//! cancellation between tails.
 //!
 //! Quadrature variable: v = ln(a₁ + τ), where a₁ is the smaller of α and β. The integrand becomes
-//! f(v) = e^((1 − e₁) v) (a₂ − a₁ + e^v)^(−e₂) (e₁, e₂ the exponents of a₁ and the other base a₂), whose
-//! only singularities are at Im v = ±π: a panel of half-width h ≤ 1.5 and κh ≤ 7, where
-//! κ = |1 − e₁| + e₂ (a₁ + T)/(a₂ + T) bounds |d ln f/dv|, gives ~1e-16 with the 16-point rule (see
-//! [`crate::numeric::gauss_legendre`]). The gradient in (r, α, s, β) is the integral of ∂ ln f
-//! times f, on the same nodes.
+//! f(v) = e^((1 − e₁) v) (a₂ − a₁ + e^v)^(−e₂) (e₁, e₂ the exponents of a₁ and the other base a₂),
+//! whose only singularities are at v = ln(a₂ − a₁) ± iπ, and κ = |1 − e₁| + e₂ (a₁ + T)/(a₂ + T)
+//! bounds |d ln f/dv|: from these two [`Rule::fewest`] picks the Gauss–Legendre rule (4 to 16
+//! nodes) that reaches ~1e-16, or 16 nodes on several panels. On Online Retail weekly that is 6
+//! nodes for the median customer and 17,318 nodes for the 2,987 distinct histories with t_x < T at
+//! the fit's optimum (47,792 with 16 nodes each). The gradient in (r, α, s, β) is the integral
+//! of ∂ ln f times f, on the same nodes.
 
 use crate::clv::pareto_nbd::likelihood::LogTerm;
 use crate::clv::pareto_nbd::ParetoNbdParams;
-use crate::numeric::gauss_legendre::panel_nodes;
+use crate::numeric::gauss_legendre::{Rule, SIXTEEN};
 
-/// Largest κ·h per panel (16-point rule, error below 1e-16 relative for e^(κv)).
-const MAX_RATE_TIMES_HALF_WIDTH: f64 = 7.0;
-/// Largest half-width per panel in v (the singularities at Im v = ±π stay outside the rule's
-/// ellipse of convergence by a factor that makes their contribution below 1e-16).
-const MAX_HALF_WIDTH: f64 = 1.5;
+/// A quadrature rule and the number of equal panels it runs on.
+struct Plan {
+    rule: &'static Rule,
+    panels: usize,
+}
 
 /// The integrand's bases and exponents, the smaller base first.
 struct Integrand {
@@ -59,63 +62,115 @@ impl Integrand {
             alpha_first,
         }
     }
+}
 
-    /// Panels of the 16-point rule needed on [ln(a₁ + t_x), ln(a₁ + T)].
-    fn panels(&self, t_x: f64, age: f64) -> f64 {
-        let half_width = 0.5 * ((self.base + age) / (self.base + t_x)).ln();
+/// The quadrature of J for one history: the integrand, the interval [v₀, v₁] = [ln(a₁ + t_x),
+/// ln(a₁ + T)] in v, and the rule chosen for it.
+pub(super) struct Quadrature {
+    f: Integrand,
+    /// a₁ + t_x and a₂ + t_x.
+    base_lower: f64,
+    other_lower: f64,
+    /// v₀ and ln(a₂ + t_x).
+    lower: f64,
+    ln_other_lower: f64,
+    /// v₁ − v₀, taken as the logarithm of a ratio (no cancellation when t_x is close to T).
+    width: f64,
+    plan: Plan,
+}
+
+impl Quadrature {
+    /// The quadrature for t_x < T; `ln_gap` is ln |α − β| (−∞ when α = β).
+    pub(super) fn new(p: &ParetoNbdParams, x: f64, t_x: f64, age: f64, ln_gap: f64) -> Self {
+        let f = Integrand::new(p, x);
+        let (base_lower, other_lower) = (f.base + t_x, f.other_base + t_x);
+        let width = ((f.base + age) / base_lower).ln();
+        let lower = base_lower.ln();
+        let plan = f.plan(lower, width, age, ln_gap);
+        Self {
+            base_lower,
+            other_lower,
+            lower,
+            ln_other_lower: other_lower.ln(),
+            width,
+            plan,
+            f,
+        }
+    }
+
+    /// ln(a₂ + t_x), a₂ = max(α, β).
+    pub(super) fn ln_larger_base_at_recency(&self) -> f64 {
+        self.ln_other_lower
+    }
+
+    /// The nodes it takes (the caller weighs that cost against the 2F1 series').
+    pub(super) fn nodes(&self) -> f64 {
+        (self.plan.rule.order() * self.plan.panels) as f64
+    }
+
+    /// ln(s · J), with its gradient in (r, α, s, β) when `with_gradient`; `None` if J is not a
+    /// positive finite number.
+    pub(super) fn dead_term(&self, p: &ParetoNbdParams, with_gradient: bool) -> Option<LogTerm> {
+        let (f, sums) = (&self.f, self.weighted_sums(with_gradient));
+        // ln f at v₀, the reference of the sums.
+        let ln_f_lower = (1.0 - f.exponent) * self.lower - f.other_exponent * self.ln_other_lower;
+        let value = p.s.ln() + ln_f_lower + sums.top + sums.value.ln();
+        if !value.is_finite() {
+            return None;
+        }
+        let mut gradient = [0.0; 4];
+        if with_gradient {
+            // ∂ ln J/∂ of e₁, a₁, e₂, a₂: minus the f-weighted means of ∂ ln f.
+            let mean = |sum: f64| sum / sums.value;
+            let d_exponent = -(self.lower + mean(sums.offset));
+            let d_base = -f.exponent * mean(sums.inverse_base);
+            let d_other_exponent = -(self.ln_other_lower + mean(sums.ln_other_ratio));
+            let d_other_base = -f.other_exponent * mean(sums.inverse_other_base);
+            let [d_r, d_alpha, d_s, d_beta] = if f.alpha_first {
+                [d_exponent, d_base, d_other_exponent, d_other_base]
+            } else {
+                [d_other_exponent, d_other_base, d_exponent, d_base]
+            };
+            gradient = [d_r, d_alpha, 1.0 / p.s + d_s, d_beta];
+        }
+        Some(LogTerm { value, gradient })
+    }
+}
+
+impl Integrand {
+    /// The rule and panels on [v₀, v₀ + width].
+    fn plan(&self, lower: f64, width: f64, age: f64, ln_gap: f64) -> Plan {
+        let half_width = 0.5 * width;
         // d ln f/dv = (1 − e₁) − e₂ (a₁ + τ)/(a₂ + τ), and (a₁ + τ)/(a₂ + τ) grows to its value at
         // T. Bounding it by 1 instead would ask for 15,700 panels per customer where s and β both
         // run to infinity at a fixed s/β (a fixed drop-out rate), as on the small sample of
         // tests/pareto_nbd.rs, for an integrand that varies by e^4.
         let rate = (1.0 - self.exponent).abs()
             + self.other_exponent * (self.base + age) / (self.other_base + age);
-        (half_width * rate / MAX_RATE_TIMES_HALF_WIDTH)
-            .max(half_width / MAX_HALF_WIDTH)
-            .ceil()
-            .max(1.0)
-    }
-}
-
-/// Panels the quadrature of J needs for this history (the caller weighs that cost against the
-/// 2F1 series').
-pub(super) fn panels(p: &ParetoNbdParams, x: f64, t_x: f64, age: f64) -> f64 {
-    Integrand::new(p, x).panels(t_x, age)
-}
-
-/// ln(s · J) for t_x < T, with its gradient in (r, α, s, β) when `with_gradient`; `None` if J is
-/// not a positive finite number.
-pub(super) fn dead_term(
-    p: &ParetoNbdParams, x: f64, t_x: f64, age: f64, with_gradient: bool,
-) -> Option<LogTerm> {
-    let f = Integrand::new(p, x);
-    let panels = f.panels(t_x, age);
-    if !panels.is_finite() {
-        return None;
-    }
-    let sums = f.weighted_sums(t_x, age, panels as usize, with_gradient);
-    // ln f at v₀ = ln(a₁ + t_x), the reference of the sums.
-    let (lower, ln_other_lower) = ((f.base + t_x).ln(), (f.other_base + t_x).ln());
-    let ln_f_lower = (1.0 - f.exponent) * lower - f.other_exponent * ln_other_lower;
-    let value = p.s.ln() + ln_f_lower + sums.top + sums.value.ln();
-    if !value.is_finite() {
-        return None;
-    }
-    let mut gradient = [0.0; 4];
-    if with_gradient {
-        // ∂ ln J/∂ of e₁, a₁, e₂, a₂: minus the f-weighted means of ∂ ln f.
-        let mean = |sum: f64| sum / sums.value;
-        let d_exponent = -(lower + mean(sums.offset));
-        let d_base = -f.exponent * mean(sums.inverse_base);
-        let d_other_exponent = -(ln_other_lower + mean(sums.ln_other_ratio));
-        let d_other_base = -f.other_exponent * mean(sums.inverse_other_base);
-        let [d_r, d_alpha, d_s, d_beta] = if f.alpha_first {
-            [d_exponent, d_base, d_other_exponent, d_other_base]
+        // The singularities ln(a₂ − a₁) ± iπ (none when a₁ = a₂), at least π from the real axis.
+        let singularity = if ln_gap > f64::NEG_INFINITY {
+            let along = (ln_gap - lower - half_width).abs() - half_width;
+            let along = along.max(0.0);
+            (along * along + std::f64::consts::PI.powi(2)).sqrt()
         } else {
-            [d_other_exponent, d_other_base, d_exponent, d_base]
+            f64::INFINITY
         };
-        gradient = [d_r, d_alpha, 1.0 / p.s + d_s, d_beta];
+        if let Some(rule) = Rule::fewest(rate * half_width, singularity / half_width) {
+            return Plan { rule, panels: 1 };
+        }
+        let panels = (rate * half_width / SIXTEEN.max_rate)
+            .max(half_width * SIXTEEN.min_singularity_distance / singularity)
+            .ceil();
+        Plan {
+            rule: SIXTEEN,
+            // A non-finite count (a non-finite argument) runs no panel, and J comes out 0.
+            panels: if panels.is_finite() {
+                panels as usize
+            } else {
+                0
+            },
+        }
     }
-    Some(LogTerm { value, gradient })
 }
 
 /// Quadrature sums Σ w f · g for the g below, f taken relative to f(v₀) and scaled by e^(−top).
@@ -135,22 +190,26 @@ struct Sums {
     inverse_other_base: f64,
 }
 
-impl Integrand {
-    /// The sums over the nodes of [v₀, v₁] = [ln(a₁ + t_x), ln(a₁ + T)]. Everything is taken
+impl Quadrature {
+    /// The sums over the nodes of [v₀, v₁]. Everything is taken
     /// relative to v₀: with e₂ in the millions (s → ∞ at a fixed s/β), e₂ ln(a₂ + τ) computed
     /// whole loses ~1e-9 to rounding, e₂ ln(1 + (τ − t_x)/(a₂ + t_x)) does not.
-    fn weighted_sums(&self, t_x: f64, age: f64, panels: usize, with_gradient: bool) -> Sums {
-        let (base_lower, other_lower) = (self.base + t_x, self.other_base + t_x);
-        let width = ((self.base + age) / base_lower).ln();
+    fn weighted_sums(&self, with_gradient: bool) -> Sums {
+        let (base_lower, other_lower) = (self.base_lower, self.other_lower);
+        let (exponent, other_exponent) = (self.f.exponent, self.f.other_exponent);
         let mut sums = Sums {
             top: f64::NEG_INFINITY,
             ..Sums::default()
         };
-        for (offset, weight) in panel_nodes(0.0, width, panels) {
+        for (offset, weight) in self
+            .plan
+            .rule
+            .panel_nodes(0.0, self.width, self.plan.panels)
+        {
             // τ − t_x = (a₁ + t_x)(e^(v − v₀) − 1).
             let elapsed = base_lower * offset.exp_m1();
             let ln_other_ratio = (elapsed / other_lower).ln_1p();
-            let ln_f = (1.0 - self.exponent) * offset - self.other_exponent * ln_other_ratio;
+            let ln_f = (1.0 - exponent) * offset - other_exponent * ln_other_ratio;
             if ln_f > sums.top {
                 let rescale = (sums.top - ln_f).exp();
                 for sum in [
@@ -180,6 +239,10 @@ impl Integrand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn quadrature(p: &ParetoNbdParams, x: f64, t_x: f64, age: f64) -> Quadrature {
+        Quadrature::new(p, x, t_x, age, (p.alpha - p.beta).abs().ln())
+    }
 
     /// ln(s J) and its gradient in (r, α, s, β) against mpmath (50 digits): J as the difference of
     /// the two 2F1 tails of FHL eq. 22 (`mp.hyp2f1`), or by `mp.quad` in τ where the 2F1 has
@@ -281,7 +344,7 @@ mod tests {
         ];
         for ((r, alpha, s, beta), [x, t_x, age], value, gradient) in cases {
             let p = ParetoNbdParams { r, alpha, s, beta };
-            let term = dead_term(&p, x, t_x, age, true).unwrap();
+            let term = quadrature(&p, x, t_x, age).dead_term(&p, true).unwrap();
             assert!(
                 (term.value - value).abs() < 1e-14 * value.abs(),
                 "{p:?} {x}: {} vs {value}",
@@ -293,26 +356,89 @@ mod tests {
                     "{p:?} {x} {k}: {got} vs {want}"
                 );
             }
-            let value_only = dead_term(&p, x, t_x, age, false).unwrap();
+            let value_only = quadrature(&p, x, t_x, age).dead_term(&p, false).unwrap();
             assert_eq!(value_only.value, term.value);
         }
     }
 
-    /// The panel count grows with the interval and the integrand's rate, and an empty interval
-    /// needs one panel.
+    /// The nodes grow with the interval and the integrand's rate: a short interval takes the
+    /// 4-point rule, a heavy buyer over a long one several 16-point panels.
     #[test]
-    fn panels_follow_the_rate_and_the_interval() {
+    fn nodes_follow_the_rate_and_the_interval() {
         let p = ParetoNbdParams {
             r: 0.8,
             alpha: 10.0,
             s: 0.5,
             beta: 20.0,
         };
-        assert_eq!(panels(&p, 0.0, 52.0, 52.0), 1.0);
-        assert_eq!(panels(&p, 0.0, 0.0, 53.0), 1.0);
-        // κ = |1 − (r + x)| + (s + 1)(α + T)/(β + T) = 999.8 + 1.29, half-width ln(6.3)/2 = 0.92:
-        // 1001.1 · 0.92 / 7 → 132.
-        assert_eq!(panels(&p, 1000.0, 0.0, 53.0), 132.0);
-        assert!(panels(&p, 10.0, 0.0, 53.0) < panels(&p, 10.0, 0.0, 200.0));
+        assert_eq!(quadrature(&p, 0.0, 52.0, 52.01).nodes(), 4.0);
+        // κ = |1 − r| + (s + 1)(α + T)/(β + T) = 1.49, half-width ln(6.3)/2 = 0.92: κh = 1.37, and
+        // the singularity ln(10) + iπ is 3.16 half-widths away: 10 nodes.
+        assert_eq!(quadrature(&p, 0.0, 0.0, 53.0).nodes(), 10.0);
+        // κ = |1 − (r + x)| + 1.29 = 1001.1: 1001.1 · 0.92 / 7.33 → 126 panels.
+        assert_eq!(quadrature(&p, 1000.0, 0.0, 53.0).nodes(), 16.0 * 126.0);
+        assert!(quadrature(&p, 10.0, 0.0, 53.0).nodes() < quadrature(&p, 10.0, 0.0, 200.0).nodes());
+    }
+
+    /// The rule [`Integrand::plan`] picks against 16 nodes on 64 panels or more (its own count
+    /// ×4), on a grid of parameters (inside, at the no-drop-out boundary, α > β, a fixed drop-out
+    /// rate) and histories (light to heavy buyers, short to long intervals).
+    #[test]
+    fn the_planned_rule_matches_many_panels() {
+        let mut worst: (f64, f64) = (0.0, 0.0);
+        for (r, alpha, s, beta) in [
+            (
+                0.8225794175789806,
+                9.9780731670967,
+                1.612679242243089e-5,
+                6331.335826877677,
+            ),
+            (0.55, 10.58, 0.61, 11.67),
+            (0.5, 5.6, 0.5, 10.6),
+            (2.0, 50.0, 3.0, 0.5),
+            (0.3, 0.05, 2.0, 40.0),
+            (5.0, 1000.0, 0.5, 0.001),
+            (2.76, 37.74, 1.25e6, 1.95e7),
+        ] {
+            let p = ParetoNbdParams { r, alpha, s, beta };
+            for x in [0.0, 1.0, 2.0, 5.0, 10.0, 30.0, 100.0] {
+                for [t_x, age] in [
+                    [0.0, 53.0],
+                    [1.0, 53.0],
+                    [30.0, 38.86],
+                    [50.0, 50.1],
+                    [52.0, 53.0],
+                    [0.1, 0.2],
+                    [10.0, 200.0],
+                ] {
+                    let mut many = quadrature(&p, x, t_x, age);
+                    let panels = (4 * many.plan.panels).max(64);
+                    many.plan = Plan {
+                        rule: SIXTEEN,
+                        panels,
+                    };
+                    let reference = many.dead_term(&p, true).unwrap();
+                    let got = quadrature(&p, x, t_x, age).dead_term(&p, true).unwrap();
+                    let value_error =
+                        (got.value - reference.value).abs() / reference.value.abs().max(1.0);
+                    assert!(
+                        value_error < 1e-14,
+                        "{p:?} {x} {t_x} {age}: {} vs {}",
+                        got.value,
+                        reference.value
+                    );
+                    for (g, want) in got.gradient.iter().zip(reference.gradient) {
+                        let error = (g - want).abs() / (1.0 + want.abs());
+                        assert!(error < 1e-12, "{p:?} {x} {t_x} {age}: {g} vs {want}");
+                        worst.1 = worst.1.max(error);
+                    }
+                    worst.0 = worst.0.max(value_error);
+                }
+            }
+        }
+        eprintln!(
+            "worst relative differences: value {:e}, gradient {:e}",
+            worst.0, worst.1
+        );
     }
 }
