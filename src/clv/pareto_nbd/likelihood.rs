@@ -123,7 +123,7 @@ fn dead_part(
 ) -> Option<Option<LogTerm>> {
     let ln_gap = (p.alpha - p.beta).abs().ln();
     let quadrature = dead_integral::Quadrature::new(p, x, t_x, age, ln_gap);
-    // −ln z = ln(max(α, β) + τ) − ln |α − β| (+∞ when α = β: one term).
+    // −ln z = ln(max(α, β) + τ) − ln |α − β| (+∞ when α = β, where a series is its first term).
     let terms = |ln_larger: f64| SERIES_E_FOLDS / (ln_larger - ln_gap);
     let series_terms = terms(quadrature.ln_larger_base_at_recency()) + terms(ln_larger_age);
     if series_terms > SERIES_TERMS_PER_NODE * quadrature.nodes() {
@@ -138,8 +138,8 @@ fn dead_part(
 fn tails_difference(
     p: &ParetoNbdParams, x: f64, t_x: f64, age: f64, with_gradient: bool,
 ) -> Option<Option<LogTerm>> {
-    let plus = dead_term(p, x, t_x, with_gradient)?;
-    let minus = dead_term(p, x, age, with_gradient)?;
+    let plus = tail(p, x, t_x, with_gradient)?;
+    let minus = tail(p, x, age, with_gradient)?;
     // e^ℓ₊ − e^ℓ₋ = e^ℓ₊ (1 − e^(ℓ₋ − ℓ₊)), without cancellation.
     let ratio = (minus.value - plus.value).exp();
     let share = -(minus.value - plus.value).exp_m1();
@@ -156,8 +156,9 @@ fn tails_difference(
     }))
 }
 
-/// ln[s/(r + s + x) · F(τ)] with its gradient (see the module docs for F).
-fn dead_term(p: &ParetoNbdParams, x: f64, tau: f64, with_gradient: bool) -> Option<LogTerm> {
+/// ln[s/(r + s + x) · F(τ)], the tail of the dead part from τ on, with its gradient (see the
+/// module docs for F).
+fn tail(p: &ParetoNbdParams, x: f64, tau: f64, with_gradient: bool) -> Option<LogTerm> {
     let a = p.r + p.s + x;
     let common = p.s.ln() - a.ln();
     if !with_gradient {
