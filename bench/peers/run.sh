@@ -41,6 +41,7 @@ run bench_purchase_models env CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv cargo benc
 run bench_clv_value cargo bench --bench clv_value -- --noplot
 run bench_segment cargo bench --bench segment -- --noplot
 run bench_satisfaction cargo bench --bench satisfaction -- --noplot
+run bench_real_logs env REAL_LOGS_WRITE=/tmp/online_retail_weeks.csv cargo bench --bench real_logs -- --noplot
 # The whole report has no peer; its median is listed with ours below the table.
 run bench_report cargo bench --bench report -- --noplot
 
@@ -51,6 +52,7 @@ run peer_purchase_models "$PY" bench/peers/purchase_models.py /tmp/clv_a_bench_1
 run peer_clv_value "$PY" bench/peers/clv_value.py
 run peer_segment "$PY" bench/peers/segment.py
 run peer_satisfaction "$PY" bench/peers/satisfaction.py
+run peer_online_retail_pareto "$PY" bench/peers/online_retail_pareto.py /tmp/online_retail_weeks.csv
 
 # The table needs only the standard library (the venv's python also reports the peers' versions).
 TABLE_PY="$PY"
@@ -106,6 +108,8 @@ PAIRS = [
      "lifetimes_conditional_expected_purchases_1m"),
     ("P(alive)", SIMULATED, "purchase_models/probability_alive_1m", "lifetimes", "lifetimes_probability_alive_1m"),
     ("Pareto/NBD fit", CDNOW, "clv_value/pareto_nbd_fit_cdnow", "lifetimes", "lifetimes_pareto_nbd_fit_cdnow"),
+    ("Pareto/NBD fit (maximum at the no-drop-out boundary)", "UCI Online Retail, weekly, 4,333 customers",
+     "real_logs/pareto_nbd_fit_online_retail_weeks", "lifetimes", "lifetimes_pareto_nbd_fit_online_retail_weeks"),
     ("12-month CLV, BG/NBD + Gamma-Gamma", CDNOW, "clv_value/clv_bg_nbd_cdnow_2357", "lifetimes",
      "lifetimes_clv_bg_nbd_cdnow_2357"),
     ("12-month CLV, Pareto/NBD + Gamma-Gamma", CDNOW, "clv_value/clv_pareto_nbd_cdnow_2357", "lifetimes",

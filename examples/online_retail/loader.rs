@@ -8,7 +8,8 @@ use std::error::Error;
 use std::io::{BufRead, BufReader};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use customer_value::Transaction;
+use customer_value::clv::RepeatHistory;
+use customer_value::{Summarizer, TimeUnit, Transaction};
 use rust_decimal::Decimal;
 
 /// Where the bundled file lives: the full UCI Online Retail log (541,909 lines), gzipped.
@@ -63,6 +64,18 @@ pub type Loaded = (Vec<Transaction<u32>>, LoadReport);
 pub fn load() -> Result<Loaded, Box<dyn Error>> {
     let file = std::fs::File::open(PATH)?;
     parse(BufReader::new(flate2::read::GzDecoder::new(file)))
+}
+
+/// The weekly BTYD histories (x, t_x, T) of the bundled log as of [`observation_end`], one per
+/// customer, as the purchase models take them.
+#[allow(dead_code)] // for tests/online_retail_pareto.rs and benches/real_logs.rs, not the example
+pub fn weekly_histories() -> Result<Vec<RepeatHistory>, Box<dyn Error>> {
+    let (log, _) = load()?;
+    let summaries = Summarizer::new(observation_end()).summarize(&log)?;
+    Ok(summaries
+        .iter()
+        .map(|s| RepeatHistory::from_summary(s, TimeUnit::Weeks))
+        .collect())
 }
 
 /// Parses the CSV (columns `InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,

@@ -8,6 +8,7 @@
 //! assert_eq!(solve_spd(&[vec![4.0]], &[8.0]), Some(vec![2.0]));
 //! ```
 
+pub(crate) mod gauss_legendre;
 pub mod hyp2f1;
 pub mod linalg;
 pub mod money;
