@@ -92,3 +92,43 @@ fn batch_matches_the_values_of_the_per_customer_series() {
     assert_close(&batch(&bg, 39.0, &histories), &standard, "BG/NBD");
     assert_close(&batch(&mbg, 39.0, &histories), &modified, "MBG/NBD");
 }
+
+/// The batch against the one-customer path over the parameter shapes the table treats
+/// differently: a < 1 and a > 1, b < 1, a large r, and a within 1e-7 of 1 (every customer then
+/// takes the per-customer series); horizons from half a week (w near 1) to ten years (w below
+/// 2^−8 for the youngest customers, again the per-customer series).
+#[test]
+fn batch_matches_one_customer_at_a_time_across_parameters() {
+    let histories = random_histories(3000, 7);
+    let parameters = [
+        cdnow_mle(),
+        [0.525, 6.183, 0.891, 1.614],
+        [1.5, 10.0, 3.0, 8.0],
+        [0.4, 2.0, 0.6, 0.7],
+        [5.0, 20.0, 1.2, 4.0],
+        [0.3, 4.0, 1.0 + 5e-8, 2.0],
+    ];
+    for [r, alpha, a, b] in parameters {
+        let bg = BgNbd::new(r, alpha, a, b).unwrap();
+        let mbg = ModifiedBgNbd::new(r, alpha, a, b).unwrap();
+        for t in [0.5, 39.0, 520.0] {
+            let what = format!("r = {r}, α = {alpha}, a = {a}, b = {b}, t = {t}");
+            let one = |m: &dyn PurchaseModel| -> Vec<f64> {
+                histories
+                    .iter()
+                    .map(|h| m.conditional_expected_purchases(t, h).unwrap())
+                    .collect()
+            };
+            assert_close(
+                &batch(&bg, t, &histories),
+                &one(&bg),
+                &format!("BG/NBD {what}"),
+            );
+            assert_close(
+                &batch(&mbg, t, &histories),
+                &one(&mbg),
+                &format!("MBG/NBD {what}"),
+            );
+        }
+    }
+}
