@@ -29,6 +29,8 @@ use crate::clv::fit::warnings::{dropout_warning, longest_age};
 use crate::clv::fit::{check_positive, maximum_likelihood, on_log_scale, Search};
 use crate::clv::{ClvError, FitData, FitOptions, FitWarning, PurchaseModel, RepeatHistory};
 
+mod bracket_cache;
+mod bracket_table;
 mod likelihood;
 mod predict;
 
@@ -257,7 +259,9 @@ impl<V: BgNbdVariant> Estimator for BgNbdFamily<V> {
 
 /// FHL (2005) equations 8–11; MBG/NBD: Batislam et al. (2007), with the drop-out at the first
 /// purchase (P(alive) below 1 even for x = 0). E[X(t)] and E[Y(t) | x, t_x, T] use the Euler
-/// transformation of 2F1; P(alive) is computed in log space.
+/// transformation of 2F1; P(alive) is computed in log space. The batch form of E[Y(t) | x, t_x, T]
+/// sums the series from Taylor polynomials built once per batch, and agrees with the single form
+/// to about 1e-13 (relative).
 impl<V: BgNbdVariant> PurchaseModel for BgNbdFamily<V> {
     fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
         family_expected_purchases(V::VARIANT, &self.array(), t)

@@ -4,6 +4,8 @@
 use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
+use super::bracket_cache::BracketCache;
+use super::bracket_table::BracketTable;
 use super::likelihood::CHUNK;
 use super::Variant;
 use crate::clv::{check_length, check_time, ClvError, RepeatHistory};
@@ -176,18 +178,27 @@ pub(super) fn family_conditional(
     conditional_one(variant, p, t, h.frequency(), h.recency(), h.age())
 }
 
+/// E[Y(t) | x, t_x, T] for a batch: P(alive) per customer as in the single form, the bracket from
+/// the (x, T) cache when those repeat, else from the batch's Taylor table (whole x below 256, t up
+/// to about 250 (α + T)), else from the per-customer series; within 1e-13 of the single form (see
+/// `bracket_table`).
 pub(super) fn family_conditional_into(
     variant: Variant, p: &[f64; 4], t: f64, histories: &[RepeatHistory], out: &mut [f64],
 ) -> Result<(), ClvError> {
     check_time("t", t)?;
     check_length("out", histories.len(), out.len())?;
+    let [r, alpha, a, b] = *p;
+    let s = variant.shift();
+    let odds = OddsTable::new(variant, p);
+    // Shared by the threads; near a = 1 every customer takes the per-customer series.
+    let table =
+        (!near_one(a)).then(|| BracketTable::new(a, a + b + s - 1.0 - r, a - 1.0, a + b + s - 1.0));
     // Large chunks (a few per thread) so that each chunk's bracket cache sees most of the distinct
     // (x, T) pairs; each output depends only on its own history, so chunking never changes results.
     let chunk = histories
         .len()
         .div_ceil(4 * rayon::current_num_threads())
         .max(CHUNK);
-    let odds = OddsTable::new(variant, p);
     out.par_chunks_mut(chunk)
         .zip(histories.par_chunks(chunk))
         .try_for_each(|(o, h)| {
@@ -196,51 +207,22 @@ pub(super) fn family_conditional_into(
                 let (x, age) = (history.frequency(), history.age());
                 let alive =
                     alive_from_log_odds(odds.log_odds(variant, p, x, history.recency(), age));
-                let bracket = cache.get(x, age, || conditional_bracket(variant, p, x, age, t))?;
-                *slot = (alive * (p[2] + p[3] + x + variant.shift() - 1.0) * bracket).max(0.0);
+                if alive == 0.0 {
+                    *slot = 0.0;
+                    continue;
+                }
+                let bracket = cache.get(x, age, || {
+                    let horizon_end = 1.0 / (alpha + age + t);
+                    let (w, z) = ((alpha + age) * horizon_end, t * horizon_end);
+                    match table.as_ref().and_then(|table| table.bracket(x, w, z)) {
+                        Some(bracket) => Ok(bracket),
+                        None => conditional_bracket(variant, p, x, age, t),
+                    }
+                })?;
+                *slot = (alive * (a + b + x + s - 1.0) * bracket).max(0.0);
             }
             Ok(())
         })
-}
-
-/// A direct-mapped cache of the conditional-expectation bracket by (x, T): the bracket is the
-/// costly part (a hypergeometric series) and depends on the history only through x and T, which
-/// repeat heavily in real data (frequencies are counts, ages are whole days). One allocation per
-/// chunk; a miss just recomputes.
-struct BracketCache {
-    keys: Vec<(u64, u64)>,
-    values: Vec<f64>,
-}
-
-impl BracketCache {
-    const BITS: u32 = 14;
-
-    fn new() -> Self {
-        // NaN bit patterns never equal a valid (finite) key.
-        let empty = f64::NAN.to_bits();
-        Self {
-            keys: vec![(empty, empty); 1 << Self::BITS],
-            values: vec![0.0; 1 << Self::BITS],
-        }
-    }
-
-    fn get(
-        &mut self, x: f64, age: f64, compute: impl FnOnce() -> Result<f64, ClvError>,
-    ) -> Result<f64, ClvError> {
-        let key = (x.to_bits(), age.to_bits());
-        let hash = (key.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            ^ key.1.wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
-        .rotate_left(29)
-        .wrapping_mul(0x1656_67B1_9E37_79F9);
-        let slot = (hash >> (64 - Self::BITS)) as usize;
-        if self.keys[slot] == key {
-            return Ok(self.values[slot]);
-        }
-        let value = compute()?;
-        self.keys[slot] = key;
-        self.values[slot] = value;
-        Ok(value)
-    }
 }
 
 pub(super) fn family_probability_alive_into(
