@@ -132,3 +132,24 @@ fn batch_matches_one_customer_at_a_time_across_parameters() {
         }
     }
 }
+
+/// Chunks (and so the cache's trials) follow the thread count, the table's cells are built by
+/// whichever thread comes first: neither may change a bit of the output.
+#[test]
+fn batch_does_not_depend_on_thread_count() {
+    let histories = random_histories(40_000, 11);
+    let [r, alpha, a, b] = cdnow_mle();
+    let model = BgNbd::new(r, alpha, a, b).unwrap();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| batch(&model, 39.0, &histories))
+    };
+    let (one, three) = (run(1), run(3));
+    assert!(one
+        .iter()
+        .zip(&three)
+        .all(|(u, v)| u.to_bits() == v.to_bits()));
+}
