@@ -578,6 +578,8 @@ proptest! {
     }
 }
 
+/// P(alive) is the same formula either way; the batch's expected purchases sum the series from
+/// per-batch Taylor tables (src/clv/bg_nbd/bracket_table.rs) and agree to about 1e-13.
 #[test]
 fn batch_predictions_equal_the_single_ones() {
     let data = cdnow();
@@ -592,9 +594,11 @@ fn batch_predictions_equal_the_single_ones() {
             .unwrap();
         m.probability_alive_into(&data, &mut alive).unwrap();
         for (i, h) in data.iter().enumerate() {
-            assert_eq!(
-                expected[i],
-                m.conditional_expected_purchases(52.0, h).unwrap()
+            let single = m.conditional_expected_purchases(52.0, h).unwrap();
+            assert!(
+                (expected[i] - single).abs() <= 1e-12 * single,
+                "{i}: {} vs {single}",
+                expected[i]
             );
             assert_eq!(alive[i], m.probability_alive(h).unwrap());
         }

@@ -1,9 +1,11 @@
 """Peer timings for benches/purchase_models.rs: lifetimes 0.11.3 on the same data.
 
-Data: the CDNOW summary (tests/data/cdnow_customers_summary_with_transactions.csv) and the 1M
-simulated customers of the criterion bench, written by
-    CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv cargo bench --bench purchase_models
-Run: /work/venv/bin/python bench/peers/purchase_models.py [/tmp/clv_a_bench_1m.csv] [--fits-only]
+Data: the CDNOW summary (tests/data/cdnow_customers_summary_with_transactions.csv), and the 1M
+simulated customers and the 100k with real-valued T and t_x of the criterion bench, written by
+    CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv \
+    CLV_BENCH_WRITE_CONTINUOUS=/tmp/clv_a_bench_100k_continuous.csv cargo bench --bench purchase_models
+Run: /work/venv/bin/python bench/peers/purchase_models.py [/tmp/clv_a_bench_1m.csv
+         [/tmp/clv_a_bench_100k_continuous.csv]] [--fits-only]
 Prints the median wall time of each task (and the log-likelihood lifetimes reaches), and for
 bench/peers/run.sh one `RESULT lifetimes_<criterion bench name> <median_ms>` line per task.
 """
@@ -50,6 +52,23 @@ def median_time(task, repeats):
     return statistics.median(times), result
 
 
+def cdnow_mle_model():
+    """BG/NBD at the CDNOW MLE, the parameters the criterion bench predicts with."""
+    model = BetaGeoFitter()
+    model.params_ = pd.Series(dict(r=0.2425929, alpha=4.4135323, a=0.7928860, b=2.4257524))
+    return model
+
+
+def continuous_conditional(path):
+    """E[X(39) | x, t_x, T] for the 100k customers whose T and t_x are arbitrary reals."""
+    customers = pd.read_csv(path)
+    f, r, t = (customers[c].values for c in ("frequency", "recency", "T"))
+    model = cdnow_mle_model()
+    seconds, _ = median_time(lambda: model.conditional_expected_number_of_purchases_up_to_time(39.0, f, r, t), 11)
+    print(f"conditional_expected_purchases_100k_continuous: {seconds * 1e3:.2f} ms")
+    result("lifetimes_conditional_expected_purchases_100k_continuous", seconds)
+
+
 def main():
     cdnow = pd.read_csv("tests/data/cdnow_customers_summary_with_transactions.csv")
     for name, fitter in [("bg_nbd_fit_cdnow", BetaGeoFitter), ("modified_bg_nbd_fit_cdnow", ModifiedBetaGeoFitter)]:
@@ -70,6 +89,7 @@ def main():
         return
 
     paths = [a for a in sys.argv[1:] if not a.startswith("--")]
+    continuous_conditional(paths[1] if len(paths) > 1 else "/tmp/clv_a_bench_100k_continuous.csv")
     path = paths[0] if paths else "/tmp/clv_a_bench_1m.csv"
     million = pd.read_csv(path)
     seconds, fit = median_time(
@@ -78,8 +98,7 @@ def main():
     print(f"bg_nbd_fit_1m: {seconds:.3f} s (log-likelihood {log_likelihood(fit, (million['frequency'], million['recency'], million['T'])):.4f}, params {dict(fit.params_)})")
     result("lifetimes_bg_nbd_fit_1m", seconds)  # one fit: the "median" of a single run
 
-    model = BetaGeoFitter()
-    model.params_ = pd.Series(dict(r=0.2425929, alpha=4.4135323, a=0.7928860, b=2.4257524))
+    model = cdnow_mle_model()
     f, r, t = million["frequency"].values, million["recency"].values, million["T"].values
     seconds, _ = median_time(lambda: model.conditional_expected_number_of_purchases_up_to_time(39.0, f, r, t), 5)
     print(f"conditional_expected_purchases_1m: {seconds * 1e3:.1f} ms")

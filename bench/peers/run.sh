@@ -37,7 +37,7 @@ run() { # name, command...
 # Ours: criterion writes target/criterion/<group>/<bench>/new/estimates.json.
 run bench_summary cargo bench --bench summary -- --noplot
 run bench_cohort env COHORT_ROWS=10000000 cargo bench --bench cohort -- --noplot
-run bench_purchase_models env CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv cargo bench --bench purchase_models -- --noplot
+run bench_purchase_models env CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv CLV_BENCH_WRITE_CONTINUOUS=/tmp/clv_a_bench_100k_continuous.csv cargo bench --bench purchase_models -- --noplot
 run bench_clv_value cargo bench --bench clv_value -- --noplot
 run bench_segment cargo bench --bench segment -- --noplot
 run bench_satisfaction cargo bench --bench satisfaction -- --noplot
@@ -106,6 +106,9 @@ PAIRS = [
     ("conditional expected purchases, t = 39 weeks", SIMULATED,
      "purchase_models/conditional_expected_purchases_1m", "lifetimes",
      "lifetimes_conditional_expected_purchases_1m"),
+    ("conditional expected purchases, t = 39 weeks", "100k BG/NBD-simulated customers, real-valued T and t_x",
+     "purchase_models/conditional_expected_purchases_100k_continuous", "lifetimes",
+     "lifetimes_conditional_expected_purchases_100k_continuous"),
     ("P(alive)", SIMULATED, "purchase_models/probability_alive_1m", "lifetimes", "lifetimes_probability_alive_1m"),
     ("Pareto/NBD fit", CDNOW, "clv_value/pareto_nbd_fit_cdnow", "lifetimes", "lifetimes_pareto_nbd_fit_cdnow"),
     ("Pareto/NBD fit (maximum at the no-drop-out boundary)", "UCI Online Retail, weekly, 4,333 customers",
