@@ -56,7 +56,7 @@ mod cohort;
 mod economics;
 mod period;
 
-pub use cohort::{CohortCell, CohortMatrix, CohortPeriod, CohortRow};
+pub use cohort::{CohortCell, CohortMatrix, CohortPeriod, CohortRow, MAX_COHORT_CELLS};
 pub use economics::{cac_payback_months, clv_to_cac_ratio, customer_acquisition_cost};
 pub use period::{
     average_order_value, churn_rate, purchase_frequency, repeat_purchase_rate, retention_rate,
@@ -131,6 +131,19 @@ pub enum KpiError {
         value: f64,
         /// What must hold.
         constraint: &'static str,
+    },
+    /// A cohort matrix would hold more than [`MAX_COHORT_CELLS`] cells: its cohorts span too many
+    /// periods (a first purchase dated centuries before the others, say).
+    #[error("the cohort matrix from {earliest} to {as_of} would hold {cells} cells, above the limit of {limit}: leave out the customers acquired long before the rest, or group by month instead of week")]
+    TooManyCohortCells {
+        /// The cells the matrix would hold.
+        cells: u64,
+        /// [`MAX_COHORT_CELLS`].
+        limit: u64,
+        /// The earliest first purchase.
+        earliest: NaiveDate,
+        /// The as-of date.
+        as_of: NaiveDate,
     },
     /// A decimal result does not fit in `Decimal` (beyond ±7.9·10²⁸).
     #[error("{what} overflows the decimal range")]

@@ -1,0 +1,198 @@
+//! Hostile inputs for the table modules (transaction, summary, rfm, kpi, numeric): extreme floats
+//! (0, −0, 5e-324, 1e-300, 1e200, 1e308, ±f64::MAX, NaN, ±∞), integers (0, 1, u32::MAX, u64::MAX,
+//! usize::MAX), dates (`NaiveDate::MIN`, 0001-01-01, `NaiveDate::MAX`), amounts up to
+//! `Decimal::MAX`, wrong lengths, and values read from JSON that no constructor would build.
+//!
+//! Every case calls the entry point directly (a panic fails the test) and either gets a typed
+//! error or an `Ok` in which every float is finite ([`assert_finite`]); the cases with a known
+//! answer assert it.
+
+use std::fmt::Debug;
+
+use chrono::{Datelike, Days, NaiveDate};
+use customer_value::kpi::{CohortMatrix, CohortPeriod, KpiError, MAX_COHORT_CELLS};
+use customer_value::{Summarizer, Transaction};
+use rust_decimal::Decimal;
+
+/// Asserts that no float in `value` is NaN or infinite, outside the errors it holds (an error
+/// may carry the bad value it refuses): the debug text has no word `NaN` or `inf` there.
+fn assert_finite<T: Debug>(label: &str, value: &T) {
+    let text = without_errors(&format!("{value:?}"));
+    let bad = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .find(|word| *word == "NaN" || *word == "inf");
+    assert!(bad.is_none(), "{label}: non-finite value in {text:.500}");
+}
+
+/// The debug text without the contents of every `Err(…)`.
+fn without_errors(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("Err(") {
+        out.push_str(&rest[..at]);
+        let mut depth = 0;
+        let mut end = rest.len();
+        for (i, c) in rest[at + 3..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 1 => {
+                    end = at + 3 + i + 1;
+                    break;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
+}
+
+/// The edges of chrono's calendar and a few ordinary days.
+fn dates() -> Vec<NaiveDate> {
+    vec![
+        NaiveDate::MIN,
+        NaiveDate::MIN + Days::new(1),
+        ymd(1, 1, 1),
+        ymd(1970, 1, 1),
+        ymd(2024, 2, 29),
+        NaiveDate::MAX - Days::new(1),
+        NaiveDate::MAX,
+    ]
+}
+
+fn summaries_of(
+    log: &[(u32, NaiveDate, i64)], end: NaiveDate,
+) -> Vec<customer_value::CustomerSummary<u32>> {
+    let log: Vec<_> = log
+        .iter()
+        .map(|&(c, d, a)| Transaction::new(c, d, Decimal::from(a)))
+        .collect();
+    Summarizer::new(end).summarize(&log).expect("a valid log")
+}
+
+#[test]
+fn a_first_purchase_in_year_one_costs_one_row_of_cells() {
+    // Before: a dense 24,288 × 24,288 tally (4.7 GB per array) for these two customers.
+    let s = summaries_of(
+        &[(1, ymd(1, 1, 1), 1), (2, ymd(2024, 3, 5), 10)],
+        ymd(2024, 12, 31),
+    );
+    let m = CohortMatrix::build(&s, CohortPeriod::Month, ymd(2024, 12, 31)).unwrap();
+    let rows = m.rows();
+    assert_eq!(rows.len(), 2);
+    // January of year 1 to December 2024: 2024 × 12 months.
+    assert_eq!((rows[0].start, rows[0].cells.len()), (ymd(1, 1, 1), 24_288));
+    assert_eq!((rows[1].start, rows[1].cells.len()), (ymd(2024, 3, 1), 10));
+    assert_eq!(rows[0].cells[0].retention, 1.0);
+    assert_eq!(rows[0].cells[1].unbounded_retention, 0.0);
+    assert_eq!(
+        rows[0].cells[24_287].cumulative_revenue_per_member,
+        Decimal::ONE
+    );
+    let weeks = CohortMatrix::build(&s, CohortPeriod::IsoWeek, ymd(2024, 12, 31)).unwrap();
+    // Monday 0001-01-01 (day 1) to Sunday 2024-12-29: the as-of week has not ended.
+    let full_weeks = ymd(2024, 12, 29).num_days_from_ce() / 7;
+    assert_eq!(weeks.rows()[0].cells.len(), full_weeks as usize);
+    assert_eq!(full_weeks, 105_607);
+    // Monday 2024-03-04 to the week ending 2024-12-29: 43 weeks.
+    assert_eq!(weeks.rows()[1].cells.len(), 43);
+}
+
+#[test]
+fn a_matrix_beyond_the_cell_limit_is_refused_with_the_count() {
+    let s = summaries_of(
+        &[(1, NaiveDate::MIN, 1), (2, ymd(2024, 3, 5), 10)],
+        ymd(2024, 12, 31),
+    );
+    let err = CohortMatrix::build(&s, CohortPeriod::Month, ymd(2024, 12, 31)).unwrap_err();
+    // Months from January −262143 to December 2024, plus March to December 2024.
+    let months = ((2024 * 12 + 11) - (-262_143i64 * 12) + 1) as u64;
+    assert_eq!(
+        err,
+        KpiError::TooManyCohortCells {
+            cells: months + 10,
+            limit: MAX_COHORT_CELLS as u64,
+            earliest: NaiveDate::MIN,
+            as_of: ymd(2024, 12, 31),
+        }
+    );
+    assert_eq!(months + 10, 3_170_026);
+    assert!(
+        err.to_string().contains("above the limit of 2097152"),
+        "{err}"
+    );
+}
+
+#[test]
+fn cohorts_at_the_edges_of_the_calendar() {
+    // NaiveDate::MIN is a Thursday: its ISO week starts before the calendar does, so the row
+    // starts on MIN; as of Saturday the 31st, the weeks ending on the 4th, 11th, 18th and 25th
+    // have ended.
+    let early = summaries_of(&[(1, NaiveDate::MIN, 5)], NaiveDate::MAX);
+    let as_of = NaiveDate::MIN + Days::new(30);
+    let m = CohortMatrix::build(&early, CohortPeriod::IsoWeek, as_of).unwrap();
+    assert_eq!(m.rows()[0].start, NaiveDate::MIN);
+    assert_eq!(m.rows()[0].cells.len(), 4);
+    assert_eq!(m.rows()[0].cells[0].revenue, Decimal::from(5));
+    // NaiveDate::MAX is December 31st: its month has ended by then (before, the month after
+    // it, unrepresentable, hid that). Its ISO week (MAX is a Monday) has not.
+    let late = summaries_of(&[(1, NaiveDate::MAX, 5)], NaiveDate::MAX);
+    let m = CohortMatrix::build(&late, CohortPeriod::Month, NaiveDate::MAX).unwrap();
+    assert_eq!(m.rows()[0].cells.len(), 1);
+    assert_eq!(m.rows()[0].cells[0].retention, 1.0);
+    let m = CohortMatrix::build(&late, CohortPeriod::IsoWeek, NaiveDate::MAX).unwrap();
+    assert_eq!((m.rows()[0].size, m.rows()[0].cells.len()), (1, 0));
+    // Every date of the edges, as purchases and as-of dates: a matrix or a typed error.
+    let log: Vec<_> = dates()
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| (i as u32 % 3, d, 1 + i as i64))
+        .collect();
+    let every = summaries_of(&log, NaiveDate::MAX);
+    for period in [CohortPeriod::Month, CohortPeriod::IsoWeek] {
+        for as_of in dates() {
+            let label = format!("{period:?} as of {as_of}");
+            match CohortMatrix::build(&every, period, as_of) {
+                Ok(m) => assert_finite(&label, &m),
+                Err(e) => assert!(
+                    matches!(
+                        e,
+                        KpiError::TooManyCohortCells { .. } | KpiError::BeforeData { .. }
+                    ),
+                    "{label}: {e}"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn period_end_with_a_huge_index_is_none() {
+    let jan = ymd(2024, 1, 1);
+    for period in [CohortPeriod::Month, CohortPeriod::IsoWeek] {
+        for k in [1 << 40, i64::MAX as usize, usize::MAX] {
+            for start in dates() {
+                assert_eq!(CohortMatrix::period_end(period, start, k), None, "{k}");
+            }
+        }
+        assert!(CohortMatrix::period_end(period, jan, 0).is_some());
+    }
+    assert_eq!(
+        CohortMatrix::period_end(CohortPeriod::Month, NaiveDate::MAX, 0),
+        Some(NaiveDate::MAX)
+    );
+    assert_eq!(
+        CohortMatrix::period_end(CohortPeriod::IsoWeek, NaiveDate::MIN, 0),
+        Some(NaiveDate::MIN + Days::new(3))
+    );
+    assert_eq!(
+        CohortMatrix::period_end(CohortPeriod::IsoWeek, NaiveDate::MAX, 0),
+        None
+    );
+}
