@@ -10,7 +10,10 @@
 use std::fmt::Debug;
 
 use chrono::{Datelike, Days, NaiveDate};
-use customer_value::kpi::{CohortMatrix, CohortPeriod, KpiError, MAX_COHORT_CELLS};
+use customer_value::kpi::{
+    average_order_value, churn_rate, purchase_frequency, repeat_purchase_rate, retention_rate,
+    CohortMatrix, CohortPeriod, KpiError, PeriodKpis, RevenueRetention, MAX_COHORT_CELLS,
+};
 use customer_value::{Summarizer, Transaction};
 use rust_decimal::Decimal;
 
@@ -195,4 +198,186 @@ fn period_end_with_a_huge_index_is_none() {
         CohortMatrix::period_end(CohortPeriod::IsoWeek, NaiveDate::MAX, 0),
         None
     );
+}
+
+/// Summaries whose purchases sit on every edge date, as of `NaiveDate::MAX`: customers 0, 1, 2
+/// buy 10, 11, … 16 on the seven dates in turn, and customer 1 has a refund of 1 on each.
+fn edge_summaries() -> Vec<customer_value::CustomerSummary<u32>> {
+    let log: Vec<_> = dates()
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, d)| [(i as u32 % 3, d, 10 + i as i64), (1, d, -1)])
+        .collect();
+    summaries_of(&log, NaiveDate::MAX)
+}
+
+#[test]
+fn period_kpis_over_every_pair_of_edge_dates() {
+    let s = edge_summaries();
+    for start in dates() {
+        for end in dates() {
+            let label = format!("[{start}, {end}]");
+            let kpis = PeriodKpis::compute(&s, start, end).map(|k| {
+                (
+                    k,
+                    k.retention_rate(),
+                    k.churn_rate(),
+                    k.textbook_retention_rate(),
+                    k.repeat_purchase_rate(),
+                    k.purchase_frequency(),
+                    k.average_order_value(),
+                )
+            });
+            assert_finite(&label, &kpis);
+            if start <= end {
+                assert!(kpis.is_ok(), "{label}: {kpis:?}");
+            }
+            let shortcuts = (
+                retention_rate(&s, start, end),
+                churn_rate(&s, start, end),
+                repeat_purchase_rate(&s, start, end),
+                purchase_frequency(&s, start, end),
+                average_order_value(&s, start, end),
+            );
+            assert_finite(&label, &shortcuts);
+            let revenue = RevenueRetention::compute(&s, start, end)
+                .and_then(|r| Ok((r.net_revenue_retention()?, r.gross_revenue_retention()?)));
+            assert_finite(&label, &revenue);
+        }
+    }
+    // The whole calendar is one period: every occasion is in it, none before it.
+    let all = PeriodKpis::compute(&s, NaiveDate::MIN, NaiveDate::MAX).unwrap();
+    assert_eq!(
+        (all.customers_at_start, all.customers_at_end, all.occasions),
+        (0, 3, 7)
+    );
+    assert_eq!(all.length_days, 191_491_529);
+    assert_eq!(
+        all.revenue,
+        Decimal::from(10 + 11 + 12 + 13 + 14 + 15 + 16 - 7)
+    );
+}
+
+#[test]
+fn a_period_of_u32_max_days_is_refused_by_name() {
+    let s = edge_summaries();
+    let refused = |days: u32, end: NaiveDate| {
+        matches!(
+            PeriodKpis::ending(&s, end, days),
+            Err(KpiError::InvalidParameter { name: "length_days", value, .. }) if value == f64::from(days)
+        )
+    };
+    for end in dates() {
+        assert!(refused(u32::MAX, end), "{end}");
+        assert!(refused(0, end), "{end}");
+    }
+    assert!(refused(2, NaiveDate::MIN));
+    let first = PeriodKpis::ending(&s, NaiveDate::MIN, 1).unwrap();
+    assert_eq!(
+        (first.start, first.customers_at_end, first.new_customers),
+        (NaiveDate::MIN, 1, 1)
+    );
+    let last = PeriodKpis::ending(&s, NaiveDate::MAX, 2).unwrap();
+    assert_eq!(
+        (last.start, last.occasions),
+        (NaiveDate::MAX - Days::new(1), 2)
+    );
+}
+
+#[test]
+fn kpi_values_no_computation_made_are_refused() {
+    let s = edge_summaries();
+    let kpis = PeriodKpis::compute(&s, ymd(1, 1, 1), NaiveDate::MAX).unwrap();
+    let json = serde_json::to_value(kpis).unwrap();
+    assert_eq!(
+        serde_json::from_value::<PeriodKpis>(json.clone()).unwrap(),
+        kpis
+    );
+    for (field, value, message) in [
+        (
+            "retained",
+            9,
+            "retained = 9 is invalid: must be ≤ customers_at_start",
+        ),
+        (
+            "new_customers",
+            9,
+            "new_customers = 9 is invalid: must be ≤ customers_at_end",
+        ),
+        ("occasions", 0, "occasions = 0 is invalid"),
+        ("length_days", 3, "length_days = 3 is invalid"),
+    ] {
+        let mut bad = json.clone();
+        bad[field] = value.into();
+        let err = serde_json::from_value::<PeriodKpis>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(message), "{field}: {err}");
+    }
+    // Changed by hand (the fields are public): a typed error, not an underflow.
+    let mut changed = kpis;
+    changed.retained = u64::MAX;
+    assert!(matches!(
+        changed.churn_rate(),
+        Err(KpiError::InvalidParameter {
+            name: "retained",
+            ..
+        })
+    ));
+    changed = kpis;
+    changed.new_customers = u64::MAX;
+    assert!(changed.textbook_retention_rate().is_err());
+
+    let r = RevenueRetention::compute(&s, ymd(2024, 3, 1), NaiveDate::MAX).unwrap();
+    let json = serde_json::to_value(r).unwrap();
+    for (field, value) in [("base_revenue", "0"), ("capped_revenue", "-1")] {
+        let mut bad = json.clone();
+        bad[field] = value.into();
+        assert!(
+            serde_json::from_value::<RevenueRetention>(bad).is_err(),
+            "{field}"
+        );
+    }
+    let mut changed = r;
+    changed.base_revenue = Decimal::ZERO;
+    assert!(matches!(
+        changed.net_revenue_retention(),
+        Err(KpiError::UndefinedRate { .. })
+    ));
+    changed.base_revenue = Decimal::new(1, 28);
+    changed.retained_revenue = Decimal::MAX;
+    changed.capped_revenue = Decimal::ZERO;
+    let nrr = changed.net_revenue_retention().unwrap();
+    assert!(nrr.is_finite() && nrr > 7e56, "{nrr}");
+
+    let s = summaries_of(
+        &[
+            (1, ymd(2024, 1, 5), 10),
+            (1, ymd(2024, 3, 5), 10),
+            (2, ymd(2024, 2, 5), 10),
+        ],
+        ymd(2024, 12, 31),
+    );
+    let m = CohortMatrix::build(&s, CohortPeriod::Month, ymd(2024, 12, 31)).unwrap();
+    let json = serde_json::to_value(&m).unwrap();
+    assert_eq!(
+        serde_json::from_value::<CohortMatrix>(json.clone()).unwrap(),
+        m
+    );
+    for (path, value) in [
+        ("retention", serde_json::json!(1e308)),
+        ("unbounded_retention", serde_json::json!(-0.5)),
+        ("active", serde_json::json!(u64::MAX)),
+        ("period", serde_json::json!(3)),
+    ] {
+        let mut bad = json.clone();
+        bad["rows"][0]["cells"][0][path] = value;
+        let err = serde_json::from_value::<CohortMatrix>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&format!("rows.cells.{path}")), "{err}");
+    }
+    let mut bad = json.clone();
+    bad["rows"][0]["size"] = 0.into();
+    assert!(serde_json::from_value::<CohortMatrix>(bad).is_err());
 }

@@ -143,11 +143,15 @@ pub struct CohortRow {
 /// # Ok::<(), customer_value::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "super::consistency::CohortMatrixData")
+)]
 pub struct CohortMatrix {
-    period: CohortPeriod,
-    as_of: NaiveDate,
-    rows: Vec<CohortRow>,
+    pub(super) period: CohortPeriod,
+    pub(super) as_of: NaiveDate,
+    pub(super) rows: Vec<CohortRow>,
 }
 
 /// The most cells a [`CohortMatrix`] holds: 2²¹ = 2,097,152, a full triangle of 170 years of
