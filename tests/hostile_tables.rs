@@ -14,7 +14,11 @@ use customer_value::kpi::{
     average_order_value, churn_rate, purchase_frequency, repeat_purchase_rate, retention_rate,
     CohortMatrix, CohortPeriod, KpiError, PeriodKpis, RevenueRetention, MAX_COHORT_CELLS,
 };
+use customer_value::numeric::hyp2f1::{ln_hyp2f1_a_plus_one, ln_hyp2f1_with_derivatives};
+use customer_value::numeric::linalg::{cholesky, invert_spd, solve_spd};
+use customer_value::numeric::quantile::{median, quantile_sorted, quantiles};
 use customer_value::{Summarizer, Transaction};
+use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 /// Asserts that no float in `value` is NaN or infinite, outside the errors it holds (an error
@@ -51,6 +55,24 @@ fn without_errors(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The hostile floats of every table.
+const FLOATS: [f64; 14] = [
+    0.0,
+    -0.0,
+    5e-324,
+    1e-300,
+    1.0,
+    -1.0,
+    1e200,
+    1e308,
+    -1e308,
+    f64::MAX,
+    -f64::MAX,
+    f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+];
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
@@ -380,4 +402,122 @@ fn kpi_values_no_computation_made_are_refused() {
     let mut bad = json.clone();
     bad["rows"][0]["size"] = 0.into();
     assert!(serde_json::from_value::<CohortMatrix>(bad).is_err());
+}
+
+#[test]
+fn quantiles_of_extreme_floats_are_finite_or_none() {
+    for a in FLOATS {
+        for b in FLOATS {
+            let mut pair = [a, b];
+            pair.sort_by(f64::total_cmp);
+            let finite = a.is_finite() && b.is_finite();
+            for p in FLOATS {
+                let label = format!("[{a:e}, {b:e}] at {p:e}");
+                let q = quantile_sorted(&pair, p);
+                assert_eq!(q.is_some(), finite && !p.is_nan(), "{label}: {q:?}");
+                assert_eq!(quantiles(&[b, a], &[p]).map(|v| v[0]), q, "{label}");
+                if let Some(q) = q {
+                    assert!(
+                        q.is_finite() && pair[0] <= q && q <= pair[1],
+                        "{label}: {q}"
+                    );
+                }
+            }
+            let m = median(&mut [a, b]);
+            assert_eq!(m.is_some(), finite, "median [{a:e}, {b:e}]");
+            assert!(m.is_none_or(|m| m.is_finite() && pair[0] <= m && m <= pair[1]));
+        }
+    }
+    // Before: 1e308 − (−1e308) overflowed to ∞ and the mean of 1e308 and 1e308 was ∞.
+    assert_eq!(quantile_sorted(&[-1e308, 1e308], 0.5), Some(0.0));
+    assert_eq!(quantile_sorted(&[-f64::MAX, f64::MAX], 0.5), Some(0.0));
+    assert_eq!(median(&mut [1e308, 1e308]), Some(1e308));
+    assert_eq!(median(&mut [f64::MAX, -f64::MAX]), Some(0.0));
+    assert_eq!(median(&mut [5e-324, 5e-324]), Some(5e-324));
+    assert_eq!(quantiles(&[], &[0.5]), None);
+    assert_eq!(quantiles(&[1.0], &[]), Some(vec![]));
+}
+
+#[test]
+fn linear_algebra_on_extreme_floats_is_finite_or_none() {
+    for a in FLOATS {
+        for b in FLOATS {
+            let label = format!("a = {a:e}, b = {b:e}");
+            let results = (
+                solve_spd(&[vec![a]], &[b]),
+                invert_spd(&[vec![a]]),
+                cholesky(&[vec![a, b], vec![b, a]]),
+                solve_spd(&[vec![a, b], vec![b, a]], &[b, a]),
+                invert_spd(&[vec![a, b], vec![b, a]]),
+            );
+            assert_finite(&label, &results);
+        }
+    }
+    // Before: Some([1e600 = ∞]) and Some([[1/5e-324 = ∞]]).
+    assert_eq!(solve_spd(&[vec![1e-300]], &[1e300]), None);
+    assert_eq!(invert_spd(&[vec![5e-324]]), None);
+    assert_eq!(solve_spd(&[vec![4.0]], &[f64::NAN]), None);
+    // Wrong lengths.
+    assert_eq!(solve_spd(&[vec![1.0, 0.0], vec![0.0, 1.0]], &[1.0]), None);
+    assert_eq!(cholesky(&[vec![1.0, 0.0], vec![0.0]]), None);
+    assert_eq!(invert_spd(&[]), Some(vec![]));
+}
+
+#[test]
+fn hypergeometric_logs_of_extreme_floats_are_finite_or_none() {
+    let zs = [
+        0.0,
+        5e-324,
+        1e-300,
+        0.5,
+        0.99,
+        1.0 - 1e-16,
+        1.0,
+        -0.5,
+        f64::NAN,
+    ];
+    for a in FLOATS {
+        for b in FLOATS {
+            for z in zs {
+                let label = format!("a = {a:e}, b = {b:e}, z = {z:e}");
+                let results = (
+                    ln_hyp2f1_a_plus_one(a, b, z),
+                    ln_hyp2f1_with_derivatives(a, b, z),
+                );
+                assert_finite(&label, &results);
+            }
+        }
+    }
+    // Before: ∂ ln F/∂z = ∞ at a = f64::MAX.
+    assert_eq!(ln_hyp2f1_with_derivatives(f64::MAX, 1e308, 0.5), None);
+    // In range, still the published value: mpmath.hyp2f1(3.2, 1.6, 4.2, 0.3) = 1.530348997541416.
+    let v = ln_hyp2f1_a_plus_one(3.2, 1.6, 0.3).unwrap().exp();
+    assert!((v - 1.530348997541416).abs() < 1e-13, "{v}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any finite values and probabilities: finite quantiles between the extremes.
+    #[test]
+    fn quantiles_of_any_finite_values_are_within_them(
+        values in prop::collection::vec(prop::num::f64::NORMAL | prop::num::f64::SUBNORMAL | prop::num::f64::ZERO, 1..40),
+        p in 0.0f64..=1.0,
+    ) {
+        let (lo, hi) = values.iter().fold((f64::MAX, -f64::MAX), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+        let q = quantiles(&values, &[p]).unwrap()[0];
+        prop_assert!(q.is_finite() && lo <= q && q <= hi, "{q} outside [{lo}, {hi}]");
+        let m = median(&mut values.clone()).unwrap();
+        prop_assert!(m.is_finite() && lo <= m && m <= hi, "median {m}");
+    }
+
+    /// ln 2F1 over the whole domain, a from 1e-300 to 1e300: finite or None.
+    #[test]
+    fn hypergeometric_logs_are_finite_or_none(
+        log_a in -300.0f64..300.0, share in 0.0f64..1.0, z in 0.0f64..1.0,
+    ) {
+        let a = 10f64.powf(log_a);
+        let b = share * (a + 1.0);
+        assert_finite("ln 2F1", &(ln_hyp2f1_a_plus_one(a, b, z), ln_hyp2f1_with_derivatives(a, b, z)));
+    }
 }
