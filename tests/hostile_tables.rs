@@ -17,7 +17,11 @@ use customer_value::kpi::{
 use customer_value::numeric::hyp2f1::{ln_hyp2f1_a_plus_one, ln_hyp2f1_with_derivatives};
 use customer_value::numeric::linalg::{cholesky, invert_spd, solve_spd};
 use customer_value::numeric::quantile::{median, quantile_sorted, quantiles};
-use customer_value::{Summarizer, Transaction};
+use customer_value::summary::{CalendarPeriod, SummaryError, MAX_AMOUNT};
+use customer_value::transaction::{money_from_f64, parse_money};
+use customer_value::{
+    LateTransactions, MonetaryBasis, RefundPolicy, Summarizer, TimeUnit, Transaction,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -520,4 +524,237 @@ proptest! {
         let b = share * (a + 1.0);
         assert_finite("ln 2F1", &(ln_hyp2f1_a_plus_one(a, b, z), ln_hyp2f1_with_derivatives(a, b, z)));
     }
+}
+
+/// Amounts from zero to `Decimal::MAX`, at scales 0 to 28.
+fn amounts() -> Vec<Decimal> {
+    let max_mantissa = 79_228_162_514_264_337_593_543_950_335i128;
+    vec![
+        Decimal::ZERO,
+        Decimal::ONE,
+        Decimal::NEGATIVE_ONE,
+        MAX_AMOUNT,
+        -MAX_AMOUNT,
+        MAX_AMOUNT + Decimal::ONE,
+        Decimal::MAX,
+        Decimal::MIN,
+        Decimal::new(1, 28),
+        Decimal::from_i128_with_scale(max_mantissa, 28),
+        -Decimal::from_i128_with_scale(max_mantissa, 28),
+        Decimal::from_i128_with_scale(max_mantissa, 11),
+    ]
+}
+
+/// Legal but extreme logs: one line of every date and amount, the edge dates at ±10¹⁸, and 200
+/// lines of the largest mantissa at scale 11.
+fn extreme_logs() -> Vec<(String, Vec<Transaction<u32>>)> {
+    let mut logs = Vec::new();
+    for d in dates() {
+        for a in amounts() {
+            logs.push((format!("{d} {a}"), vec![Transaction::new(1, d, a)]));
+        }
+    }
+    let edges = |amount: Decimal| -> Vec<Transaction<u32>> {
+        dates()
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, d)| {
+                let c = i as u32 % 2;
+                [
+                    Transaction::new(c, d, amount),
+                    Transaction::new(c + 5, d, -amount),
+                ]
+            })
+            .collect()
+    };
+    logs.push(("edges at 10^18".into(), edges(MAX_AMOUNT)));
+    logs.push(("edges at 1".into(), edges(Decimal::ONE)));
+    let widest = Decimal::from_i128_with_scale(79_228_162_514_264_337_593_543_950_335, 11);
+    logs.push((
+        "widest mantissa".into(),
+        (0..200)
+            .map(|i| Transaction::new(i % 4, ymd(2024, 1, 1 + i % 28), widest))
+            .collect(),
+    ));
+    logs
+}
+
+fn summarizers() -> Vec<Summarizer> {
+    dates()
+        .into_iter()
+        .flat_map(|end| {
+            [
+                Summarizer::new(end),
+                Summarizer::new(end)
+                    .refund_policy(RefundPolicy::Ignore)
+                    .money_scale(28),
+                Summarizer::new(end)
+                    .late_transactions(LateTransactions::Reject)
+                    .refund_policy(RefundPolicy::Reject)
+                    .money_scale(0)
+                    .keep_occasions(false),
+            ]
+        })
+        .collect()
+}
+
+/// Every figure a summary gives.
+fn figures(s: &customer_value::CustomerSummary<u32>) -> impl Debug {
+    (
+        (s.recency_days(), s.tenure_days(), s.average_order_value()),
+        (
+            s.repeat_spend(),
+            s.net_repeat_spend(),
+            s.mean_repeat_spend(),
+        ),
+        s.monetary(MonetaryBasis::AveragePerOccasion),
+        (s.btyd(TimeUnit::Days), s.btyd(TimeUnit::Weeks)),
+        s.btyd_calendar(CalendarPeriod::Week),
+        s.btyd_calendar(CalendarPeriod::Month),
+    )
+}
+
+#[test]
+fn summaries_of_extreme_logs_are_finite_or_typed_errors() {
+    for (name, log) in extreme_logs() {
+        for summarizer in summarizers() {
+            let label = format!("{name} / {summarizer:?}");
+            let summarized = summarizer.summarize_with_dropped(&log);
+            let mut acc = summarizer.accumulator();
+            let accumulated = acc.extend(&log).and_then(|()| acc.finish_with_dropped());
+            assert_eq!(summarized, accumulated, "{label}");
+            for s in summarized.iter().flat_map(|(rows, _, _)| rows) {
+                assert_finite(&label, &figures(s));
+            }
+            for calibration_end in dates() {
+                let split = summarizer.calibration_holdout(&log, calibration_end);
+                assert_finite(&label, &split);
+            }
+        }
+    }
+}
+
+#[test]
+fn an_amount_beyond_ten_to_the_eighteen_is_refused_at_its_line() {
+    let d = ymd(2024, 1, 1);
+    for amount in [Decimal::MAX, Decimal::MIN, MAX_AMOUNT + Decimal::ONE] {
+        let log = [
+            Transaction::new(1u8, d, Decimal::ONE),
+            Transaction::new(2, d, amount),
+        ];
+        let err = Summarizer::new(d).summarize(&log).unwrap_err();
+        assert_eq!(
+            err,
+            SummaryError::AmountOutOfRange {
+                position: 1,
+                amount
+            }
+        );
+        let mut acc = Summarizer::new(d).accumulator();
+        assert_eq!(acc.extend(&log), Err(err));
+    }
+    // 10^18 itself counts, and a million of them sum exactly, far below Decimal::MAX.
+    let log: Vec<_> = (0..1_000_000u32)
+        .map(|i| Transaction::new(i % 3, d, MAX_AMOUNT))
+        .collect();
+    let s = Summarizer::new(d).summarize(&log).unwrap();
+    let total: Decimal = s.iter().map(|c| c.total_spend()).sum();
+    assert_eq!(total, MAX_AMOUNT * Decimal::from(1_000_000));
+}
+
+#[test]
+fn the_no_purchase_error_says_what_the_lines_were() {
+    let d = |m, n| ymd(2024, m, n);
+    let bought_later = [Transaction::new(1u8, d(3, 1), Decimal::from(5))];
+    let err = Summarizer::new(d(6, 1))
+        .calibration_holdout(&bought_later, d(2, 1))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        SummaryError::NoPurchaseOccasions {
+            end: d(2, 1),
+            lines_through_end: 0,
+            refunds_through_end: 0,
+            lines_after_end: 1
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "no customer has a purchase occasion on or before 2024-02-01: all 1 lines are dated after it"
+    );
+    let refunds = [
+        Transaction::new(1u8, d(1, 1), Decimal::from(-5)),
+        Transaction::new(1, d(9, 1), Decimal::from(7)),
+    ];
+    let err = Summarizer::new(d(6, 1))
+        .refund_policy(RefundPolicy::Ignore)
+        .summarize(&refunds)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no customer has a purchase occasion on or before 2024-06-01: the 1 lines dated by then \
+         are all refunds; 1 more lines are dated after it"
+    );
+    let cancelled = [
+        Transaction::new(1u8, d(1, 1), Decimal::from(5)),
+        Transaction::new(1, d(1, 1), Decimal::from(-5)),
+    ];
+    let err = Summarizer::new(d(6, 1)).summarize(&cancelled).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no customer has a purchase occasion on or before 2024-06-01: refunds (1 of the 2 lines \
+         dated by then) bring every customer-day to zero or less"
+    );
+}
+
+#[test]
+fn money_from_extreme_floats_and_texts() {
+    for v in FLOATS {
+        for scale in [0, 2, 28, 29, u32::MAX] {
+            let money = money_from_f64(v, scale);
+            assert_eq!(
+                money.is_ok(),
+                v.is_finite() && v.abs() <= 1e18 && scale <= 28,
+                "{v:e} {scale}"
+            );
+            assert!(money.is_err() || money.is_ok_and(|m| m.abs() <= MAX_AMOUNT));
+        }
+    }
+    let long = "9".repeat(10_000);
+    for text in [
+        "",
+        " ",
+        "NaN",
+        "inf",
+        "-",
+        "1e",
+        "e5",
+        "1,000",
+        "1e400",
+        "1e-400",
+        "1e4294967296",
+        "79228162514264337593543950336",
+        &long,
+    ] {
+        assert!(parse_money(text, 2).is_err(), "{text:.20}");
+    }
+    for (text, scale, expected) in [
+        ("-0", 2, "0.00"),
+        ("1E+2", 2, "100.00"),
+        ("1e18", 2, "1000000000000000000.00"),
+        ("1e-28", 28, "0.0000000000000000000000000001"),
+        (
+            "0.00000000000000000000000000001",
+            28,
+            "0.0000000000000000000000000000",
+        ),
+    ] {
+        assert_eq!(
+            parse_money(text, scale).unwrap().to_string(),
+            expected,
+            "{text}"
+        );
+    }
+    assert!(parse_money("1000000000000000000.5", 2).is_err());
+    assert!(parse_money("1", 29).is_err());
 }
