@@ -17,10 +17,15 @@ use customer_value::kpi::{
 use customer_value::numeric::hyp2f1::{ln_hyp2f1_a_plus_one, ln_hyp2f1_with_derivatives};
 use customer_value::numeric::linalg::{cholesky, invert_spd, solve_spd};
 use customer_value::numeric::quantile::{median, quantile_sorted, quantiles};
+use customer_value::rfm::{
+    value_matrix, FittedRfm, RfmError, SegmentMap, SegmentRule, SegmentRules, SplitAt,
+    ValueMatrixOptions,
+};
 use customer_value::summary::{CalendarPeriod, SummaryError, MAX_AMOUNT};
 use customer_value::transaction::{money_from_f64, parse_money};
 use customer_value::{
-    LateTransactions, MonetaryBasis, RefundPolicy, Summarizer, TimeUnit, Transaction,
+    Binning, LateTransactions, MonetaryBasis, RefundPolicy, RfmScore, RfmScorer, Settings,
+    Summarizer, TimeUnit, Transaction,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -757,4 +762,183 @@ fn money_from_extreme_floats_and_texts() {
     }
     assert!(parse_money("1000000000000000000.5", 2).is_err());
     assert!(parse_money("1", 29).is_err());
+}
+
+/// Scorers with every hostile bin count, binning and threshold list.
+fn scorers() -> Vec<RfmScorer> {
+    let mut out = Vec::new();
+    for bins in [0u8, 1, 2, 5, 10, 11, 255] {
+        out.push(RfmScorer::new().bins(bins));
+        out.push(RfmScorer::new().bins(bins).binning(Binning::EqualCount));
+        out.push(
+            RfmScorer::new()
+                .bins(bins)
+                .monetary(MonetaryBasis::AveragePerOccasion),
+        );
+    }
+    for cuts in [
+        vec![f64::MAX],
+        vec![-f64::MAX],
+        vec![5e-324],
+        vec![f64::NAN],
+        vec![1.0, 2.0],
+    ] {
+        out.push(RfmScorer::new().bins(2).binning(Binning::Thresholds {
+            recency: cuts.clone(),
+            frequency: cuts.clone(),
+            monetary: cuts,
+        }));
+    }
+    out
+}
+
+#[test]
+fn rfm_on_extreme_summaries_scores_in_range_or_refuses() {
+    for (name, log) in extreme_logs() {
+        for end in [NaiveDate::MAX, ymd(2024, 12, 31)] {
+            let Ok(summaries) = Summarizer::new(end).summarize(&log) else {
+                continue;
+            };
+            for scorer in scorers() {
+                let label = format!("{name} as of {end} / {scorer:?}");
+                match scorer.score(&summaries) {
+                    Ok(records) => assert_eq!(records.len(), summaries.len()),
+                    Err(e) => assert!(
+                        scorer.check().is_err() || matches!(e, RfmError::TooFewCustomers { .. }),
+                        "{label}: {e}"
+                    ),
+                }
+                let Ok(fitted) = scorer.fit(&summaries) else {
+                    continue;
+                };
+                assert_finite(&label, fitted.breakpoints());
+                for s in &summaries {
+                    let score = fitted.score_one(s);
+                    for level in [score.recency, score.frequency, score.monetary] {
+                        assert!((1..=fitted.bins()).contains(&level), "{label}: {score:?}");
+                    }
+                }
+            }
+            for split in [SplitAt::Mean, SplitAt::Median] {
+                for max_recency_days in [None, Some(i64::MIN), Some(0), Some(i64::MAX)] {
+                    let options = ValueMatrixOptions {
+                        split,
+                        max_recency_days,
+                    };
+                    let matrix = value_matrix(&summaries, &options);
+                    assert_finite(&format!("{name} {options:?}"), &matrix);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn segment_maps_refuse_scores_and_bins_out_of_range() {
+    for bins in [0u8, 1, 2, 5, 10, 11, 255] {
+        let top = bins.clamp(1, 10);
+        let catch_all = SegmentRules::new(
+            vec![SegmentRule::new("all", 1..=top, 1..=top, 1..=top)],
+            "none",
+        );
+        let valid_bins = (2..=10).contains(&bins);
+        assert_eq!(
+            catch_all.coverage(bins).is_ok(),
+            valid_bins,
+            "coverage {bins}"
+        );
+        for level in [0u8, 1, 5, 10, 255] {
+            let score = RfmScore {
+                recency: level,
+                frequency: level,
+                monetary: level,
+            };
+            let valid = valid_bins && (1..=bins).contains(&level);
+            let default = SegmentMap::Default.segment(score, bins);
+            assert_eq!(
+                default.is_ok(),
+                valid,
+                "default {level}/{bins}: {default:?}"
+            );
+            let rules = SegmentMap::Rules(catch_all.clone()).segment(score, bins);
+            assert_eq!(rules.is_ok(), valid, "rules {level}/{bins}: {rules:?}");
+        }
+    }
+    let wide = SegmentRules::new(vec![SegmentRule::new("x", 0..=255, 1..=1, 1..=1)], "");
+    assert!(matches!(
+        wide.check(),
+        Err(RfmError::InvalidRule {
+            field: "recency",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn rfm_values_no_fit_made_are_refused_when_read() {
+    let s = summaries_of(
+        &[
+            (1, ymd(2024, 1, 1), 1),
+            (2, ymd(2024, 6, 1), 50),
+            (3, ymd(2024, 9, 1), 7),
+        ],
+        ymd(2024, 12, 31),
+    );
+    let fitted = RfmScorer::new().bins(3).fit(&s).unwrap();
+    let json = serde_json::to_value(&fitted).unwrap();
+    let read = |v: &serde_json::Value| serde_json::from_value::<FittedRfm>(v.clone());
+    assert_eq!(read(&json).unwrap(), fitted);
+    let mut cases: Vec<(serde_json::Value, &str)> = Vec::new();
+    for bins in [0, 1, 11, 255] {
+        let mut v = json.clone();
+        v["bins"] = bins.into();
+        cases.push((v, "bins"));
+    }
+    for (cuts, says) in [
+        (
+            serde_json::json!([1.0, 2.0, 3.0]),
+            "has 3 values, 2 are needed",
+        ),
+        (
+            serde_json::json!(vec![1.0; 11]),
+            "has 11 values, 2 are needed",
+        ),
+        (serde_json::json!([]), "has 0 values, 2 are needed"),
+        (serde_json::json!([2.0, 1.0]), "must be sorted"),
+        (serde_json::json!([null, 1.0]), "invalid type"),
+    ] {
+        for dim in ["recency", "frequency", "monetary"] {
+            let mut v = json.clone();
+            v["breakpoints"][dim] = cuts.clone();
+            cases.push((v, says));
+        }
+    }
+    let mut v = json.clone();
+    v["segments"] = serde_json::json!({"Rules": {"rules": [{"name": "x",
+        "recency": {"start": 1, "end": 9}, "frequency": {"start": 1, "end": 3},
+        "monetary": {"start": 1, "end": 3}}], "catch_all": "rest"}});
+    cases.push((v, "range must end at or below the number of bins"));
+    for (v, says) in cases {
+        let err = read(&v).unwrap_err().to_string();
+        assert!(err.contains(says), "{v}: {err}");
+    }
+    // A cut beyond f64 (1e400) does not even parse.
+    let mut v = json.clone();
+    v["breakpoints"]["monetary"] = "cuts".into();
+    let text = v.to_string().replace("\"cuts\"", "[1.0,1e400]");
+    let err = serde_json::from_str::<FittedRfm>(&text)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("number out of range"), "{err}");
+    // The widest cuts a fit could hold still score every customer in range.
+    let mut v = json.clone();
+    v["breakpoints"]["monetary"] = serde_json::json!([-f64::MAX, f64::MAX]);
+    let wide = read(&v).unwrap();
+    let monetary: Vec<u8> = s.iter().map(|c| wide.score_one(c).monetary).collect();
+    assert_eq!(monetary, [2, 2, 2]);
+    // The scorer's settings and the value matrix's options are checked when read, too.
+    let scorer = r#"{"bins":2,"binning":{"Thresholds":{"recency":[1],"frequency":[1,2],"monetary":[1]}},"monetary":"TotalSpend","segments":"Default"}"#;
+    assert!(serde_json::from_str::<RfmScorer>(scorer).is_err());
+    let options = r#"{"split":"Mean","max_recency_days":-9223372036854775808}"#;
+    assert!(serde_json::from_str::<ValueMatrixOptions>(options).is_err());
 }
