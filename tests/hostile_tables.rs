@@ -942,3 +942,43 @@ fn rfm_values_no_fit_made_are_refused_when_read() {
     let options = r#"{"split":"Mean","max_recency_days":-9223372036854775808}"#;
     assert!(serde_json::from_str::<ValueMatrixOptions>(options).is_err());
 }
+
+#[test]
+fn unit_economics_at_the_edges_of_decimal() {
+    use customer_value::kpi::{cac_payback_months, clv_to_cac_ratio, customer_acquisition_cost};
+    let money = [
+        Decimal::ZERO,
+        Decimal::ONE,
+        Decimal::NEGATIVE_ONE,
+        Decimal::new(1, 28),
+        Decimal::MAX,
+        Decimal::MIN,
+    ];
+    for &a in &money {
+        for n in [0u64, 1, u64::MAX] {
+            assert_eq!(
+                customer_acquisition_cost(a, n).is_ok(),
+                a >= Decimal::ZERO && n > 0
+            );
+        }
+        for &b in &money {
+            let ratio = clv_to_cac_ratio(a, b);
+            assert!(
+                ratio.is_ok()
+                    || b <= Decimal::ZERO
+                    || matches!(ratio, Err(KpiError::Overflow { .. }))
+            );
+            for &c in &money {
+                let _ = cac_payback_months(a, b, c);
+            }
+        }
+    }
+    assert_eq!(
+        clv_to_cac_ratio(Decimal::MAX, Decimal::new(1, 28)),
+        Err(KpiError::Overflow { what: "CLV:CAC" })
+    );
+    assert_eq!(
+        customer_acquisition_cost(Decimal::MAX, u64::MAX).unwrap(),
+        Decimal::MAX / Decimal::from(u64::MAX)
+    );
+}

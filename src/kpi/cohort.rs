@@ -92,7 +92,8 @@ pub struct CohortCell {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CohortRow {
-    /// First day of the acquisition period (a month's 1st, or a Monday).
+    /// First day of the acquisition period (a month's 1st, or a Monday; `NaiveDate::MIN` for the
+    /// ISO week that starts before the calendar does).
     pub start: NaiveDate,
     /// Members.
     pub size: u64,
