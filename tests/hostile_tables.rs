@@ -136,6 +136,29 @@ fn a_first_purchase_in_year_one_costs_one_row_of_cells() {
     assert_eq!(full_weeks, 105_607);
     // Monday 2024-03-04 to the week ending 2024-12-29: 43 weeks.
     assert_eq!(weeks.rows()[1].cells.len(), 43);
+    // The rows of only the members' cohorts (taken when every period since year 1 would be too
+    // many rows) equal the rows of every period (taken for this log alone): same cells.
+    let recent = [
+        (2, ymd(2024, 3, 5), 10),
+        (2, ymd(2024, 5, 9), 20),
+        (2, ymd(2024, 5, 10), -5),
+        (3, ymd(2024, 3, 30), 7),
+        (3, ymd(2024, 11, 2), 8),
+        (4, ymd(2024, 7, 1), 30),
+        (4, ymd(2024, 6, 20), -3),
+    ];
+    let mut with_year_one = recent.to_vec();
+    with_year_one.push((1, ymd(1, 1, 1), 1));
+    let end = ymd(2024, 12, 31);
+    for period in [CohortPeriod::Month, CohortPeriod::IsoWeek] {
+        let alone = CohortMatrix::build(&summaries_of(&recent, end), period, end).unwrap();
+        let with = CohortMatrix::build(&summaries_of(&with_year_one, end), period, end).unwrap();
+        assert_eq!(&with.rows()[1..], alone.rows(), "{period:?}");
+        assert_eq!(
+            alone.rows().len(),
+            if period == CohortPeriod::Month { 2 } else { 3 }
+        );
+    }
 }
 
 #[test]

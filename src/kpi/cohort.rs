@@ -1,5 +1,7 @@
 //! Cohort retention matrices by first-purchase month or ISO week.
 
+use std::collections::BTreeSet;
+
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -197,19 +199,40 @@ impl Tally {
     }
 }
 
-/// What every customer's walk needs to know: the cohorts that have a member, and where each
-/// one's cells sit in a [`Tally`]. Periods nobody was acquired in take no room, so one customer
-/// acquired in 0001 costs one row of cells, not a rectangle of every period since.
+/// What every customer's walk needs to know: the cohorts, and where each one's cells sit in a
+/// [`Tally`]. A cohort's row holds only the cells the matrix shows, and when every period of
+/// the span would be too many rows, only the periods somebody was acquired in have one: one
+/// customer acquired in 0001 then costs one row of cells, not a triangle of every period since.
 struct Layout {
     period: CohortPeriod,
     as_of: NaiveDate,
     /// Occasions after this day (the end of the last complete period) are not read; `None`
     /// when no period has ended (its end would be before `NaiveDate::MIN`).
     cutoff: Option<NaiveDate>,
-    /// The period indices of the cohorts with a member, ascending.
+    /// The period indices of the cohorts, ascending: every period from the earliest first
+    /// purchase to the as-of date, or only those with a member.
     cohorts: Vec<i64>,
     /// Cohort r's cells are `offsets[r]..offsets[r + 1]`.
     offsets: Vec<usize>,
+}
+
+/// The cohorts that have a member as of `as_of`, ascending.
+fn member_cohorts<C: Sync>(
+    period: CohortPeriod, as_of: NaiveDate, summaries: &[CustomerSummary<C>],
+) -> Vec<i64> {
+    summaries
+        .par_iter()
+        .filter(|s| s.first_purchase() <= as_of)
+        .fold(BTreeSet::new, |mut set, s| {
+            set.insert(period.index(s.first_purchase()));
+            set
+        })
+        .reduce(BTreeSet::new, |mut a, mut b| {
+            a.append(&mut b);
+            a
+        })
+        .into_iter()
+        .collect()
 }
 
 impl Layout {
@@ -218,8 +241,9 @@ impl Layout {
     /// # Errors
     ///
     /// [`KpiError::TooManyCohortCells`] beyond [`MAX_COHORT_CELLS`].
-    fn new(
-        period: CohortPeriod, as_of: NaiveDate, earliest: NaiveDate, all: &[Days<'_>],
+    fn new<C: Sync>(
+        period: CohortPeriod, as_of: NaiveDate, earliest: NaiveDate,
+        summaries: &[CustomerSummary<C>],
     ) -> Result<Self, KpiError> {
         let as_of_index = period.index(as_of);
         // The last complete period: the as-of period itself when as_of is its last day.
@@ -228,13 +252,16 @@ impl Layout {
         } else {
             as_of_index - 1
         };
-        let mut cohorts: Vec<i64> = all
-            .par_iter()
-            .filter_map(|d| d.occasions.first().filter(|f| f.date <= as_of))
-            .map(|first| period.index(first.date))
-            .collect();
-        cohorts.par_sort_unstable();
-        cohorts.dedup();
+        let first_index = period.index(earliest);
+        let span = (as_of_index - first_index + 1) as usize; // as_of ≥ earliest: checked before
+                                                             // Every period of the span has a row when their triangle of cells is within the limit
+                                                             // (the usual case: 24 months, 300 cells); only then, when most periods have no member,
+                                                             // are the members' cohorts listed, at the cost of one more pass over the customers.
+        let cohorts: Vec<i64> = if span.saturating_mul(span + 1) / 2 <= MAX_COHORT_CELLS {
+            (first_index..=as_of_index).collect()
+        } else {
+            member_cohorts(period, as_of, summaries)
+        };
         let mut offsets = Vec::with_capacity(cohorts.len() + 1);
         let mut cells = 0usize;
         offsets.push(0);
@@ -269,34 +296,35 @@ impl Layout {
         }
         let cohort = self.period.index(first.date);
         let Ok(row) = self.cohorts.binary_search(&cohort) else {
-            return; // never: every member's cohort is listed
+            return; // never: every member's cohort has a row
         };
         tally.sizes[row] += 1;
         let Some(cutoff) = self.cutoff else {
             return;
         };
         // A day up to the cutoff is in a complete period, whose cell is in the row (its column
-        // is below the row's length): the cohort's own period or a later one.
+        // is below the row's length). The first occasion is in the cohort's own period, cell 0.
         let base = self.offsets[row];
-        let mut cell = usize::MAX;
-        // None forces the first lookup (a sentinel date would miss an occasion on that date).
-        let mut column_end: Option<NaiveDate> = None;
+        if first.date > cutoff {
+            return; // the acquisition period is still running: no cell yet
+        }
+        let mut cell = base;
+        let mut column_end = self.period.end(cohort).unwrap_or(NaiveDate::MAX);
+        tally.active[cell] += 1;
         for o in occasions {
             if o.date > cutoff {
                 break;
             }
-            if column_end.is_none_or(|end| o.date > end) {
+            if o.date > column_end {
                 // Occasions are sorted: look up the period only when leaving the current one.
                 let index = self.period.index(o.date);
                 cell = base + (index - cohort) as usize;
-                column_end = Some(self.period.end(index).unwrap_or(NaiveDate::MAX));
+                column_end = self.period.end(index).unwrap_or(NaiveDate::MAX);
                 tally.active[cell] += 1;
             }
             tally.revenue[cell] += o.amount;
         }
-        if cell != usize::MAX {
-            tally.last_active[cell] += 1;
-        }
+        tally.last_active[cell] += 1;
         // A refund day counts in the cell of its own date; one before the first occasion (goods
         // bought before the log starts) in the cohort's first cell, when that period has ended.
         let cells = self.offsets[row + 1] - base;
@@ -311,10 +339,13 @@ impl Layout {
         }
     }
 
-    /// Cohort `row` of the tally, with its cells up to the last complete period.
-    fn row(&self, tally: &Tally, row: usize) -> CohortRow {
-        // Every listed cohort has a member.
+    /// Cohort `row` of the tally, with its cells up to the last complete period; `None` for a
+    /// period nobody was acquired in.
+    fn row(&self, tally: &Tally, row: usize) -> Option<CohortRow> {
         let size = tally.sizes[row];
+        if size == 0 {
+            return None;
+        }
         let cohort = self.cohorts[row];
         // The week of NaiveDate::MIN starts before it: its row starts on the first day there is.
         let start = self.period.start(cohort).unwrap_or(NaiveDate::MIN);
@@ -340,7 +371,7 @@ impl Layout {
             });
             later -= tally.last_active[cell];
         }
-        CohortRow { start, size, cells }
+        Some(CohortRow { start, size, cells })
     }
 }
 
@@ -360,7 +391,7 @@ impl CohortMatrix {
         summaries: &[CustomerSummary<C>], period: CohortPeriod, as_of: NaiveDate,
     ) -> Result<Self, KpiError> {
         let (all, earliest) = occasions_through(summaries, as_of)?;
-        let layout = Layout::new(period, as_of, earliest, &all)?;
+        let layout = Layout::new(period, as_of, earliest, summaries)?;
         const BLOCK: usize = 1 << 14;
         let tally = all
             .par_chunks(BLOCK)
@@ -375,8 +406,9 @@ impl CohortMatrix {
             )
             .reduce(|| Tally::new(&layout), Tally::add);
         let rows = (0..layout.cohorts.len())
-            .map(|row| layout.row(&tally, row))
+            .filter_map(|row| layout.row(&tally, row))
             .collect();
+
         Ok(CohortMatrix {
             period,
             as_of,
