@@ -161,8 +161,10 @@ pub struct CohortMatrix {
 /// monthly cohorts or 39 years of weekly ones. [`CohortMatrix::build`] counts the cells first and
 /// refuses a larger matrix with [`KpiError::TooManyCohortCells`]: one first purchase dated
 /// `NaiveDate::MIN` (year −262143) would otherwise ask for 3.2 million monthly cells per cohort.
-/// At the limit the matrix takes about 185 MB (88 bytes a cell), and the tallies behind it 64 MB
-/// per thread.
+/// At the limit the matrix takes about 185 MB (88 bytes a cell) and each tally behind it 64 MB;
+/// measured on 2,064,300 cells: 212 MB peak and 0.5 s for one customer, 313 MB and 1.3 s with
+/// 100,000 more (tallies of parallel blocks). One customer of year 1 among 100,000 of 2024:
+/// 24,366 cells, 41 MB peak, 28 ms.
 pub const MAX_COHORT_CELLS: usize = 1 << 21;
 
 /// Per-thread sums over a block of customers: one row per cohort, each with exactly the cells
@@ -295,7 +297,7 @@ impl Layout {
             return; // not a customer yet
         }
         let cohort = self.period.index(first.date);
-        let Ok(row) = self.cohorts.binary_search(&cohort) else {
+        let Some(row) = self.row_of(cohort) else {
             return; // never: every member's cohort has a row
         };
         tally.sizes[row] += 1;
@@ -337,6 +339,17 @@ impl Layout {
                 tally.revenue[base + column] += r.amount;
             }
         }
+    }
+
+    /// The row of cohort `cohort`: its offset from the first when every period has a row (direct,
+    /// as the dense tally indexed it: a binary search for every customer measured about 5 %
+    /// slower on the cohort bench), else found by binary search.
+    fn row_of(&self, cohort: i64) -> Option<usize> {
+        let offset = usize::try_from(cohort - *self.cohorts.first()?).ok()?;
+        if self.cohorts.get(offset) == Some(&cohort) {
+            return Some(offset);
+        }
+        self.cohorts.binary_search(&cohort).ok()
     }
 
     /// Cohort `row` of the tally, with its cells up to the last complete period; `None` for a
@@ -404,7 +417,8 @@ impl CohortMatrix {
                     t
                 },
             )
-            .reduce(|| Tally::new(&layout), Tally::add);
+            .reduce_with(Tally::add)
+            .unwrap_or_else(|| Tally::new(&layout));
         let rows = (0..layout.cohorts.len())
             .filter_map(|row| layout.row(&tally, row))
             .collect();
