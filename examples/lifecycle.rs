@@ -156,6 +156,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
               frequency {:.2}, AOV ${}, NRR {:.1}%, GRR {:.1}%",
         100.0 * q.retention_rate()?, 100.0 * q.churn_rate()?, q.textbook_retention_rate()?,
         100.0 * q.repeat_purchase_rate()?, q.purchase_frequency()?, q.average_order_value()?.round_dp(2),
-        100.0 * r.net_revenue_retention(), 100.0 * r.gross_revenue_retention());
+        100.0 * r.net_revenue_retention()?, 100.0 * r.gross_revenue_retention()?);
     Ok(())
 }

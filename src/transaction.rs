@@ -8,6 +8,12 @@
 //! not as its exact binary value. NaN, ±∞, unreadable text, magnitudes beyond
 //! [`MAX_AMOUNT`] and scales beyond [`MAX_MONEY_SCALE`] are typed errors, never a silent value.
 //!
+//! # Finite results
+//!
+//! Every amount these functions return is within ±[`MAX_AMOUNT`] at a scale of at most
+//! [`MAX_MONEY_SCALE`]; any `f64` (subnormal, ±f64::MAX, NaN, ±∞) and any text (10,000 digits,
+//! an exponent of 2³²) gives that or a typed error.
+//!
 //! # Examples
 //!
 //! ```

@@ -131,8 +131,8 @@ fn revenue_retention_net_and_gross() {
         ),
         (3, money(250), money(170), money(120))
     );
-    assert_eq!(r.net_revenue_retention(), 0.68);
-    assert_eq!(r.gross_revenue_retention(), 0.48);
+    assert_eq!(r.net_revenue_retention().unwrap(), 0.68);
+    assert_eq!(r.gross_revenue_retention().unwrap(), 0.48);
     // Expansion past the base: NRR > 1, GRR capped at 1.
     let s = summarize(
         &[
@@ -143,7 +143,10 @@ fn revenue_retention_net_and_gross() {
     );
     let r = RevenueRetention::compute(&s, date(2024, 2, 1), date(2024, 2, 29)).unwrap();
     assert_eq!(
-        (r.net_revenue_retention(), r.gross_revenue_retention()),
+        (
+            r.net_revenue_retention().unwrap(),
+            r.gross_revenue_retention().unwrap()
+        ),
         (3.0, 1.0)
     );
     // No base: undefined.

@@ -46,7 +46,10 @@ fn period_revenue_counts_refund_days_on_their_date() {
     );
     assert_eq!(r.capped_revenue, Decimal::ZERO);
     assert_eq!(
-        (r.net_revenue_retention(), r.gross_revenue_retention()),
+        (
+            r.net_revenue_retention().unwrap(),
+            r.gross_revenue_retention().unwrap()
+        ),
         (-0.3, 0.0)
     );
 }

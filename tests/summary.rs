@@ -250,7 +250,12 @@ fn bad_input_gets_typed_errors() {
         Summarizer::new(day(2024, 1, 9))
             .summarize(&refunds_only)
             .unwrap_err(),
-        SummaryError::NoPurchaseOccasions
+        SummaryError::NoPurchaseOccasions {
+            end: day(2024, 1, 9),
+            lines_through_end: 1,
+            refunds_through_end: 1,
+            lines_after_end: 0
+        }
     );
     assert!(matches!(
         Summarizer::new(day(2024, 1, 9)).calibration_holdout(&log, day(2024, 1, 9)),

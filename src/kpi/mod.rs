@@ -26,6 +26,23 @@
 //! previous period is the span of the same length before it); [`CohortMatrix`] uses calendar
 //! periods: months, or ISO weeks from Monday to Sunday ([`CohortPeriod`]).
 //!
+//! # Finite results
+//!
+//! - **Rates** are ratios of exact counts, in [0, 1] (the textbook rate and purchase frequency:
+//!   finite and ≥ 0); a zero denominator is [`KpiError::UndefinedRate`], never NaN. NRR and GRR
+//!   divide by a base revenue that is > 0 by construction, so they are finite (below 7.9·10⁵⁶).
+//! - **Money** is exact [`Decimal`]. Summaries come from a [`Summarizer`](crate::Summarizer),
+//!   which refuses any line beyond ±10¹⁸ ([`MAX_AMOUNT`](crate::summary::MAX_AMOUNT)), so no
+//!   revenue sum can overflow `Decimal` (that would take 7.9 × 10¹⁰ lines of the largest amount).
+//! - **Dates**: any dates of chrono's calendar (`NaiveDate::MIN` = −262143-01-01 to
+//!   `NaiveDate::MAX` = +262142-12-31) work; date arithmetic is checked, and a period that would
+//!   start before the calendar ([`PeriodKpis::ending`] with `u32::MAX` days) is refused by name.
+//! - **Size**: a cohort matrix takes memory in proportion to its cells (one row per cohort that
+//!   has a member), at most [`MAX_COHORT_CELLS`]; beyond, [`KpiError::TooManyCohortCells`].
+//! - **Values read back** with serde (or changed by hand: [`PeriodKpis`]' and
+//!   [`RevenueRetention`]'s fields are public) are checked against what a computation produces;
+//!   an inconsistent one is refused when read, and its rates return a typed error.
+//!
 //! # Examples
 //!
 //! ```
@@ -53,15 +70,18 @@
 //! ```
 
 mod cohort;
+mod consistency;
 mod economics;
 mod period;
+mod revenue;
 
-pub use cohort::{CohortCell, CohortMatrix, CohortPeriod, CohortRow};
+pub use cohort::{CohortCell, CohortMatrix, CohortPeriod, CohortRow, MAX_COHORT_CELLS};
 pub use economics::{cac_payback_months, clv_to_cac_ratio, customer_acquisition_cost};
 pub use period::{
     average_order_value, churn_rate, purchase_frequency, repeat_purchase_rate, retention_rate,
-    PeriodKpis, RevenueRetention,
+    PeriodKpis,
 };
+pub use revenue::RevenueRetention;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -131,6 +151,19 @@ pub enum KpiError {
         value: f64,
         /// What must hold.
         constraint: &'static str,
+    },
+    /// A cohort matrix would hold more than [`MAX_COHORT_CELLS`] cells: its cohorts span too many
+    /// periods (a first purchase dated centuries before the others, say).
+    #[error("the cohort matrix from {earliest} to {as_of} would hold {cells} cells, above the limit of {limit}: leave out the customers acquired long before the rest, or group by month instead of week")]
+    TooManyCohortCells {
+        /// The cells the matrix would hold.
+        cells: u64,
+        /// [`MAX_COHORT_CELLS`].
+        limit: u64,
+        /// The earliest first purchase.
+        earliest: NaiveDate,
+        /// The as-of date.
+        as_of: NaiveDate,
     },
     /// A decimal result does not fit in `Decimal` (beyond ±7.9·10²⁸).
     #[error("{what} overflows the decimal range")]

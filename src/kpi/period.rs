@@ -1,34 +1,35 @@
 //! Period KPIs: retention, churn, repeat purchase rate, frequency, order value, revenue retention.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{occasions_through, refunds_within, Days, KpiError};
-use crate::numeric::money::to_f64;
 use crate::summary::{CustomerSummary, PurchaseOccasion};
 
 /// A period [start, end] of L days and the day its previous period of the same length starts.
-struct Window<'a> {
+pub(super) struct Window<'a> {
     /// Each summary's occasions and refund days (days after `end` are never read).
-    occasions: Vec<Days<'a>>,
+    pub(super) occasions: Vec<Days<'a>>,
     /// L: days in the period, both ends included.
-    length_days: i64,
-    /// start − L: the first day of the previous period.
-    previous_start: NaiveDate,
+    pub(super) length_days: i64,
+    /// start − L: the first day of the previous period, or `NaiveDate::MIN` when that is before
+    /// the calendar (there is no day before it to read).
+    pub(super) previous_start: NaiveDate,
 }
 
 impl<'a> Window<'a> {
     /// Checks the period against the summaries and lays it out.
-    fn of<C>(
+    pub(super) fn of<C>(
         summaries: &'a [CustomerSummary<C>], start: NaiveDate, end: NaiveDate,
     ) -> Result<Self, KpiError> {
         if end < start {
             return Err(KpiError::PeriodEndsBeforeStart { start, end });
         }
         let (occasions, _) = occasions_through(summaries, end)?;
+        // At most 1.9 × 10⁸ days: chrono's calendar spans 524,286 years.
         let length_days = (end - start).num_days() + 1;
         let previous_start = start
-            .checked_sub_signed(Duration::days(length_days))
+            .checked_sub_days(chrono::Days::new(length_days.unsigned_abs()))
             .unwrap_or(NaiveDate::MIN);
         Ok(Self {
             occasions,
@@ -44,6 +45,13 @@ impl<'a> Window<'a> {
 /// S = customers active at start − 1 (an occasion in [start − L, start − 1]); *retained* = those of
 /// S with an occasion in the period; E = customers active at end (an occasion in the period); N =
 /// customers whose first purchase is in the period. Occasions after `end` are never read.
+///
+/// **A value no computation made is refused.** The fields are public and the value reads back
+/// with serde: reading back refuses counts that [`PeriodKpis::compute`] cannot produce
+/// (`retained` above S or E, N or the repeat customers above E, fewer occasions than buyers, a
+/// `length_days` that is not the period's), and every rate checks them first, returning
+/// [`KpiError::InvalidParameter`] naming the field (or [`KpiError::PeriodEndsBeforeStart`])
+/// instead of underflowing.
 ///
 /// # Examples
 ///
@@ -74,7 +82,11 @@ impl<'a> Window<'a> {
 /// # Ok::<(), customer_value::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "super::consistency::PeriodKpisData")
+)]
 #[non_exhaustive]
 pub struct PeriodKpis {
     /// First day of the period.
@@ -148,12 +160,53 @@ impl PeriodKpis {
         Ok(k)
     }
 
+    /// The KPIs of the `length_days` days ending on `end` (both included): those of
+    /// [`PeriodKpis::compute`] over [end − length_days + 1, end], with the start found by
+    /// checked date arithmetic.
+    ///
+    /// # Errors
+    ///
+    /// [`KpiError::InvalidParameter`] naming `length_days` when it is 0, or when the period would
+    /// start before `NaiveDate::MIN` (−262143-01-01; `u32::MAX` days always does); those of
+    /// [`PeriodKpis::compute`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::kpi::{KpiError, PeriodKpis};
+    /// # use customer_value::{Summarizer, Transaction}; use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
+    /// let log = [Transaction::new(1, d(1, 10), Decimal::ONE), Transaction::new(1, d(3, 2), Decimal::ONE)];
+    /// let summaries = Summarizer::new(d(3, 31)).summarize(&log)?;
+    /// let march = PeriodKpis::ending(&summaries, d(3, 31), 31)?;
+    /// assert_eq!((march.start, march.customers_at_end), (d(3, 1), 1));
+    /// assert!(matches!(
+    ///     PeriodKpis::ending(&summaries, d(3, 31), u32::MAX),
+    ///     Err(KpiError::InvalidParameter { name: "length_days", .. })
+    /// ));
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
+    pub fn ending<C>(
+        summaries: &[CustomerSummary<C>], end: NaiveDate, length_days: u32,
+    ) -> Result<Self, KpiError> {
+        let start = length_days
+            .checked_sub(1)
+            .and_then(|back| end.checked_sub_days(chrono::Days::new(u64::from(back))))
+            .ok_or(KpiError::InvalidParameter {
+                name: "length_days",
+                value: f64::from(length_days),
+                constraint: "must be ≥ 1, and the period must start on or after NaiveDate::MIN",
+            })?;
+        Self::compute(summaries, start, end)
+    }
+
     /// Retention rate = retained / S, in [0, 1].
     ///
     /// # Errors
     ///
-    /// [`KpiError::UndefinedRate`] when S = 0.
+    /// [`KpiError::UndefinedRate`] when S = 0; those of an inconsistent value (see [`PeriodKpis`]).
     pub fn retention_rate(&self) -> Result<f64, KpiError> {
+        self.check_consistent()?;
         self.ratio(
             self.retained,
             self.customers_at_start,
@@ -166,9 +219,10 @@ impl PeriodKpis {
     ///
     /// # Errors
     ///
-    /// [`KpiError::UndefinedRate`] when S = 0.
+    /// [`KpiError::UndefinedRate`] when S = 0; those of an inconsistent value (see [`PeriodKpis`]).
     pub fn churn_rate(&self) -> Result<f64, KpiError> {
-        let lost = self.customers_at_start - self.retained; // retained ⊆ S
+        self.check_consistent()?;
+        let lost = self.customers_at_start - self.retained; // retained ⊆ S: checked
         self.ratio(
             lost,
             self.customers_at_start,
@@ -183,9 +237,10 @@ impl PeriodKpis {
     ///
     /// # Errors
     ///
-    /// [`KpiError::UndefinedRate`] when S = 0.
+    /// [`KpiError::UndefinedRate`] when S = 0; those of an inconsistent value (see [`PeriodKpis`]).
     pub fn textbook_retention_rate(&self) -> Result<f64, KpiError> {
-        let returning = self.customers_at_end - self.new_customers; // N ⊆ E
+        self.check_consistent()?;
+        let returning = self.customers_at_end - self.new_customers; // N ⊆ E: checked
         self.ratio(
             returning,
             self.customers_at_start,
@@ -198,8 +253,10 @@ impl PeriodKpis {
     ///
     /// # Errors
     ///
-    /// [`KpiError::UndefinedRate`] when nobody bought in the period.
+    /// [`KpiError::UndefinedRate`] when nobody bought in the period; those of an inconsistent
+    /// value (see [`PeriodKpis`]).
     pub fn repeat_purchase_rate(&self) -> Result<f64, KpiError> {
+        self.check_consistent()?;
         self.ratio(
             self.repeat_customers,
             self.customers_at_end,
@@ -212,8 +269,10 @@ impl PeriodKpis {
     ///
     /// # Errors
     ///
-    /// [`KpiError::UndefinedRate`] when nobody bought in the period.
+    /// [`KpiError::UndefinedRate`] when nobody bought in the period; those of an inconsistent
+    /// value (see [`PeriodKpis`]).
     pub fn purchase_frequency(&self) -> Result<f64, KpiError> {
+        self.check_consistent()?;
         self.ratio(
             self.occasions,
             self.customers_at_end,
@@ -227,8 +286,10 @@ impl PeriodKpis {
     ///
     /// # Errors
     ///
-    /// [`KpiError::UndefinedRate`] when nobody bought in the period.
+    /// [`KpiError::UndefinedRate`] when nobody bought in the period; those of an inconsistent
+    /// value (see [`PeriodKpis`]).
     pub fn average_order_value(&self) -> Result<Decimal, KpiError> {
+        self.check_consistent()?;
         if self.occasions == 0 {
             return Err(self.undefined("average order value", "purchase occasions"));
         }
@@ -256,14 +317,18 @@ impl PeriodKpis {
 }
 
 /// Occasions dated in [from, to).
-fn between(occasions: &[PurchaseOccasion], from: NaiveDate, to: NaiveDate) -> &[PurchaseOccasion] {
+pub(super) fn between(
+    occasions: &[PurchaseOccasion], from: NaiveDate, to: NaiveDate,
+) -> &[PurchaseOccasion] {
     let a = occasions.partition_point(|o| o.date < from);
     let b = occasions.partition_point(|o| o.date < to);
     &occasions[a..b.max(a)]
 }
 
 /// Occasions dated in [from, to].
-fn within(occasions: &[PurchaseOccasion], from: NaiveDate, to: NaiveDate) -> &[PurchaseOccasion] {
+pub(super) fn within(
+    occasions: &[PurchaseOccasion], from: NaiveDate, to: NaiveDate,
+) -> &[PurchaseOccasion] {
     let a = occasions.partition_point(|o| o.date < from);
     let b = occasions.partition_point(|o| o.date <= to);
     &occasions[a..b.max(a)]
@@ -350,128 +415,4 @@ period_shortcut! {
     ///
     /// See [`PeriodKpis`].
     average_order_value -> Decimal
-}
-
-/// Net and gross revenue retention over [start, end] against the previous period of the same
-/// length, [start − L, start − 1].
-///
-/// The base is the customers whose net revenue in the previous period is positive. NRR = their net
-/// revenue in this period / their net revenue in the previous one (expansion counts, so it can
-/// exceed 1; refunds count on their date, so it is negative when they exceed the purchases); GRR =
-/// the same with each customer's revenue capped at its previous-period value and floored at zero
-/// (in [0, 1]).
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::kpi::RevenueRetention;
-/// # use customer_value::{Summarizer, Transaction}; use chrono::NaiveDate; use rust_decimal::Decimal;
-/// let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).unwrap();
-/// let log = [
-///     Transaction::new(1, d(1, 10), Decimal::from(100)), Transaction::new(1, d(2, 10), Decimal::from(150)),
-///     Transaction::new(2, d(1, 12), Decimal::from(100)), Transaction::new(2, d(2, 12), Decimal::from(20)),
-///     Transaction::new(3, d(2, 20), Decimal::from(500)), // new in February: not in the base
-/// ];
-/// let summaries = Summarizer::new(d(2, 29)).summarize(&log)?;
-/// let r = RevenueRetention::compute(&summaries, d(2, 1), d(2, 29))?;
-/// assert_eq!(r.base_revenue, Decimal::from(200));
-/// assert_eq!(r.net_revenue_retention(), 0.85);   // (150 + 20) / 200
-/// assert_eq!(r.gross_revenue_retention(), 0.6);  // (100 + 20) / 200
-/// # Ok::<(), customer_value::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub struct RevenueRetention {
-    /// First day of the period.
-    pub start: NaiveDate,
-    /// Last day of the period.
-    pub end: NaiveDate,
-    /// Customers whose previous period nets above zero (the base; refund days included).
-    pub base_customers: u64,
-    /// Their net revenue in the previous period (occasions and refund days dated in it).
-    pub base_revenue: Decimal,
-    /// Their net revenue in this period (occasions and refund days dated in it).
-    pub retained_revenue: Decimal,
-    /// Their net revenue in this period, each capped at its previous-period value and floored
-    /// at zero (so GRR is in [0, 1]).
-    pub capped_revenue: Decimal,
-}
-
-impl RevenueRetention {
-    /// Computes the base and its revenue.
-    ///
-    /// # Errors
-    ///
-    /// Those of [`PeriodKpis::compute`], and [`KpiError::UndefinedRate`] when nobody bought in
-    /// the previous period.
-    pub fn compute<C>(
-        summaries: &[CustomerSummary<C>], start: NaiveDate, end: NaiveDate,
-    ) -> Result<Self, KpiError> {
-        let window = Window::of(summaries, start, end)?;
-        let before = window.previous_start;
-        let mut r = RevenueRetention {
-            start,
-            end,
-            base_customers: 0,
-            base_revenue: Decimal::ZERO,
-            retained_revenue: Decimal::ZERO,
-            capped_revenue: Decimal::ZERO,
-        };
-        for Days { occasions, refunds } in window.occasions {
-            let bought: Decimal = between(occasions, before, start)
-                .iter()
-                .map(|o| o.amount)
-                .sum();
-            // Revenues are net of the refund days in each period (a refund counts on its date);
-            // the base is the customers whose previous period nets above zero, so its revenue is
-            // positive and the ratios are defined.
-            let before_start = start.pred_opt().unwrap_or(NaiveDate::MIN);
-            let previous = bought + refunds_within(refunds, before, before_start);
-            if previous <= Decimal::ZERO {
-                continue;
-            }
-            let current: Decimal = within(occasions, start, end)
-                .iter()
-                .map(|o| o.amount)
-                .sum::<Decimal>()
-                + refunds_within(refunds, start, end);
-            r.base_customers += 1;
-            r.base_revenue += previous;
-            r.retained_revenue += current;
-            r.capped_revenue += current.min(previous).max(Decimal::ZERO);
-        }
-        if r.base_customers == 0 {
-            return Err(KpiError::UndefinedRate {
-                rate: "revenue retention",
-                who: "customers buying in the previous period",
-                start,
-                end,
-            });
-        }
-        Ok(r)
-    }
-
-    /// NRR = retained revenue / base revenue (may exceed 1; negative when the base's refunds in
-    /// the period exceed its purchases in it).
-    pub fn net_revenue_retention(&self) -> f64 {
-        ratio(self.retained_revenue, self.base_revenue)
-    }
-
-    /// GRR = capped revenue / base revenue, in [0, 1].
-    pub fn gross_revenue_retention(&self) -> f64 {
-        ratio(self.capped_revenue, self.base_revenue)
-    }
-}
-
-/// A ratio of decimals with base > 0 (checked at construction), rounded once to f64.
-///
-/// The rule: the exact decimal quotient, converted by the crate's one conversion
-/// ([`to_f64`]); only when that quotient does not fit a decimal (beyond ±7.9·10²⁸) the two amounts
-/// are converted the same way and divided in f64, which is finite for base > 0.
-fn ratio(numerator: Decimal, base: Decimal) -> f64 {
-    match numerator.checked_div(base) {
-        Some(quotient) => to_f64(quotient),
-        None => to_f64(numerator) / to_f64(base),
-    }
 }

@@ -50,8 +50,10 @@ pub struct LnHyp2f1 {
 
 /// ln 2F1(a, b; a + 1; z) for a > 0, 0 ≤ b < a + 1 and 0 ≤ z < 1.
 ///
-/// Returns `None` outside that domain (including non-finite arguments). In the domain the result is
-/// finite: the function is positive and its logarithm never overflows for arguments below 1e8.
+/// Returns `None` outside that domain (including non-finite arguments), and when the logarithm
+/// itself is not finite, which happens only for arguments near the top of the `f64` range
+/// (b ≈ 1e308 with z near 1). In the domain the result is finite: the function is positive and its
+/// logarithm never overflows for arguments below 1e8.
 ///
 /// # Examples
 ///
@@ -74,6 +76,7 @@ pub fn ln_hyp2f1_a_plus_one(a: f64, b: f64, z: f64) -> Option<f64> {
         Some(value) => Some(value),
         None => connection_value(a, b, z),
     }
+    .filter(|value| value.is_finite())
 }
 
 /// The Euler-transformed series without derivatives (the predictions' hot path).
@@ -98,7 +101,8 @@ fn euler_value(a: f64, b: f64, z: f64) -> Option<f64> {
 ///
 /// The derivatives are analytic (term-by-term sums of the series) except in the rare z → 1 regime
 /// handled by the connection formula, where ∂/∂a and ∂/∂b are central differences and ∂/∂z uses the
-/// identity dF/dz = (a/z)((1 − z)^(−b) − F), which holds for c = a + 1.
+/// identity dF/dz = (a/z)((1 − z)^(−b) − F), which holds for c = a + 1. `None` when the value or
+/// a derivative is not finite (a ≈ f64::MAX gives ∂/∂z = ∞, say).
 ///
 /// # Examples
 ///
@@ -116,7 +120,7 @@ pub fn ln_hyp2f1_with_derivatives(a: f64, b: f64, z: f64) -> Option<LnHyp2f1> {
         return None;
     }
     if let Some(s) = euler_series(a, b, z) {
-        return Some(s);
+        return s.is_finite().then_some(s);
     }
     let value = connection_value(a, b, z)?;
     let step_a = 1e-5 * a.max(1.0);
@@ -134,10 +138,15 @@ pub fn ln_hyp2f1_with_derivatives(a: f64, b: f64, z: f64) -> Option<LnHyp2f1> {
         d_b,
         d_z,
     };
-    [d_a, d_b, d_z]
-        .iter()
-        .all(|v| v.is_finite())
-        .then_some(result)
+    result.is_finite().then_some(result)
+}
+
+impl LnHyp2f1 {
+    fn is_finite(&self) -> bool {
+        [self.value, self.d_a, self.d_b, self.d_z]
+            .iter()
+            .all(|v| v.is_finite())
+    }
 }
 
 fn in_domain(a: f64, b: f64, z: f64) -> bool {

@@ -3,7 +3,14 @@
 //!
 //! The p-quantile of n sorted values v₀ ≤ … ≤ vₙ₋₁ is v_k + (h − k)(v_{k+1} − v_k) with
 //! h = (n − 1)·p and k = ⌊h⌋; the median is the 0.5-quantile (the mean of the two middle values for
-//! an even count). NaN must be filtered out by the caller; values are ordered by `f64::total_cmp`.
+//! an even count). Values are ordered by `f64::total_cmp`.
+//!
+//! # Finite results
+//!
+//! Finite values and probabilities give a finite result, even across the whole `f64` range
+//! (the quantile of −1e308 and 1e308 is 0, not the overflow of 1e308 − (−1e308)). A NaN or
+//! infinite value, or a NaN probability, gives `None`: there is no finite answer to give.
+//! Probabilities are clamped to [0, 1] (±∞ included).
 //!
 //! # Examples
 //!
@@ -29,31 +36,44 @@ fn position(n: usize, p: f64) -> (usize, usize, f64) {
     (lower, upper, h - lower as f64)
 }
 
-/// The p-quantile (p in [0, 1], clamped) of values sorted ascending; `None` when empty.
+/// The p-quantile (p in [0, 1], clamped) of values sorted ascending; `None` when empty, when p
+/// is NaN, or when a value is not finite (sorted, the extremes are the first and the last).
 ///
 /// # Examples
 ///
 /// ```
 /// use customer_value::numeric::quantile::quantile_sorted;
 /// assert_eq!(quantile_sorted(&[10.0, 20.0], 0.25), Some(12.5));
+/// assert_eq!(quantile_sorted(&[-1e308, 1e308], 0.5), Some(0.0));
 /// assert_eq!(quantile_sorted(&[], 0.5), None);
+/// assert_eq!(quantile_sorted(&[1.0, f64::INFINITY], 0.5), None);
 /// ```
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
-    if sorted.is_empty() {
+    let (first, last) = (sorted.first()?, sorted.last()?);
+    if p.is_nan() || !first.is_finite() || !last.is_finite() {
         return None;
     }
     let (lower, upper, weight) = position(sorted.len(), p);
-    let (a, b) = (sorted[lower], sorted[upper]);
-    Some(if weight == 0.0 {
-        a
+    Some(interpolate(sorted[lower], sorted[upper], weight))
+}
+
+/// a + (b − a)·w, numpy's form (exact at w = 0 and for a = b); when b − a overflows (values of
+/// opposite signs beyond 8.9e307) the weighted sum (1 − w)·a + w·b, which cannot.
+fn interpolate(a: f64, b: f64, weight: f64) -> f64 {
+    if weight == 0.0 {
+        return a;
+    }
+    let span = b - a;
+    if span.is_finite() {
+        a + span * weight
     } else {
-        a + (b - a) * weight
-    })
+        (1.0 - weight) * a + weight * b
+    }
 }
 
 /// The p-quantiles of unsorted `values` for every p of `probabilities`, by selection: only the
-/// order statistics the interpolation reads are selected (O(n) each), no full sort. `None` when
-/// `values` is empty.
+/// order statistics the interpolation reads are selected (O(n) each), no full sort. Each p is
+/// clamped to [0, 1]. `None` when `values` is empty, a value is not finite or a p is NaN.
 ///
 /// # Examples
 ///
@@ -66,7 +86,7 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
 /// }
 /// ```
 pub fn quantiles(values: &[f64], probabilities: &[f64]) -> Option<Vec<f64>> {
-    if values.is_empty() {
+    if values.is_empty() || !all_finite(values) || probabilities.iter().any(|p| p.is_nan()) {
         return None;
     }
     let n = values.len();
@@ -88,28 +108,26 @@ pub fn quantiles(values: &[f64], probabilities: &[f64]) -> Option<Vec<f64>> {
         positions
             .iter()
             .map(|&(lower, upper, weight)| {
-                let (a, b) = (order_stats[&lower], order_stats[&upper]);
-                if weight == 0.0 {
-                    a
-                } else {
-                    a + (b - a) * weight
-                }
+                interpolate(order_stats[&lower], order_stats[&upper], weight)
             })
             .collect(),
     )
 }
 
-/// The median of `values`, reordering them in place (selection, O(n)); `None` when empty.
+/// The median of `values`, reordering them in place (selection, O(n)); `None` when empty or a
+/// value is not finite.
 ///
 /// # Examples
 ///
 /// ```
 /// use customer_value::numeric::quantile::median;
 /// assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+/// assert_eq!(median(&mut [1e308, 1e308]), Some(1e308));
+/// assert_eq!(median(&mut [1.0, f64::NAN]), None);
 /// ```
 pub fn median(values: &mut [f64]) -> Option<f64> {
     let n = values.len();
-    if n == 0 {
+    if n == 0 || !all_finite(values) {
         return None;
     }
     let middle = n / 2;
@@ -119,8 +137,18 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
         upper
     } else {
         let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        0.5 * (lower + upper)
+        // The mean of the two, halved after the sum (numpy's median) unless the sum overflows.
+        let sum = lower + upper;
+        if sum.is_finite() {
+            0.5 * sum
+        } else {
+            0.5 * lower + 0.5 * upper
+        }
     })
+}
+
+fn all_finite(values: &[f64]) -> bool {
+    values.iter().all(|v| v.is_finite())
 }
 
 #[cfg(test)]

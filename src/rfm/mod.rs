@@ -6,6 +6,14 @@
 //! the fitted breakpoints ([`FittedRfm`]) so new customers are scored against the same cuts.
 //! [`value_matrix`] places customers on Marcus's (1998) frequency × average-order-value grid.
 //!
+//! # Finite results
+//!
+//! Scores are always in 1..=bins and breakpoints and splits are finite: the inputs are
+//! summaries (recency and frequency counts below 2⁵³, amounts within ±10¹⁸ per line), caller
+//! thresholds must be finite and strictly increasing, and a [`FittedRfm`] read back is refused
+//! unless it has bins in 2..=10 and exactly bins − 1 finite, sorted breakpoints per dimension.
+//! Value-matrix revenue sums cannot overflow (see [`crate::summary`]).
+//!
 //! # Examples
 //!
 //! ```

@@ -294,7 +294,7 @@ impl<C: Clone + Eq + Hash + Ord + Send + Sync> SummaryAccumulator<C> {
             summaries.extend(report.record(b, count, &mut dropped));
         }
         if summaries.is_empty() {
-            return Err(SummaryError::NoPurchaseOccasions);
+            return Err(report.no_purchase_occasions(settings.observation_end));
         }
         Ok((summaries, report, dropped))
     }

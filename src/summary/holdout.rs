@@ -181,7 +181,7 @@ impl Summarizer {
             })
             .collect();
         if out.is_empty() {
-            return Err(SummaryError::NoPurchaseOccasions);
+            return Err(self.no_purchase_occasions_by(transactions, calibration_end));
         }
         Ok(out)
     }

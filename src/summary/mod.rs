@@ -32,6 +32,17 @@
 //! Transactions dated after the observation end are left out and counted in the
 //! [`SummaryReport`] (or rejected, by option); a transaction *on* the end date counts.
 //!
+//! # Finite results
+//!
+//! - **Amounts**: a line beyond ±[`MAX_AMOUNT`] (10¹⁸) is refused with
+//!   [`SummaryError::AmountOutOfRange`] naming its position, so every sum the crate forms (per
+//!   customer, period, cohort, segment) stays below `Decimal::MAX` ≈ 7.9 × 10²⁸ for any log of
+//!   fewer than 7.9 × 10¹⁰ lines: decimal arithmetic cannot overflow on a log that fits in memory.
+//! - **Dates**: any dates of chrono's calendar work, `NaiveDate::MIN` (−262143-01-01) to
+//!   `NaiveDate::MAX` (+262142-12-31); day counts are at most 1.9 × 10⁸.
+//! - **BTYD inputs** ([`BtydInputs`]) are finite: counts and day spans below 2⁵³ in magnitude, and
+//!   the mean spend a decimal converted to `f64` (every decimal is within its range).
+//!
 //! # Examples
 //!
 //! ```
@@ -128,9 +139,21 @@ pub enum SummaryError {
         /// The earliest transaction date in the log.
         earliest: NaiveDate,
     },
-    /// No customer has a purchase occasion (refunds bring every day to zero or less).
-    #[error("no customer has a purchase occasion (refunds bring every day to zero or less)")]
-    NoPurchaseOccasions,
+    /// No customer has a purchase occasion on or before the last day counted: every line is
+    /// dated after it, or the refunds bring every day up to it to zero or less. The message says
+    /// which, with the counts.
+    #[error("{}", policies::no_purchase_message(*end, *lines_through_end, *refunds_through_end, *lines_after_end))]
+    NoPurchaseOccasions {
+        /// The last day counted: the observation end, or the calibration end of a
+        /// [calibration/holdout split](Summarizer::calibration_holdout).
+        end: NaiveDate,
+        /// Lines dated on or before `end` (refunds included, also ignored ones).
+        lines_through_end: u64,
+        /// Refund lines among them.
+        refunds_through_end: u64,
+        /// Lines dated after `end`: late lines, or those of the holdout period.
+        lines_after_end: u64,
+    },
     /// A transaction is dated after the observation end and [`LateTransactions::Reject`] was asked for.
     #[error("transaction {position} is dated {date}, after the observation end {observation_end}")]
     LateTransaction {

@@ -97,7 +97,7 @@ where
         dropped.extend(part.dropped);
     }
     if summaries.is_empty() {
-        return Err(SummaryError::NoPurchaseOccasions);
+        return Err(report.no_purchase_occasions(settings.observation_end));
     }
     Ok((summaries, report, dropped))
 }

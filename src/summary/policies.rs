@@ -188,6 +188,57 @@ impl SummaryReport {
     }
 }
 
+impl SummaryReport {
+    /// The error for a pass that kept no customer, as of `end`, from this report's counts.
+    pub(super) fn no_purchase_occasions(&self, end: NaiveDate) -> SummaryError {
+        SummaryError::NoPurchaseOccasions {
+            end,
+            lines_through_end: self.lines_read - self.late_transactions,
+            refunds_through_end: self.netted_refunds + self.ignored_refunds,
+            lines_after_end: self.late_transactions,
+        }
+    }
+}
+
+impl Summarizer {
+    /// The error for a split at `end` that kept no customer, counted on the log (the error path
+    /// only: one more pass over the lines).
+    pub(super) fn no_purchase_occasions_by<C>(
+        &self, transactions: &[Transaction<C>], end: NaiveDate,
+    ) -> SummaryError {
+        let through: Vec<_> = transactions.iter().filter(|t| t.date <= end).collect();
+        SummaryError::NoPurchaseOccasions {
+            end,
+            lines_through_end: through.len() as u64,
+            refunds_through_end: through.iter().filter(|t| is_refund(t.amount)).count() as u64,
+            lines_after_end: (transactions.len() - through.len()) as u64,
+        }
+    }
+}
+
+/// The message of [`SummaryError::NoPurchaseOccasions`]: what the lines up to `end` were.
+pub(super) fn no_purchase_message(
+    end: NaiveDate, lines_through_end: u64, refunds_through_end: u64, lines_after_end: u64,
+) -> String {
+    let mut message = format!("no customer has a purchase occasion on or before {end}: ");
+    if lines_through_end == 0 {
+        message += &format!("all {lines_after_end} lines are dated after it");
+        return message;
+    }
+    if refunds_through_end == lines_through_end {
+        message += &format!("the {lines_through_end} lines dated by then are all refunds");
+    } else {
+        message += &format!(
+            "refunds ({refunds_through_end} of the {lines_through_end} lines dated by then) \
+             bring every customer-day to zero or less"
+        );
+    }
+    if lines_after_end > 0 {
+        message += &format!("; {lines_after_end} more lines are dated after it");
+    }
+    message
+}
+
 /// The earlier of two optional dates.
 pub(super) fn earliest(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
     match (a, b) {

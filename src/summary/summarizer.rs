@@ -195,7 +195,8 @@ impl Summarizer {
     /// - those of [`Settings::check`] ([`SummaryError::InvalidMoneyScale`]);
     /// - [`SummaryError::EmptyInput`] when `transactions` is empty;
     /// - [`SummaryError::ObservationEndBeforeData`] when every line is after the observation end;
-    /// - [`SummaryError::NoPurchaseOccasions`] when no customer-day nets to a positive amount;
+    /// - [`SummaryError::NoPurchaseOccasions`] when no customer-day up to the observation end is a
+    ///   purchase occasion (its message counts the lines, refunds and late lines);
     /// - [`SummaryError::LateTransaction`] / [`SummaryError::Refund`] under the rejecting policies;
     /// - [`SummaryError::AmountOutOfRange`] for an amount beyond ±[`MAX_AMOUNT`](super::MAX_AMOUNT).
     ///
