@@ -1,6 +1,15 @@
 //! One confidence-interval type for every estimate the crate reports: survey shares and means,
 //! correlations, and delta-method intervals on model predictions.
 //!
+//! # Finite results
+//!
+//! An `Interval` is plain data: [`Interval::new`] and [`Interval::from_standard_error`] store or
+//! compute what they are given without checks, so ±∞ in gives ±∞ out, and so does a Wald bound
+//! `estimate ± critical · standard_error` beyond ±`f64::MAX`; [`Interval::width`] of bounds of
+//! opposite sign beyond ±`f64::MAX`/2 is +∞. Every interval the crate itself returns in an `Ok` is
+//! finite. [`Interval::clamped`] never panics: a NaN or reversed range leaves the interval unchanged,
+//! and a NaN estimate or bound is clipped onto the range.
+//!
 //! # Examples
 //!
 //! ```
@@ -105,7 +114,8 @@ impl Interval {
     }
 
     /// The interval with its bounds (and estimate) clipped to `[min, max]`, e.g. `[0, 1]` for a
-    /// probability. Never panics: with `min > max` or a NaN bound the interval comes back unchanged.
+    /// probability. Never panics (unlike `f64::clamp`): with `min > max` or a NaN `min` or `max` the
+    /// interval comes back unchanged, and a NaN estimate or bound becomes `min`.
     ///
     /// # Examples
     ///
@@ -114,6 +124,7 @@ impl Interval {
     /// let interval = Interval::from_standard_error(0.9, 0.1, 2.0, 0.95);
     /// assert_eq!(interval.clamped(0.0, 1.0).upper, 1.0);
     /// assert_eq!(interval.clamped(1.0, 0.0), interval);
+    /// assert_eq!(interval.clamped(f64::NAN, 1.0), interval);
     /// ```
     pub fn clamped(self, min: f64, max: f64) -> Self {
         if min.is_nan() || max.is_nan() || min > max {

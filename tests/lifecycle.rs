@@ -280,8 +280,9 @@ fn trend_windows_use_the_real_window_length() {
         (m(0).recent_spend, m(0).earlier_spend, m(0).spend_trend),
         (Decimal::ZERO, Decimal::new(700, 2), Some(0.0))
     );
-    // Customer 2: 83 days before: recent only, ρ = +∞.
-    assert_eq!(m(1).spend_trend, Some(f64::INFINITY));
+    // Customer 2: 83 days before: recent only, ρ undefined (spend rose from nothing).
+    assert_eq!(m(1).spend_trend, None);
+    assert_eq!(m(1).recent_spend, Decimal::new(300, 2));
     // Customer 3: 91 days before: recent.
     assert_eq!(m(2).recent_spend, Decimal::ONE);
     // Customer 4 buys after day 92: not yet acquired.
@@ -289,10 +290,7 @@ fn trend_windows_use_the_real_window_length() {
     assert_eq!(out.customers().len(), 3);
     // Both windows empty: no trend (a single occasion 200 days before the as-of date).
     let out = c.classify(&s, &[], day(100)).unwrap();
-    assert_eq!(
-        out.customers()[1].reason.metrics.unwrap().spend_trend,
-        Some(f64::INFINITY)
-    );
+    assert_eq!(out.customers()[1].reason.metrics.unwrap().spend_trend, None);
     let s = summaries(&[(1, &[(0, 700)])], 200);
     let out = c.classify(&s, &[], day(200)).unwrap();
     assert_eq!(out.customers()[0].reason.metrics.unwrap().spend_trend, None);

@@ -594,11 +594,15 @@ fn singular_drivers_are_rejected() {
     }
     assert_eq!(
         KeyDrivers::analyse(&overall, collinear.view()),
-        Err(SatisfactionError::SingularDrivers)
+        Err(SatisfactionError::SingularDrivers {
+            drivers: vec![0, 1, 3]
+        })
     );
     assert_eq!(
         KeyDrivers::from_correlations(&[vec![1.0, 1.0], vec![1.0, 1.0]], &[0.3, 0.3], &[1.0, 2.0]),
-        Err(SatisfactionError::SingularDrivers)
+        Err(SatisfactionError::SingularDrivers {
+            drivers: vec![0, 1]
+        })
     );
     assert!(matches!(
         KeyDrivers::from_correlations(&[vec![1.0, 0.9], vec![0.9, 1.0]], &[0.9, -0.9], &[1.0, 2.0]),

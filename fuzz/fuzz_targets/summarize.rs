@@ -8,22 +8,15 @@ use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&settings, rest)) = data.split_first() else {
-        return;
-    };
+    let Some((&settings, rest)) = data.split_first() else { return };
     let base = NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid date");
     let end = base + Duration::days(i64::from(settings & 0x3f) * 11);
     let log: Vec<Transaction<u8>> = rest
         .chunks_exact(8)
         .map(|c| {
-            let mantissa =
-                i64::from_le_bytes([c[2], c[3], c[4], c[5], c[6], c[7], 0, 0]) - (1 << 47);
+            let mantissa = i64::from_le_bytes([c[2], c[3], c[4], c[5], c[6], c[7], 0, 0]) - (1 << 47);
             let amount = Decimal::new(mantissa, u32::from(c[1] % 6));
-            Transaction::new(
-                c[0] % 32,
-                base + Duration::days(i64::from(c[1]) * 3),
-                amount,
-            )
+            Transaction::new(c[0] % 32, base + Duration::days(i64::from(c[1]) * 3), amount)
         })
         .collect();
     let refunds = match settings >> 6 {
@@ -31,24 +24,15 @@ fuzz_target!(|data: &[u8]| {
         1 => RefundPolicy::Ignore,
         _ => RefundPolicy::Reject,
     };
-    let late = if settings & 0x20 == 0 {
-        LateTransactions::Exclude
-    } else {
-        LateTransactions::Reject
-    };
-    let summarizer = Summarizer::new(end)
-        .refund_policy(refunds)
-        .late_transactions(late);
+    let late = if settings & 0x20 == 0 { LateTransactions::Exclude } else { LateTransactions::Reject };
+    let summarizer = Summarizer::new(end).refund_policy(refunds).late_transactions(late);
     let fast = summarizer.summarize_with_report(&log);
     let mut acc = summarizer.accumulator();
     let slow = acc.extend(&log).and_then(|()| acc.finish());
     assert_eq!(fast, slow);
     if let Ok((rows, report)) = fast {
         assert_eq!(
-            report.lines_used
-                + report.lines_of_customers_without_purchase
-                + report.late_transactions
-                + report.ignored_refunds,
+            report.lines_used + report.lines_of_customers_without_purchase + report.late_transactions + report.ignored_refunds,
             report.lines_read
         );
         for s in &rows {

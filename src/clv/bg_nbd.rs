@@ -24,7 +24,7 @@
 use std::fmt::Debug;
 use std::marker::PhantomData;
 
-use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::engine::{Estimator, LifetimesObjective};
 use crate::clv::fit::warnings::{dropout_warning, longest_age};
 use crate::clv::fit::{check_positive, maximum_likelihood, on_log_scale, Search};
 use crate::clv::{ClvError, FitData, FitOptions, FitWarning, PurchaseModel, RepeatHistory};
@@ -233,6 +233,13 @@ impl<V: BgNbdVariant> Estimator for BgNbdFamily<V> {
 
     fn search(data: &Prepared) -> Search {
         likelihood::search(data)
+    }
+
+    /// lifetimes' BetaGeoFitter and ModifiedBetaGeoFitter: the mean over the customers, α on
+    /// ages divided by the longest.
+    fn lifetimes_objective(data: &FitData<'_, RepeatHistory>, _: &Prepared) -> LifetimesObjective {
+        let ages = data.histories().iter().map(RepeatHistory::age);
+        LifetimesObjective::on_time_axis(data.observations(), 4, &[1], ages)
     }
 
     fn diagnostics(_: &Prepared, _: &Self) {}

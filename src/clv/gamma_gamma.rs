@@ -34,7 +34,7 @@ mod likelihood;
 mod spend_history;
 
 use crate::clv::error::finite_or_failure;
-use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::engine::{Estimator, LifetimesObjective};
 use crate::clv::fit::{check_positive, maximum_likelihood, Search};
 use crate::clv::{ClvError, FitData, FitOptions};
 use crate::settings::Settings;
@@ -435,6 +435,16 @@ impl Estimator for GammaGamma {
     /// The SE and covariance of q − shift are those of q.
     fn estimate(data: &SpendRows, params: &[f64]) -> Result<Self, ClvError> {
         GammaGamma::new(params[0], data.shift + params[1], params[2])
+    }
+
+    /// lifetimes' GammaGammaFitter: the mean over the customers it can fit, those with x ≥ 1.
+    fn lifetimes_objective(_: &FitData<'_, SpendHistory>, data: &SpendRows) -> LifetimesObjective {
+        LifetimesObjective::mean(data.total, 3)
+    }
+
+    /// The penalty is on q, not on the optimiser's q − shift.
+    fn parameter_offsets(data: &SpendRows) -> Vec<f64> {
+        vec![0.0, data.shift, 0.0]
     }
 
     fn observations(data: &SpendRows, _: f64) -> f64 {

@@ -69,7 +69,10 @@ impl RepeatHistory {
         })
     }
 
-    /// The history of a summarized customer in `unit`.
+    /// The history of a summarized customer in `unit` of elapsed time ([`CustomerSummary::btyd`]):
+    /// one occasion per day and weeks of 7 days, as the published CDNOW figures count them. For
+    /// lifetimes' `freq='W'` (calendar weeks, the purchases of one week merged) build it from
+    /// [`CustomerSummary::btyd_calendar`] with [`RepeatHistory::new`].
     ///
     /// # Examples
     ///

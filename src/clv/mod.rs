@@ -32,7 +32,7 @@ mod history;
 pub use error::ClvError;
 pub use fit::{
     CovarianceUnavailable, FitData, FitOptions, FitWarning, MaximumLikelihood, ModelFit,
-    ParameterCovariance,
+    ParameterCovariance, PenaltyConvention,
 };
 pub use history::{DiscreteHistory, RepeatHistory};
 mod parameter_range;

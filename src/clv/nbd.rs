@@ -15,7 +15,7 @@ use statrs::function::erf::erfc;
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use crate::clv::error::finite_or_failure;
-use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::engine::{Estimator, LifetimesObjective};
 use crate::clv::fit::{maximum_likelihood, on_log_scale, Search};
 use crate::clv::parameter_range::check_parameter_range;
 use crate::clv::{
@@ -200,6 +200,13 @@ impl Estimator for Nbd {
             vec![0.5, 0.5 * alpha],
             vec![2.0, 2.0 * alpha],
         ])
+    }
+
+    /// No lifetimes fitter: BG/NBD's rule, the mean over the customers with α on ages divided by
+    /// the longest.
+    fn lifetimes_objective(data: &FitData<'_, RepeatHistory>, _: &NbdRows) -> LifetimesObjective {
+        let ages = data.histories().iter().map(RepeatHistory::age);
+        LifetimesObjective::on_time_axis(data.observations(), 2, &[1], ages)
     }
 
     fn diagnostics(_: &NbdRows, _: &Self) {}

@@ -30,7 +30,7 @@ mod simulate;
 use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
-use crate::clv::fit::engine::Estimator;
+use crate::clv::fit::engine::{Estimator, LifetimesObjective};
 use crate::clv::fit::warnings::{dropout_warning, longest_age};
 use crate::clv::fit::{check_positive, maximum_likelihood, Search};
 use crate::clv::{
@@ -204,6 +204,16 @@ impl Estimator for ParetoNbd {
 
     fn search(data: &likelihood::Data) -> Search {
         Search::FirstThenAll(data.starting_points())
+    }
+
+    /// lifetimes' ParetoNBDFitter divides its total by the mean weight, not their sum; α and β
+    /// are on ages divided by the longest.
+    fn lifetimes_objective(
+        data: &FitData<'_, RepeatHistory>, _: &likelihood::Data,
+    ) -> LifetimesObjective {
+        let mean_weight = data.observations() / data.histories().len() as f64;
+        let ages = data.histories().iter().map(RepeatHistory::age);
+        LifetimesObjective::on_time_axis(mean_weight, 4, &[1, 3], ages)
     }
 
     fn diagnostics(_: &likelihood::Data, _: &Self) {}

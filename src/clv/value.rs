@@ -72,6 +72,9 @@ pub struct ClvOptions {
     /// Discount rate per month, d ≥ 0 (default 0.01; lifetimes' `discount_rate`).
     pub monthly_discount_rate: f64,
     /// The unit of the histories' t_x and T (default weeks): a month is 4.345 weeks or 30 days.
+    /// Weeks serve elapsed weeks ([`crate::CustomerSummary::btyd`]) and calendar weeks
+    /// ([`crate::CustomerSummary::btyd_calendar`]) alike, both 7 days long; histories in calendar
+    /// months have no unit here.
     pub time_unit: TimeUnit,
     /// Decimal places of the `Decimal` results (default 2), rounded half away from zero.
     pub decimal_places: u32,

@@ -76,13 +76,27 @@ pub struct StageTotals {
 }
 
 /// Every customer's stage as of one date, sorted by customer id.
+///
+/// With the `serde` feature it serializes; reading back refuses, with a [`LifecycleError`]
+/// message, what no classifier produces: customers not sorted by id or repeated, a stage its
+/// rule does not give, a prospect with numbers or a customer without, a threshold, window or
+/// spend trend that is not finite, a P(alive) outside [0, 1], a negative population gap, or
+/// revenues whose absolute total exceeds `Decimal::MAX / 2` (totals and transitions could then
+/// overflow).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        try_from = "super::read_checks::ClassificationData<C>",
+        bound(deserialize = "C: Ord + serde::Deserialize<'de>")
+    )
+)]
 pub struct Classification<C> {
-    as_of: NaiveDate,
-    population_gap_days: Option<f64>,
-    customers: Vec<CustomerStage<C>>,
-    not_yet_acquired: u64,
+    pub(super) as_of: NaiveDate,
+    pub(super) population_gap_days: Option<f64>,
+    pub(super) customers: Vec<CustomerStage<C>>,
+    pub(super) not_yet_acquired: u64,
 }
 
 impl<C: Ord> Classification<C> {
@@ -237,7 +251,8 @@ impl LifecycleClassifier {
     /// P(alive) < `declining_probability` (0.5) or by the spend-trend rule. Reactivated keeps its gap
     /// rule. `unit` is the time unit the model was fitted in; each history (x, t_x, T) is
     /// [`RepeatHistory::from_summary`] when `as_of` is the observation end, else the same triple
-    /// computed from the occasions up to `as_of`.
+    /// computed from the occasions up to `as_of`: elapsed time, one occasion per day (weeks of 7
+    /// days, not calendar weeks).
     ///
     /// # Errors
     ///

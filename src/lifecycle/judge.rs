@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::rules::{LifecycleRule, LifecycleRules, StageMetrics, StageReason};
-use super::LifecycleStage;
 use crate::numeric::money::to_f64;
 use crate::summary::PurchaseOccasion;
 
@@ -76,21 +75,20 @@ impl SpendWindows {
         windows
     }
 
-    /// ρ = recent / earlier spend; +∞ when only the earlier window is empty; `None` when both are.
+    /// ρ = recent / earlier spend; `None` when the earlier spend is not positive (the ratio is
+    /// undefined: see `rose_from_nothing`).
     fn trend(&self) -> Option<f64> {
-        if self.earlier > Decimal::ZERO {
-            // Exact decimal ratio, then one rounding to f64: thresholds like 0.5 compare exactly. A
-            // quotient beyond Decimal's range (> 7.9e28) is, for every threshold, infinitely large.
-            Some(
-                self.recent
-                    .checked_div(self.earlier)
-                    .map_or(f64::INFINITY, to_f64),
-            )
-        } else if self.recent > Decimal::ZERO {
-            Some(f64::INFINITY)
-        } else {
-            None
+        if self.earlier <= Decimal::ZERO {
+            return None;
         }
+        // Exact decimal ratio, then one rounding to f64: thresholds like 0.5 compare exactly. A
+        // quotient beyond Decimal's range (> 7.9e28) is taken in f64: both amounts are within
+        // [1e-28, 7.9e28], so it is at most 7.9e56, finite.
+        Some(
+            self.recent
+                .checked_div(self.earlier)
+                .map_or_else(|| to_f64(self.recent) / to_f64(self.earlier), to_f64),
+        )
     }
 }
 
@@ -119,9 +117,9 @@ pub(super) fn judge(
         spend_trend: spend.trend(),
         probability_alive,
     };
-    let (stage, rule, threshold) = first_rule_that_holds(rules, &metrics);
+    let (rule, threshold) = first_rule_that_holds(rules, &metrics);
     let reason = StageReason {
-        stage,
+        stage: rule.stage(),
         rule,
         metrics: Some(metrics),
         threshold,
@@ -129,60 +127,53 @@ pub(super) fn judge(
     (reason, spend.revenue)
 }
 
-/// The stage rules of the module docs, in order: the first that holds gives the stage, the rule
-/// and its threshold (the other side of the comparison).
-fn first_rule_that_holds(
-    rules: &LifecycleRules, m: &StageMetrics,
-) -> (LifecycleStage, LifecycleRule, Option<f64>) {
+/// The stage rules of the module docs, in order: the first that holds, with its threshold (the
+/// other side of the comparison); the rule gives the stage.
+fn first_rule_that_holds(rules: &LifecycleRules, m: &StageMetrics) -> (LifecycleRule, Option<f64>) {
     use LifecycleRule as R;
-    use LifecycleStage as S;
     let r = m.recency_days as f64;
     let alive = m.probability_alive;
     let churn_threshold = m.churn_threshold_days;
     let overdue = rules.declining_gap_multiple * m.expected_gap_days;
     if alive.is_some_and(|p| p < rules.churn_probability) {
-        (
-            S::Churned,
-            R::ProbabilityAliveBelowChurn,
-            Some(rules.churn_probability),
-        )
+        (R::ProbabilityAliveBelowChurn, Some(rules.churn_probability))
     } else if alive.is_none() && r > churn_threshold {
-        (
-            S::Churned,
-            R::RecencyPastChurnThreshold,
-            Some(churn_threshold),
-        )
+        (R::RecencyPastChurnThreshold, Some(churn_threshold))
     } else if m
         .last_gap_days
         .is_some_and(|gap| gap as f64 > churn_threshold)
         && r <= m.return_window_days
     {
-        (
-            S::Reactivated,
-            R::ReturnedAfterLongGap,
-            Some(churn_threshold),
-        )
+        (R::ReturnedAfterLongGap, Some(churn_threshold))
     } else if alive.is_some_and(|p| p < rules.declining_probability) {
         (
-            S::Declining,
             R::ProbabilityAliveBelowDeclining,
             Some(rules.declining_probability),
         )
     } else if alive.is_none() && r > overdue {
-        (S::Declining, R::RecencyPastExpectedGap, Some(overdue))
+        (R::RecencyPastExpectedGap, Some(overdue))
     } else if m.occasions >= rules.declining_min_occasions
         && m.spend_trend.is_some_and(|rho| rho < rules.declining_trend)
     {
-        (S::Declining, R::SpendTrendDown, Some(rules.declining_trend))
+        (R::SpendTrendDown, Some(rules.declining_trend))
     } else if m.occasions == 1 {
-        (S::New, R::SinglePurchase, None)
+        (R::SinglePurchase, None)
     } else if (m.tenure_days as f64) < rules.growing_tenure_days {
-        (S::Growing, R::ShortTenure, Some(rules.growing_tenure_days))
-    } else if m.spend_trend.is_some_and(|rho| rho >= rules.growing_trend) {
-        (S::Growing, R::SpendTrendUp, Some(rules.growing_trend))
+        (R::ShortTenure, Some(rules.growing_tenure_days))
+    } else if m.spend_trend.map_or_else(
+        || rose_from_nothing(m.recent_spend, m.earlier_spend),
+        |rho| rho >= rules.growing_trend,
+    ) {
+        (R::SpendTrendUp, Some(rules.growing_trend))
     } else {
-        (S::Mature, R::Established, None)
+        (R::Established, None)
     }
+}
+
+/// Spend in the recent window after none (or refunds) in the earlier one: a rise the ratio ρ
+/// cannot express, read as one above any `growing_trend`.
+fn rose_from_nothing(recent: Decimal, earlier: Decimal) -> bool {
+    earlier <= Decimal::ZERO && recent > Decimal::ZERO
 }
 
 /// Days from the first to the last occasion of a non-empty sorted slice.

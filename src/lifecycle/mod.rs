@@ -13,8 +13,9 @@
 //! - the expected gap g = ((n − 1)·own mean gap + k₀·G) / (n − 1 + k₀), k₀ = 2 (g = G when n ≤ 1): a
 //!   normal–normal empirical-Bayes shrinkage where the population counts as k₀ observed gaps;
 //! - the spend trend ρ = net spend in (as-of − L, as-of] / net spend in (as-of − 2L, as-of − L],
-//!   L = max(90, 3g) days (real numbers, not rounded); ρ = +∞ when only the earlier window is empty;
-//!   the trend rules do not fire when both are;
+//!   L = max(90, 3g) days (real numbers, not rounded); ρ is undefined (`None`) when the earlier
+//!   window's net spend is not positive: then spend in the recent window counts as a rise ("spend
+//!   rose from nothing", the Growing rule below), and otherwise neither trend rule fires;
 //! - the churn threshold c = min(max(3g, 90), 365) days.
 //!
 //! The first rule that holds, in this order, gives the stage:
@@ -26,7 +27,7 @@
 //! | Reactivated | the gap between the last two occasions > c and r ≤ max(g, 90) |
 //! | Declining | r > 2g, or ρ < 0.5 with n ≥ 3 |
 //! | New | n = 1 |
-//! | Growing | tenure < 365 or ρ ≥ 1.25 |
+//! | Growing | tenure < 365, or ρ ≥ 1.25, or spend rose from nothing |
 //! | Mature | otherwise |
 //!
 //! With a fitted purchase model ([`LifecycleClassifier::classify_with_model`]) P(alive) replaces
@@ -43,6 +44,17 @@
 //! [`LifecycleRules::stage_reach`] counts the customers with the history each needs; the report
 //! warns of a stage no customer, or under half of them, can reach. Lower `growing_tenure_days` to classify a short log's established
 //! buyers as Mature.
+//!
+//! **Finite results.** Every float a classification holds (g, c, L, the return window, ρ, the
+//! thresholds) is finite. The rules bound what would make them overflow:
+//! [`LifecycleRules::check`](crate::Settings::check) refuses a day count above
+//! [`LifecycleRules::MAX_DAYS`] (10⁹ days) and a gap multiple or k₀ above
+//! [`LifecycleRules::MAX_MULTIPLE`] (10⁶), so every derived threshold is at most 10¹⁵ days for
+//! any dates chrono represents (spans up to 1.9 × 10⁸ days). ρ is an exact decimal ratio rounded
+//! once to f64, or, beyond `Decimal`'s range, the ratio of the two amounts in f64 (at most
+//! 7.9e56); it is `None`, never ∞, when the earlier window holds no positive spend. A
+//! [`Classification`], [`Transitions`] or [`LifecycleRules`] read back through serde is checked
+//! as the classifier would build it, so that its totals cannot overflow.
 //!
 //! Every classification carries its [`StageReason`]: the rule that fired and every number it
 //! read, printable as a sentence for a CRM user. [`Transitions`] compares two as-of dates.
@@ -94,6 +106,8 @@
 mod classify;
 mod judge;
 mod reach;
+#[cfg(feature = "serde")]
+mod read_checks;
 mod rules;
 mod transitions;
 
@@ -193,6 +207,19 @@ pub enum LifecycleError {
         from: NaiveDate,
         /// The as-of date of the second.
         to: NaiveDate,
+    },
+    /// A [`Classification`] or [`Transitions`] read back through serde holds what no classifier
+    /// produces (customers out of order, a stage its rule does not give, a threshold that is not
+    /// finite, revenues or counts whose totals overflow).
+    #[error("{what} read back is invalid at position {position}: {constraint}")]
+    InvalidRecord {
+        /// What is invalid (`"customers"`, `"rule"`, `"revenue"`, `"counts"`…).
+        what: &'static str,
+        /// The customer's position, or the row of a transition matrix (the acquired row is 7);
+        /// 0 for a field of the whole record.
+        position: usize,
+        /// What must hold.
+        constraint: &'static str,
     },
     /// The two classifications of a transition do not cover the same customers.
     #[error("the customer at position {position} of the earlier classification is missing from the later one")]

@@ -26,6 +26,9 @@ use crate::settings::Settings;
 /// - `churn_probability` = 0.3 and `declining_probability` = 0.5: the P(alive) rule of thumb users
 ///   of lifetimes and PyMC-Marketing converge on.
 ///
+/// With the `serde` feature the rules serialize, and reading them back runs
+/// [`Settings::check`]: rules it would refuse are refused with its message.
+///
 /// # Examples
 ///
 /// ```
@@ -109,6 +112,17 @@ impl Default for LifecycleRules {
 #[cfg(feature = "serde")]
 crate::settings::checked_serde!(LifecycleRules);
 
+impl LifecycleRules {
+    /// The largest day count a threshold may be given: 10⁹ days (2.7 million years, longer than
+    /// any span chrono's dates allow). With every gap multiple at most [`Self::MAX_MULTIPLE`], the
+    /// thresholds the rules derive (at most 10¹⁵ days) stay finite.
+    pub const MAX_DAYS: f64 = 1e9;
+
+    /// The largest gap multiple (`churn_gap_multiple`, `declining_gap_multiple`,
+    /// `trend_window_gap_multiple`) or shrinkage strength k₀ the rules may be given: 10⁶.
+    pub const MAX_MULTIPLE: f64 = 1e6;
+}
+
 impl Settings for LifecycleRules {
     type Error = LifecycleError;
 
@@ -119,8 +133,11 @@ impl Settings for LifecycleRules {
     ///
     /// [`LifecycleError::InvalidParameter`] naming the first field that is not finite, or negative
     /// (k₀, the tenure), or not positive (every other day count and multiple, the trends and a fixed
-    /// population gap), or `churn_min_days` > `churn_max_days`, or a probability outside [0, 1], or
-    /// `churn_probability` > `declining_probability`.
+    /// population gap), or above its limit (a day count above [`LifecycleRules::MAX_DAYS`], a
+    /// multiple or k₀ above [`LifecycleRules::MAX_MULTIPLE`]: beyond them a threshold the rules
+    /// derive, such as 1e308 × the expected gap, would overflow to ∞), or `churn_min_days` >
+    /// `churn_max_days`, or a probability outside [0, 1], or `churn_probability` >
+    /// `declining_probability`.
     ///
     /// # Examples
     ///
@@ -140,33 +157,100 @@ impl Settings for LifecycleRules {
                 constraint,
             })
         };
-        let non_negative = [
-            ("shrinkage_strength", self.shrinkage_strength),
-            ("growing_tenure_days", self.growing_tenure_days),
-        ];
-        for (name, value) in non_negative {
-            if !(value.is_finite() && value >= 0.0) {
-                return invalid(name, value, "must be finite and ≥ 0");
-            }
-        }
-        let positive = [
+        let multiple = "must be finite, > 0 and at most 1000000 (LifecycleRules::MAX_MULTIPLE)";
+        let days = "must be finite, > 0 and at most 1000000000 days (LifecycleRules::MAX_DAYS)";
+        // (name, value, smallest allowed is 0 rather than > 0, limit, constraint)
+        let bounded = [
+            (
+                "shrinkage_strength",
+                self.shrinkage_strength,
+                true,
+                Self::MAX_MULTIPLE,
+                "must be finite, ≥ 0 and at most 1000000 (LifecycleRules::MAX_MULTIPLE)",
+            ),
+            (
+                "growing_tenure_days",
+                self.growing_tenure_days,
+                true,
+                Self::MAX_DAYS,
+                "must be finite, ≥ 0 and at most 1000000000 days (LifecycleRules::MAX_DAYS)",
+            ),
             (
                 "population_gap_days",
                 self.population_gap_days.unwrap_or(1.0),
+                false,
+                Self::MAX_DAYS,
+                days,
             ),
-            ("churn_gap_multiple", self.churn_gap_multiple),
-            ("churn_min_days", self.churn_min_days),
-            ("churn_max_days", self.churn_max_days),
-            ("return_window_min_days", self.return_window_min_days),
-            ("declining_gap_multiple", self.declining_gap_multiple),
-            ("declining_trend", self.declining_trend),
-            ("growing_trend", self.growing_trend),
-            ("trend_window_min_days", self.trend_window_min_days),
-            ("trend_window_gap_multiple", self.trend_window_gap_multiple),
+            (
+                "churn_gap_multiple",
+                self.churn_gap_multiple,
+                false,
+                Self::MAX_MULTIPLE,
+                multiple,
+            ),
+            (
+                "churn_min_days",
+                self.churn_min_days,
+                false,
+                Self::MAX_DAYS,
+                days,
+            ),
+            (
+                "churn_max_days",
+                self.churn_max_days,
+                false,
+                Self::MAX_DAYS,
+                days,
+            ),
+            (
+                "return_window_min_days",
+                self.return_window_min_days,
+                false,
+                Self::MAX_DAYS,
+                days,
+            ),
+            (
+                "declining_gap_multiple",
+                self.declining_gap_multiple,
+                false,
+                Self::MAX_MULTIPLE,
+                multiple,
+            ),
+            (
+                "trend_window_min_days",
+                self.trend_window_min_days,
+                false,
+                Self::MAX_DAYS,
+                days,
+            ),
+            (
+                "trend_window_gap_multiple",
+                self.trend_window_gap_multiple,
+                false,
+                Self::MAX_MULTIPLE,
+                multiple,
+            ),
+            // Ratios are only compared, never multiplied: any finite positive value will do.
+            (
+                "declining_trend",
+                self.declining_trend,
+                false,
+                f64::MAX,
+                "must be finite and > 0",
+            ),
+            (
+                "growing_trend",
+                self.growing_trend,
+                false,
+                f64::MAX,
+                "must be finite and > 0",
+            ),
         ];
-        for (name, value) in positive {
-            if !(value.is_finite() && value > 0.0) {
-                return invalid(name, value, "must be finite and > 0");
+        for (name, value, zero_allowed, limit, constraint) in bounded {
+            let above_floor = value > 0.0 || (zero_allowed && value == 0.0);
+            if !(above_floor && value <= limit) {
+                return invalid(name, value, constraint);
             }
         }
         if self.churn_min_days > self.churn_max_days {
@@ -218,10 +302,29 @@ pub enum LifecycleRule {
     SinglePurchase,
     /// Growing: tenure < 365 days.
     ShortTenure,
-    /// Growing: ρ ≥ 1.25.
+    /// Growing: ρ ≥ 1.25, or spend in the recent window after none in the earlier one.
     SpendTrendUp,
     /// Mature: no other rule held.
     Established,
+}
+
+impl LifecycleRule {
+    /// The stage the rule gives.
+    pub(crate) fn stage(self) -> LifecycleStage {
+        use LifecycleRule as R;
+        use LifecycleStage as S;
+        match self {
+            R::KnownProspect => S::Prospect,
+            R::RecencyPastChurnThreshold | R::ProbabilityAliveBelowChurn => S::Churned,
+            R::ReturnedAfterLongGap => S::Reactivated,
+            R::RecencyPastExpectedGap | R::ProbabilityAliveBelowDeclining | R::SpendTrendDown => {
+                S::Declining
+            }
+            R::SinglePurchase => S::New,
+            R::ShortTenure | R::SpendTrendUp => S::Growing,
+            R::Established => S::Mature,
+        }
+    }
 }
 
 /// The numbers the rules read for one customer, as of the classification date.
@@ -248,10 +351,11 @@ pub struct StageMetrics {
     pub recent_spend: Decimal,
     /// Net spend of the occasions in (as-of − 2L, as-of − L].
     pub earlier_spend: Decimal,
-    /// ρ = recent / earlier spend; `f64::INFINITY` when only the earlier window is empty, `None` when
-    /// both are (the trend rules then do not fire). Through serde, +∞ is the string `"inf"` (a
-    /// JSON number cannot hold it).
-    #[cfg_attr(feature = "serde", serde(with = "infinite_as_text"))]
+    /// ρ = recent / earlier spend, always finite; `None` when the earlier window's net spend is
+    /// not positive, for the ratio is then undefined (or of no meaning: refunds made it negative).
+    /// The trend rules then read the windows themselves: recent spend above 0 after none counts
+    /// as a rise (the Growing rule fires as for ρ ≥ `growing_trend`), anything else fires neither
+    /// trend rule.
     pub spend_trend: Option<f64>,
     /// P(alive) from the purchase model, when one was used.
     pub probability_alive: Option<f64>,
@@ -260,45 +364,6 @@ pub struct StageMetrics {
 /// An `Option<f64>` that may be +∞ through serde: +∞ as the string `"inf"`, which formats without
 /// infinite numbers (JSON) can hold, every other value as it is. Without it serde_json writes +∞
 /// as `null`, which reads back as `None`: a Growing customer's spend trend would be lost.
-#[cfg(feature = "serde")]
-mod infinite_as_text {
-    use serde::de::{Error, Unexpected};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    const INFINITE: &str = "inf";
-
-    pub(super) fn serialize<S: Serializer>(
-        value: &Option<f64>, serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(v) if *v == f64::INFINITY => serializer.serialize_some(INFINITE),
-            other => other.serialize(serializer),
-        }
-    }
-
-    /// A number, or the text standing for +∞.
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum NumberOrText {
-        Number(f64),
-        Text(String),
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<f64>, D::Error> {
-        match Option::<NumberOrText>::deserialize(deserializer)? {
-            None => Ok(None),
-            Some(NumberOrText::Number(v)) => Ok(Some(v)),
-            Some(NumberOrText::Text(t)) if t == INFINITE => Ok(Some(f64::INFINITY)),
-            Some(NumberOrText::Text(t)) => Err(D::Error::invalid_value(
-                Unexpected::Str(&t),
-                &"a number or \"inf\"",
-            )),
-        }
-    }
-}
-
 /// Why a customer is in its stage: the rule that fired and the numbers it read (`None` for a
 /// prospect, who has no purchase to measure). Its `Display` is a sentence for a CRM user.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -362,6 +427,11 @@ impl std::fmt::Display for StageReason {
                 "{stage}: first purchase {} days ago < {t} days",
                 m.tenure_days
             ),
+            LifecycleRule::SpendTrendUp if m.spend_trend.is_none() => write!(
+                f,
+                "{stage}: spend rose from nothing ({} in the last {:.1} days vs {} before)",
+                m.recent_spend, m.trend_window_days, m.earlier_spend
+            ),
             LifecycleRule::SpendTrendUp => write!(
                 f,
                 "{stage}: spend trend {trend} ≥ {t} ({} in the last {:.1} days vs {} before)",
@@ -376,12 +446,9 @@ impl std::fmt::Display for StageReason {
     }
 }
 
-/// Four decimals without trailing zeros (0.4999, 1.25, 1, inf): enough to show which side of a
+/// Four decimals without trailing zeros (0.4999, 1.25, 1): enough to show which side of a
 /// threshold a ratio falls on.
 fn short_number(value: f64) -> String {
-    if !value.is_finite() {
-        return value.to_string();
-    }
     let text = format!("{value:.4}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -42,15 +42,23 @@ use crate::summary::CustomerSummary;
 /// assert_eq!(moves.row_shares()[S::Growing.index()].unwrap()[S::Declining.index()], 0.5);
 /// # Ok::<(), customer_value::Error>(())
 /// ```
+///
+/// With the `serde` feature it serializes; reading back refuses dates out of order, counts whose
+/// total exceeds `u64::MAX` and revenues whose absolute total exceeds `Decimal::MAX`, so no sum
+/// of its methods can overflow.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "super::read_checks::TransitionsData")
+)]
 pub struct Transitions {
-    from: NaiveDate,
-    to: NaiveDate,
-    counts: [[u64; 7]; 7],
-    revenue: [[Decimal; 7]; 7],
-    acquired: [u64; 7],
-    acquired_revenue: [Decimal; 7],
+    pub(super) from: NaiveDate,
+    pub(super) to: NaiveDate,
+    pub(super) counts: [[u64; 7]; 7],
+    pub(super) revenue: [[Decimal; 7]; 7],
+    pub(super) acquired: [u64; 7],
+    pub(super) acquired_revenue: [Decimal; 7],
 }
 
 impl Transitions {

@@ -99,7 +99,11 @@ impl Default for ReportParts {
     serde(remote = "Self")
 )]
 pub struct ReportConfig {
-    /// The time unit the purchase model is fitted in (default weeks).
+    /// The time unit the purchase model is fitted in (default weeks): elapsed time, weeks of 7 days
+    /// with one occasion per day ([`RepeatHistory::from_summary`]), not lifetimes' calendar weeks
+    /// (`freq='W'`), which the report does not use.
+    ///
+    /// [`RepeatHistory::from_summary`]: crate::clv::RepeatHistory::from_summary
     pub time_unit: TimeUnit,
     /// Horizon of the expected purchases, in months (default 12; a month is
     /// [`TimeUnit::per_month`] units).

@@ -3,6 +3,8 @@
 use super::descriptive::MeanEstimate;
 use super::interval::{bin_answers, check_scale, wilson_interval, Interval};
 use super::segment::by_segment;
+#[cfg(feature = "serde")]
+use super::{csat::check_part_of_total, SatisfactionError};
 use super::{Result, SegmentResult};
 
 /// The two Customer Effort Score questions in use.
@@ -58,12 +60,23 @@ impl CesScale {
 /// assert_eq!(effort.net(), 0.25);
 /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 /// ```
+///
+/// Read back with serde, the fields are checked: a positive finite total with the favourable and
+/// unfavourable parts within it (together too), and a valid [`MeanEstimate`].
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "CesData")
+)]
 pub struct Ces {
     scale: CesScale,
+    /// The favourable respondents' weight, in the unit of `total`.
     favourable: f64,
+    /// The unfavourable respondents' weight, in the unit of `total`.
     unfavourable: f64,
+    /// All respondents' weight: the count when unweighted; with weights, their sum divided by a
+    /// power of two near the largest weight (only ratios to it are used).
     total: f64,
     mean: MeanEstimate,
 }
@@ -146,8 +159,8 @@ impl Ces {
             &bins.value_totals(1),
             bins.sum_squares,
             bins.respondents,
+            (1.0, f64::from(scale.points())),
             1.0,
-            f64::from(scale.points()),
         )?;
         Ok(Ces {
             scale,
@@ -223,6 +236,40 @@ impl Ces {
     pub fn favourable_interval(&self, level: f64) -> Result<Interval> {
         let n = self.mean.effective_sample_size();
         wilson_interval((self.favourable_share() * n).min(n), n, level)
+    }
+}
+
+/// The fields of [`Ces`] as read, before the checks of [`Ces::try_from`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct CesData {
+    scale: CesScale,
+    favourable: f64,
+    unfavourable: f64,
+    total: f64,
+    mean: MeanEstimate,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CesData> for Ces {
+    type Error = SatisfactionError;
+
+    /// Accepts what the constructors can produce (see the type's docs).
+    fn try_from(data: CesData) -> Result<Ces> {
+        check_part_of_total("favourable", data.favourable, data.total)?;
+        check_part_of_total("unfavourable", data.unfavourable, data.total)?;
+        check_part_of_total(
+            "favourable + unfavourable",
+            data.favourable + data.unfavourable,
+            data.total,
+        )?;
+        Ok(Ces {
+            scale: data.scale,
+            favourable: data.favourable,
+            unfavourable: data.unfavourable,
+            total: data.total,
+            mean: data.mean,
+        })
     }
 }
 

@@ -3,6 +3,9 @@
 use ndarray::ArrayView2;
 
 use super::interval::{normal_critical, t_two_sided_p, Interval};
+#[cfg(feature = "serde")]
+use super::invalid;
+use super::scale::scaled;
 use super::{Result, SatisfactionError};
 
 /// Which correlation coefficient.
@@ -34,8 +37,16 @@ pub enum CorrelationMethod {
 /// assert!((pearson.p_value() - 0.04156268221574347).abs() < 1e-12);
 /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 /// ```
+///
+/// Any finite answers work, up to ±`f64::MAX`: the coefficient does not depend on their scale, so
+/// each variable is divided by a power of two near its largest magnitude first. Read back with
+/// serde, the fields are checked: a coefficient in −1…1, a p-value in 0…1, at least 3 respondents.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "CorrelationData")
+)]
 pub struct Correlation {
     method: CorrelationMethod,
     coefficient: f64,
@@ -275,8 +286,15 @@ impl Correlation {
 }
 
 /// Correlations between every pair of items.
+///
+/// Read back with serde, the fields are checked: at least 2 items, square matrices of one size,
+/// symmetric coefficients in −1…1 with 1 on the diagonal, p-values in 0…1, at least 3 respondents.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "CorrelationMatrixData")
+)]
 pub struct CorrelationMatrix {
     method: CorrelationMethod,
     respondents: usize,
@@ -312,13 +330,135 @@ impl CorrelationMatrix {
     }
 }
 
+/// The fields of [`Correlation`] as read, before the checks of [`Correlation::try_from`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct CorrelationData {
+    method: CorrelationMethod,
+    coefficient: f64,
+    respondents: usize,
+    p_value: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CorrelationData> for Correlation {
+    type Error = SatisfactionError;
+
+    /// Accepts what [`Correlation::compute`] can produce (see the type's docs).
+    fn try_from(data: CorrelationData) -> Result<Correlation> {
+        check_coefficient("coefficient", data.coefficient, data.p_value)?;
+        check_respondents(data.respondents)?;
+        Ok(Correlation {
+            method: data.method,
+            coefficient: data.coefficient,
+            respondents: data.respondents,
+            p_value: data.p_value,
+        })
+    }
+}
+
+/// A coefficient in −1…1 and its p-value in 0…1, as read back.
+#[cfg(feature = "serde")]
+fn check_coefficient(name: &'static str, coefficient: f64, p_value: f64) -> Result<()> {
+    if !(-1.0..=1.0).contains(&coefficient) {
+        return Err(invalid(name, coefficient, "a correlation lies in -1..=1"));
+    }
+    if !(0.0..=1.0).contains(&p_value) {
+        return Err(invalid("p_value", p_value, "a p-value lies in 0..=1"));
+    }
+    Ok(())
+}
+
+/// At least the 3 respondents every correlation here needs, as read back.
+#[cfg(feature = "serde")]
+fn check_respondents(respondents: usize) -> Result<()> {
+    if respondents < 3 {
+        return Err(SatisfactionError::TooFewRespondents {
+            statistic: "a correlation with a p-value",
+            needed: 3,
+            found: respondents,
+        });
+    }
+    Ok(())
+}
+
+/// The fields of [`CorrelationMatrix`] as read, before the checks of
+/// [`CorrelationMatrix::try_from`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct CorrelationMatrixData {
+    method: CorrelationMethod,
+    respondents: usize,
+    coefficients: Vec<Vec<f64>>,
+    p_values: Vec<Vec<f64>>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CorrelationMatrixData> for CorrelationMatrix {
+    type Error = SatisfactionError;
+
+    /// Accepts what [`Correlation::matrix`] can produce (see the type's docs).
+    fn try_from(data: CorrelationMatrixData) -> Result<CorrelationMatrix> {
+        let items = data.coefficients.len();
+        if items < 2 {
+            return Err(SatisfactionError::TooFewItems {
+                statistic: "a correlation matrix",
+                needed: 2,
+                found: items,
+            });
+        }
+        check_respondents(data.respondents)?;
+        for (name, rows) in [
+            ("coefficients", &data.coefficients),
+            ("p_values", &data.p_values),
+        ] {
+            if let Some(found) = std::iter::once(rows.len())
+                .chain(rows.iter().map(Vec::len))
+                .find(|&length| length != items)
+            {
+                return Err(SatisfactionError::LengthMismatch {
+                    name,
+                    expected: items,
+                    found,
+                });
+            }
+        }
+        for i in 0..items {
+            for j in 0..items {
+                let (r, p) = (data.coefficients[i][j], data.p_values[i][j]);
+                check_coefficient("coefficients", r, p)?;
+                let diagonal = (i == j && (r, p) != (1.0, 0.0)).then_some(r);
+                let asymmetric = (r != data.coefficients[j][i]).then_some(r);
+                if let Some(value) = diagonal.or(asymmetric) {
+                    return Err(invalid(
+                        "coefficients",
+                        value,
+                        "symmetric, with 1 (p-value 0) on the diagonal",
+                    ));
+                }
+            }
+        }
+        Ok(CorrelationMatrix {
+            method: data.method,
+            respondents: data.respondents,
+            coefficients: data.coefficients,
+            p_values: data.p_values,
+        })
+    }
+}
+
 /// Pearson's r of complete columns, clamped to −1…1 against rounding.
+///
+/// r does not depend on the scale of either column, so each is first divided by a power of two near
+/// its largest magnitude: answers of ±1e200 would square to ∞ and ±1e308 would sum to ∞, and the NaN
+/// that followed reached statrs, whose incomplete beta function panics on it.
 fn pearson_complete(x: &[f64], y: &[f64], x_name: &str, y_name: &str) -> Result<f64> {
+    let ((x, _), (y, _)) = (scaled(x), scaled(y));
     let n = x.len() as f64;
     let mean_x = x.iter().sum::<f64>() / n;
     let mean_y = y.iter().sum::<f64>() / n;
     let (mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
+    for (a, b) in x.iter().zip(&y) {
         let (dx, dy) = (a - mean_x, b - mean_y);
         sxx += dx * dx;
         syy += dy * dy;

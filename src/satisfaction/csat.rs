@@ -2,6 +2,8 @@
 
 use super::descriptive::MeanEstimate;
 use super::interval::{bin_answers, check_scale, normal_two_sided_p, wilson_interval, Interval};
+#[cfg(feature = "serde")]
+use super::invalid;
 use super::segment::by_segment;
 use super::{Result, SatisfactionError, SegmentResult};
 
@@ -16,8 +18,14 @@ use super::{Result, SatisfactionError, SegmentResult};
 /// assert!(CsatScale::new(5, 6).is_err());
 /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 /// ```
+///
+/// Read back with serde, a scale is checked by [`CsatScale::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "CsatScaleData")
+)]
 pub struct CsatScale {
     points: u8,
     satisfied_from: u8,
@@ -96,6 +104,23 @@ impl Default for CsatScale {
     }
 }
 
+/// The fields of [`CsatScale`] as read, before [`CsatScale::new`] checks them.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct CsatScaleData {
+    points: u8,
+    satisfied_from: u8,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CsatScaleData> for CsatScale {
+    type Error = SatisfactionError;
+
+    fn try_from(data: CsatScaleData) -> Result<CsatScale> {
+        CsatScale::new(data.points, data.satisfied_from)
+    }
+}
+
 /// The pooled two-proportion z test (e.g. Agresti 2013, *Categorical Data Analysis*, ch. 2, with the
 /// pooled null variance): z = (p₁ − p₂) / √(p(1 − p)(1/n₁ + 1/n₂)), p the pooled share.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -153,11 +178,21 @@ fn proportion_test(
 /// assert!((csat.mean() - 4.1).abs() < 1e-12);
 /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 /// ```
+///
+/// Read back with serde, the fields are checked: a valid scale, a positive finite total with the
+/// satisfied part within it, n_eff of at least 1, and a valid [`MeanEstimate`].
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "CsatData")
+)]
 pub struct Csat {
     scale: CsatScale,
+    /// The satisfied respondents' weight, in the unit of `total`.
     satisfied: f64,
+    /// All respondents' weight: the count when unweighted; with weights, their sum divided by a
+    /// power of two near the largest weight (only the ratio to `satisfied` is used).
     total: f64,
     effective_n: f64,
     mean: MeanEstimate,
@@ -239,8 +274,8 @@ impl Csat {
             &bins.value_totals(1),
             bins.sum_squares,
             bins.respondents,
+            (1.0, f64::from(scale.points)),
             1.0,
-            f64::from(scale.points),
         )?;
         Ok(Csat {
             scale,
@@ -350,6 +385,58 @@ impl Csat {
             "pooled share satisfied",
         )
     }
+}
+
+/// The fields of [`Csat`] as read, before the checks of [`Csat::try_from`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct CsatData {
+    scale: CsatScale,
+    satisfied: f64,
+    total: f64,
+    effective_n: f64,
+    mean: MeanEstimate,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CsatData> for Csat {
+    type Error = SatisfactionError;
+
+    /// Accepts what the constructors can produce (see the type's docs).
+    fn try_from(data: CsatData) -> Result<Csat> {
+        check_part_of_total("satisfied", data.satisfied, data.total)?;
+        if !(data.effective_n.is_finite() && data.effective_n >= 1.0 - 1e-9) {
+            return Err(invalid(
+                "effective_n",
+                data.effective_n,
+                "Kish's effective sample size is finite and at least 1",
+            ));
+        }
+        Ok(Csat {
+            scale: data.scale,
+            satisfied: data.satisfied,
+            total: data.total,
+            effective_n: data.effective_n,
+            mean: data.mean,
+        })
+    }
+}
+
+/// A weighted part read back: finite, non-negative and at most a positive finite total (up to
+/// rounding).
+#[cfg(feature = "serde")]
+pub(crate) fn check_part_of_total(name: &'static str, part: f64, total: f64) -> Result<()> {
+    if !(total.is_finite() && total > 0.0) {
+        return Err(invalid(
+            "total",
+            total,
+            "a total weight is positive and finite",
+        ));
+    }
+    if !(part >= 0.0 && part <= total * (1.0 + 1e-12)) {
+        return Err(invalid(name, part, "lies between 0 and the total"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,9 +3,21 @@
 use ndarray::ArrayView2;
 
 use super::correlation::{complete_columns, Correlation, CorrelationMethod};
-use super::eigen::symmetric_eigen;
-use super::{Result, SatisfactionError};
-use crate::numeric::linalg::{cholesky, solve_spd};
+use super::eigen::{symmetric_eigen, SymmetricEigen};
+use super::scale;
+use super::{invalid, Result, SatisfactionError};
+use crate::numeric::linalg::solve_spd;
+
+/// Drivers count as collinear when an eigenvalue of their correlation matrix is at most this
+/// fraction of the largest (condition number above 10¹⁰). Two identical columns give a correlation
+/// of 1 − 2⁻⁵² rather than 1 after rounding, so an exact zero test passed them on and the solve
+/// returned betas of ±10¹⁵ and a meaningless R²; at a condition number of 10¹⁰ the betas keep about
+/// six correct digits.
+const COLLINEAR_EIGENVALUE_RATIO: f64 = 1e-10;
+
+/// In a near-null eigenvector, a driver whose component is at least this large takes part in the
+/// linear dependence; the components of uninvolved drivers are rounding noise (~10⁻¹⁵).
+const COLLINEAR_COMPONENT: f64 = 1e-6;
 
 /// Shapley/LMG values are computed exactly (all 2^p subsets of drivers) up to this many drivers;
 /// past it they are `None` (2^p R² fits grow too fast) and Johnson's relative weights, which agree
@@ -79,8 +91,15 @@ pub struct DriverImportance {
 /// assert!((first.shapley_share.unwrap() - 0.7679).abs() < 1e-4);
 /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 /// ```
+///
+/// Read back with serde, the fields are checked: at least one driver, numbered 0, 1, … in order, R²
+/// in (0, 1], the mean importance 1/p, correlations in −1…1 and every other figure finite.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "KeyDriversData")
+)]
 pub struct KeyDrivers {
     respondents: Option<usize>,
     r_squared: f64,
@@ -113,9 +132,11 @@ impl KeyDrivers {
     /// [`SatisfactionError::TooFewItems`] for no driver columns; [`SatisfactionError::NonFinite`] for an
     /// infinite answer (with its row); [`SatisfactionError::TooFewRespondents`] with fewer complete
     /// respondents than drivers + 2; [`SatisfactionError::ZeroVariance`] naming a constant overall score
-    /// or driver; [`SatisfactionError::SingularDrivers`] when drivers are collinear;
-    /// [`SatisfactionError::ZeroVariance`] (name "explained variance") when R² is 0, so shares are
-    /// undefined.
+    /// or driver; [`SatisfactionError::SingularDrivers`] naming the drivers that are collinear (e.g.
+    /// two identical columns); [`SatisfactionError::ZeroVariance`] (name "the part of the overall
+    /// score the drivers explain (R² = 0)") when R² is 0, so shares are undefined. Answers may be any
+    /// finite numbers: correlations do not depend on their scale, and means are computed without
+    /// overflow.
     pub fn analyse(overall: &[f64], drivers: ArrayView2<f64>) -> Result<KeyDrivers> {
         let columns = complete_answers(overall, drivers)?;
         let p = drivers.ncols();
@@ -124,7 +145,7 @@ impl KeyDrivers {
         let n = columns[p].len();
         let means: Vec<f64> = columns[..p]
             .iter()
-            .map(|column| column.iter().sum::<f64>() / n as f64)
+            .map(|column| scale::mean(column))
             .collect();
         let mut result = Self::from_correlations(&rxx, &rxy, &means)?;
         result.respondents = Some(n);
@@ -156,20 +177,28 @@ impl KeyDrivers {
     /// [`SatisfactionError::TooFewItems`] for no drivers; [`SatisfactionError::LengthMismatch`] when the
     /// shapes disagree; [`SatisfactionError::InvalidParameter`] for a correlation outside −1…1 or not
     /// finite, a diagonal other than 1, an asymmetric matrix, a non-finite performance, or correlations
-    /// implying R² above 1; [`SatisfactionError::SingularDrivers`] when the matrix is not positive
-    /// definite; [`SatisfactionError::ZeroVariance`] (name "explained variance") when R² is 0.
+    /// implying R² above 1; [`SatisfactionError::SingularDrivers`] naming the collinear drivers when
+    /// the matrix is (to a condition number of 10¹⁰) not positive definite;
+    /// [`SatisfactionError::ZeroVariance`] (name "the part of the overall score the drivers explain
+    /// (R² = 0)") when R² is 0.
     pub fn from_correlations(
         driver_correlations: &[Vec<f64>], overall_correlations: &[f64], performance: &[f64],
     ) -> Result<KeyDrivers> {
         check_correlations(driver_correlations, overall_correlations, performance)?;
         let p = driver_correlations.len();
-        let (beta, r_squared) = explained_variance(driver_correlations, overall_correlations)?;
-        let relative = relative_weights(driver_correlations, overall_correlations)?;
+        let eigen = symmetric_eigen(driver_correlations);
+        check_collinearity(&eigen)?;
+        let singular = || SatisfactionError::SingularDrivers {
+            drivers: weakest_dependence(&eigen),
+        };
+        let (beta, r_squared) = explained_variance(driver_correlations, overall_correlations)
+            .ok_or_else(singular)??;
+        let relative = relative_weights(&eigen, overall_correlations);
         let shapley = (p <= MAX_EXACT_SHAPLEY_DRIVERS)
-            .then(|| shapley_values(driver_correlations, overall_correlations))
+            .then(|| shapley_values(driver_correlations, overall_correlations).ok_or_else(singular))
             .transpose()?;
         let mean_importance = 1.0 / p as f64;
-        let mean_performance = performance.iter().sum::<f64>() / p as f64;
+        let mean_performance = scale::mean(performance);
         let drivers = (0..p)
             .map(|j| {
                 let relative_weight_share = relative[j] / r_squared;
@@ -229,6 +258,91 @@ impl Quadrant {
             (false, false) => Quadrant::LowPriority,
             (false, true) => Quadrant::PossibleOverkill,
         }
+    }
+}
+
+/// The fields of [`KeyDrivers`] as read, before the checks of [`KeyDrivers::try_from`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct KeyDriversData {
+    respondents: Option<usize>,
+    r_squared: f64,
+    mean_importance: f64,
+    mean_performance: f64,
+    drivers: Vec<DriverImportance>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<KeyDriversData> for KeyDrivers {
+    type Error = SatisfactionError;
+
+    /// Accepts what the constructors can produce (see the type's docs).
+    fn try_from(data: KeyDriversData) -> Result<KeyDrivers> {
+        let p = data.drivers.len();
+        if p == 0 {
+            return Err(no_drivers());
+        }
+        if !(data.r_squared > 0.0 && data.r_squared <= 1.0 + 1e-9) {
+            return Err(invalid("r_squared", data.r_squared, "R² lies in (0, 1]"));
+        }
+        if (data.mean_importance * p as f64 - 1.0).abs() > 1e-9 {
+            return Err(invalid(
+                "mean_importance",
+                data.mean_importance,
+                "the mean importance is 1 / (number of drivers)",
+            ));
+        }
+        if !data.mean_performance.is_finite() {
+            return Err(invalid(
+                "mean_performance",
+                data.mean_performance,
+                "is finite",
+            ));
+        }
+        for (position, d) in data.drivers.iter().enumerate() {
+            check_driver(position, d)?;
+        }
+        Ok(KeyDrivers {
+            respondents: data.respondents,
+            r_squared: data.r_squared,
+            mean_importance: data.mean_importance,
+            mean_performance: data.mean_performance,
+            drivers: data.drivers,
+        })
+    }
+}
+
+/// One driver read back: numbered by its position, a correlation in −1…1, finite figures.
+#[cfg(feature = "serde")]
+fn check_driver(position: usize, d: &DriverImportance) -> Result<()> {
+    if d.driver != position {
+        return Err(invalid(
+            "driver",
+            d.driver as f64,
+            "drivers are numbered 0, 1, … in order",
+        ));
+    }
+    if !(-1.0..=1.0).contains(&d.correlation) {
+        return Err(invalid(
+            "correlation",
+            d.correlation,
+            "a correlation lies in -1..=1",
+        ));
+    }
+    let figures = [
+        ("beta", Some(d.beta)),
+        ("relative_weight", Some(d.relative_weight)),
+        ("relative_weight_share", Some(d.relative_weight_share)),
+        ("shapley", d.shapley),
+        ("shapley_share", d.shapley_share),
+        ("performance", Some(d.performance)),
+    ];
+    match figures
+        .into_iter()
+        .find(|(_, v)| v.is_some_and(|v| !v.is_finite()))
+    {
+        Some((name, Some(value))) => Err(invalid(name, value, "is finite")),
+        _ => Ok(()),
     }
 }
 
@@ -385,43 +499,65 @@ fn no_drivers() -> SatisfactionError {
     }
 }
 
-fn invalid(name: &'static str, value: f64, constraint: &'static str) -> SatisfactionError {
-    SatisfactionError::InvalidParameter {
-        name,
-        value,
-        constraint,
+/// Fails naming the collinear drivers when an eigenvalue of R_xx is at most
+/// [`COLLINEAR_EIGENVALUE_RATIO`] of the largest.
+fn check_collinearity(eigen: &SymmetricEigen) -> Result<()> {
+    let largest = eigen.values.iter().fold(0.0_f64, |m, &l| m.max(l));
+    let cutoff = COLLINEAR_EIGENVALUE_RATIO * largest;
+    if eigen.values.iter().all(|&l| l > cutoff) {
+        return Ok(());
     }
+    Err(SatisfactionError::SingularDrivers {
+        drivers: dependent_drivers(eigen, cutoff),
+    })
 }
 
-/// The standardised coefficients β = R_xx⁻¹ r_xy and R² = βᵀ r_xy, checked to lie in (0, 1].
-fn explained_variance(rxx: &[Vec<f64>], rxy: &[f64]) -> Result<(Vec<f64>, f64)> {
-    if cholesky(rxx).is_none() {
-        return Err(SatisfactionError::SingularDrivers);
-    }
-    let beta = solve_spd(rxx, rxy).ok_or(SatisfactionError::SingularDrivers)?;
+/// The drivers with a component of at least [`COLLINEAR_COMPONENT`] in an eigenvector whose
+/// eigenvalue is at most `cutoff`: those in some linear dependence (ascending).
+fn dependent_drivers(eigen: &SymmetricEigen, cutoff: f64) -> Vec<usize> {
+    let near_null: Vec<usize> = (0..eigen.values.len())
+        .filter(|&k| eigen.values[k] <= cutoff)
+        .collect();
+    (0..eigen.vectors.len())
+        .filter(|&j| {
+            near_null
+                .iter()
+                .any(|&k| eigen.vectors[j][k].abs() >= COLLINEAR_COMPONENT)
+        })
+        .collect()
+}
+
+/// The drivers of the weakest direction (smallest eigenvalue), for a solve that fails although the
+/// eigenvalues passed [`check_collinearity`].
+fn weakest_dependence(eigen: &SymmetricEigen) -> Vec<usize> {
+    let smallest = eigen.values.iter().fold(f64::INFINITY, |m, &l| m.min(l));
+    dependent_drivers(eigen, smallest)
+}
+
+/// The standardised coefficients β = R_xx⁻¹ r_xy and R² = βᵀ r_xy, checked to lie in (0, 1];
+/// `None` when the Cholesky solve fails.
+fn explained_variance(rxx: &[Vec<f64>], rxy: &[f64]) -> Option<Result<(Vec<f64>, f64)>> {
+    let beta = solve_spd(rxx, rxy)?;
     let r_squared: f64 = beta.iter().zip(rxy).map(|(b, r)| b * r).sum();
     if r_squared > 1.0 + 1e-9 {
-        return Err(invalid(
+        return Some(Err(invalid(
             "overall_correlations",
             r_squared,
             "together with the driver correlations they imply R² above 1",
-        ));
+        )));
     }
     if r_squared.is_nan() || r_squared <= 0.0 {
-        return Err(SatisfactionError::ZeroVariance {
-            name: "explained variance (R² = 0)".to_string(),
-        });
+        return Some(Err(SatisfactionError::ZeroVariance {
+            name: "the part of the overall score the drivers explain (R² = 0)".to_string(),
+        }));
     }
-    Ok((beta, r_squared))
+    Some(Ok((beta, r_squared)))
 }
 
-/// Johnson's (2000) relative weights ε_j, summing to R².
-fn relative_weights(rxx: &[Vec<f64>], rxy: &[f64]) -> Result<Vec<f64>> {
-    let p = rxx.len();
-    let eigen = symmetric_eigen(rxx);
-    if eigen.values.iter().any(|&l| l.is_nan() || l <= 0.0) {
-        return Err(SatisfactionError::SingularDrivers);
-    }
+/// Johnson's (2000) relative weights ε_j, summing to R², from the eigen-decomposition of R_xx
+/// (every eigenvalue positive: [`check_collinearity`] passed).
+fn relative_weights(eigen: &SymmetricEigen, rxy: &[f64]) -> Vec<f64> {
+    let p = eigen.values.len();
     let v = &eigen.vectors;
     let root: Vec<f64> = eigen.values.iter().map(|l| l.sqrt()).collect();
     // Λ* = V Λ^{1/2} Vᵀ (driver–orthogonal-variable correlations) and its inverse V Λ^{-1/2} Vᵀ.
@@ -442,17 +578,17 @@ fn relative_weights(rxx: &[Vec<f64>], rxy: &[f64]) -> Result<Vec<f64>> {
                 .sum()
         })
         .collect();
-    Ok((0..p)
+    (0..p)
         .map(|j| {
             (0..p)
                 .map(|k| lambda_star[j][k].powi(2) * beta_star[k].powi(2))
                 .sum()
         })
-        .collect())
+        .collect()
 }
 
-/// Exact Shapley/LMG values from R² of every subset of drivers.
-fn shapley_values(rxx: &[Vec<f64>], rxy: &[f64]) -> Result<Vec<f64>> {
+/// Exact Shapley/LMG values from R² of every subset of drivers; `None` when a solve fails.
+fn shapley_values(rxx: &[Vec<f64>], rxy: &[f64]) -> Option<Vec<f64>> {
     let p = rxx.len();
     let subsets = 1usize << p;
     let mut r_squared = vec![0.0; subsets];
@@ -464,24 +600,27 @@ fn shapley_values(rxx: &[Vec<f64>], rxy: &[f64]) -> Result<Vec<f64>> {
             .collect();
         let target: Vec<f64> = members.iter().map(|&j| rxy[j]).collect();
         // Principal submatrices of a positive-definite matrix are positive definite.
-        let b = solve_spd(&sub, &target).ok_or(SatisfactionError::SingularDrivers)?;
+        let b = solve_spd(&sub, &target)?;
         *slot = b.iter().zip(&target).map(|(x, y)| x * y).sum();
     }
     let factorial = |k: usize| (1..=k).map(|i| i as f64).product::<f64>();
     let weights: Vec<f64> = (0..p)
         .map(|size| factorial(size) * factorial(p - size - 1) / factorial(p))
         .collect();
-    Ok((0..p)
-        .map(|j| {
-            let bit = 1usize << j;
-            (0..subsets)
-                .filter(|mask| mask & bit == 0)
-                .map(|mask| {
-                    weights[mask.count_ones() as usize] * (r_squared[mask | bit] - r_squared[mask])
-                })
-                .sum()
-        })
-        .collect())
+    Some(
+        (0..p)
+            .map(|j| {
+                let bit = 1usize << j;
+                (0..subsets)
+                    .filter(|mask| mask & bit == 0)
+                    .map(|mask| {
+                        weights[mask.count_ones() as usize]
+                            * (r_squared[mask | bit] - r_squared[mask])
+                    })
+                    .sum()
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -513,7 +652,9 @@ mod tests {
         let rxx = vec![vec![1.0, 1.0], vec![1.0, 1.0]];
         assert_eq!(
             KeyDrivers::from_correlations(&rxx, &[0.5, 0.5], &[1.0, 1.0]),
-            Err(SatisfactionError::SingularDrivers)
+            Err(SatisfactionError::SingularDrivers {
+                drivers: vec![0, 1]
+            })
         );
     }
 }

@@ -1,8 +1,8 @@
 //! Shared interval machinery: confidence levels, normal and t quantiles, Wilson's interval, Kish's
 //! effective sample size and weight checks.
 
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
-
+use super::scale::{largest_magnitude, scale_of};
+use super::student_t::{normal_survival, normal_upper_quantile, t_survival, t_upper_quantile};
 use super::{Result, SatisfactionError};
 
 pub use crate::interval::Interval;
@@ -20,49 +20,65 @@ pub(crate) fn check_level(level: f64) -> Result<()> {
     }
 }
 
-fn standard_normal() -> Normal {
-    // Invariant: mean 0 and standard deviation 1 are valid parameters.
-    Normal::new(0.0, 1.0).expect("the standard normal is a valid distribution")
-}
-
-/// The two-sided critical value z_{1−(1−level)/2} of the standard normal.
+/// The two-sided critical value z_{1−(1−level)/2} of the standard normal, as −z_{(1−level)/2}: the
+/// tail 1 − level is exact for levels near 1, where 0.5 + level/2 would round to 1 and give ∞
+/// (level 1 − 1.1e-16 gives z = 8.29).
 pub(crate) fn normal_critical(level: f64) -> Result<f64> {
     check_level(level)?;
-    Ok(standard_normal().inverse_cdf(0.5 + level / 2.0))
+    Ok(normal_upper_quantile((1.0 - level) / 2.0))
 }
 
 /// Two-sided p-value of a standard normal statistic, from the survival function so that tiny
 /// p-values keep their precision.
 pub(crate) fn normal_two_sided_p(z: f64) -> f64 {
-    (2.0 * standard_normal().sf(z.abs())).min(1.0)
+    (2.0 * normal_survival(z.abs())).min(1.0)
 }
 
-/// The two-sided critical value of Student's t with `df > 0` degrees of freedom.
+/// The two-sided critical value of Student's t with `df > 0` degrees of freedom, from the tail
+/// (1 − level)/2 as in [`normal_critical`]; +∞ when it lies beyond `f64::MAX` (df near 0).
 pub(crate) fn t_critical(level: f64, df: f64) -> Result<f64> {
     check_level(level)?;
-    let t = StudentsT::new(0.0, 1.0, df).map_err(|_| SatisfactionError::InvalidParameter {
-        name: "degrees of freedom",
-        value: df,
-        constraint: "must be positive",
-    })?;
-    Ok(t.inverse_cdf(0.5 + level / 2.0))
+    check_df(df)?;
+    Ok(t_upper_quantile((1.0 - level) / 2.0, df))
 }
 
 /// Two-sided p-value of a t statistic with `df > 0` degrees of freedom, from the survival function.
+///
+/// statrs unwraps its incomplete beta function, which panics (XOutOfRange) for a NaN statistic, so a
+/// NaN is refused here before it gets there.
 pub(crate) fn t_two_sided_p(t: f64, df: f64) -> Result<f64> {
+    if t.is_nan() {
+        return Err(SatisfactionError::InvalidParameter {
+            name: "t statistic",
+            value: t,
+            constraint: "must be a number",
+        });
+    }
+    check_df(df)?;
     if t.is_infinite() {
         return Ok(0.0);
     }
-    let dist = StudentsT::new(0.0, 1.0, df).map_err(|_| SatisfactionError::InvalidParameter {
-        name: "degrees of freedom",
-        value: df,
-        constraint: "must be positive",
-    })?;
-    Ok((2.0 * dist.sf(t.abs())).min(1.0))
+    Ok((2.0 * t_survival(t.abs(), df)).min(1.0))
+}
+
+/// Checks Student's t degrees of freedom are positive and finite.
+fn check_df(df: f64) -> Result<()> {
+    if df.is_finite() && df > 0.0 {
+        Ok(())
+    } else {
+        Err(SatisfactionError::InvalidParameter {
+            name: "degrees of freedom",
+            value: df,
+            constraint: "must be positive and finite",
+        })
+    }
 }
 
 /// Wilson's score interval for a proportion `successes / total` (Wilson 1927, *JASA* 22(158)):
-/// centre (p̂ + z²/2n) / (1 + z²/n), half-width z √(p̂(1 − p̂)/n + z²/4n²) / (1 + z²/n).
+/// centre (p̂ + z²/2n) / (1 + z²/n), half-width z √(p̂(1 − p̂)/n + z²/4n²) / (1 + z²/n), computed as
+/// centre (s + z²/2) / (n + z²) and half-width z √(n p̂(1 − p̂) + z²/4) / (n + z²) (the same after
+/// multiplying through by n), which stays finite for any total from 5e-324 (z²/n would overflow) to
+/// `f64::MAX` (n² would).
 ///
 /// `successes` and `total` may be weighted or effective counts (non-integer). The interval's
 /// `estimate` is p̂ itself, which the Wilson interval always contains.
@@ -97,9 +113,9 @@ pub fn wilson_interval(successes: f64, total: f64, level: f64) -> Result<Interva
     let z = normal_critical(level)?;
     let p = successes / total;
     let z2 = z * z;
-    let denominator = 1.0 + z2 / total;
-    let centre = (p + z2 / (2.0 * total)) / denominator;
-    let half = z * (p * (1.0 - p) / total + z2 / (4.0 * total * total)).sqrt() / denominator;
+    let denominator = total + z2;
+    let centre = (successes + z2 / 2.0) / denominator;
+    let half = z * (total * p * (1.0 - p) + z2 / 4.0).sqrt() / denominator;
     // Rounding can push a bound a hair past p̂ when p̂ is 0 or 1; clamp keeps the guarantee.
     Ok(Interval::new(
         p,
@@ -110,7 +126,9 @@ pub fn wilson_interval(successes: f64, total: f64, level: f64) -> Result<Interva
 }
 
 /// Kish's effective sample size (Σw)² / Σw² of respondent weights (Kish 1965, *Survey Sampling*):
-/// the number of unweighted respondents that would give the same precision.
+/// the number of unweighted respondents that would give the same precision. It does not depend on
+/// the weights' scale, so they are first divided by a power of two near the largest: weights from
+/// 5e-324 to `f64::MAX` give a finite n_eff between 1 and the number of weights.
 ///
 /// # Examples
 ///
@@ -128,9 +146,16 @@ pub fn wilson_interval(successes: f64, total: f64, level: f64) -> Result<Interva
 /// are zero.
 pub fn effective_sample_size(weights: &[f64]) -> Result<f64> {
     check_weights(weights, weights.len())?;
-    let sum: f64 = weights.iter().sum();
-    let sum_squares: f64 = weights.iter().map(|w| w * w).sum();
-    Ok(sum * sum / sum_squares)
+    let scale = scale_of(weights.iter().copied());
+    let sum: f64 = weights.iter().map(|w| w / scale).sum();
+    let sum_squares: f64 = weights.iter().map(|w| (w / scale).powi(2)).sum();
+    Ok(kish(sum, sum_squares, weights.len()))
+}
+
+/// Kish's (Σw)²/Σw², kept within its range [1, respondents] against rounding ([f64::MAX; 3]
+/// would otherwise give 3.0000000000000004).
+pub(crate) fn kish(sum: f64, sum_squares: f64, respondents: usize) -> f64 {
+    (sum * sum / sum_squares).clamp(1.0, (respondents as f64).max(1.0))
 }
 
 /// Checks weights: same length as the answers, non-negative, finite, not all zero.
@@ -179,13 +204,20 @@ pub(crate) fn check_scale(answers: &[u8], min: u8, max: u8) -> Result<()> {
 }
 
 /// Answers on an integer scale 0…max, tallied per answer value.
+///
+/// Weights are tallied in units of `unit`, a power of two at or below the largest weight, so that
+/// Σw and Σw² neither overflow (weights near `f64::MAX`) nor underflow (subnormal weights).
 pub(crate) struct Binned {
-    /// Total weight (the count when unweighted) of each answer value 0…max.
+    /// Total weight in `unit`s (the count when unweighted) of each answer value 0…max.
     pub totals: Vec<f64>,
-    /// Σw² over respondents (the count when unweighted), for Kish's effective sample size.
+    /// Σw² in `unit`²s over respondents (the count when unweighted), for Kish's n_eff.
     pub sum_squares: f64,
     /// Respondents tallied.
     pub respondents: usize,
+    /// The power of two the weights were divided by (1 when unweighted).
+    pub unit: f64,
+    /// The largest weight (1 when unweighted).
+    pub largest_weight: f64,
 }
 
 impl Binned {
@@ -196,8 +228,7 @@ impl Binned {
 
     /// Kish's effective sample size (Σw)² / Σw².
     pub fn effective_n(&self) -> f64 {
-        let sum = self.sum_weights();
-        sum * sum / self.sum_squares
+        kish(self.sum_weights(), self.sum_squares, self.respondents)
     }
 
     /// (value, total weight) of each answer value from `min` up, for the mean.
@@ -226,15 +257,19 @@ pub(crate) fn bin_answers(answers: &[u8], weights: Option<&[f64]>, max: u8) -> R
                 totals: counts.iter().map(|&c| c as f64).collect(),
                 sum_squares: answers.len() as f64,
                 respondents: answers.len(),
+                unit: 1.0,
+                largest_weight: 1.0,
             })
         }
         Some(weights) => {
             check_weights(weights, answers.len())?;
+            let largest_weight = largest_magnitude(weights.iter().copied());
+            let unit = scale_of([largest_weight]);
             let mut per_value: Vec<Vec<f64>> = vec![Vec::new(); bins];
             for (&answer, &weight) in answers.iter().zip(weights) {
-                per_value[usize::from(answer)].push(weight);
+                per_value[usize::from(answer)].push(weight / unit);
             }
-            let mut all: Vec<f64> = weights.to_vec();
+            let mut all: Vec<f64> = weights.iter().map(|w| w / unit).collect();
             all.sort_unstable_by(f64::total_cmp);
             Ok(Binned {
                 totals: per_value
@@ -246,6 +281,8 @@ pub(crate) fn bin_answers(answers: &[u8], weights: Option<&[f64]>, max: u8) -> R
                     .collect(),
                 sum_squares: all.iter().map(|w| w * w).sum(),
                 respondents: answers.len(),
+                unit,
+                largest_weight,
             })
         }
     }

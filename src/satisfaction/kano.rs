@@ -120,10 +120,37 @@ impl KanoCategory {
 /// assert_eq!(kano.worse(), Some(-0.6));
 /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 /// ```
+///
+/// Read back with serde, the counts are checked: at least one respondent, and a total that fits in
+/// `usize` (so that [`Kano::respondents`] and the coefficients cannot overflow).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "KanoData")
+)]
 pub struct Kano {
     counts: [usize; 6],
+}
+
+/// The fields of [`Kano`] as read, before [`Kano::check`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct KanoData {
+    counts: [usize; 6],
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<KanoData> for Kano {
+    type Error = SatisfactionError;
+
+    fn try_from(data: KanoData) -> Result<Kano> {
+        let kano = Kano {
+            counts: data.counts,
+        };
+        kano.check()?;
+        Ok(kano)
+    }
 }
 
 const CATEGORIES: [KanoCategory; 6] = [
@@ -201,6 +228,24 @@ impl Kano {
             })
             .collect::<Result<Vec<_>>>()?;
         Self::from_pairs(&answers)
+    }
+
+    /// What the constructors guarantee: at least one respondent, and a total that fits in `usize`.
+    #[cfg(feature = "serde")]
+    fn check(&self) -> Result<()> {
+        let total = self
+            .counts
+            .iter()
+            .try_fold(0usize, |sum, &count| sum.checked_add(count));
+        match total {
+            Some(0) => Err(SatisfactionError::EmptyInput),
+            Some(_) => Ok(()),
+            None => Err(SatisfactionError::InvalidParameter {
+                name: "counts",
+                value: self.counts.iter().copied().max().unwrap_or_default() as f64,
+                constraint: "the category counts must sum to at most usize::MAX",
+            }),
+        }
     }
 
     /// Respondents classified into `category`.

@@ -24,6 +24,27 @@
 //! effective sample size n_eff = (Σw)² / Σw² (Kish 1965, *Survey Sampling*) in place of n.
 //! [`by_segment`] breaks any single-item statistic down by a caller-given segment label.
 //!
+//! # Finite results
+//!
+//! Every `f64` in an `Ok` is finite, for any finite answers and any non-negative finite weights:
+//!
+//! - Weights from 5e-324 to `f64::MAX` work: they are divided by a power of two near the largest
+//!   before any sum, so shares, means, Kish's n_eff and intervals (which depend only on the weights'
+//!   ratios) never see an overflowing Σw or an underflowing Σw². The one figure in the caller's weight
+//!   units, [`Nps::promoters`] and its siblings, is an [`SatisfactionError::Overflow`] error when the
+//!   weights sum past `f64::MAX`.
+//! - Numeric answers up to ±`f64::MAX` work the same way (means, quartiles, correlations, alpha and key
+//!   drivers are computed on the scaled answers). Only figures that truly exceed `f64::MAX` are
+//!   [`SatisfactionError::Overflow`] errors: the standard deviation of answers spread wider than
+//!   about ±1.27e308 (`f64::MAX`/√2), and a t interval for the mean of unbounded answers that would
+//!   reach past ±`f64::MAX`.
+//! - Confidence levels are any number strictly between 0 and 1; critical values come from the tail
+//!   (1 − level)/2, so levels a hair below 1 give large but finite intervals.
+//! - Integer counts are checked: [`Nps::from_counts`] refuses counts whose total exceeds `u64::MAX`.
+//! - Values read back with serde are checked like the constructors check them (counts non-negative,
+//!   shares within their totals, n_eff ≥ 1, coefficients within −1…1, …); a value they would refuse
+//!   is a deserialization error.
+//!
 //! # Examples
 //!
 //! ```
@@ -53,7 +74,9 @@ mod interval;
 mod kano;
 mod nps;
 mod reliability;
+mod scale;
 mod segment;
+mod student_t;
 
 pub use ces::{Ces, CesScale};
 pub use correlation::{Correlation, CorrelationMatrix, CorrelationMethod};
@@ -152,9 +175,48 @@ pub enum SatisfactionError {
         /// The number given.
         found: usize,
     },
-    /// The drivers' correlation matrix is singular: some driver is a linear combination of others.
-    #[error("the driver correlation matrix is singular (drivers are collinear)")]
-    SingularDrivers,
+    /// The drivers are collinear: some driver is (to rounding) a linear combination of the others,
+    /// e.g. two identical columns, so their separate importance is undefined.
+    #[error(
+        "drivers {} are collinear (one is a linear combination of the others): drop or combine one",
+        list(drivers)
+    )]
+    SingularDrivers {
+        /// The drivers (columns, ascending) that take part in a linear dependence.
+        drivers: Vec<usize>,
+    },
+    /// A figure the statistic reports lies beyond the largest `f64` (≈ 1.8e308) although every input
+    /// is finite, e.g. the standard deviation of answers near ±`f64::MAX`.
+    #[error(
+        "{quantity} exceeds the largest f64 (1.8e308) for inputs as large as {largest:e}: divide \
+         the inputs by a common factor"
+    )]
+    Overflow {
+        /// What overflows, e.g. "the standard deviation".
+        quantity: &'static str,
+        /// The largest magnitude among the inputs.
+        largest: f64,
+    },
+}
+
+/// A setting or a field read back with a value the constructors never produce.
+pub(crate) fn invalid(
+    name: &'static str, value: f64, constraint: &'static str,
+) -> SatisfactionError {
+    SatisfactionError::InvalidParameter {
+        name,
+        value,
+        constraint,
+    }
+}
+
+/// "0, 1, 3" for the error message.
+fn list(indices: &[usize]) -> String {
+    indices
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Shorthand for this module's results.

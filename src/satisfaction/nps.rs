@@ -1,6 +1,9 @@
 //! Net Promoter Score (Reichheld 2003) with intervals and the two-sample test (Rocks 2016).
 
 use super::interval::{bin_answers, check_scale, normal_critical, normal_two_sided_p, Interval};
+#[cfg(feature = "serde")]
+use super::invalid;
+use super::scale::power_of_two_floor;
 use super::segment::by_segment;
 use super::{Result, SatisfactionError, SegmentResult};
 
@@ -30,8 +33,15 @@ const PERCENT: f64 = 100.0;
 /// assert!((test.p_value - 0.163).abs() < 1e-3);
 /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 /// ```
+///
+/// Read back with serde, the fields are checked like the constructors check them: non-negative
+/// finite counts with a positive finite total and an effective sample size of at least 1.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "NpsData")
+)]
 pub struct Nps {
     promoters: f64,
     passives: f64,
@@ -121,8 +131,11 @@ impl Nps {
     /// # Errors
     ///
     /// As [`Nps::from_answers`], plus [`SatisfactionError::LengthMismatch`] when the weights differ in
-    /// length from the answers, [`SatisfactionError::InvalidWeight`] for a negative or non-finite weight
-    /// and [`SatisfactionError::ZeroTotalWeight`] when all weights are zero.
+    /// length from the answers, [`SatisfactionError::InvalidWeight`] for a negative or non-finite weight,
+    /// [`SatisfactionError::ZeroTotalWeight`] when all weights are zero and
+    /// [`SatisfactionError::Overflow`] when the weights sum past `f64::MAX`, so that the weighted
+    /// counts ([`Nps::promoters`], …) cannot be reported (divide the weights by a common factor: the
+    /// score and its intervals do not depend on their scale).
     pub fn from_weighted_answers(answers: &[u8], weights: &[f64]) -> Result<Nps> {
         Self::build(answers, Some(weights))
     }
@@ -139,9 +152,18 @@ impl Nps {
     ///
     /// # Errors
     ///
-    /// [`SatisfactionError::EmptyInput`] when all three counts are zero.
+    /// [`SatisfactionError::EmptyInput`] when all three counts are zero;
+    /// [`SatisfactionError::InvalidParameter`] (name "promoters + passives + detractors", value the
+    /// largest count) when the total exceeds `u64::MAX`.
     pub fn from_counts(promoters: u64, passives: u64, detractors: u64) -> Result<Nps> {
-        let total = promoters + passives + detractors;
+        let total = promoters
+            .checked_add(passives)
+            .and_then(|sum| sum.checked_add(detractors))
+            .ok_or(SatisfactionError::InvalidParameter {
+                name: "promoters + passives + detractors",
+                value: promoters.max(passives).max(detractors) as f64,
+                constraint: "the total count must not exceed u64::MAX",
+            })?;
         if total == 0 {
             return Err(SatisfactionError::EmptyInput);
         }
@@ -181,8 +203,16 @@ impl Nps {
     fn build(answers: &[u8], weights: Option<&[f64]>) -> Result<Nps> {
         check_scale(answers, 0, 10)?;
         let bins = bin_answers(answers, weights, 10)?;
-        let total =
-            |values: std::ops::RangeInclusive<usize>| -> f64 { bins.totals[values].iter().sum() };
+        // Bins hold weights in `unit`s; the counts are reported in the caller's units.
+        let total = |values: std::ops::RangeInclusive<usize>| -> f64 {
+            bins.totals[values].iter().sum::<f64>() * bins.unit
+        };
+        if !(bins.sum_weights() * bins.unit).is_finite() {
+            return Err(SatisfactionError::Overflow {
+                quantity: "the total respondent weight",
+                largest: bins.largest_weight,
+            });
+        }
         Ok(Nps {
             promoters: total(9..=10),
             passives: total(7..=8),
@@ -192,8 +222,17 @@ impl Nps {
         })
     }
 
-    fn total(&self) -> f64 {
-        self.promoters + self.passives + self.detractors
+    /// (p_P, p_N, p_D), from the counts divided by a power of two near the largest so that their sum
+    /// cannot overflow.
+    fn shares(&self) -> (f64, f64, f64) {
+        let unit = power_of_two_floor(self.promoters.max(self.passives).max(self.detractors));
+        let (p, n, d) = (
+            self.promoters / unit,
+            self.passives / unit,
+            self.detractors / unit,
+        );
+        let total = p + n + d;
+        (p / total, n / total, d / total)
     }
 
     /// Number of respondents (answers given).
@@ -223,17 +262,17 @@ impl Nps {
 
     /// Share of promoters p_P in 0…1.
     pub fn promoter_share(&self) -> f64 {
-        self.promoters / self.total()
+        self.shares().0
     }
 
     /// Share of passives in 0…1.
     pub fn passive_share(&self) -> f64 {
-        self.passives / self.total()
+        self.shares().1
     }
 
     /// Share of detractors p_D in 0…1.
     pub fn detractor_share(&self) -> f64 {
-        self.detractors / self.total()
+        self.shares().2
     }
 
     /// The score 100 (p_P − p_D) on −100…100.
@@ -420,6 +459,54 @@ impl Nps {
             standard_error,
             z,
             p_value: normal_two_sided_p(z),
+        })
+    }
+}
+
+/// The fields of [`Nps`] as read, before the checks of [`Nps::try_from`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct NpsData {
+    promoters: f64,
+    passives: f64,
+    detractors: f64,
+    respondents: usize,
+    effective_n: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<NpsData> for Nps {
+    type Error = SatisfactionError;
+
+    /// Accepts what the constructors can build: non-negative finite counts whose total is positive
+    /// and finite, at least one respondent, and Kish's n_eff (never below 1) finite and at least 1.
+    fn try_from(data: NpsData) -> Result<Nps> {
+        for (name, value) in [
+            ("promoters", data.promoters),
+            ("passives", data.passives),
+            ("detractors", data.detractors),
+        ] {
+            if !(value.is_finite() && value >= 0.0) {
+                return Err(invalid(name, value, "a count is finite and non-negative"));
+            }
+        }
+        let total = data.promoters + data.passives + data.detractors;
+        if !(total.is_finite() && total > 0.0 && data.respondents > 0) {
+            return Err(SatisfactionError::EmptyInput);
+        }
+        if !(data.effective_n.is_finite() && data.effective_n >= 1.0) {
+            return Err(invalid(
+                "effective_n",
+                data.effective_n,
+                "Kish's effective sample size is finite and at least 1",
+            ));
+        }
+        Ok(Nps {
+            promoters: data.promoters,
+            passives: data.passives,
+            detractors: data.detractors,
+            respondents: data.respondents,
+            effective_n: data.effective_n,
         })
     }
 }

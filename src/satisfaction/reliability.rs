@@ -3,7 +3,11 @@
 use ndarray::ArrayView2;
 
 use super::correlation::{complete_items, Correlation, CorrelationMethod};
+use super::scale::scale_of;
 use super::{Result, SatisfactionError};
+
+/// A variance of the standardised total (over k) at or below this is rounding of zero.
+const STANDARDIZED_SPREAD_FLOOR: f64 = 1e-12;
 
 /// One item's contribution to the scale.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,7 +60,12 @@ pub struct Reliability {
 /// [`SatisfactionError::TooFewItems`] with fewer than 2 items; [`SatisfactionError::NonFinite`] for an
 /// infinite answer (with its row); [`SatisfactionError::TooFewRespondents`] with fewer than 3 complete
 /// respondents; [`SatisfactionError::ZeroVariance`] naming a constant item, or "total score" when the
-/// sum of the items is constant.
+/// sum of the items is constant, or "standardised total score" when the sum of the standardised items
+/// is (mean inter-item correlation −1/(k − 1), the pole of standardised alpha).
+///
+/// Any finite answers work, up to ±`f64::MAX`: alpha does not change when every answer is multiplied
+/// by one factor, so all answers are divided by a power of two near the largest before the variances
+/// are summed.
 pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
     let k = items.ncols();
     let columns = complete_items(items, "Cronbach's alpha", 2)?;
@@ -68,12 +77,18 @@ pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
             found: n,
         });
     }
-    let variances: Vec<f64> = columns.iter().map(|c| sample_variance(c)).collect();
-    if let Some(item) = variances.iter().position(|&v| v.is_nan() || v <= 0.0) {
+    // Constant in the answers as given: an item whose variance underflows after scaling still varies.
+    if let Some(item) = columns.iter().position(|c| c.iter().all(|&v| v == c[0])) {
         return Err(SatisfactionError::ZeroVariance {
             name: format!("item {item}"),
         });
     }
+    let unit = scale_of(columns.iter().flatten().copied());
+    let columns: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| c.iter().map(|v| v / unit).collect())
+        .collect();
+    let variances: Vec<f64> = columns.iter().map(|c| sample_variance(c)).collect();
     let all: Vec<usize> = (0..k).collect();
     let alpha = raw_alpha(&columns, &variances, &all).ok_or(SatisfactionError::ZeroVariance {
         name: "total score".to_string(),
@@ -93,7 +108,16 @@ pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
     }
     let kf = k as f64;
     let mean_correlation = correlation_sum / (kf * (kf - 1.0) / 2.0);
-    let standardized_alpha = kf * mean_correlation / (1.0 + (kf - 1.0) * mean_correlation);
+    // 1 + (k − 1) r̄ is the variance of the sum of the standardised items over k: zero (r̄ at its
+    // floor −1/(k − 1)) when that sum is constant, where standardised alpha has its pole. The fuzzer
+    // found items with r̄ = −1/2 (k = 3) that gave −∞; rounding leaves about 1e-16 there.
+    let standardized_spread = 1.0 + (kf - 1.0) * mean_correlation;
+    if standardized_spread <= STANDARDIZED_SPREAD_FLOOR {
+        return Err(SatisfactionError::ZeroVariance {
+            name: "standardised total score".to_string(),
+        });
+    }
+    let standardized_alpha = kf * mean_correlation / standardized_spread;
     let items = (0..k)
         .map(|item| {
             let others: Vec<usize> = (0..k).filter(|&j| j != item).collect();

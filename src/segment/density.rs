@@ -3,8 +3,9 @@
 //! trip. Log densities are normalised with log-sum-exp, so a row far from every component still
 //! gets finite probabilities (the most probable component is the nearest in Mahalanobis terms).
 
-use ndarray::{Array2, Array3, ArrayView2};
+use ndarray::{Array2, Array3, ArrayView1, ArrayView2};
 
+use crate::segment::scale::{largest_magnitude, PowerOfTwo};
 use crate::segment::SegmentError;
 
 /// The lower Cholesky factor of a symmetric positive-definite matrix, `None` when it is not.
@@ -63,6 +64,10 @@ pub(crate) fn factors(covariances: &Array3<f64>) -> Result<Vec<Array2<f64>>, Seg
 
 /// Membership probabilities (rows × components) of `points` in the clustering space: weight ×
 /// Gaussian density of each component, normalised per row by log-sum-exp.
+///
+/// A component whose squared Mahalanobis distance to the row overflows f64 has density 0 next to
+/// any other; a row for which every component's distance overflows is refused with
+/// [`SegmentError::TooFarFromEveryComponent`].
 pub(crate) fn membership(
     points: &Array2<f64>, weights: &[f64], means: &Array2<f64>, covariances: &Array3<f64>,
 ) -> Result<Array2<f64>, SegmentError> {
@@ -81,25 +86,48 @@ pub(crate) fn membership(
     let mut z = vec![0.0; dim];
     for (row, point) in points.rows().into_iter().enumerate() {
         for (component, l) in factors.iter().enumerate() {
-            // Solve L z = x − μ; the squared Mahalanobis distance is ‖z‖².
-            let mut distance = 0.0;
-            for i in 0..dim {
-                let mut value = point[i] - means[[component, i]];
-                for (k, zk) in z.iter().enumerate().take(i) {
-                    value -= l[[i, k]] * zk;
-                }
-                z[i] = value / l[[i, i]];
-                distance += z[i] * z[i];
-            }
+            let distance = squared_mahalanobis(point, means.row(component), l, &mut z);
             out[[row, component]] = constants[component] - 0.5 * distance;
         }
         let mut log_row = out.row_mut(row);
         let top = log_row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if top == f64::NEG_INFINITY {
+            return Err(SegmentError::TooFarFromEveryComponent { row });
+        }
         let total: f64 = log_row.iter().map(|v| (v - top).exp()).sum();
         let log_norm = top + total.ln();
         log_row.mapv_inplace(|v| (v - log_norm).exp());
     }
     Ok(out)
+}
+
+/// ‖L⁻¹(x − μ)‖², by forward substitution into `z`; +∞ when it overflows f64.
+///
+/// x − μ is formed on x and μ rescaled by a power of two into [−1, 1] (exact), so a row and a
+/// mean near opposite ends of f64 do not overflow before the distance does; the distance is
+/// scaled back at the end, to +∞ when it exceeds f64::MAX (such a component's density is 0 next
+/// to any other's).
+fn squared_mahalanobis(
+    point: ArrayView1<f64>, mean: ArrayView1<f64>, l: &Array2<f64>, z: &mut [f64],
+) -> f64 {
+    let to_unit =
+        PowerOfTwo::normalising(largest_magnitude(point.iter().chain(mean.iter()).copied()));
+    let mut distance = 0.0;
+    for i in 0..mean.len() {
+        let mut value = to_unit.apply(point[i]) - to_unit.apply(mean[i]);
+        for (k, zk) in z.iter().enumerate().take(i) {
+            value -= l[[i, k]] * zk;
+        }
+        z[i] = value / l[[i, i]];
+        distance += z[i] * z[i];
+    }
+    let distance = to_unit.inverse().squared().apply(distance);
+    // NaN only from ∞ − ∞ in the substitution, when the terms themselves overflowed.
+    if distance.is_nan() {
+        f64::INFINITY
+    } else {
+        distance
+    }
 }
 
 #[cfg(test)]

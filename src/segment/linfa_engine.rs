@@ -5,7 +5,7 @@
 use linfa::prelude::{Fit, Predict};
 use linfa::{DatasetBase, ParamGuard};
 use linfa_clustering::{KMeans, KMeansInit};
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
@@ -15,7 +15,7 @@ use crate::segment::SegmentError;
 /// linfa's `KMeans`, one iteration per call from the previous centres, so that we count
 /// iterations and apply the relative tolerance on the total squared centre shift.
 pub(crate) fn run_linfa(
-    points: &Array2<f64>, data: &[f64], initial: &[f64], max_iterations: usize, tolerance: f64,
+    points: ArrayView2<f64>, data: &[f64], initial: &[f64], max_iterations: usize, tolerance: f64,
     seed: u64,
 ) -> Result<RunOutcome, SegmentError> {
     let dim = points.ncols();
@@ -23,7 +23,7 @@ pub(crate) fn run_linfa(
     let to_error = |e: &dyn std::fmt::Display| SegmentError::Linfa {
         message: e.to_string(),
     };
-    let dataset = DatasetBase::new(points.view(), ());
+    let dataset = DatasetBase::new(points, ());
     let mut centers =
         Array2::from_shape_vec((k, dim), initial.to_vec()).map_err(|e| to_error(&e))?;
     let mut iterations = 0;
@@ -49,7 +49,7 @@ pub(crate) fn run_linfa(
         }
     }
     let model = model.ok_or(SegmentError::EmptyInput)?;
-    let labels: Vec<usize> = model.predict(points).to_vec();
+    let labels: Vec<usize> = model.predict(&points).to_vec();
     let fallback: Vec<f64> = centers.iter().copied().collect();
     let centroids = engine::label_means(data, dim, &labels, &fallback);
     let inertia = engine::inertia_of(data, dim, &centroids, &labels);

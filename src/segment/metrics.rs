@@ -14,6 +14,20 @@
 //! * Inertia: W, Σ ‖x − c_label‖² with c the means of the labels.
 //! * Adjusted Rand index (Hubert & Arabie 1985, J. Classification 2, eq. 5).
 //!
+//! # Finite results
+//!
+//! Points are checked finite, then rescaled by a power of two into [−1, 1] before any sum of
+//! squares (exact: the rescaled results are the original ones wherever those do not overflow or
+//! underflow). Silhouette, Davies–Bouldin and Calinski–Harabasz are scale-free, so they come out
+//! finite for any finite points, ±f64::MAX included; the one exception is a ratio whose
+//! denominator is nearly 0 against its numerator (two centroids a few ulps apart, clusters that
+//! are points), which is refused with [`SegmentError::OutOfRange`] rather than returned as ∞. The
+//! inertia is a sum of squares in the caller's units: finite while it stays below 1.8e308 (points
+//! up to about 1e154 apart), refused with [`SegmentError::OutOfRange`] above, and 0 when it is
+//! below the smallest subnormal (5e-324). Davies–Bouldin's "all spreads (or all centroid distances)
+//! are 0" test is relative to the largest magnitude of the points (below 1e-15 of it), so it
+//! gives the same answer at every scale.
+//!
 //! # Examples
 //!
 //! ```
@@ -35,7 +49,9 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
+use crate::segment::clustering::inertia_in_caller_units;
 use crate::segment::engine::{deterministic_sum, inertia_of, label_means};
+use crate::segment::scale::{largest_magnitude, PowerOfTwo};
 use crate::segment::SegmentError;
 
 /// Above this many points the silhouette is computed on a seeded sample of this size.
@@ -107,8 +123,28 @@ fn check_cluster_count(
     Ok(())
 }
 
-fn row_major(points: ArrayView2<f64>) -> Vec<f64> {
-    points.iter().copied().collect()
+/// The points row-major, rescaled by a power of two into [−1, 1] (exactly: see the module
+/// docs), with the factor back to the caller's units.
+fn scaled_rows(points: ArrayView2<f64>) -> (Vec<f64>, PowerOfTwo) {
+    let to_unit = PowerOfTwo::normalising(largest_magnitude(points.iter().copied()));
+    let data = points.iter().map(|&v| to_unit.apply(v)).collect();
+    (data, to_unit.inverse())
+}
+
+/// `numerator / denominator`, or [`SegmentError::OutOfRange`] naming `metric` when the quotient
+/// overflows (a denominator almost 0 against the numerator).
+fn finite_ratio(
+    metric: &'static str, numerator: f64, denominator: f64, remedy: &'static str,
+) -> Result<f64, SegmentError> {
+    let ratio = numerator / denominator;
+    if ratio.is_finite() {
+        return Ok(ratio);
+    }
+    Err(SegmentError::OutOfRange {
+        quantity: metric,
+        log10: numerator.abs().log10() - denominator.abs().log10(),
+        remedy,
+    })
 }
 
 /// Σ ‖x − c_label‖² with c the mean of each label's points.
@@ -117,7 +153,8 @@ fn row_major(points: ArrayView2<f64>) -> Vec<f64> {
 ///
 /// [`SegmentError::EmptyInput`] for no points or no columns, [`SegmentError::LengthMismatch`]
 /// when `labels` and `points` differ in length, [`SegmentError::NonFinite`] for a NaN or infinite
-/// value.
+/// value, [`SegmentError::OutOfRange`] when the inertia overflows f64 (points about 1e154 or more
+/// apart).
 ///
 /// # Examples
 ///
@@ -131,16 +168,18 @@ pub fn inertia(points: ArrayView2<f64>, labels: &[usize]) -> Result<f64, Segment
     check_inputs(points, labels)?;
     let (dense, clusters) = dense_labels(labels);
     let dim = points.ncols();
-    let data = row_major(points);
+    let (data, back) = scaled_rows(points);
     let means = label_means(&data, dim, &dense, &vec![0.0; clusters * dim]);
-    Ok(inertia_of(&data, dim, &means, &dense))
+    inertia_in_caller_units(inertia_of(&data, dim, &means, &dense), back)
 }
 
 /// Calinski–Harabasz index (scikit-learn's `calinski_harabasz_score`): 1 when W = 0.
 ///
 /// # Errors
 ///
-/// As [`inertia`], and [`SegmentError::MetricUndefined`] unless 2 ≤ clusters ≤ n − 1.
+/// As [`inertia`] (but the index is scale-free: [`SegmentError::OutOfRange`] only when the
+/// within-cluster sum of squares is nearly 0 against the between-cluster one, so the quotient
+/// overflows), and [`SegmentError::MetricUndefined`] unless 2 ≤ clusters ≤ n − 1.
 ///
 /// # Examples
 ///
@@ -158,9 +197,13 @@ pub fn calinski_harabasz(points: ArrayView2<f64>, labels: &[usize]) -> Result<f6
     let n = points.nrows();
     check_cluster_count("calinski_harabasz", clusters, n)?;
     let dim = points.ncols();
-    let data = row_major(points);
+    // The index is scale-free: computed on the rescaled points.
+    let (data, _) = scaled_rows(points);
     let means = label_means(&data, dim, &dense, &vec![0.0; clusters * dim]);
-    let overall = points.mean_axis(Axis(0)).unwrap_or_default();
+    let overall = ArrayView2::from_shape(points.dim(), &data)
+        .ok()
+        .and_then(|scaled| scaled.mean_axis(Axis(0)))
+        .unwrap_or_default();
     let mut counts = vec![0usize; clusters];
     for &label in &dense {
         counts[label] += 1;
@@ -179,15 +222,21 @@ pub fn calinski_harabasz(points: ArrayView2<f64>, labels: &[usize]) -> Result<f6
     if within == 0.0 {
         return Ok(1.0);
     }
-    Ok(between * (n - clusters) as f64 / (within * (clusters - 1) as f64))
+    finite_ratio(
+        "calinski_harabasz",
+        between * (n - clusters) as f64,
+        within * (clusters - 1) as f64,
+        "the clusters are almost points: their within-cluster spread is nearly 0 against their separation",
+    )
 }
 
 /// Davies–Bouldin index (scikit-learn's `davies_bouldin_score`): 0 when every within-cluster
-/// spread or every centroid distance is 0.
+/// spread or every centroid distance is 0 (below 1e-15 of the points' largest magnitude).
 ///
 /// # Errors
 ///
-/// As [`calinski_harabasz`].
+/// As [`calinski_harabasz`], [`SegmentError::OutOfRange`] being for two centroids so close,
+/// against the spreads, that a ratio overflows.
 ///
 /// # Examples
 ///
@@ -205,7 +254,8 @@ pub fn davies_bouldin(points: ArrayView2<f64>, labels: &[usize]) -> Result<f64, 
     let n = points.nrows();
     check_cluster_count("davies_bouldin", clusters, n)?;
     let dim = points.ncols();
-    let data = row_major(points);
+    // The index is scale-free: computed on the rescaled points.
+    let (data, _) = scaled_rows(points);
     let means = label_means(&data, dim, &dense, &vec![0.0; clusters * dim]);
     let mut spread = vec![0.0; clusters];
     let mut counts = vec![0usize; clusters];
@@ -242,7 +292,12 @@ pub fn davies_bouldin(points: ArrayView2<f64>, labels: &[usize]) -> Result<f64, 
                 let ratio = if distance == 0.0 {
                     0.0
                 } else {
-                    (spread[i] + spread[j]) / distance
+                    finite_ratio(
+                        "davies_bouldin",
+                        spread[i] + spread[j],
+                        distance,
+                        "two centroids nearly coincide against the clusters' spread",
+                    )?
                 };
                 worst = worst.max(ratio);
             }
@@ -257,7 +312,9 @@ pub fn davies_bouldin(points: ArrayView2<f64>, labels: &[usize]) -> Result<f64, 
 ///
 /// # Errors
 ///
-/// As [`calinski_harabasz`] (the cluster count checked on the points used).
+/// [`SegmentError::EmptyInput`], [`SegmentError::LengthMismatch`] and
+/// [`SegmentError::NonFinite`] as [`inertia`], and [`SegmentError::MetricUndefined`] unless
+/// 2 ≤ clusters ≤ n − 1 among the points used. The coefficient is scale-free and always finite.
 ///
 /// # Examples
 ///
@@ -286,9 +343,11 @@ pub fn silhouette(
         (0..n).collect()
     };
     let dim = points.ncols();
+    // The coefficient is scale-free: computed on the rescaled points.
+    let to_unit = PowerOfTwo::normalising(largest_magnitude(points.iter().copied()));
     let data: Vec<f64> = chosen
         .iter()
-        .flat_map(|&i| points.row(i).to_vec())
+        .flat_map(|&i| points.row(i).map(|&v| to_unit.apply(v)).to_vec())
         .collect();
     let chosen_labels: Vec<usize> = chosen.iter().map(|&i| labels[i]).collect();
     let (dense, clusters) = dense_labels(&chosen_labels);
@@ -336,7 +395,8 @@ pub fn silhouette(
 ///
 /// # Errors
 ///
-/// As [`silhouette`].
+/// Those of [`silhouette`], [`davies_bouldin`], [`calinski_harabasz`] and [`inertia`]
+/// (an inertia that overflows f64 is [`SegmentError::OutOfRange`]).
 ///
 /// # Examples
 ///
@@ -388,7 +448,8 @@ pub fn adjusted_rand_index(first: &[usize], second: &[usize]) -> Result<f64, Seg
             found: second.len(),
         });
     }
-    let pairs = |count: u64| (count * count.saturating_sub(1)) as f64 / 2.0;
+    // In u128: a count above 2^32 would overflow its square in u64.
+    let pairs = |count: u64| (u128::from(count) * u128::from(count.saturating_sub(1))) as f64 / 2.0;
     let mut table: BTreeMap<(usize, usize), u64> = BTreeMap::new();
     let mut rows: BTreeMap<usize, u64> = BTreeMap::new();
     let mut columns: BTreeMap<usize, u64> = BTreeMap::new();

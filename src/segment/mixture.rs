@@ -9,6 +9,9 @@ use ndarray::{Array2, Array3, ArrayView2};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use crate::segment::clustering::count_distinct_rows;
+use crate::segment::scale::{largest_magnitude, PowerOfTwo};
+use crate::segment::segmenter::MAX_ITERATIONS;
 use crate::segment::transform::{
     check_features, Feature, FeatureRows, FeatureTransform, FittedTransform,
 };
@@ -68,7 +71,8 @@ pub struct GaussianMixtureSegmenter {
 /// rejects, with a [`SegmentError`] message, what no fit produces: weights that are not positive
 /// and finite, means or covariances not k × the transform's columns, a covariance that is not
 /// symmetric positive definite, probabilities or labels not one row per customer, a label not
-/// below k, customers not sorted or repeated, summary features not one per column.
+/// below k, customers not sorted or repeated, summary features not one per column, a probability
+/// outside [0, 1], weights that do not sum to 1.
 ///
 /// # Examples
 ///
@@ -191,10 +195,14 @@ impl GaussianMixtureSegmenter {
     /// # Errors
     ///
     /// Those of [`check`](Settings::check) on the settings; [`SegmentError::EmptyInput`],
-    /// [`SegmentError::NonFinite`], [`SegmentError::Log1pDomain`], [`SegmentError::ConstantFeature`]
-    /// for bad data; [`SegmentError::TooFewDistinctPoints`] when k exceeds the rows;
-    /// [`SegmentError::Linfa`] when EM fails (a collapsed component, or no convergence within the
-    /// iteration cap).
+    /// [`SegmentError::NonFinite`], [`SegmentError::Log1pDomain`], [`SegmentError::ConstantFeature`],
+    /// [`SegmentError::VarianceUnderflow`] for bad data; [`SegmentError::TooFewDistinctPoints`]
+    /// when k exceeds the distinct rows (so k above the rows too); [`SegmentError::OutOfRange`]
+    /// when the covariances in the caller's units leave f64's range (untransformed points beyond
+    /// about 1e150, or below about 1e-150 where the regularisation outweighs them by more than
+    /// f64 spans: z-score them); [`SegmentError::TooFarFromEveryComponent`] when a row's distances
+    /// to every component overflow; [`SegmentError::Linfa`] when EM fails (a collapsed
+    /// component, or no convergence within the iteration cap).
     ///
     /// # Examples
     ///
@@ -207,28 +215,26 @@ impl GaussianMixtureSegmenter {
     }
 
     fn fit_rows<C>(&self, rows: FeatureRows<C>) -> Result<SoftSegmentation<C>, SegmentError> {
-        let (transform, points, _) = FittedTransform::fit_owned(rows.kind, rows.raw, &rows.names)?;
-        if points.nrows() < self.k {
+        let (transform, points) = FittedTransform::fit_owned(rows.kind, rows.raw, &rows.names)?;
+        let distinct = count_distinct_rows(points.view(), self.k);
+        if distinct < self.k {
             return Err(SegmentError::TooFewDistinctPoints {
                 k: self.k,
-                distinct: points.nrows(),
+                distinct,
             });
         }
-        let model = self.fit_model(&points)?;
-        let weights = model.weights().to_vec();
-        let covariances = model.covariances().clone();
-        let probabilities = density::membership(&points, &weights, model.means(), &covariances)?;
-        if probabilities.iter().any(|p| !p.is_finite()) {
-            return Err(SegmentError::Linfa {
-                message: "membership probabilities are not finite".into(),
-            });
-        }
+        let Parameters {
+            weights,
+            means,
+            covariances,
+        } = self.fit_parameters(&points)?;
+        let probabilities = density::membership(&points, &weights, &means, &covariances)?;
         let labels = argmax_rows(&probabilities);
         Ok(SoftSegmentation {
             customers: rows.customers,
             labels,
             weights,
-            means: model.means().clone(),
+            means,
             probabilities,
             features: rows.features,
             transform,
@@ -236,8 +242,43 @@ impl GaussianMixtureSegmenter {
         })
     }
 
+    /// linfa's EM on the points rescaled by a power of two into [−1, 1], the regularisation
+    /// rescaled with the covariances, so that points near ±1e308 or 1e-300 are fitted as any
+    /// others: the mixture is equivariant (means scale with the points, covariances and their
+    /// regularisation with their squares, weights not at all). The parameters are returned in the
+    /// caller's units, or [`SegmentError::OutOfRange`] when the covariances leave f64's range.
+    fn fit_parameters(&self, points: &Array2<f64>) -> Result<Parameters, SegmentError> {
+        let to_unit = PowerOfTwo::normalising(largest_magnitude(points.iter().copied()));
+        let regularisation = to_unit.squared().apply(self.regularisation);
+        if !regularisation.is_finite() {
+            return Err(SegmentError::OutOfRange {
+                quantity: "the covariance regularisation, relative to the data's squares",
+                log10: self.regularisation.log10() + to_unit.squared().log10(),
+                remedy: REMEDY,
+            });
+        }
+        let model = self.fit_model(&points.mapv(|v| to_unit.apply(v)), regularisation)?;
+        let back = to_unit.inverse();
+        let weights = model.weights().to_vec();
+        let means = model.means().mapv(|v| back.apply(v));
+        let covariances = model.covariances().mapv(|v| back.squared().apply(v));
+        if !(finite(weights.iter()) && finite(means.iter()) && finite(model.covariances().iter())) {
+            return Err(SegmentError::Linfa {
+                message: "EM gave non-finite weights, means or covariances".into(),
+            });
+        }
+        covariances_in_range(model.covariances(), &covariances, back)?;
+        Ok(Parameters {
+            weights,
+            means,
+            covariances,
+        })
+    }
+
     /// linfa's EM from a k-means start.
-    fn fit_model(&self, points: &Array2<f64>) -> Result<GaussianMixtureModel<f64>, SegmentError> {
+    fn fit_model(
+        &self, points: &Array2<f64>, regularisation: f64,
+    ) -> Result<GaussianMixtureModel<f64>, SegmentError> {
         let to_error = |e: &dyn std::fmt::Display| SegmentError::Linfa {
             message: e.to_string(),
         };
@@ -246,12 +287,52 @@ impl GaussianMixtureSegmenter {
             .init_method(GmmInitMethod::KMeans)
             .max_n_iterations(self.max_iterations)
             .tolerance(self.tolerance)
-            .reg_covariance(self.regularisation)
+            .reg_covariance(regularisation)
             .check()
             .map_err(|e| to_error(&e))?
             .fit(&dataset)
             .map_err(|e| to_error(&e))
     }
+}
+
+/// What [`SegmentError::OutOfRange`] advises when a mixture's parameters leave f64's range.
+const REMEDY: &str =
+    "z-score the features (FeatureTransform::ZScore) or rescale them by a power of ten";
+
+/// A fitted mixture's parameters in the caller's units.
+struct Parameters {
+    weights: Vec<f64>,
+    means: Array2<f64>,
+    covariances: Array3<f64>,
+}
+
+fn finite<'a>(mut values: impl Iterator<Item = &'a f64>) -> bool {
+    values.all(|v| v.is_finite())
+}
+
+/// Every covariance scaled back stays finite, and every variance (diagonal) stays a normal
+/// float: a variance that underflows would make the covariance singular.
+fn covariances_in_range(
+    scaled: &Array3<f64>, covariances: &Array3<f64>, back: PowerOfTwo,
+) -> Result<(), SegmentError> {
+    let out_of_range = |value: f64| SegmentError::OutOfRange {
+        quantity: "covariances",
+        log10: value.abs().log10() + back.squared().log10(),
+        remedy: REMEDY,
+    };
+    for (&value, &original) in covariances.iter().zip(scaled) {
+        if !value.is_finite() {
+            return Err(out_of_range(original));
+        }
+    }
+    for (matrix, original) in covariances.outer_iter().zip(scaled.outer_iter()) {
+        for i in 0..matrix.nrows() {
+            if matrix[[i, i]] < f64::MIN_POSITIVE {
+                return Err(out_of_range(original[[i, i]]));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Settings for GaussianMixtureSegmenter {
@@ -262,8 +343,9 @@ impl Settings for GaussianMixtureSegmenter {
     /// # Errors
     ///
     /// [`SegmentError::InvalidParameter`] naming the setting when k = 0 (`"k"`), no feature is
-    /// given or one is repeated (`"features"`), `max_iterations` = 0, the tolerance is not
-    /// positive and finite (`"tolerance"`), or the regularisation is negative or not finite
+    /// given or one is repeated (`"features"`), `max_iterations` is 0 or above
+    /// [`MAX_ITERATIONS`](crate::segment::MAX_ITERATIONS), the tolerance is not positive and
+    /// finite (`"tolerance"`), or the regularisation is negative or not finite
     /// (`"regularisation"`).
     ///
     /// # Examples
@@ -287,6 +369,13 @@ impl Settings for GaussianMixtureSegmenter {
                 "max_iterations",
                 0.0,
                 "at least one iteration is needed",
+            ));
+        }
+        if self.max_iterations > MAX_ITERATIONS as u64 {
+            return Err(SegmentError::invalid(
+                "max_iterations",
+                self.max_iterations as f64,
+                "max_iterations must be at most 100000",
             ));
         }
         if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
@@ -360,9 +449,11 @@ impl<C> SoftSegmentation<C> {
     ///
     /// # Errors
     ///
-    /// Those of [`FittedTransform::apply`], and [`SegmentError::InvalidParameter`] naming
+    /// Those of [`FittedTransform::apply`], [`SegmentError::InvalidParameter`] naming
     /// `covariances` when a covariance (set through the public field) is not symmetric positive
-    /// definite.
+    /// definite, and [`SegmentError::TooFarFromEveryComponent`] for a row whose squared
+    /// Mahalanobis distances to every component overflow f64 (a component whose distance alone
+    /// overflows gets probability 0).
     ///
     /// # Examples
     ///

@@ -16,6 +16,36 @@
 //!
 //! [`CustomerSummary`]: crate::summary::CustomerSummary
 //!
+//! # Finite results
+//!
+//! Every float of an `Ok` is finite, for any finite input (NaN and ±∞ are refused with
+//! [`SegmentError::NonFinite`]). Points are rescaled by a power of two before any sum of squares
+//! (exact: the results are the very floats the original points give wherever those do not
+//! overflow or underflow), so:
+//!
+//! - k-means assignments, centroids, silhouette, Davies–Bouldin and Calinski–Harabasz are
+//!   computed for points of any finite magnitude, ±f64::MAX and subnormals included;
+//! - z-scores ([`FeatureTransform::ZScore`]) are computed for any column whose standard deviation
+//!   is a normal float (at least 2.2e-308), whatever its values' magnitude; a column whose
+//!   standard deviation is smaller is refused with [`SegmentError::VarianceUnderflow`], one whose
+//!   values are all equal with [`SegmentError::ConstantFeature`];
+//! - what is a sum of squares in the caller's units is refused with [`SegmentError::OutOfRange`]
+//!   when it leaves f64's range: the inertia of untransformed points about 1e154 or more apart,
+//!   and the covariances of an untransformed Gaussian mixture on points beyond about 1e150 (or so
+//!   small, below about 1e-150, that the covariance regularisation outweighs them by more than
+//!   f64 spans). z-scored features never reach these limits;
+//! - a new row whose z-score overflows is refused with [`SegmentError::TransformOverflow`], and a
+//!   row so far from every mixture component that all its squared Mahalanobis distances overflow
+//!   with [`SegmentError::TooFarFromEveryComponent`];
+//! - values read back through serde that no fit produces are refused with the error a fit would
+//!   give.
+//!
+//! Every loop is bounded: k ≤ the distinct points (checked in one hash lookup per row before any
+//! work), at most [`MAX_N_INIT`] initialisations of at most [`MAX_ITERATIONS`] Lloyd or EM
+//! iterations each. A k-means fit costs at most n_init × (k·(2 + ln k) + iterations·k) distance
+//! evaluations of n points of d features per k tried, plus, when k is chosen over a range, a
+//! silhouette of at most 10⁸ distances per k (10,000 sampled points).
+//!
 //! # Examples
 //!
 //! ```
@@ -56,6 +86,7 @@
 
 use thiserror::Error;
 
+mod clustering;
 mod density;
 mod engine;
 mod labels;
@@ -65,6 +96,7 @@ mod mixture;
 mod profile;
 #[cfg(feature = "serde")]
 mod read_checks;
+mod scale;
 mod seeding;
 mod segmentation;
 mod segmenter;
@@ -74,7 +106,9 @@ pub use metrics::{QualityMetrics, Silhouette};
 pub use mixture::{GaussianMixtureSegmenter, SoftSegmentation};
 pub use profile::SegmentProfile;
 pub use segmentation::{RfmScoreMeans, Segmentation};
-pub use segmenter::{KCriterion, KMeansEngine, KMeansSegmenter, KScore};
+pub use segmenter::{
+    KCriterion, KMeansEngine, KMeansSegmenter, KScore, MAX_ITERATIONS, MAX_N_INIT,
+};
 pub use transform::{Feature, FeatureTransform, FittedTransform};
 
 /// Errors from segmentation.
@@ -94,8 +128,9 @@ pub enum SegmentError {
         /// What must hold, or what to change.
         constraint: &'static str,
     },
-    /// k exceeds the number of distinct points.
-    #[error("k = {k} exceeds the number of distinct points ({distinct})")]
+    /// k exceeds the number of distinct points (customers or rows with different values): k
+    /// larger than the customers is this error too.
+    #[error("k = {k} clusters need {k} distinct points, but the data have only {distinct} (customers or rows with different feature values)")]
     TooFewDistinctPoints {
         /// The number of clusters asked for.
         k: usize,
@@ -170,6 +205,47 @@ pub enum SegmentError {
         clusters: usize,
         /// Points.
         points: usize,
+    },
+    /// A result is outside f64's normal range in the caller's units, although it was computed on
+    /// rescaled points: for instance the inertia of points near 1e200, whose squares exceed f64,
+    /// or the covariances of an untransformed mixture fitted on such points.
+    #[error("{quantity} is about 1e{log10:.0}, outside f64's normal range (2.2e-308 to 1.8e308): {remedy}")]
+    OutOfRange {
+        /// What is out of range (`"inertia"`, `"covariances"`, `"davies_bouldin"`…).
+        quantity: &'static str,
+        /// Its decimal logarithm, computed without overflow.
+        log10: f64,
+        /// What to change.
+        remedy: &'static str,
+    },
+    /// A feature varies so little that its standard deviation is below the smallest normal f64
+    /// (2.2e-308), so it cannot be z-scored (its variance, the square, underflowed long before).
+    #[error("feature {name} (column {column}) varies too little to z-score: its standard deviation, about 1e{log10:.0}, underflows f64 (the smallest normal f64 is 2.2e-308); rescale it or leave it out")]
+    VarianceUnderflow {
+        /// Column.
+        column: usize,
+        /// Feature name.
+        name: String,
+        /// The decimal logarithm of its standard deviation.
+        log10: f64,
+    },
+    /// A value is so far from the fitted mean, relative to the fitted scale, that its z-score
+    /// overflows f64.
+    #[error("value {value} at row {row}, column {column} is too far from the fitted mean for its scale: its z-score overflows f64")]
+    TransformOverflow {
+        /// Row.
+        row: usize,
+        /// Column.
+        column: usize,
+        /// The value, in original units.
+        value: f64,
+    },
+    /// A row is so far from every mixture component that its squared Mahalanobis distances all
+    /// overflow f64: no component can be preferred.
+    #[error("row {row} is too far from every mixture component: its squared Mahalanobis distances overflow f64")]
+    TooFarFromEveryComponent {
+        /// Row.
+        row: usize,
     },
     /// linfa-clustering failed (engine or Gaussian mixture); its message is kept.
     #[error("linfa-clustering failed: {message}")]

@@ -10,6 +10,7 @@ use crate::numeric::money::to_f64;
 use crate::numeric::quantile::median;
 use crate::segment::engine::CHUNK;
 use crate::segment::labels::segment_labels;
+use crate::segment::scale::{largest_magnitude, PowerOfTwo};
 use crate::segment::transform::Feature;
 
 /// One segment's profile.
@@ -166,12 +167,18 @@ struct ColumnProfile {
     ranks: Vec<f64>,
 }
 
+/// The values are rescaled by a power of two into [−1, 1] first (exactly), so the sums behind
+/// the means and the midpoints behind the medians of values near ±f64::MAX do not overflow; each
+/// mean and median lies between the segment's smallest and largest value, so it scales back
+/// finite.
 fn column_profile(
     values: ArrayView1<f64>, labels: &[usize], sizes: &[usize], n: usize,
 ) -> ColumnProfile {
+    let to_unit = PowerOfTwo::normalising(largest_magnitude(values.iter().copied()));
+    let back = to_unit.inverse();
     let mut by_segment: Vec<Vec<f64>> = sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
     for (&value, &label) in values.iter().zip(labels) {
-        by_segment[label].push(value);
+        by_segment[label].push(to_unit.apply(value));
     }
     let means: Vec<f64> = by_segment
         .iter()
@@ -188,10 +195,11 @@ fn column_profile(
         .par_iter_mut()
         .map(|v| median(v).unwrap_or(0.0))
         .collect();
+    // Ranks compare rescaled values with rescaled medians: the order is the original one.
     let ranks = mid_ranks(&by_segment, &medians, n);
     ColumnProfile {
-        means,
-        medians,
+        means: means.into_iter().map(|m| back.apply(m)).collect(),
+        medians: medians.into_iter().map(|m| back.apply(m)).collect(),
         ranks,
     }
 }

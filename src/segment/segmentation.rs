@@ -4,10 +4,14 @@
 use ndarray::{Array2, ArrayView2};
 use rust_decimal::Decimal;
 
+use crate::segment::clustering::Clustering;
 use crate::segment::engine::nearest_centres;
 use crate::segment::metrics::{self, QualityMetrics};
 use crate::segment::profile::{segment_profiles, ProfileData, SegmentProfile};
-use crate::segment::segmenter::{Clustering, KMeansEngine, KScore};
+#[cfg(feature = "serde")]
+use crate::segment::read_checks;
+use crate::segment::scale::{largest_magnitude, PowerOfTwo};
+use crate::segment::segmenter::{KMeansEngine, KScore};
 use crate::segment::transform::{Feature, FittedTransform};
 use crate::segment::SegmentError;
 use crate::summary::CustomerSummary;
@@ -39,7 +43,9 @@ pub struct RfmScoreMeans {
 /// rejects, with a [`SegmentError`] message, what no fit produces: customers not sorted or
 /// repeated, labels not one per customer or not below k, segments not one per centroid, centroids
 /// (or initial centroids) not k × the transform's columns or not finite, feature names (or
-/// summary features) not one per column, a repeated feature.
+/// summary features) not one per column, a repeated feature, an inertia negative or not finite,
+/// the kept initialisation not among those run, a profile not of its segment, not sized by the
+/// labels or with statistics that are not finite, a score of a k tried out of its range.
 ///
 /// # Examples
 ///
@@ -133,6 +139,8 @@ impl<C: Ord> TryFrom<SegmentationData<C>> for Segmentation<C> {
         let dim = data.transform.means.len();
         check_shapes(&data, dim)?;
         check_customers(&data.customers, &data.labels, data.k)?;
+        read_checks::check_profiles(&data.segments, &data.labels, dim)?;
+        read_checks::check_run(data.inertia, data.best_init, data.n_init, &data.k_scores)?;
         Ok(Self {
             customers: data.customers,
             labels: data.labels,
@@ -290,7 +298,7 @@ impl<C> Segmentation<C> {
     ///
     /// [`SegmentError::MetricUndefined`] unless 2 ≤ non-empty segments ≤ customers − 1 (in the
     /// silhouette sample too); [`SegmentError::EmptyInput`] on a deserialised segmentation (its
-    /// points are not serialised).
+    /// points are not serialised); [`SegmentError::OutOfRange`] as the [`metrics`] say.
     ///
     /// # Examples
     ///
@@ -308,7 +316,9 @@ impl<C> Segmentation<C> {
     }
 
     /// Segments of new rows given in original units (same columns as the fit): the stored
-    /// transform is applied, then each row goes to its nearest centroid (lowest index on ties).
+    /// transform is applied, then each row goes to its nearest centroid (lowest index on ties),
+    /// rows and centroids rescaled together by a power of two so that distances near ±f64::MAX
+    /// are still told apart.
     ///
     /// # Errors
     ///
@@ -327,8 +337,13 @@ impl<C> Segmentation<C> {
     pub fn assign_matrix(&self, raw: ArrayView2<f64>) -> Result<Vec<usize>, SegmentError> {
         let points = self.transform.apply(raw)?;
         let dim = points.ncols();
-        let data: Vec<f64> = points.iter().copied().collect();
-        let centers: Vec<f64> = self.centroids.iter().copied().collect();
+        // Rows and centroids rescaled together by a power of two (exact, and distances keep
+        // their order), so squared distances near ±f64::MAX do not all overflow to a tie.
+        let to_unit = PowerOfTwo::normalising(largest_magnitude(
+            points.iter().chain(self.centroids.iter()).copied(),
+        ));
+        let data: Vec<f64> = points.iter().map(|&v| to_unit.apply(v)).collect();
+        let centers: Vec<f64> = self.centroids.iter().map(|&v| to_unit.apply(v)).collect();
         Ok(nearest_centres(&data, dim, &centers))
     }
 

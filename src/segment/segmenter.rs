@@ -2,20 +2,27 @@
 
 use std::ops::RangeInclusive;
 
-use ndarray::{Array2, ArrayView2};
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
+use ndarray::ArrayView2;
 
-use crate::segment::engine::{self, RunOutcome};
+use crate::segment::clustering::Run;
 use crate::segment::metrics;
 use crate::segment::segmentation::{FitInputs, Segmentation};
 use crate::segment::transform::{
     check_features, Feature, FeatureRows, FeatureTransform, FittedTransform,
 };
 use crate::segment::SegmentError;
-use crate::segment::{linfa_engine, seeding};
 use crate::settings::Settings;
 use crate::summary::CustomerSummary;
+
+/// The most k-means++ initialisations a [`KMeansSegmenter`] runs ([`KMeansSegmenter::n_init`]):
+/// each is a full k-means run, so the bound keeps a fit's time bounded by its data.
+pub const MAX_N_INIT: usize = 1_000;
+
+/// The most iterations a k-means run ([`KMeansSegmenter::max_iterations`]) or an EM fit
+/// ([`GaussianMixtureSegmenter::max_iterations`](crate::segment::GaussianMixtureSegmenter::max_iterations))
+/// may be given. Lloyd's iterations can cycle under rounding when the tolerance is 0, and EM may
+/// never meet its tolerance: the cap is what ends them.
+pub const MAX_ITERATIONS: usize = 100_000;
 
 /// How k is chosen over a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -222,20 +229,35 @@ impl KMeansSegmenter {
     /// Those of [`check`](Settings::check) on the settings, then [`SegmentError::EmptyInput`] for
     /// no rows or no columns, [`SegmentError::NonFinite`] for a NaN or infinite value,
     /// [`SegmentError::Log1pDomain`] for a value ≤ −1 under a log transform,
-    /// [`SegmentError::ConstantFeature`] for a zero-variance column,
-    /// [`SegmentError::TooFewDistinctPoints`] when k (or the top of the range) exceeds the distinct
-    /// rows, [`SegmentError::MetricUndefined`] when choosing k over a range and a k leaves fewer
-    /// than 2 clusters in the silhouette sample, [`SegmentError::Linfa`] when the linfa engine fails.
+    /// [`SegmentError::ConstantFeature`] for a column whose values are all equal,
+    /// [`SegmentError::VarianceUnderflow`] for a z-scored column whose standard deviation is below
+    /// 2.2e-308, [`SegmentError::TooFewDistinctPoints`] when k (or the top of the range) exceeds
+    /// the distinct rows (so k above the rows too), [`SegmentError::OutOfRange`] when the inertia
+    /// overflows f64 in the caller's units (untransformed points about 1e154 apart; a ratio of
+    /// Davies–Bouldin or Calinski–Harabasz while choosing k, see [`metrics`]),
+    /// [`SegmentError::MetricUndefined`] when choosing k over a range and a k leaves fewer than 2
+    /// clusters in the silhouette sample, [`SegmentError::Linfa`] when the linfa engine fails.
     ///
     /// # Examples
     ///
     /// ```
-    /// use customer_value::segment::KMeansSegmenter;
+    /// use customer_value::segment::{FeatureTransform, KMeansSegmenter, SegmentError};
     /// use ndarray::array;
     /// let s = KMeansSegmenter::new(2).fit_matrix(array![[0.0], [1.0], [10.0], [11.0]].view())?;
     /// assert_eq!(s.labels[0], s.labels[1]);
     /// assert_ne!(s.labels[1], s.labels[2]);
     /// assert_eq!(s.inertia, 1.0);
+    /// // Points near ±1e300 are clustered alike (on rescaled points), but their inertia, about
+    /// // 1e600, has no f64: a typed error rather than ∞.
+    /// let huge = array![[0.0], [1e300], [1e301], [1.1e301]];
+    /// assert!(matches!(
+    ///     KMeansSegmenter::new(2).fit_matrix(huge.view()),
+    ///     Err(SegmentError::OutOfRange { quantity: "inertia", .. })
+    /// ));
+    /// // z-scored, the same points are an ordinary fit.
+    /// let z = KMeansSegmenter::new(2).transform(FeatureTransform::ZScore).fit_matrix(huge.view())?;
+    /// assert_eq!(z.labels[2], z.labels[3]);
+    /// assert_ne!(z.labels[1], z.labels[2]);
     /// # Ok::<(), customer_value::segment::SegmentError>(())
     /// ```
     pub fn fit_matrix(&self, matrix: ArrayView2<f64>) -> Result<Segmentation<usize>, SegmentError> {
@@ -254,8 +276,18 @@ impl KMeansSegmenter {
         } = rows;
         // Without a transform the clustering space is the original one: no second copy.
         let original = (kind != FeatureTransform::None).then(|| raw.clone());
-        let (transform, points, variances) = FittedTransform::fit_owned(kind, raw, &names)?;
-        let clustering = self.cluster(&points, &variances)?;
+        let (transform, points) = FittedTransform::fit_owned(kind, raw, &names)?;
+        let clustering = Run {
+            k_min: self.k_min,
+            k_max: self.k_max,
+            criterion: self.criterion,
+            n_init: self.n_init,
+            max_iterations: self.max_iterations,
+            tolerance: self.tolerance,
+            seed: self.seed,
+            engine: self.engine,
+        }
+        .cluster(&points)?;
         Ok(FitInputs {
             customers,
             raw: original,
@@ -281,9 +313,9 @@ impl Settings for KMeansSegmenter {
     ///
     /// [`SegmentError::InvalidParameter`] naming the setting when k = 0 or k ≥ 2³²
     /// (`"k"`), a range of k starts below 2 or is empty, its start above its end (`"k_range"`),
-    /// no feature is given or one is repeated (`"features"`), `n_init` = 0, `max_iterations` = 0,
-    /// or the tolerance is negative or not finite (`"tolerance"`; 0 is allowed: run until the
-    /// labels stop changing).
+    /// no feature is given or one is repeated (`"features"`), `n_init` is 0 or above
+    /// [`MAX_N_INIT`], `max_iterations` is 0 or above [`MAX_ITERATIONS`], or the tolerance is
+    /// negative or not finite (`"tolerance"`; 0 is allowed: run until the labels stop changing).
     ///
     /// # Examples
     ///
@@ -330,8 +362,18 @@ impl Settings for KMeansSegmenter {
         if self.n_init == 0 {
             return invalid("n_init", 0, "at least one initialisation is needed");
         }
+        if self.n_init > MAX_N_INIT {
+            return invalid("n_init", self.n_init, "n_init must be at most 1000");
+        }
         if self.max_iterations == 0 {
             return invalid("max_iterations", 0, "at least one iteration is needed");
+        }
+        if self.max_iterations > MAX_ITERATIONS {
+            return invalid(
+                "max_iterations",
+                self.max_iterations,
+                "max_iterations must be at most 100000",
+            );
         }
         if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
             return Err(SegmentError::invalid(
@@ -382,155 +424,9 @@ impl TryFrom<KMeansSegmenterData> for KMeansSegmenter {
     }
 }
 
-/// The kept clustering for the chosen k, with the scores of every k tried.
-pub(crate) struct Clustering {
-    pub outcome: RunOutcome,
-    pub k: usize,
-    pub best_init: usize,
-    pub k_scores: Vec<KScore>,
-}
-
-impl KMeansSegmenter {
-    /// Runs k-means for the fixed k or every k of the range, keeping the chosen one.
-    fn cluster(&self, points: &Array2<f64>, variances: &[f64]) -> Result<Clustering, SegmentError> {
-        let dim = points.ncols();
-        let owned;
-        let data: &[f64] = match points.as_slice() {
-            Some(slice) => slice,
-            None => {
-                owned = points.iter().copied().collect::<Vec<f64>>();
-                &owned
-            }
-        };
-        let distinct = count_distinct_rows(data, dim, self.k_max);
-        if distinct < self.k_max {
-            return Err(SegmentError::TooFewDistinctPoints {
-                k: self.k_max,
-                distinct,
-            });
-        }
-        let mean_variance_of_features = variances.iter().sum::<f64>() / dim as f64;
-        let tolerance = self.tolerance * mean_variance_of_features;
-        let columns = engine::Columns::transpose(data, dim);
-        if self.k_min == self.k_max {
-            let (outcome, best_init) =
-                self.best_of_inits(data, &columns, points, self.k_min, tolerance)?;
-            return Ok(Clustering {
-                outcome,
-                k: self.k_min,
-                best_init,
-                k_scores: Vec::new(),
-            });
-        }
-        let mut best: Option<(Clustering, f64)> = None;
-        let mut scores = Vec::new();
-        for k in self.k_min..=self.k_max {
-            let (outcome, best_init) = self.best_of_inits(data, &columns, points, k, tolerance)?;
-            let view = points.view();
-            let silhouette = metrics::silhouette(view, &outcome.labels, self.seed)?;
-            let score = KScore {
-                k,
-                inertia: outcome.inertia,
-                silhouette,
-                davies_bouldin: metrics::davies_bouldin(view, &outcome.labels)?,
-                calinski_harabasz: metrics::calinski_harabasz(view, &outcome.labels)?,
-                iterations: outcome.iterations,
-                converged: outcome.converged,
-            };
-            scores.push(score);
-            // Larger is better for every criterion after the sign flip; the first k wins ties.
-            let merit = match self.criterion {
-                KCriterion::Silhouette => score.silhouette.score,
-                KCriterion::CalinskiHarabasz => score.calinski_harabasz,
-                KCriterion::DaviesBouldin => -score.davies_bouldin,
-            };
-            if best.as_ref().is_none_or(|(_, m)| merit > *m) {
-                best = Some((
-                    Clustering {
-                        outcome,
-                        k,
-                        best_init,
-                        k_scores: Vec::new(),
-                    },
-                    merit,
-                ));
-            }
-        }
-        // The range is non-empty (checked), so a best k exists.
-        let (mut clustering, _) = best.ok_or(SegmentError::EmptyInput)?;
-        clustering.k_scores = scores;
-        Ok(clustering)
-    }
-
-    /// `n_init` runs from k-means++ seeds; the lowest inertia is kept, the first on ties.
-    fn best_of_inits(
-        &self, data: &[f64], columns: &engine::Columns, points: &Array2<f64>, k: usize,
-        tolerance: f64,
-    ) -> Result<(RunOutcome, usize), SegmentError> {
-        let dim = points.ncols();
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.seed);
-        let mut best: Option<(RunOutcome, usize)> = None;
-        for init in 0..self.n_init {
-            // Each initialisation draws from its own stream: 2^128 steps apart.
-            let mut stream = rng.clone();
-            rng.jump();
-            let initial = seeding::kmeans_plus_plus(columns, k, &mut stream);
-            let outcome = match self.engine {
-                KMeansEngine::Hamerly => engine::lloyd_hamerly(
-                    data,
-                    columns,
-                    dim,
-                    &initial,
-                    self.max_iterations,
-                    tolerance,
-                ),
-                KMeansEngine::Linfa => linfa_engine::run_linfa(
-                    points,
-                    data,
-                    &initial,
-                    self.max_iterations,
-                    tolerance,
-                    self.seed,
-                )?,
-            };
-            if best
-                .as_ref()
-                .is_none_or(|(b, _)| outcome.inertia < b.inertia)
-            {
-                best = Some((outcome, init));
-            }
-        }
-        // n_init ≥ 1 (checked), so at least one run exists.
-        best.ok_or(SegmentError::EmptyInput)
-    }
-}
-
-/// Distinct rows, counting up to `limit` (so a large data set with enough variety stops early).
-fn count_distinct_rows(data: &[f64], dim: usize, limit: usize) -> usize {
-    let mut distinct: Vec<&[f64]> = Vec::with_capacity(limit);
-    for row in data.chunks_exact(dim) {
-        if !distinct.contains(&row) {
-            distinct.push(row);
-            if distinct.len() >= limit {
-                break;
-            }
-        }
-    }
-    distinct.len()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn distinct_rows_stop_at_the_limit() {
-        let data = [1.0, 1.0, 1.0, 2.0, 3.0];
-        assert_eq!(count_distinct_rows(&data, 1, 10), 3);
-        assert_eq!(count_distinct_rows(&data, 1, 2), 2);
-        // −0.0 and 0.0 are the same point.
-        assert_eq!(count_distinct_rows(&[0.0, -0.0], 1, 5), 1);
-    }
 
     #[test]
     // The reversed range is the point of one case.

@@ -6,10 +6,11 @@
 //! The fitted transform (means and standard deviations) is kept so new customers are scored the
 //! same way.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView1, ArrayView2};
 use rust_decimal::Decimal;
 
 use crate::numeric::money::to_f64;
+use crate::segment::scale::{largest_magnitude, PowerOfTwo};
 use crate::segment::SegmentError;
 use crate::summary::CustomerSummary;
 
@@ -126,7 +127,9 @@ impl FeatureTransform {
 ///
 /// With the `serde` feature it serializes; reading back rejects, with a [`SegmentError`] message,
 /// parameters no fit produces: no column, `means` and `scales` of different lengths, a mean that
-/// is not finite or a scale that is not finite and positive. Through `serde_json`, enable its
+/// is not finite or a scale that is not a positive normal float (finite and at least 2.2e-308; a
+/// fit refuses a feature whose standard deviation is smaller, see
+/// [`SegmentError::VarianceUnderflow`]). Through `serde_json`, enable its
 /// `float_roundtrip` feature for bit-identical parameters (and so bit-identical transformed rows).
 ///
 /// # Examples
@@ -156,52 +159,56 @@ pub struct FittedTransform {
 
 impl FittedTransform {
     /// Fits `kind` on `out` (rows = customers), transforming it in place, and returns the fitted
-    /// transform, the transformed matrix and each output column's population variance (for the
-    /// relative k-means tolerance). `names` name the columns in errors.
+    /// transform with the transformed matrix. `names` name the columns in errors.
+    ///
+    /// Each column's mean and standard deviation are computed on its values rescaled by a power
+    /// of two (exact), so columns near ±1e308 or near 1e-300 are standardised as well as any
+    /// other; only a standard deviation below the normal range of f64 is refused.
     pub(crate) fn fit_owned(
         kind: FeatureTransform, mut out: Array2<f64>, names: &[String],
-    ) -> Result<(Self, Array2<f64>, Vec<f64>), SegmentError> {
+    ) -> Result<(Self, Array2<f64>), SegmentError> {
         check_finite(out.view())?;
         if kind.uses_log() {
             log1p_in_place(&mut out)?;
         }
         let columns = out.ncols();
-        let mut means = vec![0.0; columns];
-        let mut scales = vec![1.0; columns];
-        let (column_means, column_variances) = column_moments(&out);
-        let mut variances = vec![0.0; columns];
-        for column in 0..columns {
-            let (mean, variance) = (column_means[column], column_variances[column]);
-            // NaN cannot occur (values are checked finite); zero variance is a constant column.
-            if variance <= 0.0 || variance.is_nan() {
+        let mut fitted = Self {
+            kind,
+            means: vec![0.0; columns],
+            scales: vec![1.0; columns],
+        };
+        let name = |column: usize| names.get(column).cloned().unwrap_or_default();
+        for (column, values) in out.columns().into_iter().enumerate() {
+            // Only values that are all equal have no spread; a tiny spread is rescaled below.
+            if values.iter().all(|v| Some(v) == values.first()) {
                 return Err(SegmentError::ConstantFeature {
                     column,
-                    name: names.get(column).cloned().unwrap_or_default(),
+                    name: name(column),
                 });
             }
-            variances[column] = variance;
             if kind.uses_z_score() {
-                means[column] = mean;
-                scales[column] = variance.sqrt();
-                variances[column] = variance / (scales[column] * scales[column]);
+                let (mean, sd) =
+                    mean_and_sd(values).map_err(|log10| SegmentError::VarianceUnderflow {
+                        column,
+                        name: name(column),
+                        log10,
+                    })?;
+                fitted.means[column] = mean;
+                fitted.scales[column] = sd;
             }
         }
         if kind.uses_z_score() {
-            for mut row in out.rows_mut() {
-                for (value, (mean, scale)) in row.iter_mut().zip(means.iter().zip(&scales)) {
-                    *value = (*value - mean) / scale;
-                }
+            // A fitted column's z-scores are at most √n in magnitude: this cannot fail. (The
+            // value that would overflow is left as it was.)
+            if let Err((row, column)) = fitted.z_scores_in_place(&mut out) {
+                return Err(SegmentError::TransformOverflow {
+                    row,
+                    column,
+                    value: out[[row, column]],
+                });
             }
         }
-        Ok((
-            Self {
-                kind,
-                means,
-                scales,
-            },
-            out,
-            variances,
-        ))
+        Ok((fitted, out))
     }
 
     /// Applies the fitted transform to new rows (same columns as the fit).
@@ -209,8 +216,11 @@ impl FittedTransform {
     /// # Errors
     ///
     /// [`SegmentError::LengthMismatch`] when `raw` has a different number of columns than the
-    /// fit, [`SegmentError::NonFinite`] for a NaN or infinite value, [`SegmentError::Log1pDomain`]
-    /// for a value ≤ −1 under a log transform.
+    /// fit, [`SegmentError::InvalidParameter`] naming `transform means` or `transform scales` when
+    /// a mean is not finite or a scale not a positive normal float (the fields are public),
+    /// [`SegmentError::NonFinite`] for a NaN or infinite value, [`SegmentError::Log1pDomain`]
+    /// for a value ≤ −1 under a log transform, [`SegmentError::TransformOverflow`] for a value so
+    /// far from its mean, against its scale, that the z-score overflows f64.
     ///
     /// # Examples
     ///
@@ -219,6 +229,9 @@ impl FittedTransform {
     /// use ndarray::array;
     /// let t = FittedTransform { kind: FeatureTransform::ZScore, means: vec![1.0], scales: vec![2.0] };
     /// assert_eq!(t.apply(array![[5.0]].view())?, array![[2.0]]);
+    /// // (f64::MAX − (−f64::MAX)) overflows, the z-score 2 does not.
+    /// let wide = FittedTransform { kind: FeatureTransform::ZScore, means: vec![-f64::MAX], scales: vec![f64::MAX] };
+    /// assert_eq!(wide.apply(array![[f64::MAX]].view())?, array![[2.0]]);
     /// # Ok::<(), customer_value::segment::SegmentError>(())
     /// ```
     pub fn apply(&self, raw: ArrayView2<f64>) -> Result<Array2<f64>, SegmentError> {
@@ -229,22 +242,97 @@ impl FittedTransform {
                 found: raw.ncols(),
             });
         }
+        check_parameters(&self.means, &self.scales)?;
         check_finite(raw)?;
         let mut out = raw.to_owned();
         if self.kind.uses_log() {
             log1p_in_place(&mut out)?;
         }
         if self.kind.uses_z_score() {
-            for mut row in out.rows_mut() {
-                for (value, (mean, scale)) in
-                    row.iter_mut().zip(self.means.iter().zip(&self.scales))
-                {
-                    *value = (*value - mean) / scale;
+            self.z_scores_in_place(&mut out).map_err(|(row, column)| {
+                SegmentError::TransformOverflow {
+                    row,
+                    column,
+                    value: raw[[row, column]],
                 }
-            }
+            })?;
         }
         Ok(out)
     }
+
+    /// (x − mean) / scale for every value; the position of the first that overflows.
+    fn z_scores_in_place(&self, out: &mut Array2<f64>) -> Result<(), (usize, usize)> {
+        for (row, mut values) in out.rows_mut().into_iter().enumerate() {
+            for (column, (value, (&mean, &scale))) in values
+                .iter_mut()
+                .zip(self.means.iter().zip(&self.scales))
+                .enumerate()
+            {
+                let mut z = (*value - mean) / scale;
+                if !z.is_finite() {
+                    // x − mean overflowed (a value and a mean near opposite ends of f64): halve
+                    // both first, exactly.
+                    z = (0.5 * *value - 0.5 * mean) / scale * 2.0;
+                }
+                if !z.is_finite() {
+                    return Err((row, column));
+                }
+                *value = z;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Mean and population standard deviation of one column, computed on its values rescaled by a
+/// power of two into [−1, 1] (two passes, numpy's `mean` and `var`), so neither the sum nor the
+/// squares leave f64's range. `Err` with the decimal logarithm of the standard deviation when it
+/// is below the normal range.
+fn mean_and_sd(values: ArrayView1<f64>) -> Result<(f64, f64), f64> {
+    let scale = PowerOfTwo::normalising(largest_magnitude(values.iter().copied()));
+    let n = values.len() as f64;
+    let mean = values.iter().map(|&v| scale.apply(v)).sum::<f64>() / n;
+    let variance = values
+        .iter()
+        .map(|&v| {
+            let delta = scale.apply(v) - mean;
+            delta * delta
+        })
+        .sum::<f64>()
+        / n;
+    let back = scale.inverse();
+    let sd = back.apply(variance.sqrt());
+    if sd < f64::MIN_POSITIVE {
+        return Err(0.5 * variance.log10() + back.log10());
+    }
+    Ok((back.apply(mean), sd))
+}
+
+/// The checks of a transform's parameters (fields are public, and read back through serde):
+/// every mean finite, every scale a positive normal float as a fit gives.
+fn check_parameters(means: &[f64], scales: &[f64]) -> Result<(), SegmentError> {
+    if scales.len() != means.len() {
+        return Err(SegmentError::LengthMismatch {
+            name: "transform scales",
+            expected: means.len(),
+            found: scales.len(),
+        });
+    }
+    if let Some(&mean) = means.iter().find(|m| !m.is_finite()) {
+        return Err(SegmentError::invalid(
+            "transform means",
+            mean,
+            "every mean must be finite",
+        ));
+    }
+    if let Some(&scale) = scales.iter().find(|v| !(v.is_normal() && **v > 0.0)) {
+        return Err(SegmentError::invalid(
+            "transform scales",
+            scale,
+            "every scale must be finite and positive, at least 2.2e-308 (a normal f64)",
+        ));
+    }
+    Ok(())
 }
 
 /// The fields of a [`FittedTransform`] as read, before the checks.
@@ -264,27 +352,7 @@ impl TryFrom<FittedTransformData> for FittedTransform {
         if data.means.is_empty() {
             return Err(SegmentError::EmptyInput);
         }
-        if data.scales.len() != data.means.len() {
-            return Err(SegmentError::LengthMismatch {
-                name: "transform scales",
-                expected: data.means.len(),
-                found: data.scales.len(),
-            });
-        }
-        if let Some(&mean) = data.means.iter().find(|m| !m.is_finite()) {
-            return Err(SegmentError::invalid(
-                "transform means",
-                mean,
-                "every mean must be finite",
-            ));
-        }
-        if let Some(&scale) = data.scales.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
-            return Err(SegmentError::invalid(
-                "transform scales",
-                scale,
-                "every scale must be finite and positive",
-            ));
-        }
+        check_parameters(&data.means, &data.scales)?;
         Ok(Self {
             kind: data.kind,
             means: data.means,
@@ -386,32 +454,6 @@ pub(crate) fn check_features(features: &[Feature]) -> Result<(), SegmentError> {
     Ok(())
 }
 
-/// Per-column mean and population variance, two passes over the rows (numpy's `mean`/`var`).
-fn column_moments(values: &Array2<f64>) -> (Vec<f64>, Vec<f64>) {
-    let columns = values.ncols();
-    let n = values.nrows() as f64;
-    let mut means = vec![0.0; columns];
-    for row in values.rows() {
-        for (sum, value) in means.iter_mut().zip(row) {
-            *sum += value;
-        }
-    }
-    for mean in &mut means {
-        *mean /= n;
-    }
-    let mut variances = vec![0.0; columns];
-    for row in values.rows() {
-        for ((sum, value), mean) in variances.iter_mut().zip(row).zip(&means) {
-            let delta = value - mean;
-            *sum += delta * delta;
-        }
-    }
-    for variance in &mut variances {
-        *variance /= n;
-    }
-    (means, variances)
-}
-
 pub(crate) fn check_finite(raw: ArrayView2<f64>) -> Result<(), SegmentError> {
     // Fast path: one branch-light scan; the position is looked up only on failure.
     if raw.iter().all(|v| v.is_finite()) {
@@ -448,7 +490,6 @@ mod tests {
         kind: FeatureTransform, raw: ArrayView2<f64>, names: &[String],
     ) -> Result<(FittedTransform, Array2<f64>), SegmentError> {
         FittedTransform::fit_owned(kind, raw.to_owned(), names)
-            .map(|(fitted, out, _)| (fitted, out))
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! instead: days / 7, with one occasion per day. The two differ for every customer who bought on
 //! two days of one calendar week (x counts them twice in elapsed time, once in calendar weeks) and
 //! in the rounding of t_x and T. Choose the calendar view to compare with lifetimes or pandas; the
-//! published CDNOW figures (Fader, Hardie & Lee 2005) use elapsed weeks.
+//! published CDNOW figures (Fader, Hardie & Lee 2005) use elapsed weeks. The calibration/holdout
+//! split has the same two views: [`CalibrationHoldout`](super::CalibrationHoldout) in days, and
+//! [`CalibrationHoldout::calendar`](super::CalibrationHoldout::calendar) in calendar periods.
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;

@@ -17,7 +17,8 @@
 //!   x, the **repeat frequency**, is the number of occasions after the first. These are measured
 //!   in elapsed time ([`TimeUnit`]: days, or weeks of 7 days);
 //!   [`CustomerSummary::btyd_calendar`] counts calendar weeks (Monday to Sunday) or months
-//!   instead, merging the purchases of one period, as lifetimes' `freq='W'` does.
+//!   instead, merging the purchases of one period, as lifetimes' `freq='W'` does, and
+//!   [`CalibrationHoldout::calendar`] splits a log in them.
 //! - **Refunds** (under the default [`RefundPolicy::Net`]) count on their own date. A refund on an
 //!   occasion day is in that day's net amount; a day that is not an occasion is a
 //!   [`RefundDay`], kept with the occasions, so that revenue per customer, per period and per
@@ -75,7 +76,7 @@ pub use accumulator::SummaryAccumulator;
 pub use btyd::{BtydInputs, TimeUnit};
 pub use calendar::CalendarPeriod;
 pub use customer::{CustomerSummary, MonetaryBasis, PurchaseOccasion, RefundDay};
-pub use holdout::CalibrationHoldout;
+pub use holdout::{CalendarHoldout, CalibrationHoldout};
 pub use policies::{
     DropReason, DroppedCustomer, LateTransactions, RefundPolicy, SummaryReport,
     EXCESS_SCALE_POSITIONS, MAX_AMOUNT,

@@ -35,7 +35,7 @@ impl Amount for i128 {}
 
 /// One customer-day: its net amount and whether a refund line contributed to it.
 pub(super) struct Day<T> {
-    date: NaiveDate,
+    pub(super) date: NaiveDate,
     net: T,
     has_refund: bool,
 }

@@ -39,3 +39,35 @@ pub fn cdnow_sample() -> Vec<Transaction<u32>> {
         })
         .collect()
 }
+
+/// The CDNOW calibration summary of Fader, Hardie & Lee (2005): per customer x, t_x, T (weeks)
+/// and the mean repeat spend z̄.
+pub fn cdnow_summary() -> Vec<[f64; 4]> {
+    include_str!("../data/cdnow_customers_summary_with_transactions.csv")
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<f64> = line
+                .split(',')
+                .map(|v| v.parse().expect("number"))
+                .collect();
+            [f[1], f[2], f[3], f[4]]
+        })
+        .collect()
+}
+
+/// The donations recency/frequency table of Fader, Hardie & Shang (2010): (x, t_x, n) and the
+/// number of donors with each.
+pub fn donations() -> Vec<([u32; 3], f64)> {
+    include_str!("../data/donations.csv")
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<u32> = line
+                .split(',')
+                .map(|v| v.trim().parse().expect("count"))
+                .collect();
+            ([f[0], f[1], f[2]], f64::from(f[3]))
+        })
+        .collect()
+}

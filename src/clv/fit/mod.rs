@@ -42,12 +42,13 @@
 mod data;
 mod optimiser;
 mod options;
+mod penalty;
 mod result;
 pub mod warnings;
 
 pub(crate) use data::check_weights;
 pub use data::FitData;
-pub use options::FitOptions;
+pub use options::{FitOptions, PenaltyConvention};
 pub use result::{CovarianceUnavailable, ModelFit, ParameterCovariance};
 pub use warnings::FitWarning;
 
@@ -201,6 +202,8 @@ pub(crate) mod engine {
     //! The hooks each model supplies to the one fitting mechanism, and that mechanism.
 
     use super::optimiser::{maximize, LogLikelihood, Optimum};
+    pub(crate) use super::penalty::LifetimesObjective;
+    use super::penalty::Penalty;
     use super::warnings::covariance_warnings;
     use super::{FitData, FitOptions, FitWarning, MaximumLikelihood, ModelFit};
     use crate::clv::ClvError;
@@ -222,22 +225,25 @@ pub(crate) mod engine {
 
     impl Search {
         fn run<L: LogLikelihood>(
-            self, objective: &L, options: &FitOptions,
+            self, objective: &L, penalty: &Penalty, options: &FitOptions,
         ) -> Result<Optimum, ClvError> {
+            let from = |starts: &[Vec<f64>], options: &FitOptions| {
+                maximize(objective, penalty, starts, options)
+            };
             match self {
-                Search::MultiStart(starts) => maximize(objective, &starts, options),
+                Search::MultiStart(starts) => from(&starts, options),
                 Search::FirstThenRestarts { first, restarts } => {
-                    maximize(objective, &[first], options).or_else(|first_error| {
+                    from(&[first], options).or_else(|first_error| {
                         let restart_options = FitOptions {
                             initial: None,
                             ..options.clone()
                         };
-                        maximize(objective, &restarts, &restart_options).map_err(|_| first_error)
+                        from(&restarts, &restart_options).map_err(|_| first_error)
                     })
                 }
-                Search::FirstThenAll(starts) => match maximize(objective, &starts[..1], options) {
+                Search::FirstThenAll(starts) => match from(&starts[..1], options) {
                     Ok(found) if found.converged => Ok(found),
-                    _ => maximize(objective, &starts, options),
+                    _ => from(&starts, options),
                 },
             }
         }
@@ -268,6 +274,21 @@ pub(crate) mod engine {
         /// scale where it differs from the model's.
         fn optimiser_options(options: &Self::Options) -> FitOptions {
             options.as_ref().clone()
+        }
+
+        /// How lifetimes 0.11.3 forms this model's penalised objective, for
+        /// [`super::PenaltyConvention::Lifetimes`]: by default the mean log-likelihood over the
+        /// customers, no time axis.
+        fn lifetimes_objective(
+            data: &FitData<'_, Self::History>, _rows: &Self::Data,
+        ) -> LifetimesObjective {
+            LifetimesObjective::mean(data.observations(), Self::PARAMETER_NAMES.len())
+        }
+
+        /// oₖ in natural parameter = oₖ + e^θₖ, for the penalty on the natural parameters: 0 where
+        /// the optimiser's parameter is the natural one (the default).
+        fn parameter_offsets(_rows: &Self::Data) -> Vec<f64> {
+            vec![0.0; Self::PARAMETER_NAMES.len()]
         }
 
         /// The model at the optimiser's parameters.
@@ -304,7 +325,13 @@ pub(crate) mod engine {
         }
         let rows = M::prepare(&data, options)?;
         let objective = |theta: &[f64]| M::log_likelihood(&rows, theta);
-        let optimum = M::search(&rows).run(&objective, &M::optimiser_options(options))?;
+        let penalty = Penalty::new(
+            options.as_ref(),
+            || M::lifetimes_objective(&data, &rows),
+            M::parameter_offsets(&rows),
+        );
+        let optimiser_options = M::optimiser_options(options);
+        let optimum = M::search(&rows).run(&objective, &penalty, &optimiser_options)?;
         let model = M::estimate(&rows, &optimum.params)?;
         let mut warnings = M::fit_warnings(&data, &model);
         warnings.extend(covariance_warnings(

@@ -12,6 +12,7 @@ use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, T
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 
+use super::penalty::Penalty;
 use super::{CovarianceUnavailable, FitOptions, ParameterCovariance};
 use crate::clv::ClvError;
 use crate::numeric::linalg::{invert_spd, solve_spd};
@@ -45,7 +46,7 @@ impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> LogLikelihood for F {
 /// gradient at the same point separately.
 struct Problem<'a, L: LogLikelihood> {
     likelihood: &'a L,
-    penalizer: f64,
+    penalty: &'a Penalty,
     /// The optimiser sees the cost times this factor, 1 / max(1, |cost at the start|): a cost of
     /// order 1 keeps L-BFGS's first (steepest-descent, unit-length) step from leaping far out of the
     /// region where the likelihood can be evaluated.
@@ -64,11 +65,10 @@ impl<L: LogLikelihood> Problem<'_, L> {
             }
         }
         let (ll, mut grad) = self.likelihood.value_and_gradient(theta);
-        let mut cost = -ll;
-        for (g, &t) in grad.iter_mut().zip(theta) {
-            let p = t.exp();
-            cost += self.penalizer * p * p;
-            *g = -*g + 2.0 * self.penalizer * p * p;
+        let (penalty, penalty_grad) = self.penalty.value_and_gradient(theta);
+        let mut cost = penalty - ll;
+        for (g, pg) in grad.iter_mut().zip(penalty_grad) {
+            *g = pg - *g;
         }
         if !cost.is_finite() || grad.iter().any(|g| !g.is_finite()) {
             // Steer the line search away without poisoning L-BFGS's curvature pairs.
@@ -100,7 +100,7 @@ impl<L: LogLikelihood> Gradient for &Problem<'_, L> {
     }
 }
 
-/// Maximises `likelihood` from natural-scale starts (`options.initial` first).
+/// Maximises `likelihood` minus `penalty` from natural-scale starts (`options.initial` first).
 ///
 /// With one start, that start is run to convergence and polished. With several, each is first
 /// screened by a short L-BFGS run (scaled gradient down to [`SCREEN_GRADIENT`]); then the screened
@@ -114,11 +114,11 @@ impl<L: LogLikelihood> Gradient for &Problem<'_, L> {
 /// [`ClvError::NotConverged`] when no start converged (unless `options.accept_unconverged`), and
 /// [`ClvError::NumericalFailure`] when no start could be evaluated at all.
 pub(crate) fn maximize<L: LogLikelihood>(
-    likelihood: &L, starts: &[Vec<f64>], options: &FitOptions,
+    likelihood: &L, penalty: &Penalty, starts: &[Vec<f64>], options: &FitOptions,
 ) -> Result<Optimum, ClvError> {
     let problem = Problem {
         likelihood,
-        penalizer: options.penalizer,
+        penalty,
         scale: Cell::new(1.0),
         cache: RefCell::new(None),
     };
@@ -391,7 +391,13 @@ mod tests {
             let d_sigma = -n / sigma + ss / sigma.powi(3);
             (value, vec![d_mu * mu, d_sigma * sigma])
         };
-        let opt = maximize(&ll, &[vec![1.0, 1.0]], &FitOptions::default()).unwrap();
+        let opt = maximize(
+            &ll,
+            &Penalty::none(2),
+            &[vec![1.0, 1.0]],
+            &FitOptions::default(),
+        )
+        .unwrap();
         assert!(opt.converged);
         assert!((opt.params[0] - mean).abs() < 1e-8, "{:?}", opt.params);
         assert!((opt.params[1] - var.sqrt()).abs() < 1e-8);
@@ -404,7 +410,8 @@ mod tests {
     #[test]
     fn a_likelihood_that_cannot_be_evaluated_is_a_numerical_failure() {
         let ll = |_: &[f64]| (f64::NAN, vec![0.0]);
-        let err = maximize(&ll, &[vec![1.0]], &FitOptions::default()).unwrap_err();
+        let err =
+            maximize(&ll, &Penalty::none(1), &[vec![1.0]], &FitOptions::default()).unwrap_err();
         assert!(matches!(err, ClvError::NumericalFailure { .. }));
     }
 }

@@ -23,19 +23,14 @@ pub struct FitOptions {
     /// Convergence: the largest gradient component of the log-likelihood on the log-parameter scale,
     /// relative to 1 + |log-likelihood| (default 1e-7).
     pub gradient_tolerance: f64,
-    /// L2 penalty weight c (default 0). The fit maximises exactly
-    /// ln L(θ) − c · Σₖ θₖ², with ln L the TOTAL log-likelihood over all customers (weights
-    /// included) in the caller's time unit and θₖ the natural-scale parameters in the model's
-    /// order (e.g. r, α, a, b). [`ModelFit::log_likelihood`](crate::clv::ModelFit::log_likelihood)
-    /// reports ln L without the penalty.
-    ///
-    /// This is NOT lifetimes' `penalizer_coef`: lifetimes minimises −(ln L)/n + c · Σ θ², the
-    /// MEAN log-likelihood over n customers, on times multiplied by a scale factor that brings
-    /// the longest age to a fixed small value (its α and β are penalised on that axis, then
-    /// carried back). The same c thus penalises n times less here, and the time-scale
-    /// parameters on another axis; to reproduce a lifetimes fit, pass c · n on times rescaled
-    /// as the lifetimes release used does, and divide α (β) by the scale factor afterwards.
+    /// L2 penalty weight c ≥ 0 (default 0); what it multiplies is set by
+    /// [`FitOptions::penalty_convention`], whose two conventions give different fits for the same
+    /// c. [`ModelFit::log_likelihood`](crate::clv::ModelFit::log_likelihood) always reports the
+    /// total ln L in the caller's time unit, without the penalty.
     pub penalizer: f64,
+    /// The objective the penalty enters (default [`PenaltyConvention::TotalLogLikelihood`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub penalty_convention: PenaltyConvention,
     /// Starting values on the natural scale, tried before the model's own; `None` for the model's.
     pub initial: Option<Vec<f64>>,
     /// Return the best unconverged result (with `converged: false`) instead of
@@ -49,6 +44,7 @@ impl Default for FitOptions {
             max_iterations: 1_000,
             gradient_tolerance: 1e-7,
             penalizer: 0.0,
+            penalty_convention: PenaltyConvention::TotalLogLikelihood,
             initial: None,
             accept_unconverged: false,
         }
@@ -98,6 +94,24 @@ impl FitOptions {
         self
     }
 
+    /// Sets [`FitOptions::penalty_convention`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{FitOptions, PenaltyConvention};
+    /// // lifetimes' BetaGeoFitter(penalizer_coef=0.001):
+    /// let options = FitOptions::default()
+    ///     .penalizer(0.001)
+    ///     .penalty_convention(PenaltyConvention::Lifetimes);
+    /// assert_eq!(options.penalty_convention, PenaltyConvention::Lifetimes);
+    /// ```
+    #[must_use]
+    pub fn penalty_convention(mut self, convention: PenaltyConvention) -> Self {
+        self.penalty_convention = convention;
+        self
+    }
+
     /// Sets [`FitOptions::initial`]: starting values in the model's parameter order.
     ///
     /// # Examples
@@ -126,6 +140,62 @@ impl FitOptions {
         self.accept_unconverged = accept;
         self
     }
+}
+
+/// What [`FitOptions::penalizer`] c penalises. Both maximise ln L − w · Σₖ (sₖ pₖ)² over the
+/// model's natural parameters pₖ in [`MaximumLikelihood::PARAMETER_NAMES`] order (e.g. r, α, a, b),
+/// with ln L = Σᵢ wᵢ ln Lᵢ the total log-likelihood over the customers, each row weighted as in
+/// [`FitData`], in the caller's time unit; they differ in w and sₖ.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{BgNbd, FitData, FitOptions, MaximumLikelihood, PenaltyConvention,
+///     RepeatHistory};
+/// let rows = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+///             RepeatHistory::new(5.0, 28.0, 30.0)?];
+/// let data = FitData::weighted(&rows, &[10.0, 4.0, 2.0])?;
+/// let total = FitOptions::default().penalizer(0.01);
+/// let lifetimes = total.clone().penalty_convention(PenaltyConvention::Lifetimes);
+/// let alpha_total = BgNbd::fit(data, &total)?.model.params().alpha;
+/// let alpha_lifetimes = BgNbd::fit(data, &lifetimes)?.model.params().alpha;
+/// // The same c, another fit: α is penalised in the rows' unit by the first (5.79), in units of
+/// // the longest age, 30, by the second (9.69), whose weight is c times 16 customers.
+/// assert!(alpha_lifetimes > 1.5 * alpha_total, "{alpha_lifetimes} vs {alpha_total}");
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+///
+/// [`MaximumLikelihood::PARAMETER_NAMES`]: crate::clv::MaximumLikelihood::PARAMETER_NAMES
+/// [`FitData`]: crate::clv::FitData
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum PenaltyConvention {
+    /// w = c and every sₖ = 1: maximise ln L − c · Σₖ pₖ², the total log-likelihood in the
+    /// caller's time unit. The penalty's weight relative to the data thus shrinks as customers
+    /// are added, and a time-scale parameter (α, β) is penalised in the caller's unit.
+    #[default]
+    TotalLogLikelihood,
+    /// lifetimes 0.11.3's `penalizer_coef`, so that ported code gets lifetimes' parameters on the
+    /// same data. lifetimes minimises −ln L′/D + c · Σₖ pₖ′², where ln L′ and pₖ′ are the
+    /// log-likelihood and the parameters with every time divided by the longest age T_max of the
+    /// rows passed (α′ = α/T_max, and β′ = β/T_max for Pareto/NBD), carried back afterwards. That
+    /// ln L′ differs from ln L by a constant, so the same parameters maximise
+    /// ln L − c · D · Σₖ (sₖ pₖ)², with sₖ = 1/T_max for α (BG/NBD, MBG/NBD, NBD) and α, β
+    /// (Pareto/NBD), 1 for the others, and D:
+    ///
+    /// - BG/NBD, MBG/NBD, BG/BB, Gamma-Gamma: Σᵢ wᵢ, the number of customers (the mean
+    ///   log-likelihood); for Gamma-Gamma those with x ≥ 1, the only ones lifetimes can fit;
+    /// - Pareto/NBD: Σᵢ wᵢ / (the number of rows), the mean weight — lifetimes divides this
+    ///   fitter's total by `weights.mean()`, 1 for one row per customer, so its c weighs the
+    ///   total log-likelihood there, not the mean;
+    /// - NBD and the shifted-beta-geometric, which lifetimes lacks: Σᵢ wᵢ, as BG/NBD.
+    ///
+    /// lifetimes' Gamma-Gamma `q_constraint=True` (q ≥ 1) gives the fit of
+    /// [`GammaGammaOptions::constrain_q_above_one`](crate::clv::GammaGammaOptions) (q > 1) where
+    /// the bound does not bind; q itself is penalised under either convention. lifetimes'
+    /// reported optimum is only as precise as its optimiser: its Pareto/NBD runs Nelder-Mead with
+    /// `tol=1e-4` from a random start, and lands up to about 1e-4 (relative) from the optimum.
+    Lifetimes,
 }
 
 impl AsRef<FitOptions> for FitOptions {

@@ -67,7 +67,9 @@ impl SpendHistory {
     }
 
     /// The spend record of a summarized customer: x = repeat occasions, z̄ = mean net amount of the
-    /// occasions after the first (converted from `Decimal` to the nearest f64).
+    /// occasions after the first (converted from `Decimal` to the nearest f64). Occasions are days
+    /// ([`CustomerSummary::btyd`]); for calendar periods, pass the x and z̄ of
+    /// [`CustomerSummary::btyd_calendar`] to [`SpendHistory::new`].
     ///
     /// # Errors
     ///
