@@ -366,12 +366,7 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
                     previous = *c;
                 }
             }
-            match out.iter().find(|v| !v.is_finite()) {
-                Some(_) => Err(ClvError::NumericalFailure {
-                    what: "customer lifetime value",
-                }),
-                None => Ok(()),
-            }
+            out.iter().try_for_each(|v| finite(*v).map(|_| ()))
         })?;
     Ok(values)
 }
@@ -394,7 +389,10 @@ fn check_curves(curves: &[f64], months: usize, offset: usize) -> Result<(), ClvE
 }
 
 fn finite(value: f64) -> Result<f64, ClvError> {
-    finite_or_failure(value, "customer lifetime value")
+    finite_or_failure(
+        value,
+        "a customer lifetime value or DERT overflows f64 (expected spend × purchases too large)",
+    )
 }
 
 /// Discounted expected residual transactions of a Pareto/NBD customer (Fader, Hardie & Lee 2005,
