@@ -154,7 +154,7 @@ fn main() -> Result<(), BoxError> {
     );
     println!("\nAIC: BG/NBD {:.2}, MBG/NBD {:.2}", bg.aic(), mbg.aic());
 
-    let observed = observed_frequency_histogram(&histories, 7);
+    let observed = observed_frequency_histogram(&histories, 7)?;
     let expected_bg = expected_frequency_histogram(&bg.model, &histories, 7)?;
     let expected_mbg = expected_frequency_histogram(&mbg.model, &histories, 7)?;
     println!("\nRepeat purchases in calibration (FHL 2005, figure 3)");

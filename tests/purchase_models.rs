@@ -469,7 +469,7 @@ fn fits_recover_simulated_parameters() {
 fn cdnow_histogram_chi_square_and_intervals() {
     let data = cdnow();
     let fit = BgNbd::fit(&data, &FitOptions::default()).unwrap();
-    let observed = observed_frequency_histogram(&data, 7);
+    let observed = observed_frequency_histogram(&data, 7).unwrap();
     let expected = expected_frequency_histogram(&fit.model, &data, 7).unwrap();
     assert_eq!(observed.iter().sum::<f64>(), 2357.0);
     assert_eq!(observed[0], 2357.0 - 946.0);

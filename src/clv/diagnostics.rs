@@ -6,6 +6,15 @@
 //! [`delta_method_interval`], any function of the parameters), so it serves BG/NBD, MBG/NBD and
 //! Pareto/NBD alike.
 //!
+//! # Finite results
+//!
+//! Every value taken from the model is checked: a NaN, an infinity, a negative expectation or a
+//! probability outside [0, 1] is a [`ClvError::InvalidPrediction`] naming the model's method and
+//! the customer's position, never a NaN in a result. Histograms and grids are sized by the caller,
+//! so they are bounded: at most [`MAX_FREQUENCY`] + 1 bins and [`MAX_GRID_CELLS`] P(alive) cells.
+//! Sums that overflow f64 (counts or predictions near f64::MAX) are a
+//! [`ClvError::NumericalFailure`].
+//!
 //! # Examples
 //!
 //! ```
@@ -28,6 +37,75 @@ use crate::clv::{check_length, check_positive_argument, ClvError, PurchaseModel,
 
 pub use crate::interval::Interval;
 
+/// The largest `max_frequency` of the histograms and the holdout comparison: 10,000 (so at most
+/// 10,001 bins). The expected histogram asks the model (`max_frequency` + 1) × (distinct ages)
+/// times.
+pub const MAX_FREQUENCY: u32 = 10_000;
+
+/// The most cells of a [`probability_alive_matrix`]: 10⁶ ((`max_frequency` + 1) ×
+/// `recency_points`, 8 MB), one model evaluation each.
+pub const MAX_GRID_CELLS: usize = 1_000_000;
+
+/// What a model's answer must be.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Answer {
+    /// An expected number of purchases: finite and non-negative.
+    Expectation,
+    /// A probability: in [0, 1].
+    Probability,
+}
+
+/// Which model method answered, which of this crate's functions asked, and about which customer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Asked {
+    function: &'static str,
+    caller: &'static str,
+    position: Option<usize>,
+}
+
+impl Asked {
+    pub(crate) fn new(
+        function: &'static str, caller: &'static str, position: Option<usize>,
+    ) -> Self {
+        Self {
+            function,
+            caller,
+            position,
+        }
+    }
+}
+
+/// `value` when it is what `answer` must be, else [`ClvError::InvalidPrediction`].
+pub(crate) fn checked_answer(value: f64, answer: Answer, asked: Asked) -> Result<f64, ClvError> {
+    let upper = match answer {
+        Answer::Expectation => f64::MAX,
+        Answer::Probability => 1.0,
+    };
+    if (0.0..=upper).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ClvError::InvalidPrediction {
+            function: asked.function,
+            caller: asked.caller,
+            position: asked.position,
+            value,
+        })
+    }
+}
+
+/// Checks that `max_frequency` is at most [`MAX_FREQUENCY`].
+fn check_max_frequency(max_frequency: u32) -> Result<(), ClvError> {
+    if max_frequency <= MAX_FREQUENCY {
+        Ok(())
+    } else {
+        Err(ClvError::InvalidArgument {
+            name: "max_frequency",
+            value: f64::from(max_frequency),
+            constraint: "must be at most 10,000 (diagnostics::MAX_FREQUENCY)",
+        })
+    }
+}
+
 /// A delta-method interval for a function `f` of the parameters, from their covariance (e.g.
 /// [`crate::clv::ParameterCovariance::matrix`]), with the gradient of `f` by central differences.
 ///
@@ -39,7 +117,8 @@ pub use crate::interval::Interval;
 /// - [`ClvError::InvalidArgument`] when `level` is not in (0, 1);
 /// - [`ClvError::LengthMismatch`] when `covariance` is not `params.len()` × `params.len()`;
 /// - [`ClvError::NumericalFailure`] when a parameter or covariance entry is not finite, the variance
-///   comes out negative or not finite, or `f` fails on both sides of a parameter;
+///   comes out negative or not finite, the interval's bounds overflow, or `f` fails on both sides
+///   of a parameter;
 /// - any error of `f` at `params` itself.
 ///
 /// # Examples
@@ -99,12 +178,14 @@ pub fn delta_method_interval(
     }
     let standard_error = variance.max(0.0).sqrt();
     let z = standard_normal_quantile(0.5 + level / 2.0);
-    Ok(Interval::from_standard_error(
-        estimate,
-        standard_error,
-        z,
-        level,
-    ))
+    let interval = Interval::from_standard_error(estimate, standard_error, z, level);
+    if interval.lower.is_finite() && interval.upper.is_finite() {
+        Ok(interval)
+    } else {
+        Err(ClvError::NumericalFailure {
+            what: "the delta-method interval overflows f64 (an estimate or standard error near f64::MAX)",
+        })
+    }
 }
 
 /// The gradient of `f` at `params` by central differences, one-sided where `f` fails on one side.
@@ -145,32 +226,49 @@ fn standard_normal_quantile(p: f64) -> f64 {
 /// with `max_frequency` or more (so the result has `max_frequency + 1` entries). A non-integer
 /// frequency counts in the bin of its integer part.
 ///
+/// # Errors
+///
+/// [`ClvError::InvalidArgument`] naming `max_frequency` when it exceeds [`MAX_FREQUENCY`].
+///
 /// # Examples
 ///
 /// ```
 /// use customer_value::clv::RepeatHistory;
 /// use customer_value::clv::diagnostics::observed_frequency_histogram;
 /// let h = [RepeatHistory::new(0.0, 0.0, 5.0)?, RepeatHistory::new(9.0, 4.0, 5.0)?];
-/// assert_eq!(observed_frequency_histogram(&h, 2), vec![1.0, 0.0, 1.0]);
+/// assert_eq!(observed_frequency_histogram(&h, 2)?, vec![1.0, 0.0, 1.0]);
+/// assert!(observed_frequency_histogram(&h, u32::MAX).is_err());
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
-pub fn observed_frequency_histogram(histories: &[RepeatHistory], max_frequency: u32) -> Vec<f64> {
+pub fn observed_frequency_histogram(
+    histories: &[RepeatHistory], max_frequency: u32,
+) -> Result<Vec<f64>, ClvError> {
+    check_max_frequency(max_frequency)?;
     let mut bins = vec![0.0; max_frequency as usize + 1];
     for h in histories {
-        let bin = (h.frequency().floor() as usize).min(max_frequency as usize);
-        bins[bin] += 1.0;
+        bins[frequency_bin(h, max_frequency)] += 1.0;
     }
-    bins
+    Ok(bins)
+}
+
+/// The bin of a history's frequency: its integer part, capped at `max_frequency`.
+fn frequency_bin(history: &RepeatHistory, max_frequency: u32) -> usize {
+    // x ≤ RepeatHistory::MAX_VALUE, so the cast is exact before the cap.
+    (history.frequency().floor() as usize).min(max_frequency as usize)
 }
 
 /// Expected number of customers with 0, 1, …, `max_frequency − 1` repeat purchases in calibration,
 /// and the remainder in a last "`max_frequency` or more" bin: Σ_i P(X(T_i) = k) over the customers'
-/// ages T_i (Fader, Hardie & Lee 2005, figure 3). Customers of equal age are computed once.
+/// ages T_i (Fader, Hardie & Lee 2005, figure 3). Customers of equal age are computed once: the
+/// model is asked `max_frequency` × (distinct ages) times.
 ///
 /// # Errors
 ///
-/// [`ClvError::EmptyInput`] for no histories, and the errors of
-/// [`PurchaseModel::probability_of_purchases`].
+/// - [`ClvError::EmptyInput`] for no histories;
+/// - [`ClvError::InvalidArgument`] naming `max_frequency` when it exceeds [`MAX_FREQUENCY`];
+/// - [`ClvError::InvalidPrediction`] when the model answers a probability outside [0, 1] (NaN
+///   included), with the position of a customer of that age;
+/// - the errors of [`PurchaseModel::probability_of_purchases`].
 ///
 /// # Examples
 ///
@@ -181,22 +279,27 @@ pub fn expected_frequency_histogram<M: PurchaseModel + ?Sized>(
     if histories.is_empty() {
         return Err(ClvError::EmptyInput);
     }
-    let mut ages: Vec<f64> = histories.iter().map(RepeatHistory::age).collect();
-    ages.sort_by(f64::total_cmp);
+    check_max_frequency(max_frequency)?;
+    // (age, position), sorted by age: each group of equal ages is one set of model calls.
+    let mut ages: Vec<(f64, usize)> = histories.iter().map(RepeatHistory::age).zip(0..).collect();
+    ages.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut bins = vec![0.0; max_frequency as usize + 1];
-    let mut start = 0;
-    while start < ages.len() {
-        let age = ages[start];
-        let end = start + ages[start..].partition_point(|a| *a == age);
-        let count = (end - start) as f64;
+    for group in ages.chunk_by(|a, b| a.0 == b.0) {
+        let (age, position) = group[0];
+        let count = group.len() as f64;
+        let asked = Asked::new(
+            "probability_of_purchases",
+            "expected_frequency_histogram",
+            Some(position),
+        );
         let mut used = 0.0;
-        for (k, bin) in bins.iter_mut().take(max_frequency as usize).enumerate() {
-            let p = model.probability_of_purchases(k as u32, age)?;
+        for (k, bin) in (0..max_frequency).zip(bins.iter_mut()) {
+            let p = model.probability_of_purchases(k, age)?;
+            let p = checked_answer(p, Answer::Probability, asked)?;
             *bin += count * p;
             used += p;
         }
         bins[max_frequency as usize] += count * (1.0 - used).max(0.0);
-        start = end;
     }
     Ok(bins)
 }
@@ -221,7 +324,9 @@ pub struct ChiSquareTest {
 ///
 /// - [`ClvError::LengthMismatch`] when the histograms differ in length;
 /// - [`ClvError::InvalidArgument`] when an observed count is negative or not finite, an expected
-///   count is not positive and finite, or there are no degrees of freedom left.
+///   count is not positive and finite, or there are no degrees of freedom left;
+/// - [`ClvError::NumericalFailure`] when the statistic overflows f64 (an expected count near 0
+///   against a large observed one, e.g. 1 against 5e-324).
 ///
 /// # Examples
 ///
@@ -255,6 +360,11 @@ pub fn chi_square_test(
             });
         }
         statistic += (o - e) * (o - e) / e;
+    }
+    if !statistic.is_finite() {
+        return Err(ClvError::NumericalFailure {
+            what: "the chi-square statistic overflows f64 (an expected count is too close to 0)",
+        });
     }
     let degrees_of_freedom = observed.len() as f64 - 1.0 - fitted_parameters as f64;
     if degrees_of_freedom < 1.0 {
@@ -315,7 +425,12 @@ pub struct HoldoutComparison {
 ///
 /// - [`ClvError::EmptyInput`] for no histories;
 /// - [`ClvError::LengthMismatch`] when `holdout_purchases` differs in length from `calibration`;
-/// - [`ClvError::InvalidArgument`] when a holdout count is negative or not finite;
+/// - [`ClvError::InvalidArgument`] when a holdout count is negative or not finite, or
+///   `max_frequency` exceeds [`MAX_FREQUENCY`];
+/// - [`ClvError::InvalidPrediction`] with the customer's position when the model predicts a
+///   negative or non-finite number of purchases;
+/// - [`ClvError::NumericalFailure`] when a total overflows f64 (counts or predictions near
+///   f64::MAX);
 /// - the errors of [`PurchaseModel::conditional_expected_purchases_into`].
 ///
 /// # Examples
@@ -352,40 +467,76 @@ pub fn holdout_comparison<M: PurchaseModel + ?Sized>(
             constraint: "counts must be non-negative and finite",
         });
     }
+    check_max_frequency(max_frequency)?;
     let mut predicted = vec![0.0; calibration.len()];
     model.conditional_expected_purchases_into(holdout_length, calibration, &mut predicted)?;
-    let groups = max_frequency as usize + 1;
-    let mut sums = vec![(0usize, 0.0, 0.0); groups];
-    let (mut abs_sum, mut sq_sum) = (0.0, 0.0);
-    for ((h, &actual), &pred) in calibration.iter().zip(holdout_purchases).zip(&predicted) {
-        let g = (h.frequency().floor() as usize).min(max_frequency as usize);
-        sums[g].0 += 1;
-        sums[g].1 += actual;
-        sums[g].2 += pred;
-        abs_sum += (pred - actual).abs();
-        sq_sum += (pred - actual) * (pred - actual);
+    for (i, &value) in predicted.iter().enumerate() {
+        let asked = Asked::new(
+            "conditional_expected_purchases_into",
+            "holdout_comparison",
+            Some(i),
+        );
+        checked_answer(value, Answer::Expectation, asked)?;
     }
-    let n = calibration.len() as f64;
+    let mut sums = vec![(0usize, 0.0, 0.0); max_frequency as usize + 1];
+    for ((h, &actual), &pred) in calibration.iter().zip(holdout_purchases).zip(&predicted) {
+        let g = &mut sums[frequency_bin(h, max_frequency)];
+        *g = (g.0 + 1, g.1 + actual, g.2 + pred);
+    }
+    let errors: Vec<f64> = predicted
+        .iter()
+        .zip(holdout_purchases)
+        .map(|(p, a)| p - a)
+        .collect();
     let rows = sums
         .iter()
-        .enumerate()
-        .map(|(g, &(customers, actual, pred))| {
+        .zip(0..)
+        .map(|(&(customers, actual, pred), frequency)| {
             let denominator = customers.max(1) as f64;
             HoldoutRow {
-                frequency: g as u32,
+                frequency,
                 customers,
                 actual: actual / denominator,
                 predicted: pred / denominator,
             }
         })
         .collect();
-    Ok(HoldoutComparison {
+    let comparison = HoldoutComparison {
         rows,
-        mae: abs_sum / n,
-        rmse: (sq_sum / n).sqrt(),
+        mae: scaled_mean_abs(&errors),
+        rmse: scaled_root_mean_square(&errors),
         total_actual: holdout_purchases.iter().sum(),
         total_predicted: predicted.iter().sum(),
-    })
+    };
+    let finite = comparison.total_actual.is_finite()
+        && comparison.total_predicted.is_finite()
+        && (comparison.rows.iter()).all(|r| r.actual.is_finite() && r.predicted.is_finite());
+    if finite {
+        Ok(comparison)
+    } else {
+        Err(ClvError::NumericalFailure {
+            what: "the holdout totals overflow f64 (counts or predictions near f64::MAX)",
+        })
+    }
+}
+
+/// The mean of |v|, each divided by the largest first so that the sum cannot overflow.
+fn scaled_mean_abs(values: &[f64]) -> f64 {
+    let scale = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    if scale == 0.0 {
+        return 0.0;
+    }
+    scale * values.iter().map(|v| (v / scale).abs()).sum::<f64>() / values.len() as f64
+}
+
+/// √(mean of v²), with v divided by the largest |v| so that the squares cannot overflow.
+fn scaled_root_mean_square(values: &[f64]) -> f64 {
+    let scale = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    if scale == 0.0 {
+        return 0.0;
+    }
+    let mean_square = values.iter().map(|v| (v / scale).powi(2)).sum::<f64>() / values.len() as f64;
+    scale * mean_square.sqrt()
 }
 
 /// P(alive) over a grid of frequencies and recencies at one age T.
@@ -406,8 +557,12 @@ pub struct AliveMatrix {
 ///
 /// # Errors
 ///
-/// [`ClvError::InvalidArgument`] when `age` is not positive and finite or `recency_points` < 2, and
-/// the errors of [`PurchaseModel::probability_alive`].
+/// - [`ClvError::InvalidArgument`] when `age` is not positive and finite (or above
+///   [`RepeatHistory::MAX_VALUE`]), `recency_points` < 2, `max_frequency` exceeds
+///   [`MAX_FREQUENCY`], or the grid would exceed [`MAX_GRID_CELLS`] cells;
+/// - [`ClvError::InvalidPrediction`] when the model answers a probability outside [0, 1], with the
+///   cell's position in row-major order;
+/// - the errors of [`PurchaseModel::probability_alive`].
 ///
 /// # Examples
 ///
@@ -419,33 +574,45 @@ pub struct AliveMatrix {
 /// assert_eq!(m.values.len(), 6);
 /// // A customer who bought recently is more likely alive than one who bought long ago.
 /// assert!(m.values[3][3] > m.values[3][0]);
+/// assert!(probability_alive_matrix(&model, 5, 39.0, usize::MAX).is_err());
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn probability_alive_matrix<M: PurchaseModel + ?Sized>(
     model: &M, max_frequency: u32, age: f64, recency_points: usize,
 ) -> Result<AliveMatrix, ClvError> {
     check_positive_argument("age", age)?;
-    if recency_points < 2 {
+    check_max_frequency(max_frequency)?;
+    let rows = max_frequency as usize + 1;
+    if recency_points < 2 || recency_points > MAX_GRID_CELLS / rows {
         return Err(ClvError::InvalidArgument {
             name: "recency_points",
             value: recency_points as f64,
-            constraint: "must be at least 2",
+            constraint: "must be at least 2, and (max_frequency + 1) × recency_points at most 1,000,000 cells (diagnostics::MAX_GRID_CELLS)",
         });
     }
     let frequencies: Vec<f64> = (0..=max_frequency).map(f64::from).collect();
     let recencies: Vec<f64> = (0..recency_points)
         .map(|j| age * j as f64 / (recency_points - 1) as f64)
         .collect();
-    let mut values = Vec::with_capacity(frequencies.len());
-    for &x in &frequencies {
+    let mut values = Vec::with_capacity(rows);
+    for (i, &x) in frequencies.iter().enumerate() {
         let mut row = Vec::with_capacity(recency_points);
-        for &t_x in &recencies {
+        for (j, &t_x) in recencies.iter().enumerate() {
             let history = if x == 0.0 {
                 RepeatHistory::new(0.0, 0.0, age)?
             } else {
                 RepeatHistory::new(x, t_x.min(age), age)?
             };
-            row.push(model.probability_alive(&history)?);
+            let asked = Asked::new(
+                "probability_alive",
+                "probability_alive_matrix",
+                Some(i * recency_points + j),
+            );
+            row.push(checked_answer(
+                model.probability_alive(&history)?,
+                Answer::Probability,
+                asked,
+            )?);
         }
         values.push(row);
     }

@@ -90,6 +90,21 @@ pub enum ClvError {
         /// The fitted q.
         q: f64,
     },
+    /// A purchase model (a caller's own [`crate::clv::PurchaseModel`] included) answered a value
+    /// outside its range: NaN, infinite, negative, or a probability above 1. The diagnostics and
+    /// CLV functions check every value they take from the model.
+    #[error("the purchase model's {function} returned {value} for the customer{} (asked by {caller}): predictions must be finite, expectations non-negative and probabilities in [0, 1]", position.map(|p| format!(" at position {p}")).unwrap_or_default())]
+    InvalidPrediction {
+        /// The model's method that answered it.
+        function: &'static str,
+        /// The function of this crate that asked.
+        caller: &'static str,
+        /// The customer's position in the slice, for the batch forms (for a grid, the cell's
+        /// position in row-major order).
+        position: Option<usize>,
+        /// The value answered.
+        value: f64,
+    },
     /// A customer's purchase history and spend record disagree on the number of repeat purchases.
     #[error("purchase history{} has x = {purchase_frequency} but the spend record has x = {spend_frequency}", position.map(|p| format!(" at position {p}")).unwrap_or_default())]
     HistoryMismatch {
@@ -100,4 +115,13 @@ pub enum ClvError {
         /// x of the spend record.
         spend_frequency: f64,
     },
+}
+
+/// `value` when it is finite, else [`ClvError::NumericalFailure`] saying `what` overflowed.
+pub(crate) fn finite_or_failure(value: f64, what: &'static str) -> Result<f64, ClvError> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(ClvError::NumericalFailure { what })
+    }
 }

@@ -13,6 +13,13 @@
 //! Money is `Decimal` in and out; the arithmetic on rates is in f64 and the result is rounded to
 //! the requested decimal places (half away from zero).
 //!
+//! # Finite results
+//!
+//! Every rate is checked (finite, in its range) and every result converted to `Decimal`, so a value
+//! beyond `Decimal`'s range (about 7.9 · 10²⁸) or not finite is a [`ClvError::NumericalFailure`],
+//! never a panic. Each formula takes constant time, [`finite_horizon_clv`] included (closed form
+//! for any number of periods).
+//!
 //! # Examples
 //!
 //! ```
@@ -157,12 +164,14 @@ pub fn margin_multiple_clv(
     )
 }
 
-/// Finite-horizon CLV: Σ_{t=1..T} m · rᵗ/(1 + i)ᵗ.
+/// Finite-horizon CLV: Σ_{t=1..T} m · rᵗ/(1 + i)ᵗ, summed in closed form as m · q(1 − q^T)/(1 − q)
+/// with q = r/(1 + i) (and m · T when q = 1), so any T up to `u32::MAX` takes the same time. Both
+/// 1 − q^T and 1 − q are formed with `expm1` of logarithms, exact even when q is within 10⁻¹⁶ of 1.
 ///
 /// # Errors
 ///
 /// [`ClvError::InvalidArgument`] when r is outside [0, 1], i is negative or not finite, or `places`
-/// exceeds 20.
+/// exceeds 20; [`ClvError::NumericalFailure`] when the value is outside `Decimal`'s range.
 ///
 /// # Examples
 ///
@@ -179,14 +188,23 @@ pub fn finite_horizon_clv(
     check_rate("retention_rate", retention_rate, true)?;
     check_discount(discount_rate)?;
     let m = to_f64(margin);
-    let step = retention_rate / (1.0 + discount_rate);
-    let mut factor = 1.0;
-    let mut total = 0.0;
-    for _ in 0..periods {
-        factor *= step;
-        total += m * factor;
+    money(
+        m * geometric_sum(retention_rate, discount_rate, periods),
+        places,
+    )
+}
+
+/// Σ_{t=1..T} qᵗ with q = r/(1 + i), r ∈ [0, 1], i ≥ 0.
+fn geometric_sum(retention_rate: f64, discount_rate: f64, periods: u32) -> f64 {
+    let periods = f64::from(periods);
+    if retention_rate == 0.0 || periods == 0.0 {
+        return 0.0;
     }
-    money(total, places)
+    let ln_q = retention_rate.ln() - discount_rate.ln_1p();
+    if ln_q == 0.0 {
+        return periods;
+    }
+    ln_q.exp() * (periods * ln_q).exp_m1() / ln_q.exp_m1()
 }
 
 /// Contractual CLV from a fitted shifted-beta-geometric retention model: margin per period ×

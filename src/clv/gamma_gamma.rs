@@ -7,6 +7,14 @@
 //! correlation reported in [`SpendDiagnostics`]. With q ≤ 1 the mean spend is infinite and
 //! predictions that need it return [`ClvError::InfiniteMeanSpend`].
 //!
+//! # Finite results
+//!
+//! p, q and γ may be any positive finite numbers (γ is in money units, so no range fits every
+//! currency). The predictions are computed in forms that overflow only when the true value does
+//! (the conditional spend as a weighted mean of γ/x and z̄, the likelihood with ln(1 + x z̄/γ)), and
+//! every result is checked: a value beyond f64 is a [`ClvError::NumericalFailure`], never an
+//! infinity or a NaN.
+//!
 //! # Examples
 //!
 //! ```
@@ -25,6 +33,7 @@
 mod likelihood;
 mod spend_history;
 
+use crate::clv::error::finite_or_failure;
 use crate::clv::fit::engine::{Estimator, LifetimesObjective};
 use crate::clv::fit::{check_positive, maximum_likelihood, Search};
 use crate::clv::{ClvError, FitData, FitOptions};
@@ -58,7 +67,11 @@ pub struct GammaGammaParams {
 /// assert!(bad.check().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct GammaGammaOptions {
     /// The maximum-likelihood options.
     pub fit: FitOptions,
@@ -82,6 +95,10 @@ impl AsRef<FitOptions> for GammaGammaOptions {
         &self.fit
     }
 }
+
+// Options read back go through the same check.
+#[cfg(feature = "serde")]
+crate::settings::checked_serde!(GammaGammaOptions);
 
 impl Settings for GammaGammaOptions {
     type Error = ClvError;
@@ -158,10 +175,18 @@ pub struct SpendDiagnostics {
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct GammaGamma {
     params: GammaGammaParams,
 }
+
+// A model read back goes through the constructor's check.
+#[cfg(feature = "serde")]
+crate::settings::checked_serde!(GammaGamma, GammaGamma::check_read);
 
 impl GammaGamma {
     /// A model with parameters p, q, γ.
@@ -185,6 +210,13 @@ impl GammaGamma {
         })
     }
 
+    /// The constructor's check, for a model read back through serde.
+    #[cfg(feature = "serde")]
+    fn check_read(&self) -> Result<(), ClvError> {
+        let GammaGammaParams { p, q, gamma } = self.params;
+        Self::new(p, q, gamma).map(|_| ())
+    }
+
     /// The parameters.
     ///
     /// # Examples
@@ -198,7 +230,8 @@ impl GammaGamma {
     ///
     /// # Errors
     ///
-    /// [`ClvError::InfiniteMeanSpend`] when q ≤ 1.
+    /// [`ClvError::InfiniteMeanSpend`] when q ≤ 1; [`ClvError::NumericalFailure`] when the mean
+    /// exceeds f64 (q a hair above 1 with a large pγ).
     ///
     /// # Examples
     ///
@@ -213,7 +246,7 @@ impl GammaGamma {
         if q <= 1.0 {
             return Err(ClvError::InfiniteMeanSpend { q });
         }
-        Ok(p * gamma / (q - 1.0))
+        finite_spend(p * (gamma / (q - 1.0)))
     }
 
     /// E[Z | x, z̄] = p(γ + x z̄)/(px + q − 1) (Fader & Hardie 2013, eq. 4): the customer's expected
@@ -222,7 +255,8 @@ impl GammaGamma {
     ///
     /// # Errors
     ///
-    /// [`ClvError::InfiniteMeanSpend`] when px + q ≤ 1 (for x = 0: q ≤ 1).
+    /// [`ClvError::InfiniteMeanSpend`] when px + q ≤ 1 (for x = 0: q ≤ 1);
+    /// [`ClvError::NumericalFailure`] when the value exceeds f64.
     ///
     /// # Examples
     ///
@@ -238,11 +272,17 @@ impl GammaGamma {
     ) -> Result<f64, ClvError> {
         let GammaGammaParams { p, q, gamma } = self.params;
         let x = history.frequency();
-        let denominator = p * x + q - 1.0;
-        if denominator <= 0.0 {
+        if x == 0.0 {
+            return self.mean_spend();
+        }
+        // p(γ + x z̄)/(px + q − 1) = (γ + x z̄)/d with d = x + (q − 1)/p: divided through by p so
+        // that neither px nor x z̄ is formed (they overflow for p or z̄ near f64::MAX), and written
+        // as the weighted mean γ/d + z̄ · x/d of the model's two sources.
+        let d = x + (q - 1.0) / p;
+        if d <= 0.0 {
             return Err(ClvError::InfiniteMeanSpend { q });
         }
-        Ok(p * (gamma + x * history.mean_spend()) / denominator)
+        finite_spend(gamma / d + history.mean_spend() * (x / d))
     }
 
     /// The log-likelihood of one customer's z̄ given x ≥ 1 (Fader & Hardie 2013, eq. 3):
@@ -250,7 +290,8 @@ impl GammaGamma {
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidArgument`] when x = 0 (no spend observed).
+    /// [`ClvError::InvalidArgument`] when x = 0 (no spend observed); [`ClvError::NumericalFailure`]
+    /// when the value is not finite in f64 (px beyond f64, or ln Γ(px) at a px that underflows).
     ///
     /// # Examples
     ///
@@ -269,8 +310,17 @@ impl GammaGamma {
                 constraint: "the spend likelihood needs at least one repeat transaction",
             });
         }
-        Ok(row_log_likelihood(&self.params, history.frequency(), history.mean_spend()).0)
+        let value = row_log_likelihood(&self.params, history.frequency(), history.mean_spend()).0;
+        finite_or_failure(
+            value,
+            "the Gamma-Gamma log-likelihood is not finite in f64 for these parameters and spend",
+        )
     }
+}
+
+/// A spend, or [`ClvError::NumericalFailure`] when it exceeds f64.
+fn finite_spend(value: f64) -> Result<f64, ClvError> {
+    finite_or_failure(value, "the Gamma-Gamma expected spend exceeds f64")
 }
 
 maximum_likelihood!(impl for GammaGamma {

@@ -18,12 +18,18 @@ pub struct RepeatHistory {
 }
 
 impl RepeatHistory {
+    /// The largest x, t_x and T a history may hold: 10¹² purchases, or 10¹² time units (2.7
+    /// billion years in days). Within it every model of this crate whose parameters are in range
+    /// gives finite results; beyond it ln Γ(r + x) and x ln(α + T) overflow, and a count of
+    /// purchases stops being an integer in f64 long before (2⁵³ ≈ 9 · 10¹⁵).
+    pub const MAX_VALUE: f64 = 1e12;
+
     /// A checked history.
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidHistory`] when a value is not finite, x < 0, t_x < 0, t_x > T, or x = 0
-    /// with t_x ≠ 0.
+    /// [`ClvError::InvalidHistory`] when a value is not finite or above
+    /// [`RepeatHistory::MAX_VALUE`], x < 0, t_x < 0, t_x > T, or x = 0 with t_x ≠ 0.
     ///
     /// # Examples
     ///
@@ -32,6 +38,7 @@ impl RepeatHistory {
     /// assert!(RepeatHistory::new(0.0, 0.0, 10.0).is_ok());
     /// assert!(RepeatHistory::new(0.0, 3.0, 10.0).is_err()); // no repeat purchase, yet a recency
     /// assert!(RepeatHistory::new(1.0, f64::NAN, 10.0).is_err());
+    /// assert!(RepeatHistory::new(1.0, 1.0, 1e300).is_err()); // above MAX_VALUE
     /// ```
     pub fn new(frequency: f64, recency: f64, age: f64) -> Result<Self, ClvError> {
         let invalid = |detail: &str| {
@@ -42,6 +49,9 @@ impl RepeatHistory {
         };
         if !(frequency.is_finite() && recency.is_finite() && age.is_finite()) {
             return invalid("values must be finite");
+        }
+        if frequency.max(recency).max(age) > Self::MAX_VALUE {
+            return invalid("x, t_x and T must be at most 1e12 (RepeatHistory::MAX_VALUE)");
         }
         if frequency < 0.0 || recency < 0.0 {
             return invalid("x and t_x must be non-negative");
@@ -80,7 +90,8 @@ impl RepeatHistory {
     /// # Ok::<(), customer_value::Error>(())
     /// ```
     pub fn from_summary<C>(summary: &CustomerSummary<C>, unit: TimeUnit) -> Self {
-        // A summary satisfies every invariant by construction: ≥ 1 occasion, first ≤ last ≤ end.
+        // A summary satisfies every invariant by construction: ≥ 1 occasion, first ≤ last ≤ end,
+        // and stays below MAX_VALUE: dates span at most 2 · 10⁸ days, occasions are counted in memory.
         let b = summary.btyd(unit);
         Self {
             frequency: b.frequency,
@@ -142,11 +153,19 @@ pub struct DiscreteHistory {
 }
 
 impl DiscreteHistory {
+    /// The most opportunities n a history may span: 10,000 (27 years of daily opportunities).
+    ///
+    /// The BG/BB likelihood of a history sums n − t_x terms and P(X(n) = x) sums n − x, so the
+    /// bound keeps one evaluation below about a millisecond; the histogram of
+    /// [`crate::clv::BgBb::expected_frequency_histogram`] costs O(n²) per distinct n.
+    pub const MAX_PERIODS: u32 = 10_000;
+
     /// A checked discrete history.
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidHistory`] unless x ≤ t_x ≤ n and (x = 0 ⇔ t_x = 0).
+    /// [`ClvError::InvalidHistory`] unless x ≤ t_x ≤ n ≤ [`DiscreteHistory::MAX_PERIODS`] and
+    /// (x = 0 ⇔ t_x = 0).
     ///
     /// # Examples
     ///
@@ -154,8 +173,17 @@ impl DiscreteHistory {
     /// use customer_value::clv::DiscreteHistory;
     /// assert!(DiscreteHistory::new(2, 4, 6).is_ok());
     /// assert!(DiscreteHistory::new(5, 4, 6).is_err());
+    /// assert!(DiscreteHistory::new(0, 0, u32::MAX).is_err()); // above MAX_PERIODS
     /// ```
     pub fn new(frequency: u32, recency: u32, periods: u32) -> Result<Self, ClvError> {
+        if periods > Self::MAX_PERIODS {
+            return Err(ClvError::InvalidHistory {
+                position: None,
+                detail: format!(
+                    "n = {periods} opportunities exceeds the limit of 10,000 (DiscreteHistory::MAX_PERIODS)"
+                ),
+            });
+        }
         let ok = frequency <= recency && recency <= periods && ((frequency == 0) == (recency == 0));
         if !ok {
             return Err(ClvError::InvalidHistory {

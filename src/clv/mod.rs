@@ -35,8 +35,11 @@ pub use fit::{
     ParameterCovariance, PenaltyConvention,
 };
 pub use history::{DiscreteHistory, RepeatHistory};
+mod parameter_range;
+pub use parameter_range::{MAX_PARAMETER, MIN_PARAMETER};
 
 // Purchase models, their diagnostics and simulators.
+mod beta_ratio;
 mod bg_bb;
 mod bg_nbd;
 pub mod diagnostics;
@@ -186,12 +189,6 @@ pub(crate) fn fill_each<H>(
         *o = f(h)?;
     }
     Ok(())
-}
-
-/// ln B(u, v) = ln Γ(u) + ln Γ(v) − ln Γ(u + v), for the beta-mixture models.
-pub(crate) fn ln_beta(u: f64, v: f64) -> f64 {
-    use statrs::function::gamma::ln_gamma;
-    ln_gamma(u) + ln_gamma(v) - ln_gamma(u + v)
 }
 
 /// Checks that the argument `name` is positive and finite.

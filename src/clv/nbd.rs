@@ -1,12 +1,23 @@
 //! The NBD model (Ehrenberg 1959): purchases without drop-out, the limit that BG/NBD, MBG/NBD and
 //! Pareto/NBD reach when their drop-out process vanishes; and the likelihood-ratio test of a
 //! drop-out model against it.
+//!
+//! # Finite results
+//!
+//! r and α are in [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER),
+//! [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)] (checked by [`Nbd::new`] and when a model is read
+//! back through serde). With a [`RepeatHistory`] (values up to
+//! [`RepeatHistory::MAX_VALUE`](crate::clv::RepeatHistory::MAX_VALUE)) the log-likelihood and the
+//! probabilities are then finite for every t and n; an expectation r t/α whose true value exceeds
+//! f64 (t near f64::MAX) is a [`ClvError::NumericalFailure`].
 
 use statrs::function::erf::erfc;
 use statrs::function::gamma::{digamma, ln_gamma};
 
+use crate::clv::error::finite_or_failure;
 use crate::clv::fit::engine::{Estimator, LifetimesObjective};
-use crate::clv::fit::{check_positive, maximum_likelihood, on_log_scale, Search};
+use crate::clv::fit::{maximum_likelihood, on_log_scale, Search};
+use crate::clv::parameter_range::check_parameter_range;
 use crate::clv::{
     check_time, ClvError, FitData, FitOptions, ModelFit, PurchaseModel, RepeatHistory,
 };
@@ -53,17 +64,27 @@ pub struct NbdParams {
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct Nbd {
     params: NbdParams,
 }
+
+// A model read back goes through the constructor's check.
+#[cfg(feature = "serde")]
+crate::settings::checked_serde!(Nbd, Nbd::check_read);
 
 impl Nbd {
     /// A model with parameters r and α.
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidParameter`] when a parameter is not positive and finite.
+    /// [`ClvError::InvalidParameter`] when a parameter is outside
+    /// [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER), [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)]
+    /// (NaN and infinities included).
     ///
     /// # Examples
     ///
@@ -74,10 +95,18 @@ impl Nbd {
     /// ```
     pub fn new(r: f64, alpha: f64) -> Result<Self, ClvError> {
         let params = NbdParams { r, alpha };
-        check_positive(&[("r", r), ("alpha", alpha)]).map(|()| Self { params })
+        check_parameter_range(&[("r", r), ("alpha", alpha)]).map(|()| Self { params })
     }
 
-    /// The log-likelihood of one history: ln Γ(r + x) − ln Γ(r) + r ln α − (r + x) ln(α + T).
+    /// The constructor's check, for a model read back through serde.
+    #[cfg(feature = "serde")]
+    fn check_read(&self) -> Result<(), ClvError> {
+        Self::new(self.params.r, self.params.alpha).map(|_| ())
+    }
+
+    /// The log-likelihood of one history: ln Γ(r + x) − ln Γ(r) + r ln α − (r + x) ln(α + T), computed
+    /// as ln Γ(r + x) − ln Γ(r) − r ln(1 + T/α) − x ln(α + T) so that r ln α and r ln(α + T) never
+    /// cancel.
     ///
     /// # Examples
     ///
@@ -110,8 +139,10 @@ impl Nbd {
 /// One row's log-likelihood and its gradient in (r, α).
 fn row_terms(p: &[f64; 2], x: f64, age: f64) -> (f64, [f64; 2]) {
     let [r, alpha] = *p;
-    let ll = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() - (r + x) * (alpha + age).ln();
-    let d_r = digamma(r + x) - digamma(r) + alpha.ln() - (alpha + age).ln();
+    // ln α − ln(α + T) = −ln(1 + T/α), exact for T ≪ α.
+    let ln_share = -(age / alpha).ln_1p();
+    let ll = ln_gamma(r + x) - ln_gamma(r) + r * ln_share - x * (alpha + age).ln();
+    let d_r = digamma(r + x) - digamma(r) + ln_share;
     let d_alpha = r / alpha - (r + x) / (alpha + age);
     (ll, [d_r, d_alpha])
 }
@@ -162,7 +193,8 @@ impl Estimator for Nbd {
             .0
             .iter()
             .fold((0.0, 0.0), |(x, t), &(xi, ti, w)| (x + w * xi, t + w * ti));
-        let alpha = (time / purchases).max(1e-3);
+        // Inside the parameter range, whatever the data (x and T up to 10¹²).
+        let alpha = (time / purchases).clamp(1e-3, 1e9);
         Search::FirstThenAll(vec![
             vec![1.0, alpha],
             vec![0.5, 0.5 * alpha],
@@ -185,12 +217,13 @@ impl Estimator for Nbd {
 impl PurchaseModel for Nbd {
     fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
         check_time("t", t)?;
-        Ok(self.params.r * t / self.params.alpha)
+        finite_expectation(self.params.r / self.params.alpha * t)
     }
 
     fn conditional_expected_purchases(&self, t: f64, h: &RepeatHistory) -> Result<f64, ClvError> {
         let posterior_rate = (self.params.r + h.frequency()) / (self.params.alpha + h.age());
-        check_time("t", t).map(|()| posterior_rate * t)
+        check_time("t", t)?;
+        finite_expectation(posterior_rate * t)
     }
 
     fn probability_alive(&self, _: &RepeatHistory) -> Result<f64, ClvError> {
@@ -205,11 +238,29 @@ impl PurchaseModel for Nbd {
         if t == 0.0 {
             return Ok(if n == 0.0 { 1.0 } else { 0.0 });
         }
-        let ln_p = ln_gamma(r + n) - ln_gamma(r) - ln_gamma(n + 1.0)
-            + r * (alpha / (alpha + t)).ln()
-            + n * (t / (alpha + t)).ln();
-        Ok(ln_p.exp())
+        // ln(α/(α + t)) = −ln(1 + t/α) and ln(t/(α + t)) = −ln(1 + α/t): neither overflows.
+        // (The second is left out at n = 0, where α/t may be infinite.)
+        let ln_rate_share = if n == 0.0 {
+            0.0
+        } else {
+            n * (alpha / t).ln_1p()
+        };
+        let ln_p = ln_gamma(r + n)
+            - ln_gamma(r)
+            - ln_gamma(n + 1.0)
+            - r * (t / alpha).ln_1p()
+            - ln_rate_share;
+        Ok(ln_p.exp().clamp(0.0, 1.0))
     }
+}
+
+/// An expected number of purchases, or [`ClvError::NumericalFailure`] when it exceeds f64 (a
+/// period t near f64::MAX).
+fn finite_expectation(value: f64) -> Result<f64, ClvError> {
+    finite_or_failure(
+        value,
+        "the NBD expected purchases exceed f64 (the period is too long)",
+    )
 }
 
 /// A drop-out model (BG/NBD, MBG/NBD, Pareto/NBD) against the NBD fitted on the same data.
@@ -240,7 +291,8 @@ pub struct DropoutTest {
 /// # Errors
 ///
 /// [`ClvError::InvalidArgument`] naming `observations` when the two fits used different numbers
-/// of observations, or either log-likelihood is not finite.
+/// of observations, the number is not positive and finite, or either log-likelihood is not finite;
+/// [`ClvError::NumericalFailure`] when the statistic or a BIC overflows f64.
 ///
 /// # Examples
 ///
@@ -266,6 +318,13 @@ pub fn dropout_test<M, D>(
             constraint: "both fits must be finite and on the same data",
         });
     }
+    if !(nbd.observations.is_finite() && nbd.observations > 0.0) {
+        return Err(ClvError::InvalidArgument {
+            name: "observations",
+            value: nbd.observations,
+            constraint: "must be positive and finite",
+        });
+    }
     let likelihood_ratio = (2.0 * (dropout.log_likelihood - nbd.log_likelihood)).max(0.0);
     // P(χ²₁ > LR) = erfc(√(LR/2)).
     let p_value = if likelihood_ratio > 0.0 {
@@ -273,12 +332,20 @@ pub fn dropout_test<M, D>(
     } else {
         1.0
     };
-    Ok(DropoutTest {
+    let test = DropoutTest {
         bic_dropout: dropout.bic(),
         bic_nbd: nbd.bic(),
         likelihood_ratio,
         p_value,
-    })
+    };
+    let values = [test.bic_dropout, test.bic_nbd, test.likelihood_ratio];
+    if values.iter().all(|v| v.is_finite()) {
+        Ok(test)
+    } else {
+        Err(ClvError::NumericalFailure {
+            what: "the drop-out test overflows f64 (log-likelihoods near f64::MAX)",
+        })
+    }
 }
 
 #[cfg(test)]

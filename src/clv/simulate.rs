@@ -4,6 +4,17 @@
 //! Every simulator takes an explicit `seed` and draws from one `Xoshiro256PlusPlus` stream in input
 //! order, so the same arguments always give bit-identical output.
 //!
+//! # Bounded work
+//!
+//! The continuous-time simulators draw purchase by purchase, so their work is the number of
+//! purchases: at most [`PURCHASES_PER_CUSTOMER`] per customer on average (plus 10⁶ for small
+//! samples), beyond which they stop with [`ClvError::InvalidArgument`] naming `ages` (the model's
+//! purchase rates × the ages are then too large to simulate one by one; a purchase costs about
+//! 20 ns, so the worst case is about 20 µs per customer). Ages are at most
+//! [`RepeatHistory::MAX_VALUE`]. The discrete simulators (BG/BB, shifted-beta-geometric) draw each
+//! customer's lifetime and counts directly (geometric and binomial draws), so their work does not
+//! depend on the number of opportunities; they simulate at most [`MAX_SIMULATED_CUSTOMERS`].
+//!
 //! # Examples
 //!
 //! ```
@@ -18,7 +29,7 @@
 //! ```
 
 use rand::{Rng, SeedableRng};
-use rand_distr::{Beta, Distribution, Exp, Gamma};
+use rand_distr::{Beta, Binomial, Distribution, Exp, Gamma};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::clv::{
@@ -50,6 +61,86 @@ pub struct SimulatedDiscreteHistories {
     pub holdout_purchases: Vec<u32>,
 }
 
+/// The purchases a continuous-time simulation may draw per customer on average (on top of 10⁶ for
+/// any call): 1,000, far above any observed buyer (CDNOW's heaviest made 29 repeat purchases in
+/// 39 weeks).
+pub const PURCHASES_PER_CUSTOMER: u64 = 1_000;
+
+/// The purchases any continuous-time simulation may draw, however few its customers: 10⁶.
+const MIN_PURCHASE_BUDGET: u64 = 1_000_000;
+
+/// The most customers the discrete simulators draw in one call: 10⁷ (160 MB of BG/BB output).
+pub const MAX_SIMULATED_CUSTOMERS: usize = 10_000_000;
+
+/// The purchases a simulation may still draw.
+pub(crate) struct PurchaseBudget {
+    left: u64,
+}
+
+impl PurchaseBudget {
+    /// [`PURCHASES_PER_CUSTOMER`] per customer, and at least [`MIN_PURCHASE_BUDGET`].
+    pub(crate) fn for_customers(customers: usize) -> Self {
+        let per_customer = (customers as u64).saturating_mul(PURCHASES_PER_CUSTOMER);
+        Self {
+            left: per_customer.saturating_add(MIN_PURCHASE_BUDGET),
+        }
+    }
+
+    /// Takes one purchase from the budget.
+    ///
+    /// # Errors
+    ///
+    /// [`ClvError::InvalidArgument`] naming `ages` when the budget is spent.
+    pub(crate) fn spend(&mut self) -> Result<(), ClvError> {
+        match self.left.checked_sub(1) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => Err(too_many_purchases(f64::INFINITY)),
+        }
+    }
+}
+
+/// The error of a simulation whose purchase rate (`rate`) or purchase count is too large.
+pub(crate) fn too_many_purchases(rate: f64) -> ClvError {
+    bad_argument(
+        "ages",
+        rate,
+        "the simulated customers would make more than 1,000 purchases each on average (the value is the purchase rate that overflowed, or infinity): the model's purchase rates × ages are too large to simulate purchase by purchase",
+    )
+}
+
+/// Checks that the discrete simulators are asked for at most [`MAX_SIMULATED_CUSTOMERS`].
+fn check_customers(name: &'static str, customers: usize) -> Result<(), ClvError> {
+    if customers <= MAX_SIMULATED_CUSTOMERS {
+        Ok(())
+    } else {
+        Err(bad_argument(
+            name,
+            customers as f64,
+            "must be at most 10,000,000 (simulate::MAX_SIMULATED_CUSTOMERS)",
+        ))
+    }
+}
+
+/// The number of failures before the first success of independent trials that succeed with
+/// probability `q`, drawn by inversion: ⌊ln U / ln(1 − q)⌋ with U uniform on (0, 1]; infinite when
+/// q = 0. One uniform draw whatever q.
+fn failures_before_success(rng: &mut Xoshiro256PlusPlus, q: f64) -> f64 {
+    let uniform = 1.0 - rng.gen::<f64>();
+    if q <= 0.0 {
+        return f64::INFINITY;
+    }
+    (uniform.ln() / (-q).ln_1p()).floor().max(0.0)
+}
+
+/// A Binomial(`trials`, `q`) draw.
+fn binomial(rng: &mut Xoshiro256PlusPlus, trials: u64, q: f64) -> u64 {
+    // q is a Beta draw, so in [0, 1]: the distribution is valid.
+    Binomial::new(trials, q.clamp(0.0, 1.0)).map_or(0, |b| b.sample(rng))
+}
+
 fn bad_argument(name: &'static str, value: f64, constraint: &'static str) -> ClvError {
     ClvError::InvalidArgument {
         name,
@@ -58,14 +149,23 @@ fn bad_argument(name: &'static str, value: f64, constraint: &'static str) -> Clv
     }
 }
 
-fn check_ages(ages: &[f64], holdout_length: f64) -> Result<(), ClvError> {
-    if let Some(&bad) = ages.iter().find(|a| !(a.is_finite() && **a >= 0.0)) {
-        return Err(bad_argument(
+/// Checks that every age is in [0, [`RepeatHistory::MAX_VALUE`]].
+pub(crate) fn check_age_range(ages: &[f64]) -> Result<(), ClvError> {
+    match ages
+        .iter()
+        .find(|a| !(0.0..=RepeatHistory::MAX_VALUE).contains(*a))
+    {
+        Some(&bad) => Err(bad_argument(
             "age",
             bad,
-            "ages must be non-negative and finite",
-        ));
+            "ages must be non-negative, finite and at most 1e12 (RepeatHistory::MAX_VALUE)",
+        )),
+        None => Ok(()),
     }
+}
+
+fn check_ages(ages: &[f64], holdout_length: f64) -> Result<(), ClvError> {
+    check_age_range(ages)?;
     if !(holdout_length.is_finite() && holdout_length >= 0.0) {
         return Err(bad_argument(
             "holdout_length",
@@ -92,16 +192,20 @@ fn gamma_beta(r: f64, alpha: f64, a: f64, b: f64) -> Result<(Gamma<f64>, Beta<f6
 }
 
 /// One customer of the BG/NBD family: purchases at rate λ; after each purchase (and, if
-/// `drop_at_first`, right after the first one at time 0) drops out with probability p.
+/// `drop_at_first`, right after the first one at time 0) drops out with probability p. Each
+/// purchase drawn is taken from `budget`.
 fn simulate_nbd_customer(
     rng: &mut Xoshiro256PlusPlus, lambda: f64, p: f64, age: f64, holdout_length: f64,
-    drop_at_first: bool,
-) -> (RepeatHistory, f64) {
+    drop_at_first: bool, budget: &mut PurchaseBudget,
+) -> Result<(RepeatHistory, f64), ClvError> {
     let (mut x, mut t_x, mut holdout) = (0.0, 0.0, 0.0);
     let alive_at_start = !(drop_at_first && rng.gen::<f64>() < p);
-    if alive_at_start && lambda > 0.0 && lambda.is_finite() {
+    if !lambda.is_finite() {
+        return Err(too_many_purchases(lambda));
+    }
+    if alive_at_start && lambda > 0.0 {
         // λ > 0 and finite, so the exponential is valid.
-        let gap = Exp::new(lambda).expect("a positive finite rate");
+        let gap = Exp::new(lambda).map_err(|_| too_many_purchases(lambda))?;
         let end = age + holdout_length;
         let mut t = 0.0;
         loop {
@@ -109,6 +213,7 @@ fn simulate_nbd_customer(
             if t > end {
                 break;
             }
+            budget.spend()?;
             if t <= age {
                 x += 1.0;
                 t_x = t;
@@ -120,10 +225,8 @@ fn simulate_nbd_customer(
             }
         }
     }
-    // 0 ≤ t_x ≤ T by construction, t_x = 0 when x = 0, all finite (`check_ages` rejected any
-    // negative or non-finite age before the draws).
-    let history = RepeatHistory::new(x, t_x, age).expect("simulated histories are consistent");
-    (history, holdout)
+    // 0 ≤ t_x ≤ T ≤ MAX_VALUE and x ≤ the budget (below 10¹²) by construction.
+    Ok((RepeatHistory::new(x, t_x, age)?, holdout))
 }
 
 fn simulate_family(
@@ -133,13 +236,21 @@ fn simulate_family(
     let (r, alpha, a, b) = params;
     let (rates, dropouts) = gamma_beta(r, alpha, a, b)?;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut budget = PurchaseBudget::for_customers(ages.len());
     let mut histories = Vec::with_capacity(ages.len());
     let mut holdout_purchases = Vec::with_capacity(ages.len());
     for &age in ages {
         let lambda = rates.sample(&mut rng);
         let p = dropouts.sample(&mut rng);
-        let (h, hold) =
-            simulate_nbd_customer(&mut rng, lambda, p, age, holdout_length, drop_at_first);
+        let (h, hold) = simulate_nbd_customer(
+            &mut rng,
+            lambda,
+            p,
+            age,
+            holdout_length,
+            drop_at_first,
+            &mut budget,
+        )?;
         histories.push(h);
         holdout_purchases.push(hold);
     }
@@ -154,7 +265,9 @@ fn simulate_family(
 ///
 /// # Errors
 ///
-/// [`ClvError::InvalidArgument`] when an age or the holdout length is negative or not finite.
+/// [`ClvError::InvalidArgument`] when an age or the holdout length is negative or not finite, an
+/// age exceeds [`RepeatHistory::MAX_VALUE`], or the customers would make more than
+/// [`PURCHASES_PER_CUSTOMER`] purchases each on average (see the [module documentation](self)).
 ///
 /// # Examples
 ///
@@ -193,8 +306,15 @@ pub fn modified_bg_nbd(
 /// opportunities and `holdout_periods` more: before each opportunity a live customer dies with
 /// probability θ, else transacts with probability p.
 ///
+/// Each customer is drawn in O(1) whatever the number of opportunities: the opportunities it lives
+/// through are the failures before the first death (a geometric draw), its last calibration
+/// transaction the first success counting back from the last of those (another), the calibration
+/// transactions before it and the holdout transactions binomial draws.
+///
 /// # Errors
 ///
+/// [`ClvError::InvalidArgument`] naming `customers` above [`MAX_SIMULATED_CUSTOMERS`], or
+/// `periods` above [`DiscreteHistory::MAX_PERIODS`] (the histories could not be built);
 /// [`ClvError::InvalidParameter`] if the Beta distributions cannot be built (not expected for a
 /// checked model).
 ///
@@ -205,39 +325,47 @@ pub fn modified_bg_nbd(
 /// let model = BgBb::new(1.2, 0.75, 0.66, 2.78)?;
 /// let s = simulate::bg_bb(&model, 1000, 6, 5, 3)?;
 /// assert!(s.histories.iter().all(|h| h.periods() == 6));
+/// // Any number of holdout opportunities takes the same time.
+/// assert_eq!(simulate::bg_bb(&model, 10, 6, u32::MAX, 3)?.holdout_purchases.len(), 10);
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 pub fn bg_bb(
     model: &BgBb, customers: usize, periods: u32, holdout_periods: u32, seed: u64,
 ) -> Result<SimulatedDiscreteHistories, ClvError> {
+    check_customers("customers", customers)?;
+    if periods > DiscreteHistory::MAX_PERIODS {
+        return Err(bad_argument(
+            "periods",
+            f64::from(periods),
+            "must be at most 10,000 (DiscreteHistory::MAX_PERIODS)",
+        ));
+    }
     let p = model.params();
     let (_, transact) = gamma_beta(1.0, 1.0, p.alpha, p.beta)?;
     let (_, die) = gamma_beta(1.0, 1.0, p.gamma, p.delta)?;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut histories = Vec::with_capacity(customers);
     let mut holdout_purchases = Vec::with_capacity(customers);
+    let last = u64::from(periods) + u64::from(holdout_periods);
     for _ in 0..customers {
         let p_buy = transact.sample(&mut rng);
         let theta = die.sample(&mut rng);
-        let (mut x, mut t_x, mut holdout) = (0u32, 0u32, 0u32);
-        for t in 1..=(periods + holdout_periods) {
-            if rng.gen::<f64>() < theta {
-                break;
-            }
-            if rng.gen::<f64>() < p_buy {
-                if t <= periods {
-                    x += 1;
-                    t_x = t;
-                } else {
-                    holdout += 1;
-                }
-            }
-        }
-        // x ≤ t_x ≤ n and x = 0 ⇔ t_x = 0 by construction.
-        histories.push(
-            DiscreteHistory::new(x, t_x, periods).expect("simulated histories are consistent"),
-        );
-        holdout_purchases.push(holdout);
+        // Opportunities lived through, in calibration and in all.
+        let lived = failures_before_success(&mut rng, theta);
+        let lived_calibration = lived.min(f64::from(periods)) as u64;
+        let lived_total = lived.min(last as f64) as u64;
+        let back = failures_before_success(&mut rng, p_buy);
+        let (x, t_x) = if back >= lived_calibration as f64 {
+            (0, 0)
+        } else {
+            let t_x = lived_calibration - back as u64;
+            (1 + binomial(&mut rng, t_x - 1, p_buy), t_x)
+        };
+        let holdout = binomial(&mut rng, lived_total - lived_calibration, p_buy);
+        // x ≤ t_x ≤ n ≤ MAX_PERIODS and x = 0 ⇔ t_x = 0 by construction; the holdout count is at
+        // most holdout_periods, a u32.
+        histories.push(DiscreteHistory::new(x as u32, t_x as u32, periods)?);
+        holdout_purchases.push(holdout as u32);
     }
     Ok(SimulatedDiscreteHistories {
         histories,
@@ -247,10 +375,11 @@ pub fn bg_bb(
 
 /// A cohort of `cohort_size` subscribers drawn from a shifted-beta-geometric model (Fader &
 /// Hardie 2007), observed for `periods` periods: each churns in period T ~ Geometric(θ),
-/// θ ~ Beta(α, β), or is still active.
+/// θ ~ Beta(α, β), or is still active. T is drawn by inversion, in O(1) whatever `periods`.
 ///
 /// # Errors
 ///
+/// [`ClvError::InvalidArgument`] naming `cohort_size` above [`MAX_SIMULATED_CUSTOMERS`];
 /// [`ClvError::InvalidParameter`] if the Beta distribution cannot be built.
 ///
 /// # Examples
@@ -267,20 +396,22 @@ pub fn bg_bb(
 pub fn shifted_beta_geometric(
     model: &ShiftedBetaGeometric, cohort_size: usize, periods: u32, seed: u64,
 ) -> Result<Vec<ContractOutcome>, ClvError> {
+    check_customers("cohort_size", cohort_size)?;
     let p = model.params();
     let (_, churn) = gamma_beta(1.0, 1.0, p.alpha, p.beta)?;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut out = Vec::with_capacity(cohort_size);
     for _ in 0..cohort_size {
         let theta = churn.sample(&mut rng);
-        let mut outcome = ContractOutcome::Active { periods };
-        for t in 1..=periods {
-            if rng.gen::<f64>() < theta {
-                outcome = ContractOutcome::Churned { period: t };
-                break;
+        // Renewals before the churn: T = renewals + 1.
+        let renewals = failures_before_success(&mut rng, theta);
+        out.push(if renewals < f64::from(periods) {
+            ContractOutcome::Churned {
+                period: renewals as u32 + 1,
             }
-        }
-        out.push(outcome);
+        } else {
+            ContractOutcome::Active { periods }
+        });
     }
     Ok(out)
 }

@@ -114,16 +114,17 @@ impl FrequencyGroups {
 pub(super) fn row_log_likelihood(params: &GammaGammaParams, x: f64, z: f64) -> (f64, [f64; 3]) {
     let GammaGammaParams { p, q, gamma } = *params;
     let px = p * x;
-    let ln_total = (gamma + x * z).ln();
+    // As in `FrequencyGroups::log_likelihood`: ℓ = ln(1 + x z̄/γ) replaces ln(γ + x z̄) − ln γ, so
+    // that q ln γ and q ln(γ + x z̄) never cancel (nor x z̄ overflow when γ is as large).
+    let ell = (x * z / gamma).ln_1p();
     let value = ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q)
-        + q * gamma.ln()
         + (px - 1.0) * z.ln()
-        + px * x.ln()
-        - (px + q) * ln_total;
+        + px * (x.ln() - gamma.ln())
+        - (px + q) * ell;
     let psi_total = digamma(px + q);
     let gradient = [
-        x * (psi_total - digamma(px) + z.ln() + x.ln() - ln_total),
-        psi_total - digamma(q) + gamma.ln() - ln_total,
+        x * (psi_total - digamma(px) + z.ln() + x.ln() - gamma.ln() - ell),
+        psi_total - digamma(q) - ell,
         q / gamma - (px + q) / (gamma + x * z),
     ];
     (value, gradient)

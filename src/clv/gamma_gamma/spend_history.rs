@@ -1,25 +1,35 @@
 //! The input of the Gamma-Gamma model: one customer's repeat transactions and their mean value.
 
-use crate::clv::{check_length, ClvError};
+use crate::clv::{check_length, ClvError, RepeatHistory};
 use crate::numeric::money::to_f64;
 use crate::summary::CustomerSummary;
 
 /// A customer's spend record for the Gamma-Gamma model: x repeat transactions with mean value z̄.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct SpendHistory {
     frequency: f64,
     mean_spend: f64,
 }
 
+// A record read back goes through the constructor's check.
+#[cfg(feature = "serde")]
+crate::settings::checked_serde!(SpendHistory, SpendHistory::check_read);
+
 impl SpendHistory {
-    /// A checked spend record: x ≥ 0 finite; z̄ > 0 when x ≥ 1. With x = 0 the spend is not observed
-    /// (pass 0): the record is valid, left out of fits, and predicted at the population mean.
+    /// A checked spend record: 0 ≤ x ≤ [`RepeatHistory::MAX_VALUE`](crate::clv::RepeatHistory::MAX_VALUE)
+    /// (10¹², the bound of a purchase count); z̄ > 0 when x > 0. With x = 0 the spend is not
+    /// observed (pass 0): the record is valid, left out of fits, and predicted at the population
+    /// mean.
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidHistory`] when x is negative or not finite, z̄ is not finite or negative, or
-    /// x > 0 and z̄ ≤ 0.
+    /// [`ClvError::InvalidHistory`] when x is negative, not finite or above 10¹², z̄ is not finite
+    /// or negative, or x > 0 and z̄ ≤ 0.
     ///
     /// # Examples
     ///
@@ -88,6 +98,12 @@ impl SpendHistory {
         Self::new(summary.purchase_occasions().saturating_sub(1) as f64, mean)
     }
 
+    /// The constructor's check, for a record read back through serde.
+    #[cfg(feature = "serde")]
+    fn check_read(&self) -> Result<(), ClvError> {
+        Self::new(self.frequency, self.mean_spend).map(|_| ())
+    }
+
     fn checked(frequency: f64, mean_spend: f64, position: Option<usize>) -> Result<Self, ClvError> {
         let invalid = |detail: &str| {
             Err(ClvError::InvalidHistory {
@@ -97,6 +113,9 @@ impl SpendHistory {
         };
         if !(frequency.is_finite() && frequency >= 0.0) {
             return invalid("x must be non-negative and finite");
+        }
+        if frequency > RepeatHistory::MAX_VALUE {
+            return invalid("x must be at most 1e12 (RepeatHistory::MAX_VALUE)");
         }
         if !(mean_spend.is_finite() && mean_spend >= 0.0) {
             return invalid("mean spend must be non-negative and finite");

@@ -5,6 +5,7 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, Exp, Gamma};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use crate::clv::simulate::{check_age_range, too_many_purchases, PurchaseBudget};
 use crate::clv::{ClvError, ParetoNbd, RepeatHistory};
 
 /// Draws one Pareto/NBD history per entry of `ages` (each customer's T), from `model`'s parameters.
@@ -12,11 +13,16 @@ use crate::clv::{ClvError, ParetoNbd, RepeatHistory};
 /// Each customer draws λ ~ Gamma(r, α) and μ ~ Gamma(s, β) (α, β rates), a lifetime τ ~ Exp(μ), and
 /// buys as a Poisson process with rate λ on [0, min(τ, T)]; the history is (x, t_x, T) of those
 /// purchases. Customers are drawn in order from one Xoshiro256++ stream seeded with `seed`: the same
-/// input and seed give bit-identical output.
+/// input and seed give bit-identical output. The work is bounded as for every simulator (see
+/// [`crate::clv::simulate`]): at most
+/// [`PURCHASES_PER_CUSTOMER`](crate::clv::simulate::PURCHASES_PER_CUSTOMER) purchases per customer
+/// on average.
 ///
 /// # Errors
 ///
-/// [`ClvError::InvalidArgument`] when an age is negative or not finite.
+/// [`ClvError::InvalidArgument`] when an age is negative, not finite or above
+/// [`RepeatHistory::MAX_VALUE`], or naming `ages` when the customers would make more purchases than
+/// the budget allows (a purchase rate × age too large to simulate purchase by purchase).
 ///
 /// # Examples
 ///
@@ -32,13 +38,7 @@ use crate::clv::{ClvError, ParetoNbd, RepeatHistory};
 pub fn simulate_pareto_nbd(
     model: &ParetoNbd, ages: &[f64], seed: u64,
 ) -> Result<Vec<RepeatHistory>, ClvError> {
-    if let Some(&age) = ages.iter().find(|a| !(a.is_finite() && **a >= 0.0)) {
-        return Err(ClvError::InvalidArgument {
-            name: "age",
-            value: age,
-            constraint: "must be non-negative and finite",
-        });
-    }
+    check_age_range(ages)?;
     let p = model.params();
     let invalid = |name, value| ClvError::InvalidParameter {
         name,
@@ -49,6 +49,7 @@ pub fn simulate_pareto_nbd(
     let purchase_rates = Gamma::new(p.r, 1.0 / p.alpha).map_err(|_| invalid("alpha", p.alpha))?;
     let dropout_rates = Gamma::new(p.s, 1.0 / p.beta).map_err(|_| invalid("beta", p.beta))?;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut budget = PurchaseBudget::for_customers(ages.len());
     let mut histories = Vec::with_capacity(ages.len());
     for &age in ages {
         let lambda: f64 = purchase_rates.sample(&mut rng);
@@ -62,6 +63,9 @@ pub fn simulate_pareto_nbd(
         };
         let end = lifetime.min(age);
         let (mut count, mut time, mut last) = (0.0_f64, 0.0_f64, 0.0_f64);
+        if !lambda.is_finite() {
+            return Err(too_many_purchases(lambda));
+        }
         if lambda > 0.0 {
             // λ > 0 and finite: Exp::new cannot fail.
             let gaps = Exp::new(lambda).map_err(|_| invalid("r", p.r))?;
@@ -70,6 +74,7 @@ pub fn simulate_pareto_nbd(
                 if time > end {
                     break;
                 }
+                budget.spend()?;
                 count += 1.0;
                 last = time;
             }
