@@ -308,6 +308,8 @@ where
     /// - [`Error::Report`] with [`ReportError::InvalidParameter`], [`ReportError::MissingPart`] or
     ///   [`ReportError::InvalidSetting`] before any work when the configuration fails its check
     ///   (see the [`Settings` impl of `ReportConfig`](ReportConfig#impl-Settings-for-ReportConfig));
+    /// - [`Error::Report`] with [`ReportError::InvalidParameter`] naming `kpi_period_days`, before
+    ///   any work, when the KPI period ending on `as_of` would start before `NaiveDate::MIN`;
     /// - [`Error::Report`] with [`ReportError::PartFailed`] for any other failure of a part: the
     ///   summarizer's (`part: "summary"`: empty log, nothing before `as_of`, …), the RFM scorer's,
     ///   the models' on a customer, the segmenter's, the lifecycle classifier's and the KPIs'. Its
@@ -438,6 +440,11 @@ where
         given: Option<&ReportModels>,
     ) -> Result<Self, Error> {
         let parts = config.parts;
+        // Before any work: the period may reach before the calendar's first day.
+        let kpi_start = parts
+            .kpis
+            .then(|| config.kpi_period_start(as_of))
+            .transpose()?;
         let (summaries, log_report, dropped) = Summarizer::new(as_of)
             .keep_occasions(parts.lifecycle || parts.kpis)
             .summarize_with_dropped(log)
@@ -480,16 +487,10 @@ where
             parts::lifecycle(&mut rows, &summaries, config, as_of, &mut warnings)
                 .map_err(|e| fail("lifecycle", e))?;
         }
-        let kpis = if parts.kpis {
-            // At least one day: checked above.
-            let start = as_of - chrono::Duration::days(i64::from(config.kpi_period_days) - 1);
-            Some(
-                PeriodKpis::compute(&summaries, start, as_of)
-                    .map_err(|e| fail("kpis", e.into()))?,
-            )
-        } else {
-            None
-        };
+        let kpis = kpi_start
+            .map(|start| PeriodKpis::compute(&summaries, start, as_of))
+            .transpose()
+            .map_err(|e| fail("kpis", e.into()))?;
         let [by_rfm_segment, by_kmeans_segment, by_lifecycle_stage] =
             rows::group_tables(&rows, &kmeans_labels);
         Ok(Self {
