@@ -260,30 +260,9 @@ fn settings_read_back_equal_and_are_checked_when_read() {
     );
 }
 
-/// A small log both models fit, as of 2024-12-31: customers arrive over the year, buy at their
-/// own pace and drop out after a purchase with probability 1/4 (deterministic pseudo-random draws).
+/// A small log both models fit, as of 2024-12-31.
 fn small_log() -> Vec<Transaction<u32>> {
-    let d = |n: u64| date(2024, 1, 1) + chrono::Days::new(n);
-    let mut seed = 7u64;
-    let mut next = |n: u64| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) % n
-    };
-    let mut log = Vec::new();
-    for c in 0..150u32 {
-        let (mut day, gap) = (next(200), 10 + next(80));
-        while day <= 365 {
-            let amount = rust_decimal::Decimal::from(5 + next(20) + u64::from(c % 30));
-            log.push(Transaction::new(c, d(day), amount));
-            day += 1 + next(2 * gap);
-            if next(4) == 0 {
-                break;
-            }
-        }
-    }
-    log
+    common::synthetic_log(date(2024, 12, 31), 150)
 }
 
 fn mismatch(result: Result<CustomerValueReport<u32>, Error>) -> (&'static str, String) {
