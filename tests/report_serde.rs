@@ -147,7 +147,20 @@ fn cdnow_models_read_back_score_today_and_tomorrow_bit_for_bit() {
             expected[i]
         );
     }
+    // RFM scores against today's breakpoints and k-means segments from today's centroids, not
+    // refitted on the longer log.
+    let rfm = stored.rfm.as_ref().expect("the RFM part is on by default");
+    let segments = stored.segments.as_ref().expect("k-means is on by default");
+    let scored = rfm.score(&summaries).unwrap();
+    let assigned = segments.assign(&summaries).unwrap();
+    for ((row, record), segment) in tomorrow.customers.iter().zip(&scored).zip(&assigned) {
+        assert_eq!(row.rfm_score, Some(record.score));
+        assert_eq!(row.kmeans_segment, Some(*segment));
+    }
+    assert_eq!(tomorrow.kmeans_labels, segments.labels);
     let refit = CustomerValueReport::build(&whole, end, &config).unwrap();
+    assert_ne!(refit.rfm_model.as_ref(), Some(rfm));
+    assert_ne!(refit.segment_model.as_ref(), Some(segments));
     assert_ne!(refit.models().unwrap().purchase, stored.purchase);
     assert!(model_bits(&refit.customers) != model_bits(&tomorrow.customers));
 }

@@ -6,6 +6,8 @@ use crate::clv::{
     BgNbd, ClvError, FitWarning, GammaGamma, MaximumLikelihood, ModelFit, ModifiedBgNbd, ParetoNbd,
     SpendDiagnostics,
 };
+use crate::rfm::FittedRfm;
+use crate::segment::SegmentModel;
 use crate::summary::TimeUnit;
 
 use super::{PurchaseModelKind, ReportConfig, ReportError};
@@ -239,6 +241,16 @@ pub struct ReportModels {
     /// The spend model; `None` when the report that fitted the models could not fit one (then a
     /// report built with them skips expected spend and CLV, with a warning).
     pub spend: Option<SpendModelSummary>,
+    /// The RFM breakpoints: with them, a report scores every customer against these cuts
+    /// instead of refitting them on its own log (with [`Binning::EqualCount`](crate::rfm::Binning)
+    /// the cuts reproduce the fitted log's equal-count groups up to ties). `None`: fitted on the
+    /// log, as [`CustomerValueReport::build`](super::CustomerValueReport::build) does.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub rfm: Option<FittedRfm>,
+    /// The k-means model: with it, a report assigns every customer to these centroids through
+    /// this transform instead of refitting k-means. `None`: fitted on the log.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub segments: Option<SegmentModel>,
 }
 
 impl ReportModels {

@@ -127,7 +127,8 @@ use thiserror::Error as ThisError;
 
 use crate::kpi::PeriodKpis;
 use crate::lifecycle::{LifecycleStage, StageReason};
-use crate::rfm::ValueCell;
+use crate::rfm::{FittedRfm, ValueCell};
+use crate::segment::SegmentModel;
 use crate::settings::Settings;
 use crate::summary::{DroppedCustomer, Summarizer, SummaryReport};
 use crate::{Error, RfmScore, RfmSegment, Transaction};
@@ -311,6 +312,14 @@ pub struct CustomerValueReport<C> {
     /// What was skipped or changed because the data could not support it, in the order it
     /// happened; empty when every part asked for ran as configured.
     pub warnings: Vec<ReportWarning>,
+    /// The RFM breakpoints the scores came from (fitted on this log, or given to
+    /// [`CustomerValueReport::build_with_models`]); `None` when the RFM part was off.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub rfm_model: Option<FittedRfm>,
+    /// The k-means model the segments came from (fitted on this log, or given); `None` when
+    /// the part was off or skipped.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub segment_model: Option<SegmentModel>,
 }
 
 impl<C> CustomerValueReport<C>
@@ -371,7 +380,10 @@ where
 
     /// Builds the report from a transaction log as of `as_of` with models fitted earlier (those
     /// of [`CustomerValueReport::models`]) instead of fitting them on this log: P(alive),
-    /// expected purchases, expected spend and CLV come from `models`, every other part is
+    /// expected purchases, expected spend and CLV come from `models`; RFM scores come from
+    /// `models.rfm`'s breakpoints and k-means segments from `models.segments` when they are
+    /// given (used as they are: [`ReportConfig::rfm`] and [`ReportConfig::segmentation`] are not
+    /// consulted for them), and are fitted on this log when they are `None`; every other part is
     /// computed as [`CustomerValueReport::build`] computes it. On the log the models were fitted
     /// on, every row is the same, bit for bit, as in the report that fitted them.
     ///
@@ -460,6 +472,8 @@ where
             time_unit: purchase.time_unit,
             purchase: purchase.fit.clone(),
             spend: self.spend_model.clone(),
+            rfm: self.rfm_model.clone(),
+            segments: self.segment_model.clone(),
         })
     }
 
@@ -487,9 +501,12 @@ where
             .par_iter()
             .map(|s| rows::base_row(s, config.money_scale))
             .collect();
-        if parts.rfm {
-            rows::fill_rfm(&mut rows, &summaries, &config.rfm).map_err(|e| fail("rfm", e))?;
-        }
+        let given_rfm = given.and_then(|g| g.rfm.as_ref());
+        let rfm_model = parts
+            .rfm
+            .then(|| rows::fill_rfm(&mut rows, &summaries, &config.rfm, given_rfm))
+            .transpose()
+            .map_err(|e| fail("rfm", e))?;
         if parts.value_matrix && no_amounts {
             warnings.push(ReportWarning::PartSkipped {
                 part: "value_matrix",
@@ -506,12 +523,18 @@ where
         } else {
             (None, None)
         };
-        let (kmeans_labels, kmeans_left_out) = if parts.segmentation {
-            parts::segmentation(&mut rows, &summaries, config, &mut warnings)
+        let given_segments = given.and_then(|g| g.segments.as_ref());
+        let kmeans = if parts.segmentation {
+            parts::segmentation(&mut rows, &summaries, config, given_segments, &mut warnings)
                 .map_err(|e| fail("segmentation", e.into()))?
         } else {
-            (Vec::new(), 0)
+            rows::KMeansOutcome {
+                labels: Vec::new(),
+                left_out: 0,
+                model: None,
+            }
         };
+        let (kmeans_labels, kmeans_left_out) = (kmeans.labels, kmeans.left_out);
         if parts.lifecycle {
             parts::lifecycle(&mut rows, &summaries, config, as_of, &mut warnings)
                 .map_err(|e| fail("lifecycle", e))?;
@@ -536,6 +559,8 @@ where
             by_lifecycle_stage,
             kpis,
             warnings,
+            rfm_model,
+            segment_model: kmeans.model,
         })
     }
 }

@@ -9,11 +9,12 @@ use rust_decimal::Decimal;
 
 use crate::clv::ClvError;
 use crate::lifecycle::LifecycleError;
-use crate::segment::{Feature, SegmentError};
+use crate::segment::{Feature, SegmentError, SegmentModel};
 use crate::summary::{CustomerSummary, SummaryError};
 use crate::{Error, Transaction};
 
 use super::models::PartError;
+use super::rows::KMeansOutcome;
 use super::{rows, CustomerReport, ReportConfig, ReportError, ReportWarning};
 
 /// What to change when a part fails.
@@ -149,14 +150,14 @@ pub(super) fn check_amounts<C>(
     no_amounts
 }
 
-/// k-means on the configured features; a constant money feature of the default features is
-/// dropped, other failures the data causes skip the part. Returns the labels and left-out count.
+/// k-means on the configured features, or the `given` model's assignment; a constant money
+/// feature of the default features is dropped, other failures the data causes skip the part.
 pub(super) fn segmentation<C: Clone + Debug + Eq + Hash + Ord + Send + Sync>(
     rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], config: &ReportConfig,
-    warnings: &mut Vec<ReportWarning>,
-) -> Result<(Vec<String>, u64), SegmentError> {
+    given: Option<&SegmentModel>, warnings: &mut Vec<ReportWarning>,
+) -> Result<KMeansOutcome, SegmentError> {
     let segmenter = &config.segmentation;
-    match rows::fill_kmeans_segments(rows, summaries, segmenter) {
+    match rows::fill_kmeans_segments(rows, summaries, segmenter, given) {
         Err(SegmentError::ConstantFeature { name, .. })
             if name == Feature::Monetary.name()
                 && *segmenter == segmenter.clone().features(&Feature::RFM) =>
@@ -169,7 +170,7 @@ pub(super) fn segmentation<C: Clone + Debug + Eq + Hash + Ord + Send + Sync>(
                 feature: name,
                 reason,
             });
-            match rows::fill_kmeans_segments(rows, summaries, &fewer) {
+            match rows::fill_kmeans_segments(rows, summaries, &fewer, None) {
                 Err(e) if data_limits_segmentation(&e) => skip_segmentation(e, warnings),
                 other => other,
             }
@@ -209,7 +210,7 @@ fn data_limits_segmentation(e: &SegmentError) -> bool {
 
 fn skip_segmentation(
     e: SegmentError, warnings: &mut Vec<ReportWarning>,
-) -> Result<(Vec<String>, u64), SegmentError> {
+) -> Result<KMeansOutcome, SegmentError> {
     let reason = match e {
         // The report leaves out customers whose net spend is below zero: all of them, here.
         SegmentError::EmptyInput => "every customer's net spend is below zero (refunds above \
@@ -222,7 +223,11 @@ fn skip_segmentation(
         part: "segmentation",
         reason,
     });
-    Ok((Vec::new(), 0))
+    Ok(KMeansOutcome {
+        labels: Vec::new(),
+        left_out: 0,
+        model: None,
+    })
 }
 
 /// Lifecycle stages, with a warning for each stage the log is too short to show; skipped with a
