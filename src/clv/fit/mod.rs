@@ -39,6 +39,7 @@
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
+mod bounds;
 mod data;
 mod optimiser;
 mod options;
@@ -111,7 +112,9 @@ pub trait MaximumLikelihood: Sized {
     ///
     /// # Errors
     ///
-    /// - [`ClvError::InvalidArgument`] for invalid options (checked before any work);
+    /// - [`ClvError::InvalidArgument`] for invalid options (checked before any work), and
+    ///   [`ClvError::LengthMismatch`] naming `initial` when [`FitOptions::initial`] does not hold
+    ///   one value per parameter;
     /// - [`ClvError::EmptyInput`] for no rows;
     /// - [`ClvError::NotIdentifiable`] when the data cannot identify the parameters (the model's
     ///   documentation says when), and [`ClvError::InvalidArgument`] for rows the model rejects;
@@ -201,10 +204,11 @@ pub(crate) fn check_positive(parameters: &[(&'static str, f64)]) -> Result<(), C
 pub(crate) mod engine {
     //! The hooks each model supplies to the one fitting mechanism, and that mechanism.
 
+    pub(crate) use super::bounds::Bounds;
     use super::optimiser::{maximize, LogLikelihood, Optimum};
     pub(crate) use super::penalty::LifetimesObjective;
     use super::penalty::Penalty;
-    use super::warnings::covariance_warnings;
+    use super::warnings::{bound_warnings, covariance_warnings};
     use super::{FitData, FitOptions, FitWarning, MaximumLikelihood, ModelFit};
     use crate::clv::ClvError;
     use crate::settings::Settings;
@@ -225,10 +229,10 @@ pub(crate) mod engine {
 
     impl Search {
         fn run<L: LogLikelihood>(
-            self, objective: &L, penalty: &Penalty, options: &FitOptions,
+            self, objective: &L, penalty: &Penalty, bounds: &Bounds, options: &FitOptions,
         ) -> Result<Optimum, ClvError> {
             let from = |starts: &[Vec<f64>], options: &FitOptions| {
-                maximize(objective, penalty, starts, options)
+                maximize(objective, penalty, bounds, starts, options)
             };
             match self {
                 Search::MultiStart(starts) => from(&starts, options),
@@ -291,6 +295,12 @@ pub(crate) mod engine {
             vec![0.0; Self::PARAMETER_NAMES.len()]
         }
 
+        /// The box of the optimiser's parameters: [`crate::clv::MIN_PARAMETER`,
+        /// `MAX_PARAMETER`] for each by default, the range the models' constructors accept.
+        fn parameter_bounds(_rows: &Self::Data) -> Bounds {
+            Bounds::parameter_range(Self::PARAMETER_NAMES.len())
+        }
+
         /// The model at the optimiser's parameters.
         ///
         /// # Errors
@@ -320,6 +330,11 @@ pub(crate) mod engine {
         data: FitData<'_, M::History>, options: &M::Options,
     ) -> Result<ModelFit<M, M::Diagnostics>, ClvError> {
         options.check()?;
+        // The optimiser and the likelihoods index the start by the model's parameters: a start
+        // of another length is refused here, once, before the first evaluation.
+        if let Some(initial) = &options.as_ref().initial {
+            crate::clv::check_length("initial", M::PARAMETER_NAMES.len(), initial.len())?;
+        }
         if data.histories().is_empty() {
             return Err(ClvError::EmptyInput);
         }
@@ -331,9 +346,20 @@ pub(crate) mod engine {
             M::parameter_offsets(&rows),
         );
         let optimiser_options = M::optimiser_options(options);
-        let optimum = M::search(&rows).run(&objective, &penalty, &optimiser_options)?;
+        let bounds = M::parameter_bounds(&rows);
+        let optimum = M::search(&rows).run(&objective, &penalty, &bounds, &optimiser_options)?;
         let model = M::estimate(&rows, &optimum.params)?;
         let mut warnings = M::fit_warnings(&data, &model);
+        // The bounds on the natural scale: the optimiser's parameter plus its offset.
+        let natural_bounds: Vec<Option<f64>> = (optimum.at_bound.iter())
+            .zip(M::parameter_offsets(&rows))
+            .map(|(bound, offset)| bound.map(|b| offset + b))
+            .collect();
+        warnings.extend(bound_warnings(
+            M::PARAMETER_NAMES,
+            &model.parameters(),
+            &natural_bounds,
+        ));
         warnings.extend(covariance_warnings(
             M::PARAMETER_NAMES,
             &model.parameters(),
