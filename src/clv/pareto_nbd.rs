@@ -32,9 +32,11 @@ mod simulate;
 use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
+use crate::clv::error::finite_or_failure;
 use crate::clv::fit::engine::{Estimator, LifetimesObjective};
 use crate::clv::fit::warnings::{dropout_warning, longest_age};
-use crate::clv::fit::{check_positive, maximum_likelihood, Search};
+use crate::clv::fit::{maximum_likelihood, Search};
+use crate::clv::parameter_range::check_parameter_range;
 use crate::clv::{
     check_length, check_time, ClvError, FitData, FitOptions, FitWarning, PurchaseModel,
     RepeatHistory,
@@ -83,32 +85,51 @@ pub struct ParetoNbdParams {
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(remote = "Self")
+)]
 pub struct ParetoNbd {
     params: ParetoNbdParams,
 }
+
+// A model read back goes through the constructor's check.
+#[cfg(feature = "serde")]
+crate::settings::checked_serde!(ParetoNbd, ParetoNbd::check_read);
 
 impl ParetoNbd {
     /// A model with parameters r, α, s, β.
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidParameter`] when a parameter is not positive and finite.
+    /// [`ClvError::InvalidParameter`] when a parameter is outside
+    /// [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER), [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)]
+    /// (NaN and infinities included).
     ///
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::ParetoNbd;
+    /// use customer_value::clv::{ClvError, ParetoNbd};
     /// let model = ParetoNbd::new(0.55, 10.58, 0.61, 11.67)?;
     /// assert_eq!(model.params().beta, 11.67);
     /// assert!(ParetoNbd::new(0.55, -1.0, 0.61, 11.67).is_err());
+    /// assert!(matches!(ParetoNbd::new(0.55, 10.58, 1e-300, 11.67),
+    ///     Err(ClvError::InvalidParameter { name: "s", .. })));
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn new(r: f64, alpha: f64, s: f64, beta: f64) -> Result<Self, ClvError> {
-        check_positive(&[("r", r), ("alpha", alpha), ("s", s), ("beta", beta)])?;
+        check_parameter_range(&[("r", r), ("alpha", alpha), ("s", s), ("beta", beta)])?;
         Ok(Self {
             params: ParetoNbdParams { r, alpha, s, beta },
         })
+    }
+
+    /// The constructor's check, for a model read back through serde.
+    #[cfg(feature = "serde")]
+    fn check_read(&self) -> Result<(), ClvError> {
+        let ParetoNbdParams { r, alpha, s, beta } = self.params;
+        Self::new(r, alpha, s, beta).map(|_| ())
     }
 
     /// The parameters.
@@ -155,6 +176,10 @@ impl ParetoNbd {
     /// τ < t (density sβ^s/(β + τ)^(s+1)) buys NBD counts up to τ. The second part is integrated by
     /// composite Gauss–Legendre quadrature (checked against the closed form in mpmath).
     fn probability_of_purchases_impl(&self, n: u32, t: f64) -> f64 {
+        if t == 0.0 {
+            // Exactly, where the formula leaves rounding: ln Γ(r) − ln Γ(r) at r = 10⁻¹⁰ is ±2⁻⁵².
+            return if n == 0 { 1.0 } else { 0.0 };
+        }
         let p = &self.params;
         let n = f64::from(n);
         let ln_nbd = |tau: f64| {
@@ -167,9 +192,6 @@ impl ParetoNbd {
                 }
         };
         let alive = (ln_nbd(t) + p.s * (p.beta / (p.beta + t)).ln()).exp();
-        if t == 0.0 {
-            return alive;
-        }
         let dead = gauss_legendre::integrate(0.0, t, |tau| {
             if tau == 0.0 && n > 0.0 {
                 return 0.0;
@@ -243,8 +265,9 @@ impl PurchaseModel for ParetoNbd {
     fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
         check_time("t", t)?;
         let p = &self.params;
-        let ln_ratio = (p.beta / (p.beta + t)).ln();
-        Ok(p.r * p.beta / p.alpha * one_minus_power_over(ln_ratio, p.s - 1.0))
+        let ln_ratio = -(t / p.beta).ln_1p();
+        let value = p.r * p.beta / p.alpha * one_minus_power_over(ln_ratio, p.s - 1.0);
+        finite_or_failure(value, "Pareto/NBD expected purchases beyond f64")
     }
 
     /// E[Y(t) | x, t_x, T] = P(alive) · (r + x)(β + T)/((α + T)(s − 1)) ·
@@ -254,7 +277,8 @@ impl PurchaseModel for ParetoNbd {
     ) -> Result<f64, ClvError> {
         check_time("t", t)?;
         let alive = self.probability_alive(history)?;
-        Ok(alive * self.alive_expectation(t, history))
+        let value = alive * self.alive_expectation(t, history);
+        finite_or_failure(value, "Pareto/NBD expected purchases beyond f64")
     }
 
     /// P(alive | x, t_x, T) (FHL note, eq. 24), from the same log-space terms as the likelihood.
@@ -277,7 +301,7 @@ impl PurchaseModel for ParetoNbd {
         check_time("t", t)?;
         self.batch(histories, out, |h| {
             let alive = likelihood::Terms::new(&self.params, h)?.probability_alive();
-            Some(alive * self.alive_expectation(t, h))
+            Some(alive * self.alive_expectation(t, h)).filter(|v| v.is_finite())
         })
     }
 
@@ -303,7 +327,7 @@ impl PurchaseModel for ParetoNbd {
         for (h, curve) in histories.iter().zip(out.chunks_mut(times.len())) {
             self.conditional_expected_purchases_at(times, h, curve)
                 .ok_or(ClvError::NumericalFailure {
-                    what: "Pareto/NBD probability alive",
+                    what: "Pareto/NBD P(alive) could not be computed, or an expected purchase exceeds f64",
                 })?;
         }
         Ok(())
@@ -321,14 +345,14 @@ impl ParetoNbd {
         for (o, &t) in out.iter_mut().zip(times) {
             *o = alive * self.alive_expectation(t, history);
         }
-        Some(())
+        out.iter().all(|v| v.is_finite()).then_some(())
     }
 
     /// Expected purchases in the next `t` of a customer known to be alive at T.
     fn alive_expectation(&self, t: f64, history: &RepeatHistory) -> f64 {
         let p = &self.params;
         let age = history.age();
-        let ln_ratio = ((p.beta + age) / (p.beta + age + t)).ln();
+        let ln_ratio = -(t / (p.beta + age)).ln_1p();
         (p.r + history.frequency()) * (p.beta + age) / (p.alpha + age)
             * one_minus_power_over(ln_ratio, p.s - 1.0)
     }
