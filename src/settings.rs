@@ -7,6 +7,17 @@
 //! used. This is linfa's `ParamGuard` idea in its smallest form: settings read back from JSON or
 //! built field by field go through the same check as those built by the constructors.
 //!
+//! # Finite results
+//!
+//! A settings value that passes its check is one for which the entry point taking it returns
+//! finite results or a typed error: every implementation refuses NaN and infinities, bounds each
+//! numeric field whose size drives the work or the arithmetic (counts, horizons, day counts,
+//! multiples, decimal places) and lists those limits in its `# Errors`. Outside them, `check`
+//! returns the type's error naming the field, the value and the limit. Settings read back through
+//! serde (`serde_json::from_str`, or the `Deserialize` impl) are checked as they are read: a
+//! service reading settings from JSON it does not control gets a value within those limits or an
+//! error.
+//!
 //! # Examples
 //!
 //! ```
@@ -32,29 +43,104 @@ pub trait Settings {
     fn check(&self) -> Result<(), Self::Error>;
 }
 
-/// Implements `Serialize` and `Deserialize` for a type whose derives are generated with
-/// `#[serde(remote = "Self")]`: reading a value back runs `$check` (by default
-/// [`Settings::check`]), so a value the check refuses is refused when read, with its message.
-#[cfg(feature = "serde")]
+/// Implements `Serialize` and `Deserialize` so that reading a value back runs `$check` (by
+/// default [`Settings::check`]): a value the check refuses is refused when read, with its message.
+///
+/// Two forms:
+///
+/// - **wrapping the type's definition** (a struct with named fields, or an enum whose variants are
+///   units or tuples): `checked_serde! { /// docs  #[derive(…)] pub struct T { … } }`, or
+///   `checked_serde! { check = T::check_read; … }` for another check. The unchecked derives are
+///   generated on a private copy of the type inside an anonymous `const` block (serde's
+///   `remote` derive), so the only way to read a `T` is the checked `Deserialize` impl. Attributes
+///   of the fields and variants (their docs) stay on the public type; serde's field attributes are
+///   not supported.
+/// - **on a type deriving its unchecked impls itself** with `#[serde(remote = "Self")]`:
+///   `checked_serde!(T)` or `checked_serde!(T, T::check_read)`. Serde then also generates a
+///   public inherent `T::deserialize`, which reads a `T` without the check (issue 14): prefer the
+///   wrapping form.
+// Why not `remote = "Self"` everywhere: serde gives the inherent `deserialize` it generates the
+// type's own visibility, so a public type gets a public unchecked reader that an inherent call
+// (`T::deserialize(d)`) prefers over the checked trait impl.
 macro_rules! checked_serde {
-    ($type:ty) => {
-        $crate::settings::checked_serde!($type, $crate::settings::Settings::check);
-    };
-    ($type:ty, $check:path) => {
+    (@impls $type:ty, $unchecked:ty, $check:path) => {
         impl serde::Serialize for $type {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                <$type>::serialize(self, serializer)
+                <$unchecked>::serialize(self, serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $type {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <$type>::deserialize(deserializer)?;
+                let value = <$unchecked>::deserialize(deserializer)?;
                 $check(&value).map_err(serde::de::Error::custom)?;
                 Ok(value)
             }
         }
     };
+    (
+        check = $check:path;
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $($(#[$field_meta:meta])* $field_vis:vis $field:ident : $field_type:ty),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis struct $name {
+            $($(#[$field_meta])* $field_vis $field : $field_type),*
+        }
+
+        #[cfg(feature = "serde")]
+        const _: () = {
+            type Checked = $name;
+
+            #[derive(serde::Serialize, serde::Deserialize)]
+            #[serde(remote = "Checked")]
+            struct Unchecked {
+                $($field : $field_type),*
+            }
+
+            $crate::settings::checked_serde!(@impls $name, Unchecked, $check);
+        };
+    };
+    (
+        check = $check:path;
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $($(#[$variant_meta:meta])* $variant:ident $(($($field_type:ty),* $(,)?))?),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $name {
+            $($(#[$variant_meta])* $variant $(($($field_type),*))?),*
+        }
+
+        #[cfg(feature = "serde")]
+        const _: () = {
+            type Checked = $name;
+
+            // The public type's variant names, whatever clippy thinks of them.
+            #[allow(clippy::enum_variant_names)]
+            #[derive(serde::Serialize, serde::Deserialize)]
+            #[serde(remote = "Checked")]
+            enum Unchecked {
+                $($variant $(($($field_type),*))?),*
+            }
+
+            $crate::settings::checked_serde!(@impls $name, Unchecked, $check);
+        };
+    };
+    ($(#[$meta:meta])* $vis:vis $kind:ident $name:ident { $($body:tt)* }) => {
+        $crate::settings::checked_serde! {
+            check = $crate::settings::Settings::check;
+            $(#[$meta])* $vis $kind $name { $($body)* }
+        }
+    };
+    ($type:ty) => {
+        $crate::settings::checked_serde!(@impls $type, $type, $crate::settings::Settings::check);
+    };
+    ($type:ty, $check:path) => {
+        $crate::settings::checked_serde!(@impls $type, $type, $check);
+    };
 }
-#[cfg(feature = "serde")]
 pub(crate) use checked_serde;

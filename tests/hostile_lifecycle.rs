@@ -3,7 +3,10 @@
 //! and JSON that no classification produces. Each case must return a typed error or an `Ok`
 //! whose every float is finite, without a panic and quickly.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::RULE_SETTERS as SETTERS;
 use customer_value::clv::{ClvError, PurchaseModel, RepeatHistory};
 use customer_value::lifecycle::{
     Classification, LifecycleClassifier, LifecycleError, LifecycleRule, LifecycleRules,
@@ -91,33 +94,6 @@ fn assert_classification_finite<C: Ord>(c: &Classification<C>) {
         assert!(total.share.is_finite());
     }
 }
-
-type Setter = fn(&mut LifecycleRules, f64);
-
-const SETTERS: [(&str, Setter); 14] = [
-    ("shrinkage_strength", |r, v| r.shrinkage_strength = v),
-    ("population_gap_days", |r, v| {
-        r.population_gap_days = Some(v)
-    }),
-    ("churn_gap_multiple", |r, v| r.churn_gap_multiple = v),
-    ("churn_min_days", |r, v| r.churn_min_days = v),
-    ("churn_max_days", |r, v| r.churn_max_days = v),
-    ("return_window_min_days", |r, v| {
-        r.return_window_min_days = v
-    }),
-    ("declining_gap_multiple", |r, v| {
-        r.declining_gap_multiple = v
-    }),
-    ("declining_trend", |r, v| r.declining_trend = v),
-    ("growing_tenure_days", |r, v| r.growing_tenure_days = v),
-    ("growing_trend", |r, v| r.growing_trend = v),
-    ("trend_window_min_days", |r, v| r.trend_window_min_days = v),
-    ("trend_window_gap_multiple", |r, v| {
-        r.trend_window_gap_multiple = v
-    }),
-    ("churn_probability", |r, v| r.churn_probability = v),
-    ("declining_probability", |r, v| r.declining_probability = v),
-];
 
 /// Classifies the extreme customers as of three dates with `rules`, asserting finite results.
 fn classify_everywhere(rules: LifecycleRules, summaries: &[CustomerSummary<u32>]) {

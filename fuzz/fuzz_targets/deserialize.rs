@@ -1,6 +1,8 @@
-//! Every `Deserialize` type of the table modules (transaction, summary, rfm, kpi) read from
-//! arbitrary bytes as JSON, then used: scorers score, rule lists classify, summarizers summarize,
-//! KPI values give their rates. No panic, and no NaN or infinity in any `Ok`.
+//! Every `Deserialize` type of the table modules (transaction, summary, rfm, kpi) and the report's
+//! settings and models read from arbitrary bytes as JSON, then used: scorers score, rule lists
+//! classify, summarizers summarize, KPI values give their rates, report configurations, lifecycle
+//! rules and models build a report of a small fixed log. No panic, and no NaN or infinity in any
+//! `Ok`.
 #![no_main]
 
 use chrono::NaiveDate;
@@ -11,6 +13,11 @@ use customer_value::rfm::{
 };
 use customer_value::summary::{
     BtydInputs, CalendarPeriod, DropReason, DroppedCustomer, PurchaseOccasion, RefundDay,
+};
+use customer_value::lifecycle::LifecycleRules;
+use customer_value::report::{
+    CustomerValueReport, PurchaseModelFit, ReportConfig, ReportModels, ReportWarning,
+    SpendModelSummary,
 };
 use customer_value::{
     Binning, CustomerSummary, LateTransactions, MonetaryBasis, RefundPolicy, RfmScore, RfmScorer,
@@ -151,10 +158,61 @@ fn use_summary(text: &str) {
     let _ = read::<SummaryReport>(text);
 }
 
+/// Panics when the debug form of `value` holds a NaN or an infinity.
+fn assert_finite_debug(value: &impl std::fmt::Debug) {
+    let text = format!("{value:?}");
+    let bad = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|token| token == "NaN" || token == "inf");
+    assert!(!bad, "non-finite value in {text}");
+}
+
+/// 12 customers over 2024, most buying more than once, as of the year's last day.
+fn report_log() -> (Vec<Transaction<u32>>, NaiveDate) {
+    let d = |m, n| NaiveDate::from_ymd_opt(2024, m, n).expect("a valid date");
+    let log = (1..=36u32)
+        .map(|i| Transaction::new(i % 12, d(1 + i % 12, 1 + i % 27), Decimal::new(i64::from(i) * 379, 2)))
+        .collect();
+    (log, d(12, 31))
+}
+
+fn use_report(text: &str) {
+    let (log, as_of) = report_log();
+    let build = |config: &ReportConfig| {
+        if let Ok(report) = CustomerValueReport::build(&log, as_of, config) {
+            assert_finite_debug(&report);
+        }
+    };
+    if let Some(config) = read::<ReportConfig>(text) {
+        assert!(config.check().is_ok(), "read back unchecked: {config:?}");
+        build(&config);
+    }
+    if let Some(rules) = read::<LifecycleRules>(text) {
+        assert!(customer_value::Settings::check(&rules).is_ok());
+        build(&ReportConfig { lifecycle: rules, ..ReportConfig::default() });
+    }
+    if let Some(models) = read::<ReportModels>(text) {
+        let mut config = ReportConfig {
+            time_unit: models.time_unit,
+            purchase_model: models.purchase.kind(),
+            ..ReportConfig::default()
+        };
+        config.fit_options.accept_unconverged = true;
+        if let Ok(report) = CustomerValueReport::build_with_models(&log, as_of, &config, &models) {
+            assert_finite_debug(&report);
+        }
+    }
+    let _ = read::<PurchaseModelFit>(text).map(|fit| fit.parameters());
+    let _ = read::<SpendModelSummary>(text);
+    let _ = read::<ReportWarning>(text).map(|w| w.to_string());
+    let _ = read::<CustomerValueReport<u32>>(text);
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let base = summaries();
     use_rfm(text, &base);
     use_kpi(text);
     use_summary(text);
+    use_report(text);
 });

@@ -24,7 +24,7 @@
 //! let model = BgNbd::new(0.243, 4.414, 0.793, 2.426)?;
 //! let histories = [RepeatHistory::new(0.0, 0.0, 38.86)?, RepeatHistory::new(2.0, 30.43, 38.86)?];
 //! let expected = expected_frequency_histogram(&model, &histories, 3)?;
-//! let observed = observed_frequency_histogram(&histories, 3);
+//! let observed = observed_frequency_histogram(&histories, 3)?;
 //! assert_eq!(observed, vec![1.0, 0.0, 1.0, 0.0]);
 //! // Expected counts of customers with 0, 1, 2 and 3+ repeat purchases sum to the customer count.
 //! assert!((expected.iter().sum::<f64>() - 2.0).abs() < 1e-12);

@@ -5,86 +5,83 @@ use rust_decimal::Decimal;
 use super::{LifecycleError, LifecycleStage};
 use crate::settings::Settings;
 
-/// Every threshold of the lifecycle rules. Start from [`LifecycleRules::default`] and change fields;
-/// [`LifecycleClassifier::new`](super::LifecycleClassifier::new) checks them, and so does reading
-/// them back through serde (with the `serde` feature).
-///
-/// Defaults and their sources:
-///
-/// - `shrinkage_strength` k₀ = 2: the population median gap weighs as much as two observed gaps of
-///   the customer's own (normal–normal empirical-Bayes shrinkage, Efron & Morris 1975): a customer
-///   with one repeat is pulled two thirds of the way to the population, one with 20 repeats barely.
-/// - the 90-day floors (`churn_min_days`, `return_window_min_days`, `trend_window_min_days`): the
-///   "90 days inactive" rule CRM teams use by default, kept as a floor so that fast buyers are not
-///   declared churned after a few weeks.
-/// - `churn_max_days` = 365 and `growing_tenure_days` = 365: one year, the horizon of annual
-///   retention reporting.
-/// - `churn_gap_multiple` = 3, `declining_gap_multiple` = 2, `trend_window_gap_multiple` = 3: three
-///   expected gaps of silence is gone, two is overdue; trends compare windows of three gaps.
-/// - `declining_trend` = 0.5 and `growing_trend` = 1.25: recent spend under half of the window
-///   before, or a quarter above it.
-/// - `churn_probability` = 0.3 and `declining_probability` = 0.5: the P(alive) rule of thumb users
-///   of lifetimes and PyMC-Marketing converge on.
-///
-/// With the `serde` feature the rules serialize, and reading them back runs
-/// [`Settings::check`]: rules it would refuse are refused with its message.
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::lifecycle::{LifecycleClassifier, LifecycleRules};
-/// let mut rules = LifecycleRules::default();
-/// rules.churn_max_days = 180.0; // a fast-moving business
-/// assert!(LifecycleClassifier::new(rules).is_ok());
-/// rules.churn_max_days = 30.0; // below the 90-day floor
-/// assert!(LifecycleClassifier::new(rules).is_err());
-///
-/// // With the `serde` feature the rules are saved, and read back through the same check.
-/// let json = serde_json::to_string(&LifecycleRules::default()).unwrap();
-/// assert_eq!(serde_json::from_str::<LifecycleRules>(&json).unwrap(), LifecycleRules::default());
-/// let refused = serde_json::from_str::<LifecycleRules>(&json.replace("\"churn_max_days\":365.0", "\"churn_max_days\":30.0"));
-/// assert_eq!(refused.unwrap_err().to_string(),
-///     "lifecycle rule churn_min_days = 90 is invalid: must not exceed churn_max_days");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-#[non_exhaustive]
-pub struct LifecycleRules {
-    /// k₀: how many of the customer's own gaps the population median gap weighs (≥ 0).
-    pub shrinkage_strength: f64,
-    /// A fixed population gap in days instead of the median over repeat customers (`None`, the
-    /// default, computes the median).
-    pub population_gap_days: Option<f64>,
-    /// Churn threshold c = min(max(`churn_gap_multiple`·g, `churn_min_days`), `churn_max_days`).
-    pub churn_gap_multiple: f64,
-    /// Floor of the churn threshold, days.
-    pub churn_min_days: f64,
-    /// Cap of the churn threshold, days.
-    pub churn_max_days: f64,
-    /// Reactivated needs r ≤ max(g, `return_window_min_days`).
-    pub return_window_min_days: f64,
-    /// Declining when r > `declining_gap_multiple`·g.
-    pub declining_gap_multiple: f64,
-    /// Declining when the spend trend ρ < `declining_trend` (with enough occasions).
-    pub declining_trend: f64,
-    /// The spend-trend decline rule needs n ≥ `declining_min_occasions`.
-    pub declining_min_occasions: u64,
-    /// Growing when tenure < `growing_tenure_days`.
-    pub growing_tenure_days: f64,
-    /// Growing when ρ ≥ `growing_trend`.
-    pub growing_trend: f64,
-    /// Trend window L = max(`trend_window_min_days`, `trend_window_gap_multiple`·g).
-    pub trend_window_min_days: f64,
-    /// See `trend_window_min_days`.
-    pub trend_window_gap_multiple: f64,
-    /// With a purchase model: Churned when P(alive) < `churn_probability`.
-    pub churn_probability: f64,
-    /// With a purchase model: Declining when P(alive) < `declining_probability`.
-    pub declining_probability: f64,
+crate::settings::checked_serde! {
+    /// Every threshold of the lifecycle rules. Start from [`LifecycleRules::default`] and change fields;
+    /// [`LifecycleClassifier::new`](super::LifecycleClassifier::new) checks them, and so does reading
+    /// them back through serde (with the `serde` feature).
+    ///
+    /// Defaults and their sources:
+    ///
+    /// - `shrinkage_strength` k₀ = 2: the population median gap weighs as much as two observed gaps of
+    ///   the customer's own (normal–normal empirical-Bayes shrinkage, Efron & Morris 1975): a customer
+    ///   with one repeat is pulled two thirds of the way to the population, one with 20 repeats barely.
+    /// - the 90-day floors (`churn_min_days`, `return_window_min_days`, `trend_window_min_days`): the
+    ///   "90 days inactive" rule CRM teams use by default, kept as a floor so that fast buyers are not
+    ///   declared churned after a few weeks.
+    /// - `churn_max_days` = 365 and `growing_tenure_days` = 365: one year, the horizon of annual
+    ///   retention reporting.
+    /// - `churn_gap_multiple` = 3, `declining_gap_multiple` = 2, `trend_window_gap_multiple` = 3: three
+    ///   expected gaps of silence is gone, two is overdue; trends compare windows of three gaps.
+    /// - `declining_trend` = 0.5 and `growing_trend` = 1.25: recent spend under half of the window
+    ///   before, or a quarter above it.
+    /// - `churn_probability` = 0.3 and `declining_probability` = 0.5: the P(alive) rule of thumb users
+    ///   of lifetimes and PyMC-Marketing converge on.
+    ///
+    /// With the `serde` feature the rules serialize, and reading them back runs
+    /// [`Settings::check`]: rules it would refuse are refused with its message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::lifecycle::{LifecycleClassifier, LifecycleRules};
+    /// let mut rules = LifecycleRules::default();
+    /// rules.churn_max_days = 180.0; // a fast-moving business
+    /// assert!(LifecycleClassifier::new(rules).is_ok());
+    /// rules.churn_max_days = 30.0; // below the 90-day floor
+    /// assert!(LifecycleClassifier::new(rules).is_err());
+    ///
+    /// // With the `serde` feature the rules are saved, and read back through the same check.
+    /// let json = serde_json::to_string(&LifecycleRules::default()).unwrap();
+    /// assert_eq!(serde_json::from_str::<LifecycleRules>(&json).unwrap(), LifecycleRules::default());
+    /// let refused = serde_json::from_str::<LifecycleRules>(&json.replace("\"churn_max_days\":365.0", "\"churn_max_days\":30.0"));
+    /// assert_eq!(refused.unwrap_err().to_string(),
+    ///     "lifecycle rule churn_min_days = 90 is invalid: must not exceed churn_max_days");
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    #[non_exhaustive]
+    pub struct LifecycleRules {
+        /// k₀: how many of the customer's own gaps the population median gap weighs (≥ 0).
+        pub shrinkage_strength: f64,
+        /// A fixed population gap in days instead of the median over repeat customers (`None`, the
+        /// default, computes the median).
+        pub population_gap_days: Option<f64>,
+        /// Churn threshold c = min(max(`churn_gap_multiple`·g, `churn_min_days`), `churn_max_days`).
+        pub churn_gap_multiple: f64,
+        /// Floor of the churn threshold, days.
+        pub churn_min_days: f64,
+        /// Cap of the churn threshold, days.
+        pub churn_max_days: f64,
+        /// Reactivated needs r ≤ max(g, `return_window_min_days`).
+        pub return_window_min_days: f64,
+        /// Declining when r > `declining_gap_multiple`·g.
+        pub declining_gap_multiple: f64,
+        /// Declining when the spend trend ρ < `declining_trend` (with enough occasions).
+        pub declining_trend: f64,
+        /// The spend-trend decline rule needs n ≥ `declining_min_occasions`.
+        pub declining_min_occasions: u64,
+        /// Growing when tenure < `growing_tenure_days`.
+        pub growing_tenure_days: f64,
+        /// Growing when ρ ≥ `growing_trend`.
+        pub growing_trend: f64,
+        /// Trend window L = max(`trend_window_min_days`, `trend_window_gap_multiple`·g).
+        pub trend_window_min_days: f64,
+        /// See `trend_window_min_days`.
+        pub trend_window_gap_multiple: f64,
+        /// With a purchase model: Churned when P(alive) < `churn_probability`.
+        pub churn_probability: f64,
+        /// With a purchase model: Declining when P(alive) < `declining_probability`.
+        pub declining_probability: f64,
+    }
 }
 
 impl Default for LifecycleRules {
@@ -108,9 +105,6 @@ impl Default for LifecycleRules {
         }
     }
 }
-
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(LifecycleRules);
 
 impl LifecycleRules {
     /// The largest day count a threshold may be given: 10⁹ days (2.7 million years, longer than

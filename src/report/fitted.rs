@@ -6,54 +6,54 @@ use crate::clv::{
     BgNbd, ClvError, FitWarning, GammaGamma, MaximumLikelihood, ModelFit, ModifiedBgNbd, ParetoNbd,
     SpendDiagnostics,
 };
+use crate::rfm::FittedRfm;
+use crate::segment::SegmentModel;
 use crate::summary::TimeUnit;
 
 use super::{PurchaseModelKind, ReportConfig, ReportError};
 
-/// The purchase model of a report: the fit of the model [`ReportConfig::purchase_model`] chose,
-/// with its log-likelihood, convergence, covariance and cautions ([`ModelFit`]).
-///
-/// Read back through serde, the model's parameters and the covariance's shape are checked: a value
-/// no fit produces (a parameter that is not positive and finite, a covariance of the wrong size)
-/// is refused with the model's own error message.
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::clv::{BgNbd, FitOptions, MaximumLikelihood, RepeatHistory};
-/// use customer_value::report::{PurchaseModelFit, PurchaseModelKind};
-/// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
-///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?,
-///             RepeatHistory::new(0.0, 0.0, 25.0)?, RepeatHistory::new(3.0, 10.0, 25.0)?];
-/// let fit = BgNbd::fit(&data, &FitOptions::default())?;
-/// let purchase = PurchaseModelFit::BgNbd(fit.clone());
-/// assert_eq!(purchase.kind(), PurchaseModelKind::BgNbd);
-/// assert_eq!(purchase.parameters(), fit.model.parameters()); // r, α, a, b
-/// assert_eq!(purchase.log_likelihood(), fit.log_likelihood);
-/// assert_eq!((purchase.converged(), purchase.iterations()), (fit.converged, fit.iterations));
-/// assert_eq!(purchase.standard_errors(), fit.standard_errors());
-/// assert_eq!(purchase.warnings(), fit.warnings.as_slice());
-///
-/// let mut json = serde_json::to_value(&purchase).expect("a fit serializes");
-/// json["BgNbd"]["model"]["params"]["alpha"] = serde_json::json!(-1.0);
-/// let refused = serde_json::from_value::<PurchaseModelFit>(json).unwrap_err();
-/// assert!(refused.to_string().starts_with("parameter alpha = -1 is invalid"), "{refused}");
-/// # Ok::<(), customer_value::clv::ClvError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-#[non_exhaustive]
-pub enum PurchaseModelFit {
-    /// BG/NBD (Fader, Hardie & Lee 2005).
-    BgNbd(ModelFit<BgNbd>),
-    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
-    ModifiedBgNbd(ModelFit<ModifiedBgNbd>),
-    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
-    ParetoNbd(ModelFit<ParetoNbd>),
+crate::settings::checked_serde! {
+    check = PurchaseModelFit::check_read;
+    /// The purchase model of a report: the fit of the model [`ReportConfig::purchase_model`] chose,
+    /// with its log-likelihood, convergence, covariance and cautions ([`ModelFit`]).
+    ///
+    /// Read back through serde, the model's parameters and the covariance's shape are checked: a value
+    /// no fit produces (a parameter that is not positive and finite, a covariance of the wrong size)
+    /// is refused with the model's own error message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgNbd, FitOptions, MaximumLikelihood, RepeatHistory};
+    /// use customer_value::report::{PurchaseModelFit, PurchaseModelKind};
+    /// let data = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?,
+    ///             RepeatHistory::new(0.0, 0.0, 25.0)?, RepeatHistory::new(3.0, 10.0, 25.0)?];
+    /// let fit = BgNbd::fit(&data, &FitOptions::default())?;
+    /// let purchase = PurchaseModelFit::BgNbd(fit.clone());
+    /// assert_eq!(purchase.kind(), PurchaseModelKind::BgNbd);
+    /// assert_eq!(purchase.parameters(), fit.model.parameters()); // r, α, a, b
+    /// assert_eq!(purchase.log_likelihood(), fit.log_likelihood);
+    /// assert_eq!((purchase.converged(), purchase.iterations()), (fit.converged, fit.iterations));
+    /// assert_eq!(purchase.standard_errors(), fit.standard_errors());
+    /// assert_eq!(purchase.warnings(), fit.warnings.as_slice());
+    ///
+    /// let mut json = serde_json::to_value(&purchase).expect("a fit serializes");
+    /// json["BgNbd"]["model"]["params"]["alpha"] = serde_json::json!(-1.0);
+    /// let refused = serde_json::from_value::<PurchaseModelFit>(json).unwrap_err();
+    /// assert!(refused.to_string().starts_with("parameter alpha = -1 is invalid"), "{refused}");
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub enum PurchaseModelFit {
+        /// BG/NBD (Fader, Hardie & Lee 2005).
+        BgNbd(ModelFit<BgNbd>),
+        /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+        ModifiedBgNbd(ModelFit<ModifiedBgNbd>),
+        /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+        ParetoNbd(ModelFit<ParetoNbd>),
+    }
 }
 
 /// `$body` with `$fit` bound to the [`ModelFit`] of whichever model `$purchase` holds.
@@ -186,33 +186,31 @@ pub struct PurchaseModelSummary {
     pub horizon: f64,
 }
 
-/// The fitted spend model of a report: the Gamma-Gamma fit with its diagnostics, and the
-/// customers the fit left out.
-///
-/// Read back through serde, the model's parameters and the covariance's shape are checked, as for
-/// [`PurchaseModelFit`].
-///
-/// # Examples
-///
-/// See [`CustomerValueReport::models`](super::CustomerValueReport::models).
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub struct SpendModelSummary {
-    /// The fit: p, q, γ in `fit.model.params()`, the log-likelihood, standard errors, the
-    /// Pearson correlation of x and z̄ (`fit.diagnostics.frequency_spend_correlation`, which the
-    /// model assumes near 0) and the fit's cautions (`fit.warnings`).
-    pub fit: ModelFit<GammaGamma, SpendDiagnostics>,
-    /// Customers of the log it was fitted on left out of the fit: no repeat purchase (spend
-    /// unobserved).
-    pub without_repeat: u64,
-    /// Customers of the log it was fitted on left out of the fit because every repeat purchase was
-    /// free (z̄ = 0) or their refunds took back what they bought; their expected spend and CLV
-    /// are 0.
-    pub free_repeat_buyers: u64,
+crate::settings::checked_serde! {
+    check = SpendModelSummary::check_read;
+    /// The fitted spend model of a report: the Gamma-Gamma fit with its diagnostics, and the
+    /// customers the fit left out.
+    ///
+    /// Read back through serde, the model's parameters and the covariance's shape are checked, as for
+    /// [`PurchaseModelFit`].
+    ///
+    /// # Examples
+    ///
+    /// See [`CustomerValueReport::models`](super::CustomerValueReport::models).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct SpendModelSummary {
+        /// The fit: p, q, γ in `fit.model.params()`, the log-likelihood, standard errors, the
+        /// Pearson correlation of x and z̄ (`fit.diagnostics.frequency_spend_correlation`, which the
+        /// model assumes near 0) and the fit's cautions (`fit.warnings`).
+        pub fit: ModelFit<GammaGamma, SpendDiagnostics>,
+        /// Customers of the log it was fitted on left out of the fit: no repeat purchase (spend
+        /// unobserved).
+        pub without_repeat: u64,
+        /// Customers of the log it was fitted on left out of the fit because every repeat purchase was
+        /// free (z̄ = 0) or their refunds took back what they bought; their expected spend and CLV
+        /// are 0.
+        pub free_repeat_buyers: u64,
+    }
 }
 
 impl SpendModelSummary {
@@ -220,11 +218,6 @@ impl SpendModelSummary {
         check_read_fit(&self.fit)
     }
 }
-
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(PurchaseModelFit, PurchaseModelFit::check_read);
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(SpendModelSummary, SpendModelSummary::check_read);
 
 /// The models a report fitted, to score another log with later:
 /// [`CustomerValueReport::models`](super::CustomerValueReport::models) gives them, and
@@ -248,6 +241,16 @@ pub struct ReportModels {
     /// The spend model; `None` when the report that fitted the models could not fit one (then a
     /// report built with them skips expected spend and CLV, with a warning).
     pub spend: Option<SpendModelSummary>,
+    /// The RFM breakpoints: with them, a report scores every customer against these cuts
+    /// instead of refitting them on its own log (with [`Binning::EqualCount`](crate::rfm::Binning)
+    /// the cuts reproduce the fitted log's equal-count groups up to ties). `None`: fitted on the
+    /// log, as [`CustomerValueReport::build`](super::CustomerValueReport::build) does.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub rfm: Option<FittedRfm>,
+    /// The k-means model: with it, a report assigns every customer to these centroids through
+    /// this transform instead of refitting k-means. `None`: fitted on the log.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub segments: Option<SegmentModel>,
 }
 
 impl ReportModels {

@@ -10,13 +10,21 @@ use crate::clv::{
 use crate::summary::CustomerSummary;
 
 use super::fitted::with_fit;
+use super::warnings::model_name;
 use super::{
     CustomerReport, PurchaseModelFit, PurchaseModelKind, PurchaseModelSummary, ReportConfig,
     ReportModels, ReportWarning, SpendModelSummary,
 };
 
-/// The part that failed, and its error.
-pub(super) type PartError = (&'static str, ClvError);
+/// The part that failed, the model it ran (named in the report's error) and its error.
+pub(super) struct PartError {
+    /// The field of [`ReportParts`](super::ReportParts).
+    pub part: &'static str,
+    /// The model's usual name (`"BG/NBD"`, `"Gamma-Gamma"`, …).
+    pub model: &'static str,
+    /// The model's error.
+    pub error: ClvError,
+}
 
 /// The horizon of the expected purchases, in model time units.
 fn horizon(config: &ReportConfig) -> f64 {
@@ -27,17 +35,19 @@ fn horizon(config: &ReportConfig) -> f64 {
 pub(super) type Used = (PurchaseModelSummary, Option<SpendModelSummary>);
 
 /// Fills P(alive), expected purchases, expected spend and CLV of every row with the `given`
-/// models, or with models fitted on every customer, and returns the models used. A purchase-model
-/// fit the data cannot support returns `None`, a spend model it cannot support is left out, each
-/// with a warning.
+/// models, or with models fitted on every customer, and returns the models used. A purchase
+/// model the data cannot support (its fit or its predictions fail) returns `None`, a spend model
+/// or CLV it cannot support is left out, each with a warning.
 pub(super) fn predict_value<C>(
     summaries: &[CustomerSummary<C>], config: &ReportConfig, given: Option<&ReportModels>,
     rows: &mut [CustomerReport<C>], warnings: &mut Vec<ReportWarning>,
 ) -> Result<Option<Used>, PartError> {
+    let model = model_name(config.purchase_model);
+    let failed = |part, model, error| PartError { part, model, error };
     let mut spend_warnings = Vec::new();
     let spend = if config.parts.spend_model {
         spend_or_skip(summaries, config, given, &mut spend_warnings)
-            .map_err(|e| ("spend_model", e))?
+            .map_err(|e| failed("spend_model", "Gamma-Gamma", e))?
     } else {
         None
     };
@@ -50,22 +60,33 @@ pub(super) fn predict_value<C>(
         None => match fit_purchase(&histories, config) {
             Ok(fit) => fit,
             Err(e) if data_limits_fit(&e) => {
-                skip_purchase(e, config, warnings);
+                skip_purchase(&e, "", config, warnings);
                 return Ok(None);
             }
-            Err(e) => return Err(("purchase_model", e)),
+            Err(e) => return Err(failed("purchase_model", model, e)),
         },
+    };
+    let predicted = with_fit!(&purchase, fit => predict_purchases(&fit.model, &histories, config));
+    let (alive, expected) = match predicted {
+        Ok(predicted) => predicted,
+        Err(e) if failed_numerically(&e) => {
+            let context = "P(alive) or the expected purchases could not be computed: ";
+            skip_purchase(&e, context, config, warnings);
+            return Ok(None);
+        }
+        Err(e) => return Err(failed("purchase_model", model, e)),
     };
     warn_about_purchase(&purchase, warnings);
     warnings.append(&mut spend_warnings);
-    let outputs = with_fit!(&purchase, fit => {
-        model_outputs(&fit.model, &histories, spend.as_ref(), config)
-    })
-    .map_err(|e| ("purchase_model", e))?;
+    let spend = match spend {
+        Some(spend) => clv_or_skip(spend, &purchase, &histories, config, warnings)
+            .map_err(|e| failed("spend_model", model, e))?,
+        None => None,
+    };
     for (i, row) in rows.iter_mut().enumerate() {
-        row.probability_alive = Some(outputs.alive[i]);
-        row.expected_purchases = Some(outputs.expected[i]);
-        if let (Some(spend), Some(clv)) = (&spend, &outputs.clv) {
+        row.probability_alive = Some(alive[i]);
+        row.expected_purchases = Some(expected[i]);
+        if let Some((spend, clv)) = &spend {
             row.expected_spend = Some(spend.expected[i]);
             row.clv = Some(clv[i]);
         }
@@ -75,7 +96,7 @@ pub(super) fn predict_value<C>(
         time_unit: config.time_unit,
         horizon: horizon(config),
     };
-    Ok(Some((summary, spend.map(|s| s.summary))))
+    Ok(Some((summary, spend.map(|(s, _)| s.summary))))
 }
 
 fn fit_purchase(
@@ -93,19 +114,22 @@ fn fit_purchase(
     })
 }
 
-/// The warning of a purchase-model fit the data cannot support, and of the spend model that
-/// needs it.
-fn skip_purchase(e: ClvError, config: &ReportConfig, warnings: &mut Vec<ReportWarning>) {
-    let (iterations, log_likelihood) = match e {
+/// The warning of a purchase model the data cannot support (its fit or, after `context`, its
+/// predictions failed), and of the spend model that needs it.
+fn skip_purchase(
+    e: &ClvError, context: &str, config: &ReportConfig, warnings: &mut Vec<ReportWarning>,
+) {
+    let (iterations, log_likelihood, reason) = match e {
         ClvError::NotConverged {
             iterations,
             log_likelihood,
-        } => (Some(iterations), Some(log_likelihood)),
-        _ => (None, None),
-    };
-    let reason = match e {
-        ClvError::NotConverged { .. } => "the fit did not converge".to_string(),
-        _ => e.to_string(),
+        } => (
+            Some(*iterations),
+            // A warning in an `Ok` report holds finite numbers only.
+            Some(*log_likelihood).filter(|ll| ll.is_finite()),
+            "the fit did not converge".to_string(),
+        ),
+        _ => (None, None, format!("{context}{e}")),
     };
     warnings.push(ReportWarning::PurchaseModelSkipped {
         model: config.purchase_model,
@@ -118,6 +142,30 @@ fn skip_purchase(e: ClvError, config: &ReportConfig, warnings: &mut Vec<ReportWa
             part: "spend_model",
             reason: "expected spend and CLV need the purchase model, which was skipped".to_string(),
         });
+    }
+}
+
+/// The spend model with every customer's CLV under `purchase`, or `None` with a warning when
+/// the CLV cannot be computed in floating point or as money.
+fn clv_or_skip(
+    spend: Spend, purchase: &PurchaseModelFit, histories: &[RepeatHistory], config: &ReportConfig,
+    warnings: &mut Vec<ReportWarning>,
+) -> Result<Option<(Spend, Vec<Decimal>)>, ClvError> {
+    let clv = with_fit!(purchase, fit => lifetime_values(&fit.model, histories, &spend, config));
+    match clv {
+        Ok(clv) => Ok(Some((spend, clv))),
+        Err(e) if failed_numerically(&e) => {
+            warnings.push(ReportWarning::PartSkipped {
+                part: "spend_model",
+                reason: format!(
+                    "the CLV of the {} and Gamma-Gamma models could not be computed: {e}; \
+                     expected spend and CLV are empty",
+                    model_name(purchase.kind())
+                ),
+            });
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -154,6 +202,18 @@ fn data_limits_fit(e: &ClvError) -> bool {
         ClvError::NotIdentifiable { .. }
             | ClvError::NotConverged { .. }
             | ClvError::NumericalFailure { .. }
+            | ClvError::InfiniteMeanSpend { .. }
+    )
+}
+
+/// Failures of a prediction that mean the model's figures for this data are not representable:
+/// a quantity f64 (or `Decimal`, for money) cannot hold, a series that does not settle, a model
+/// answering NaN or ∞.
+fn failed_numerically(e: &ClvError) -> bool {
+    matches!(
+        e,
+        ClvError::NumericalFailure { .. }
+            | ClvError::InvalidPrediction { .. }
             | ClvError::InfiniteMeanSpend { .. }
     )
 }
@@ -322,49 +382,61 @@ fn spend_histories<C>(
     Ok((histories, free))
 }
 
-struct ModelOutputs {
-    alive: Vec<f64>,
-    expected: Vec<f64>,
-    clv: Option<Vec<Decimal>>,
-}
-
-fn model_outputs<M: PurchaseModel + Sync>(
-    model: &M, histories: &[RepeatHistory], spend: Option<&Spend>, config: &ReportConfig,
-) -> Result<ModelOutputs, ClvError> {
+/// Every customer's P(alive) and expected purchases over the horizon.
+fn predict_purchases<M: PurchaseModel + Sync>(
+    model: &M, histories: &[RepeatHistory], config: &ReportConfig,
+) -> Result<(Vec<f64>, Vec<f64>), ClvError> {
     let mut alive = vec![0.0; histories.len()];
     let mut expected = vec![0.0; histories.len()];
     model.probability_alive_into(histories, &mut alive)?;
     model.conditional_expected_purchases_into(horizon(config), histories, &mut expected)?;
-    let clv = match spend {
-        None => None,
-        Some(spend) => {
-            let options = ClvOptions {
-                horizon_months: config.horizon_months,
-                monthly_discount_rate: config.monthly_discount_rate,
-                time_unit: config.time_unit,
-                ..ClvOptions::default()
-            };
-            // Customers whose repeat purchases were all free have no spend to model: CLV 0.
-            let paid: Vec<usize> = (0..histories.len()).filter(|&i| !spend.free[i]).collect();
-            let paid_histories: Vec<RepeatHistory> = paid.iter().map(|&i| histories[i]).collect();
-            let paid_spend: Vec<SpendHistory> = paid.iter().map(|&i| spend.histories[i]).collect();
-            let values = customer_lifetime_values(
-                model,
-                &spend.summary.fit.model,
-                &paid_histories,
-                &paid_spend,
-                &options,
-            )?;
-            let mut money = vec![Decimal::ZERO; histories.len()];
-            for (&i, value) in paid.iter().zip(values) {
-                money[i] = super::round_money(value, config.money_scale)?;
-            }
-            Some(money)
-        }
+    // Bounded like the purchase counts the crate reads, so that the totals per group (sums over
+    // up to 10²⁹⁶ customers) stay finite.
+    if expected.iter().any(|e| *e > RepeatHistory::MAX_VALUE) {
+        return Err(ClvError::NumericalFailure {
+            what: "an expected number of purchases exceeds 10^12, the largest purchase count the \
+                   crate reads (RepeatHistory::MAX_VALUE)",
+        });
+    }
+    Ok((alive, expected))
+}
+
+/// The largest CLV the report holds: 10¹⁸, [`MAX_AMOUNT`](crate::summary::MAX_AMOUNT).
+const MAX_CLV: f64 = 1e18;
+
+/// Every customer's CLV as money, rounded to [`ReportConfig::money_scale`]; 0 for a customer
+/// whose repeat purchases were all free.
+fn lifetime_values<M: PurchaseModel + Sync>(
+    model: &M, histories: &[RepeatHistory], spend: &Spend, config: &ReportConfig,
+) -> Result<Vec<Decimal>, ClvError> {
+    let options = ClvOptions {
+        horizon_months: config.horizon_months,
+        monthly_discount_rate: config.monthly_discount_rate,
+        time_unit: config.time_unit,
+        ..ClvOptions::default()
     };
-    Ok(ModelOutputs {
-        alive,
-        expected,
-        clv,
-    })
+    // Customers whose repeat purchases were all free have no spend to model: CLV 0.
+    let paid: Vec<usize> = (0..histories.len()).filter(|&i| !spend.free[i]).collect();
+    let paid_histories: Vec<RepeatHistory> = paid.iter().map(|&i| histories[i]).collect();
+    let paid_spend: Vec<SpendHistory> = paid.iter().map(|&i| spend.histories[i]).collect();
+    let values = customer_lifetime_values(
+        model,
+        &spend.summary.fit.model,
+        &paid_histories,
+        &paid_spend,
+        &options,
+    )?;
+    let mut money = vec![Decimal::ZERO; histories.len()];
+    for (&i, value) in paid.iter().zip(values) {
+        // Bounded like the log's amounts, so that the totals per group cannot overflow `Decimal`
+        // for any number of customers that fits in memory (see the summary module).
+        if value.abs() > MAX_CLV {
+            return Err(ClvError::NumericalFailure {
+                what: "a CLV exceeds 10^18, the largest amount the crate reads \
+                       (summary::MAX_AMOUNT)",
+            });
+        }
+        money[i] = super::round_money(value, config.money_scale)?;
+    }
+    Ok(money)
 }

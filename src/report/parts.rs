@@ -9,10 +9,12 @@ use rust_decimal::Decimal;
 
 use crate::clv::ClvError;
 use crate::lifecycle::LifecycleError;
-use crate::segment::{Feature, SegmentError};
+use crate::segment::{Feature, SegmentError, SegmentModel};
 use crate::summary::{CustomerSummary, SummaryError};
 use crate::{Error, Transaction};
 
+use super::models::PartError;
+use super::rows::KMeansOutcome;
 use super::{rows, CustomerReport, ReportConfig, ReportError, ReportWarning};
 
 /// What to change when a part fails.
@@ -122,6 +124,17 @@ pub(super) fn failure<C: Debug>(
     })
 }
 
+/// The error of a model of a part: [`failure`], its message naming the model.
+pub(super) fn model_failure<C: Debug>(
+    e: PartError, log: &[Transaction<C>], summaries: &[CustomerSummary<C>],
+) -> Error {
+    let mut err = failure(e.part, log, summaries, e.error);
+    if let Error::Report(ReportError::PartFailed { message, .. }) = &mut err {
+        *message = format!("the {} model: {message}", e.model);
+    }
+    err
+}
+
 /// Warns when every amount of the log is zero, and returns whether it is.
 pub(super) fn check_amounts<C>(
     summaries: &[CustomerSummary<C>], warnings: &mut Vec<ReportWarning>,
@@ -137,14 +150,14 @@ pub(super) fn check_amounts<C>(
     no_amounts
 }
 
-/// k-means on the configured features; a constant money feature of the default features is
-/// dropped, other failures the data causes skip the part. Returns the labels and left-out count.
+/// k-means on the configured features, or the `given` model's assignment; a constant money
+/// feature of the default features is dropped, other failures the data causes skip the part.
 pub(super) fn segmentation<C: Clone + Debug + Eq + Hash + Ord + Send + Sync>(
     rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], config: &ReportConfig,
-    warnings: &mut Vec<ReportWarning>,
-) -> Result<(Vec<String>, u64), SegmentError> {
+    given: Option<&SegmentModel>, warnings: &mut Vec<ReportWarning>,
+) -> Result<KMeansOutcome, SegmentError> {
     let segmenter = &config.segmentation;
-    match rows::fill_kmeans_segments(rows, summaries, segmenter) {
+    match rows::fill_kmeans_segments(rows, summaries, segmenter, given) {
         Err(SegmentError::ConstantFeature { name, .. })
             if name == Feature::Monetary.name()
                 && *segmenter == segmenter.clone().features(&Feature::RFM) =>
@@ -157,7 +170,7 @@ pub(super) fn segmentation<C: Clone + Debug + Eq + Hash + Ord + Send + Sync>(
                 feature: name,
                 reason,
             });
-            match rows::fill_kmeans_segments(rows, summaries, &fewer) {
+            match rows::fill_kmeans_segments(rows, summaries, &fewer, None) {
                 Err(e) if data_limits_segmentation(&e) => skip_segmentation(e, warnings),
                 other => other,
             }
@@ -167,21 +180,54 @@ pub(super) fn segmentation<C: Clone + Debug + Eq + Hash + Ord + Send + Sync>(
     }
 }
 
+/// Whether k-means failed for a reason of the data (skipped with a warning), not of the
+/// settings (an error). Exhaustive, so that a new error is classified when it is added.
 fn data_limits_segmentation(e: &SegmentError) -> bool {
-    matches!(
-        e,
-        SegmentError::ConstantFeature { .. } | SegmentError::TooFewDistinctPoints { .. }
-    )
+    use SegmentError as S;
+    match e {
+        // Every customer left out (net spend below zero), too few distinct customers, a feature
+        // constant or varying below f64's resolution, values whose scale overflows f64, a
+        // quality metric undefined for this many customers, linfa refusing the points.
+        S::EmptyInput
+        | S::TooFewDistinctPoints { .. }
+        | S::ConstantFeature { .. }
+        | S::VarianceUnderflow { .. }
+        | S::OutOfRange { .. }
+        | S::TransformOverflow { .. }
+        | S::NonFinite { .. }
+        | S::Log1pDomain { .. }
+        | S::MetricUndefined { .. }
+        | S::TooFarFromEveryComponent { .. }
+        | S::Linfa { .. } => true,
+        // The settings, or a misuse the report never makes.
+        S::InvalidParameter { .. }
+        | S::LengthMismatch { .. }
+        | S::DuplicateCustomer { .. }
+        | S::UnknownCustomer { .. }
+        | S::NoSummaryFeatures => false,
+    }
 }
 
 fn skip_segmentation(
     e: SegmentError, warnings: &mut Vec<ReportWarning>,
-) -> Result<(Vec<String>, u64), SegmentError> {
+) -> Result<KMeansOutcome, SegmentError> {
+    let reason = match e {
+        // The report leaves out customers whose net spend is below zero: all of them, here.
+        SegmentError::EmptyInput => "every customer's net spend is below zero (refunds above \
+                                     purchases), so log1p of their spend is undefined and nobody \
+                                     can be segmented"
+            .to_string(),
+        e => e.to_string(),
+    };
     warnings.push(ReportWarning::PartSkipped {
         part: "segmentation",
-        reason: e.to_string(),
+        reason,
     });
-    Ok((Vec::new(), 0))
+    Ok(KMeansOutcome {
+        labels: Vec::new(),
+        left_out: 0,
+        model: None,
+    })
 }
 
 /// Lifecycle stages, with a warning for each stage the log is too short to show; skipped with a
@@ -262,6 +308,27 @@ mod tests {
         assert!(
             text.contains("non-finite value NaN of customer \"ann\", column 2"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn an_error_of_a_model_names_the_model() {
+        let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).expect("valid date");
+        let log = [Transaction::new("ann", d(2), Decimal::ONE)];
+        let summaries = Summarizer::new(d(31)).summarize(&log).expect("summaries");
+        let error = PartError {
+            part: "purchase_model",
+            model: "BG/NBD",
+            error: ClvError::NotConverged {
+                iterations: 28,
+                log_likelihood: -1.5,
+            },
+        };
+        assert_eq!(
+            model_failure(error, &log, &summaries).to_string(),
+            "report part purchase_model failed: the BG/NBD model: the fit did not converge after \
+             28 iterations (log-likelihood -1.5); change config.purchase_model or \
+             config.fit_options, or set parts.purchase_model = false to skip it"
         );
     }
 }

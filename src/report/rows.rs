@@ -7,22 +7,29 @@ use std::hash::Hash;
 use rust_decimal::Decimal;
 
 use crate::lifecycle::{LifecycleClassifier, LifecycleRules};
+use crate::rfm::FittedRfm;
 use crate::rfm::{value_matrix, ValueMatrixOptions};
-use crate::segment::{KMeansSegmenter, SegmentError};
+use crate::segment::{KMeansSegmenter, SegmentError, SegmentModel};
 use crate::summary::CustomerSummary;
 use crate::{Error, RfmScorer, RfmSegment};
 
 use super::{CustomerReport, GroupTotals};
 
-/// Each row's RFM scores and segment.
+/// Each row's RFM scores and segment: from the `given` breakpoints, or from breakpoints fitted on
+/// these summaries. Returns the breakpoints used.
 pub(super) fn fill_rfm<C: Clone + Eq + Hash + Ord + Send + Sync>(
     rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], scorer: &RfmScorer,
-) -> Result<(), Error> {
-    for (row, record) in rows.iter_mut().zip(scorer.score(summaries)?) {
+    given: Option<&FittedRfm>,
+) -> Result<FittedRfm, Error> {
+    let (fitted, records) = match given {
+        Some(fitted) => (fitted.clone(), fitted.score(summaries)?),
+        None => scorer.fit_and_score(summaries)?,
+    };
+    for (row, record) in rows.iter_mut().zip(records) {
         row.rfm_score = Some(record.score);
         row.rfm_segment = Some(record.segment);
     }
-    Ok(())
+    Ok(fitted)
 }
 
 /// Each row's value-matrix cell.
@@ -36,38 +43,55 @@ pub(super) fn fill_value_cells<C: Clone + Eq + Hash + Ord + Send + Sync>(
     Ok(())
 }
 
-/// Each row's k-means segment; returns the segments' labels and how many customers were left out
-/// (net spend below zero: `log1p` of a spend below −1 is undefined).
+/// What k-means gave the rows: the segments' labels, how many customers were left out and the
+/// model that assigned them.
+pub(super) struct KMeansOutcome {
+    pub(super) labels: Vec<String>,
+    pub(super) left_out: u64,
+    pub(super) model: Option<SegmentModel>,
+}
+
+/// Each row's k-means segment, from the `given` model or from a segmentation fitted on these
+/// summaries. Customers with net spend below zero are left out (`log1p` of a spend below −1 is
+/// undefined) and keep `None`.
 pub(super) fn fill_kmeans_segments<C: Clone + Eq + Hash + Ord + Send + Sync>(
     rows: &mut [CustomerReport<C>], summaries: &[CustomerSummary<C>], segmenter: &KMeansSegmenter,
-) -> Result<(Vec<String>, u64), SegmentError> {
+    given: Option<&SegmentModel>,
+) -> Result<KMeansOutcome, SegmentError> {
     let segmentable = |s: &CustomerSummary<C>| {
         s.total_spend() >= Decimal::ZERO && s.average_order_value() >= Decimal::ZERO
     };
-    let mut left_out = 0;
-    let segmentation = if summaries.iter().all(segmentable) {
-        segmenter.fit(summaries)?
+    let kept: Vec<CustomerSummary<C>>;
+    let kept: &[CustomerSummary<C>] = if summaries.iter().all(segmentable) {
+        summaries
     } else {
-        let kept: Vec<CustomerSummary<C>> = summaries
+        kept = summaries
             .iter()
             .filter(|s| segmentable(s))
             .cloned()
             .collect();
-        left_out = (summaries.len() - kept.len()) as u64;
-        segmenter.fit(&kept)?
+        &kept
     };
-    let labels = segmentation
-        .segments
-        .iter()
-        .map(|s| s.label.clone())
-        .collect();
-    // A customer left out keeps `None`.
+    let left_out = (summaries.len() - kept.len()) as u64;
+    let model = match given {
+        Some(model) => model.clone(),
+        None => segmenter.fit(kept)?.model()?,
+    };
+    // Each customer's nearest centroid of the final model, also right after the fit: Lloyd's
+    // last step moves the centroids after the last assignment, so a fit's own labels may put a
+    // customer on a border with another centroid than the model would. Assigning through the
+    // model makes a report built with these models give every customer the same segment.
+    let assigned = model.assign(kept)?;
     join_by_customer(
         rows,
-        segmentation.customers.iter().zip(&segmentation.labels),
+        kept.iter().map(CustomerSummary::customer).zip(&assigned),
         |row, &label| row.kmeans_segment = Some(label),
     );
-    Ok((labels, left_out))
+    Ok(KMeansOutcome {
+        labels: model.labels.clone(),
+        left_out,
+        model: Some(model),
+    })
 }
 
 /// Each row's lifecycle stage and its reason.

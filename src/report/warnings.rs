@@ -276,14 +276,25 @@ fn write_model_skipped(
         "the {} purchase model was skipped: {reason}",
         model_name(model)
     )?;
-    if let (Some(i), Some(ll)) = (iterations, log_likelihood) {
-        write!(f, " (after {i} iterations, log-likelihood {ll:.4})")?;
+    match (iterations, log_likelihood) {
+        (Some(i), Some(ll)) => write!(f, " (after {i} iterations, log-likelihood {ll:.4})")?,
+        (Some(i), None) => write!(f, " (after {i} iterations)")?,
+        _ => {}
     }
     write!(
         f,
-        "; P(alive), expected purchases, expected spend and CLV are empty; raise \
-         fit_options.max_iterations, set fit_options.accept_unconverged = true, choose another \
-         purchase_model, or set parts.purchase_model = false to silence this"
+        "; P(alive), expected purchases, expected spend and CLV are empty; "
+    )?;
+    // Only an unconverged fit (the one that reports its iterations) gains from more iterations.
+    if iterations.is_some() {
+        write!(
+            f,
+            "raise fit_options.max_iterations, set fit_options.accept_unconverged = true, "
+        )?;
+    }
+    write!(
+        f,
+        "choose another purchase_model, or set parts.purchase_model = false to silence this"
     )
 }
 

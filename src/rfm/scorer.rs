@@ -264,13 +264,46 @@ impl RfmScorer {
     where
         C: Clone + Ord + Hash + Send + Sync,
     {
+        Ok(self.fit_and_score(summaries)?.1)
+    }
+
+    /// [`RfmScorer::fit`] and [`RfmScorer::score`] in one pass: the fitted breakpoints (to score
+    /// later customers with) and the scores of `summaries`, fitting once.
+    ///
+    /// With [`Binning::EqualCount`] the scores are the equal-count groups of these summaries (ties
+    /// split by rank), which the breakpoints reproduce only up to ties; with every other binning
+    /// they are the breakpoints' own scores.
+    ///
+    /// # Errors
+    ///
+    /// As [`RfmScorer::score`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{RfmScorer, Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let log: Vec<_> = (1..=3u32).map(|c| Transaction::new(c, d(c), Decimal::from(c))).collect();
+    /// let summaries = Summarizer::new(d(9)).summarize(&log)?;
+    /// let (fitted, records) = RfmScorer::new().bins(3).fit_and_score(&summaries)?;
+    /// assert_eq!(records, fitted.score(&summaries)?);
+    /// # Ok::<(), customer_value::Error>(())
+    /// ```
+    pub fn fit_and_score<C>(
+        &self, summaries: &[CustomerSummary<C>],
+    ) -> Result<(FittedRfm, Vec<RfmRecord<C>>), RfmError>
+    where
+        C: Clone + Ord + Hash + Send + Sync,
+    {
         let fitted = self.fit(summaries)?;
         if self.binning != Binning::EqualCount {
-            return fitted.score(summaries);
+            let records = fitted.score(summaries)?;
+            return Ok((fitted, records));
         }
         let values = Values::of(summaries, self.monetary);
         let groups = EqualCountGroups::of(summaries, &values, self.bins)?;
-        summaries
+        let records = summaries
             .par_iter()
             .enumerate()
             .map(|(i, s)| {
@@ -281,7 +314,8 @@ impl RfmScorer {
                 };
                 fitted.record(s, score)
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok((fitted, records))
     }
 }
 

@@ -93,6 +93,7 @@ mod labels;
 mod linfa_engine;
 pub mod metrics;
 mod mixture;
+mod model;
 mod profile;
 #[cfg(feature = "serde")]
 mod read_checks;
@@ -104,6 +105,7 @@ mod transform;
 
 pub use metrics::{QualityMetrics, Silhouette};
 pub use mixture::{GaussianMixtureSegmenter, SoftSegmentation};
+pub use model::SegmentModel;
 pub use profile::SegmentProfile;
 pub use segmentation::{RfmScoreMeans, Segmentation};
 pub use segmenter::{

@@ -5,12 +5,11 @@ use ndarray::{Array2, ArrayView2};
 use rust_decimal::Decimal;
 
 use crate::segment::clustering::Clustering;
-use crate::segment::engine::nearest_centres;
 use crate::segment::metrics::{self, QualityMetrics};
+use crate::segment::model::{feature_matrix, nearest_segments};
 use crate::segment::profile::{segment_profiles, ProfileData, SegmentProfile};
 #[cfg(feature = "serde")]
 use crate::segment::read_checks;
-use crate::segment::scale::{largest_magnitude, PowerOfTwo};
 use crate::segment::segmenter::{KMeansEngine, KScore};
 use crate::segment::transform::{Feature, FittedTransform};
 use crate::segment::SegmentError;
@@ -335,16 +334,7 @@ impl<C> Segmentation<C> {
     /// # Ok::<(), customer_value::segment::SegmentError>(())
     /// ```
     pub fn assign_matrix(&self, raw: ArrayView2<f64>) -> Result<Vec<usize>, SegmentError> {
-        let points = self.transform.apply(raw)?;
-        let dim = points.ncols();
-        // Rows and centroids rescaled together by a power of two (exact, and distances keep
-        // their order), so squared distances near ±f64::MAX do not all overflow to a tie.
-        let to_unit = PowerOfTwo::normalising(largest_magnitude(
-            points.iter().chain(self.centroids.iter()).copied(),
-        ));
-        let data: Vec<f64> = points.iter().map(|&v| to_unit.apply(v)).collect();
-        let centers: Vec<f64> = self.centroids.iter().map(|&v| to_unit.apply(v)).collect();
-        Ok(nearest_centres(&data, dim, &centers))
+        nearest_segments(&self.transform, self.centroids.view(), raw)
     }
 
     /// Segments of new customers, in the order given, from the fit's features and transform.
@@ -362,10 +352,7 @@ impl<C> Segmentation<C> {
         if self.features.is_empty() {
             return Err(SegmentError::NoSummaryFeatures);
         }
-        let raw = Array2::from_shape_fn((summaries.len(), self.features.len()), |(row, column)| {
-            self.features[column].value(&summaries[row])
-        });
-        self.assign_matrix(raw.view())
+        self.assign_matrix(feature_matrix(&self.features, summaries).view())
     }
 }
 

@@ -1,9 +1,12 @@
-//! The bundled CDNOW logs, shared by the integration tests.
+//! The test data shared by the integration tests: the bundled CDNOW logs, a synthetic log, and
+//! the table of the lifecycle rules' thresholds the hostile tests walk.
 
 #![allow(dead_code)]
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
+use customer_value::lifecycle::LifecycleRules;
 use customer_value::Transaction;
+use rust_decimal::Decimal;
 
 /// The CDNOW master log (`customer_id date cds dollars`, a header line), keyed by customer id.
 pub fn cdnow_master() -> Vec<Transaction<u32>> {
@@ -71,3 +74,60 @@ pub fn donations() -> Vec<([u32; 3], f64)> {
         })
         .collect()
 }
+
+/// `customers` customers who arrive over the year (366 days) ending on `end`, buy at their own
+/// pace and drop out after a purchase with probability 1/4 (deterministic pseudo-random draws);
+/// days before `NaiveDate::MIN` are left out.
+pub fn synthetic_log(end: NaiveDate, customers: u32) -> Vec<Transaction<u32>> {
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut log = Vec::new();
+    for c in 0..customers {
+        let (mut day, gap) = (next(200), 10 + next(80));
+        while day <= 365 {
+            let amount = Decimal::from(5 + next(20) + u64::from(c % 30));
+            if let Some(date) = end.checked_sub_days(Days::new(365 - day)) {
+                log.push(Transaction::new(c, date, amount));
+            }
+            day += 1 + next(2 * gap);
+            if next(4) == 0 {
+                break;
+            }
+        }
+    }
+    log
+}
+
+/// A threshold of the lifecycle rules, by name, and how to set it.
+pub type RuleSetter = (&'static str, fn(&mut LifecycleRules, f64));
+
+/// Every `f64` threshold of the lifecycle rules.
+pub const RULE_SETTERS: [RuleSetter; 14] = [
+    ("shrinkage_strength", |r, v| r.shrinkage_strength = v),
+    ("population_gap_days", |r, v| {
+        r.population_gap_days = Some(v)
+    }),
+    ("churn_gap_multiple", |r, v| r.churn_gap_multiple = v),
+    ("churn_min_days", |r, v| r.churn_min_days = v),
+    ("churn_max_days", |r, v| r.churn_max_days = v),
+    ("return_window_min_days", |r, v| {
+        r.return_window_min_days = v
+    }),
+    ("declining_gap_multiple", |r, v| {
+        r.declining_gap_multiple = v
+    }),
+    ("declining_trend", |r, v| r.declining_trend = v),
+    ("growing_tenure_days", |r, v| r.growing_tenure_days = v),
+    ("growing_trend", |r, v| r.growing_trend = v),
+    ("trend_window_min_days", |r, v| r.trend_window_min_days = v),
+    ("trend_window_gap_multiple", |r, v| {
+        r.trend_window_gap_multiple = v
+    }),
+    ("churn_probability", |r, v| r.churn_probability = v),
+    ("declining_probability", |r, v| r.declining_probability = v),
+];
