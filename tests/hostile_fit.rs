@@ -12,6 +12,7 @@ use customer_value::clv::{
     MAX_PARAMETER, MIN_PARAMETER,
 };
 use proptest::prelude::*;
+use serde::Deserialize;
 
 #[path = "common/finite.rs"]
 mod finite;
@@ -281,8 +282,22 @@ fn models_read_from_json_are_checked_like_the_constructors() {
             .to_string();
         assert!(e.starts_with("parameter s ="), "{e}");
     }
-    // A field missing, or one too many, is refused too; what the constructors accept reads back
-    // bit for bit.
+    // `T::deserialize` is the checked trait impl, not an unchecked inherent reader.
+    let json = r#"{"params":{"r":-1.0,"alpha":1.0,"a":1.0,"b":1.0}}"#;
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let e = BgNbd::deserialize(&mut deserializer)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("parameter r = -1 is invalid"), "{e}");
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    assert!(ModifiedBgNbd::deserialize(&mut deserializer).is_err());
+    let json = r#"{"params":{"r":1.0,"alpha":1.0,"s":1.0,"beta":0.0}}"#;
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let e = ParetoNbd::deserialize(&mut deserializer)
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("parameter beta = 0 is invalid"), "{e}");
+    // A field missing is refused too; what the constructors accept reads back bit for bit.
     assert!(serde_json::from_str::<BgNbd>(r#"{"params":{"r":1.0,"alpha":1.0,"a":1.0}}"#).is_err());
     let model = BgNbd::new(MIN_PARAMETER, 4.414, MAX_PARAMETER, 2.426).unwrap();
     let back: BgNbd = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();

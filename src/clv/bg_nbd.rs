@@ -150,22 +150,38 @@ pub type ModifiedBgNbdParams = BgNbdParams;
 /// # Ok::<(), customer_value::clv::ClvError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
 pub struct BgNbdFamily<V> {
     params: BgNbdParams,
-    #[cfg_attr(feature = "serde", serde(skip))]
     variant: PhantomData<V>,
 }
 
-// A model read back goes through the constructor's check.
+// A model read back goes through the constructor's check, and no unchecked reader is public. The
+// wrapping form of `crate::settings::checked_serde!` takes no generic type, so its two impls are
+// written out, on a private copy of the stored field.
 #[cfg(feature = "serde")]
-crate::settings::checked_serde!(BgNbd, BgNbd::check_read);
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(ModifiedBgNbd, ModifiedBgNbd::check_read);
+const _: () = {
+    #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(rename = "BgNbdFamily")]
+    struct Stored {
+        params: BgNbdParams,
+    }
+
+    impl<V: BgNbdVariant> serde::Serialize for BgNbdFamily<V> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            Stored {
+                params: self.params,
+            }
+            .serialize(serializer)
+        }
+    }
+
+    impl<'de, V: BgNbdVariant> serde::Deserialize<'de> for BgNbdFamily<V> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let BgNbdParams { r, alpha, a, b } = Stored::deserialize(deserializer)?.params;
+            Self::new(r, alpha, a, b).map_err(serde::de::Error::custom)
+        }
+    }
+};
 
 impl<V: BgNbdVariant> BgNbdFamily<V> {
     /// A model with known parameters.
@@ -192,13 +208,6 @@ impl<V: BgNbdVariant> BgNbdFamily<V> {
             params: BgNbdParams { r, alpha, a, b },
             variant: PhantomData,
         })
-    }
-
-    /// The constructor's check, for a model read back through serde.
-    #[cfg(feature = "serde")]
-    fn check_read(&self) -> Result<(), ClvError> {
-        let [r, alpha, a, b] = self.array();
-        Self::new(r, alpha, a, b).map(|_| ())
     }
 
     /// The parameters.

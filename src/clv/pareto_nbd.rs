@@ -59,44 +59,39 @@ pub struct ParetoNbdParams {
     pub beta: f64,
 }
 
-/// The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) with known parameters, in the
-/// notation of Fader, Hardie & Lee (2005), "A note on deriving the Pareto/NBD model and related
-/// expressions" (FHL note).
-///
-/// While alive, a customer buys as a Poisson process with rate λ ~ Gamma(r, α); the lifetime is
-/// exponential with rate μ ~ Gamma(s, β), unobserved. The input is a [`RepeatHistory`] (x, t_x, T)
-/// in the model's time unit. The likelihood (FHL note, eq. 22) needs the Gauss hypergeometric
-/// function with c = a + 1, which overflows f64 for heavy buyers: it is evaluated in log space by
-/// [`crate::numeric::hyp2f1`], so the likelihood, P(alive) and the expectations stay finite for any
-/// valid history (x in the thousands included). Near the boundary where nobody drops out (s → 0,
-/// β ≫ α) those series converge slowly, and the drop-out part is integrated over the time of death
-/// instead (Gauss–Legendre, to ~1e-15): a fit on the weekly UCI Online Retail summary, whose
-/// maximum is there, takes tens of milliseconds instead of seconds.
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::clv::{ParetoNbd, PurchaseModel, RepeatHistory};
-/// // The maximum-likelihood parameters on the CDNOW sample.
-/// let model = ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065)?;
-/// let customer = RepeatHistory::new(2.0, 30.43, 38.86)?;
-/// assert!((model.probability_alive(&customer)? - 0.869124).abs() < 1e-6);
-/// assert!((model.conditional_expected_purchases(39.0, &customer)? - 1.455136).abs() < 1e-6);
-/// # Ok::<(), customer_value::clv::ClvError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub struct ParetoNbd {
-    params: ParetoNbdParams,
+// A model read back goes through the constructor's check; no unchecked reader is public.
+crate::settings::checked_serde! {
+    check = ParetoNbd::check_read;
+    /// The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) with known parameters, in the
+    /// notation of Fader, Hardie & Lee (2005), "A note on deriving the Pareto/NBD model and related
+    /// expressions" (FHL note).
+    ///
+    /// While alive, a customer buys as a Poisson process with rate λ ~ Gamma(r, α); the lifetime is
+    /// exponential with rate μ ~ Gamma(s, β), unobserved. The input is a [`RepeatHistory`] (x, t_x, T)
+    /// in the model's time unit. The likelihood (FHL note, eq. 22) needs the Gauss hypergeometric
+    /// function with c = a + 1, which overflows f64 for heavy buyers: it is evaluated in log space by
+    /// [`crate::numeric::hyp2f1`], so the likelihood, P(alive) and the expectations stay finite for any
+    /// valid history (x in the thousands included). Near the boundary where nobody drops out (s → 0,
+    /// β ≫ α) those series converge slowly, and the drop-out part is integrated over the time of death
+    /// instead (Gauss–Legendre, to ~1e-15): a fit on the weekly UCI Online Retail summary, whose
+    /// maximum is there, takes tens of milliseconds instead of seconds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{ParetoNbd, PurchaseModel, RepeatHistory};
+    /// // The maximum-likelihood parameters on the CDNOW sample.
+    /// let model = ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065)?;
+    /// let customer = RepeatHistory::new(2.0, 30.43, 38.86)?;
+    /// assert!((model.probability_alive(&customer)? - 0.869124).abs() < 1e-6);
+    /// assert!((model.conditional_expected_purchases(39.0, &customer)? - 1.455136).abs() < 1e-6);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct ParetoNbd {
+        params: ParetoNbdParams,
+    }
 }
-
-// A model read back goes through the constructor's check.
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(ParetoNbd, ParetoNbd::check_read);
 
 impl ParetoNbd {
     /// A model with parameters r, α, s, β.
