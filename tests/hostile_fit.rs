@@ -326,6 +326,40 @@ fn a_fit_read_from_json_checks_its_model() {
     assert!(e.to_string().starts_with("parameter beta = "), "{e}");
 }
 
+/// The parameter vector's own constructor and the fit's delta-method intervals, with vectors of
+/// every length, values outside the range, and hostile levels and horizons.
+#[test]
+fn parameter_vectors_and_intervals_take_hostile_values() {
+    for n in [0, 1, 3, 5, 9] {
+        let e = BgNbd::from_parameters(&vec![1.0; n]).unwrap_err();
+        assert!(
+            matches!(e, ClvError::LengthMismatch { name: "values", expected: 4, found } if found == n),
+            "{e}"
+        );
+        assert!(ParetoNbd::from_parameters(&vec![1.0; n]).is_err());
+    }
+    for v in [0.0, -1.0, 5e-324, 1e300, f64::NAN, f64::INFINITY] {
+        assert!(BgNbd::from_parameters(&[v, 1.0, 1.0, 1.0]).is_err());
+        assert!(ModifiedBgNbd::from_parameters(&[1.0, v, 1.0, 1.0]).is_err());
+        assert!(ParetoNbd::from_parameters(&[1.0, 1.0, v, 1.0]).is_err());
+    }
+    let data = weekly();
+    let fit = ParetoNbd::fit(&data[..80], &FitOptions::default()).unwrap();
+    let h = RepeatHistory::new(2.0, 30.43, 38.86).unwrap();
+    for level in [0.0, 5e-324, 0.5, 0.95, 1.0, f64::NAN, -1.0] {
+        check(
+            fit.probability_alive_interval(&h, level),
+            "P(alive) interval",
+        );
+        for t in TIMES {
+            check(
+                fit.conditional_expected_purchases_interval(t, &h, level),
+                "expected purchases interval",
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fit options and the optimiser's box.
 

@@ -17,8 +17,10 @@
 //! - **The integral over p** ([`super::posterior_quadrature`]), for a, B ≥ ½: any horizon, a in
 //!   the millions.
 //!
-//! When none applies (a or B below ½ with c ≥ 1 and a large loss) Euler's value is returned as
-//! is; when it cannot be computed either, a [`ClvError::NumericalFailure`].
+//! When none applies (a or B below ½ with c ≥ 1) Euler's value is returned even if it lost more
+//! than [`MAX_LOSS`]; when it cannot be computed either (its series does not settle in 200,000
+//! terms, c beyond about 5,000, or overflows, a in the thousands), a
+//! [`ClvError::NumericalFailure`].
 
 use super::posterior_quadrature;
 use super::predict::conditional_bracket;
@@ -61,8 +63,8 @@ pub(super) fn expected_if_alive(
         .or_else(euler)
         .ok_or(ClvError::NumericalFailure {
             what: "BG/NBD expected purchases: neither the hypergeometric series nor the integral \
-                   over p converged (a horizon t beyond about 10⁴ (α + T) with a or b + x below \
-                   ½, or an expectation beyond f64)",
+                   over p applies (a or b + x below ½ with a horizon t beyond about 5,000 (α + T), \
+                   or with t ≥ α + T and a in the thousands)",
         })
 }
 

@@ -7,6 +7,32 @@
 //! carry the observed information over to standard errors. Each model supplies only its
 //! likelihood, its starts, its identifiability checks and its constructor from a parameter vector.
 //!
+//! # Finite results
+//!
+//! The optimiser keeps every parameter in [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER),
+//! [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)] (Gamma-Gamma's γ within 10^±10 times the mean
+//! spend), starting values of any size included (they are moved into that box), so the model of
+//! every fit predicts finitely (see each model's "Finite results"). A parameter the data push
+//! to a bound stays there, with [`FitWarning::ParameterAtBound`] and no covariance. The
+//! log-likelihood reported is finite (points where it is not are rejected by the line search), and
+//! a covariance is `Ok` only when every entry is finite
+//! ([`CovarianceUnavailable::NotFinite`] otherwise).
+//!
+//! # Termination
+//!
+//! Every loop of a fit is capped: at most 14 L-BFGS runs (a short screening run and a full run
+//! per start, from at most six starts: the caller's and the model's), each of at most
+//! [`FitOptions::max_iterations`] iterations (each Moré–Thuente line search ends once it has
+//! bracketed its step, which the box's exterior term guarantees), each followed by at most 20
+//! Newton steps of at most 12 halvings; the likelihoods' own series and quadratures are capped
+//! too. The work
+//! per likelihood evaluation is proportional to the distinct histories. Measured worst case
+//! (release build, two cores shared with other work; 400 histories, every model, from the model's
+//! starts and from starts at the corners of the box, `max_iterations` 100,000 with
+//! `accept_unconverged`, and `gradient_tolerance` 1e-300): 0.76 s, a Pareto/NBD fit on heavy
+//! buyers (x up to 1,000); the plain weekly histories of issue 14 (x = 0 to 3, ages 1 to 52
+//! weeks), which once ran 77 s, under 0.3 s from every start.
+//!
 //! # Examples
 //!
 //! ```
@@ -120,6 +146,10 @@ pub trait MaximumLikelihood: Sized {
     ///   documentation says when), and [`ClvError::InvalidArgument`] for rows the model rejects;
     /// - [`ClvError::NotConverged`] when no start converged (unless `accept_unconverged`);
     /// - [`ClvError::NumericalFailure`] when the likelihood cannot be evaluated at any start.
+    ///
+    /// A parameter the data push to a bound of the range is not an error: the fit stops there and
+    /// warns ([`FitWarning::ParameterAtBound`]). The worst case measured for the time a fit takes
+    /// is in the [module documentation](self#termination).
     ///
     /// # Examples
     ///
