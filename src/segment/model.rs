@@ -114,7 +114,7 @@ impl SegmentModel {
     ///
     /// # Errors
     ///
-    /// Those of [`FittedTransform::apply`]: [`SegmentError::NonFiniteValue`] or
+    /// Those of [`FittedTransform::apply`]: [`SegmentError::NonFinite`] or
     /// [`SegmentError::TransformOverflow`] for a customer whose features cannot be transformed
     /// (a net spend below −1 under a log transform, say).
     ///

@@ -147,9 +147,9 @@ impl<M, D> ModelFit<M, D> {
     /// # Examples
     ///
     /// ```
-    /// use customer_value::clv::{ContractOutcome, FitOptions, MaximumLikelihood, ShiftedBetaGeometric};
+    /// use customer_value::clv::{ContractOutcome, FitData, FitOptions, MaximumLikelihood, ShiftedBetaGeometric};
     /// let data = [ContractOutcome::Churned { period: 1 }, ContractOutcome::Active { periods: 2 }];
-    /// let fit = ShiftedBetaGeometric::fit(&data, &FitOptions::default())?;
+    /// let fit = ShiftedBetaGeometric::fit(FitData::weighted(&data, &[30.0, 70.0])?, &FitOptions::default())?;
     /// assert_eq!(fit.parameter_count(), 2);
     /// assert_eq!(fit.aic(), 4.0 - 2.0 * fit.log_likelihood);
     /// # Ok::<(), customer_value::clv::ClvError>(())
