@@ -260,6 +260,18 @@ fn bg_nbd_refuses_a_fractional_frequency_below_one_minus_b() {
 // ---------------------------------------------------------------------------------------------
 // Deserialization.
 
+/// `$type::deserialize` on a JSON deserializer, named on the concrete type so that an inherent
+/// function (serde's `remote = "Self"` generates an unchecked public one) would be the one called:
+/// the type's own path must check too.
+macro_rules! read_directly {
+    ($type:ty, $json:expr) => {{
+        let mut deserializer = serde_json::Deserializer::from_str($json);
+        <$type>::deserialize(&mut deserializer)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }};
+}
+
 #[test]
 fn models_read_from_json_are_checked_like_the_constructors() {
     for bad in [
@@ -284,18 +296,11 @@ fn models_read_from_json_are_checked_like_the_constructors() {
     }
     // `T::deserialize` is the checked trait impl, not an unchecked inherent reader.
     let json = r#"{"params":{"r":-1.0,"alpha":1.0,"a":1.0,"b":1.0}}"#;
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    let e = BgNbd::deserialize(&mut deserializer)
-        .unwrap_err()
-        .to_string();
+    let e = read_directly!(BgNbd, json).unwrap_err();
     assert!(e.starts_with("parameter r = -1 is invalid"), "{e}");
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    assert!(ModifiedBgNbd::deserialize(&mut deserializer).is_err());
+    assert!(read_directly!(ModifiedBgNbd, json).is_err());
     let json = r#"{"params":{"r":1.0,"alpha":1.0,"s":1.0,"beta":0.0}}"#;
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    let e = ParetoNbd::deserialize(&mut deserializer)
-        .unwrap_err()
-        .to_string();
+    let e = read_directly!(ParetoNbd, json).unwrap_err();
     assert!(e.starts_with("parameter beta = 0 is invalid"), "{e}");
     // A field missing is refused too; what the constructors accept reads back bit for bit.
     assert!(serde_json::from_str::<BgNbd>(r#"{"params":{"r":1.0,"alpha":1.0,"a":1.0}}"#).is_err());
