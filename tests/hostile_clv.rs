@@ -5,8 +5,6 @@
 //! Every case must return a typed error or an `Ok` whose every f64 is finite, without a panic and
 //! in bounded time (each test runs well under a second in the test profile).
 
-use std::fmt::Debug;
-
 use customer_value::clv::diagnostics::{
     chi_square_test, delta_method_interval, expected_frequency_histogram, holdout_comparison,
     observed_frequency_histogram, probability_alive_matrix,
@@ -26,6 +24,10 @@ use customer_value::clv::{
 use customer_value::{Settings, TimeUnit};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+
+#[path = "common/finite.rs"]
+mod finite;
+use finite::{assert_finite, check};
 
 /// The hostile floats of every table.
 const FLOATS: [f64; 12] = [
@@ -59,30 +61,6 @@ const POSITIVE: [f64; 9] = [
     1e308,
     f64::MAX,
 ];
-
-/// Panics when the debug form of `value` holds a NaN or an infinity.
-fn assert_finite(value: &impl Debug, context: &str) {
-    let text = format!("{value:?}");
-    let bad = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .any(|token| token == "NaN" || token == "inf");
-    assert!(!bad, "non-finite value in {context}: {text}");
-}
-
-/// An `Ok` must be finite; an error must be typed (it always is: `ClvError`).
-fn check<T: Debug>(result: Result<T, ClvError>, context: &str) -> Option<T> {
-    match result {
-        Ok(value) => {
-            assert_finite(&value, context);
-            Some(value)
-        }
-        Err(error) => {
-            // The message must render and name something.
-            assert!(!error.to_string().is_empty(), "{context}");
-            None
-        }
-    }
-}
 
 fn discrete_histories() -> Vec<DiscreteHistory> {
     vec![
@@ -655,7 +633,6 @@ fn gamma_gamma_fit_on_extreme_spends() {
 }
 
 #[test]
-#[ignore = "lead: fit/optimiser.rs returns Ok(ParameterCovariance) holding inf (GammaGamma fit on mean spends 1e-300, 1e300, 1: Var(gamma) = inf, SE inf); a covariance with a non-finite entry should be Err(CovarianceUnavailable::NotEvaluated)"]
 fn gamma_gamma_fit_covariance_is_finite_on_extreme_spends() {
     for (_, fit) in extreme_spend_fits() {
         check(fit, "GammaGamma::fit");
@@ -721,7 +698,6 @@ fn wrong_length_options() -> Vec<FitOptions> {
 }
 
 #[test]
-#[ignore = "lead: fit/mod.rs:174 (on_log_scale) indexes theta by the model's parameter count, so FitOptions.initial of the wrong length panics (index out of bounds) for BgBb, sBG, Nbd and GammaGamma fits; the engine must refuse it (LengthMismatch naming `initial`)"]
 fn fits_of_this_slice_refuse_starting_vectors_of_the_wrong_length() {
     let outcomes = [
         ContractOutcome::Churned { period: 1 },
@@ -753,9 +729,6 @@ fn fits_of_this_slice_refuse_starting_vectors_of_the_wrong_length() {
 }
 
 #[test]
-#[ignore = "lead: fit/optimiser.rs indexes FitOptions.initial by the model's parameter count (a \
- wrong-length `initial` panics out of bounds in on_log_scale); fit/options.rs cannot \
- check the length, the engine must (LengthMismatch naming `initial`)"]
 fn continuous_fits_take_fit_options_of_any_shape() {
     let repeat = [
         RepeatHistory::new(0.0, 0.0, 10.0).unwrap(),
@@ -778,9 +751,6 @@ fn continuous_fits_take_fit_options_of_any_shape() {
 // predictions cannot carry (findings for the lead).
 
 #[test]
-#[ignore = "lead: BgNbd/ModifiedBgNbd/ParetoNbd::new accept parameters (1e-300, 1e300, f64::MAX, \
- 5e-324) for which expected purchases, P(alive) and P(X = n) come out NaN/inf; see \
- this test's failure message for the first case"]
 fn continuous_constructors_refuse_or_predict_finitely() {
     let bases = [
         [0.243, 4.414, 0.793, 2.426],
@@ -1278,9 +1248,6 @@ fn clv_takes_hostile_options_and_histories() {
 }
 
 #[test]
-#[ignore = "issue 14, open: ParetoNbd::new still accepts parameters outside [MIN_PARAMETER, \
-MAX_PARAMETER] (1e-300, 1e300, f64::MAX), for which P(alive) and the DERT integral take minutes per \
-call (over 26 minutes for this grid); the constructor range check (branch hostile-fit) makes it fast"]
 fn pareto_nbd_dert_terminates() {
     let h = RepeatHistory::new(2.0, 30.43, 38.86).unwrap();
     for d in [5e-324, 1e-310, 1e-300, 1e-12, 0.01, 1e300, f64::MAX] {
@@ -1428,8 +1395,6 @@ fn models_read_from_json_are_checked_like_the_constructors() {
 }
 
 #[test]
-#[ignore = "lead: BgNbd, ModifiedBgNbd and ParetoNbd derive Deserialize without the constructor's \
- check (negative or zero parameters read back, then answer NaN)"]
 fn continuous_models_read_from_json_are_checked() {
     for bad in ["-1.0", "0.0"] {
         let json = format!(r#"{{"params":{{"r":{bad},"alpha":1.0,"a":1.0,"b":1.0}}}}"#);

@@ -550,8 +550,8 @@ proptest! {
             let u2 = m.expected_purchases(t + 5.0).unwrap();
             prop_assert!(u1 >= 0.0 && u2 >= u1 - 1e-9 * (1.0 + u1));
         }
-        prop_assert!(BgNbd::new(r, alpha, a, b).unwrap().log_likelihood(&h).is_finite());
-        prop_assert!(ModifiedBgNbd::new(r, alpha, a, b).unwrap().log_likelihood(&h).is_finite());
+        prop_assert!(BgNbd::new(r, alpha, a, b).unwrap().log_likelihood(&h).unwrap().is_finite());
+        prop_assert!(ModifiedBgNbd::new(r, alpha, a, b).unwrap().log_likelihood(&h).unwrap().is_finite());
     }
 
     #[test]

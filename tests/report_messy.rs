@@ -2,7 +2,7 @@
 //! errors that name the part and the customer.
 
 use chrono::NaiveDate;
-use customer_value::clv::{BgNbd, FitOptions, MaximumLikelihood, RepeatHistory};
+use customer_value::clv::{BgNbd, FitOptions, FitWarning, MaximumLikelihood, RepeatHistory};
 use customer_value::report::{
     CustomerValueReport, PurchaseModelKind, ReportConfig, ReportError, ReportWarning,
 };
@@ -95,7 +95,7 @@ fn a_date_only_log_builds_a_report_and_says_what_it_skipped() {
 
 /// 60 customers buying at a steady rhythm all year, none dropping out: the dropout parameters
 /// run to the boundary, so the fits need many iterations (and the Gamma-Gamma, with one spend per
-/// customer, does not converge at all).
+/// customer, ends on a flat ridge without standard errors).
 fn steady_buyers() -> Vec<Transaction<u32>> {
     let start = NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date");
     let mut log = Vec::new();
@@ -116,14 +116,28 @@ fn a_fit_that_does_not_converge_skips_the_model_parts_and_names_the_model() {
     let log = steady_buyers();
     let end = NaiveDate::from_ymd_opt(2024, 12, 31).expect("valid date");
     let report = CustomerValueReport::build(&log, end, &ReportConfig::default()).unwrap();
-    // The purchase model ran; the spend model's fit did not converge: skipped, named.
-    assert!(report.purchase_model.is_some() && report.spend_model.is_none());
+    // Both models ran. With one spend per customer the Gamma-Gamma likelihood rises ever more
+    // slowly towards p → ∞ (no variation within a customer): the fit, kept inside the parameter
+    // range, stops converged on that flat ridge, without standard errors (before the optimiser
+    // kept its parameters in range, issue 14, it ended unconverged).
+    assert!(report.purchase_model.is_some());
+    let spend = report.spend_model.as_ref().expect("the spend model fits");
+    assert!(spend.fit.converged);
+    assert!(
+        spend
+            .fit
+            .warnings
+            .iter()
+            .any(|w| matches!(w, FitWarning::StandardErrorsMissing { .. })),
+        "{:?}",
+        spend.fit.warnings
+    );
     // A one-year log: only the 9 customers who started on its first day can be Mature.
     // Nobody drops out: the purchase model's fit is flagged (drop-out not identified, issue 13).
     let parts: Vec<&str> = report.warnings.iter().map(ReportWarning::part).collect();
     assert_eq!(
         parts,
-        ["purchase_model", "spend_model", "lifecycle"],
+        ["purchase_model", "lifecycle"],
         "{:#?}",
         report.warnings
     );
@@ -131,11 +145,6 @@ fn a_fit_that_does_not_converge_skips_the_model_parts_and_names_the_model() {
         report.warnings[0],
         ReportWarning::PurchaseModelWithoutDropout { .. }
     ));
-    let text = report.warnings[1].to_string();
-    assert!(
-        text.starts_with("the spend model was skipped: the Gamma-Gamma fit failed: the fit did not converge after"),
-        "{text}"
-    );
 
     let mut config = ReportConfig::default();
     config.fit_options.max_iterations = 3;

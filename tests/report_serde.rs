@@ -406,7 +406,8 @@ fn models_no_fit_produces_are_refused_when_read() {
     alpha["purchase"]["BgNbd"]["model"]["params"]["alpha"] = serde_json::json!(0.0);
     assert_eq!(
         refused::<ReportModels>(alpha),
-        "parameter alpha = 0 is invalid: must be positive and finite"
+        "parameter alpha = 0 is invalid: must be in [1e-10, 1e10] (clv::MIN_PARAMETER, \
+         clv::MAX_PARAMETER)"
     );
     let mut covariance = json.clone();
     covariance["purchase"]["BgNbd"]["covariance"] = serde_json::json!({"Ok": {"matrix": [[1.0, 0.0], [0.0, 1.0]], "standard_errors": [1.0, 1.0]}});

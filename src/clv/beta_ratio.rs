@@ -15,7 +15,7 @@ const STIRLING_FROM: f64 = 20.0;
 
 /// ω(x) = ln Γ(x) − [(x − ½) ln x − x + ½ ln 2π] for x ≥ [`STIRLING_FROM`] (Abramowitz & Stegun
 /// 6.1.41): 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷).
-fn stirling_correction(x: f64) -> f64 {
+pub(crate) fn stirling_correction(x: f64) -> f64 {
     let y = 1.0 / (x * x);
     (1.0 / 12.0 - y * (1.0 / 360.0 - y * (1.0 / 1260.0 - y / 1680.0))) / x
 }

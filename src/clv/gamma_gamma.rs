@@ -34,9 +34,9 @@ mod likelihood;
 mod spend_history;
 
 use crate::clv::error::finite_or_failure;
-use crate::clv::fit::engine::{Estimator, LifetimesObjective};
+use crate::clv::fit::engine::{Bounds, Estimator, LifetimesObjective};
 use crate::clv::fit::{check_positive, maximum_likelihood, Search};
-use crate::clv::{ClvError, FitData, FitOptions};
+use crate::clv::{ClvError, FitData, FitOptions, MAX_PARAMETER, MIN_PARAMETER};
 use crate::settings::Settings;
 use likelihood::{row_log_likelihood, weighted_correlation, FrequencyGroups};
 
@@ -445,6 +445,21 @@ impl Estimator for GammaGamma {
     /// The penalty is on q, not on the optimiser's q − shift.
     fn parameter_offsets(data: &SpendRows) -> Vec<f64> {
         vec![0.0, data.shift, 0.0]
+    }
+
+    /// p and q − shift in [`MIN_PARAMETER`, `MAX_PARAMETER`]; γ, in money units, within 10^±10
+    /// times the mean spend (and inside [10⁻³⁰⁰, 10³⁰⁰]), so that the fit does not depend on the
+    /// currency: spends 10⁶ times larger give γ 10⁶ times larger and the same p and q.
+    fn parameter_bounds(data: &SpendRows) -> Bounds {
+        // Each spend times its share of the weight: no overflow for spends near f64::MAX.
+        let mean_spend: f64 = data.rows.iter().map(|r| r.1 * (r.2 / data.total)).sum();
+        let mean_spend = if mean_spend > 0.0 { mean_spend } else { 1.0 };
+        let gamma_bounds = (
+            (MIN_PARAMETER * mean_spend).clamp(1e-300, 1e290),
+            (MAX_PARAMETER * mean_spend).clamp(1e-290, 1e300),
+        );
+        let range = (MIN_PARAMETER, MAX_PARAMETER);
+        Bounds::new(vec![range, range, gamma_bounds])
     }
 
     fn observations(data: &SpendRows, _: f64) -> f64 {

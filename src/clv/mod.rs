@@ -13,6 +13,19 @@
 //! [`PurchaseModel`], [`customer_lifetime_values`]), or keyed by customer id
 //! ([`predict_purchases_by_customer`], [`predict_value_by_customer`]).
 //!
+//! # Finite results
+//!
+//! No function here returns a NaN or an infinity inside `Ok`. The purchase models' parameters are
+//! in [[`MIN_PARAMETER`], [`MAX_PARAMETER`]] (10⁻¹⁰ to 10¹⁰, checked by the constructors and when a
+//! model is read back through serde), histories hold values up to
+//! [`RepeatHistory::MAX_VALUE`] (10¹²); within both, log-likelihoods and probabilities are finite
+//! and expectations finite or a [`ClvError::NumericalFailure`] (an expectation beyond f64: t near
+//! f64::MAX with a drop-out process that lets it grow without end; each model's module says
+//! where else). Every fit keeps its parameters in the same range ([`fit`]), so the model a fit
+//! returns predicts finitely too. Gamma-Gamma's γ, in money units, takes any positive finite value
+//! (see [`GammaGamma`]). Every series and quadrature has a cap on its terms or nodes, and every
+//! fit a cap on its iterations, so no call runs without end.
+//!
 //! # Examples
 //!
 //! ```
@@ -88,14 +101,19 @@ pub trait PurchaseModel {
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
+    /// [`ClvError::InvalidArgument`] when `t` is negative or not finite, and
+    /// [`ClvError::NumericalFailure`] when the expectation exceeds f64 or its series does not
+    /// converge (the model's "Finite results" says where).
     fn expected_purchases(&self, t: f64) -> Result<f64, ClvError>;
 
     /// E[Y(t) | x, t_x, T]: expected purchases in the next `t` of a customer with `history`.
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
+    /// [`ClvError::InvalidArgument`] when `t` is negative or not finite;
+    /// [`ClvError::InvalidHistory`] for a history outside the model (BG/NBD: a fractional x in
+    /// (0, 1) with b ≤ 1 − x); [`ClvError::NumericalFailure`] as for
+    /// [`PurchaseModel::expected_purchases`].
     fn conditional_expected_purchases(
         &self, t: f64, history: &RepeatHistory,
     ) -> Result<f64, ClvError>;
@@ -104,14 +122,17 @@ pub trait PurchaseModel {
     ///
     /// # Errors
     ///
-    /// [`ClvError::NumericalFailure`] if the value cannot be computed in floating point.
+    /// [`ClvError::InvalidHistory`] for a history outside the model (BG/NBD: a fractional x in
+    /// (0, 1) with b ≤ 1 − x), and [`ClvError::NumericalFailure`] if the value cannot be computed
+    /// in floating point.
     fn probability_alive(&self, history: &RepeatHistory) -> Result<f64, ClvError>;
 
     /// P(X(t) = n): the probability that a new customer makes exactly `n` purchases in `t`.
     ///
     /// # Errors
     ///
-    /// [`ClvError::InvalidArgument`] when `t` is negative or not finite.
+    /// [`ClvError::InvalidArgument`] when `t` is negative or not finite, and
+    /// [`ClvError::NumericalFailure`] when a series it needs does not converge.
     fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64, ClvError>;
 
     /// [`PurchaseModel::conditional_expected_purchases`] for every history, written into `out`

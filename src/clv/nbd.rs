@@ -6,7 +6,10 @@
 //!
 //! r and α are in [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER),
 //! [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)] (checked by [`Nbd::new`] and when a model is read
-//! back through serde). With a [`RepeatHistory`] (values up to
+//! back through serde). A fit stays inside and says when it stops at a bound
+//! ([`FitWarning::ParameterAtBound`](crate::clv::FitWarning::ParameterAtBound)): on a log in
+//! milliseconds with a few purchases a year, α = r T/x̄ would be far above 10¹⁰. With a
+//! [`RepeatHistory`] (values up to
 //! [`RepeatHistory::MAX_VALUE`](crate::clv::RepeatHistory::MAX_VALUE)) the log-likelihood and the
 //! probabilities are then finite for every t and n; an expectation r t/α whose true value exceeds
 //! f64 (t near f64::MAX) is a [`ClvError::NumericalFailure`].

@@ -1,17 +1,20 @@
-//! The parameter range of the BG/BB, shifted-beta-geometric and NBD models, checked by their
-//! constructors and when they are read back through serde.
+//! The parameter range of the purchase models (BG/NBD, MBG/NBD, Pareto/NBD, NBD, BG/BB and the
+//! shifted-beta-geometric), checked by their constructors and when they are read back through
+//! serde, and kept by every fit.
 //!
 //! Their predictions are differences of ln Γ and ln B terms that grow like p ln p: at p = 10¹⁰ a
 //! term is about 2 · 10¹¹ and its rounding (3 · 10⁻⁵) is still far below any difference that
 //! matters, while at 10¹⁵ the rounding reaches whole units and at 10³⁰⁸ the sums overflow. Below
 //! 10⁻¹⁰ a shape adds nothing measurable to the counts it is added to. Inside
-//! [`MIN_PARAMETER`, `MAX_PARAMETER`] every prediction of those models is finite for every valid
-//! history; a fit whose optimum lies outside returns [`ClvError::InvalidParameter`] naming the
-//! parameter (the data then push it to the edge of the model, e.g. no heterogeneity at all).
+//! [`MIN_PARAMETER`, `MAX_PARAMETER`] every prediction of those models is finite or a typed error
+//! (each model's "Finite results" says which) for every valid history. The optimiser of
+//! [`crate::clv::fit`] keeps every parameter in the range: where the data push one beyond it (no
+//! heterogeneity, no drop-out, a time unit far from the data's), the fit stops at the bound and
+//! says so ([`crate::clv::FitWarning::ParameterAtBound`]).
 
 use crate::clv::ClvError;
 
-/// The smallest parameter of the BG/BB, shifted-beta-geometric and NBD models: 10⁻¹⁰.
+/// The smallest parameter of the purchase models (and of a fit, see [`crate::clv::fit`]): 10⁻¹⁰.
 ///
 /// # Examples
 ///
@@ -22,7 +25,7 @@ use crate::clv::ClvError;
 /// ```
 pub const MIN_PARAMETER: f64 = 1e-10;
 
-/// The largest parameter of the BG/BB, shifted-beta-geometric and NBD models: 10¹⁰.
+/// The largest parameter of the purchase models (and of a fit, see [`crate::clv::fit`]): 10¹⁰.
 ///
 /// # Examples
 ///

@@ -4,10 +4,14 @@
 use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
+use super::alive_expectation::{euler_is_precise, expected_if_alive};
 use super::bracket_cache::BracketCache;
 use super::bracket_table::BracketTable;
 use super::likelihood::CHUNK;
+use super::nbd_tail::nbd_tail;
 use super::Variant;
+use crate::clv::beta_ratio::{ln_beta_ratio, ln_rising};
+use crate::clv::error::finite_or_failure;
 use crate::clv::{check_length, check_time, ClvError, RepeatHistory};
 
 /// ln of the drop-out odds term: ln[a/(b + x + s − 1)] + (r + x) ln[(α + T)/(α + t_x)], or −∞
@@ -63,14 +67,17 @@ fn alive_from_log_odds(log_odds: f64) -> f64 {
     }
 }
 
-pub(super) fn family_probability_alive(variant: Variant, p: &[f64; 4], h: &RepeatHistory) -> f64 {
-    alive_from_log_odds(log_dropout_odds(
+pub(super) fn family_probability_alive(
+    variant: Variant, p: &[f64; 4], h: &RepeatHistory,
+) -> Result<f64, ClvError> {
+    check_frequency(variant, p, h, None)?;
+    Ok(alive_from_log_odds(log_dropout_odds(
         variant,
         p,
         h.frequency(),
         h.recency(),
         h.age(),
-    ))
+    )))
 }
 
 /// Gauss's series for 2F1(A, B; C; z) less its leading 1, Σ_{n≥1} (A)_n (B)_n / ((C)_n n!) z^n,
@@ -113,7 +120,7 @@ pub(super) fn transformed_less_one(a: f64, log_w: f64, f_less_one: f64) -> f64 {
 /// z = t/(α+T+t), after Euler's transformation 2F1(A, B; C; z) = (1−z)^(C−A−B) 2F1(C−A, C−B; C; z):
 /// the prefactor becomes (1 − z)^(a−1) and the new series has small parameters whatever x is, so
 /// heavy buyers neither overflow nor need thousands of terms.
-fn conditional_bracket(
+pub(super) fn conditional_bracket(
     variant: Variant, p: &[f64; 4], x: f64, age: f64, t: f64,
 ) -> Result<f64, ClvError> {
     let [r, alpha, a, b] = *p;
@@ -149,33 +156,62 @@ pub(super) fn family_expected_purchases(
 ) -> Result<f64, ClvError> {
     check_time("t", t)?;
     let [_, _, a, b] = *p;
-    let bracket = conditional_bracket(variant, p, 0.0, 0.0, t)?;
-    // BG/NBD: (a + b − 1) · bracket; MBG/NBD: P(alive after the first purchase) = b/(a + b) times
-    // the same expression with shift 1, i.e. b · bracket.
-    let scale = match variant {
-        Variant::Standard => a + b - 1.0,
-        Variant::Modified => b,
+    // BG/NBD: E[Y | alive] of a customer alive at 0; MBG/NBD: times P(alive after the first
+    // purchase) = b/(a + b), with the posterior of p after that first toss (shift 1).
+    let alive = match variant {
+        Variant::Standard => 1.0,
+        Variant::Modified => b / (a + b),
     };
-    Ok((scale * bracket).max(0.0))
+    let value = alive * expected_if_alive(variant, p, 0.0, 0.0, t)?;
+    finite_or_failure(value, "BG/NBD expected purchases beyond f64")
 }
 
 fn conditional_one(
     variant: Variant, p: &[f64; 4], t: f64, x: f64, t_x: f64, age: f64,
 ) -> Result<f64, ClvError> {
-    let [_, _, a, b] = *p;
     let alive = alive_from_log_odds(log_dropout_odds(variant, p, x, t_x, age));
-    if alive == 0.0 {
+    if alive == 0.0 || t == 0.0 {
         return Ok(0.0);
     }
-    let bracket = conditional_bracket(variant, p, x, age, t)?;
-    Ok((alive * (a + b + x + variant.shift() - 1.0) * bracket).max(0.0))
+    let value = alive * expected_if_alive(variant, p, x, age, t)?;
+    finite_or_failure(value, "BG/NBD expected purchases beyond f64")
 }
 
 pub(super) fn family_conditional(
     variant: Variant, p: &[f64; 4], t: f64, h: &RepeatHistory,
 ) -> Result<f64, ClvError> {
     check_time("t", t)?;
+    check_frequency(variant, p, h, None)?;
     conditional_one(variant, p, t, h.frequency(), h.recency(), h.age())
+}
+
+/// Checks that the model is defined at the history's x: BG/NBD's drop-out after the last
+/// purchase, a/(b + x − 1), needs b + x > 1 for x > 0, which every whole x ≥ 1 meets; a
+/// fractional x in (0, 1) with b ≤ 1 − x is outside the model.
+pub(super) fn check_frequency(
+    variant: Variant, p: &[f64; 4], h: &RepeatHistory, position: Option<usize>,
+) -> Result<(), ClvError> {
+    let (x, b) = (h.frequency(), p[3]);
+    if !variant.dropout_term(x) || b + x + variant.shift() - 1.0 > 0.0 {
+        return Ok(());
+    }
+    Err(ClvError::InvalidHistory {
+        position,
+        detail: format!(
+            "x = {x} with b = {b}: BG/NBD's drop-out after the last purchase, a/(b + x − 1), \
+             needs b + x > 1 (x counts repeat purchases: 0, or 1 and more)"
+        ),
+    })
+}
+
+/// [`check_frequency`] for every history, with its position.
+fn check_frequencies(
+    variant: Variant, p: &[f64; 4], histories: &[RepeatHistory],
+) -> Result<(), ClvError> {
+    histories
+        .iter()
+        .enumerate()
+        .try_for_each(|(i, h)| check_frequency(variant, p, h, Some(i)))
 }
 
 /// E[Y(t) | x, t_x, T] for a batch: P(alive) per customer as in the single form, the bracket from
@@ -187,6 +223,7 @@ pub(super) fn family_conditional_into(
 ) -> Result<(), ClvError> {
     check_time("t", t)?;
     check_length("out", histories.len(), out.len())?;
+    check_frequencies(variant, p, histories)?;
     let [r, alpha, a, b] = *p;
     let s = variant.shift();
     let odds = OddsTable::new(variant, p);
@@ -211,15 +248,23 @@ pub(super) fn family_conditional_into(
                     *slot = 0.0;
                     continue;
                 }
-                let bracket = cache.get(x, age, || {
+                let expected = cache.get(x, age, || {
                     let horizon_end = 1.0 / (alpha + age + t);
                     let (w, z) = ((alpha + age) * horizon_end, t * horizon_end);
-                    match table.as_ref().and_then(|table| table.bracket(x, w, z)) {
-                        Some(bracket) => Ok(bracket),
-                        None => conditional_bracket(variant, p, x, age, t),
+                    // The table only where the single form takes Euler's series, to agree.
+                    let precise = euler_is_precise(a, b + x + s, r + x, t / (alpha + age));
+                    match table
+                        .as_ref()
+                        .filter(|_| precise)
+                        .and_then(|table| table.bracket(x, w, z))
+                    {
+                        // (a + B − 1) summed as the single form sums it, to agree to the bit.
+                        Some(bracket) => Ok(((a + (b + x + s) - 1.0) * bracket).max(0.0)),
+                        None => expected_if_alive(variant, p, x, age, t),
                     }
                 })?;
-                *slot = (alive * (a + b + x + s - 1.0) * bracket).max(0.0);
+                *slot =
+                    finite_or_failure(alive * expected, "BG/NBD expected purchases beyond f64")?;
             }
             Ok(())
         })
@@ -229,6 +274,7 @@ pub(super) fn family_probability_alive_into(
     variant: Variant, p: &[f64; 4], histories: &[RepeatHistory], out: &mut [f64],
 ) -> Result<(), ClvError> {
     check_length("out", histories.len(), out.len())?;
+    check_frequencies(variant, p, histories)?;
     let odds = OddsTable::new(variant, p);
     out.par_chunks_mut(CHUNK)
         .zip(histories.par_chunks(CHUNK))
@@ -247,47 +293,19 @@ pub(super) fn family_probability_alive_into(
     Ok(())
 }
 
-/// ln of the negative binomial probability of n purchases in t: Γ(r+n)/(Γ(r) n!) (α/(α+t))^r (t/(α+t))^n.
+/// ln of the negative binomial probability of n purchases in t > 0: Γ(r+n)/(Γ(r) n!)
+/// (α/(α+t))^r (t/(α+t))^n. The ratios' logarithms are −ln(1 + t/α) and −ln(1 + α/t), and
+/// ln Γ(r + n) − ln Γ(r) a rising factorial: as differences of ln(α + t) and ln t they lost
+/// 4e-15 each, which n = 4 · 10⁹ purchases turned into 4e-5 of the probability.
 fn ln_nbd_pmf(r: f64, alpha: f64, n: f64, t: f64) -> f64 {
-    let log_p = alpha.ln() - (alpha + t).ln();
-    let log_q = t.ln() - (alpha + t).ln();
-    ln_gamma(r + n) - ln_gamma(r) - ln_gamma(n + 1.0)
-        + r * log_p
-        + if n > 0.0 { n * log_q } else { 0.0 }
-}
-
-/// P(NBD(t) ≥ n) for n ≥ 1, summed from the side that avoids cancellation.
-fn nbd_tail(r: f64, alpha: f64, n: u32, t: f64) -> f64 {
-    let q = t / (alpha + t);
-    let mean = r * t / alpha;
-    if f64::from(n) <= mean {
-        let mut cdf = 0.0;
-        let mut pmf = ln_nbd_pmf(r, alpha, 0.0, t).exp();
-        for j in 0..n {
-            cdf += pmf;
-            let jf = f64::from(j);
-            pmf *= (r + jf) / (jf + 1.0) * q;
-        }
-        (1.0 - cdf).max(0.0)
-    } else {
-        // Past the mean the terms fall at least geometrically.
-        let mut pmf = ln_nbd_pmf(r, alpha, f64::from(n), t).exp();
-        let mut sum = 0.0;
-        let mut j = f64::from(n);
-        for _ in 0..1_000_000 {
-            sum += pmf;
-            pmf *= (r + j) / (j + 1.0) * q;
-            j += 1.0;
-            if pmf <= 1e-17 * sum {
-                break;
-            }
-        }
-        sum.min(1.0)
-    }
+    let log_p = -(t / alpha).ln_1p();
+    let log_q = -(alpha / t).ln_1p();
+    ln_rising(r, n) - ln_gamma(n + 1.0) + r * log_p + if n > 0.0 { n * log_q } else { 0.0 }
 }
 
 /// P(X(t) = n): FHL (2005) equation 8; MBG/NBD: the same with the drop-out at time 0
-/// (P(dead at 0) = a/(a+b) adds to n = 0).
+/// (P(dead at 0) = a/(a+b) adds to n = 0). The beta-function ratios are formed as rising
+/// factorials ([`ln_beta_ratio`]), not as differences of ln Γ of order b ln b.
 pub(super) fn family_probability_of_purchases(
     variant: Variant, p: &[f64; 4], n: u32, t: f64,
 ) -> Result<f64, ClvError> {
@@ -298,11 +316,14 @@ pub(super) fn family_probability_of_purchases(
     if t == 0.0 {
         return Ok(if n == 0 { 1.0 } else { 0.0 });
     }
-    let ln_beta_ab = ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b);
-    let ln_beta = |u: f64, v: f64| ln_gamma(u) + ln_gamma(v) - ln_gamma(u + v);
-    let mut value = (ln_beta(a, b + nf + s) - ln_beta_ab + ln_nbd_pmf(r, alpha, nf, t)).exp();
+    // Alive through t after n purchases: B(a, b + n + s)/B(a, b) times the NBD probability.
+    let mut value = (ln_beta_ratio(a, b, 0.0, nf + s) + ln_nbd_pmf(r, alpha, nf, t)).exp();
     if n > 0 {
-        value += (ln_beta(a + 1.0, b + nf + s - 1.0) - ln_beta_ab).exp() * nbd_tail(r, alpha, n, t);
+        let tail = nbd_tail(r, alpha, n, t).ok_or(ClvError::NumericalFailure {
+            what: "the negative binomial tail of P(X(t) = n) did not converge",
+        })?;
+        // Dropped out right after the n-th purchase: B(a + 1, b + n + s − 1)/B(a, b).
+        value += ln_beta_ratio(a, b, 1.0, nf + s - 1.0).exp() * tail;
     } else if variant == Variant::Modified {
         value += a / (a + b);
     }

@@ -7,6 +7,32 @@
 //! carry the observed information over to standard errors. Each model supplies only its
 //! likelihood, its starts, its identifiability checks and its constructor from a parameter vector.
 //!
+//! # Finite results
+//!
+//! The optimiser keeps every parameter in [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER),
+//! [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)] (Gamma-Gamma's γ within 10^±10 times the mean
+//! spend), starting values of any size included (they are moved into that box), so the model of
+//! every fit predicts finitely (see each model's "Finite results"). A parameter the data push
+//! to a bound stays there, with [`FitWarning::ParameterAtBound`] and no covariance. The
+//! log-likelihood reported is finite (points where it is not are rejected by the line search), and
+//! a covariance is `Ok` only when every entry is finite
+//! ([`CovarianceUnavailable::NotFinite`] otherwise).
+//!
+//! # Termination
+//!
+//! Every loop of a fit is capped: at most 14 L-BFGS runs (a short screening run and a full run
+//! per start, from at most six starts: the caller's and the model's), each of at most
+//! [`FitOptions::max_iterations`] iterations (each Moré–Thuente line search ends once it has
+//! bracketed its step, which the box's exterior term guarantees), each followed by at most 20
+//! Newton steps of at most 12 halvings; the likelihoods' own series and quadratures are capped
+//! too. The work
+//! per likelihood evaluation is proportional to the distinct histories. Measured worst case
+//! (release build, two cores shared with other work; 400 histories, every model, from the model's
+//! starts and from starts at the corners of the box, `max_iterations` 100,000 with
+//! `accept_unconverged`, and `gradient_tolerance` 1e-300): 0.76 s, a Pareto/NBD fit on heavy
+//! buyers (x up to 1,000); the plain weekly histories of issue 14 (x = 0 to 3, ages 1 to 52
+//! weeks), which once ran 77 s, under 0.3 s from every start.
+//!
 //! # Examples
 //!
 //! ```
@@ -39,6 +65,7 @@
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
+mod bounds;
 mod data;
 mod optimiser;
 mod options;
@@ -111,12 +138,18 @@ pub trait MaximumLikelihood: Sized {
     ///
     /// # Errors
     ///
-    /// - [`ClvError::InvalidArgument`] for invalid options (checked before any work);
+    /// - [`ClvError::InvalidArgument`] for invalid options (checked before any work), and
+    ///   [`ClvError::LengthMismatch`] naming `initial` when [`FitOptions::initial`] does not hold
+    ///   one value per parameter;
     /// - [`ClvError::EmptyInput`] for no rows;
     /// - [`ClvError::NotIdentifiable`] when the data cannot identify the parameters (the model's
     ///   documentation says when), and [`ClvError::InvalidArgument`] for rows the model rejects;
     /// - [`ClvError::NotConverged`] when no start converged (unless `accept_unconverged`);
     /// - [`ClvError::NumericalFailure`] when the likelihood cannot be evaluated at any start.
+    ///
+    /// A parameter the data push to a bound of the range is not an error: the fit stops there and
+    /// warns ([`FitWarning::ParameterAtBound`]). The worst case measured for the time a fit takes
+    /// is in the [module documentation](self#termination).
     ///
     /// # Examples
     ///
@@ -201,10 +234,11 @@ pub(crate) fn check_positive(parameters: &[(&'static str, f64)]) -> Result<(), C
 pub(crate) mod engine {
     //! The hooks each model supplies to the one fitting mechanism, and that mechanism.
 
+    pub(crate) use super::bounds::Bounds;
     use super::optimiser::{maximize, LogLikelihood, Optimum};
     pub(crate) use super::penalty::LifetimesObjective;
     use super::penalty::Penalty;
-    use super::warnings::covariance_warnings;
+    use super::warnings::{bound_warnings, covariance_warnings};
     use super::{FitData, FitOptions, FitWarning, MaximumLikelihood, ModelFit};
     use crate::clv::ClvError;
     use crate::settings::Settings;
@@ -225,10 +259,10 @@ pub(crate) mod engine {
 
     impl Search {
         fn run<L: LogLikelihood>(
-            self, objective: &L, penalty: &Penalty, options: &FitOptions,
+            self, objective: &L, penalty: &Penalty, bounds: &Bounds, options: &FitOptions,
         ) -> Result<Optimum, ClvError> {
             let from = |starts: &[Vec<f64>], options: &FitOptions| {
-                maximize(objective, penalty, starts, options)
+                maximize(objective, penalty, bounds, starts, options)
             };
             match self {
                 Search::MultiStart(starts) => from(&starts, options),
@@ -291,6 +325,12 @@ pub(crate) mod engine {
             vec![0.0; Self::PARAMETER_NAMES.len()]
         }
 
+        /// The box of the optimiser's parameters: [`crate::clv::MIN_PARAMETER`,
+        /// `MAX_PARAMETER`] for each by default, the range the models' constructors accept.
+        fn parameter_bounds(_rows: &Self::Data) -> Bounds {
+            Bounds::parameter_range(Self::PARAMETER_NAMES.len())
+        }
+
         /// The model at the optimiser's parameters.
         ///
         /// # Errors
@@ -320,6 +360,11 @@ pub(crate) mod engine {
         data: FitData<'_, M::History>, options: &M::Options,
     ) -> Result<ModelFit<M, M::Diagnostics>, ClvError> {
         options.check()?;
+        // The optimiser and the likelihoods index the start by the model's parameters: a start
+        // of another length is refused here, once, before the first evaluation.
+        if let Some(initial) = &options.as_ref().initial {
+            crate::clv::check_length("initial", M::PARAMETER_NAMES.len(), initial.len())?;
+        }
         if data.histories().is_empty() {
             return Err(ClvError::EmptyInput);
         }
@@ -331,9 +376,20 @@ pub(crate) mod engine {
             M::parameter_offsets(&rows),
         );
         let optimiser_options = M::optimiser_options(options);
-        let optimum = M::search(&rows).run(&objective, &penalty, &optimiser_options)?;
+        let bounds = M::parameter_bounds(&rows);
+        let optimum = M::search(&rows).run(&objective, &penalty, &bounds, &optimiser_options)?;
         let model = M::estimate(&rows, &optimum.params)?;
         let mut warnings = M::fit_warnings(&data, &model);
+        // The bounds on the natural scale: the optimiser's parameter plus its offset.
+        let natural_bounds: Vec<Option<f64>> = (optimum.at_bound.iter())
+            .zip(M::parameter_offsets(&rows))
+            .map(|(bound, offset)| bound.map(|b| offset + b))
+            .collect();
+        warnings.extend(bound_warnings(
+            M::PARAMETER_NAMES,
+            &model.parameters(),
+            &natural_bounds,
+        ));
         warnings.extend(covariance_warnings(
             M::PARAMETER_NAMES,
             &model.parameters(),

@@ -4,7 +4,13 @@
 //! argmin's L-BFGS with a Moré–Thuente line search from one or more starting points, then polished
 //! by Newton steps on the observed information. Standard errors come from the inverse of the
 //! observed information on the log scale, carried to the natural scale by the delta method
-//! (SE(p) = p · SE(log p)).
+//! (SE(p) = p · SE(log p)). The parameters stay in a box ([`super::bounds`]); the run ends with a
+//! parameter at a bound when the likelihood keeps rising beyond it, and that fit has no standard
+//! errors ([`CovarianceUnavailable::ParameterAtBound`]).
+//!
+//! Every loop is capped: each L-BFGS run stops after [`FitOptions::max_iterations`] iterations, the
+//! Newton polish after 20 steps of at most 12 halvings, and a fit makes at most two runs per
+//! start.
 
 use std::cell::{Cell, RefCell};
 
@@ -12,6 +18,7 @@ use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, T
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 
+use super::bounds::Bounds;
 use super::penalty::Penalty;
 use super::{CovarianceUnavailable, FitOptions, ParameterCovariance};
 use crate::clv::ClvError;
@@ -27,6 +34,8 @@ pub(crate) struct Optimum {
     pub covariance: Result<ParameterCovariance, CovarianceUnavailable>,
     pub iterations: u64,
     pub converged: bool,
+    /// The bound (natural scale) each parameter sits at, if any.
+    pub at_bound: Vec<Option<f64>>,
 }
 
 /// A log-likelihood over log-parameters θ (natural parameters e^θ): returns ln L and ∂ ln L / ∂θ.
@@ -47,6 +56,8 @@ impl<F: Fn(&[f64]) -> (f64, Vec<f64>)> LogLikelihood for F {
 struct Problem<'a, L: LogLikelihood> {
     likelihood: &'a L,
     penalty: &'a Penalty,
+    /// The likelihood is evaluated at θ projected onto this box, plus ½ d² outside it.
+    bounds: &'a Bounds,
     /// The optimiser sees the cost times this factor, 1 / max(1, |cost at the start|): a cost of
     /// order 1 keeps L-BFGS's first (steepest-descent, unit-length) step from leaping far out of the
     /// region where the likelihood can be evaluated.
@@ -64,8 +75,9 @@ impl<L: LogLikelihood> Problem<'_, L> {
                 return (*cost, grad.clone());
             }
         }
-        let (ll, mut grad) = self.likelihood.value_and_gradient(theta);
-        let (penalty, penalty_grad) = self.penalty.value_and_gradient(theta);
+        let inside = self.bounds.project(theta);
+        let (ll, mut grad) = self.likelihood.value_and_gradient(&inside);
+        let (penalty, penalty_grad) = self.penalty.value_and_gradient(&inside);
         let mut cost = penalty - ll;
         for (g, pg) in grad.iter_mut().zip(penalty_grad) {
             *g = pg - *g;
@@ -78,6 +90,14 @@ impl<L: LogLikelihood> Problem<'_, L> {
             let scale = self.scale.get();
             cost *= scale;
             grad.iter_mut().for_each(|g| *g *= scale);
+            // Outside the box the likelihood does not move with θₖ: only the exterior term does.
+            let (exterior, distances) = self.bounds.exterior(theta);
+            cost += exterior;
+            for (g, d) in grad.iter_mut().zip(distances) {
+                if d != 0.0 {
+                    *g = d;
+                }
+            }
         }
         *self.cache.borrow_mut() = Some((theta.to_vec(), cost, grad.clone()));
         (cost, grad)
@@ -100,7 +120,8 @@ impl<L: LogLikelihood> Gradient for &Problem<'_, L> {
     }
 }
 
-/// Maximises `likelihood` minus `penalty` from natural-scale starts (`options.initial` first).
+/// Maximises `likelihood` minus `penalty` over the box `bounds` from natural-scale starts
+/// (`options.initial` first, each moved into the box).
 ///
 /// With one start, that start is run to convergence and polished. With several, each is first
 /// screened by a short L-BFGS run (scaled gradient down to [`SCREEN_GRADIENT`]); then the screened
@@ -114,11 +135,12 @@ impl<L: LogLikelihood> Gradient for &Problem<'_, L> {
 /// [`ClvError::NotConverged`] when no start converged (unless `options.accept_unconverged`), and
 /// [`ClvError::NumericalFailure`] when no start could be evaluated at all.
 pub(crate) fn maximize<L: LogLikelihood>(
-    likelihood: &L, penalty: &Penalty, starts: &[Vec<f64>], options: &FitOptions,
+    likelihood: &L, penalty: &Penalty, bounds: &Bounds, starts: &[Vec<f64>], options: &FitOptions,
 ) -> Result<Optimum, ClvError> {
     let problem = Problem {
         likelihood,
         penalty,
+        bounds,
         scale: Cell::new(1.0),
         cache: RefCell::new(None),
     };
@@ -127,7 +149,7 @@ pub(crate) fn maximize<L: LogLikelihood>(
         .iter()
         .chain(starts)
         .filter(|start| start.iter().all(|v| v.is_finite() && *v > 0.0))
-        .map(|start| start.iter().map(|v| v.ln()).collect())
+        .map(|start| bounds.project(&start.iter().map(|v| v.ln()).collect::<Vec<f64>>()))
         .collect();
     if thetas.len() > 1 {
         let mut screened: Vec<(f64, Vec<f64>)> = thetas
@@ -224,6 +246,7 @@ fn screen_from<L: LogLikelihood>(
 ) -> Option<(f64, Vec<f64>)> {
     scale_at(problem, &theta0)?;
     let (theta, _, _) = lbfgs(problem, theta0, SCREEN_GRADIENT, options.max_iterations)?;
+    let theta = problem.bounds.project(&theta);
     let (cost, _) = problem.evaluate(&theta);
     if cost == f64::MAX {
         return None;
@@ -239,7 +262,8 @@ fn run_from<L: LogLikelihood>(
     // L-BFGS brings the scaled gradient down to 1e-8 (cost of order 1); Newton steps on the
     // observed information then converge quadratically, for far fewer likelihood evaluations than
     // L-BFGS needs to reach the same precision.
-    let (mut theta, iterations, reason) = lbfgs(problem, theta0, 1e-8, options.max_iterations)?;
+    let (theta, iterations, reason) = lbfgs(problem, theta0, 1e-8, options.max_iterations)?;
+    let mut theta = problem.bounds.project(&theta);
     // Polish until the gradient is 100 times inside the convergence criterion.
     let ll_start = problem.likelihood.value_and_gradient(&theta).0;
     let polish_target = 1e-2 * options.gradient_tolerance * cost_scale * (1.0 + ll_start.abs());
@@ -248,29 +272,29 @@ fn run_from<L: LogLikelihood>(
     if cost == f64::MAX {
         return None;
     }
-    let grad: Vec<f64> = scaled_grad.iter().map(|g| g / cost_scale).collect();
+    // A parameter held at its bound has the maximum there: its gradient does not count.
+    let held = problem.bounds.hold(&mut theta, &scaled_grad);
     let ll = problem.likelihood.value_and_gradient(&theta).0;
     let scale = 1.0 + ll.abs();
-    let max_grad = grad.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
+    let max_grad = scaled_grad
+        .iter()
+        .zip(&held)
+        .filter(|(_, held)| !**held)
+        .fold(0.0_f64, |m, (g, _)| m.max((g / cost_scale).abs()));
     let converged = max_grad <= options.gradient_tolerance * scale
         || (matches!(reason, Some(TerminationReason::SolverConverged)) && max_grad <= 1e-4 * scale);
-    // The Hessian of the last Newton step serves for the standard errors when that step was tiny
-    // (the curvature moves by the step's size); otherwise it is computed afresh.
-    let hessian = match last_hessian {
-        Some((at, h)) if at.iter().zip(&theta).all(|(u, v)| (u - v).abs() <= 1e-4) => Some(h),
-        _ => numerical_hessian(problem, &theta),
-    }
-    .map(|h| {
-        h.into_iter()
-            .map(|row| row.into_iter().map(|v| v / cost_scale).collect())
-            .collect::<Vec<Vec<f64>>>()
-    });
-    let params: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
-    let covariance = match hessian {
-        None => Err(CovarianceUnavailable::NotEvaluated),
-        Some(h) => invert_spd(&h)
-            .map(|c| natural_covariance(&c, &params))
-            .ok_or(CovarianceUnavailable::NotPositiveDefinite),
+    let at_bound = problem.bounds.at_bound(&theta);
+    let params = problem.bounds.natural(&theta);
+    let covariance = if at_bound.iter().any(Option::is_some) {
+        Err(CovarianceUnavailable::ParameterAtBound)
+    } else {
+        // The Hessian of the last Newton step serves when that step was tiny (the curvature
+        // moves by the step's size); otherwise it is computed afresh.
+        let hessian = match last_hessian {
+            Some((at, h)) if at.iter().zip(&theta).all(|(u, v)| (u - v).abs() <= 1e-4) => Some(h),
+            _ => numerical_hessian(problem, &theta),
+        };
+        covariance_from(hessian, cost_scale, &params)
     };
     Some(Optimum {
         params,
@@ -278,7 +302,31 @@ fn run_from<L: LogLikelihood>(
         covariance,
         iterations,
         converged,
+        at_bound,
     })
+}
+
+/// The covariance of the natural parameters from the Hessian of the scaled cost on the log
+/// scale: missing when the Hessian is, not positive definite when it cannot be inverted, and
+/// not finite when an entry overflows (a direction so flat, or a parameter so large, that its
+/// variance exceeds f64).
+fn covariance_from(
+    hessian: Option<Vec<Vec<f64>>>, cost_scale: f64, params: &[f64],
+) -> Result<ParameterCovariance, CovarianceUnavailable> {
+    let hessian = hessian.ok_or(CovarianceUnavailable::NotEvaluated)?;
+    let unscaled: Vec<Vec<f64>> = hessian
+        .into_iter()
+        .map(|row| row.into_iter().map(|v| v / cost_scale).collect())
+        .collect();
+    let inverse = invert_spd(&unscaled).ok_or(CovarianceUnavailable::NotPositiveDefinite)?;
+    let covariance = natural_covariance(&inverse, params);
+    let finite = covariance.matrix.iter().flatten().all(|v| v.is_finite())
+        && covariance.standard_errors.iter().all(|v| v.is_finite());
+    if finite {
+        Ok(covariance)
+    } else {
+        Err(CovarianceUnavailable::NotFinite)
+    }
 }
 
 /// The covariance of the natural-scale parameters from that of their logarithms (delta method).
@@ -332,43 +380,56 @@ fn numerical_hessian<L: LogLikelihood>(
 
 /// A few Newton steps with step halving: L-BFGS stops where its curvature estimate does, and the
 /// parameters in flat directions (Pareto/NBD's β) need the exact curvature to reach the maximum.
-/// Returns the last Hessian computed, with the point it was computed at.
+/// A parameter held at its bound ([`Bounds::hold`]) is not moved, and a step is projected onto
+/// the box. Returns the last Hessian computed, with the point it was computed at.
 fn newton_polish<L: LogLikelihood>(
     problem: &Problem<'_, L>, theta: &mut Vec<f64>, target_gradient: f64,
 ) -> Option<(Vec<f64>, Vec<Vec<f64>>)> {
     let mut last: Option<(Vec<f64>, Vec<Vec<f64>>)> = None;
     for _ in 0..20 {
-        let (cost, grad) = problem.evaluate(theta);
+        let (_, grad) = problem.evaluate(theta);
+        let held = problem.bounds.hold(theta, &grad);
+        let (cost, mut grad) = problem.evaluate(theta);
+        for (g, _) in grad.iter_mut().zip(&held).filter(|(_, held)| **held) {
+            *g = 0.0;
+        }
         if grad.iter().all(|g| g.abs() <= target_gradient) {
             return last;
         }
-        let h = numerical_hessian(problem, theta)?;
-        let step = solve_spd(&h, &grad);
-        last = Some((theta.clone(), h));
-        let Some(step) = step else {
+        let mut h = numerical_hessian(problem, theta)?;
+        last = Some((theta.clone(), h.clone()));
+        // The held parameters' rows and columns become the identity: their step is 0.
+        for k in (0..held.len()).filter(|&k| held[k]) {
+            h.iter_mut().for_each(|row| row[k] = 0.0);
+            h[k].fill(0.0);
+            h[k][k] = 1.0;
+        }
+        let Some(step) = solve_spd(&h, &grad) else {
             return last;
         };
-        let mut scale = 1.0;
-        let mut improved = false;
-        for _ in 0..12 {
-            let trial: Vec<f64> = theta
-                .iter()
-                .zip(&step)
-                .map(|(t, s)| t - scale * s)
-                .collect();
-            let (trial_cost, _) = problem.evaluate(&trial);
-            if trial_cost < cost {
-                *theta = trial;
-                improved = true;
-                break;
-            }
-            scale *= 0.5;
-        }
-        if !improved || step.iter().all(|s| s.abs() < 1e-12) {
+        if !halving_step(problem, theta, &step, cost) || step.iter().all(|s| s.abs() < 1e-12) {
             return last;
         }
     }
     last
+}
+
+/// Moves θ by −`step`, halved up to 12 times until the cost falls below `cost`, projected onto
+/// the box; whether it moved.
+fn halving_step<L: LogLikelihood>(
+    problem: &Problem<'_, L>, theta: &mut Vec<f64>, step: &[f64], cost: f64,
+) -> bool {
+    let mut scale = 1.0;
+    for _ in 0..12 {
+        let trial: Vec<f64> = theta.iter().zip(step).map(|(t, s)| t - scale * s).collect();
+        let trial = problem.bounds.project(&trial);
+        if problem.evaluate(&trial).0 < cost {
+            *theta = trial;
+            return true;
+        }
+        scale *= 0.5;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -394,6 +455,7 @@ mod tests {
         let opt = maximize(
             &ll,
             &Penalty::none(2),
+            &Bounds::parameter_range(2),
             &[vec![1.0, 1.0]],
             &FitOptions::default(),
         )
@@ -407,11 +469,48 @@ mod tests {
         assert!((se[1] - var.sqrt() / (2.0 * n).sqrt()).abs() < 1e-5);
     }
 
+    /// ln L = 3 ln p₁ − (ln p₂ − 2)²: rising in p₁ without end, a maximum at p₂ = e². The
+    /// optimum holds p₁ at 10¹⁰ exactly (converged, no covariance) and finds p₂ from any start,
+    /// even one far outside the box.
+    #[test]
+    fn a_likelihood_rising_past_the_box_stops_at_its_bound() {
+        let ll = |theta: &[f64]| {
+            let d = theta[1] - 2.0;
+            (3.0 * theta[0] - d * d, vec![3.0, -2.0 * d])
+        };
+        for start in [vec![1.0, 1.0], vec![1e300, 1e-300], vec![5e-324, f64::MAX]] {
+            let opt = maximize(
+                &ll,
+                &Penalty::none(2),
+                &Bounds::parameter_range(2),
+                std::slice::from_ref(&start),
+                &FitOptions::default(),
+            )
+            .unwrap();
+            assert!(opt.converged, "{start:?}");
+            assert_eq!(opt.params[0], crate::clv::MAX_PARAMETER);
+            // To the convergence criterion: |∂ ln L/∂θ₂| ≤ 10⁻⁷ (1 + |ln L|) ≈ 7 · 10⁻⁶.
+            assert!(
+                (opt.params[1] / 2f64.exp()).ln().abs() < 4e-6,
+                "{:?}",
+                opt.params
+            );
+            assert_eq!(opt.at_bound, vec![Some(crate::clv::MAX_PARAMETER), None]);
+            assert_eq!(opt.covariance, Err(CovarianceUnavailable::ParameterAtBound));
+        }
+    }
+
     #[test]
     fn a_likelihood_that_cannot_be_evaluated_is_a_numerical_failure() {
         let ll = |_: &[f64]| (f64::NAN, vec![0.0]);
-        let err =
-            maximize(&ll, &Penalty::none(1), &[vec![1.0]], &FitOptions::default()).unwrap_err();
+        let err = maximize(
+            &ll,
+            &Penalty::none(1),
+            &Bounds::parameter_range(1),
+            &[vec![1.0]],
+            &FitOptions::default(),
+        )
+        .unwrap_err();
         assert!(matches!(err, ClvError::NumericalFailure { .. }));
     }
 }

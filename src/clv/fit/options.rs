@@ -32,6 +32,10 @@ pub struct FitOptions {
     #[cfg_attr(feature = "serde", serde(default))]
     pub penalty_convention: PenaltyConvention,
     /// Starting values on the natural scale, tried before the model's own; `None` for the model's.
+    /// One per parameter, in the model's order (a fit refuses another length with
+    /// [`ClvError::LengthMismatch`] naming `initial`); a value outside
+    /// [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER), [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)]
+    /// starts from the nearest bound.
     pub initial: Option<Vec<f64>>,
     /// Return the best unconverged result (with `converged: false`) instead of
     /// [`ClvError::NotConverged`] (default `false`).

@@ -100,6 +100,15 @@ pub enum CovarianceUnavailable {
     /// curvature.
     #[error("the observed information could not be evaluated at the optimum")]
     NotEvaluated,
+    /// A parameter sits at a bound of the fit's range (see
+    /// [`FitWarning::ParameterAtBound`]): the likelihood still rises beyond it, so the curvature
+    /// there says nothing about how well the data pin it down.
+    #[error("a parameter sits at a bound of the fit's range, where the likelihood still rises")]
+    ParameterAtBound,
+    /// The covariance overflows f64: a direction of the likelihood is so flat, or a parameter so
+    /// large, that a variance exceeds the largest float.
+    #[error("the covariance is not finite (a variance overflows f64): a direction of the likelihood is all but flat")]
+    NotFinite,
 }
 
 impl<M, D> ModelFit<M, D> {

@@ -1,6 +1,6 @@
-//! What a fit's optimum may hide: a drop-out process the data cannot identify, missing standard
-//! errors, parameters the data do not pin down. Each is a typed [`FitWarning`] on
-//! [`ModelFit::warnings`](super::ModelFit::warnings).
+//! What a fit's optimum may hide: a drop-out process the data cannot identify, a parameter held at
+//! a bound of the fit's range, missing standard errors, parameters the data do not pin down. Each
+//! is a typed [`FitWarning`] on [`ModelFit::warnings`](super::ModelFit::warnings).
 //!
 //! # The criteria
 //!
@@ -20,9 +20,16 @@
 //!   Below [`DROPOUT_SHARE_LIMIT`] (1 %: fewer than one customer in a hundred) the fit is
 //!   flagged. The limit is a round share of customers, not a value tuned to one log: CDNOW's
 //!   published fits imply 30–60 % and a fit at the NBD edge implies less than 10⁻⁴.
+//! - **Parameter at a bound.** The optimiser keeps every parameter in
+//!   [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER), [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)]
+//!   (10⁻¹⁰ to 10¹⁰; Gamma-Gamma's γ, in money units, within 10^±10 times the mean spend), the
+//!   range in which the models' predictions are finite. A parameter of the optimum within
+//!   [`BOUND_TOLERANCE`] (relative, 10⁻⁶) of a bound is flagged: the likelihood rises beyond
+//!   it, so the data push the model to its edge (no heterogeneity, no drop-out) and the value is
+//!   the bound's, not the data's. Such a fit has no standard errors.
 //! - **Standard errors missing**: the observed information is singular or not positive definite
-//!   at the optimum (a flat direction, a parameter at the edge of its range), or could not be
-//!   evaluated.
+//!   at the optimum (a flat direction, a parameter at the edge of its range), could not be
+//!   evaluated, or overflows f64; or a parameter sits at a bound.
 //! - **Imprecise parameter**: a relative standard error SE(p)/p (= SE(ln p), the scale the
 //!   optimiser works on) above [`RELATIVE_SE_LIMIT`] (10): the 95 % interval of ln p spans
 //!   ±19.6, more than eight orders of magnitude either way, i.e. the data say nothing about p.
@@ -37,6 +44,10 @@ pub const DROPOUT_SHARE_LIMIT: f64 = 0.01;
 /// The relative standard error SE(p)/p above which a parameter is "imprecise" (see the
 /// [module documentation](self)).
 pub const RELATIVE_SE_LIMIT: f64 = 10.0;
+
+/// How close (relative: |ln p − ln bound| ≤ 10⁻⁶) a parameter of the optimum must be to a bound
+/// of the fit's range to be "at the bound" (see the [module documentation](self)).
+pub const BOUND_TOLERANCE: f64 = 1e-6;
 
 /// A caution about a fit's optimum, in words a person can act on (its `Display`).
 ///
@@ -62,6 +73,16 @@ pub enum FitWarning {
         dropout_share: f64,
         /// The longest customer age of the data, in the fit's time unit.
         window: f64,
+    },
+    /// A parameter of the optimum sits at a bound of the fit's range (within
+    /// [`BOUND_TOLERANCE`]): the likelihood still rises beyond it.
+    ParameterAtBound {
+        /// The parameter's name.
+        parameter: String,
+        /// Its value in the fit.
+        value: f64,
+        /// The bound it sits at.
+        bound: f64,
     },
     /// The fit has no standard errors.
     StandardErrorsMissing {
@@ -110,6 +131,18 @@ impl std::fmt::Display for FitWarning {
                  longer log, or judge churn by recency",
                 parameters.join(" and ")
             ),
+            FitWarning::ParameterAtBound {
+                parameter,
+                value,
+                bound,
+            } => write!(
+                f,
+                "parameter {parameter} = {value:.6e} sits at the bound {bound:.1e} of the fit's \
+                 range: the likelihood keeps rising beyond it, so the data push the model to its \
+                 edge and the value is the bound's, not the data's. Predictions stay finite; \
+                 check whether the model suits the data (e.g. no heterogeneity or no drop-out) or \
+                 fit it on more customers"
+            ),
             FitWarning::StandardErrorsMissing { reason } => write!(
                 f,
                 "no standard errors: {reason}; a parameter may sit at the edge of its range or \
@@ -151,6 +184,23 @@ pub(crate) fn covariance_warnings(
             })
             .collect(),
     }
+}
+
+/// [`FitWarning::ParameterAtBound`] for every parameter whose `bound` (natural scale) is given.
+pub(crate) fn bound_warnings(
+    names: &[&str], params: &[f64], at_bound: &[Option<f64>],
+) -> Vec<FitWarning> {
+    names
+        .iter()
+        .zip(params.iter().zip(at_bound))
+        .filter_map(|(name, (value, bound))| {
+            bound.map(|bound| FitWarning::ParameterAtBound {
+                parameter: name.to_string(),
+                value: *value,
+                bound,
+            })
+        })
+        .collect()
 }
 
 /// The longest age among the rows with a positive weight (0 for none).

@@ -126,10 +126,13 @@ fn dead_part(
     // −ln z = ln(max(α, β) + τ) − ln |α − β| (+∞ when α = β, where a series is its first term).
     let terms = |ln_larger: f64| SERIES_E_FOLDS / (ln_larger - ln_gap);
     let series_terms = terms(quadrature.ln_larger_base_at_recency()) + terms(ln_larger_age);
+    // Where the cheaper form cannot be evaluated (a 2F1 outside its domain by rounding, as at
+    // s = 10¹⁰ with r = 10⁻¹⁰, or a window beyond the quadrature's cap) the other may be.
+    let by_quadrature = || quadrature.dead_term(p, with_gradient).map(Some);
     if series_terms > SERIES_TERMS_PER_NODE * quadrature.nodes() {
-        quadrature.dead_term(p, with_gradient).map(Some)
+        by_quadrature().or_else(|| tails_difference(p, x, t_x, age, with_gradient))
     } else {
-        tails_difference(p, x, t_x, age, with_gradient)
+        tails_difference(p, x, t_x, age, with_gradient).or_else(by_quadrature)
     }
 }
 
