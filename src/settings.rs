@@ -14,9 +14,9 @@
 //! numeric field whose size drives the work or the arithmetic (counts, horizons, day counts,
 //! multiples, decimal places) and lists those limits in its `# Errors`. Outside them, `check`
 //! returns the type's error naming the field, the value and the limit. Settings read back through
-//! serde (`serde_json::from_str`, or the `Deserialize` impl) are checked as they are read: a
-//! service reading settings from JSON it does not control gets a value within those limits or an
-//! error.
+//! serde are checked as they are read, and have no other public way to be read (no unchecked
+//! inherent `deserialize`): a service reading settings from JSON it does not control gets a value
+//! within those limits or an error.
 //!
 //! # Examples
 //!
@@ -43,25 +43,20 @@ pub trait Settings {
     fn check(&self) -> Result<(), Self::Error>;
 }
 
-/// Implements `Serialize` and `Deserialize` so that reading a value back runs `$check` (by
-/// default [`Settings::check`]): a value the check refuses is refused when read, with its message.
+/// Implements `Serialize` and `Deserialize` for the type defined inside it, so that reading a
+/// value back runs `$check` (by default [`Settings::check`]): a value the check refuses is refused
+/// when read, with its message.
 ///
-/// Two forms:
-///
-/// - **wrapping the type's definition** (a struct with named fields, or an enum whose variants are
-///   units or tuples): `checked_serde! { /// docs  #[derive(…)] pub struct T { … } }`, or
-///   `checked_serde! { check = T::check_read; … }` for another check. The unchecked derives are
-///   generated on a private copy of the type inside an anonymous `const` block (serde's
-///   `remote` derive), so the only way to read a `T` is the checked `Deserialize` impl. Attributes
-///   of the fields and variants (their docs) stay on the public type; serde's field attributes are
-///   not supported.
-/// - **on a type deriving its unchecked impls itself** with `#[serde(remote = "Self")]`:
-///   `checked_serde!(T)` or `checked_serde!(T, T::check_read)`. Serde then also generates a
-///   public inherent `T::deserialize`, which reads a `T` without the check (issue 14): prefer the
-///   wrapping form.
-// Why not `remote = "Self"` everywhere: serde gives the inherent `deserialize` it generates the
-// type's own visibility, so a public type gets a public unchecked reader that an inherent call
-// (`T::deserialize(d)`) prefers over the checked trait impl.
+/// It wraps the type's definition (a struct with named fields, or an enum whose variants are
+/// units or tuples): `checked_serde! { /// docs  #[derive(…)] pub struct T { … } }`, or
+/// `checked_serde! { check = T::check_read; … }` for another check. The unchecked derives are
+/// generated on a private copy of the type inside an anonymous `const` block (serde's `remote`
+/// derive), so the only way to read a `T` is the checked `Deserialize` impl. Attributes of the
+/// fields and variants (their docs) stay on the public type; serde's field attributes are not
+/// supported.
+// Why not `#[serde(remote = "Self")]` on the type itself: serde gives the inherent `deserialize`
+// it generates the type's own visibility, so a public type would get a public unchecked reader
+// that an inherent call (`T::deserialize(d)`) prefers over the checked trait impl (issue 14).
 macro_rules! checked_serde {
     (@impls $type:ty, $unchecked:ty, $check:path) => {
         impl serde::Serialize for $type {
@@ -135,12 +130,6 @@ macro_rules! checked_serde {
             check = $crate::settings::Settings::check;
             $(#[$meta])* $vis $kind $name { $($body)* }
         }
-    };
-    ($type:ty) => {
-        $crate::settings::checked_serde!(@impls $type, $type, $crate::settings::Settings::check);
-    };
-    ($type:ty, $check:path) => {
-        $crate::settings::checked_serde!(@impls $type, $type, $check);
     };
 }
 pub(crate) use checked_serde;

@@ -49,30 +49,24 @@ pub struct BgBbParams {
     pub delta: f64,
 }
 
-/// The BG/BB model with known parameters.
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::clv::{BgBb, DiscreteHistory};
-/// let model = BgBb::new(1.203522, 0.749716, 0.656718, 2.783443)?;
-/// // FHS (2010): a donor who gave in each of the 6 years is almost surely still active.
-/// assert!(model.probability_alive_next(&DiscreteHistory::new(6, 6, 6)?) > 0.93);
-/// # Ok::<(), customer_value::clv::ClvError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub struct BgBb {
-    params: BgBbParams,
+crate::settings::checked_serde! {
+    check = BgBb::check_read;
+    /// The BG/BB model with known parameters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{BgBb, DiscreteHistory};
+    /// let model = BgBb::new(1.203522, 0.749716, 0.656718, 2.783443)?;
+    /// // FHS (2010): a donor who gave in each of the 6 years is almost surely still active.
+    /// assert!(model.probability_alive_next(&DiscreteHistory::new(6, 6, 6)?) > 0.93);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct BgBb {
+        params: BgBbParams,
+    }
 }
-
-// A model read back goes through the constructor's check.
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(BgBb, BgBb::check_read);
 
 fn ln_choose(n: u32, k: u32) -> f64 {
     ln_gamma(f64::from(n) + 1.0) - ln_gamma(f64::from(k) + 1.0) - ln_gamma(f64::from(n - k) + 1.0)

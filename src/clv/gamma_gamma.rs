@@ -54,29 +54,26 @@ pub struct GammaGammaParams {
     pub gamma: f64,
 }
 
-/// Options of the Gamma-Gamma fit: the maximum-likelihood options and the model's own constraint.
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::clv::{FitOptions, GammaGammaOptions};
-/// use customer_value::Settings;
-/// let options = GammaGammaOptions { constrain_q_above_one: true, ..Default::default() };
-/// assert!(options.check().is_ok());
-/// let bad = GammaGammaOptions { fit: FitOptions::default().penalizer(-1.0), ..options };
-/// assert!(bad.check().is_err());
-/// ```
-#[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub struct GammaGammaOptions {
-    /// The maximum-likelihood options.
-    pub fit: FitOptions,
-    /// Fit q − 1 on the log scale, so that q > 1 and the mean spend is finite (default `false`).
-    pub constrain_q_above_one: bool,
+crate::settings::checked_serde! {
+    /// Options of the Gamma-Gamma fit: the maximum-likelihood options and the model's own constraint.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{FitOptions, GammaGammaOptions};
+    /// use customer_value::Settings;
+    /// let options = GammaGammaOptions { constrain_q_above_one: true, ..Default::default() };
+    /// assert!(options.check().is_ok());
+    /// let bad = GammaGammaOptions { fit: FitOptions::default().penalizer(-1.0), ..options };
+    /// assert!(bad.check().is_err());
+    /// ```
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct GammaGammaOptions {
+        /// The maximum-likelihood options.
+        pub fit: FitOptions,
+        /// Fit q − 1 on the log scale, so that q > 1 and the mean spend is finite (default `false`).
+        pub constrain_q_above_one: bool,
+    }
 }
 
 impl GammaGammaOptions {
@@ -95,10 +92,6 @@ impl AsRef<FitOptions> for GammaGammaOptions {
         &self.fit
     }
 }
-
-// Options read back go through the same check.
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(GammaGammaOptions);
 
 impl Settings for GammaGammaOptions {
     type Error = ClvError;
@@ -153,40 +146,34 @@ pub struct SpendDiagnostics {
     pub infinite_mean_spend: bool,
 }
 
-/// The Gamma-Gamma spend model (Colombo & Jiang 1999; Fader & Hardie 2013, "The Gamma-Gamma model
-/// of monetary value") with known parameters.
-///
-/// A customer's transaction values are gamma(p, ν) with mean p/ν; across customers ν ~ Gamma(q, γ).
-/// The model sees, per customer, x (repeat transactions) and z̄ (their mean value) as a
-/// [`SpendHistory`]. It assumes spend is independent of purchase frequency: check the Pearson
-/// correlation reported in [`SpendDiagnostics`]. With q ≤ 1 the mean spend is infinite and
-/// predictions that need it return [`ClvError::InfiniteMeanSpend`]
-/// ([`GammaGammaOptions::constrain_q_above_one`] fits with q > 1). Fit it with
-/// [`crate::clv::MaximumLikelihood::fit`] and [`GammaGammaOptions`].
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::clv::{GammaGamma, SpendHistory};
-/// // The maximum-likelihood parameters on the 946 CDNOW repeat buyers.
-/// let model = GammaGamma::new(6.2488025, 3.7445885, 15.4477481)?;
-/// let spend = model.conditional_expected_average_spend(&SpendHistory::new(2.0, 22.35)?)?;
-/// assert!((spend - 24.6586).abs() < 1e-4);
-/// # Ok::<(), customer_value::clv::ClvError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub struct GammaGamma {
-    params: GammaGammaParams,
+crate::settings::checked_serde! {
+    check = GammaGamma::check_read;
+    /// The Gamma-Gamma spend model (Colombo & Jiang 1999; Fader & Hardie 2013, "The Gamma-Gamma model
+    /// of monetary value") with known parameters.
+    ///
+    /// A customer's transaction values are gamma(p, ν) with mean p/ν; across customers ν ~ Gamma(q, γ).
+    /// The model sees, per customer, x (repeat transactions) and z̄ (their mean value) as a
+    /// [`SpendHistory`]. It assumes spend is independent of purchase frequency: check the Pearson
+    /// correlation reported in [`SpendDiagnostics`]. With q ≤ 1 the mean spend is infinite and
+    /// predictions that need it return [`ClvError::InfiniteMeanSpend`]
+    /// ([`GammaGammaOptions::constrain_q_above_one`] fits with q > 1). Fit it with
+    /// [`crate::clv::MaximumLikelihood::fit`] and [`GammaGammaOptions`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{GammaGamma, SpendHistory};
+    /// // The maximum-likelihood parameters on the 946 CDNOW repeat buyers.
+    /// let model = GammaGamma::new(6.2488025, 3.7445885, 15.4477481)?;
+    /// let spend = model.conditional_expected_average_spend(&SpendHistory::new(2.0, 22.35)?)?;
+    /// assert!((spend - 24.6586).abs() < 1e-4);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct GammaGamma {
+        params: GammaGammaParams,
+    }
 }
-
-// A model read back goes through the constructor's check.
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(GammaGamma, GammaGamma::check_read);
 
 impl GammaGamma {
     /// A model with parameters p, q, γ.

@@ -44,41 +44,35 @@ pub struct NbdParams {
     pub alpha: f64,
 }
 
-/// The NBD model (Ehrenberg 1959; Morrison & Schmittlein 1988): every customer buys as a Poisson
-/// process with rate λ ~ Gamma(r, α) for ever, so the purchases X(t) in a period t are negative
-/// binomial and P(alive) is 1. The input is a [`RepeatHistory`] (x, t_x, T) with x the repeat
-/// purchases in (0, T], T the customer's age; t_x is not used (the timing of a Poisson process
-/// tells nothing about λ beyond x and T).
-///
-/// Its likelihood is that of BG/NBD at a → 0 (FHL 2005, eq. 6 with p = 0) and of Pareto/NBD at
-/// s → 0: L = Γ(r + x)/Γ(r) · α^r/(α + T)^(r + x), so its log-likelihood is directly comparable
-/// with theirs ([`dropout_test`]).
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::clv::{FitOptions, MaximumLikelihood, Nbd, PurchaseModel, RepeatHistory};
-/// let data = [RepeatHistory::new(0.0, 0.0, 10.0)?, RepeatHistory::new(2.0, 8.0, 10.0)?,
-///             RepeatHistory::new(5.0, 9.0, 10.0)?, RepeatHistory::new(1.0, 2.0, 10.0)?];
-/// let fit = Nbd::fit(&data, &FitOptions::default())?;
-/// // With one age T for all, the MLE matches the mean: r T / α = mean x (here 2).
-/// assert!((fit.model.expected_purchases(10.0)? - 2.0).abs() < 1e-6);
-/// assert_eq!(fit.model.probability_alive(&data[0])?, 1.0);
-/// # Ok::<(), customer_value::clv::ClvError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub struct Nbd {
-    params: NbdParams,
+crate::settings::checked_serde! {
+    check = Nbd::check_read;
+    /// The NBD model (Ehrenberg 1959; Morrison & Schmittlein 1988): every customer buys as a Poisson
+    /// process with rate λ ~ Gamma(r, α) for ever, so the purchases X(t) in a period t are negative
+    /// binomial and P(alive) is 1. The input is a [`RepeatHistory`] (x, t_x, T) with x the repeat
+    /// purchases in (0, T], T the customer's age; t_x is not used (the timing of a Poisson process
+    /// tells nothing about λ beyond x and T).
+    ///
+    /// Its likelihood is that of BG/NBD at a → 0 (FHL 2005, eq. 6 with p = 0) and of Pareto/NBD at
+    /// s → 0: L = Γ(r + x)/Γ(r) · α^r/(α + T)^(r + x), so its log-likelihood is directly comparable
+    /// with theirs ([`dropout_test`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{FitOptions, MaximumLikelihood, Nbd, PurchaseModel, RepeatHistory};
+    /// let data = [RepeatHistory::new(0.0, 0.0, 10.0)?, RepeatHistory::new(2.0, 8.0, 10.0)?,
+    ///             RepeatHistory::new(5.0, 9.0, 10.0)?, RepeatHistory::new(1.0, 2.0, 10.0)?];
+    /// let fit = Nbd::fit(&data, &FitOptions::default())?;
+    /// // With one age T for all, the MLE matches the mean: r T / α = mean x (here 2).
+    /// assert!((fit.model.expected_purchases(10.0)? - 2.0).abs() < 1e-6);
+    /// assert_eq!(fit.model.probability_alive(&data[0])?, 1.0);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct Nbd {
+        params: NbdParams,
+    }
 }
-
-// A model read back goes through the constructor's check.
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(Nbd, Nbd::check_read);
 
 impl Nbd {
     /// A model with parameters r and α.

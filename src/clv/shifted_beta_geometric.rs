@@ -63,30 +63,24 @@ pub enum ContractOutcome {
     },
 }
 
-/// The shifted-beta-geometric model with known parameters.
-///
-/// # Examples
-///
-/// ```
-/// use customer_value::clv::ShiftedBetaGeometric;
-/// // The "regular" cohort of Fader & Hardie (2007): 63.1% renew after year 1.
-/// let model = ShiftedBetaGeometric::new(0.704, 1.182)?;
-/// assert!((model.survival(1) - 1.182 / (0.704 + 1.182)).abs() < 1e-12);
-/// # Ok::<(), customer_value::clv::ClvError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub struct ShiftedBetaGeometric {
-    params: ShiftedBetaGeometricParams,
+crate::settings::checked_serde! {
+    check = ShiftedBetaGeometric::check_read;
+    /// The shifted-beta-geometric model with known parameters.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::ShiftedBetaGeometric;
+    /// // The "regular" cohort of Fader & Hardie (2007): 63.1% renew after year 1.
+    /// let model = ShiftedBetaGeometric::new(0.704, 1.182)?;
+    /// assert!((model.survival(1) - 1.182 / (0.704 + 1.182)).abs() < 1e-12);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct ShiftedBetaGeometric {
+        params: ShiftedBetaGeometricParams,
+    }
 }
-
-// A model read back goes through the constructor's check.
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(ShiftedBetaGeometric, ShiftedBetaGeometric::check_read);
 
 fn invalid_argument(name: &'static str, value: f64, constraint: &'static str) -> ClvError {
     ClvError::InvalidArgument {

@@ -57,27 +57,24 @@ use crate::clv::{
 use crate::settings::Settings;
 use crate::summary::TimeUnit;
 
-/// Options of the CLV computations, checked by [`Settings::check`] (every function here does so
-/// before any work).
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub struct ClvOptions {
-    /// Horizon in months (default 12; lifetimes' `time`), at most
-    /// [`ClvOptions::MAX_HORIZON_MONTHS`].
-    pub horizon_months: u32,
-    /// Discount rate per month, d ≥ 0 (default 0.01; lifetimes' `discount_rate`).
-    pub monthly_discount_rate: f64,
-    /// The unit of the histories' t_x and T (default weeks): a month is 4.345 weeks or 30 days.
-    /// Weeks serve elapsed weeks ([`crate::CustomerSummary::btyd`]) and calendar weeks
-    /// ([`crate::CustomerSummary::btyd_calendar`]) alike, both 7 days long; histories in calendar
-    /// months have no unit here.
-    pub time_unit: TimeUnit,
-    /// Decimal places of the `Decimal` results (default 2), rounded half away from zero.
-    pub decimal_places: u32,
+crate::settings::checked_serde! {
+    /// Options of the CLV computations, checked by [`Settings::check`] (every function here does so
+    /// before any work).
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct ClvOptions {
+        /// Horizon in months (default 12; lifetimes' `time`), at most
+        /// [`ClvOptions::MAX_HORIZON_MONTHS`].
+        pub horizon_months: u32,
+        /// Discount rate per month, d ≥ 0 (default 0.01; lifetimes' `discount_rate`).
+        pub monthly_discount_rate: f64,
+        /// The unit of the histories' t_x and T (default weeks): a month is 4.345 weeks or 30 days.
+        /// Weeks serve elapsed weeks ([`crate::CustomerSummary::btyd`]) and calendar weeks
+        /// ([`crate::CustomerSummary::btyd_calendar`]) alike, both 7 days long; histories in calendar
+        /// months have no unit here.
+        pub time_unit: TimeUnit,
+        /// Decimal places of the `Decimal` results (default 2), rounded half away from zero.
+        pub decimal_places: u32,
+    }
 }
 
 impl Default for ClvOptions {
@@ -90,10 +87,6 @@ impl Default for ClvOptions {
         }
     }
 }
-
-// Options read back go through the same check.
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(ClvOptions);
 
 impl Settings for ClvOptions {
     type Error = ClvError;

@@ -18,8 +18,9 @@ crate::settings::checked_serde! {
     /// with its log-likelihood, convergence, covariance and cautions ([`ModelFit`]).
     ///
     /// Read back through serde, the model's parameters and the covariance's shape are checked: a value
-    /// no fit produces (a parameter that is not positive and finite, a covariance of the wrong size)
-    /// is refused with the model's own error message.
+    /// no fit produces (a parameter outside [`MIN_PARAMETER`](crate::clv::MIN_PARAMETER),
+    /// [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)], a covariance of the wrong size) is refused
+    /// with the model's own error message.
     ///
     /// # Examples
     ///

@@ -4,21 +4,15 @@ use crate::clv::{check_length, ClvError, RepeatHistory};
 use crate::numeric::money::to_f64;
 use crate::summary::CustomerSummary;
 
-/// A customer's spend record for the Gamma-Gamma model: x repeat transactions with mean value z̄.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(remote = "Self")
-)]
-pub struct SpendHistory {
-    frequency: f64,
-    mean_spend: f64,
+crate::settings::checked_serde! {
+    check = SpendHistory::check_read;
+    /// A customer's spend record for the Gamma-Gamma model: x repeat transactions with mean value z̄.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct SpendHistory {
+        frequency: f64,
+        mean_spend: f64,
+    }
 }
-
-// A record read back goes through the constructor's check.
-#[cfg(feature = "serde")]
-crate::settings::checked_serde!(SpendHistory, SpendHistory::check_read);
 
 impl SpendHistory {
     /// A checked spend record: 0 ≤ x ≤ [`RepeatHistory::MAX_VALUE`](crate::clv::RepeatHistory::MAX_VALUE)
