@@ -74,8 +74,11 @@ where
         Ok(())
     }
 
-    fn build(&self, settings: &Summarizer, customer: C, lines: &mut [MinorLine<A>]) -> Built<C> {
-        lines.sort_unstable_by_key(|l| l.day);
+    fn day(line: &MinorLine<A>) -> i32 {
+        line.day
+    }
+
+    fn build(&self, settings: &Summarizer, customer: C, lines: &[MinorLine<A>]) -> Built<C> {
         let capacity = settings.occasion_capacity(lines, |l| l.day);
         let days = days(lines, |l| l.day, |l| l.amount.to_i128());
         match settings.figures(days, capacity, checked_date, |m| self.units.exact(m)) {
