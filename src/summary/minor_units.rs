@@ -76,16 +76,25 @@ pub(super) fn day_of(date: NaiveDate) -> i32 {
     date.num_days_from_ce() - UNIX_EPOCH_FROM_CE
 }
 
-/// The checks and conversions of amounts in minor units at one scale.
+/// 10^0 to 10^28: the divisors and bounds of scales 0 to 28.
+const POW10: [i128; 29] = {
+    let mut powers = [1i128; 29];
+    let mut k = 1;
+    while k < 29 {
+        powers[k] = powers[k - 1] * 10;
+        k += 1;
+    }
+    powers
+};
+
+/// The checks and conversions of amounts in minor units at one scale. Two numbers, the bounds
+/// derived when used: a query engine keeps one in each customer's ledger, a million of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct MinorScale {
+    /// Decimals of the amounts, at most [`MAX_MONEY_SCALE`].
     scale: u32,
-    /// The largest magnitude of one line: [`MAX_AMOUNT`](super::MAX_AMOUNT) (10^18 money units),
-    /// and at most a decimal's mantissa.
-    bound: i128,
-    /// 10^(scale − money scale) when the scale has more decimals than the money scale: an
-    /// amount it does not divide has decimals beyond the money scale.
-    excess_divisor: Option<i128>,
+    /// Decimals of the money scale: amounts with more are counted.
+    money_scale: u32,
 }
 
 impl MinorScale {
@@ -95,17 +104,7 @@ impl MinorScale {
         if scale > MAX_MONEY_SCALE {
             return Err(SummaryError::InvalidMoneyScale { scale });
         }
-        // 10^(18 + scale) is below 2^96 up to scale 10; above, the mantissa bound is the tighter.
-        let bound = if scale <= 10 {
-            10i128.pow(18 + scale)
-        } else {
-            MAX_MANTISSA
-        };
-        Ok(Self {
-            scale,
-            bound,
-            excess_divisor: (scale > money_scale).then(|| 10i128.pow(scale - money_scale)),
-        })
+        Ok(Self { scale, money_scale })
     }
 
     /// The number of decimals.
@@ -113,9 +112,24 @@ impl MinorScale {
         self.scale
     }
 
-    /// The largest magnitude of one line, in minor units.
+    /// The largest magnitude of one line, in minor units: [`MAX_AMOUNT`](super::MAX_AMOUNT)
+    /// (10^18 money units), and at most a decimal's mantissa.
+    #[inline]
     pub(super) fn bound(&self) -> i128 {
-        self.bound
+        // 10^(18 + scale) is below 2^96 up to scale 10; above, the mantissa bound is the tighter.
+        if self.scale <= 10 {
+            POW10[(18 + self.scale) as usize]
+        } else {
+            MAX_MANTISSA
+        }
+    }
+
+    /// 10^(scale − money scale) when the scale has more decimals than the money scale: an
+    /// amount it does not divide has decimals beyond the money scale.
+    #[inline]
+    fn excess_divisor(&self) -> Option<i128> {
+        // scale ≤ 28 (checked by `new`), so the difference indexes the table.
+        (self.scale > self.money_scale).then(|| POW10[(self.scale - self.money_scale) as usize])
     }
 
     /// The amount as an exact decimal, or an error when it needs more than 28 digits.
@@ -131,7 +145,7 @@ impl MinorScale {
             return Some(exact);
         }
         (1..=self.scale).find_map(|dropped| {
-            let kept = round_half_even(minor, 10i128.pow(dropped));
+            let kept = round_half_even(minor, POW10[dropped as usize]);
             Decimal::try_from_i128_with_scale(kept, self.scale - dropped).ok()
         })
     }
@@ -172,10 +186,10 @@ impl Summarizer {
         &self, position: usize, day: i32, minor: i128, units: &MinorScale, end_day: i32,
         tally: &mut impl LineTally,
     ) -> Result<bool, SummaryError> {
-        if !is_calendar_day(day) || minor.unsigned_abs() > units.bound.unsigned_abs() {
+        if !is_calendar_day(day) || minor.unsigned_abs() > units.bound().unsigned_abs() {
             return Err(out_of_range(position, day, minor, units));
         }
-        if units.excess_divisor.is_some_and(|d| minor % d != 0) {
+        if units.excess_divisor().is_some_and(|d| minor % d != 0) {
             tally.excess_scale(position);
         }
         if day > end_day || minor < 0 {
@@ -255,9 +269,14 @@ mod tests {
 
     #[test]
     fn the_bound_is_ten_to_the_eighteen_money_units_and_a_mantissa() {
-        assert_eq!(MinorScale::new(2, 2).unwrap().bound, 10i128.pow(20));
-        assert_eq!(MinorScale::new(10, 2).unwrap().bound, 10i128.pow(28));
-        assert_eq!(MinorScale::new(11, 2).unwrap().bound, MAX_MANTISSA);
+        assert_eq!(MinorScale::new(2, 2).unwrap().bound(), 10i128.pow(20));
+        assert_eq!(MinorScale::new(10, 2).unwrap().bound(), 10i128.pow(28));
+        assert_eq!(MinorScale::new(11, 2).unwrap().bound(), MAX_MANTISSA);
+        assert_eq!(
+            MinorScale::new(28, 0).unwrap().excess_divisor(),
+            Some(10i128.pow(28))
+        );
+        assert_eq!(MinorScale::new(2, 2).unwrap().excess_divisor(), None);
         assert_eq!(
             MinorScale::new(29, 2).unwrap_err(),
             SummaryError::InvalidMoneyScale { scale: 29 }
