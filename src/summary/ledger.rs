@@ -131,7 +131,31 @@ impl LedgerCounts {
     }
 }
 
-/// What a finished [`CustomerLedger`] gives.
+/// What a finished [`CustomerLedger`] gives: one row of a query engine's summary aggregate.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::summary::LedgerOutcome;
+/// use customer_value::{Summarizer, TimeUnit};
+/// use chrono::NaiveDate;
+///
+/// let end = NaiveDate::from_ymd_opt(2024, 1, 29).unwrap();
+/// let mut ledger = Summarizer::new(end).ledger(2)?;
+/// for (day, cents) in [(19_723, 2_000i64), (19_737, 1_000), (19_737, -250), (19_760, 700)] {
+///     ledger.add(day, cents)?;
+/// }
+/// ledger.add_missing(); // a line with a NULL day or amount
+/// let finished = ledger.finish("c-9")?;
+/// let LedgerOutcome::Summary(s) = &finished.outcome else { panic!("a purchase") };
+/// let btyd = s.btyd(TimeUnit::Days);
+/// assert_eq!((btyd.frequency, btyd.recency, btyd.age), (1.0, 14.0, 28.0));
+/// assert_eq!(s.recency_days(), 14);
+/// assert_eq!(s.mean_repeat_spend().unwrap().to_string(), "7.50");
+/// let r = &finished.report;
+/// assert_eq!((r.netted_refunds, r.late_transactions, finished.missing_lines), (1, 1, 1));
+/// # Ok::<(), customer_value::summary::SummaryError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FinishedLedger<C> {
     /// The customer's summary, or why there is none.
@@ -145,6 +169,20 @@ pub struct FinishedLedger<C> {
 }
 
 /// A customer's summary, or why there is none.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::summary::LedgerOutcome;
+/// use customer_value::Summarizer;
+/// use chrono::NaiveDate;
+///
+/// let end = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
+/// let mut late_only = Summarizer::new(end).ledger(2)?;
+/// late_only.add(19_800, 1_000i64)?; // after the observation end
+/// assert_eq!(late_only.finish(1u8)?.outcome, LedgerOutcome::NoCountedLine);
+/// # Ok::<(), customer_value::summary::SummaryError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LedgerOutcome<C> {
