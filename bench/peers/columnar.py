@@ -26,7 +26,8 @@ import time
 
 import numpy as np
 
-from summary_rfm import ROWS, REPEATS, size_tag, result, synthetic_columns
+sys.dont_write_bytecode = True  # importing the sibling script leaves no __pycache__ in the repository
+from summary_rfm import ROWS, REPEATS, size_tag, result, synthetic_columns  # noqa: E402
 
 START = datetime.date(2022, 1, 1)
 END = datetime.date(2023, 12, 31)
