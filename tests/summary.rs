@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 mod common;
-use common::cdnow_sample;
+use common::{assert_matches_published_cdnow, cdnow_sample};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
@@ -26,36 +26,7 @@ fn cdnow_sample_reproduces_the_published_btyd_summary() {
     let (summaries, report) = Summarizer::new(day(1997, 9, 30))
         .summarize_with_report(&log)
         .unwrap();
-    assert_eq!(summaries.len(), 2357);
-    let expected: Vec<(u32, f64, f64, f64, f64)> =
-        include_str!("data/cdnow_customers_summary_with_transactions.csv")
-            .lines()
-            .skip(1)
-            .map(|l| {
-                let f: Vec<f64> = l.split(',').map(|v| v.parse().unwrap()).collect();
-                (f[0] as u32, f[1], f[2], f[3], f[4])
-            })
-            .collect();
-    assert_eq!(expected.len(), 2357);
-    for (s, (id, x, t_x, t, zbar)) in summaries.iter().zip(&expected) {
-        assert_eq!(s.customer(), id);
-        let b = s.btyd(TimeUnit::Weeks);
-        assert_eq!(b.frequency, *x, "x of customer {id}");
-        assert!(
-            (b.recency - t_x).abs() <= 0.01,
-            "t_x of {id}: {} vs {t_x}",
-            b.recency
-        );
-        assert!((b.age - t).abs() <= 0.01, "T of {id}: {} vs {t}", b.age);
-        assert!((b.mean_repeat_spend - zbar).abs() <= 0.01, "zbar of {id}");
-    }
-    assert_eq!(
-        summaries
-            .iter()
-            .filter(|s| s.btyd(TimeUnit::Weeks).frequency > 0.0)
-            .count(),
-        946
-    );
+    assert_matches_published_cdnow(&summaries);
     // Every line after 1997-09-30 is left out and counted, none silently mixed in.
     let late = log.iter().filter(|t| t.date > day(1997, 9, 30)).count() as u64;
     assert_eq!(report.late_transactions, late);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the README's speed table: installs the peers (lifetimes 0.11.3, pandas, numpy,
-# scipy, scikit-learn) in a virtual environment outside the repository, runs our criterion benches
-# and each peer script on the same seeded data, and prints one markdown table pairing our criterion
-# median with the peer's median for the same work on the same data, with the ratio.
+# scipy, scikit-learn, Polars 2.1.0, DuckDB 2.0.1) in a virtual environment outside the
+# repository, runs our criterion benches and each peer script on the same seeded data, and prints
+# one markdown table pairing our criterion median with the peer's median for the same work on the
+# same data, with the ratio.
 #
 # Usage: bash bench/peers/run.sh            (about 20 minutes on 2 cores)
 #        VENV=/path/to/venv bash bench/peers/run.sh   (reuse an environment)
@@ -15,9 +16,12 @@ cd "$(dirname "$0")/../.."
 VENV=${VENV:-${TMPDIR:-/tmp}/customer-value-peers}
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet lifetimes==0.11.3 pandas numpy scipy scikit-learn threadpoolctl mpmath
+  "$VENV/bin/pip" install --quiet lifetimes==0.11.3 pandas numpy scipy scikit-learn threadpoolctl mpmath \
+    polars==2.1.0 duckdb==2.0.1
 fi
 PY="$VENV/bin/python"
+# An environment made before the columnar peers were added gets them.
+"$PY" -c "import polars, duckdb" 2>/dev/null || "$VENV/bin/pip" install --quiet polars==2.1.0 duckdb==2.0.1
 OUT=$(mktemp -d)
 # Criterion estimates older than this run (left by an earlier one) are not used in the table.
 START=$(date +%s)
@@ -36,6 +40,7 @@ run() { # name, command...
 
 # Ours: criterion writes target/criterion/<group>/<bench>/new/estimates.json.
 run bench_summary cargo bench --bench summary -- --noplot
+run bench_columnar cargo bench --bench columnar -- --noplot
 run bench_cohort env COHORT_ROWS=10000000 cargo bench --bench cohort -- --noplot
 run bench_purchase_models env CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv CLV_BENCH_WRITE_CONTINUOUS=/tmp/clv_a_bench_100k_continuous.csv cargo bench --bench purchase_models -- --noplot
 run bench_clv_value cargo bench --bench clv_value -- --noplot
@@ -47,6 +52,7 @@ run bench_report cargo bench --bench report -- --noplot
 
 # The peers, on the same data (the segment and purchase-model benches wrote theirs to /tmp).
 run peer_summary "$PY" bench/peers/summary_rfm.py 10000000 3
+run peer_columnar "$PY" bench/peers/columnar.py 10000000 3
 run peer_cohort "$PY" bench/peers/cohort.py --rows 10000000
 run peer_purchase_models "$PY" bench/peers/purchase_models.py /tmp/clv_a_bench_1m.csv
 run peer_clv_value "$PY" bench/peers/clv_value.py
@@ -90,6 +96,12 @@ PAIRS = [
      "10M transactions, 1M customers/summarize (lean)", "lifetimes", "lifetimes_summary_10m"),
     ("BTYD summary (frequency, recency, T, monetary)", SUMMARY_LOG,
      "10M transactions, 1M customers/summarize (lean)", "pandas", "pandas_summary_10m"),
+    ("summary + RFM quintiles from columns (ids, days, cents)", SUMMARY_LOG,
+     "10M transactions, 1M customers/summarize columns (lean) + RFM quintiles", "Polars, all cores",
+     "polars_summary_rfm_columns_10m"),
+    ("summary + RFM quintiles from columns (ids, days, cents)", SUMMARY_LOG,
+     "10M transactions, 1M customers/summarize columns (lean) + RFM quintiles", "DuckDB, all cores",
+     "duckdb_summary_rfm_columns_10m"),
     ("RFM quintiles of the summaries", "1M customer summaries of that log",
      "10M transactions, 1M customers/RFM quintiles", "pandas", "pandas_rfm_qcut_10m"),
     ("monthly cohort matrix from raw transactions (summarize + cohort)", COHORT_LOG,
@@ -145,7 +157,7 @@ PAIRS = [
      "satisfaction/cronbach_alpha_10k_x6", "numpy", "numpy_cronbach_alpha_10k_x6"),
 ]
 VERSIONED = {"pandas": "pandas", "lifetimes": "lifetimes", "scikit-learn": "scikit-learn",
-             "numpy": "numpy", "scipy": "scipy"}
+             "numpy": "numpy", "scipy": "scipy", "Polars": "polars", "DuckDB": "duckdb"}
 
 
 def version(dist):
@@ -230,7 +242,8 @@ for label, data, bench, peer, key in PAIRS:
 print()
 print(f"Medians: criterion's median for ours (rayon, {threads} threads on this machine); the median "
       "wall time of the peer script's runs for the peers, as installed (pandas and lifetimes compute on "
-      "one core, numpy's BLAS may use more; scikit-learn is held to 1 thread). \"peer: one run\" rows "
+      "one core, numpy's BLAS may use more, Polars and DuckDB use every core; scikit-learn is held to "
+      "1 thread). \"peer: one run\" rows "
       "time a single peer run. n/a: that side failed or did not run (see below).")
 
 if failed:

@@ -26,11 +26,19 @@ def splitmix64(x):
         return z ^ (z >> np.uint64(31))
 
 
-def synthetic_log():
-    h = splitmix64(np.arange(ROWS, dtype=np.uint64) + np.uint64(SEED))
+def synthetic_columns(rows=None):
+    """The rows of benches/common's synthetic_log as columns: customer ids, days since 2022-01-01
+    and amounts in cents (all int64). bench/peers/columnar.py reads the same columns."""
+    rows = ROWS if rows is None else rows
+    h = splitmix64(np.arange(rows, dtype=np.uint64) + np.uint64(SEED))
     customer = (h % np.uint64(CUSTOMERS)).astype(np.int64)
     day = ((h >> np.uint64(20)) % np.uint64(730)).astype(np.int64)
     cents = (np.uint64(100) + (h >> np.uint64(40)) % np.uint64(20_000)).astype(np.int64)
+    return customer, day, cents
+
+
+def synthetic_log():
+    customer, day, cents = synthetic_columns()
     date = np.datetime64("2022-01-01") + day.astype("timedelta64[D]")
     return pd.DataFrame({"customer": customer, "date": date, "amount": cents / 100.0})
 

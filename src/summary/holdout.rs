@@ -161,7 +161,7 @@ impl Summarizer {
                 let (cal, holdout) = lines.split_at(split);
                 let built = calibration.build(customer, cal);
                 let summary = built.summary.ok()?;
-                let occasions = days(holdout, |d| d)
+                let occasions = days(holdout, |l| l.date, |l| l.amount)
                     .filter(|d| d.is_occasion())
                     .map(|d| d.date);
                 // The dates are collected only for summaries that keep their occasions.

@@ -32,6 +32,36 @@
 //! Transactions dated after the observation end are left out and counted in the
 //! [`SummaryReport`] (or rejected, by option); a transaction *on* the end date counts.
 //!
+//! # Columns and ledgers
+//!
+//! A service or query engine that holds the log as columns need not build a [`Transaction`](crate::Transaction)
+//! per line. [`Summarizer::summarize_columns`] reads parallel slices: customer ids, days as
+//! numbers (days since 1970-01-01, Arrow's `Date32`) and amounts in minor units at one scale
+//! (`i64`, or `i128` as Arrow's `Decimal128` holds them). A [`CustomerLedger`] is one customer's
+//! part of that pass: lines netted per day, mergeable in any order, shipped as plain
+//! [`LedgerParts`] and finished into the customer's summary. Both give exactly what
+//! [`Summarizer::summarize`] gives on the same lines, under the same settings.
+//!
+//! ```
+//! use customer_value::{RfmScorer, Summarizer, Transaction};
+//! use chrono::NaiveDate;
+//! use rust_decimal::Decimal;
+//!
+//! let end = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
+//! let ids = [2u64, 1, 2, 3, 1];
+//! let days = [19_723, 19_725, 19_740, 19_730, 19_725]; // 19,723 is 2024-01-01
+//! let cents = [1_500i64, 2_000, 3_000, 990, -500];
+//! let summaries = Summarizer::new(end).summarize_columns(&ids, &days, &cents, 2)?;
+//! assert_eq!(summaries[0].total_spend(), Decimal::new(1_500, 2)); // customer 1: 20.00 − 5.00
+//! let scores = RfmScorer::new().bins(3).score(&summaries)?;
+//! assert_eq!(scores.len(), 3);
+//!
+//! let date = |day: i32| NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(day.into());
+//! let log: Vec<_> = (0..5).map(|i| Transaction::new(ids[i], date(days[i]), Decimal::new(cents[i], 2))).collect();
+//! assert_eq!(summaries, Summarizer::new(end).summarize(&log)?);
+//! # Ok::<(), customer_value::Error>(())
+//! ```
+//!
 //! # Finite results
 //!
 //! - **Amounts**: a line beyond ±[`MAX_AMOUNT`] (10¹⁸) is refused with
@@ -39,7 +69,14 @@
 //!   customer, period, cohort, segment) stays below `Decimal::MAX` ≈ 7.9 × 10²⁸ for any log of
 //!   fewer than 7.9 × 10¹⁰ lines: decimal arithmetic cannot overflow on a log that fits in memory.
 //! - **Dates**: any dates of chrono's calendar work, `NaiveDate::MIN` (−262143-01-01) to
-//!   `NaiveDate::MAX` (+262142-12-31); day counts are at most 1.9 × 10⁸.
+//!   `NaiveDate::MAX` (+262142-12-31); day counts are at most 1.9 × 10⁸. A day number of the
+//!   columns or a ledger outside that range is refused with [`SummaryError::DayOutOfRange`].
+//! - **Minor units** (columns, ledgers): a line beyond ±[`MAX_AMOUNT`] is refused as above; at
+//!   scales above 10 a line within it may still need more than a decimal's 28 digits (10¹⁷ at
+//!   scale 12), and is refused with [`SummaryError::MinorUnitsOutOfRange`]. Sums are exact
+//!   `i128`s; a sum needing more than 28 digits (two such lines on one day) is rounded half to
+//!   even to fewer decimals, as decimal addition rounds it. A ledger's own sums are checked:
+//!   [`LedgerParts`] that could overflow them are refused with [`SummaryError::InvalidLedger`].
 //! - **BTYD inputs** ([`BtydInputs`]) are finite: counts and day spans below 2⁵³ in magnitude, and
 //!   the mean spend a decimal converted to `f64` (every decimal is within its range).
 //!
@@ -76,8 +113,12 @@ use thiserror::Error;
 mod accumulator;
 mod btyd;
 mod calendar;
+mod columns;
 mod customer;
 mod holdout;
+mod ledger;
+mod ledger_parts;
+mod minor_units;
 mod occasions;
 mod partition;
 mod policies;
@@ -88,6 +129,9 @@ pub use btyd::{BtydInputs, TimeUnit};
 pub use calendar::CalendarPeriod;
 pub use customer::{CustomerSummary, MonetaryBasis, PurchaseOccasion, RefundDay};
 pub use holdout::{CalendarHoldout, CalibrationHoldout};
+pub use ledger::{CustomerLedger, FinishedLedger, LedgerOutcome};
+pub use ledger_parts::LedgerParts;
+pub use minor_units::MinorUnits;
 pub use policies::{
     DropReason, DroppedCustomer, LateTransactions, RefundPolicy, SummaryReport,
     EXCESS_SCALE_POSITIONS, MAX_AMOUNT,
@@ -181,6 +225,44 @@ pub enum SummaryError {
         /// Its amount.
         amount: Decimal,
     },
+    /// An amount in minor units that no decimal holds: more than 28 digits (beyond
+    /// ±[`MAX_AMOUNT`] too at scales up to 10; above, a line may be within ±10^18 and still
+    /// need more digits, e.g. 10^17 at scale 12).
+    #[error("transaction {position} has {minor_units} minor units at scale {scale}, more than the 28 digits a decimal holds")]
+    MinorUnitsOutOfRange {
+        /// Position of the line among the columns (or among the lines fed to a ledger).
+        position: usize,
+        /// Its amount in minor units.
+        minor_units: i128,
+        /// The scale of the amounts.
+        scale: u32,
+    },
+    /// A day number (days since 1970-01-01) outside chrono's calendar, −262143-01-01 to
+    /// +262142-12-31.
+    #[error("transaction {position} is dated day {day} after 1970-01-01, outside the calendar (years −262143 to 262142)")]
+    DayOutOfRange {
+        /// Position of the line among the columns (or among the lines fed to a ledger).
+        position: usize,
+        /// Its day number.
+        day: i32,
+    },
+    /// Columns given together have different lengths.
+    #[error("the column `{argument}` has {length} values, and `customers` {expected}")]
+    LengthMismatch {
+        /// The column whose length differs from the customers'.
+        argument: &'static str,
+        /// Its length.
+        length: usize,
+        /// The customers' length.
+        expected: usize,
+    },
+    /// Ledger parts that no [`CustomerLedger`] could have produced, or a ledger whose sums
+    /// exceed 128 bits (only such parts can make them).
+    #[error("invalid ledger: {problem}")]
+    InvalidLedger {
+        /// What is wrong, naming the part.
+        problem: String,
+    },
     /// The money scale is beyond what a decimal holds.
     #[error("money scale {scale} is beyond the 28 decimals a decimal holds: choose 0 to 28")]
     InvalidMoneyScale {
@@ -205,8 +287,9 @@ pub enum SummaryError {
         /// The value, as text.
         text: String,
     },
-    /// Two accumulators built with different settings cannot be merged.
-    #[error("cannot merge accumulators built with different summarizer settings")]
+    /// Two accumulators (or ledgers) built with different settings cannot be merged; ledgers
+    /// must also hold amounts at the same scale.
+    #[error("cannot merge accumulators built with different summarizer settings (or ledgers at different scales)")]
     IncompatibleAccumulators,
     /// The calibration end of a calibration/holdout split is not before the observation end.
     #[error("the calibration end {calibration_end} must be before the observation end {observation_end}")]

@@ -135,6 +135,28 @@ pub struct SummaryReport {
 }
 
 impl SummaryReport {
+    /// Adds the counts of another part of the log: a chunk, an accumulator's, or one customer's
+    /// [`FinishedLedger::report`](super::FinishedLedger::report). The first excess-scale positions
+    /// are the lowest of both.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::{Summarizer, Transaction};
+    /// # use chrono::NaiveDate; use rust_decimal::Decimal;
+    /// let d = |n| NaiveDate::from_ymd_opt(2024, 1, n).unwrap();
+    /// let s = Summarizer::new(d(10));
+    /// let (_, mut a) = s.summarize_with_report(&[Transaction::new(1, d(1), Decimal::ONE)])?;
+    /// let (_, b) = s.summarize_with_report(&[Transaction::new(2, d(2), Decimal::ONE), Transaction::new(2, d(20), Decimal::ONE)])?;
+    /// a.merge(&b);
+    /// assert_eq!((a.lines_read, a.lines_used, a.late_transactions), (3, 2, 1));
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn merge(&mut self, other: &SummaryReport) {
+        self.add_reading(other);
+        self.add_building(other);
+    }
+
     /// Adds the counters of reading lines (the policies), from another part of the log.
     pub(super) fn add_reading(&mut self, part: &SummaryReport) {
         self.lines_read += part.lines_read;
@@ -263,9 +285,90 @@ fn within_amount_bound(amount: Decimal) -> bool {
     amount.mantissa().unsigned_abs() <= 10u128.pow(18 + scale)
 }
 
+/// Counts what the policies do with the lines they let through or leave out: a
+/// [`SummaryReport`], or one customer's [`CustomerLedger`](super::CustomerLedger).
+pub(super) trait LineTally {
+    /// A line dated after the observation end, left out.
+    fn late(&mut self);
+    /// A refund line left out under [`RefundPolicy::Ignore`].
+    fn ignored_refund(&mut self);
+    /// A refund line netted under [`RefundPolicy::Net`].
+    fn netted_refund(&mut self);
+    /// An amount with more decimals than the money scale, at `position`.
+    fn excess_scale(&mut self, position: usize);
+}
+
+impl LineTally for SummaryReport {
+    fn late(&mut self) {
+        self.late_transactions += 1;
+    }
+    fn ignored_refund(&mut self) {
+        self.ignored_refunds += 1;
+    }
+    fn netted_refund(&mut self) {
+        self.netted_refunds += 1;
+    }
+    fn excess_scale(&mut self, position: usize) {
+        SummaryReport::excess_scale(self, position);
+    }
+}
+
+/// A line a rejecting policy refuses.
+pub(super) enum Refusal {
+    /// Dated after the observation end, under [`LateTransactions::Reject`].
+    Late,
+    /// A refund, under [`RefundPolicy::Reject`].
+    Refund,
+}
+
+impl Refusal {
+    /// The error naming the refused line: its position, date and amount.
+    pub(super) fn error(
+        self, position: usize, date: NaiveDate, amount: Decimal, observation_end: NaiveDate,
+    ) -> SummaryError {
+        match self {
+            Refusal::Late => SummaryError::LateTransaction {
+                position,
+                date,
+                observation_end,
+            },
+            Refusal::Refund => SummaryError::Refund { position, amount },
+        }
+    }
+}
+
 impl Summarizer {
-    /// Applies the late and refund policies to the line at `position`: `Ok(true)` when it counts,
-    /// `Ok(false)` when it is left out (and counted in `report`), an error when a policy rejects it.
+    /// The late-line and refund policies, for a line within the amount bound, whatever holds it:
+    /// `Ok(true)` when it counts, `Ok(false)` when it is left out (and counted in `tally`), the
+    /// refusal when a policy rejects it.
+    pub(super) fn apply_policies(
+        &self, late: bool, refund: bool, tally: &mut impl LineTally,
+    ) -> Result<bool, Refusal> {
+        if late {
+            return match self.late {
+                LateTransactions::Exclude => {
+                    tally.late();
+                    Ok(false)
+                }
+                LateTransactions::Reject => Err(Refusal::Late),
+            };
+        }
+        if refund {
+            match self.refunds {
+                RefundPolicy::Net => tally.netted_refund(),
+                RefundPolicy::Ignore => {
+                    tally.ignored_refund();
+                    return Ok(false);
+                }
+                RefundPolicy::Reject => return Err(Refusal::Refund),
+            }
+        }
+        Ok(true)
+    }
+
+    /// Applies the amount bound, the money-scale count and the policies to the transaction at
+    /// `position`: `Ok(true)` when it counts, `Ok(false)` when it is left out (and counted in
+    /// `report`), an error when it is out of range or a policy rejects it.
     pub(super) fn admit<C>(
         &self, position: usize, t: &Transaction<C>, report: &mut SummaryReport,
     ) -> Result<bool, SummaryError> {
@@ -279,35 +382,8 @@ impl Summarizer {
         if t.amount.scale() > self.money_scale && t.amount.normalize().scale() > self.money_scale {
             report.excess_scale(position);
         }
-        if t.date > self.observation_end {
-            return match self.late {
-                LateTransactions::Exclude => {
-                    report.late_transactions += 1;
-                    Ok(false)
-                }
-                LateTransactions::Reject => Err(SummaryError::LateTransaction {
-                    position,
-                    date: t.date,
-                    observation_end: self.observation_end,
-                }),
-            };
-        }
-        if is_refund(t.amount) {
-            match self.refunds {
-                RefundPolicy::Net => report.netted_refunds += 1,
-                RefundPolicy::Ignore => {
-                    report.ignored_refunds += 1;
-                    return Ok(false);
-                }
-                RefundPolicy::Reject => {
-                    return Err(SummaryError::Refund {
-                        position,
-                        amount: t.amount,
-                    })
-                }
-            }
-        }
-        Ok(true)
+        self.apply_policies(t.date > self.observation_end, is_refund(t.amount), report)
+            .map_err(|refusal| refusal.error(position, t.date, t.amount, self.observation_end))
     }
 }
 

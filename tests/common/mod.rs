@@ -5,7 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use customer_value::lifecycle::LifecycleRules;
-use customer_value::Transaction;
+use customer_value::{CustomerSummary, SummaryReport, TimeUnit, Transaction};
 use rust_decimal::Decimal;
 
 /// The CDNOW master log (`customer_id date cds dollars`, a header line), keyed by customer id.
@@ -131,3 +131,37 @@ pub const RULE_SETTERS: [RuleSetter; 14] = [
     ("churn_probability", |r, v| r.churn_probability = v),
     ("declining_probability", |r, v| r.declining_probability = v),
 ];
+/// Checks CDNOW sample summaries as of 1997-09-30 against Fader, Hardie & Lee's (2005) table:
+/// 2,357 customers in id order, 946 with a repeat purchase, and each x exactly, t_x, T (weeks)
+/// and z̄ to the two printed decimals.
+pub fn assert_matches_published_cdnow(summaries: &[CustomerSummary<u32>]) {
+    assert_eq!(summaries.len(), 2357);
+    for (row, (s, [x, t_x, t, zbar])) in summaries.iter().zip(&cdnow_summary()).enumerate() {
+        let b = s.btyd(TimeUnit::Weeks);
+        let id = s.customer();
+        assert_eq!(*id as usize, row + 1, "the table's ids are 1 to 2,357");
+        assert_eq!(b.frequency, *x, "x of customer {id}");
+        assert!(
+            (b.recency - t_x).abs() <= 0.01,
+            "t_x of {id}: {}",
+            b.recency
+        );
+        assert!((b.age - t).abs() <= 0.01, "T of {id}: {}", b.age);
+        assert!((b.mean_repeat_spend - zbar).abs() <= 0.01, "z̄ of {id}");
+    }
+    let repeaters = summaries.iter().filter(|s| s.frequency() > 1).count();
+    assert_eq!(repeaters, 946);
+}
+
+/// Days since 1970-01-01, as Arrow's `Date32` holds a date.
+pub fn day_number(date: NaiveDate) -> i32 {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+    (date - epoch).num_days() as i32
+}
+
+/// A report without the positions of amounts beyond the money scale: they move when the lines
+/// do, and a ledger does not know them.
+pub fn without_excess_positions(mut report: SummaryReport) -> SummaryReport {
+    report.first_excess_scale_positions.clear();
+    report
+}
