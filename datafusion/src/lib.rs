@@ -1,0 +1,67 @@
+//! [customer-value](customer_value) as Apache DataFusion SQL functions.
+//!
+//! One call, [`register_all`], registers every function on a `SessionContext`; [`all_functions`]
+//! returns them for a `SessionStateBuilder` (or a Ballista executor).
+//!
+//! # Examples
+//!
+//! ```
+//! use datafusion::prelude::SessionContext;
+//!
+//! let ctx = SessionContext::new();
+//! customer_value_datafusion::register_all(&ctx);
+//! ```
+
+#![deny(missing_docs)]
+
+use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
+use datafusion::prelude::SessionContext;
+
+/// Every SQL function of this crate: the aggregates and the scalar functions.
+#[derive(Debug, Clone, Default)]
+pub struct Functions {
+    /// The aggregate functions (`cv_summary`, …).
+    pub aggregates: Vec<AggregateUDF>,
+    /// The scalar functions (scores, …).
+    pub scalars: Vec<ScalarUDF>,
+}
+
+/// Every SQL function of this crate, to register on a `SessionStateBuilder` or an executor.
+///
+/// # Examples
+///
+/// ```
+/// let functions = customer_value_datafusion::all_functions();
+/// assert_eq!(
+///     functions.aggregates.len() + functions.scalars.len(),
+///     customer_value_datafusion::all_functions().scalars.len()
+///         + customer_value_datafusion::all_functions().aggregates.len()
+/// );
+/// ```
+pub fn all_functions() -> Functions {
+    Functions::default()
+}
+
+/// Registers every SQL function of this crate on `ctx` (a function of the same name already
+/// registered is replaced).
+///
+/// # Examples
+///
+/// ```
+/// use datafusion::prelude::SessionContext;
+///
+/// let ctx = SessionContext::new();
+/// customer_value_datafusion::register_all(&ctx);
+/// ```
+pub fn register_all(ctx: &SessionContext) {
+    let Functions {
+        aggregates,
+        scalars,
+    } = all_functions();
+    for udaf in aggregates {
+        ctx.register_udaf(udaf);
+    }
+    for udf in scalars {
+        ctx.register_udf(udf);
+    }
+}
