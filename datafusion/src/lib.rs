@@ -14,6 +14,9 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "ballista")]
+pub mod ballista;
+
 use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
