@@ -109,7 +109,7 @@ impl JobGuard {
     ///
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// let guard = JobGuard::new(Duration::from_millis(10), 2);
-    /// let outcome: Result<(), GuardError> = guard
+    /// let outcome: Result<_, GuardError> = guard
     ///     .run(|_| async {
     ///         tokio::time::sleep(Duration::from_secs(3600)).await;
     ///         Ok(())

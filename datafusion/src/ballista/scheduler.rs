@@ -96,7 +96,7 @@ impl SchedulerOptions {
 ///
 /// # Errors
 ///
-/// A [`BallistaError`] if the bind address does not parse, the configuration is refused, or the
+/// A `BallistaError` if the bind address does not parse, the configuration is refused, or the
 /// gRPC service cannot start (for example the port is taken).
 ///
 /// # Examples
