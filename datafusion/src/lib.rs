@@ -14,6 +14,8 @@
 
 #![deny(missing_docs)]
 
+pub mod summary;
+
 use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
@@ -39,7 +41,9 @@ pub struct Functions {
 /// );
 /// ```
 pub fn all_functions() -> Functions {
-    Functions::default()
+    let mut functions = Functions::default();
+    functions.aggregates.push(summary::cv_summary());
+    functions
 }
 
 /// Registers every SQL function of this crate on `ctx` (a function of the same name already
