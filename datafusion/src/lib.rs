@@ -17,6 +17,10 @@
 use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
+mod arguments;
+mod row_udf;
+pub mod score;
+
 /// Every SQL function of this crate: the aggregates and the scalar functions.
 #[derive(Debug, Clone, Default)]
 pub struct Functions {
@@ -39,7 +43,9 @@ pub struct Functions {
 /// );
 /// ```
 pub fn all_functions() -> Functions {
-    Functions::default()
+    let mut functions = Functions::default();
+    functions.scalars.extend(score::functions());
+    functions
 }
 
 /// Registers every SQL function of this crate on `ctx` (a function of the same name already
