@@ -18,6 +18,7 @@ use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
 mod arguments;
+pub mod rfm;
 mod row_udf;
 pub mod score;
 
@@ -45,6 +46,8 @@ pub struct Functions {
 pub fn all_functions() -> Functions {
     let mut functions = Functions::default();
     functions.scalars.extend(score::functions());
+    functions.scalars.push(rfm::score());
+    functions.aggregates.push(rfm::breakpoints());
     functions
 }
 
