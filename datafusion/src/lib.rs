@@ -18,6 +18,7 @@ use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
 
 mod arguments;
+pub mod fit;
 pub mod rfm;
 mod row_udf;
 pub mod score;
