@@ -41,6 +41,7 @@ run() { # name, command...
 # Ours: criterion writes target/criterion/<group>/<bench>/new/estimates.json.
 run bench_summary cargo bench --bench summary -- --noplot
 run bench_columnar cargo bench --bench columnar -- --noplot
+run bench_sql cargo bench -p customer-value-datafusion --bench sql_summary_rfm -- --noplot
 run bench_cohort env COHORT_ROWS=10000000 cargo bench --bench cohort -- --noplot
 run bench_purchase_models env CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv CLV_BENCH_WRITE_CONTINUOUS=/tmp/clv_a_bench_100k_continuous.csv cargo bench --bench purchase_models -- --noplot
 run bench_clv_value cargo bench --bench clv_value -- --noplot
@@ -101,6 +102,12 @@ PAIRS = [
      "polars_summary_rfm_columns_10m"),
     ("summary + RFM quintiles from columns (ids, days, cents)", SUMMARY_LOG,
      "10M transactions, 1M customers/summarize columns (lean) + RFM quintiles", "DuckDB, all cores",
+     "duckdb_summary_rfm_columns_10m"),
+    ("summary + RFM quintiles in SQL: cv_summary, cv_rfm_breakpoints, cv_rfm_score on a MemTable", SUMMARY_LOG,
+     "10M transactions, 1M customers/SQL on a MemTable: cv_summary + RFM quintiles", "Polars, all cores",
+     "polars_summary_rfm_columns_10m"),
+    ("summary + RFM quintiles in SQL: cv_summary, cv_rfm_breakpoints, cv_rfm_score on a MemTable", SUMMARY_LOG,
+     "10M transactions, 1M customers/SQL on a MemTable: cv_summary + RFM quintiles", "DuckDB, all cores",
      "duckdb_summary_rfm_columns_10m"),
     ("RFM quintiles of the summaries", "1M customer summaries of that log",
      "10M transactions, 1M customers/RFM quintiles", "pandas", "pandas_rfm_qcut_10m"),

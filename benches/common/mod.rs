@@ -54,14 +54,23 @@ pub struct SyntheticColumns {
 
 /// [`synthetic_log`]'s rows as columns.
 pub fn synthetic_columns(rows: usize, customers: u64, seed: u64) -> SyntheticColumns {
+    synthetic_columns_range(0, rows as u64, customers, seed)
+}
+
+/// Rows `start..end` of [`synthetic_log`] as columns: a log too large for memory is generated
+/// (and written) in pieces.
+pub fn synthetic_columns_range(
+    start: u64, end: u64, customers: u64, seed: u64,
+) -> SyntheticColumns {
     // 2022-01-01 is day 18,993 after 1970-01-01.
     const START_DAY: i64 = 18_993;
+    let rows = end.saturating_sub(start) as usize;
     let mut columns = SyntheticColumns {
         customers: Vec::with_capacity(rows),
         days: Vec::with_capacity(rows),
         cents: Vec::with_capacity(rows),
     };
-    for i in 0..rows as u64 {
+    for i in start..end {
         let (customer, day, cents) = synthetic_row(i, customers, seed);
         columns.customers.push(customer);
         columns.days.push((START_DAY + day) as i32);

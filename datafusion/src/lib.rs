@@ -16,9 +16,16 @@
 
 #[cfg(feature = "ballista")]
 pub mod ballista;
+pub mod summary;
 
 use datafusion::logical_expr::{AggregateUDF, ScalarUDF};
 use datafusion::prelude::SessionContext;
+
+mod arguments;
+pub mod fit;
+pub mod rfm;
+mod row_udf;
+pub mod score;
 
 /// Every SQL function of this crate: the aggregates and the scalar functions.
 #[derive(Debug, Clone, Default)]
@@ -35,14 +42,21 @@ pub struct Functions {
 ///
 /// ```
 /// let functions = customer_value_datafusion::all_functions();
+/// let aggregates: Vec<&str> = functions.aggregates.iter().map(|f| f.name()).collect();
+/// let scalars: Vec<&str> = functions.scalars.iter().map(|f| f.name()).collect();
+/// assert_eq!(aggregates, ["cv_summary", "cv_rfm_breakpoints"]);
 /// assert_eq!(
-///     functions.aggregates.len() + functions.scalars.len(),
-///     customer_value_datafusion::all_functions().scalars.len()
-///         + customer_value_datafusion::all_functions().aggregates.len()
+///     scalars,
+///     ["cv_p_alive", "cv_expected_purchases", "cv_expected_spend", "cv_clv", "cv_rfm_score"]
 /// );
 /// ```
 pub fn all_functions() -> Functions {
-    Functions::default()
+    let mut functions = Functions::default();
+    functions.aggregates.push(summary::cv_summary());
+    functions.aggregates.push(rfm::breakpoints());
+    functions.scalars.extend(score::functions());
+    functions.scalars.push(rfm::score());
+    functions
 }
 
 /// Registers every SQL function of this crate on `ctx` (a function of the same name already

@@ -3,8 +3,8 @@
 //! to score another log without refitting.
 
 use crate::clv::{
-    BgNbd, ClvError, FitWarning, GammaGamma, MaximumLikelihood, ModelFit, ModifiedBgNbd, ParetoNbd,
-    SpendDiagnostics,
+    BgNbd, ClvError, FitData, FitOptions, FitWarning, GammaGamma, MaximumLikelihood, ModelFit,
+    ModifiedBgNbd, ParetoNbd, RepeatHistory, SpendDiagnostics,
 };
 use crate::rfm::FittedRfm;
 use crate::segment::SegmentModel;
@@ -70,6 +70,41 @@ macro_rules! with_fit {
 pub(super) use with_fit;
 
 impl PurchaseModelFit {
+    /// Fits the model of `kind` by maximum likelihood ([`MaximumLikelihood::fit`]): the one entry
+    /// point for a purchase model chosen at run time (a report's configuration, an engine's
+    /// driver fitting compressed rows).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`MaximumLikelihood::fit`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{FitData, FitOptions, RepeatHistory};
+    /// use customer_value::report::{PurchaseModelFit, PurchaseModelKind};
+    /// let rows = [RepeatHistory::new(0.0, 0.0, 30.0)?, RepeatHistory::new(2.0, 20.0, 30.0)?,
+    ///             RepeatHistory::new(5.0, 28.0, 30.0)?, RepeatHistory::new(1.0, 3.0, 30.0)?];
+    /// let data = FitData::weighted(&rows, &[10.0, 4.0, 2.0, 3.0])?;
+    /// let fit = PurchaseModelFit::fit(PurchaseModelKind::ParetoNbd, data, &FitOptions::default())?;
+    /// assert_eq!(fit.kind(), PurchaseModelKind::ParetoNbd);
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    pub fn fit<'a>(
+        kind: PurchaseModelKind, data: impl Into<FitData<'a, RepeatHistory>>, options: &FitOptions,
+    ) -> Result<Self, ClvError> {
+        let data = data.into();
+        Ok(match kind {
+            PurchaseModelKind::BgNbd => PurchaseModelFit::BgNbd(BgNbd::fit(data, options)?),
+            PurchaseModelKind::ModifiedBgNbd => {
+                PurchaseModelFit::ModifiedBgNbd(ModifiedBgNbd::fit(data, options)?)
+            }
+            PurchaseModelKind::ParetoNbd => {
+                PurchaseModelFit::ParetoNbd(ParetoNbd::fit(data, options)?)
+            }
+        })
+    }
+
     /// Which model.
     ///
     /// # Examples

@@ -4,16 +4,16 @@
 use rust_decimal::Decimal;
 
 use crate::clv::{
-    customer_lifetime_values, BgNbd, ClvError, ClvOptions, FitData, FitWarning, GammaGamma,
-    MaximumLikelihood, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
+    customer_lifetime_values, ClvError, ClvOptions, FitData, FitWarning, GammaGamma,
+    MaximumLikelihood, PurchaseModel, RepeatHistory, SpendHistory,
 };
 use crate::summary::CustomerSummary;
 
 use super::fitted::with_fit;
 use super::warnings::model_name;
 use super::{
-    CustomerReport, PurchaseModelFit, PurchaseModelKind, PurchaseModelSummary, ReportConfig,
-    ReportModels, ReportWarning, SpendModelSummary,
+    CustomerReport, PurchaseModelFit, PurchaseModelSummary, ReportConfig, ReportModels,
+    ReportWarning, SpendModelSummary,
 };
 
 /// The part that failed, the model it ran (named in the report's error) and its error.
@@ -102,16 +102,7 @@ pub(super) fn predict_value<C>(
 fn fit_purchase(
     histories: &[RepeatHistory], config: &ReportConfig,
 ) -> Result<PurchaseModelFit, ClvError> {
-    let options = &config.fit_options;
-    Ok(match config.purchase_model {
-        PurchaseModelKind::BgNbd => PurchaseModelFit::BgNbd(BgNbd::fit(histories, options)?),
-        PurchaseModelKind::ModifiedBgNbd => {
-            PurchaseModelFit::ModifiedBgNbd(ModifiedBgNbd::fit(histories, options)?)
-        }
-        PurchaseModelKind::ParetoNbd => {
-            PurchaseModelFit::ParetoNbd(ParetoNbd::fit(histories, options)?)
-        }
-    })
+    PurchaseModelFit::fit(config.purchase_model, histories, &config.fit_options)
 }
 
 /// The warning of a purchase model the data cannot support (its fit or, after `context`, its

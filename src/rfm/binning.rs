@@ -115,13 +115,26 @@ impl EqualCountGroups {
     pub(super) fn of<C: Ord + Sync>(
         summaries: &[CustomerSummary<C>], values: &Values, bins: u8,
     ) -> Result<Self, RfmError> {
-        if summaries.len() < usize::from(bins) {
-            return Err(RfmError::TooFewCustomers {
-                customers: summaries.len(),
-                bins,
-            });
+        Self::ranked(values, bins, |i| summaries[i].customer())
+    }
+
+    /// The groups with tied values split by position instead of customer id. Their
+    /// [`EqualCountGroups::boundaries`] are those of [`EqualCountGroups::of`]: group g holds the
+    /// same ranks in the sorted column whatever order the ties take, so its last member has the
+    /// same value.
+    pub(super) fn by_position(values: &Values, bins: u8) -> Result<Self, RfmError> {
+        let positions: Vec<usize> = (0..values.recency.len()).collect();
+        Self::ranked(values, bins, |i| &positions[i])
+    }
+
+    fn ranked<'a, C: Ord + Sync + 'a>(
+        values: &Values, bins: u8, id: impl Fn(usize) -> &'a C + Sync + Copy,
+    ) -> Result<Self, RfmError> {
+        let customers = values.recency.len();
+        if customers < usize::from(bins) {
+            return Err(RfmError::TooFewCustomers { customers, bins });
         }
-        let groups = |column: &[f64]| ntile(column, |i| summaries[i].customer(), bins);
+        let groups = |column: &[f64]| ntile(column, id, bins);
         Ok(Self {
             recency: groups(&values.recency),
             frequency: groups(&values.frequency),

@@ -11,6 +11,8 @@ use crate::rfm::{Binning, RfmError, RfmRecord, RfmScore};
 use crate::settings::Settings;
 use crate::summary::{CustomerSummary, MonetaryBasis};
 
+mod columns;
+
 /// Scores customers on recency, frequency and monetary value (builder; checked when used).
 ///
 /// With the `serde` feature it serializes, and deserializing runs [`Settings::check`]: settings
@@ -211,7 +213,12 @@ impl RfmScorer {
         if summaries.is_empty() {
             return Err(RfmError::EmptyInput);
         }
-        let values = Values::of(summaries, self.monetary);
+        self.fit_values(&Values::of(summaries, self.monetary))
+    }
+
+    /// The breakpoints of checked, non-empty values: the one fitting rule behind
+    /// [`RfmScorer::fit`] and [`RfmScorer::fit_columns`].
+    fn fit_values(&self, values: &Values) -> Result<FittedRfm, RfmError> {
         let breakpoints = match &self.binning {
             Binning::Quantiles => Breakpoints {
                 recency: quantile_breakpoints(&values.recency, self.bins),
@@ -227,8 +234,9 @@ impl RfmScorer {
                 frequency: frequency.clone(),
                 monetary: monetary.clone(),
             },
+            // The boundaries do not depend on how ties are split (see `by_position`).
             Binning::EqualCount => {
-                EqualCountGroups::of(summaries, &values, self.bins)?.boundaries(&values)
+                EqualCountGroups::by_position(values, self.bins)?.boundaries(values)
             }
         };
         Ok(FittedRfm {
@@ -427,14 +435,11 @@ impl FittedRfm {
     /// # Ok::<(), customer_value::Error>(())
     /// ```
     pub fn score_one<C>(&self, summary: &CustomerSummary<C>) -> RfmScore {
-        let recency = summary.recency_days() as f64;
-        let frequency = summary.frequency() as f64;
-        let monetary = to_f64(summary.monetary(self.monetary));
-        RfmScore {
-            recency: self.bins - (self.level(&self.breakpoints.recency, recency) - 1),
-            frequency: self.level(&self.breakpoints.frequency, frequency),
-            monetary: self.level(&self.breakpoints.monetary, monetary),
-        }
+        self.score_values(
+            summary.recency_days() as f64,
+            summary.frequency() as f64,
+            to_f64(summary.monetary(self.monetary)),
+        )
     }
 
     /// Scores every customer against the fitted breakpoints, in input order.
@@ -476,7 +481,7 @@ impl FittedRfm {
             recency_days: s.recency_days(),
             frequency: s.frequency(),
             monetary: s.monetary(self.monetary),
-            segment: self.segments.segment(score, self.bins)?,
+            segment: self.segment(score)?,
             score,
         })
     }

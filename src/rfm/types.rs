@@ -22,6 +22,17 @@ pub enum RfmError {
         /// What must hold.
         constraint: &'static str,
     },
+    /// A column of RFM values given to [`RfmScorer::fit_columns`](crate::RfmScorer::fit_columns)
+    /// holds a NaN or an infinity.
+    #[error("{column}[{position}] = {value}: every value must be finite")]
+    NonFiniteValue {
+        /// The column: `recency_days`, `frequency` or `monetary`.
+        column: &'static str,
+        /// The first bad entry's position.
+        position: usize,
+        /// Its value.
+        value: f64,
+    },
     /// A list of caller-given thresholds has the wrong length: `bins − 1` are needed.
     #[error("{name} has {found} values, {expected} are needed")]
     LengthMismatch {
