@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod cdnow;
+pub mod pipeline;
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -15,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 
 /// How long a process may take to come up: the executors' first heartbeat.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -204,6 +207,16 @@ impl Cluster {
         }
     }
 
+    /// A client of this cluster (every function of the crate known) with the Parquet files of
+    /// `log_dir` registered as the table `log`.
+    pub async fn client(&self, log_dir: &Path, config: SessionConfig) -> SessionContext {
+        let ctx = customer_value_datafusion::ballista::connect(&self.url(), config)
+            .await
+            .expect("client context");
+        register_log(&ctx, log_dir).await;
+        ctx
+    }
+
     /// The work directory of executor `index`.
     pub fn work_dir(&self, index: usize) -> PathBuf {
         self.dir.path().join(format!("executor-{index}"))
@@ -220,6 +233,17 @@ impl Cluster {
         ids.extend(self.executors.iter().flatten().map(|e| e.process.id()));
         ids
     }
+}
+
+/// Registers the Parquet files of `dir` as the table `log`.
+pub async fn register_log(ctx: &SessionContext, dir: &Path) {
+    ctx.register_parquet(
+        "log",
+        dir.to_str().expect("utf-8 path"),
+        ParquetReadOptions::default(),
+    )
+    .await
+    .expect("register the Parquet log");
 }
 
 /// Polls `ready` every 100 ms until it holds; panics with the process's log if the process exits
