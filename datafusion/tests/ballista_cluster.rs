@@ -9,6 +9,7 @@ mod cluster;
 mod common;
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use ballista::prelude::SessionConfigExt;
 use cluster::cdnow::{self, Line};
@@ -21,8 +22,10 @@ use customer_value::clv::{
 use customer_value::numeric::money::to_f64;
 use customer_value::rust_decimal::{Decimal, RoundingStrategy};
 use customer_value::{CustomerSummary, RfmScorer, Summarizer, TimeUnit};
+use customer_value_datafusion::ballista::{JobGuard, SummaryStage};
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{Decimal128Type, Int64Type};
+use datafusion::common::ScalarValue;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 /// Per customer (lines, cents) from `SELECT customer_id, lines, net` batches.
@@ -194,19 +197,25 @@ fn assert_scores_equal_the_core(outcome: &Outcome, summaries: &[CustomerSummary<
     assert_eq!(outcome.scores[&10244].clv, None);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_pipeline_on_the_cluster_equals_in_process_and_the_core() {
+/// CDNOW in four Parquet files, a cluster of two executors with two task slots each, and two
+/// contexts with the table `log`: the cluster's client and an in-process one.
+async fn cdnow_on_a_cluster() -> (ScratchDir, Cluster, SessionContext, SessionContext) {
     let data = ScratchDir::new("data");
     cdnow::write_parquet(&cdnow::lines(), data.path(), 4);
     let cluster = Cluster::start(2, 2, 30);
     let remote = cluster
         .client(data.path(), SessionConfig::new_with_ballista())
         .await;
-    let on_cluster = pipeline::run(&remote).await;
-
     let local = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(4));
     customer_value_datafusion::register_all(&local);
     register_log(&local, data.path()).await;
+    (data, cluster, remote, local)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pipeline_on_the_cluster_equals_in_process_and_the_core() {
+    let (_data, _cluster, remote, local) = cdnow_on_a_cluster().await;
+    let on_cluster = pipeline::run(&remote).await;
     let in_process = pipeline::run(&local).await;
 
     // The summaries: every customer's, the same on the cluster, in-process and in the core.
@@ -258,4 +267,36 @@ async fn the_pipeline_on_the_cluster_equals_in_process_and_the_core() {
     assert_eq!(on_cluster.purchase, in_process.purchase);
     assert_eq!(on_cluster.scores, in_process.scores);
     assert_scores_equal_the_core(&on_cluster, &summaries);
+}
+
+/// Each customer's summary struct, by customer.
+fn summaries_by_customer(batches: &[RecordBatch]) -> BTreeMap<i64, ScalarValue> {
+    let mut rows = BTreeMap::new();
+    for batch in batches {
+        let ids = batch.column(0).as_primitive::<Int64Type>();
+        for i in 0..batch.num_rows() {
+            let summary = ScalarValue::try_from_array(batch.column(1), i).expect("a struct");
+            assert!(rows.insert(ids.value(i), summary).is_none());
+        }
+    }
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guarded_summary_stage_passes_its_check_on_the_cluster() {
+    let (_data, _cluster, remote, local) = cdnow_on_a_cluster().await;
+    let as_of = pipeline::AS_OF.parse().expect("a date");
+    let stage = SummaryStage::new("log", as_of);
+    let guard = JobGuard::new(Duration::from_secs(120), 2);
+    let checked = stage.run(&remote, &guard).await.expect("a checked stage");
+    assert!(checked.rejected.is_empty());
+    let figures = checked.value.figures;
+    assert_eq!((figures.customers, figures.lines), (23_570, 69_659));
+    assert_eq!(figures.net, Decimal::new(250_031_563, 2));
+    let in_process = stage.run(&local, &guard).await.expect("in-process");
+    assert_eq!(in_process.value.figures, figures);
+    assert_eq!(
+        summaries_by_customer(&checked.value.batches),
+        summaries_by_customer(&in_process.value.batches)
+    );
 }

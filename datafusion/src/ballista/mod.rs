@@ -18,11 +18,13 @@
 mod executor;
 mod functions;
 mod guard;
+mod pipeline;
 mod scheduler;
 
 pub use executor::{run_executor, ExecutorOptions};
 pub use functions::{connect, function_registry, session_state};
 pub use guard::{AttemptFailure, GuardError, Guarded, IntegrityFailure, JobFailure, JobGuard};
+pub use pipeline::{CheckedSummaries, StageFigures, SummaryStage};
 pub use scheduler::{run_scheduler, SchedulerOptions};
 
 use std::net::{IpAddr, SocketAddr};

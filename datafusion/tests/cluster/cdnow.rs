@@ -83,3 +83,16 @@ pub fn totals_by_customer(lines: &[Line]) -> BTreeMap<i64, (i64, i64)> {
     }
     totals
 }
+
+/// `copies` copies of `lines`, copy k with customer ids shifted by k × 100,000 (CDNOW's ids stay
+/// below 23,571), so the log has `copies` × 23,570 customers with CDNOW's histories.
+pub fn replicated(lines: &[Line], copies: i64) -> Vec<Line> {
+    (0..copies)
+        .flat_map(|k| {
+            lines.iter().map(move |l| Line {
+                customer: l.customer + k * 100_000,
+                ..*l
+            })
+        })
+        .collect()
+}

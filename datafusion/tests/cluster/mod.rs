@@ -314,3 +314,18 @@ impl Drop for ScratchDir {
         }
     }
 }
+
+/// Whether any file lies under `dir` (at any depth).
+pub fn holds_a_file(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let path = entry.path();
+        if path.is_dir() {
+            holds_a_file(&path)
+        } else {
+            true
+        }
+    })
+}
