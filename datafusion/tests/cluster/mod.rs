@@ -9,6 +9,7 @@
 pub mod cdnow;
 pub mod pipeline;
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -315,17 +316,32 @@ impl Drop for ScratchDir {
     }
 }
 
-/// Whether any file lies under `dir` (at any depth).
-pub fn holds_a_file(dir: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return false;
-    };
-    entries.flatten().any(|entry| {
-        let path = entry.path();
-        if path.is_dir() {
-            holds_a_file(&path)
-        } else {
-            true
+/// The stages (numbers) of which executor work dir `dir` holds a task's output, over all jobs
+/// (`dir/<job>/<stage>/<partition>/<file>`).
+pub fn stages_with_output(dir: &Path) -> BTreeSet<u32> {
+    let mut stages = BTreeSet::new();
+    for job in subdirectories(dir) {
+        for stage in subdirectories(&job) {
+            let number = stage.file_name().and_then(|n| n.to_str()?.parse().ok());
+            let has_file = subdirectories(&stage).iter().any(|partition| {
+                std::fs::read_dir(partition).is_ok_and(|mut files| files.next().is_some())
+            });
+            if let (Some(number), true) = (number, has_file) {
+                stages.insert(number);
+            }
         }
-    })
+    }
+    stages
+}
+
+fn subdirectories(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default()
 }
