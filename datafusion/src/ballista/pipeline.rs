@@ -7,6 +7,12 @@
 //! input's (tried with stand-in functions: summaries right, RFM scores off). Three figures
 //! summed over the stage's rows see a lost, doubled or split group, whichever partition it was
 //! in.
+//!
+//! Why a deadline: when the lost executor held completed map output and the next stage was
+//! running, Ballista 55 (either planner) resets and rolls back the stages, then never finishes
+//! the job, and the same scheduler queues every later job without planning it (seen for 100 s
+//! in `tests/ballista_faults.rs`). The guard then ends with [`GuardError::Exhausted`], each
+//! attempt's deadline named; restarting the scheduler is what brings the cluster back.
 
 use chrono::NaiveDate;
 use datafusion::arrow::array::{Array, AsArray, RecordBatch, StructArray};
