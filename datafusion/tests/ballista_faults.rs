@@ -7,7 +7,8 @@
 //! What Ballista 55 did, 3 runs of each planner on 2 cores: the scheduler reset the running
 //! stage's task and the completed map tasks of the lost executor, rolled the running stage back,
 //! and then never finished the job; the jobs of attempts 2 and 3 were queued and never planned.
-//! So the guard ends with `GuardError::Exhausted` (three deadlines). Killed before any map
+//! So the guard ends with `GuardError::Exhausted` (three deadlines). The client cancels a job
+//! past its deadline; the scheduler logged the request (static planner) and stayed stuck. Killed before any map
 //! output of the lost executor was complete, the first attempt finished right.
 
 #![cfg(feature = "ballista")]
@@ -97,8 +98,9 @@ async fn stage_with_a_killed_executor(
 
 /// The scheduler's lines about the lost executor and the jobs.
 fn what_ballista_did(log: &str) -> String {
-    const EVENTS: [&str; 11] = [
+    const EVENTS: [&str; 12] = [
         "Job queued",
+        "cancellation request",
         "ERROR",
         "Cancel",
         "timed out",

@@ -15,6 +15,7 @@
 //! scheduler and every executor: the same path on every machine (a shared file system) or an
 //! object store registered on all of them. A `MemTable` cannot be shipped to a cluster.
 
+mod cancel;
 mod executor;
 mod functions;
 mod guard;

@@ -12,7 +12,9 @@
 //! running, Ballista 55 (either planner) resets and rolls back the stages, then never finishes
 //! the job, and the same scheduler queues every later job without planning it (seen for 100 s
 //! in `tests/ballista_faults.rs`). The guard then ends with [`GuardError::Exhausted`], each
-//! attempt's deadline named; restarting the scheduler is what brings the cluster back.
+//! attempt's deadline named; restarting the scheduler is what brings the cluster back. A job
+//! past its deadline is cancelled on the scheduler (when the client knows its id); in that
+//! test the scheduler took the cancellation and stayed stuck.
 
 use chrono::NaiveDate;
 use datafusion::arrow::array::{Array, AsArray, RecordBatch, StructArray};
@@ -22,6 +24,7 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::prelude::SessionContext;
 use rust_decimal::Decimal;
 
+use super::cancel::collect_or_cancel;
 use super::guard::{GuardError, Guarded, JobFailure, JobGuard};
 use crate::summary::DEFAULT_MINOR_UNIT_SCALE;
 
@@ -202,7 +205,7 @@ impl SummaryStage {
     /// One attempt: the summaries, the input's figures, the check. (Summaries first, so a
     /// fault injected at the attempt's first shuffle file hits the summary job.)
     async fn attempt(&self, ctx: &SessionContext) -> Result<CheckedSummaries, JobFailure> {
-        let batches = ctx.sql(&self.summary_sql()).await?.collect().await?;
+        let batches = collect_or_cancel(ctx.sql(&self.summary_sql()).await?).await?;
         let figures = summary_figures(&batches)?;
         let input = input_figures(ctx, &self.input_figures_sql()).await?;
         check(&input, &figures)?;
@@ -240,7 +243,7 @@ fn quoted(name: &str) -> String {
 
 /// The one row of [`SummaryStage::input_figures_sql`].
 async fn input_figures(ctx: &SessionContext, sql: &str) -> Result<StageFigures> {
-    let batches = ctx.sql(sql).await?.collect().await?;
+    let batches = collect_or_cancel(ctx.sql(sql).await?).await?;
     let batch = batches
         .iter()
         .find(|b| b.num_rows() > 0)
