@@ -15,7 +15,6 @@ use datafusion::parquet::arrow::ArrowWriter;
 #[path = "../../../benches/common/mod.rs"]
 mod synthetic;
 
-pub use synthetic::{synthetic_columns, synthetic_end, SyntheticColumns};
 
 /// The log's schema: `customer_id BIGINT, day DATE, amount DECIMAL(12, 2)`, none nullable.
 pub fn log_schema() -> SchemaRef {
