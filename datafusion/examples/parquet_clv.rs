@@ -34,8 +34,12 @@ async fn main() -> Result<()> {
     let (log, out) = paths()?;
     let ctx = SessionContext::new();
     customer_value_datafusion::register_all(&ctx);
-    ctx.register_parquet("log", log.to_string_lossy().as_ref(), ParquetReadOptions::default())
-        .await?;
+    ctx.register_parquet(
+        "log",
+        log.to_string_lossy().as_ref(),
+        ParquetReadOptions::default(),
+    )
+    .await?;
 
     // The observation ends on the log's last day.
     let as_of = scalar_text(&ctx, "SELECT max(CAST(day AS DATE)) FROM log").await?;
@@ -199,7 +203,9 @@ async fn scalar_text(ctx: &SessionContext, sql: &str) -> Result<String> {
         .map(|b| b.column(0).clone())
         .ok_or_else(|| DataFusionError::Execution(format!("no row from {sql}")))?;
     if column.is_null(0) {
-        return Err(DataFusionError::Execution("the log has no dated line".into()));
+        return Err(DataFusionError::Execution(
+            "the log has no dated line".into(),
+        ));
     }
     Ok(array_value_to_string(&column, 0)?)
 }
