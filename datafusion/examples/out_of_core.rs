@@ -36,7 +36,11 @@ async fn main() -> Result<()> {
     if !dir.exists() {
         let started = Instant::now();
         common::write_parquet_log(&dir, lines, customers, 42, lines.div_ceil(10_000_000))?;
-        println!("wrote {lines} lines to {} in {:.1?}", dir.display(), started.elapsed());
+        println!(
+            "wrote {lines} lines to {} in {:.1?}",
+            dir.display(),
+            started.elapsed()
+        );
     }
 
     let runtime = RuntimeEnvBuilder::new()
@@ -44,8 +48,12 @@ async fn main() -> Result<()> {
         .build_arc()?;
     let ctx = SessionContext::new_with_config_rt(SessionConfig::new(), runtime);
     customer_value_datafusion::register_all(&ctx);
-    ctx.register_parquet("log", dir.to_string_lossy().as_ref(), ParquetReadOptions::default())
-        .await?;
+    ctx.register_parquet(
+        "log",
+        dir.to_string_lossy().as_ref(),
+        ParquetReadOptions::default(),
+    )
+    .await?;
 
     let started = Instant::now();
     let plan = ctx

@@ -17,7 +17,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use customer_value::clv::{FitOptions, GammaGammaOptions};
+use customer_value::clv::{FitOptions, GammaGammaOptions, MaximumLikelihood};
 use customer_value::report::PurchaseModelKind;
 use customer_value_datafusion::fit::{
     fit_purchase_model, fit_spend_model, PurchaseColumns, SpendColumns,
@@ -34,11 +34,15 @@ async fn main() -> Result<()> {
     let (log, out) = paths()?;
     let ctx = SessionContext::new();
     customer_value_datafusion::register_all(&ctx);
-    ctx.register_parquet("log", log.to_string_lossy().as_ref(), ParquetReadOptions::default())
-        .await?;
+    ctx.register_parquet(
+        "log",
+        log.to_string_lossy().as_ref(),
+        ParquetReadOptions::default(),
+    )
+    .await?;
 
     // The observation ends on the log's last day.
-    let as_of = scalar_text(&ctx, "SELECT CAST(max(CAST(day AS DATE)) AS VARCHAR) FROM log").await?;
+    let as_of = scalar_text(&ctx, "SELECT max(CAST(day AS DATE)) FROM log").await?;
     summarize(&ctx, &as_of).await?;
     report_left_out(&ctx).await?;
 
@@ -189,17 +193,19 @@ fn literal(model: &ScoringModel) -> Result<String> {
         .map_err(|e| DataFusionError::External(Box::new(e)))
 }
 
-/// The one text value a query returns.
+/// The one value a query returns, as text.
 async fn scalar_text(ctx: &SessionContext, sql: &str) -> Result<String> {
-    use datafusion::arrow::array::{Array, AsArray};
+    use datafusion::arrow::array::Array;
+    use datafusion::arrow::util::display::array_value_to_string;
     let batches = ctx.sql(sql).await?.collect().await?;
     let column = batches
         .first()
         .map(|b| b.column(0).clone())
         .ok_or_else(|| DataFusionError::Execution(format!("no row from {sql}")))?;
-    let text = column.as_string::<i32>();
-    if text.is_null(0) {
-        return Err(DataFusionError::Execution("the log has no dated line".into()));
+    if column.is_null(0) {
+        return Err(DataFusionError::Execution(
+            "the log has no dated line".into(),
+        ));
     }
-    Ok(text.value(0).to_owned())
+    Ok(array_value_to_string(&column, 0)?)
 }

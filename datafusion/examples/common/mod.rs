@@ -15,8 +15,6 @@ use datafusion::parquet::arrow::ArrowWriter;
 #[path = "../../../benches/common/mod.rs"]
 mod synthetic;
 
-pub use synthetic::{synthetic_columns, synthetic_end, SyntheticColumns};
-
 /// The log's schema: `customer_id BIGINT, day DATE, amount DECIMAL(12, 2)`, none nullable.
 pub fn log_schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
@@ -42,11 +40,7 @@ pub fn log_batch(start: u64, end: u64, customers: u64, seed: u64) -> Result<Reco
 /// Writes `rows` lines of the synthetic log into `files` Parquet files in `dir` (created), in
 /// batches of at most 1M rows, so memory stays bounded whatever `rows` is.
 pub fn write_parquet_log(
-    dir: &Path,
-    rows: u64,
-    customers: u64,
-    seed: u64,
-    files: u64,
+    dir: &Path, rows: u64, customers: u64, seed: u64, files: u64,
 ) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let per_file = rows.div_ceil(files.max(1));

@@ -12,7 +12,7 @@ use datafusion::logical_expr::Accumulator;
 use super::arguments::{SummaryArgs, NAME};
 use super::input::for_each_line;
 use super::output::Rows;
-use super::state::{self, StateRows};
+use super::state::{StateBuilder, StateRows};
 
 /// One group's summary in the making.
 #[derive(Debug)]
@@ -73,16 +73,13 @@ impl Accumulator for SummaryAccumulator {
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let ledger = std::mem::replace(&mut self.ledger, empty_ledger(&self.args)?);
-        state::encode_one(ledger.into_parts().map_err(ledger_error)?)
+        let state = StateBuilder::one(&mut self.ledger);
+        self.ledger.clear();
+        state
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
         let rows = StateRows::new(states)?;
-        for row in 0..rows.len() {
-            let other = rows.ledger(row, &self.args.summarizer, self.args.scale)?;
-            self.ledger.merge(other).map_err(ledger_error)?;
-        }
-        Ok(())
+        (0..rows.len()).try_for_each(|row| rows.merge_into(row, &mut self.ledger))
     }
 }

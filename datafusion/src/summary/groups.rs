@@ -12,7 +12,7 @@ use super::accumulator::{empty_ledger, ledger_error};
 use super::arguments::SummaryArgs;
 use super::input::for_each_line;
 use super::output::Rows;
-use super::state::{self, StateRows};
+use super::state::{StateBuilder, StateRows};
 
 /// The ledgers of every group seen.
 #[derive(Debug)]
@@ -95,13 +95,12 @@ impl GroupsAccumulator for SummaryGroups {
     }
 
     fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
-        let parts = self
-            .take(emit_to)
-            .into_iter()
-            .map(CustomerLedger::into_parts)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(ledger_error)?;
-        state::encode(&parts)
+        let mut ledgers = self.take(emit_to);
+        let mut builder = StateBuilder::with_capacity(ledgers.len());
+        for ledger in &mut ledgers {
+            builder.push(ledger)?;
+        }
+        builder.finish()
     }
 
     fn merge_batch(
@@ -109,11 +108,9 @@ impl GroupsAccumulator for SummaryGroups {
     ) -> Result<()> {
         self.grow(total_num_groups);
         let rows = StateRows::new(values)?;
-        let (summarizer, scale) = (&self.args.summarizer, self.args.scale);
         for (row, &group) in group_indices.iter().enumerate() {
-            let other = rows.ledger(row, summarizer, scale)?;
             Self::change(&mut self.ledgers, &mut self.heap_bytes, group, |ledger| {
-                ledger.merge(other).map_err(ledger_error)
+                rows.merge_into(row, ledger)
             })?;
         }
         Ok(())
@@ -122,18 +119,26 @@ impl GroupsAccumulator for SummaryGroups {
     fn convert_to_state(
         &self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>,
     ) -> Result<Vec<ArrayRef>> {
-        // A ledger per row; a row the filter drops keeps an empty one.
+        // A row per input row: the state of a ledger of that one line, or an empty one for a
+        // row the filter drops; one ledger, cleared between rows, makes them all.
         let rows = values.first().map_or(0, |days| days.len());
-        let mut ledgers = vec![self.empty.clone(); rows];
+        let mut builder = StateBuilder::with_capacity(rows);
+        let mut ledger = self.empty.clone();
+        let mut next = 0;
         for_each_line(values, opt_filter, |row, line| {
-            line.add_to(&mut ledgers[row])
+            for _ in next..row {
+                builder.push(&mut ledger)?;
+            }
+            line.add_to(&mut ledger)?;
+            builder.push(&mut ledger)?;
+            ledger.clear();
+            next = row + 1;
+            Ok(())
         })?;
-        let parts = ledgers
-            .into_iter()
-            .map(CustomerLedger::into_parts)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(ledger_error)?;
-        state::encode(&parts)
+        for _ in next..rows {
+            builder.push(&mut ledger)?;
+        }
+        builder.finish()
     }
 
     fn size(&self) -> usize {
