@@ -10,37 +10,38 @@ use datafusion::common::{DataFusionError, Result, ScalarValue};
 use datafusion::logical_expr::Accumulator;
 
 use super::arguments::{SummaryArgs, NAME};
-use super::input::for_each_line;
+use super::input::{for_each_line, Line};
 use super::output::Rows;
 use super::state::{StateBuilder, StateRows};
 
 /// One group's summary in the making.
+/// One customer's lines as read, netted when evaluated (so the state is the lines, as in
+/// [`SummaryGroups`](super::groups::SummaryGroups)).
 #[derive(Debug)]
 pub(crate) struct SummaryAccumulator {
     args: SummaryArgs,
-    ledger: CustomerLedger,
+    /// An empty ledger with the arguments' settings.
+    empty: CustomerLedger,
+    lines: Vec<(i32, i128)>,
+    missing: u64,
 }
 
 impl SummaryAccumulator {
-    /// An empty accumulator.
+    /// No line yet.
     ///
     /// # Errors
     ///
-    /// An execution error when the summarizer refuses the scale (checked before: never).
+    /// As [`empty_ledger`].
     pub(crate) fn new(args: SummaryArgs) -> Result<Self> {
         Ok(Self {
-            ledger: empty_ledger(&args)?,
+            empty: empty_ledger(&args)?,
             args,
+            lines: Vec::new(),
+            missing: 0,
         })
     }
 }
 
-/// An empty ledger with the arguments' settings.
-///
-/// # Errors
-///
-/// An execution error naming `cv_summary` when the scale is beyond 28 (the argument checks
-/// refuse such a scale first).
 pub(crate) fn empty_ledger(args: &SummaryArgs) -> Result<CustomerLedger> {
     args.summarizer
         .ledger(args.scale)
@@ -54,13 +55,24 @@ pub(crate) fn ledger_error(error: customer_value::summary::SummaryError) -> Data
 
 impl Accumulator for SummaryAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let ledger = &mut self.ledger;
-        for_each_line(values, None, |_, line| line.add_to(ledger))
+        let (lines, missing) = (&mut self.lines, &mut self.missing);
+        for_each_line(values, None, |_, line| {
+            match line {
+                Line::Counted { day, minor } => lines.push((day, minor)),
+                Line::Missing => *missing = missing.saturating_add(1),
+            }
+            Ok(())
+        })
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        // Not consumed: a window frame evaluates the same accumulator again.
-        let finished = self.ledger.clone().finish(()).map_err(ledger_error)?;
+        // The lines stay: a window frame evaluates the same accumulator again.
+        let mut ledger = self.empty.clone();
+        for &(day, minor) in &self.lines {
+            Line::Counted { day, minor }.add_to(&mut ledger)?;
+        }
+        (0..self.missing).for_each(|_| ledger.add_missing());
+        let finished = ledger.finish(()).map_err(ledger_error)?;
         let mut rows = Rows::with_capacity(1);
         rows.push(&finished, self.args.money_scale)?;
         Ok(ScalarValue::Struct(Arc::new(
@@ -69,17 +81,24 @@ impl Accumulator for SummaryAccumulator {
     }
 
     fn size(&self) -> usize {
-        std::mem::size_of_val(self) + self.ledger.heap_bytes()
+        std::mem::size_of_val(self)
+            + self.empty.heap_bytes()
+            + self.lines.capacity() * std::mem::size_of::<(i32, i128)>()
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let state = StateBuilder::one(&mut self.ledger);
-        self.ledger.clear();
-        state
+        let lines = std::mem::take(&mut self.lines);
+        StateBuilder::one(lines, std::mem::take(&mut self.missing))
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
         let rows = StateRows::new(states)?;
-        (0..rows.len()).try_for_each(|row| rows.merge_into(row, &mut self.ledger))
+        for row in 0..rows.len() {
+            let (days, amounts, nulls) = rows.row(row);
+            self.lines
+                .extend(days.iter().copied().zip(amounts.iter().copied()));
+            self.missing = self.missing.saturating_add(nulls);
+        }
+        Ok(())
     }
 }

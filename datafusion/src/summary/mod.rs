@@ -63,18 +63,18 @@
 //!
 //! # Execution
 //!
-//! The partial state is the customer's [`CustomerLedger`](customer_value::summary::CustomerLedger)
-//! as columns (see [`state`](self#partial-state)); ledgers merge in any order, so two-phase
-//! and repartitioned aggregation give the same struct whatever the partitioning. Grouped
-//! queries use a `GroupsAccumulator` whose size
-//! counts every ledger's memory, so DataFusion's memory pool can spill the aggregation.
+//! The partial state is a customer's lines as read (see [below](self#partial-state)); only the
+//! last phase nets them, each through the core's
+//! [`CustomerLedger::add`](customer_value::summary::CustomerLedger::add), in day order, so
+//! two-phase and repartitioned aggregation give the same struct whatever the partitioning.
+//! Grouped queries use a `GroupsAccumulator` that keeps every group's lines in one flat column
+//! and counts its memory, so DataFusion's memory pool can spill the aggregation.
 //!
 //! # Partial state
 //!
-//! `days` (`List<Date32>`), `net_amounts` (`List<Decimal128(38, 0)>`, minor units),
-//! `has_refund` (`List<Boolean>`) and the `UInt64` counters `counted_lines`, `late_lines`,
-//! `ignored_refunds`, `netted_refunds`, `excess_scale_lines`, `missing_lines`: the fields of
-//! [`LedgerParts`](customer_value::summary::LedgerParts), checked when read back.
+//! `days` (`List<Date32>`) and `amounts` (`List<Decimal128(38, 0)>`, minor units at the
+//! argument's scale): the lines with a day and an amount; `missing_lines` (`UInt64`): the lines
+//! with a NULL day or amount.
 
 mod accumulator;
 mod arguments;
