@@ -118,7 +118,7 @@ impl LedgerCounts {
     }
 
     /// The counts of two ledgers together, unless one (or the lines fed) overflows.
-    pub(super) fn plus(&self, other: &LedgerCounts) -> Option<LedgerCounts> {
+    fn plus(&self, other: &LedgerCounts) -> Option<LedgerCounts> {
         let sum = LedgerCounts {
             counted: self.counted.checked_add(other.counted)?,
             late: self.late.checked_add(other.late)?,
@@ -298,6 +298,27 @@ impl CustomerLedger {
         Ok(())
     }
 
+    /// Empties the ledger, keeping its settings, its scale and its memory: ready for another
+    /// customer without allocating again.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use customer_value::Summarizer; use chrono::NaiveDate;
+    /// let end = NaiveDate::from_ymd_opt(2024, 1, 31).unwrap();
+    /// let mut ledger = Summarizer::new(end).ledger(2)?;
+    /// ledger.add(19_723, 500i64)?;
+    /// ledger.clear();
+    /// assert_eq!(ledger.into_parts()?, Summarizer::new(end).ledger(2)?.into_parts()?);
+    /// # Ok::<(), customer_value::summary::SummaryError>(())
+    /// ```
+    pub fn clear(&mut self) {
+        self.days.clear();
+        self.normalized = true;
+        self.normalized_len = 0;
+        self.counts = LedgerCounts::default();
+    }
+
     /// Counts a line whose day or amount is missing (SQL's NULL): it is in no figure, and
     /// counted in [`FinishedLedger::missing_lines`].
     ///
@@ -394,22 +415,16 @@ impl CustomerLedger {
             .counts
             .plus(&other.counts)
             .ok_or_else(|| invalid("the merged line counts exceed 64 bits".to_string()))?;
-        let start = self.days.len();
+        let in_order = match (self.days.last(), other.days.first()) {
+            (Some(last), Some(first)) => last.day < first.day,
+            _ => true,
+        };
+        self.normalized &= other.normalized && in_order;
         self.days.append(&mut other.days);
-        self.appended(start, other.normalized);
-        Ok(())
-    }
-
-    /// Updates the order flags after days were appended from `start` on (sorted and each once
-    /// among themselves when `sorted`).
-    pub(super) fn appended(&mut self, start: usize, sorted: bool) {
-        let in_order = start == 0
-            || start == self.days.len()
-            || self.days[start - 1].day < self.days[start].day;
-        self.normalized &= sorted && in_order;
         if self.normalized {
             self.normalized_len = self.days.len();
         }
+        Ok(())
     }
 
     /// The customer's summary, or why there is none, with its share of the report.
@@ -436,7 +451,7 @@ impl CustomerLedger {
     /// ```
     pub fn finish<C>(mut self, customer: C) -> Result<FinishedLedger<C>, SummaryError> {
         self.normalize()?;
-        check_sums(&self.days)?;
+        self.check_sums()?;
         let counts = self.counts;
         let mut report = SummaryReport {
             lines_read: counts
@@ -495,19 +510,20 @@ impl CustomerLedger {
             },
         )
     }
-}
 
-/// Checks that every sum of the days' net amounts fits 128 bits: the sum of their magnitudes
-/// does.
-pub(super) fn check_sums(days: &[LedgerDay]) -> Result<(), SummaryError> {
-    let magnitude = days
-        .iter()
-        .try_fold(0u128, |sum, d| sum.checked_add(d.net.unsigned_abs()));
-    match magnitude {
-        Some(sum) if sum <= i128::MAX.unsigned_abs() => Ok(()),
-        _ => Err(invalid(
-            "the net amounts add up beyond 128 bits".to_string(),
-        )),
+    /// Checks that every sum of the days' net amounts fits 128 bits: the sum of their
+    /// magnitudes does.
+    pub(super) fn check_sums(&self) -> Result<(), SummaryError> {
+        let magnitude = self
+            .days
+            .iter()
+            .try_fold(0u128, |sum, d| sum.checked_add(d.net.unsigned_abs()));
+        match magnitude {
+            Some(sum) if sum <= i128::MAX.unsigned_abs() => Ok(()),
+            _ => Err(invalid(
+                "the net amounts add up beyond 128 bits".to_string(),
+            )),
+        }
     }
 }
 

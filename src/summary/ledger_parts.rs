@@ -1,7 +1,7 @@
 //! [`LedgerParts`]: a [`CustomerLedger`] as plain columns and counters, to ship between processes
 //! (a query engine's partial aggregation state), and the checks that rebuild a ledger from them.
 
-use super::ledger::{check_sums, invalid, CustomerLedger, LedgerCounts, LedgerDay};
+use super::ledger::{invalid, CustomerLedger, LedgerCounts, LedgerDay};
 use super::minor_units::{day_of, is_calendar_day, MinorScale};
 use super::{LateTransactions, RefundPolicy, Summarizer, SummaryError};
 use crate::settings::Settings;
@@ -145,29 +145,21 @@ impl CustomerLedger {
                 missing: parts.missing_lines,
             },
         };
-        ledger.check_parts(&ledger.days, &ledger.counts)?;
+        ledger.check_days()?;
+        ledger.check_counts()?;
         Ok(ledger)
-    }
-
-    /// Checks the days and counters of parts against this ledger's settings and scale: they
-    /// must be what some lines fed to such a ledger give.
-    pub(super) fn check_parts(
-        &self, days: &[LedgerDay], counts: &LedgerCounts,
-    ) -> Result<(), SummaryError> {
-        self.check_days(days, counts)?;
-        self.check_counts(days, counts)
     }
 
     /// Checks each day against the calendar, the observation end, the refund policy and the
     /// amount bound.
-    fn check_days(&self, days: &[LedgerDay], counts: &LedgerCounts) -> Result<(), SummaryError> {
+    fn check_days(&self) -> Result<(), SummaryError> {
         let nets_bound = self
             .units
             .bound()
             .unsigned_abs()
-            .saturating_mul(u128::from(counts.counted));
+            .saturating_mul(u128::from(self.counts.counted));
         let mut previous: Option<i32> = None;
-        for (i, d) in days.iter().enumerate() {
+        for (i, d) in self.days.iter().enumerate() {
             let problem = if !is_calendar_day(d.day) {
                 Some(format!("days[{i}] = {} is outside the calendar", d.day))
             } else if previous.is_some_and(|p| p >= d.day) {
@@ -189,7 +181,7 @@ impl CustomerLedger {
                     self.settings.refunds
                 ))
             } else if d.net.unsigned_abs() > nets_bound {
-                Some(format!("net_amounts[{i}] = {} is beyond what {} lines of at most {} minor units sum to", d.net, counts.counted, self.units.bound()))
+                Some(format!("net_amounts[{i}] = {} is beyond what {} lines of at most {} minor units sum to", d.net, self.counts.counted, self.units.bound()))
             } else {
                 None
             };
@@ -198,13 +190,14 @@ impl CustomerLedger {
             }
             previous = Some(d.day);
         }
-        check_sums(days)
+        self.check_sums()
     }
 
     /// Checks the counters against the days and the policies.
-    fn check_counts(&self, days: &[LedgerDay], c: &LedgerCounts) -> Result<(), SummaryError> {
-        let refund_days = days.iter().filter(|d| d.has_refund).count() as u64;
-        let days = days.len() as u64;
+    fn check_counts(&self) -> Result<(), SummaryError> {
+        let c = &self.counts;
+        let days = self.days.len() as u64;
+        let refund_days = self.days.iter().filter(|d| d.has_refund).count() as u64;
         let s = &self.settings;
         let problem = if c.fed().is_none() {
             Some("the line counts add up beyond 64 bits".to_string())

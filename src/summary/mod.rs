@@ -117,7 +117,6 @@ mod columns;
 mod customer;
 mod holdout;
 mod ledger;
-mod ledger_columns;
 mod ledger_parts;
 mod minor_units;
 mod occasions;
@@ -131,7 +130,6 @@ pub use calendar::CalendarPeriod;
 pub use customer::{CustomerSummary, MonetaryBasis, PurchaseOccasion, RefundDay};
 pub use holdout::{CalendarHoldout, CalibrationHoldout};
 pub use ledger::{CustomerLedger, FinishedLedger, LedgerOutcome};
-pub use ledger_columns::LedgerCounters;
 pub use ledger_parts::LedgerParts;
 pub use minor_units::MinorUnits;
 pub use policies::{
