@@ -9,7 +9,7 @@
 //! `LINES` (default 10,000,000) seeded lines of `LINES / 10` customers (the benches' log) are
 //! written once into files of 10M lines under the system's temporary folder; `LIMIT_MB` (default
 //! 256) is the memory pool's limit, a `FairSpillPool` (each spilling operator gets an equal share;
-//! see `tests/summary_spill.rs` for why not the greedy pool). The summaries stream to the driver,
+//! see `tests/sql/spill.rs` for why not the greedy pool). The summaries stream to the driver,
 //! which keeps only tallies: the run's own memory is the engine's.
 
 mod common;

@@ -11,7 +11,7 @@
 //! Why a deadline: when the lost executor held completed map output and the next stage was
 //! running, Ballista 55 (either planner) resets and rolls back the stages, then never finishes
 //! the job, and the same scheduler queues every later job without planning it (seen for 100 s
-//! in `tests/ballista_faults.rs`). The guard then ends with [`GuardError::Exhausted`], each
+//! in `tests/ballista/faults.rs`). The guard then ends with [`GuardError::Exhausted`], each
 //! attempt's deadline named; restarting the scheduler is what brings the cluster back. A job
 //! past its deadline is cancelled on the scheduler (when the client knows its id); in that
 //! test the scheduler took the cancellation and stayed stuck.

@@ -22,7 +22,7 @@ pub struct Line {
 /// The lines of CDNOW_master.txt (`customer_id date cds dollars`).
 pub fn lines() -> Vec<Line> {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
-    include_str!("../../../examples/data/CDNOW_master.txt")
+    include_str!("../../../../examples/data/CDNOW_master.txt")
         .lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())

@@ -10,7 +10,7 @@
 //! of 8, 12, 20 and 24 MB; the same limit passed on one run and failed on another). With the
 //! fair pool, or with one partition, every limit from 8 to 24 MB gave the unlimited result.
 
-mod summary_common;
+use crate::summary_common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,7 +1,7 @@
 //! The scoring functions against the core's batch predictions on CDNOW, bit for bit and under
 //! several partitionings; published numbers; NULLs; and every error path.
 
-mod cdnow_tables;
+use crate::cdnow_tables;
 
 use cdnow_tables::{
     assert_errors, cdnow_summary, context, doubles, error_of, partitioned, query, summary_batch,

@@ -2,7 +2,7 @@
 //! lines: CDNOW, a hand-computed log, random logs under random partitionings, NULLs, TIMESTAMP
 //! and BIGINT inputs, and every error path.
 
-mod summary_common;
+use crate::summary_common;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -38,7 +38,7 @@ fn summary_sql(as_of: &str, extra: &str) -> String {
 
 /// The CDNOW master log (`customer_id date cds dollars`), amounts in cents.
 fn cdnow_lines() -> Vec<Line> {
-    include_str!("../../examples/data/CDNOW_master.txt")
+    include_str!("../../../examples/data/CDNOW_master.txt")
         .lines()
         .skip(1)
         .map(|line| {
@@ -75,7 +75,7 @@ async fn cdnow_summaries_equal_the_core_for_every_customer() {
         assert_eq!(one.mean_repeat_spend, None);
     }
     // Every cent of the file is in some customer's total (summed from the text, independently).
-    let file_total: Decimal = include_str!("../../examples/data/CDNOW_master.txt")
+    let file_total: Decimal = include_str!("../../../examples/data/CDNOW_master.txt")
         .lines()
         .skip(1)
         .map(|l| {

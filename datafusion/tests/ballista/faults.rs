@@ -13,7 +13,7 @@
 
 #![cfg(feature = "ballista")]
 
-mod cluster;
+use crate::cluster;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

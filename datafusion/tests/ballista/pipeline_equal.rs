@@ -3,10 +3,9 @@
 
 #![cfg(feature = "ballista")]
 
-mod cluster;
+use crate::cluster;
 // The core's test data: `cdnow_master()` reads the bundled CDNOW log.
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! CDNOW calibration summary: BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma, to 1e-9 relative,
 //! under several partitionings; the compression's counts; NULLs and errors.
 
-mod cdnow_tables;
+use crate::cdnow_tables;
 
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -2,10 +2,9 @@
 //! breakpoints equal the core's fit bit for bit under several partitionings, the scores and
 //! segments equal the core's; NULLs; and every error path.
 
-mod cdnow_tables;
+use crate::cdnow_tables;
 // The core's test data: `cdnow_master()` reads the bundled CDNOW log.
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
