@@ -93,6 +93,43 @@ pub(crate) fn checked_answer(value: f64, answer: Answer, asked: Asked) -> Result
     }
 }
 
+/// `Ok` for every value of a batch `answer`ed by the model's `function` for `caller`, else the
+/// [`ClvError::InvalidPrediction`] of the first value that is not, with its position.
+pub(crate) fn checked_answers(
+    values: &[f64], answer: Answer, function: &'static str, caller: &'static str,
+) -> Result<(), ClvError> {
+    for (i, &value) in values.iter().enumerate() {
+        checked_answer(value, answer, Asked::new(function, caller, Some(i)))?;
+    }
+    Ok(())
+}
+
+/// Checks a calibration/holdout pair: some histories, one holdout purchase count for each, every
+/// count non-negative and finite.
+pub(crate) fn check_calibration_holdout(
+    calibration: &[RepeatHistory], holdout_purchases: &[f64],
+) -> Result<(), ClvError> {
+    if calibration.is_empty() {
+        return Err(ClvError::EmptyInput);
+    }
+    check_length(
+        "holdout_purchases",
+        calibration.len(),
+        holdout_purchases.len(),
+    )?;
+    match holdout_purchases
+        .iter()
+        .find(|v| !(v.is_finite() && **v >= 0.0))
+    {
+        Some(&bad) => Err(ClvError::InvalidArgument {
+            name: "holdout_purchases",
+            value: bad,
+            constraint: "counts must be non-negative and finite",
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Checks that `max_frequency` is at most [`MAX_FREQUENCY`].
 fn check_max_frequency(max_frequency: u32) -> Result<(), ClvError> {
     if max_frequency <= MAX_FREQUENCY {
@@ -400,6 +437,22 @@ pub struct HoldoutRow {
     pub predicted: f64,
 }
 
+impl HoldoutRow {
+    /// The group's mean holdout error per customer, actual − predicted (the mean of the
+    /// differences is the difference of the means): positive when the model under-forecasts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::diagnostics::HoldoutRow;
+    /// let row = HoldoutRow { frequency: 2, customers: 10, actual: 1.5, predicted: 1.25 };
+    /// assert_eq!(row.mean_error(), 0.25);
+    /// ```
+    pub fn mean_error(&self) -> f64 {
+        self.actual - self.predicted
+    }
+}
+
 /// Predicted against actual holdout purchases by calibration frequency.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -449,35 +502,16 @@ pub fn holdout_comparison<M: PurchaseModel + ?Sized>(
     model: &M, calibration: &[RepeatHistory], holdout_purchases: &[f64], holdout_length: f64,
     max_frequency: u32,
 ) -> Result<HoldoutComparison, ClvError> {
-    if calibration.is_empty() {
-        return Err(ClvError::EmptyInput);
-    }
-    check_length(
-        "holdout_purchases",
-        calibration.len(),
-        holdout_purchases.len(),
-    )?;
-    if let Some(&bad) = holdout_purchases
-        .iter()
-        .find(|v| !(v.is_finite() && **v >= 0.0))
-    {
-        return Err(ClvError::InvalidArgument {
-            name: "holdout_purchases",
-            value: bad,
-            constraint: "counts must be non-negative and finite",
-        });
-    }
+    check_calibration_holdout(calibration, holdout_purchases)?;
     check_max_frequency(max_frequency)?;
     let mut predicted = vec![0.0; calibration.len()];
     model.conditional_expected_purchases_into(holdout_length, calibration, &mut predicted)?;
-    for (i, &value) in predicted.iter().enumerate() {
-        let asked = Asked::new(
-            "conditional_expected_purchases_into",
-            "holdout_comparison",
-            Some(i),
-        );
-        checked_answer(value, Answer::Expectation, asked)?;
-    }
+    checked_answers(
+        &predicted,
+        Answer::Expectation,
+        "conditional_expected_purchases_into",
+        "holdout_comparison",
+    )?;
     let mut sums = vec![(0usize, 0.0, 0.0); max_frequency as usize + 1];
     for ((h, &actual), &pred) in calibration.iter().zip(holdout_purchases).zip(&predicted) {
         let g = &mut sums[frequency_bin(h, max_frequency)];

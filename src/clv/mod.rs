@@ -58,6 +58,7 @@ mod bg_nbd;
 pub mod diagnostics;
 mod shifted_beta_geometric;
 pub mod simulate;
+pub mod tracking;
 pub use bg_bb::{BgBb, BgBbParams};
 pub use bg_nbd::{
     BgNbd, BgNbdFamily, BgNbdParams, BgNbdVariant, ModifiedBgNbd, ModifiedBgNbdParams,
