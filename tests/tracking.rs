@@ -224,6 +224,29 @@ fn cdnow_expected_tracking_under_bg_nbd_is_lifetimes() {
     }
 }
 
+/// The full CDNOW log (23,570 customers, examples/data) at BTYD's sample parameters: lifetimes'
+/// `expected_cumulative_transactions` (as above, on `CDNOW_master.txt`) gives 42748.74633903408
+/// expected and 44021 actual repeat transactions by week 78, 41718.476573333675 under the BG/NBD
+/// of Fader, Hardie & Lee.
+#[test]
+fn cdnow_master_tracking_is_lifetimes() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_master())
+        .unwrap();
+    let pareto = transaction_tracking(&btyd_pareto_nbd(), &summaries, &cdnow_weeks()).unwrap();
+    let week_78 = pareto.periods[77];
+    assert_eq!(
+        (pareto.customers, week_78.cumulative_actual),
+        (23570, 44021)
+    );
+    assert!(relative(week_78.cumulative_expected, 42748.74633903408) < 1e-10);
+    let bg = BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap();
+    let bg_week_78 = transaction_tracking(&bg, &summaries, &cdnow_weeks())
+        .unwrap()
+        .periods[77];
+    assert!(relative(bg_week_78.cumulative_expected, 41718.476573333675) < 1e-8);
+}
+
 /// Calendar months, January 1997 to June 1998, computed in pandas: repeat purchase days dated
 /// before each month's end, and the Pareto/NBD formula above over the days from each first
 /// purchase to the first day of the next month, / 7.

@@ -1,6 +1,6 @@
 //! Expected against actual repeat transactions per period, cumulative and incremental: the
-//! tracking plots of Fader, Hardie & Lee (2005, "Counting your customers the easy way",
-//! figures 2 and 3).
+//! tracking plots of Fader, Hardie & Lee (2005, "Counting your customers the easy way: an
+//! alternative to the Pareto/NBD model", Marketing Science 24(2)).
 
 use chrono::NaiveDate;
 
@@ -52,9 +52,9 @@ pub struct TransactionTracking {
 /// A customer's first purchase occasion b_i is its "birth"; every later occasion is a repeat
 /// transaction. The expected cumulative repeat transactions at the end τ of a period are
 /// Σ_{i: b_i < τ} E[X(τ − b_i)], the model's unconditional expectation
-/// ([`PurchaseModel::expected_purchases`]) over each customer's time since birth (Fader, Hardie &
-/// Lee 2005, "A note on implementing the Pareto/NBD model in MATLAB", p. 8; "Counting your
-/// customers the easy way", §4). Days count whole: a period ending on day d ends at the end of
+/// ([`PurchaseModel::expected_purchases`]) over each customer's time since birth (the expression
+/// lifetimes takes from Fader & Hardie's 2005 note "Implementing the Pareto/NBD model in MATLAB",
+/// and BTYD's `*.ExpectedCumulativeTransactions` evaluate). Days count whole: a period ending on day d ends at the end of
 /// d, so a customer born on day b has had d + 1 − b days, in `options.model_unit`, as lifetimes
 /// and BTYD count them.
 ///
@@ -119,12 +119,14 @@ pub fn transaction_tracking<M: PurchaseModel + ?Sized, C>(
     })
 }
 
+/// Days of first purchase in order, each with the number of customers born on it.
+type Births = Vec<(NaiveDate, usize)>;
+
 /// The number of customers born on each day before the last boundary, in date order, and the
 /// repeat occasions in each period.
-#[allow(clippy::type_complexity)]
 fn births_and_repeats<C>(
     customers: &[CustomerSummary<C>], boundaries: &[NaiveDate],
-) -> Result<(Vec<(NaiveDate, usize)>, Vec<u64>), ClvError> {
+) -> Result<(Births, Vec<u64>), ClvError> {
     let (start, end) = (boundaries[0], boundaries[boundaries.len() - 1]);
     let mut births = Vec::with_capacity(customers.len());
     let mut actual = vec![0u64; boundaries.len() - 1];
@@ -157,7 +159,7 @@ fn births_and_repeats<C>(
         }
     }
     births.sort_unstable();
-    let mut counted: Vec<(NaiveDate, usize)> = Vec::new();
+    let mut counted: Births = Vec::new();
     for birth in births {
         match counted.last_mut() {
             Some((day, count)) if *day == birth => *count += 1,
