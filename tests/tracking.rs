@@ -9,9 +9,10 @@ use customer_value::clv::diagnostics::holdout_comparison;
 use customer_value::clv::tracking::{
     alive_calibration, transaction_tracking, PeriodLength, TrackingOptions, TransactionTracking,
 };
-use customer_value::clv::{BgNbd, ClvError, ParetoNbd, RepeatHistory};
+use customer_value::clv::{BgNbd, ClvError, ParetoNbd, PurchaseModel, RepeatHistory};
 use customer_value::summary::CalendarPeriod;
-use customer_value::{CustomerSummary, Settings, Summarizer, Transaction};
+use customer_value::{CustomerSummary, Settings, Summarizer, TimeUnit, Transaction};
+use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 mod common;
@@ -481,4 +482,131 @@ fn results_and_options_round_trip_through_json() {
     );
     let zero = options.replace("\"periods\":78", "\"periods\":0");
     assert!(serde_json::from_str::<TrackingOptions>(&zero).is_err());
+}
+
+/// Purchases at a constant `rate` for ever, without heterogeneity or drop-out (E[X(t)] = rate · t),
+/// and a P(alive) of `alive` for everyone: expectations a hand can check, and values a model
+/// must not answer.
+struct Steady {
+    rate: f64,
+    alive: f64,
+}
+
+impl PurchaseModel for Steady {
+    fn expected_purchases(&self, t: f64) -> Result<f64, ClvError> {
+        Ok(self.rate * t)
+    }
+    fn conditional_expected_purchases(&self, t: f64, _: &RepeatHistory) -> Result<f64, ClvError> {
+        self.expected_purchases(t)
+    }
+    fn probability_alive(&self, _: &RepeatHistory) -> Result<f64, ClvError> {
+        Ok(self.alive)
+    }
+    fn probability_of_purchases(&self, n: u32, t: f64) -> Result<f64, ClvError> {
+        Ok(if n == 0 { (-self.rate * t).exp() } else { 0.0 })
+    }
+}
+
+/// Customers born on Monday 2024-01-01 and Wednesday the 3rd, at half a purchase a day: by the
+/// end of week 1 they have had 7 and 5 days (6 expected purchases), by week 2 14 and 12 (13).
+#[test]
+fn expectations_sum_over_each_customers_days_since_birth() {
+    let log = [
+        Transaction::new(1, day(2024, 1, 1), Decimal::from(10)),
+        Transaction::new(2, day(2024, 1, 3), Decimal::from(10)),
+    ];
+    let summaries = Summarizer::new(day(2024, 1, 14)).summarize(&log).unwrap();
+    let options = TrackingOptions {
+        model_unit: TimeUnit::Days,
+        ..TrackingOptions::weekly(day(2024, 1, 1), 2, day(2024, 1, 7))
+    };
+    let model = Steady {
+        rate: 0.5,
+        alive: 1.0,
+    };
+    let t = transaction_tracking(&model, &summaries, &options).unwrap();
+    let cumulative: Vec<f64> = t.periods.iter().map(|p| p.cumulative_expected).collect();
+    assert_eq!(cumulative, [6.0, 13.0]);
+    assert_eq!(t.periods[1].expected, 7.0);
+    let e = t.holdout_errors.unwrap();
+    assert_eq!((e.mean_absolute_error, e.bias), (7.0, 7.0));
+    assert_eq!(e.mean_absolute_percentage_error, None);
+}
+
+#[test]
+fn a_model_answering_outside_its_range_is_refused() {
+    let summaries = cdnow_summaries();
+    let (cbs, holdout) = cdnow_cbs();
+    for rate in [f64::NAN, f64::INFINITY, -1.0] {
+        let model = Steady { rate, alive: 0.5 };
+        assert!(matches!(
+            transaction_tracking(&model, &summaries, &cdnow_weeks()),
+            Err(ClvError::InvalidPrediction {
+                function: "expected_purchases",
+                ..
+            })
+        ));
+    }
+    for alive in [f64::NAN, 1.5, -0.1] {
+        let model = Steady { rate: 1.0, alive };
+        assert!(matches!(
+            alive_calibration(&model, &cbs, &holdout, 10),
+            Err(ClvError::InvalidPrediction {
+                position: Some(0),
+                ..
+            })
+        ));
+    }
+    let model = Steady {
+        rate: 1.0,
+        alive: 0.5,
+    };
+    assert!(matches!(
+        alive_calibration(&model, &cbs, &holdout[1..], 10),
+        Err(ClvError::LengthMismatch { .. })
+    ));
+    let mut negative = holdout.clone();
+    negative[3] = -1.0;
+    assert!(matches!(
+        alive_calibration(&model, &cbs, &negative, 10),
+        Err(ClvError::InvalidArgument {
+            name: "holdout_purchases",
+            ..
+        })
+    ));
+    // Everyone at 0.5: one bin holds them all.
+    let one = alive_calibration(&model, &cbs, &holdout, 10).unwrap();
+    assert_eq!(one.bins.len(), 1);
+    assert_eq!(one.bins[0].customers, 2357);
+}
+
+proptest! {
+    /// On any log, daily periods over its whole span count every repeat occasion once, the
+    /// incremental series add up to the cumulative ones, and the expectation never falls.
+    #[test]
+    fn daily_tracking_counts_every_repeat_once(
+        purchases in prop::collection::vec((0u32..12, 0u64..60, 1i64..50), 1..80),
+    ) {
+        let start = day(2024, 1, 1);
+        let log: Vec<Transaction<u32>> = purchases
+            .iter()
+            .map(|&(c, d, a)| Transaction::new(c, start + chrono::Days::new(d), Decimal::from(a)))
+            .collect();
+        let summaries = Summarizer::new(day(2024, 2, 29)).summarize(&log).unwrap();
+        let options = TrackingOptions {
+            length: PeriodLength::Elapsed(TimeUnit::Days),
+            ..TrackingOptions::weekly(start, 60, day(2024, 1, 31))
+        };
+        let t = transaction_tracking(&btyd_pareto_nbd(), &summaries, &options).unwrap();
+        let repeats: u64 = summaries.iter().map(|s| s.purchase_occasions() - 1).sum();
+        prop_assert_eq!(t.periods[59].cumulative_actual, repeats);
+        prop_assert_eq!(t.periods.iter().map(|p| p.actual).sum::<u64>(), repeats);
+        let mut running = 0.0;
+        for p in &t.periods {
+            prop_assert!(p.expected >= 0.0);
+            running += p.expected;
+            prop_assert!((running - p.cumulative_expected).abs() < 1e-9 * (1.0 + running));
+        }
+        prop_assert_eq!(t.holdout_errors.unwrap().periods, 29);
+    }
 }
