@@ -21,6 +21,7 @@ use customer_value::satisfaction::{
     cronbach_alpha, cronbach_alpha_interval, AlphaEstimate, MissingAnswers, SatisfactionError,
 };
 use ndarray::{array, Array2};
+use proptest::prelude::*;
 
 /// pingouin's Likert data set in long format (Subj, Items, Scores): 15 respondents × 10 items.
 fn likert() -> Array2<f64> {
@@ -275,4 +276,52 @@ fn estimates_round_trip_through_json() {
     let json = serde_json::to_string(&estimate).unwrap();
     let back: AlphaEstimate = serde_json::from_str(&json).unwrap();
     assert_eq!(back, estimate);
+    // A value the computation cannot produce is refused when read.
+    for (from, to) in [
+        ("\"respondents\":12", "\"respondents\":13"),
+        ("\"respondents\":12", "\"respondents\":1"),
+        ("\"items\":11", "\"items\":1"),
+        ("\"level\":0.95", "\"level\":1.5"),
+        ("\"alpha\":0.73", "\"alpha\":1.73"),
+    ] {
+        let tampered = json.replacen(from, to, 1);
+        assert_ne!(tampered, json, "{from} is in {json}");
+        assert!(
+            serde_json::from_str::<AlphaEstimate>(&tampered).is_err(),
+            "{tampered}"
+        );
+    }
+}
+
+proptest! {
+    /// Any finite or missing answers and any level in (0, 1): a typed error or a finite alpha ≤ 1
+    /// inside a finite interval, never a panic or a NaN.
+    #[test]
+    fn hostile_matrices_give_finite_results_or_typed_errors(
+        rows in 2usize..9,
+        columns in 2usize..6,
+        cells in proptest::collection::vec(
+            prop_oneof![
+                Just(f64::NAN),
+                Just(f64::MAX),
+                Just(-f64::MAX),
+                Just(5e-324),
+                -1e300f64..1e300,
+                0.0f64..5.0,
+            ],
+            40,
+        ),
+        level in prop_oneof![Just(1.0 - f64::EPSILON / 2.0), Just(1e-300), 0.0f64..1.0],
+        pairwise in any::<bool>(),
+    ) {
+        let items = Array2::from_shape_fn((rows, columns), |(i, j)| cells[(i * columns + j) % 40]);
+        let missing = if pairwise { MissingAnswers::Pairwise } else { MissingAnswers::Listwise };
+        if let Ok(estimate) = cronbach_alpha_interval(items.view(), missing, level) {
+            prop_assert!(estimate.alpha.is_finite() && estimate.alpha <= 1.0);
+            let interval = estimate.interval;
+            prop_assert!(interval.lower.is_finite() && interval.upper.is_finite());
+            prop_assert!(interval.lower <= estimate.alpha && estimate.alpha <= interval.upper);
+            prop_assert!(interval.upper <= 1.0);
+        }
+    }
 }

@@ -31,8 +31,15 @@ pub enum MissingAnswers {
 }
 
 /// Cronbach's alpha with Feldt's confidence interval.
+///
+/// Read back with serde, it is checked: at least 2 respondents and 2 items, alpha finite and at
+/// most 1, and the interval the one Feldt's formula gives for them at its level.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "AlphaEstimateData")
+)]
 pub struct AlphaEstimate {
     /// How missing answers were handled.
     pub missing: MissingAnswers,
@@ -45,6 +52,60 @@ pub struct AlphaEstimate {
     pub alpha: f64,
     /// Feldt, Woodruff & Salih (1987) interval: F with (n − 1) and (n − 1)(k − 1) degrees of freedom.
     pub interval: Interval,
+}
+
+/// The fields of [`AlphaEstimate`] as read, before the checks of its `TryFrom`.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct AlphaEstimateData {
+    missing: MissingAnswers,
+    respondents: usize,
+    items: usize,
+    alpha: f64,
+    interval: Interval,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<AlphaEstimateData> for AlphaEstimate {
+    type Error = SatisfactionError;
+
+    /// Accepts what [`cronbach_alpha_interval`] can produce: the interval is recomputed.
+    fn try_from(data: AlphaEstimateData) -> Result<AlphaEstimate> {
+        if data.respondents < 2 || data.items < 2 {
+            return Err(super::invalid(
+                "respondents or items",
+                data.respondents.min(data.items) as f64,
+                "alpha needs at least 2 respondents and 2 items",
+            ));
+        }
+        if !(data.alpha.is_finite() && data.alpha <= 1.0) {
+            return Err(super::invalid(
+                "alpha",
+                data.alpha,
+                "must be finite and at most 1",
+            ));
+        }
+        let interval = feldt_interval(
+            data.alpha,
+            data.respondents,
+            data.items,
+            data.interval.level,
+        )?;
+        if interval != data.interval {
+            return Err(super::invalid(
+                "interval",
+                data.interval.lower,
+                "must be Feldt's interval for the alpha, respondents, items and level read",
+            ));
+        }
+        Ok(AlphaEstimate {
+            missing: data.missing,
+            respondents: data.respondents,
+            items: data.items,
+            alpha: data.alpha,
+            interval,
+        })
+    }
 }
 
 /// Cronbach's alpha of `items` (respondents × items, `NaN` = missing) with Feldt's interval at
