@@ -2,7 +2,7 @@
 //! missing answers.
 //!
 //! Alpha is k/(k − 1) · (1 − tr C / Σ C) over the items' covariance matrix C (Cronbach 1951,
-//! *Psychometrika* 16(3), eq. 2, written with covariances). Under pairwise deletion each entry of C
+//! *Psychometrika* 16(3), 297–334, written with covariances). Under pairwise deletion each entry of C
 //! comes from the respondents who answered both items (each variance from those who answered the
 //! item), as pandas' `DataFrame.cov` does for pingouin's `cronbach_alpha(nan_policy="pairwise")`
 //! and R psych's `alpha(use = "pairwise")`.
@@ -26,7 +26,8 @@ pub enum MissingAnswers {
     #[default]
     Listwise,
     /// Each covariance uses every respondent who answered both items; n is the number of
-    /// respondents who answered at least one item.
+    /// respondents who answered at least one item (pingouin counts every row, so a row left
+    /// entirely blank would narrow its interval but not this one).
     Pairwise,
 }
 

@@ -1,7 +1,7 @@
 //! Feldt's confidence interval for Cronbach's alpha, and the F quantiles it needs.
 //!
 //! Feldt, Woodruff & Salih (1987), "Statistical inference for coefficient alpha", *Applied
-//! Psychological Measurement* 11(1), 93–103, eq. 8: with n respondents and k items,
+//! Psychological Measurement* 11(1), 93–103: with n respondents and k items,
 //! (1 − ρ)/(1 − α̂) follows F with (n − 1) and (n − 1)(k − 1) degrees of freedom, so the interval
 //! at level 1 − γ is
 //!

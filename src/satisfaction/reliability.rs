@@ -156,7 +156,7 @@ pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
 
 impl Reliability {
     /// Feldt's confidence interval for [`Reliability::alpha`] at `level` (Feldt, Woodruff & Salih
-    /// 1987, *Applied Psychological Measurement* 11(1), eq. 8): (1 − ρ)/(1 − α̂) follows F with
+    /// 1987, *Applied Psychological Measurement* 11(1), 93–103): (1 − ρ)/(1 − α̂) follows F with
     /// (n − 1) and (n − 1)(k − 1) degrees of freedom, n the complete respondents and k the items.
     ///
     /// # Examples
