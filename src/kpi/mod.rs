@@ -9,6 +9,9 @@
 //! - [`CohortMatrix`]: cohorts by first-purchase month or ISO week, classic and unbounded
 //!   retention, revenue per member and cumulative.
 //! - Unit economics: [`customer_acquisition_cost`], [`clv_to_cac_ratio`], [`cac_payback_months`].
+//! - Funnel and service KPIs with Wilson intervals ([`RateEstimate`]): [`conversion_rate`] (from
+//!   prospects and summaries) and [`conversion_rate_from_counts`], [`renewal_rate`],
+//!   [`complaint_rate`], [`resolution_rate`].
 //!
 //! Money stays [`Decimal`]; rates are `f64` in [0, 1] computed from exact
 //! counts. Summaries are one per customer, as [`Summarizer`](crate::Summarizer) returns them.
@@ -72,11 +75,16 @@
 mod cohort;
 mod consistency;
 mod economics;
+mod funnel;
 mod period;
 mod revenue;
 
 pub use cohort::{CohortCell, CohortMatrix, CohortPeriod, CohortRow, MAX_COHORT_CELLS};
 pub use economics::{cac_payback_months, clv_to_cac_ratio, customer_acquisition_cost};
+pub use funnel::{
+    complaint_rate, conversion_rate, conversion_rate_from_counts, renewal_rate, resolution_rate,
+    RateEstimate,
+};
 pub use period::{
     average_order_value, churn_rate, purchase_frequency, repeat_purchase_rate, retention_rate,
     PeriodKpis,
@@ -164,6 +172,22 @@ pub enum KpiError {
         earliest: NaiveDate,
         /// The as-of date.
         as_of: NaiveDate,
+    },
+    /// A rate's denominator count is zero: nobody to measure.
+    #[error("{rate} is undefined: its denominator is zero")]
+    ZeroDenominator {
+        /// The rate asked for.
+        rate: &'static str,
+    },
+    /// A share's numerator exceeds its denominator (more renewals than contracts due, say).
+    #[error("{rate}: the numerator {numerator} exceeds the denominator {denominator}")]
+    NumeratorExceedsDenominator {
+        /// The rate asked for.
+        rate: &'static str,
+        /// The numerator given.
+        numerator: u64,
+        /// The denominator given.
+        denominator: u64,
     },
     /// A decimal result does not fit in `Decimal` (beyond ±7.9·10²⁸).
     #[error("{what} overflows the decimal range")]

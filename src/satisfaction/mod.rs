@@ -10,7 +10,8 @@
 //! - [`KeyDrivers`]: correlations, standardised betas, Johnson's relative weights, Shapley/LMG values and
 //!   an importance–performance quadrant.
 //! - [`cronbach_alpha`]: raw and standardised alpha, alpha if an item is deleted, corrected item-total
-//!   correlations.
+//!   correlations, Feldt's interval; [`cronbach_alpha_interval`]: alpha and Feldt's interval under
+//!   listwise or pairwise deletion of missing answers.
 //! - [`Kano`]: Kano categories (Berger et al. 1993) with the Better/Worse coefficients.
 //!
 //! # Inputs
@@ -18,7 +19,8 @@
 //! Single items are slices of answers: `&[u8]` for the NPS, CSAT and CES scales (an answer outside the
 //! scale is an error naming its position), `&[f64]` for numeric answers where `NaN` marks a missing
 //! answer. Several items are an [`ndarray::ArrayView2<f64>`] of respondents × items; a row with any `NaN`
-//! is dropped as a whole (listwise deletion), and the number of rows used is reported.
+//! is dropped as a whole (listwise deletion), and the number of rows used is reported;
+//! [`cronbach_alpha_interval`] can instead use each pair of items' common answers (pairwise deletion).
 //!
 //! Respondent weights (NPS, CSAT, CES, means) are non-negative finite numbers; intervals then use Kish's
 //! effective sample size n_eff = (Σw)² / Σw² (Kish 1965, *Survey Sampling*) in place of n.
@@ -64,12 +66,14 @@
 //! # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
 //! ```
 
+mod alpha_interval;
 mod ces;
 mod correlation;
 mod csat;
 mod descriptive;
 mod drivers;
 mod eigen;
+mod feldt;
 mod interval;
 mod kano;
 mod nps;
@@ -78,6 +82,7 @@ mod scale;
 mod segment;
 mod student_t;
 
+pub use alpha_interval::{cronbach_alpha_interval, AlphaEstimate, MissingAnswers};
 pub use ces::{Ces, CesScale};
 pub use correlation::{Correlation, CorrelationMatrix, CorrelationMethod};
 pub use csat::{Csat, CsatScale, ProportionTest};
@@ -184,6 +189,27 @@ pub enum SatisfactionError {
     SingularDrivers {
         /// The drivers (columns, ascending) that take part in a linear dependence.
         drivers: Vec<usize>,
+    },
+    /// Under pairwise deletion, fewer than 2 respondents answered both items of a pair (`first` =
+    /// `second`: answered the item), so their covariance is undefined.
+    #[error("items {first} and {second} were answered together by {found} respondents; a covariance needs 2")]
+    TooFewCommonAnswers {
+        /// The first item (column).
+        first: usize,
+        /// The second item (column); equal to `first` for an item's own variance.
+        second: usize,
+        /// Respondents who answered both.
+        found: usize,
+    },
+    /// Under pairwise deletion the covariances, each from its own respondents, give alpha above 1
+    /// (or a total-score variance ≤ 0), which no one sample can: too many answers are missing.
+    #[error(
+        "pairwise deletion gives alpha = {alpha} above 1: the item pairs were answered by too \
+         different respondents; use listwise deletion"
+    )]
+    PairwiseAlphaAboveOne {
+        /// The alpha computed.
+        alpha: f64,
     },
     /// A figure the statistic reports lies beyond the largest `f64` (≈ 1.8e308) although every input
     /// is finite, e.g. the standard deviation of answers near ±`f64::MAX`.

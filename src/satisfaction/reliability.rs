@@ -3,8 +3,9 @@
 use ndarray::ArrayView2;
 
 use super::correlation::{complete_items, Correlation, CorrelationMethod};
+use super::feldt::feldt_interval;
 use super::scale::scale_of;
-use super::{Result, SatisfactionError};
+use super::{Interval, Result, SatisfactionError};
 
 /// A variance of the standardised total (over k) at or below this is rounding of zero.
 const STANDARDIZED_SPREAD_FLOOR: f64 = 1e-12;
@@ -151,6 +152,32 @@ pub fn cronbach_alpha(items: ArrayView2<f64>) -> Result<Reliability> {
         standardized_alpha,
         items,
     })
+}
+
+impl Reliability {
+    /// Feldt's confidence interval for [`Reliability::alpha`] at `level` (Feldt, Woodruff & Salih
+    /// 1987, *Applied Psychological Measurement* 11(1), 93–103): (1 − ρ)/(1 − α̂) follows F with
+    /// (n − 1) and (n − 1)(k − 1) degrees of freedom, n the complete respondents and k the items.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::satisfaction::cronbach_alpha;
+    /// use ndarray::array;
+    /// let items = array![[4.0, 5.0, 4.0], [3.0, 3.0, 2.0], [5.0, 5.0, 5.0], [2.0, 3.0, 3.0], [4.0, 4.0, 5.0]];
+    /// let interval = cronbach_alpha(items.view())?.feldt_interval(0.95)?;
+    /// // pingouin 0.7.0 cronbach_alpha: [0.583, 0.991].
+    /// assert!((interval.lower - 0.583).abs() < 5e-4 && (interval.upper - 0.991).abs() < 5e-4);
+    /// # Ok::<(), customer_value::satisfaction::SatisfactionError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SatisfactionError::InvalidParameter`] for a `level` not strictly between 0 and 1, or one
+    /// so near 1 that the lower bound would pass −`f64::MAX` (alpha far below 0).
+    pub fn feldt_interval(&self, level: f64) -> Result<Interval> {
+        feldt_interval(self.alpha, self.respondents, self.items.len(), level)
+    }
 }
 
 /// Raw alpha of the chosen items; `None` when their total is constant.
