@@ -122,6 +122,7 @@ mod minor_units;
 mod occasions;
 mod partition;
 mod policies;
+mod regularity;
 mod rf_matrix;
 mod summarizer;
 
@@ -137,6 +138,7 @@ pub use policies::{
     DropReason, DroppedCustomer, LateTransactions, RefundPolicy, SummaryReport,
     EXCESS_SCALE_POSITIONS, MAX_AMOUNT,
 };
+pub use regularity::{estimate_regularity, Regularity, RegularityMethod};
 pub use rf_matrix::{rf_matrix, rf_matrix_holdout, RfCell, RfMatrices};
 pub use summarizer::{Summarizer, DEFAULT_MONEY_SCALE, MAX_MONEY_SCALE};
 
@@ -318,5 +320,20 @@ pub enum SummaryError {
     OccasionsNotKept {
         /// The summary's position in the slice given.
         position: usize,
+    },
+    /// [`estimate_regularity`] was asked to count customers with fewer than two intervals.
+    #[error("min_intervals = {min_intervals}: at least 2 intervals per customer are needed")]
+    InvalidMinIntervals {
+        /// The minimum given.
+        min_intervals: usize,
+    },
+    /// [`estimate_regularity`] has no estimate: too few customers with enough intervals, or no
+    /// variation to estimate from.
+    #[error("regularity cannot be estimated from {customers} customers: {reason}")]
+    RegularityUndefined {
+        /// The customers with enough intervals.
+        customers: usize,
+        /// Why.
+        reason: &'static str,
     },
 }
