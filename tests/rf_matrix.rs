@@ -2,12 +2,12 @@
 //! `dc.MakeRFmatrixHoldout`), against BTYD's published donations matrix and against pandas on
 //! BTYD's discrete simulated log.
 
-use std::io::Read;
-
 use chrono::NaiveDate;
 use customer_value::summary::{rf_matrix, rf_matrix_holdout, CalendarPeriod, RfCell};
 use customer_value::{Summarizer, Transaction};
 use rust_decimal::Decimal;
+
+mod common;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -100,11 +100,8 @@ fn donations_matrix_equals_btyd() {
 /// yearly purchase to 1983), split as BTYD's vignette splits it: calibration to 1976, holdout
 /// 1977–1983.
 fn simulated_log() -> Vec<Transaction<u32>> {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(&include_bytes!("data/discreteSimElog.csv.gz")[..])
-        .read_to_string(&mut text)
-        .unwrap();
-    text.lines()
+    common::gunzip(include_bytes!("data/discreteSimElog.csv.gz"))
+        .lines()
         .skip(1)
         .map(|line| {
             let (id, date) = line.split_once(',').unwrap();
