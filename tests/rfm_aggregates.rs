@@ -187,3 +187,20 @@ fn impossible_rows_are_refused() {
         })
     );
 }
+
+/// A model saved before the frequency basis existed (no `frequency` field) reads back as
+/// counting purchase days, and scores as before.
+#[test]
+fn models_saved_without_a_frequency_basis_count_purchase_days() {
+    let end = NaiveDate::from_ymd_opt(2006, 12, 31).unwrap();
+    let summaries = Summarizer::new(end).summarize(&orders()).unwrap();
+    let fitted = RfmScorer::new().fit(&summaries).unwrap();
+    let mut old = serde_json::to_value(&fitted).unwrap();
+    assert_eq!(old["frequency"], "PurchaseDays");
+    old.as_object_mut().unwrap().remove("frequency");
+    let back: customer_value::rfm::FittedRfm = serde_json::from_value(old).unwrap();
+    assert_eq!(back, fitted);
+    let lines = RfmScorer::new().frequency(FrequencyBasis::OrderLines);
+    let json = serde_json::to_string(&lines).unwrap();
+    assert_eq!(serde_json::from_str::<RfmScorer>(&json).unwrap(), lines);
+}
