@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::numeric::money::to_f64;
 use crate::numeric::quantile::quantiles;
-use crate::rfm::{Breakpoints, RfmError};
+use crate::rfm::{Breakpoints, FrequencyBasis, RfmError};
 use crate::summary::{CustomerSummary, MonetaryBasis};
 
 /// Which order one dimension's cuts must keep, with the words its errors use.
@@ -81,13 +81,18 @@ pub(super) struct Values {
 }
 
 impl Values {
-    pub(super) fn of<C: Sync>(summaries: &[CustomerSummary<C>], basis: MonetaryBasis) -> Self {
+    pub(super) fn of<C: Sync>(
+        summaries: &[CustomerSummary<C>], frequency: FrequencyBasis, basis: MonetaryBasis,
+    ) -> Self {
         Values {
             recency: summaries
                 .par_iter()
                 .map(|s| s.recency_days() as f64)
                 .collect(),
-            frequency: summaries.par_iter().map(|s| s.frequency() as f64).collect(),
+            frequency: summaries
+                .par_iter()
+                .map(|s| frequency.of(s) as f64)
+                .collect(),
             monetary: summaries
                 .par_iter()
                 .map(|s| to_f64(s.monetary(basis)))
@@ -127,7 +132,7 @@ impl EqualCountGroups {
         Self::ranked(values, bins, |i| &positions[i])
     }
 
-    fn ranked<'a, C: Ord + Sync + 'a>(
+    pub(super) fn ranked<'a, C: Ord + Sync + 'a>(
         values: &Values, bins: u8, id: impl Fn(usize) -> &'a C + Sync + Copy,
     ) -> Result<Self, RfmError> {
         let customers = values.recency.len();

@@ -1,7 +1,7 @@
 //! RFM scoring, named segments and the customer value matrix.
 //!
 //! [`RfmScorer`] cuts each of recency (days since the last purchase occasion: fewer is better, so
-//! its score is reversed), frequency (purchase occasions) and monetary value (total or average net
+//! its score is reversed), frequency (purchase occasions, or order lines: [`FrequencyBasis`]) and monetary value (total or average net
 //! spend) into `bins` levels, names each customer's (R, F) cell with an [`RfmSegment`], and keeps
 //! the fitted breakpoints ([`FittedRfm`]) so new customers are scored against the same cuts.
 //! [`value_matrix`] places customers on Marcus's (1998) frequency × average-order-value grid.
@@ -37,12 +37,14 @@
 //! ```
 
 mod binning;
+mod from_aggregates;
 mod scorer;
 mod segments;
 mod types;
 mod value_matrix;
 
+pub use from_aggregates::CustomerAggregate;
 pub use scorer::{Breakpoints, FittedRfm, RfmScorer};
 pub use segments::{RuleCoverage, SegmentMap, SegmentRule, SegmentRules};
-pub use types::{Binning, RfmError, RfmRecord, RfmScore, RfmSegment};
+pub use types::{Binning, FrequencyBasis, RfmError, RfmRecord, RfmScore, RfmSegment};
 pub use value_matrix::{value_matrix, SplitAt, ValueCell, ValueMatrix, ValueMatrixOptions};

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::numeric::money::to_f64;
 use crate::rfm::binning::{check_cuts, quantile_breakpoints, CutOrder, EqualCountGroups, Values};
 use crate::rfm::segments::{check_bins, SegmentMap};
-use crate::rfm::{Binning, RfmError, RfmRecord, RfmScore};
+use crate::rfm::{Binning, FrequencyBasis, RfmError, RfmRecord, RfmScore};
 use crate::settings::Settings;
 use crate::summary::{CustomerSummary, MonetaryBasis};
 
@@ -44,8 +44,9 @@ mod columns;
 )]
 pub struct RfmScorer {
     bins: u8,
-    binning: Binning,
-    monetary: MonetaryBasis,
+    pub(super) binning: Binning,
+    frequency: FrequencyBasis,
+    pub(super) monetary: MonetaryBasis,
     segments: SegmentMap,
 }
 
@@ -108,6 +109,7 @@ pub struct Breakpoints {
 )]
 pub struct FittedRfm {
     bins: u8,
+    frequency: FrequencyBasis,
     monetary: MonetaryBasis,
     segments: SegmentMap,
     breakpoints: Breakpoints,
@@ -126,6 +128,7 @@ impl RfmScorer {
         Self {
             bins: 5,
             binning: Binning::Quantiles,
+            frequency: FrequencyBasis::PurchaseDays,
             monetary: MonetaryBasis::TotalSpend,
             segments: SegmentMap::Default,
         }
@@ -155,6 +158,21 @@ impl RfmScorer {
     /// ```
     pub fn binning(mut self, binning: Binning) -> Self {
         self.binning = binning;
+        self
+    }
+
+    /// What frequency counts: purchase days (default) or order lines, as R's rfm counts them
+    /// ([`FrequencyBasis`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::rfm::FrequencyBasis;
+    /// use customer_value::{RfmScorer, Settings};
+    /// assert!(RfmScorer::new().frequency(FrequencyBasis::OrderLines).check().is_ok());
+    /// ```
+    pub fn frequency(mut self, basis: FrequencyBasis) -> Self {
+        self.frequency = basis;
         self
     }
 
@@ -213,7 +231,7 @@ impl RfmScorer {
         if summaries.is_empty() {
             return Err(RfmError::EmptyInput);
         }
-        self.fit_values(&Values::of(summaries, self.monetary))
+        self.fit_values(&Values::of(summaries, self.frequency, self.monetary))
     }
 
     /// The breakpoints of checked, non-empty values: the one fitting rule behind
@@ -241,6 +259,7 @@ impl RfmScorer {
         };
         Ok(FittedRfm {
             bins: self.bins,
+            frequency: self.frequency,
             monetary: self.monetary,
             segments: self.segments.clone(),
             breakpoints,
@@ -309,7 +328,7 @@ impl RfmScorer {
             let records = fitted.score(summaries)?;
             return Ok((fitted, records));
         }
-        let values = Values::of(summaries, self.monetary);
+        let values = Values::of(summaries, self.frequency, self.monetary);
         let groups = EqualCountGroups::of(summaries, &values, self.bins)?;
         let records = summaries
             .par_iter()
@@ -437,7 +456,7 @@ impl FittedRfm {
     pub fn score_one<C>(&self, summary: &CustomerSummary<C>) -> RfmScore {
         self.score_values(
             summary.recency_days() as f64,
-            summary.frequency() as f64,
+            self.frequency.of(summary) as f64,
             to_f64(summary.monetary(self.monetary)),
         )
     }
@@ -479,7 +498,7 @@ impl FittedRfm {
         Ok(RfmRecord {
             customer: s.customer().clone(),
             recency_days: s.recency_days(),
-            frequency: s.frequency(),
+            frequency: self.frequency.of(s),
             monetary: s.monetary(self.monetary),
             segment: self.segment(score)?,
             score,
@@ -502,6 +521,9 @@ impl FittedRfm {
 struct RfmScorerData {
     bins: u8,
     binning: Binning,
+    /// Absent from scorers saved before the option existed: purchase days.
+    #[serde(default)]
+    frequency: FrequencyBasis,
     monetary: MonetaryBasis,
     segments: SegmentMap,
 }
@@ -514,6 +536,7 @@ impl TryFrom<RfmScorerData> for RfmScorer {
         let scorer = Self {
             bins: data.bins,
             binning: data.binning,
+            frequency: data.frequency,
             monetary: data.monetary,
             segments: data.segments,
         };
@@ -527,6 +550,9 @@ impl TryFrom<RfmScorerData> for RfmScorer {
 #[derive(serde::Deserialize)]
 struct FittedRfmData {
     bins: u8,
+    /// Absent from models saved before the option existed: purchase days.
+    #[serde(default)]
+    frequency: FrequencyBasis,
     monetary: MonetaryBasis,
     segments: SegmentMap,
     breakpoints: Breakpoints,
@@ -552,6 +578,7 @@ impl TryFrom<FittedRfmData> for FittedRfm {
         }
         Ok(Self {
             bins: data.bins,
+            frequency: data.frequency,
             monetary: data.monetary,
             segments: data.segments,
             breakpoints: data.breakpoints,

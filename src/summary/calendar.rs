@@ -1,7 +1,13 @@
-//! The BTYD view in calendar periods: purchases in one calendar week (Monday to Sunday) or month
-//! merge into one occasion, and x, t_x, T are whole numbers of periods, as lifetimes'
-//! `summary_data_from_transaction_data(freq='W')` (pandas' weekly periods end on Sunday) or
-//! `freq='M'` count them.
+//! The BTYD view in calendar periods: purchases in one calendar week (Monday to Sunday), month or
+//! year merge into one occasion, and x, t_x, T are whole numbers of periods, as lifetimes'
+//! `summary_data_from_transaction_data(freq='W')` (pandas' weekly periods end on Sunday),
+//! `freq='M'` or `freq='Y'` count them. Years are the discrete purchase opportunities of the
+//! BG/BB model (a donor gives or not each year: Fader, Hardie & Shang 2010).
+//!
+//! **Hours.** A [`Transaction`](crate::Transaction) carries a calendar day, not a time of day
+//! (its constructors from a date-time keep the date), so there is no hourly period: an hour
+//! index would put every purchase of a day in one arbitrary hour. Parsing pandas' `H` (or `h`)
+//! is refused with [`SummaryError::UnsupportedPeriod`]; summarize hourly data by its day.
 //!
 //! [`CustomerSummary::btyd`] in [`TimeUnit::Weeks`](super::TimeUnit::Weeks) measures elapsed time
 //! instead: days / 7, with one occasion per day. The two differ for every customer who bought on
@@ -11,10 +17,12 @@
 //! split has the same two views: [`CalibrationHoldout`](super::CalibrationHoldout) in days, and
 //! [`CalibrationHoldout::calendar`](super::CalibrationHoldout::calendar) in calendar periods.
 
+use std::str::FromStr;
+
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::{BtydInputs, CustomerSummary};
+use super::{BtydInputs, CustomerSummary, SummaryError};
 use crate::numeric::money::to_f64;
 
 /// A calendar period for [`CustomerSummary::btyd_calendar`].
@@ -29,6 +37,8 @@ use crate::numeric::money::to_f64;
 /// let monday = NaiveDate::from_ymd_opt(2024, 3, 11).unwrap();
 /// assert_eq!(CalendarPeriod::Week.index(monday) - CalendarPeriod::Week.index(sunday), 1);
 /// assert_eq!(CalendarPeriod::Month.index(monday), CalendarPeriod::Month.index(sunday));
+/// assert_eq!("Y".parse::<CalendarPeriod>()?, CalendarPeriod::Year);
+/// # Ok::<(), customer_value::summary::SummaryError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -38,6 +48,8 @@ pub enum CalendarPeriod {
     Week,
     /// Calendar months (pandas' `M`).
     Month,
+    /// Calendar years, January to December (pandas' `Y`, formerly `A`).
+    Year,
 }
 
 impl CalendarPeriod {
@@ -57,6 +69,43 @@ impl CalendarPeriod {
             // 0001-01-01, day 1 from the common era, is a Monday.
             CalendarPeriod::Week => (i64::from(date.num_days_from_ce()) - 1).div_euclid(7),
             CalendarPeriod::Month => i64::from(date.year()) * 12 + i64::from(date.month0()),
+            CalendarPeriod::Year => i64::from(date.year()),
+        }
+    }
+}
+
+impl FromStr for CalendarPeriod {
+    type Err = SummaryError;
+
+    /// Reads pandas' period codes: `W` (or `W-SUN`), `M` (or `ME`, `MS`), `Y` (or `YE`, `YS`,
+    /// `A`, `AS`), in either case.
+    ///
+    /// # Errors
+    ///
+    /// [`SummaryError::UnsupportedPeriod`] for hours (`H`, `h`: transactions carry dates, not
+    /// times of day) and for any other code, naming it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::summary::{CalendarPeriod, SummaryError};
+    /// assert_eq!("W-SUN".parse::<CalendarPeriod>()?, CalendarPeriod::Week);
+    /// assert!(matches!("H".parse::<CalendarPeriod>(), Err(SummaryError::UnsupportedPeriod { .. })));
+    /// # Ok::<(), SummaryError>(())
+    /// ```
+    fn from_str(code: &str) -> Result<Self, SummaryError> {
+        let unsupported = |reason| SummaryError::UnsupportedPeriod {
+            code: code.to_owned(),
+            reason,
+        };
+        match code.to_ascii_uppercase().as_str() {
+            "W" | "W-SUN" => Ok(CalendarPeriod::Week),
+            "M" | "ME" | "MS" => Ok(CalendarPeriod::Month),
+            "Y" | "YE" | "YS" | "A" | "AS" => Ok(CalendarPeriod::Year),
+            "H" => Err(unsupported(
+                "transactions carry a calendar day, not a time of day: summarize by day",
+            )),
+            _ => Err(unsupported("the calendar periods are W, M and Y")),
         }
     }
 }
@@ -156,5 +205,26 @@ mod tests {
         let m = |date| CalendarPeriod::Month.index(date);
         assert_eq!(m(d(2011, 12, 9)) - m(d(2010, 12, 1)), 12);
         assert_eq!(m(d(-1, 12, 31)) + 1, m(d(0, 1, 1)));
+        let y = |date| CalendarPeriod::Year.index(date);
+        assert_eq!(y(d(2001, 12, 31)) - y(d(1995, 1, 1)), 6);
+        assert_eq!(y(d(2002, 1, 1)) - y(d(2001, 12, 31)), 1);
+        assert_eq!(y(d(-1, 12, 31)) + 1, y(d(0, 1, 1)));
+    }
+
+    #[test]
+    fn period_codes() {
+        for (code, period) in [
+            ("w", CalendarPeriod::Week),
+            ("ME", CalendarPeriod::Month),
+            ("a", CalendarPeriod::Year),
+        ] {
+            assert_eq!(code.parse::<CalendarPeriod>(), Ok(period));
+        }
+        for code in ["h", "D", ""] {
+            assert!(matches!(
+                code.parse::<CalendarPeriod>(),
+                Err(SummaryError::UnsupportedPeriod { code: c, .. }) if c == code
+            ));
+        }
     }
 }

@@ -16,8 +16,8 @@
 //!   the time from the first purchase occasion to the observation end (Fader, Hardie & Lee 2005);
 //!   x, the **repeat frequency**, is the number of occasions after the first. These are measured
 //!   in elapsed time ([`TimeUnit`]: days, or weeks of 7 days);
-//!   [`CustomerSummary::btyd_calendar`] counts calendar weeks (Monday to Sunday) or months
-//!   instead, merging the purchases of one period, as lifetimes' `freq='W'` does, and
+//!   [`CustomerSummary::btyd_calendar`] counts calendar weeks (Monday to Sunday), months or
+//!   years instead, merging the purchases of one period, as lifetimes' `freq='W'` does, and
 //!   [`CalibrationHoldout::calendar`] splits a log in them.
 //! - **Refunds** (under the default [`RefundPolicy::Net`]) count on their own date. A refund on an
 //!   occasion day is in that day's net amount; a day that is not an occasion is a
@@ -122,6 +122,8 @@ mod minor_units;
 mod occasions;
 mod partition;
 mod policies;
+mod regularity;
+mod rf_matrix;
 mod summarizer;
 
 pub use accumulator::SummaryAccumulator;
@@ -136,6 +138,8 @@ pub use policies::{
     DropReason, DroppedCustomer, LateTransactions, RefundPolicy, SummaryReport,
     EXCESS_SCALE_POSITIONS, MAX_AMOUNT,
 };
+pub use regularity::{estimate_regularity, Regularity, RegularityMethod};
+pub use rf_matrix::{rf_matrix, rf_matrix_holdout, RfCell, RfMatrices};
 pub use summarizer::{Summarizer, DEFAULT_MONEY_SCALE, MAX_MONEY_SCALE};
 
 /// What [`Summarizer::summarize_with_dropped`] gives: the summaries (sorted by customer id), the
@@ -298,5 +302,38 @@ pub enum SummaryError {
         calibration_end: NaiveDate,
         /// The observation (holdout) end.
         observation_end: NaiveDate,
+    },
+    /// A calendar-period code that is not one of the periods of
+    /// [`CalendarPeriod`]: hours (transactions carry dates only) or an unknown code.
+    #[error("the period {code:?} is not supported: {reason}")]
+    UnsupportedPeriod {
+        /// The code as given.
+        code: String,
+        /// Why, and what to use instead.
+        reason: &'static str,
+    },
+    /// A computation needs the purchase occasions of a summary, which were not kept
+    /// ([`Summarizer::keep_occasions`]).
+    #[error(
+        "summary {position} has no occasions kept: build the summaries with keep_occasions(true)"
+    )]
+    OccasionsNotKept {
+        /// The summary's position in the slice given.
+        position: usize,
+    },
+    /// [`estimate_regularity`] was asked to count customers with fewer than two intervals.
+    #[error("min_intervals = {min_intervals}: at least 2 intervals per customer are needed")]
+    InvalidMinIntervals {
+        /// The minimum given.
+        min_intervals: usize,
+    },
+    /// [`estimate_regularity`] has no estimate: too few customers with enough intervals, or no
+    /// variation to estimate from.
+    #[error("regularity cannot be estimated from {customers} customers: {reason}")]
+    RegularityUndefined {
+        /// The customers with enough intervals.
+        customers: usize,
+        /// Why.
+        reason: &'static str,
     },
 }
