@@ -77,12 +77,14 @@ fn assert_curves(
     }
 }
 
+/// Within 10⁻¹⁴: the rounding of t/(α + T) alone moves ((α + T)/(α + T + t))^(r + x) by
+/// (r + x) · 10⁻¹⁶, 3 · 10⁻¹⁵ for customer 1516 (x = 26).
 #[test]
 fn bg_nbd_family_matches_mpmath_and_the_posterior_integrals() {
     let (standard, modified) = (bg_nbd(), modified());
     for (is_modified, h, alive, silent) in BG_NBD_FAMILY {
         let model: &dyn AliveForecast = if is_modified { &modified } else { &standard };
-        assert_curves(model, h, alive, silent, 2e-15);
+        assert_curves(model, h, alive, silent, 1e-14);
     }
 }
 

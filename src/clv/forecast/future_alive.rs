@@ -23,13 +23,19 @@ use crate::clv::beta_ratio::ln_beta_ratio;
 use crate::clv::bg_nbd::{beta_expectation, hyp2f1_series_less_one};
 use crate::clv::{BgBb, ClvError, DiscreteHistory};
 
+/// The horizon c = t/(α + T) up to which Pfaff's series is tried first: z = c/(1 + c) ≤ 0.9.
+const SERIES_REACH: f64 = 9.0;
+
 /// E[(1 + cp)^(−m)] for p ~ Beta(`a`, `big_b`): the BG/NBD family's chance that a customer alive
 /// at T is still alive at T + t, c = t/(α + T), m = r + x, B = b + x (+ 1 for MBG/NBD).
 ///
-/// The integral over p of `bg_nbd`'s posterior quadrature (any horizon: the integrand is within
-/// [(1 + c)^(−m), 1]) where it applies (a, B ≥ ½); else Pfaff's form (A&S 15.3.5)
-/// (1 + c)^(−m) 2F1(m, B; a + B; c/(1 + c)), whose series has positive terms but needs about
-/// 1 + c of them.
+/// Pfaff's form (A&S 15.3.5) (1 + c)^(−m) 2F1(m, B; a + B; c/(1 + c)) for c ≤ [`SERIES_REACH`]:
+/// its series has positive terms (no cancellation) and settles in tens to hundreds of terms there.
+/// Beyond, or when it overflows (m ln(1 + c) above about 700), the integral over p of `bg_nbd`'s
+/// posterior quadrature (any horizon within its panel cap: the integrand is within
+/// [(1 + c)^(−m), 1]) where it applies (a, B ≥ ½); else the series again, which needs about
+/// 1 + c terms. On CDNOW at t = 52 weeks the series took 0.2 µs a customer where the integral
+/// took 150 µs (about 1,400 nodes on its wide window in ln(p/(1 − p))).
 ///
 /// # Errors
 ///
@@ -48,7 +54,8 @@ pub(crate) fn bg_nbd_survival(a: f64, big_b: f64, m: f64, c: f64) -> Result<f64,
         let value = (ln_power + series.ln_1p()).exp();
         value.is_finite().then_some(value)
     };
-    beta_expectation(a, big_b, -ln_power, survival)
+    let near = if c <= SERIES_REACH { pfaff() } else { None };
+    near.or_else(|| beta_expectation(a, big_b, -ln_power, survival))
         .or_else(pfaff)
         .map(|value| value.clamp(0.0, 1.0))
         .ok_or(ClvError::NumericalFailure {

@@ -99,7 +99,8 @@ pub trait AliveForecast {
     ///
     /// # Errors
     ///
-    /// As [`AliveForecast::probability_alive_at`].
+    /// [`ClvError::InvalidArgument`] naming `t` when it is negative or not finite, and the
+    /// model's errors of [`PurchaseModel::probability_alive`].
     ///
     /// # Examples
     ///
@@ -137,11 +138,11 @@ pub trait AliveForecast {
     /// The median time to the next purchase: the t where
     /// [`AliveForecast::probability_no_purchase`] crosses ½, or [`NextPurchase::ProbablyNever`]
     /// when [`AliveForecast::probability_never_purchases`] is ½ or more. The default finds it by
-    /// bisection (relative precision 2⁻⁵²).
+    /// bisection (relative precision 2⁻⁵²; about 60 evaluations of the curve).
     ///
     /// # Errors
     ///
-    /// As [`AliveForecast::probability_alive_at`].
+    /// The model's errors of [`PurchaseModel::probability_alive`].
     ///
     /// # Examples
     ///
