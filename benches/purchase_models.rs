@@ -1,5 +1,6 @@
 //! Purchase-model benches: BG/NBD fits on CDNOW and on 1M simulated customers, conditional
-//! expectations for 1M and for 100k customers, and the other models' fits on their reference data.
+//! expectations for 1M and for 100k customers, the other models' fits on their reference data, and
+//! the forecasts of `clv::forecast` on CDNOW.
 //!
 //! The 1M customers are drawn by `clv::simulate::bg_nbd` (seed 2024) at the CDNOW MLE, with ages
 //! spread over 84 acquisition days like CDNOW's first quarter (T = 27 + k/7 weeks, k = 0..83) and
@@ -12,8 +13,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use customer_value::clv::{
-    simulate, BgBb, BgNbd, DiscreteHistory, FitData, FitOptions, MaximumLikelihood, ModifiedBgNbd,
-    PurchaseModel, RepeatHistory, ShiftedBetaGeometric,
+    simulate, AliveForecast, BgBb, BgNbd, ClvError, DiscreteHistory, FitData, FitOptions,
+    MaximumLikelihood, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory,
+    ShiftedBetaGeometric,
 };
 use std::hint::black_box;
 use std::io::Write;
@@ -158,5 +160,38 @@ fn benches(c: &mut Criterion) {
     );
 }
 
-criterion_group!(purchase_models, benches);
+/// `clv::forecast` one customer at a time over the 2,357 CDNOW customers: the BG/NBD future
+/// P(alive) (an integral over p per customer), the Pareto/NBD no-purchase curve (halving panels)
+/// and its median (bisection on that curve), beside BG/NBD's closed-form median.
+fn forecasts(c: &mut Criterion) {
+    let data = cdnow();
+    let bg_nbd = cdnow_mle();
+    let pareto = ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065).expect("valid");
+    let total = |f: &dyn Fn(&RepeatHistory) -> Result<f64, ClvError>| -> f64 {
+        data.iter()
+            .map(|h| f(black_box(h)).expect("forecast"))
+            .sum()
+    };
+    let mut group = c.benchmark_group("forecast");
+    group.sample_size(10);
+    group.bench_function("bg_nbd_alive_in_52_weeks_cdnow", |b| {
+        b.iter(|| total(&|h| bg_nbd.probability_alive_at(52.0, h)))
+    });
+    group.bench_function("pareto_nbd_no_purchase_in_13_weeks_cdnow", |b| {
+        b.iter(|| total(&|h| pareto.probability_no_purchase(13.0, h)))
+    });
+    let median = |model: &dyn AliveForecast, h: &RepeatHistory| {
+        let next = model.median_time_to_next_purchase(h)?;
+        Ok(next.median().unwrap_or(0.0))
+    };
+    group.bench_function("pareto_nbd_median_cdnow", |b| {
+        b.iter(|| total(&|h| median(&pareto, h)))
+    });
+    group.bench_function("bg_nbd_median_cdnow", |b| {
+        b.iter(|| total(&|h| median(&bg_nbd, h)))
+    });
+    group.finish();
+}
+
+criterion_group!(purchase_models, benches, forecasts);
 criterion_main!(purchase_models);

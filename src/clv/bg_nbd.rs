@@ -57,7 +57,9 @@ mod bracket_table;
 mod likelihood;
 mod nbd_tail;
 mod posterior_quadrature;
+pub(crate) use posterior_quadrature::beta_expectation;
 mod predict;
+pub(crate) use predict::hyp2f1_series_less_one;
 
 use crate::clv::error::finite_or_failure;
 use likelihood::{compress, family_log_likelihood, Prepared};
@@ -77,7 +79,7 @@ pub enum Variant {
 }
 
 impl Variant {
-    fn shift(self) -> f64 {
+    pub(crate) fn shift(self) -> f64 {
         match self {
             Variant::Standard => 0.0,
             Variant::Modified => 1.0,

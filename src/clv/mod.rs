@@ -88,6 +88,10 @@ pub use value::{
     pareto_nbd_dert, pareto_nbd_residual_value, ClvOptions,
 };
 
+// Forecasts beyond the observation: future P(alive), the next purchase, P(alive) along a history.
+pub mod forecast;
+pub use forecast::{alive_path, AliveForecast, AlivePoint, NextPurchase};
+
 // Batch predictions keyed by customer id.
 mod by_customer;
 pub use by_customer::{

@@ -37,18 +37,27 @@ const MAX_PANELS: f64 = 4096.0;
 /// E[h(p)] for p ~ Beta(`a`, `big_b`), h as in the module docs with m = `m` and c = `c`; `None`
 /// for shapes below ½ or when the window needs more than [`MAX_PANELS`] panels.
 pub(super) fn expected_if_alive(a: f64, big_b: f64, m: f64, c: f64) -> Option<f64> {
-    if a.min(big_b) < MIN_SHAPE || c == 0.0 {
-        return (c == 0.0).then_some(0.0);
+    if c == 0.0 {
+        return Some(0.0);
     }
-    let h = |u: f64| {
-        let p = logistic(u);
-        -(-m * (c * p).ln_1p()).exp_m1() / p
-    };
     // ln(h(0)/h(1)) = ln(mc) − ln(1 − (1 + c)^−m).
     let h_range = (m * c).ln() - (-(-m * c.ln_1p()).exp_m1()).ln();
+    beta_expectation(a, big_b, h_range, |p| -(-m * (c * p).ln_1p()).exp_m1() / p)
+}
+
+/// E[g(p)] for p ~ Beta(`a`, `big_b`) and a positive g whose largest and smallest values on
+/// [0, 1] are at most e^`ln_range` apart (the window must reach that much further into the tails:
+/// see the module docs); `None` for shapes below ½ or when the window needs more than
+/// [`MAX_PANELS`] panels. Also the BG/NBD future P(alive) (`crate::clv::forecast`).
+pub(crate) fn beta_expectation(
+    a: f64, big_b: f64, ln_range: f64, g: impl Fn(f64) -> f64,
+) -> Option<f64> {
+    if a.min(big_b) < MIN_SHAPE {
+        return None;
+    }
     let ln_density = |u: f64| -a * softplus(-u) - big_b * softplus(u);
     let peak = (a / big_b).ln();
-    let floor = ln_density(peak) - WINDOW_E_FOLDS - h_range.max(0.0);
+    let floor = ln_density(peak) - WINDOW_E_FOLDS - ln_range.max(0.0);
     let width = (1.0 / a + 1.0 / big_b).sqrt();
     let lower = edge(peak, -width, |u| ln_density(u) >= floor)?;
     let upper = edge(peak, width, |u| ln_density(u) >= floor)?;
@@ -60,7 +69,7 @@ pub(super) fn expected_if_alive(a: f64, big_b: f64, m: f64, c: f64) -> Option<f6
     let (mut weighted, mut total) = (0.0, 0.0);
     for (u, w) in SIXTEEN.panel_nodes(lower, upper, panels as usize) {
         let d = w * (ln_density(u) - top).exp();
-        weighted += d * h(u);
+        weighted += d * g(logistic(u));
         total += d;
     }
     let value = weighted / total;

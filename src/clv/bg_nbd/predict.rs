@@ -83,7 +83,7 @@ pub(super) fn family_probability_alive(
 /// Gauss's series for 2F1(A, B; C; z) less its leading 1, Σ_{n≥1} (A)_n (B)_n / ((C)_n n!) z^n,
 /// for 0 ≤ z < 1, C > 0; `None` if it does not settle. Without the 1 the sum keeps its relative
 /// precision when it is small (a short horizon), and so does the bracket built from it.
-pub(super) fn hyp2f1_series_less_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
+pub(crate) fn hyp2f1_series_less_one(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
     let mut term = 1.0;
     let mut sum = 0.0;
     let mut n = 0.0;
