@@ -87,6 +87,10 @@ pub use value::{
     pareto_nbd_dert, pareto_nbd_residual_value, ClvOptions,
 };
 
+// The conditional distribution of future purchases, for every model.
+pub mod purchase_distribution;
+pub use purchase_distribution::{PurchaseCountDistribution, PurchaseDistribution};
+
 // Batch predictions keyed by customer id.
 mod by_customer;
 pub use by_customer::{
