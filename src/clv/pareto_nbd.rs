@@ -247,49 +247,85 @@ impl Estimator for ParetoNbd {
 /// factorial for Γ(r + n)/Γ(r): as a difference of ln Γ it would carry the rounding of
 /// ln Γ(10¹²) ≈ 2.7 · 10¹³, about 4 · 10⁻³.
 pub(crate) fn probability_of_purchases_at(p: &ParetoNbdParams, n: u32, t: f64) -> f64 {
-    if t == 0.0 {
-        // Exactly, where the formula leaves rounding: ln Γ(r) − ln Γ(r) at r = 10⁻¹⁰ is ±2⁻⁵².
-        return if n == 0 { 1.0 } else { 0.0 };
-    }
-    let n = f64::from(n);
-    let ln_count_front = ln_rising(p.r, n) - ln_gamma(n + 1.0);
-    let ln_nbd = |tau: f64| {
-        ln_count_front - p.r * (tau / p.alpha).ln_1p()
-            + if n > 0.0 {
-                -n * (p.alpha / tau).ln_1p()
-            } else {
-                0.0
-            }
-    };
-    let alive = (ln_nbd(t) - p.s * (t / p.beta).ln_1p()).exp();
-    let c = p.alpha.min(p.beta);
-    // ln(1 + t/c), and τ = c (e^v − 1), without overflowing where t/c or e^v would (t near
-    // f64::MAX, c = 10⁻¹⁰): there the 1 is below rounding.
-    let end = if (t / c).is_finite() {
-        (t / c).ln_1p()
-    } else {
-        t.ln() - c.ln()
-    };
-    let tau_at = |v: f64| {
-        if v < 700.0 {
-            c * v.exp_m1()
+    PurchaseCountPmf::new(p, t).probability(n)
+}
+
+/// The terms of [`probability_of_purchases_at`] that do not depend on n, computed once for a
+/// whole distribution: at each quadrature node τ (and at τ = t for the customer alive through t)
+/// the log of its weight times the density of death and (α/(α + τ))^r, and ln(τ/(α + τ)). Each
+/// count then costs one exponential per node (the distribution of a CDNOW customer over 39 weeks
+/// took 20 times longer with the nodes rebuilt for every count).
+pub(crate) struct PurchaseCountPmf {
+    r: f64,
+    ln_base: Vec<f64>,
+    ln_share: Vec<f64>,
+}
+
+impl PurchaseCountPmf {
+    pub(crate) fn new(p: &ParetoNbdParams, t: f64) -> Self {
+        if t == 0.0 {
+            // Exactly, where the formula leaves rounding: ln Γ(r) − ln Γ(r) at r = 10⁻¹⁰ is ±2⁻⁵².
+            return Self {
+                r: p.r,
+                ln_base: vec![0.0],
+                ln_share: vec![f64::NEG_INFINITY],
+            };
+        }
+        let share = |tau: f64| -(p.alpha / tau).ln_1p();
+        let mut ln_base = vec![-p.r * (t / p.alpha).ln_1p() - p.s * (t / p.beta).ln_1p()];
+        let mut ln_share = vec![share(t)];
+        let c = p.alpha.min(p.beta);
+        // ln(1 + t/c), and τ = c (e^v − 1), without overflowing where t/c or e^v would (t near
+        // f64::MAX, c = 10⁻¹⁰): there the 1 is below rounding.
+        let end = if (t / c).is_finite() {
+            (t / c).ln_1p()
         } else {
-            (v + c.ln()).exp()
+            t.ln() - c.ln()
+        };
+        let tau_at = |v: f64| {
+            if v < 700.0 {
+                c * v.exp_m1()
+            } else {
+                (v + c.ln()).exp()
+            }
+        };
+        // 16 panels, and 4 per unit of v beyond (t above e⁴ c): a panel never spans more than a
+        // factor e^¼ in 1 + τ/c.
+        let panels = (4.0 * end).ceil().clamp(16.0, 4096.0) as usize;
+        let ln_front = p.s.ln() - p.beta.ln() + c.ln();
+        for (v, weight) in gauss_legendre::SIXTEEN.panel_nodes(0.0, end, panels) {
+            let tau = tau_at(v);
+            let ln_density = ln_front - (p.s + 1.0) * (tau / p.beta).ln_1p() + v;
+            ln_base.push(weight.ln() + ln_density - p.r * (tau / p.alpha).ln_1p());
+            ln_share.push(if tau == 0.0 {
+                f64::NEG_INFINITY
+            } else {
+                share(tau)
+            });
         }
-    };
-    // 16 panels, and 4 per unit of v beyond (t above e⁴ c): a panel never spans more than a
-    // factor e^¼ in 1 + τ/c.
-    let panels = (4.0 * end).ceil().clamp(16.0, 4096.0) as usize;
-    let ln_front = p.s.ln() - p.beta.ln() + c.ln();
-    let dead = gauss_legendre::integrate(0.0, end, panels, |v| {
-        let tau = tau_at(v);
-        if tau == 0.0 && n > 0.0 {
-            return 0.0;
+        Self {
+            r: p.r,
+            ln_base,
+            ln_share,
         }
-        let ln_density = ln_front - (p.s + 1.0) * (tau / p.beta).ln_1p() + v;
-        (ln_density + ln_nbd(tau)).exp()
-    });
-    (alive + dead).clamp(0.0, 1.0)
+    }
+
+    /// P(X(t) = n).
+    pub(crate) fn probability(&self, n: u32) -> f64 {
+        let n = f64::from(n);
+        let ln_count_front = ln_rising(self.r, n) - ln_gamma(n + 1.0);
+        let sum: f64 = self
+            .ln_base
+            .iter()
+            .zip(&self.ln_share)
+            .map(|(base, share)| {
+                // At n = 0 the share is left out: 0 · ln 0 would be NaN.
+                let counts = if n > 0.0 { n * share } else { 0.0 };
+                (ln_count_front + base + counts).exp()
+            })
+            .sum();
+        sum.clamp(0.0, 1.0)
+    }
 }
 
 /// Customers per parallel chunk in the batch predictions.

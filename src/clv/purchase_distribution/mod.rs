@@ -180,7 +180,7 @@ mod sealed {
         /// The customer's history.
         type History;
         /// The length of the future period.
-        type Horizon: Copy;
+        type Horizon: Copy + 'static;
         /// The posterior parameters of a customer alive at the end of the history.
         type Posterior;
 
@@ -193,6 +193,15 @@ mod sealed {
         fn probability_if_alive(
             posterior: &Self::Posterior, n: u32, horizon: Self::Horizon,
         ) -> Result<f64, ClvError>;
+
+        /// P(X = n) at the `posterior` parameters for n = 0, 1, … in turn: by default each from
+        /// [`AliveMixture::probability_if_alive`]; a model whose terms do not depend on n
+        /// computes them once.
+        fn counts_if_alive<'a>(
+            posterior: &'a Self::Posterior, horizon: Self::Horizon,
+        ) -> Box<dyn FnMut(u32) -> Result<f64, ClvError> + 'a> {
+            Box::new(move |n| Self::probability_if_alive(posterior, n, horizon))
+        }
 
         /// The largest count the model allows in `horizon`, if it has one (BG/BB: n*).
         fn last_count(_horizon: Self::Horizon) -> Option<u32> {

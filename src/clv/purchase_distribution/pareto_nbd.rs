@@ -4,7 +4,7 @@
 //! PMF", equation 16, here by quadrature over the time of death: FHL 2006).
 
 use super::AliveMixture;
-use crate::clv::pareto_nbd::probability_of_purchases_at;
+use crate::clv::pareto_nbd::{probability_of_purchases_at, PurchaseCountPmf};
 use crate::clv::{check_time, ClvError, ParetoNbd, ParetoNbdParams, PurchaseModel, RepeatHistory};
 
 impl AliveMixture for ParetoNbd {
@@ -29,5 +29,13 @@ impl AliveMixture for ParetoNbd {
 
     fn probability_if_alive(posterior: &ParetoNbdParams, n: u32, t: f64) -> Result<f64, ClvError> {
         Ok(probability_of_purchases_at(posterior, n, t))
+    }
+
+    /// The quadrature nodes once for every count.
+    fn counts_if_alive<'a>(
+        posterior: &'a ParetoNbdParams, t: f64,
+    ) -> Box<dyn FnMut(u32) -> Result<f64, ClvError> + 'a> {
+        let pmf = PurchaseCountPmf::new(posterior, t);
+        Box::new(move |n| Ok(pmf.probability(n)))
     }
 }
