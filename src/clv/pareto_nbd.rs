@@ -253,8 +253,9 @@ pub(crate) fn probability_of_purchases_at(p: &ParetoNbdParams, n: u32, t: f64) -
 /// The terms of [`probability_of_purchases_at`] that do not depend on n, computed once for a
 /// whole distribution: at each quadrature node τ (and at τ = t for the customer alive through t)
 /// the log of its weight times the density of death and (α/(α + τ))^r, and ln(τ/(α + τ)). Each
-/// count then costs one exponential per node (the distribution of a CDNOW customer over 39 weeks
-/// took 20 times longer with the nodes rebuilt for every count).
+/// count then costs one exponential per node: the distributions over 39 weeks of CDNOW's 2,357
+/// customers to a tail of 10⁻⁸ (58,556 counts) took 0.73 s instead of 2.0 s with the nodes
+/// rebuilt for every count (release build, a loaded 2-core machine).
 pub(crate) struct PurchaseCountPmf {
     r: f64,
     ln_base: Vec<f64>,
