@@ -255,30 +255,7 @@ impl BgBb {
                 constraint: "must be at most 10,000 (DiscreteHistory::MAX_PERIODS)",
             });
         }
-        if x > periods {
-            return Ok(0.0);
-        }
-        let [alpha, beta, gamma, delta] = self.array();
-        let (xf, nf) = (f64::from(x), f64::from(periods));
-        let mut terms = Vec::with_capacity((periods - x) as usize + 1);
-        terms.push(
-            ln_choose(periods, x)
-                + ln_beta_ratio(alpha, beta, xf, nf - xf)
-                + ln_beta_ratio(gamma, delta, 0.0, nf),
-        );
-        // Death after opportunity i = x, …, n − 1: C(i, x) B(α + x, β + i − x) B(γ + 1, δ + i),
-        // each term from the last by B(a, b + 1) = B(a, b) · b/(a + b) and C(i + 1, x) =
-        // C(i, x) · (i + 1)/(i + 1 − x): one logarithm per term instead of twelve ln Γ (n = 10⁴
-        // for every x, the histogram's worst case, takes about a second instead of minutes).
-        let mut term = ln_beta_ratio(alpha, beta, xf, 0.0) + ln_beta_ratio(gamma, delta, 1.0, xf);
-        for i in x..periods {
-            terms.push(term);
-            let (fi, y) = (f64::from(i), f64::from(i - x));
-            term += ((fi + 1.0) / (y + 1.0) * (beta + y) / (alpha + beta + fi) * (delta + fi)
-                / (gamma + delta + fi + 1.0))
-                .ln();
-        }
-        Ok(probability(log_sum_exp(&terms).exp()))
+        Ok(probability_of_purchases_at(&self.array(), x, periods))
     }
 
     /// Expected number of customers with 0, 1, …, n transactions among `histories` (each of its own
@@ -433,6 +410,36 @@ impl Estimator for BgBb {
     }
 
     fn diagnostics(_: &Self::Data, _: &Self) {}
+}
+
+/// P(X(n) = x) of FHS (2010) equation 7 (see [`BgBb::probability_of_purchases`]), for n ≤
+/// [`DiscreteHistory::MAX_PERIODS`]. The parameters are not range-checked: the conditional
+/// distribution calls it at the posterior ones (α + x, β + n − x, γ, δ + n).
+pub(crate) fn probability_of_purchases_at(p: &[f64; 4], x: u32, periods: u32) -> f64 {
+    if x > periods {
+        return 0.0;
+    }
+    let [alpha, beta, gamma, delta] = *p;
+    let (xf, nf) = (f64::from(x), f64::from(periods));
+    let mut terms = Vec::with_capacity((periods - x) as usize + 1);
+    terms.push(
+        ln_choose(periods, x)
+            + ln_beta_ratio(alpha, beta, xf, nf - xf)
+            + ln_beta_ratio(gamma, delta, 0.0, nf),
+    );
+    // Death after opportunity i = x, …, n − 1: C(i, x) B(α + x, β + i − x) B(γ + 1, δ + i),
+    // each term from the last by B(a, b + 1) = B(a, b) · b/(a + b) and C(i + 1, x) =
+    // C(i, x) · (i + 1)/(i + 1 − x): one logarithm per term instead of twelve ln Γ (n = 10⁴
+    // for every x, the histogram's worst case, takes about a second instead of minutes).
+    let mut term = ln_beta_ratio(alpha, beta, xf, 0.0) + ln_beta_ratio(gamma, delta, 1.0, xf);
+    for i in x..periods {
+        terms.push(term);
+        let (fi, y) = (f64::from(i), f64::from(i - x));
+        term += ((fi + 1.0) / (y + 1.0) * (beta + y) / (alpha + beta + fi) * (delta + fi)
+            / (gamma + delta + fi + 1.0))
+            .ln();
+    }
+    probability(log_sum_exp(&terms).exp())
 }
 
 /// A probability computed in log space, brought into [0, 1] (rounding may leave it a hair outside).

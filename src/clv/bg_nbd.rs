@@ -67,6 +67,10 @@ use predict::{
     check_frequency, family_conditional, family_conditional_into, family_expected_purchases,
     family_probability_alive, family_probability_alive_into, family_probability_of_purchases,
 };
+// The conditional purchase distribution is the unconditional one at the posterior parameters.
+pub(crate) use predict::{
+    family_probability_of_purchases as probability_of_purchases_at, ln_nbd_pmf,
+};
 
 /// Which member of the family, for the kernels: the Beta-function shift is 0 for BG/NBD and 1 for
 /// MBG/NBD, and the drop-out-at-last-purchase term applies to x > 0 only for BG/NBD.

@@ -92,6 +92,10 @@ pub use value::{
 pub mod forecast;
 pub use forecast::{alive_path, AliveForecast, AlivePoint, NextPurchase};
 
+// The conditional distribution of future purchases, for every model.
+pub mod purchase_distribution;
+pub use purchase_distribution::{PurchaseCountDistribution, PurchaseDistribution};
+
 // Batch predictions keyed by customer id.
 mod by_customer;
 pub use by_customer::{

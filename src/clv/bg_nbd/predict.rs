@@ -297,7 +297,7 @@ pub(super) fn family_probability_alive_into(
 /// (α/(α+t))^r (t/(α+t))^n. The ratios' logarithms are −ln(1 + t/α) and −ln(1 + α/t), and
 /// ln Γ(r + n) − ln Γ(r) a rising factorial: as differences of ln(α + t) and ln t they lost
 /// 4e-15 each, which n = 4 · 10⁹ purchases turned into 4e-5 of the probability.
-fn ln_nbd_pmf(r: f64, alpha: f64, n: f64, t: f64) -> f64 {
+pub(crate) fn ln_nbd_pmf(r: f64, alpha: f64, n: f64, t: f64) -> f64 {
     let log_p = -(t / alpha).ln_1p();
     let log_q = -(alpha / t).ln_1p();
     ln_rising(r, n) - ln_gamma(n + 1.0) + r * log_p + if n > 0.0 { n * log_q } else { 0.0 }
@@ -306,7 +306,7 @@ fn ln_nbd_pmf(r: f64, alpha: f64, n: f64, t: f64) -> f64 {
 /// P(X(t) = n): FHL (2005) equation 8; MBG/NBD: the same with the drop-out at time 0
 /// (P(dead at 0) = a/(a+b) adds to n = 0). The beta-function ratios are formed as rising
 /// factorials ([`ln_beta_ratio`]), not as differences of ln Γ of order b ln b.
-pub(super) fn family_probability_of_purchases(
+pub(crate) fn family_probability_of_purchases(
     variant: Variant, p: &[f64; 4], n: u32, t: f64,
 ) -> Result<f64, ClvError> {
     check_time("t", t)?;
