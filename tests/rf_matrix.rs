@@ -7,7 +7,8 @@ use customer_value::summary::{rf_matrix, rf_matrix_holdout, CalendarPeriod, RfCe
 use customer_value::{Summarizer, Transaction};
 use rust_decimal::Decimal;
 
-mod common;
+#[path = "common/gzip.rs"]
+mod gzip;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -100,7 +101,7 @@ fn donations_matrix_equals_btyd() {
 /// yearly purchase to 1983), split as BTYD's vignette splits it: calibration to 1976, holdout
 /// 1977–1983.
 fn simulated_log() -> Vec<Transaction<u32>> {
-    common::gunzip(include_bytes!("data/discreteSimElog.csv.gz"))
+    gzip::gunzip(include_bytes!("data/discreteSimElog.csv.gz"))
         .lines()
         .skip(1)
         .map(|line| {

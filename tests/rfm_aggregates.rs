@@ -7,7 +7,8 @@ use customer_value::{Binning, RfmScorer, Summarizer, Transaction};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
-mod common;
+#[path = "common/gzip.rs"]
+mod gzip;
 
 /// R rfm's `rfm_data_orders` (4,906 orders of 995 customers, 2004–2006, names as rfm 0.2.2
 /// ships them).
@@ -85,7 +86,7 @@ fn order_lines_reproduce_r_rfm_transaction_counts_and_frequency_scores() {
 /// R rfm's `rfm_data_customer` (39,999 customers: id, revenue, orders, recency days as of
 /// 2007-01-01), reduced to the columns `rfm_table_customer` reads.
 fn customers() -> Vec<CustomerAggregate<u32>> {
-    common::gunzip(include_bytes!("data/rfm_data_customer_aggregates.csv.gz"))
+    gzip::gunzip(include_bytes!("data/rfm_data_customer_aggregates.csv.gz"))
         .lines()
         .skip(1)
         .map(|line| {

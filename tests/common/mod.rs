@@ -165,11 +165,3 @@ pub fn without_excess_positions(mut report: SummaryReport) -> SummaryReport {
     report.first_excess_scale_positions.clear();
     report
 }
-
-/// The text of a gzipped file embedded with `include_bytes!`.
-pub fn gunzip(bytes: &[u8]) -> String {
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(bytes), &mut text)
-        .expect("gzipped UTF-8 text");
-    text
-}
