@@ -1,5 +1,7 @@
 use thiserror::Error;
 
+use crate::clv::CovarianceUnavailable;
+
 /// Errors from the purchase and spend models, their fitting, and CLV.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
@@ -104,6 +106,27 @@ pub enum ClvError {
         position: Option<usize>,
         /// The value answered.
         value: f64,
+    },
+    /// An interval needs the fit's parameter covariance, and the fit has none (see
+    /// [`crate::clv::ModelFit::covariance`]).
+    #[error("the fit of {model} has no parameter covariance: {reason}")]
+    NoCovariance {
+        /// Which fit: `"purchase model"`, `"spend model"` or `"model"`.
+        model: &'static str,
+        /// Why the fit has none.
+        reason: CovarianceUnavailable,
+    },
+    /// A parametric bootstrap rejected so many draws outside the parameter space that it gave up
+    /// (see [`crate::clv::uncertainty::ParameterDraws`]): the asymptotic normal puts most of its
+    /// mass outside the space, so its percentiles would not describe the fit.
+    #[error("the parametric bootstrap rejected {rejected} draws outside the parameter space for {accepted} of {replicates} replicates accepted: the fit's normal approximation is not usable")]
+    TooManyRejectedDraws {
+        /// Replicates asked for.
+        replicates: usize,
+        /// Draws accepted before giving up.
+        accepted: usize,
+        /// Draws rejected.
+        rejected: usize,
     },
     /// A customer's purchase history and spend record disagree on the number of repeat purchases.
     #[error("purchase history{} has x = {purchase_frequency} but the spend record has x = {spend_frequency}", position.map(|p| format!(" at position {p}")).unwrap_or_default())]

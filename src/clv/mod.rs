@@ -96,6 +96,9 @@ pub use forecast::{alive_path, AliveForecast, AlivePoint, NextPurchase};
 pub mod purchase_distribution;
 pub use purchase_distribution::{PurchaseCountDistribution, PurchaseDistribution};
 
+// Intervals on every prediction: delta method and parametric bootstrap.
+pub mod uncertainty;
+
 // Batch predictions keyed by customer id.
 mod by_customer;
 pub use by_customer::{

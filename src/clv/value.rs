@@ -176,7 +176,7 @@ impl ClvOptions {
     }
 }
 
-fn check_pair(
+pub(crate) fn check_pair(
     history: &RepeatHistory, spend: &SpendHistory, position: Option<usize>,
 ) -> Result<(), ClvError> {
     if history.frequency() == spend.frequency() {

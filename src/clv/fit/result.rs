@@ -133,6 +133,16 @@ impl<M, D> ModelFit<M, D> {
             .map(|c| c.standard_errors.as_slice())
     }
 
+    /// The covariance, or [`ClvError::NoCovariance`] naming the fit as `model` with the reason it
+    /// is missing.
+    pub(crate) fn covariance_or_error(
+        &self, model: &'static str,
+    ) -> Result<&ParameterCovariance, ClvError> {
+        self.covariance
+            .as_ref()
+            .map_err(|&reason| ClvError::NoCovariance { model, reason })
+    }
+
     /// Number of free parameters.
     ///
     /// # Examples
@@ -180,7 +190,7 @@ impl<M: MaximumLikelihood + PurchaseModel, D> ModelFit<M, D> {
     ///
     /// # Errors
     ///
-    /// [`ClvError::NumericalFailure`] when the fit has no covariance, and the errors of
+    /// [`ClvError::NoCovariance`] when the fit has no covariance, and the errors of
     /// [`delta_method_interval`] (e.g. `level` outside (0, 1)).
     ///
     /// # Examples
@@ -235,12 +245,7 @@ impl<M: MaximumLikelihood + PurchaseModel, D> ModelFit<M, D> {
     fn interval(
         &self, level: f64, prediction: impl Fn(&M) -> Result<f64, ClvError>,
     ) -> Result<Interval, ClvError> {
-        let covariance = self
-            .covariance
-            .as_ref()
-            .map_err(|_| ClvError::NumericalFailure {
-                what: "the fit has no covariance matrix",
-            })?;
+        let covariance = self.covariance_or_error("model")?;
         delta_method_interval(
             |p| prediction(&M::from_parameters(p)?),
             &self.model.parameters(),
