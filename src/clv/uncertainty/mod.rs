@@ -32,13 +32,13 @@
 //! split into blocks across rayon's threads, and each customer's interval depends on its own
 //! values alone. The result is bit-identical on 1 or 64 threads.
 //!
-//! # Not refitting
+//! # Refitting or not
 //!
-//! CLVTools' bootstrap resamples the customers and refits the model on each resample. Drawing from
-//! the asymptotic normal answers the same question (the sampling uncertainty of the parameters)
-//! without R fits, which is what makes 200 replicates over 100,000 customers take seconds; the two
-//! agree when the normal approximation holds, i.e. when the fit is well identified (no
-//! [`crate::clv::FitWarning`]).
+//! CLVTools' bootstrap resamples the customers and refits the model on each resample
+//! ([`customer_bootstrap`], [`resampled_fits`] here). Drawing from the asymptotic normal answers
+//! the same question (the sampling uncertainty of the parameters) without R fits, which is what
+//! makes 200 replicates over 100,000 customers take seconds; the two agree when the normal
+//! approximation holds, i.e. when the fit is well identified (no [`crate::clv::FitWarning`]).
 //!
 //! # Examples
 //!
@@ -68,6 +68,7 @@ mod delta;
 mod draws;
 mod options;
 mod percentile;
+mod resample;
 
 pub use bootstrap::{
     clv_bootstrap_intervals, expected_purchases_bootstrap_intervals,
@@ -81,6 +82,7 @@ pub use delta::{
 pub use draws::ParameterDraws;
 pub use options::BootstrapOptions;
 pub use percentile::bootstrap_intervals;
+pub use resample::{customer_bootstrap, resampled_fits};
 
 use crate::Interval;
 
@@ -98,6 +100,16 @@ pub enum IntervalMethod {
         /// Draws outside the parameter space that were rejected and redrawn.
         rejected_draws: usize,
         /// The seed of the draws.
+        seed: u64,
+    },
+    /// The percentile interval of a customer-resampling bootstrap (CLVTools' "boots"): the model
+    /// refitted on resamples of the customers.
+    CustomerBootstrap {
+        /// Refits the percentiles are read from.
+        replicates: usize,
+        /// Refits that failed and were replaced by another resample.
+        failed_refits: usize,
+        /// The seed of the resamples.
         seed: u64,
     },
 }

@@ -61,16 +61,31 @@ pub fn bootstrap_intervals<T: Sync>(
     predict: impl Fn(&T, Range<usize>, &mut [f64]) -> Result<(), ClvError> + Sync,
 ) -> Result<Vec<PredictionInterval>, ClvError> {
     options.check()?;
-    if draws.models.is_empty() {
-        return Err(ClvError::EmptyInput);
-    }
     let method = IntervalMethod::ParametricBootstrap {
         replicates: draws.models.len(),
         rejected_draws: draws.rejected,
         seed: options.seed,
     };
+    percentile_intervals(
+        estimate,
+        &draws.models,
+        customers,
+        options.level,
+        method,
+        predict,
+    )
+}
+
+/// [`bootstrap_intervals`] at a checked `level`, the result's method given.
+pub(super) fn percentile_intervals<T: Sync>(
+    estimate: &T, models: &[T], customers: usize, level: f64, method: IntervalMethod,
+    predict: impl Fn(&T, Range<usize>, &mut [f64]) -> Result<(), ClvError> + Sync,
+) -> Result<Vec<PredictionInterval>, ClvError> {
+    if models.is_empty() {
+        return Err(ClvError::EmptyInput);
+    }
     let blank = PredictionInterval {
-        interval: Interval::new(0.0, 0.0, 0.0, options.level),
+        interval: Interval::new(0.0, 0.0, 0.0, level),
         method,
     };
     let mut intervals = vec![blank; customers];
@@ -79,11 +94,8 @@ pub fn bootstrap_intervals<T: Sync>(
         .enumerate()
         .try_for_each(|(b, out)| {
             let range = b * BLOCK..b * BLOCK + out.len();
-            let block = Block {
-                range,
-                level: options.level,
-            };
-            block.intervals(estimate, &draws.models, &predict, out)
+            let block = Block { range, level };
+            block.intervals(estimate, models, &predict, out)
         })?;
     Ok(intervals)
 }
