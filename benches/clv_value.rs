@@ -1,10 +1,13 @@
 //! Pareto/NBD fit and customer lifetime value on the CDNOW sample, and CLV for 1M customers (the
-//! CDNOW rows repeated), the same data as bench/peers/clv_value.py times with lifetimes 0.11.3.
+//! CDNOW rows repeated), the same data as bench/peers/clv_value.py times with lifetimes 0.11.3;
+//! parametric-bootstrap CLV intervals (200 replicates) for 100k customers (the CDNOW rows
+//! repeated), as bench/peers/clv_bootstrap.py computes them with lifetimes and numpy.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use customer_value::clv::uncertainty::{clv_bootstrap_intervals, BootstrapOptions};
 use customer_value::clv::{
-    customer_lifetime_values, BgNbd, ClvOptions, FitOptions, GammaGamma, MaximumLikelihood,
-    ParetoNbd, RepeatHistory, SpendHistory,
+    customer_lifetime_values, BgNbd, ClvOptions, FitOptions, GammaGamma, GammaGammaOptions,
+    MaximumLikelihood, ParetoNbd, RepeatHistory, SpendHistory,
 };
 
 fn cdnow() -> (Vec<RepeatHistory>, Vec<SpendHistory>) {
@@ -64,6 +67,27 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             customer_lifetime_values(&pareto, &spend, &big_histories, &big_spends, &options)
                 .expect("clv")
+        })
+    });
+    group.finish();
+    bootstrap(c, &histories, &spends);
+}
+
+/// 95% percentile intervals on 12-month BG/NBD + Gamma-Gamma CLV from 200 parameter draws (the
+/// default options, seed 42) for 100k customers: the fits are CDNOW's, the customers its rows
+/// repeated (every replicate recomputes all 100k: nothing is shared between equal rows).
+fn bootstrap(c: &mut Criterion, histories: &[RepeatHistory], spends: &[SpendHistory]) {
+    let bg_nbd = BgNbd::fit(histories, &FitOptions::default()).expect("BG/NBD fit");
+    let spend = GammaGamma::fit(spends, &GammaGammaOptions::default()).expect("Gamma-Gamma fit");
+    let n = 100_000;
+    let h: Vec<RepeatHistory> = histories.iter().copied().cycle().take(n).collect();
+    let z: Vec<SpendHistory> = spends.iter().copied().cycle().take(n).collect();
+    let (clv, options) = (ClvOptions::default(), BootstrapOptions::default());
+    let mut group = c.benchmark_group("clv_bootstrap");
+    group.sample_size(10);
+    group.bench_function("clv_bg_nbd_200x100k", |b| {
+        b.iter(|| {
+            clv_bootstrap_intervals(&bg_nbd, &spend, &h, &z, &clv, &options).expect("intervals")
         })
     });
     group.finish();

@@ -57,6 +57,7 @@ run peer_columnar "$PY" bench/peers/columnar.py 10000000 3
 run peer_cohort "$PY" bench/peers/cohort.py --rows 10000000
 run peer_purchase_models "$PY" bench/peers/purchase_models.py /tmp/clv_a_bench_1m.csv
 run peer_clv_value "$PY" bench/peers/clv_value.py
+run peer_clv_bootstrap "$PY" bench/peers/clv_bootstrap.py
 run peer_segment "$PY" bench/peers/segment.py
 run peer_satisfaction "$PY" bench/peers/satisfaction.py
 run peer_online_retail_pareto "$PY" bench/peers/online_retail_pareto.py /tmp/online_retail_weeks.csv
@@ -138,6 +139,9 @@ PAIRS = [
      "lifetimes_clv_pareto_nbd_cdnow_2357"),
     ("12-month CLV, BG/NBD + Gamma-Gamma (peer: one run)", "1M customers (the CDNOW rows repeated)",
      "clv_value/clv_bg_nbd_1m", "lifetimes", "lifetimes_clv_bg_nbd_1m"),
+    ("95% bootstrap CLV intervals, 200 parameter draws, BG/NBD + Gamma-Gamma (peer: one run)",
+     "100k customers (the CDNOW rows repeated)", "clv_bootstrap/clv_bg_nbd_200x100k",
+     "lifetimes + numpy", "lifetimes_clv_bootstrap_bg_nbd_200x100k"),
     ("k-means, k = 5, one k-means++ init", "100k × 3 customer-like features",
      "segment_kmeans/customers/100000", SKLEARN, "sklearn_kmeans_customers_100k_threads1"),
     ("k-means, k = 5, one k-means++ init (our linfa engine)", "100k × 3 customer-like features",
