@@ -92,6 +92,14 @@ pub use value::{
 pub mod forecast;
 pub use forecast::{alive_path, AliveForecast, AlivePoint, NextPurchase};
 
+// Forecasts kept per future interval, for customers seen and not yet seen.
+pub mod horizon;
+pub use horizon::{
+    interval_forecast, interval_forecasts, new_customer_interval_forecast,
+    new_customer_lifetime_value, ForecastInterval, ForecastIntervals, HorizonUnit,
+    IntervalForecast, IntervalRow, MonthLength,
+};
+
 // The conditional distribution of future purchases, for every model.
 pub mod purchase_distribution;
 pub use purchase_distribution::{PurchaseCountDistribution, PurchaseDistribution};

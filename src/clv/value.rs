@@ -350,7 +350,7 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
                 chunk,
                 &mut curves,
             )?;
-            check_curves(&curves, months, c * CHUNK)?;
+            check_curves(&curves, months, c * CHUNK, "customer_lifetime_values")?;
             for ((o, s), curve) in out.iter_mut().zip(&spend).zip(curves.chunks(months.max(1))) {
                 *o = 0.0;
                 let mut previous = 0.0;
@@ -365,15 +365,17 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
 }
 
 /// Checks every value of the customers' cumulative curves (`months` values each, the first
-/// customer at position `offset`).
-fn check_curves(curves: &[f64], months: usize, offset: usize) -> Result<(), ClvError> {
+/// customer at position `offset`) that `caller` asked the model for.
+pub(crate) fn check_curves(
+    curves: &[f64], months: usize, offset: usize, caller: &'static str,
+) -> Result<(), ClvError> {
     for (k, &value) in curves.iter().enumerate() {
         checked_answer(
             value,
             Answer::Expectation,
             Asked::new(
                 "conditional_expected_purchases_curves_into",
-                "customer_lifetime_values",
+                caller,
                 Some(offset + k / months.max(1)),
             ),
         )?;
