@@ -11,6 +11,10 @@ use customer_value::clv::{
 use customer_value::TimeUnit;
 use proptest::prelude::*;
 
+#[path = "common/cdnow_customer.rs"]
+mod cdnow_customer;
+use cdnow_customer::{customer, gamma_gamma};
+
 /// BG/NBD on CDNOW (Fader, Hardie & Lee 2005, "Counting your customers the easy way").
 fn bg_nbd() -> BgNbd {
     BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap()
@@ -19,19 +23,6 @@ fn bg_nbd() -> BgNbd {
 /// Pareto/NBD on CDNOW as lifetimes fits it.
 fn pareto_nbd() -> ParetoNbd {
     ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065).unwrap()
-}
-
-/// Gamma-Gamma on CDNOW as lifetimes fits it (p, q, γ = lifetimes' v).
-fn gamma_gamma() -> GammaGamma {
-    GammaGamma::new(6.2488025, 3.7445885, 15.4477481).unwrap()
-}
-
-/// FHL's customer 1516 of CDNOW: x = 2, t_x = 30.43, T = 38.86 weeks, z̄ = 22.35.
-fn customer() -> (RepeatHistory, SpendHistory) {
-    (
-        RepeatHistory::new(2.0, 30.43, 38.86).unwrap(),
-        SpendHistory::new(2.0, 22.35).unwrap(),
-    )
 }
 
 fn years() -> ForecastIntervals {

@@ -70,7 +70,7 @@ pub use shifted_beta_geometric::{
 
 // The NBD model (no drop-out) and the test of drop-out against it.
 mod nbd;
-pub use nbd::{dropout_test, DropoutTest, Nbd, NbdParams};
+pub use nbd::{dropout_test, nbd_dert, DropoutTest, Nbd, NbdParams};
 
 // The Pareto/NBD model.
 mod pareto_nbd;

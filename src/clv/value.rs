@@ -421,15 +421,7 @@ fn finite(value: f64) -> Result<f64, ClvError> {
 pub fn pareto_nbd_dert(
     model: &ParetoNbd, history: &RepeatHistory, options: &ClvOptions,
 ) -> Result<f64, ClvError> {
-    options.check()?;
-    if options.monthly_discount_rate == 0.0 {
-        return Err(ClvError::InvalidArgument {
-            name: "monthly_discount_rate",
-            value: 0.0,
-            constraint: "must be positive for the unlimited-horizon DERT",
-        });
-    }
-    let delta = options.continuous_rate();
+    let delta = dert_rate(options)?;
     let p = model.params();
     let alive = model.probability_alive(history)?;
     let (x, age) = (history.frequency(), history.age());
@@ -439,6 +431,21 @@ pub fn pareto_nbd_dert(
         + p.s * (p.beta + age).ln()
         + ln_u;
     finite(alive * ln_rest.exp())
+}
+
+/// The continuous discount rate δ of an unlimited-horizon DERT, after checking the options: a
+/// zero rate is refused, as the undiscounted sum is infinite without a drop-out (NBD) or with a
+/// slow one (Pareto/NBD with s ≤ 1).
+pub(crate) fn dert_rate(options: &ClvOptions) -> Result<f64, ClvError> {
+    options.check()?;
+    if options.monthly_discount_rate == 0.0 {
+        return Err(ClvError::InvalidArgument {
+            name: "monthly_discount_rate",
+            value: 0.0,
+            constraint: "must be positive for the unlimited-horizon DERT",
+        });
+    }
+    Ok(options.continuous_rate())
 }
 
 /// Pareto/NBD residual value: [`pareto_nbd_dert`] × the Gamma-Gamma expected spend.
