@@ -1,13 +1,16 @@
-//! Pareto/NBD fit and customer lifetime value on the CDNOW sample, and CLV for 1M customers (the
-//! CDNOW rows repeated), the same data as bench/peers/clv_value.py times with lifetimes 0.11.3;
+//! Pareto/NBD fit and customer lifetime value on the CDNOW sample, CLV for 1M customers (the
+//! CDNOW rows repeated), and the per-interval forecast (months 1 to 12, then years 1 to 3 and 3
+//! to 5) on CDNOW: the same data as bench/peers/clv_value.py times with lifetimes 0.11.3, which
+//! has no per-interval API (its peer reads the conditional expectation at each boundary);
 //! parametric-bootstrap CLV intervals (200 replicates) for 100k customers (the CDNOW rows
 //! repeated), as bench/peers/clv_bootstrap.py computes them with lifetimes and numpy.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use customer_value::clv::uncertainty::{clv_bootstrap_intervals, BootstrapOptions};
 use customer_value::clv::{
-    customer_lifetime_values, BgNbd, ClvOptions, FitOptions, GammaGamma, GammaGammaOptions,
-    MaximumLikelihood, ParetoNbd, RepeatHistory, SpendHistory,
+    customer_lifetime_values, interval_forecasts, BgNbd, ClvOptions, FitOptions, ForecastIntervals,
+    GammaGamma, GammaGammaOptions, HorizonUnit, MaximumLikelihood, MonthLength, ParetoNbd,
+    RepeatHistory, SpendHistory,
 };
 
 fn cdnow() -> (Vec<RepeatHistory>, Vec<SpendHistory>) {
@@ -51,6 +54,23 @@ fn benches(c: &mut Criterion) {
     group.bench_function("clv_pareto_nbd_cdnow_2357", |b| {
         b.iter(|| {
             customer_lifetime_values(&pareto, &spend, &histories, &spends, &options).expect("clv")
+        })
+    });
+    // Months 1 to 12, then years [1, 3) and [3, 5): 14 boundaries, 60 month ends to discount at.
+    let boundaries: Vec<i64> = (0..=12).chain([36, 60]).collect();
+    let intervals =
+        ForecastIntervals::contiguous(HorizonUnit::Months, MonthLength::Average, &boundaries)
+            .expect("valid intervals");
+    group.bench_function("interval_forecast_bg_nbd_cdnow_2357", |b| {
+        b.iter(|| {
+            interval_forecasts(&bg_nbd, &spend, &histories, &spends, &intervals, &options)
+                .expect("forecast")
+        })
+    });
+    group.bench_function("interval_forecast_pareto_nbd_cdnow_2357", |b| {
+        b.iter(|| {
+            interval_forecasts(&pareto, &spend, &histories, &spends, &intervals, &options)
+                .expect("forecast")
         })
     });
     let million = 1_000_000;

@@ -128,6 +128,18 @@ pub enum ClvError {
         /// Draws rejected.
         rejected: usize,
     },
+    /// A forecast interval is out of place: none given, a negative or too distant boundary, an end
+    /// not after its start, or an interval that starts before the one before it or overlaps it
+    /// (see [`crate::clv::ForecastIntervals`]).
+    #[error("forecast interval {index}: boundary {boundary} is invalid: {constraint}")]
+    InvalidForecastInterval {
+        /// The interval's position in the list given.
+        index: usize,
+        /// The offending boundary as given (a count with its unit, or a date).
+        boundary: String,
+        /// What it must satisfy.
+        constraint: &'static str,
+    },
     /// A customer's purchase history and spend record disagree on the number of repeat purchases.
     #[error("purchase history{} has x = {purchase_frequency} but the spend record has x = {spend_frequency}", position.map(|p| format!(" at position {p}")).unwrap_or_default())]
     HistoryMismatch {

@@ -70,7 +70,7 @@ pub use shifted_beta_geometric::{
 
 // The NBD model (no drop-out) and the test of drop-out against it.
 mod nbd;
-pub use nbd::{dropout_test, DropoutTest, Nbd, NbdParams};
+pub use nbd::{dropout_test, nbd_dert, DropoutTest, Nbd, NbdParams};
 
 // The Pareto/NBD model.
 mod pareto_nbd;
@@ -91,6 +91,14 @@ pub use value::{
 // Forecasts beyond the observation: future P(alive), the next purchase, P(alive) along a history.
 pub mod forecast;
 pub use forecast::{alive_path, AliveForecast, AlivePoint, NextPurchase};
+
+// Forecasts kept per future interval, for customers seen and not yet seen.
+pub mod horizon;
+pub use horizon::{
+    interval_forecast, interval_forecasts, new_customer_interval_forecast,
+    new_customer_lifetime_value, ForecastInterval, ForecastIntervals, HorizonUnit,
+    IntervalForecast, IntervalRow, MonthLength,
+};
 
 // The conditional distribution of future purchases, for every model.
 pub mod purchase_distribution;

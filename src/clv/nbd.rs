@@ -21,8 +21,9 @@ use crate::clv::error::finite_or_failure;
 use crate::clv::fit::engine::{Estimator, LifetimesObjective};
 use crate::clv::fit::{maximum_likelihood, on_log_scale, Search};
 use crate::clv::parameter_range::check_parameter_range;
+use crate::clv::value::dert_rate;
 use crate::clv::{
-    check_time, ClvError, FitData, FitOptions, ModelFit, PurchaseModel, RepeatHistory,
+    check_time, ClvError, ClvOptions, FitData, FitOptions, ModelFit, PurchaseModel, RepeatHistory,
 };
 
 /// The NBD's parameters: purchase rates λ ~ Gamma(r, α).
@@ -277,6 +278,45 @@ pub struct DropoutTest {
     pub likelihood_ratio: f64,
     /// P-value of LR under the boundary mixture ½χ²₀ + ½χ²₁: ½ P(χ²₁ > LR) for LR > 0, else 1.
     pub p_value: f64,
+}
+
+/// Discounted expected residual transactions of an NBD customer, at the continuous rate
+/// δ = ln(1 + d)/u of [`ClvOptions::continuous_rate`]: the customer never drops out, so
+///
+/// DERT = ∫₀^∞ e^(−δt) E[λ | x, T] dt = (r + x) / ((α + T) δ),
+///
+/// the Pareto/NBD DERT (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 2;
+/// [`crate::clv::pareto_nbd_dert`]) in the limit s → 0, where P(alive) → 1 and
+/// δ^(s−1) (β + T)^s Ψ(s, s; δ(β + T)) → 1/δ. The horizon is unlimited (the options' horizon is not
+/// used).
+///
+/// # Errors
+///
+/// [`ClvError::InvalidArgument`] for invalid options or a zero discount rate (without drop-out
+/// the undiscounted sum is infinite), and [`ClvError::NumericalFailure`] when the value overflows
+/// f64 (a discount rate so small that δ underflows).
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{nbd_dert, ClvOptions, Nbd, RepeatHistory};
+/// let model = Nbd::new(0.385, 12.072)?;
+/// let h = RepeatHistory::new(2.0, 30.43, 38.86)?;
+/// let dert = nbd_dert(&model, &h, &ClvOptions::default())?;
+/// // (r + x)/(α + T) purchases a week, over 1/δ = 4.345/ln 1.01 weeks.
+/// assert!((dert - 2.385 / 50.932 * 4.345 / 1.01_f64.ln()).abs() < 1e-12);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+pub fn nbd_dert(
+    model: &Nbd, history: &RepeatHistory, options: &ClvOptions,
+) -> Result<f64, ClvError> {
+    let delta = dert_rate(options)?;
+    let NbdParams { r, alpha } = model.params;
+    let rate = (r + history.frequency()) / (alpha + history.age());
+    finite_or_failure(
+        rate / delta,
+        "the NBD DERT overflows f64 (a discount rate too small)",
+    )
 }
 
 /// The likelihood-ratio test of drop-out: LR = 2(ℓ_dropout − ℓ_NBD), with the p-value of the

@@ -350,7 +350,7 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
                 chunk,
                 &mut curves,
             )?;
-            check_curves(&curves, months, c * CHUNK)?;
+            check_curves(&curves, months, c * CHUNK, "customer_lifetime_values")?;
             for ((o, s), curve) in out.iter_mut().zip(&spend).zip(curves.chunks(months.max(1))) {
                 *o = 0.0;
                 let mut previous = 0.0;
@@ -365,15 +365,17 @@ pub fn customer_lifetime_values<M: PurchaseModel + Sync + ?Sized>(
 }
 
 /// Checks every value of the customers' cumulative curves (`months` values each, the first
-/// customer at position `offset`).
-fn check_curves(curves: &[f64], months: usize, offset: usize) -> Result<(), ClvError> {
+/// customer at position `offset`) that `caller` asked the model for.
+pub(crate) fn check_curves(
+    curves: &[f64], months: usize, offset: usize, caller: &'static str,
+) -> Result<(), ClvError> {
     for (k, &value) in curves.iter().enumerate() {
         checked_answer(
             value,
             Answer::Expectation,
             Asked::new(
                 "conditional_expected_purchases_curves_into",
-                "customer_lifetime_values",
+                caller,
                 Some(offset + k / months.max(1)),
             ),
         )?;
@@ -419,15 +421,7 @@ fn finite(value: f64) -> Result<f64, ClvError> {
 pub fn pareto_nbd_dert(
     model: &ParetoNbd, history: &RepeatHistory, options: &ClvOptions,
 ) -> Result<f64, ClvError> {
-    options.check()?;
-    if options.monthly_discount_rate == 0.0 {
-        return Err(ClvError::InvalidArgument {
-            name: "monthly_discount_rate",
-            value: 0.0,
-            constraint: "must be positive for the unlimited-horizon DERT",
-        });
-    }
-    let delta = options.continuous_rate();
+    let delta = dert_rate(options)?;
     let p = model.params();
     let alive = model.probability_alive(history)?;
     let (x, age) = (history.frequency(), history.age());
@@ -437,6 +431,21 @@ pub fn pareto_nbd_dert(
         + p.s * (p.beta + age).ln()
         + ln_u;
     finite(alive * ln_rest.exp())
+}
+
+/// The continuous discount rate δ of an unlimited-horizon DERT, after checking the options: a
+/// zero rate is refused, as the undiscounted sum is infinite without a drop-out (NBD) or with a
+/// slow one (Pareto/NBD with s ≤ 1).
+pub(crate) fn dert_rate(options: &ClvOptions) -> Result<f64, ClvError> {
+    options.check()?;
+    if options.monthly_discount_rate == 0.0 {
+        return Err(ClvError::InvalidArgument {
+            name: "monthly_discount_rate",
+            value: 0.0,
+            constraint: "must be positive for the unlimited-horizon DERT",
+        });
+    }
+    Ok(options.continuous_rate())
 }
 
 /// Pareto/NBD residual value: [`pareto_nbd_dert`] × the Gamma-Gamma expected spend.
