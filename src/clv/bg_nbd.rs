@@ -62,6 +62,7 @@ mod predict;
 pub(crate) use predict::hyp2f1_series_less_one;
 
 use crate::clv::error::finite_or_failure;
+pub(in crate::clv) use likelihood::customer_log_likelihood;
 use likelihood::{compress, family_log_likelihood, Prepared};
 use predict::{
     check_frequency, family_conditional, family_conditional_into, family_expected_purchases,

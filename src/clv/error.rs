@@ -150,6 +150,26 @@ pub enum ClvError {
         /// x of the spend record.
         spend_frequency: f64,
     },
+    /// A covariate value is NaN or infinite (see [`crate::clv::Covariates`]).
+    #[error("covariate {column} of customer row {row} is {value}: covariates must be finite")]
+    InvalidCovariate {
+        /// The customer's row (0-based, aligned with the histories).
+        row: usize,
+        /// The covariate's column (0-based, in the order of the names).
+        column: usize,
+        /// The value given.
+        value: f64,
+    },
+    /// A customer's row of covariates has another number of values than there are names.
+    #[error("customer row {row} has {found} covariate values, expected {expected}")]
+    CovariateRowLength {
+        /// The customer's row (0-based).
+        row: usize,
+        /// The number of covariate names.
+        expected: usize,
+        /// The number of values in the row.
+        found: usize,
+    },
 }
 
 /// `value` when it is finite, else [`ClvError::NumericalFailure`] saying `what` overflowed.

@@ -74,7 +74,16 @@ pub use nbd::{dropout_test, nbd_dert, DropoutTest, Nbd, NbdParams};
 
 // The Pareto/NBD model.
 mod pareto_nbd;
-pub use pareto_nbd::{simulate_pareto_nbd, ParetoNbd, ParetoNbdParams};
+pub use pareto_nbd::{
+    simulate_pareto_nbd, simulate_pareto_nbd_customers, ParetoNbd, ParetoNbdParams,
+};
+
+// Time-invariant covariates on the Pareto/NBD and the BG/NBD.
+pub mod covariates;
+pub use covariates::{
+    BgNbdWithCovariates, CovariateEffect, CovariateOptions, Covariates, ParetoNbdWithCovariates,
+    WithCovariates,
+};
 
 // Spend model, customer lifetime value and the simple formulas.
 pub mod formulas;

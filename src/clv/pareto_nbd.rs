@@ -58,7 +58,8 @@ use crate::clv::{
 };
 use crate::numeric::gauss_legendre;
 
-pub use simulate::simulate_pareto_nbd;
+pub(in crate::clv) use likelihood::customer_log_likelihood;
+pub use simulate::{simulate_pareto_nbd, simulate_pareto_nbd_customers};
 
 /// The Pareto/NBD parameters, named as in the FHL note.
 #[derive(Debug, Clone, Copy, PartialEq)]

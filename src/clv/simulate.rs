@@ -229,17 +229,21 @@ fn simulate_nbd_customer(
     Ok((RepeatHistory::new(x, t_x, age)?, holdout))
 }
 
+/// Customers i = 0, 1, … of the BG/NBD family with the parameters `params_at(i)`, from one
+/// stream (building the samplers draws nothing, so one set of parameters for all gives the stream
+/// of a single pair of samplers).
 fn simulate_family(
-    params: (f64, f64, f64, f64), ages: &[f64], holdout_length: f64, seed: u64, drop_at_first: bool,
+    params_at: impl Fn(usize) -> (f64, f64, f64, f64), ages: &[f64], holdout_length: f64,
+    seed: u64, drop_at_first: bool,
 ) -> Result<SimulatedHistories, ClvError> {
     check_ages(ages, holdout_length)?;
-    let (r, alpha, a, b) = params;
-    let (rates, dropouts) = gamma_beta(r, alpha, a, b)?;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut budget = PurchaseBudget::for_customers(ages.len());
     let mut histories = Vec::with_capacity(ages.len());
     let mut holdout_purchases = Vec::with_capacity(ages.len());
-    for &age in ages {
+    for (i, &age) in ages.iter().enumerate() {
+        let (r, alpha, a, b) = params_at(i);
+        let (rates, dropouts) = gamma_beta(r, alpha, a, b)?;
         let lambda = rates.sample(&mut rng);
         let p = dropouts.sample(&mut rng);
         let (h, hold) = simulate_nbd_customer(
@@ -276,7 +280,42 @@ pub fn bg_nbd(
     model: &BgNbd, ages: &[f64], holdout_length: f64, seed: u64,
 ) -> Result<SimulatedHistories, ClvError> {
     let p = model.params();
-    simulate_family((p.r, p.alpha, p.a, p.b), ages, holdout_length, seed, false)
+    simulate_family(
+        |_| (p.r, p.alpha, p.a, p.b),
+        ages,
+        holdout_length,
+        seed,
+        false,
+    )
+}
+
+/// Customers drawn each from their own BG/NBD model, `models[i]` with age `ages[i]` (e.g. the
+/// per-customer models of a covariate fit, with αᵢ, aᵢ and bᵢ); otherwise as [`bg_nbd`], which it
+/// equals bit for bit when every model is the same.
+///
+/// # Errors
+///
+/// [`ClvError::LengthMismatch`] naming `models` when it and `ages` differ in length, and the
+/// errors of [`bg_nbd`].
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{simulate, BgNbd};
+/// let model = BgNbd::new(0.24, 4.41, 0.79, 2.43)?;
+/// let each = simulate::bg_nbd_customers(&[model; 4], &[39.0; 4], 0.0, 5)?;
+/// assert_eq!(each, simulate::bg_nbd(&model, &[39.0; 4], 0.0, 5)?);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+pub fn bg_nbd_customers(
+    models: &[BgNbd], ages: &[f64], holdout_length: f64, seed: u64,
+) -> Result<SimulatedHistories, ClvError> {
+    crate::clv::check_length("models", ages.len(), models.len())?;
+    let params_at = |i: usize| {
+        let p = models[i].params();
+        (p.r, p.alpha, p.a, p.b)
+    };
+    simulate_family(params_at, ages, holdout_length, seed, false)
 }
 
 /// Customers drawn from a modified BG/NBD model (Batislam et al. 2007): as [`bg_nbd`], with a
@@ -299,7 +338,13 @@ pub fn modified_bg_nbd(
     model: &ModifiedBgNbd, ages: &[f64], holdout_length: f64, seed: u64,
 ) -> Result<SimulatedHistories, ClvError> {
     let p = model.params();
-    simulate_family((p.r, p.alpha, p.a, p.b), ages, holdout_length, seed, true)
+    simulate_family(
+        |_| (p.r, p.alpha, p.a, p.b),
+        ages,
+        holdout_length,
+        seed,
+        true,
+    )
 }
 
 /// `customers` customers drawn from a BG/BB model (FHS 2010, section 2) over `periods` calibration

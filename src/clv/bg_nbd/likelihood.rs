@@ -249,6 +249,38 @@ pub(super) fn family_log_likelihood(
     (ll, g)
 }
 
+/// One customer's ln L and its gradient in the natural (r, α, a, b) (FHL 2005, eq. 6; MBG/NBD:
+/// Batislam et al. 2007, eq. 6): [`chunk_log_likelihood`] over that customer alone. The covariate
+/// model calls it with each customer's own α, a and b (Fader & Hardie 2007, "Incorporating
+/// time-invariant covariates into the Pareto/NBD and BG/NBD models"): the individual likelihood
+/// is this one at (r, αᵢ, aᵢ, bᵢ).
+pub(in crate::clv) fn customer_log_likelihood(
+    variant: Variant, p: &[f64; 4], history: &RepeatHistory,
+) -> (f64, [f64; 4]) {
+    let row = Row {
+        x: history.frequency(),
+        t_x: history.recency(),
+        age: history.age(),
+        weight: 1.0,
+        recency_index: 0,
+        age_index: 0,
+    };
+    // An empty table: the times are computed for the one row.
+    let table = TimeTable {
+        logs: Vec::new(),
+        inverses: Vec::new(),
+    };
+    let constants = Constants::new(p);
+    chunk_log_likelihood(
+        variant,
+        p,
+        &constants,
+        &table,
+        std::slice::from_ref(&row),
+        true,
+    )
+}
+
 /// [`family_log_likelihood`] over one chunk of rows.
 fn chunk_log_likelihood(
     variant: Variant, p: &[f64; 4], constants: &Constants, table: &TimeTable, chunk: &[Row],

@@ -235,9 +235,11 @@ pub(crate) mod engine {
     //! The hooks each model supplies to the one fitting mechanism, and that mechanism.
 
     pub(crate) use super::bounds::Bounds;
-    use super::optimiser::{maximize, LogLikelihood, Optimum};
-    pub(crate) use super::penalty::LifetimesObjective;
-    use super::penalty::Penalty;
+    use super::optimiser::LogLikelihood;
+    // The covariate fits drive the optimiser themselves: their coefficients are free, not
+    // log-parameters of a `MaximumLikelihood` model.
+    pub(crate) use super::optimiser::{maximize, Optimum};
+    pub(crate) use super::penalty::{LifetimesObjective, Penalty};
     use super::warnings::{bound_warnings, covariance_warnings};
     use super::{FitData, FitOptions, FitWarning, MaximumLikelihood, ModelFit};
     use crate::clv::ClvError;

@@ -105,6 +105,26 @@ impl Terms {
     }
 }
 
+/// One customer's ln L (FHL note, eq. 22) and its gradient in the natural (r, α, s, β), given
+/// `gamma_ratio` = (ln Γ(r + x) − ln Γ(r), ψ(r + x) − ψ(r)), which callers cache over rows sorted
+/// by x. `None` if a 2F1 cannot be evaluated. The covariate model calls it with each customer's
+/// own α and β (Fader & Hardie 2007, "Incorporating time-invariant covariates into the Pareto/NBD
+/// and BG/NBD models", eq. 2): the individual likelihood is this one at (r, αᵢ, s, βᵢ).
+pub(in crate::clv) fn customer_log_likelihood(
+    p: &ParetoNbdParams, history: &RepeatHistory, gamma_ratio: (f64, f64),
+) -> Option<(f64, [f64; 4])> {
+    let (ln_alpha, ln_beta) = (p.alpha.ln(), p.beta.ln());
+    let (ln_bracket, g) = Terms::with_gradient(p, history)?.ln_bracket_with_gradient();
+    let value = gamma_ratio.0 + p.r * ln_alpha + p.s * ln_beta + ln_bracket;
+    let constant = [
+        gamma_ratio.1 + ln_alpha,
+        p.r / p.alpha,
+        ln_beta,
+        p.s / p.beta,
+    ];
+    Some((value, std::array::from_fn(|k| constant[k] + g[k])))
+}
+
 /// Terms of one 2F1 series the z-bound predicts (the series' ratios tend to z from below, so the
 /// terms fall at least like z^k, and 1e-17 of the sum is ~39 e-folds down).
 const SERIES_E_FOLDS: f64 = 39.0;
@@ -290,7 +310,6 @@ impl Data {
             s: theta[2].exp(),
             beta: theta[3].exp(),
         };
-        let (ln_alpha, ln_beta) = (p.alpha.ln(), p.beta.ln());
         let (ln_gamma_r, digamma_r) = (ln_gamma(p.r), digamma(p.r));
         // Fixed chunks summed in order: the total does not depend on the thread count.
         let partials: Vec<Option<(f64, [f64; 4])>> = self
@@ -303,25 +322,17 @@ impl Data {
                 let mut cached_x = f64::NAN;
                 let (mut ln_gamma_rx, mut digamma_rx) = (0.0, 0.0);
                 for row in chunk {
-                    let terms = Terms::with_gradient(&p, &row.history)?;
-                    let (ln_bracket, g) = terms.ln_bracket_with_gradient();
                     let x = row.frequency;
                     if x != cached_x {
                         cached_x = x;
                         ln_gamma_rx = ln_gamma(p.r + x);
                         digamma_rx = digamma(p.r + x);
                     }
-                    let value =
-                        ln_gamma_rx - ln_gamma_r + p.r * ln_alpha + p.s * ln_beta + ln_bracket;
+                    let gamma_ratio = (ln_gamma_rx - ln_gamma_r, digamma_rx - digamma_r);
+                    let (value, g) = customer_log_likelihood(&p, &row.history, gamma_ratio)?;
                     total += row.weight * value;
-                    let constant = [
-                        digamma_rx - digamma_r + ln_alpha,
-                        p.r / p.alpha,
-                        ln_beta,
-                        p.s / p.beta,
-                    ];
                     for k in 0..4 {
-                        gradient[k] += row.weight * (constant[k] + g[k]);
+                        gradient[k] += row.weight * g[k];
                     }
                 }
                 Some((total, gradient))

@@ -38,20 +38,55 @@ use crate::clv::{ClvError, ParetoNbd, RepeatHistory};
 pub fn simulate_pareto_nbd(
     model: &ParetoNbd, ages: &[f64], seed: u64,
 ) -> Result<Vec<RepeatHistory>, ClvError> {
+    simulate_each(ages, seed, |_| model)
+}
+
+/// Draws one Pareto/NBD history per customer from that customer's own model: `models[i]` and
+/// `ages[i]` (e.g. the per-customer models of a covariate fit, with αᵢ and βᵢ). Otherwise as
+/// [`simulate_pareto_nbd`], which it equals bit for bit when every model is the same.
+///
+/// # Errors
+///
+/// [`ClvError::LengthMismatch`] naming `models` when it and `ages` differ in length, and the errors
+/// of [`simulate_pareto_nbd`].
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{simulate_pareto_nbd, simulate_pareto_nbd_customers, ParetoNbd};
+/// let model = ParetoNbd::new(0.55, 10.58, 0.61, 11.67)?;
+/// let same = simulate_pareto_nbd_customers(&[model; 3], &[39.0; 3], 7)?;
+/// assert_eq!(same, simulate_pareto_nbd(&model, &[39.0; 3], 7)?);
+/// assert!(simulate_pareto_nbd_customers(&[model; 2], &[39.0; 3], 7).is_err());
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+pub fn simulate_pareto_nbd_customers(
+    models: &[ParetoNbd], ages: &[f64], seed: u64,
+) -> Result<Vec<RepeatHistory>, ClvError> {
+    crate::clv::check_length("models", ages.len(), models.len())?;
+    simulate_each(ages, seed, |i| &models[i])
+}
+
+/// The simulator over customers i = 0, 1, … with the model `model_at(i)`, from one stream.
+fn simulate_each<'m>(
+    ages: &[f64], seed: u64, model_at: impl Fn(usize) -> &'m ParetoNbd,
+) -> Result<Vec<RepeatHistory>, ClvError> {
     check_age_range(ages)?;
-    let p = model.params();
     let invalid = |name, value| ClvError::InvalidParameter {
         name,
         value,
         constraint: "must be positive and finite",
     };
-    // Gamma takes (shape, scale); the model's α and β are rates.
-    let purchase_rates = Gamma::new(p.r, 1.0 / p.alpha).map_err(|_| invalid("alpha", p.alpha))?;
-    let dropout_rates = Gamma::new(p.s, 1.0 / p.beta).map_err(|_| invalid("beta", p.beta))?;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut budget = PurchaseBudget::for_customers(ages.len());
     let mut histories = Vec::with_capacity(ages.len());
-    for &age in ages {
+    for (i, &age) in ages.iter().enumerate() {
+        let p = model_at(i).params();
+        // Gamma takes (shape, scale); the model's α and β are rates. Building the samplers draws
+        // nothing, so one model for all gives the stream of a single pair of samplers.
+        let purchase_rates =
+            Gamma::new(p.r, 1.0 / p.alpha).map_err(|_| invalid("alpha", p.alpha))?;
+        let dropout_rates = Gamma::new(p.s, 1.0 / p.beta).map_err(|_| invalid("beta", p.beta))?;
         let lambda: f64 = purchase_rates.sample(&mut rng);
         let mu: f64 = dropout_rates.sample(&mut rng);
         // Exp(μ) by inversion, so that a rate that underflows to 0 means "never dies".
