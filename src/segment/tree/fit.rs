@@ -17,8 +17,6 @@ use crate::segment::tree::{
 };
 use crate::settings::Settings;
 
-type LinfaNode = linfa_trees::TreeNode<f64, usize>;
-
 impl TreeSegmenter {
     /// Grows a CART tree (Breiman et al. 1984) on `input` predicting `target`, and reads it back
     /// as one rule per leaf with the accuracy on the training rows and on the holdout.
@@ -59,16 +57,16 @@ impl TreeSegmenter {
         }
         let (training_rows, holdout_rows) = split(self.held_out(), n)?;
         self.check_training(&training_rows, target)?;
-        let tree = self.grow(rows, target, &training_rows)?;
-        let mut reader = Reader {
+        let mut grower = Grower {
+            settings: self,
             rows,
             labels: target.labels(),
             classes: target.classes().len(),
             nodes: Vec::new(),
             leaves: Vec::new(),
         };
-        reader.visit(tree.root_node(), training_rows.clone(), &mut Vec::new());
-        let (nodes, leaves) = (reader.nodes, reader.leaves);
+        grower.grow(training_rows.clone(), &mut Vec::new())?;
+        let (nodes, leaves) = (grower.nodes, grower.leaves);
         let depth = leaves.iter().map(|l| l.path.len()).max().unwrap_or(0);
         let row_rules: Vec<usize> = rows
             .rows()
@@ -110,30 +108,6 @@ impl TreeSegmenter {
             });
         }
         Ok(())
-    }
-
-    /// linfa-trees' tree on the training rows.
-    fn grow(
-        &self, rows: ArrayView2<f64>, target: &TreeTarget, training: &[usize],
-    ) -> Result<DecisionTree<f64, usize>, TreeError> {
-        let records = rows.select(Axis(0), training);
-        let labels: Array1<usize> = training.iter().map(|&r| target.labels()[r]).collect();
-        let quality = match self.quality() {
-            SplitCriterion::Gini => SplitQuality::Gini,
-            SplitCriterion::Entropy => SplitQuality::Entropy,
-        };
-        // Counts up to MAX_ROWS = 2^24 are exact in linfa's f32 weights.
-        let min_leaf = self.leaf() as f32;
-        DecisionTree::params()
-            .split_quality(quality)
-            .max_depth(Some(self.depth()))
-            .min_weight_leaf(min_leaf)
-            .min_weight_split(2.0 * min_leaf)
-            .min_impurity_decrease(self.decrease())
-            .fit(&Dataset::new(records, labels))
-            .map_err(|e| TreeError::Linfa {
-                message: e.to_string(),
-            })
     }
 }
 
@@ -179,14 +153,20 @@ fn split(holdout: &Holdout, n: usize) -> Result<(Vec<usize>, Vec<usize>), TreeEr
 /// the rows at most the threshold).
 type Step = (usize, f64, bool);
 
-/// A leaf read from linfa's tree: its path and its training rows per class.
+/// A leaf: its path and its training rows per class.
 struct Leaf {
     path: Vec<Step>,
     counts: Vec<usize>,
 }
 
-/// Reads linfa's nodes into ours, routing the training rows down to count each leaf's classes.
-struct Reader<'a> {
+/// Grows the tree node by node, asking linfa-trees for each node's best split.
+///
+/// Each split is linfa's one-level tree on that node's rows alone. linfa-trees 0.8 grows deeper
+/// levels from the root's sorted order, and there it tests a threshold only after the globally
+/// last row of a value, so in a node that lacks that row it skips the threshold (on the CDNOW
+/// log it missed "orders ≤ 3.5" one level down); on the node's own rows it tests them all.
+struct Grower<'a> {
+    settings: &'a TreeSegmenter,
     rows: ArrayView2<'a, f64>,
     labels: &'a [usize],
     classes: usize,
@@ -194,36 +174,34 @@ struct Reader<'a> {
     leaves: Vec<Leaf>,
 }
 
-impl Reader<'_> {
-    /// Adds `node` and its subtree, holding the training `rows`; returns its index. Nodes are
+impl Grower<'_> {
+    /// Adds the node of the training `rows` and its subtree; returns its index. Nodes are
     /// numbered root first, depth first, left before right, so the leaves are read left to
     /// right. The recursion is as deep as the tree, at most
     /// [`MAX_DEPTH`](crate::segment::tree::MAX_DEPTH).
-    fn visit(&mut self, node: &LinfaNode, rows: Vec<usize>, path: &mut Vec<Step>) -> usize {
+    fn grow(&mut self, rows: Vec<usize>, path: &mut Vec<Step>) -> Result<usize, TreeError> {
         let at = self.nodes.len();
-        let children = node.children();
-        let (Some(left), Some(right), false) = (children[0], children[1], node.is_leaf()) else {
+        let Some((feature, threshold)) = self.best_split(&rows, path.len())? else {
             let counts = self.counts(&rows);
-            return self.push_leaf(path.clone(), counts);
+            return Ok(self.push_leaf(path.clone(), counts));
         };
-        let (feature, threshold, _) = node.split();
-        // CART's partition, the one linfa grew the tree with: at most the threshold goes left.
+        // CART's partition: at most the threshold goes left.
         let (left_rows, right_rows): (Vec<usize>, Vec<usize>) = rows
             .into_iter()
             .partition(|&r| self.rows[[r, feature]] <= threshold);
-        self.nodes.push(TreeNode::Leaf { rule: 0 }); // replaced once the children are read
+        self.nodes.push(TreeNode::Leaf { rule: 0 }); // replaced once the children are grown
         path.push((feature, threshold, true));
-        let left = self.visit(left, left_rows, path);
+        let left = self.grow(left_rows, path)?;
         if let Some(step) = path.last_mut() {
             step.2 = false;
         }
-        let right = self.visit(right, right_rows, path);
+        let right = self.grow(right_rows, path)?;
         path.pop();
         if let Some(counts) = self.mergeable(left, right) {
-            // The two children are the last two leaves read: this node replaces them.
+            // The two children are the last two leaves grown: this node replaces them.
             self.nodes.truncate(at);
             self.leaves.truncate(self.leaves.len() - 2);
-            return self.push_leaf(path.clone(), counts);
+            return Ok(self.push_leaf(path.clone(), counts));
         }
         self.nodes[at] = TreeNode::Split {
             feature,
@@ -231,17 +209,49 @@ impl Reader<'_> {
             left,
             right,
         };
-        at
+        Ok(at)
+    }
+
+    /// The best split of `rows` at `depth`, or `None` for a leaf: at the depth limit, a pure
+    /// node, too few rows for two leaves, or no split decreasing the impurity enough.
+    fn best_split(&self, rows: &[usize], depth: usize) -> Result<Option<(usize, f64)>, TreeError> {
+        let counts = self.counts(rows);
+        let classes_present = counts.iter().filter(|&&c| c > 0).count();
+        let leaf = self.settings.leaf();
+        if depth >= self.settings.depth() || classes_present < 2 || rows.len() < 2 * leaf {
+            return Ok(None);
+        }
+        let records = self.rows.select(Axis(0), rows);
+        let labels: Array1<usize> = rows.iter().map(|&r| self.labels[r]).collect();
+        let quality = match self.settings.quality() {
+            SplitCriterion::Gini => SplitQuality::Gini,
+            SplitCriterion::Entropy => SplitQuality::Entropy,
+        };
+        // Counts up to MAX_ROWS = 2^24 are exact in linfa's f32 weights.
+        let stump = DecisionTree::params()
+            .split_quality(quality)
+            .max_depth(Some(1))
+            .min_weight_leaf(leaf as f32)
+            .min_impurity_decrease(self.settings.decrease())
+            .fit(&Dataset::new(records, labels))
+            .map_err(|e| TreeError::Linfa {
+                message: e.to_string(),
+            })?;
+        let (feature, threshold, decrease) = stump.root_node().split();
+        // A node linfa found no split for has a zero decrease. One it split and then pruned
+        // (both sides predicting one class) keeps its split, which deeper levels may still need.
+        // A threshold beyond f64 (the midpoint of two values near f64::MAX) splits nothing.
+        let splits = decrease > 0.0 && threshold.is_finite();
+        Ok(splits.then_some((feature, threshold)))
     }
 
     /// The merged class counts when nodes `left` and `right` are leaves that can predict the
     /// same class (their sets of most frequent classes meet).
     ///
-    /// linfa prunes sibling leaves that predict the same class, but on a tie it picks a leaf's
-    /// class in `HashMap` order, which changes from run to run. Merging every pair that *could*
-    /// share a class, bottom up, gives the same tree whatever linfa picked: every merge linfa
-    /// made is one of these, and the majorities of a merged leaf are exactly the classes both
-    /// children share.
+    /// Two leaves that predict the same class say nothing their parent does not (linfa prunes
+    /// them too). A tied leaf could predict either class, so pairs whose most frequent classes
+    /// meet are merged, bottom up: the tree does not depend on how a tie is broken, and the
+    /// most frequent classes of a merged leaf are exactly those both children share.
     fn mergeable(&self, left: usize, right: usize) -> Option<Vec<usize>> {
         let (TreeNode::Leaf { rule: a }, TreeNode::Leaf { rule: b }) =
             (self.nodes[left], self.nodes[right])

@@ -15,7 +15,10 @@
 //! - [`TreeSegmentation`]: the tree's nodes, one [`LeafRule`] per leaf, each row's leaf, and the
 //!   accuracy and confusion matrix on the training rows and on the holdout.
 //!
-//! The tree is grown by linfa-trees' `DecisionTree` (the crate's linfa stack). Each node takes
+//! Each node's split is found by linfa-trees' `DecisionTree` (the crate's linfa stack), one node
+//! at a time on that node's rows: grown whole, linfa-trees 0.8 tests thresholds below the root in
+//! the root's sorted order and skips those between two values whose globally last row lies
+//! outside the node (on the CDNOW log it missed "orders ≤ 3.5" one level down). Each node takes
 //! the split that most decreases the impurity, CART's rule (Breiman et al. 1984, §4.1–4.3): the
 //! Gini index i(t) = 1 − Σ_j p(j|t)² (eq. 4.2's "Gini diversity index") or the entropy
 //! i(t) = −Σ_j p(j|t) log₂ p(j|t), and the decrease Δi(s, t) = i(t) − p_L i(t_L) − p_R i(t_R)
@@ -28,9 +31,9 @@
 //! With the same depth and minimum leaf size, the root split and the training accuracy equal
 //! scikit-learn's on the CDNOW test data (`tests/segment_tree.rs`). What differs:
 //!
-//! - sibling leaves that can predict the same class are merged into their parent, bottom up
-//!   (linfa prunes those that do; the prediction, and so the accuracy, is unchanged; there are
-//!   fewer leaves);
+//! - sibling leaves whose most frequent classes meet are merged into their parent, bottom up
+//!   (as linfa prunes siblings predicting one class): the prediction, and so the accuracy, is
+//!   unchanged, and a segment is not split into two that say the same;
 //! - [`TreeSegmenter::min_impurity_decrease`] applies to each node's own decrease i(t) − p_L
 //!   i(t_L) − p_R i(t_R), not weighted by the node's share of the rows as scikit-learn's is, and
 //!   must be at least `f64::EPSILON` (linfa's own bound);
@@ -42,18 +45,13 @@
 //!
 //! # Determinism
 //!
-//! The holdout draw is seeded ([`Holdout::Random`]) and majorities here break ties by the lowest
-//! class index. linfa-trees 0.8 keeps its class counts in a `HashMap`, whose order changes from
-//! run to run, and two consequences are handled as follows:
-//!
-//! - on a tie it names a leaf's class in that order, and with it decides whether the leaf's
-//!   sibling is pruned; merging every pair of leaves that *could* share a class, as above, gives
-//!   the same tree whatever it picked;
-//! - it sums the impurity's terms in that order, in `f32`. With two classes the sum has two
-//!   terms and is the same in either order, so a two-class tree (churned or not, any yes/no
-//!   target) is the same on every run. With three or more classes, two splits whose impurities
-//!   are equal (to `f32` rounding) may be taken in either order from run to run: the trees then
-//!   differ in a threshold or a feature but not in their impurity.
+//! The holdout draw is seeded ([`Holdout::Random`]), majorities break ties by the lowest class
+//! index, and the merging above does not depend on how a tie is broken. One thing is linfa's:
+//! linfa-trees 0.8 keeps class counts in a `HashMap`, whose order changes from run to run, and
+//! sums the impurity's terms in that order in `f32`. With two classes the sum has two terms and
+//! is the same in either order, so a two-class tree (churned or not, any yes/no target) is the
+//! same on every run. With three or more classes, two splits whose impurities are equal to `f32`
+//! rounding may be taken in either order from run to run.
 //!
 //! # Examples
 //!
