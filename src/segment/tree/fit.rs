@@ -1,19 +1,17 @@
-//! Growing the tree: the holdout split, linfa-trees' CART search, and the rules read from its
-//! nodes.
+//! Growing the tree: the holdout split, the node-by-node CART growth, and the rules read from its
+//! leaves.
 
-use linfa::traits::Fit;
-use linfa::Dataset;
-use linfa_trees::{DecisionTree, SplitQuality};
-use ndarray::{Array1, ArrayView2, Axis};
+use ndarray::ArrayView2;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::segment::tree::result::{leaf_of, Evaluation};
 use crate::segment::tree::rules::{conditions, rule_text};
+use crate::segment::tree::split::Node;
 use crate::segment::tree::{
-    Holdout, LeafRule, SplitCriterion, TreeError, TreeInput, TreeNode, TreeSegmentation,
-    TreeSegmenter, TreeTarget, MAX_ROWS,
+    Holdout, LeafRule, TreeError, TreeInput, TreeNode, TreeSegmentation, TreeSegmenter, TreeTarget,
+    MAX_ROWS,
 };
 use crate::settings::Settings;
 
@@ -34,8 +32,7 @@ impl TreeSegmenter {
     /// [`TreeError::HoldoutRowOutOfRange`] for an explicit holdout row past the input;
     /// [`TreeError::EmptySplit`] when the holdout leaves no training row, or a random holdout
     /// rounds to none; [`TreeError::LeafLargerThanTraining`] when `min_samples_leaf` exceeds the
-    /// training rows; [`TreeError::SingleClass`] when the training rows all have one class;
-    /// [`TreeError::Linfa`] if linfa-trees fails.
+    /// training rows; [`TreeError::SingleClass`] when the training rows all have one class.
     pub fn fit(
         &self, input: &TreeInput, target: &TreeTarget,
     ) -> Result<TreeSegmentation, TreeError> {
@@ -159,12 +156,8 @@ struct Leaf {
     counts: Vec<usize>,
 }
 
-/// Grows the tree node by node, asking linfa-trees for each node's best split.
-///
-/// Each split is linfa's one-level tree on that node's rows alone. linfa-trees 0.8 grows deeper
-/// levels from the root's sorted order, and there it tests a threshold only after the globally
-/// last row of a value, so in a node that lacks that row it skips the threshold (on the CDNOW
-/// log it missed "orders ≤ 3.5" one level down); on the node's own rows it tests them all.
+/// Grows the tree node by node: each node's split is searched on that node's rows alone
+/// ([`Node::best_split`]), then both sides are grown the same way.
 struct Grower<'a> {
     settings: &'a TreeSegmenter,
     rows: ArrayView2<'a, f64>,
@@ -181,7 +174,7 @@ impl Grower<'_> {
     /// [`MAX_DEPTH`](crate::segment::tree::MAX_DEPTH).
     fn grow(&mut self, rows: Vec<usize>, path: &mut Vec<Step>) -> Result<usize, TreeError> {
         let at = self.nodes.len();
-        let Some((feature, threshold)) = self.best_split(&rows, path.len())? else {
+        let Some((feature, threshold)) = self.best_split(&rows, path.len()) else {
             let counts = self.counts(&rows);
             return Ok(self.push_leaf(path.clone(), counts));
         };
@@ -213,43 +206,31 @@ impl Grower<'_> {
     }
 
     /// The best split of `rows` at `depth`, or `None` for a leaf: at the depth limit, a pure
-    /// node, too few rows for two leaves, or no split decreasing the impurity enough.
-    fn best_split(&self, rows: &[usize], depth: usize) -> Result<Option<(usize, f64)>, TreeError> {
+    /// node, too few rows for two leaves, or no split decreasing the impurity by at least
+    /// [`TreeSegmenter::min_impurity_decrease`].
+    fn best_split(&self, rows: &[usize], depth: usize) -> Option<(usize, f64)> {
         let counts = self.counts(rows);
         let classes_present = counts.iter().filter(|&&c| c > 0).count();
         let leaf = self.settings.leaf();
         if depth >= self.settings.depth() || classes_present < 2 || rows.len() < 2 * leaf {
-            return Ok(None);
+            return None;
         }
-        let records = self.rows.select(Axis(0), rows);
-        let labels: Array1<usize> = rows.iter().map(|&r| self.labels[r]).collect();
-        let quality = match self.settings.quality() {
-            SplitCriterion::Gini => SplitQuality::Gini,
-            SplitCriterion::Entropy => SplitQuality::Entropy,
+        let node = Node {
+            features: self.rows,
+            labels: self.labels,
+            classes: self.classes,
+            leaf,
+            criterion: self.settings.quality(),
         };
-        // Counts up to MAX_ROWS = 2^24 are exact in linfa's f32 weights.
-        let stump = DecisionTree::params()
-            .split_quality(quality)
-            .max_depth(Some(1))
-            .min_weight_leaf(leaf as f32)
-            .min_impurity_decrease(self.settings.decrease())
-            .fit(&Dataset::new(records, labels))
-            .map_err(|e| TreeError::Linfa {
-                message: e.to_string(),
-            })?;
-        let (feature, threshold, decrease) = stump.root_node().split();
-        // A node linfa found no split for has a zero decrease. One it split and then pruned
-        // (both sides predicting one class) keeps its split, which deeper levels may still need.
-        // A threshold beyond f64 (the midpoint of two values near f64::MAX) splits nothing.
-        let splits = decrease > 0.0 && threshold.is_finite();
-        Ok(splits.then_some((feature, threshold)))
+        let split = node.best_split(rows)?;
+        (split.decrease >= self.settings.decrease()).then_some((split.feature, split.threshold))
     }
 
     /// The merged class counts when nodes `left` and `right` are leaves that can predict the
     /// same class (their sets of most frequent classes meet).
     ///
-    /// Two leaves that predict the same class say nothing their parent does not (linfa prunes
-    /// them too). A tied leaf could predict either class, so pairs whose most frequent classes
+    /// Two leaves that predict the same class say nothing their parent does not (scikit-learn
+    /// keeps them; CART's pruning removes them). A tied leaf could predict either class, so pairs whose most frequent classes
     /// meet are merged, bottom up: the tree does not depend on how a tie is broken, and the
     /// most frequent classes of a merged leaf are exactly those both children share.
     fn mergeable(&self, left: usize, right: usize) -> Option<Vec<usize>> {

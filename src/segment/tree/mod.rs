@@ -15,43 +15,41 @@
 //! - [`TreeSegmentation`]: the tree's nodes, one [`LeafRule`] per leaf, each row's leaf, and the
 //!   accuracy and confusion matrix on the training rows and on the holdout.
 //!
-//! Each node's split is found by linfa-trees' `DecisionTree` (the crate's linfa stack), one node
-//! at a time on that node's rows: grown whole, linfa-trees 0.8 tests thresholds below the root in
-//! the root's sorted order and skips those between two values whose globally last row lies
-//! outside the node (on the CDNOW log it missed "orders ≤ 3.5" one level down). Each node takes
-//! the split that most decreases the impurity, CART's rule (Breiman et al. 1984, §4.1–4.3): the
-//! Gini index i(t) = 1 − Σ_j p(j|t)² (eq. 4.2's "Gini diversity index") or the entropy
-//! i(t) = −Σ_j p(j|t) log₂ p(j|t), and the decrease Δi(s, t) = i(t) − p_L i(t_L) − p_R i(t_R)
-//! (definition 2.8). Thresholds are the midpoints between consecutive distinct values, as
-//! scikit-learn's `DecisionTreeClassifier` places them. The rules, leaf sizes, majorities,
-//! purities and accuracies are then computed here from the data, not read from linfa.
+//! Each node takes the split that most decreases the impurity, CART's rule (Breiman et al. 1984,
+//! §4.1–4.3): the Gini index i(t) = 1 − Σ_j p(j|t)² (eq. 4.2's "Gini diversity index") or the
+//! entropy i(t) = −Σ_j p(j|t) log₂ p(j|t), and the decrease Δi(s, t) = i(t) − p_L i(t_L) − p_R
+//! i(t_R) (definition 2.8). Thresholds are the midpoints between consecutive distinct values, as
+//! scikit-learn's `DecisionTreeClassifier` places them. The search is exhaustive, in `f64`, with
+//! exact class counts, one node at a time on that node's rows.
+//!
+//! Why not linfa-trees (the crate's linfa stack has it): tried first, linfa-trees 0.8 missed
+//! splits and was not deterministic. Grown whole, it tests thresholds below the root in the
+//! root's sorted order and skips those between two values whose globally last row lies outside
+//! the node (on the CDNOW log it missed "orders ≤ 3.5" one level down: 18,295 correct against
+//! scikit-learn's 18,332); and it sums each impurity's terms in `f32` in the order of a
+//! `HashMap`, so with three or more classes two near-equal splits could swap from run to run.
 //!
 //! # Differences from scikit-learn
 //!
-//! With the same depth and minimum leaf size, the root split and the training accuracy equal
+//! With the same depth and minimum leaf size, the splits and the training accuracy equal
 //! scikit-learn's on the CDNOW test data (`tests/segment_tree.rs`). What differs:
 //!
 //! - sibling leaves whose most frequent classes meet are merged into their parent, bottom up
-//!   (as linfa prunes siblings predicting one class): the prediction, and so the accuracy, is
-//!   unchanged, and a segment is not split into two that say the same;
+//!   (as CART's pruning would): the prediction, and so the accuracy, is unchanged, and a segment
+//!   is not split into two that say the same;
 //! - [`TreeSegmenter::min_impurity_decrease`] applies to each node's own decrease i(t) − p_L
 //!   i(t_L) − p_R i(t_R), not weighted by the node's share of the rows as scikit-learn's is, and
-//!   must be at least `f64::EPSILON` (linfa's own bound);
-//! - linfa computes impurities in `f32`: two splits whose impurities differ by less than about
-//!   1e-7 may be ranked differently than scikit-learn's `f64` ranks them, and values closer than
-//!   1e-5 are one value for the split search;
-//! - on two splits of exactly equal impurity linfa keeps the first feature (in column order),
-//!   scikit-learn the first in its seeded random order of features.
+//!   must be at least `f64::EPSILON`, so that no split is taken for a decrease that is only
+//!   rounding;
+//! - on two splits of exactly equal decrease the first feature (in column order) and then the
+//!   lowest threshold win; scikit-learn takes the first in its seeded random order of features.
 //!
 //! # Determinism
 //!
-//! The holdout draw is seeded ([`Holdout::Random`]), majorities break ties by the lowest class
-//! index, and the merging above does not depend on how a tie is broken. One thing is linfa's:
-//! linfa-trees 0.8 keeps class counts in a `HashMap`, whose order changes from run to run, and
-//! sums the impurity's terms in that order in `f32`. With two classes the sum has two terms and
-//! is the same in either order, so a two-class tree (churned or not, any yes/no target) is the
-//! same on every run. With three or more classes, two splits whose impurities are equal to `f32`
-//! rounding may be taken in either order from run to run.
+//! The holdout draw is seeded ([`Holdout::Random`]), each feature's rows are sorted with ties
+//! broken by row index, majorities break ties by the lowest class index, and the merging above
+//! does not depend on how a tie is broken: the same input and settings give the same tree on
+//! every run, with any number of classes.
 //!
 //! # Examples
 //!
@@ -85,6 +83,7 @@ mod fit;
 mod result;
 mod rules;
 mod settings;
+mod split;
 
 pub use data::{TreeFeature, TreeInput, TreeTarget};
 pub use result::{Evaluation, TreeNode, TreeSegmentation};
@@ -175,7 +174,7 @@ pub enum TreeError {
         /// Holdout rows.
         holdout: usize,
     },
-    /// More rows than linfa's `f32` class counts hold exactly ([`MAX_ROWS`]).
+    /// More rows than a tree takes ([`MAX_ROWS`]).
     #[error("{rows} rows are more than the {max} a tree counts exactly")]
     TooManyRows {
         /// Rows given.
@@ -190,12 +189,6 @@ pub enum TreeError {
         min_samples_leaf: usize,
         /// Training rows.
         training_rows: usize,
-    },
-    /// linfa-trees failed; its message is kept.
-    #[error("linfa-trees failed: {message}")]
-    Linfa {
-        /// linfa's error message.
-        message: String,
     },
 }
 

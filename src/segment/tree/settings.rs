@@ -4,11 +4,12 @@ use crate::segment::tree::TreeError;
 use crate::settings::{checked_serde, Settings};
 
 /// The deepest tree [`TreeSegmenter::max_depth`] allows: a rule of more than 32 conditions is no
-/// longer read, and the bound keeps linfa's recursion (one frame per level) shallow.
+/// longer read, and the bound keeps the growth's recursion (one frame per level) shallow.
 pub const MAX_DEPTH: usize = 32;
 
-/// The most rows (and the largest minimum leaf) a tree takes: linfa-trees counts rows per class
-/// in `f32`, which holds every whole number up to 2²⁴ exactly and no further.
+/// The most rows (and the largest minimum leaf) a tree takes, 2²⁴ (16.8 million): the search sorts
+/// every node's rows once per feature at each level, so a larger log is better fitted on a
+/// sample of customers and scored with [`TreeSegmentation::predict`](crate::segment::tree::TreeSegmentation::predict).
 pub const MAX_ROWS: usize = 1 << 24;
 
 /// How a node's impurity i(t) is measured (Breiman et al. 1984, §4.3).
@@ -57,7 +58,7 @@ checked_serde! {
 /// fit.
 ///
 /// Defaults: depth at most 3 (at most 8 rules), at least 1 row per leaf, minimum impurity
-/// decrease 1e-5 (linfa's), the Gini index, a random quarter of the rows held out with seed 0.
+/// decrease 1e-5, the Gini index, a random quarter of the rows held out with seed 0.
 ///
 /// With the `serde` feature the settings serialize, and reading them back runs the check.
 ///
