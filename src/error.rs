@@ -41,6 +41,9 @@ pub enum Error {
     /// From [`crate::segment`]: k-means and mixture segmentation.
     #[error(transparent)]
     Segment(#[from] crate::segment::SegmentError),
+    /// From [`crate::segment::tree`]: decision-tree segmentation.
+    #[error(transparent)]
+    Tree(#[from] crate::segment::tree::TreeError),
     /// From [`crate::lifecycle`]: lifecycle stages and transitions.
     #[error(transparent)]
     Lifecycle(#[from] crate::lifecycle::LifecycleError),

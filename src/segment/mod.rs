@@ -102,6 +102,7 @@ mod seeding;
 mod segmentation;
 mod segmenter;
 mod transform;
+pub mod tree;
 
 pub use metrics::{QualityMetrics, Silhouette};
 pub use mixture::{GaussianMixtureSegmenter, SoftSegmentation};
