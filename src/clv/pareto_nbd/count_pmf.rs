@@ -110,7 +110,7 @@ fn backward_pass(p: &ParetoNbdParams, t: f64, last: u32) -> Option<Vec<f64>> {
         kept *= 2.0;
     }
     let top = kept + (40.0 / -ln_rho).ceil();
-    if !(top <= MAX_STEPS) {
+    if top.is_nan() || top > MAX_STEPS {
         return None;
     }
     // ln A_n at the top, and exactly at n = 0 (below) to remove the rounding of ln Γ(top + 1).
@@ -149,7 +149,8 @@ fn backward_pass(p: &ParetoNbdParams, t: f64, last: u32) -> Option<Vec<f64>> {
         scale.apply(d_next) * correction,
     );
     let d0_check = (s * alpha * (1.0 - ln_alive.exp()) - gamma * d1) / (r * beta + s * alpha);
-    if !((d0 - d0_check).abs() <= 1e-10 * d0_check.abs().max(1e-300)) {
+    let off = (d0 - d0_check).abs();
+    if off.is_nan() || off > 1e-10 * d0_check.abs().max(1e-300) {
         return None;
     }
     for v in &mut known {
