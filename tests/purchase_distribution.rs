@@ -190,6 +190,45 @@ where
     }
 }
 
+/// The first counts in one call equal the counts asked one at a time, for every model; BG/BB's
+/// counts past n* are 0.
+#[test]
+fn first_counts_in_one_call_equal_each_count() {
+    fn check<M>(model: &M, name: &str)
+    where
+        M: PurchaseCountDistribution<History = RepeatHistory, Horizon = f64>,
+    {
+        for history in histories() {
+            for t in HORIZONS {
+                let all = model
+                    .probabilities_of_purchases_given(&history, 12, t)
+                    .unwrap();
+                assert_eq!(all.len(), 13);
+                for (n, got) in all.iter().enumerate() {
+                    let one = model
+                        .probability_of_purchases_given(&history, n as u32, t)
+                        .unwrap();
+                    assert_eq!(*got, one, "{name} {history:?} t = {t} n = {n}");
+                }
+            }
+        }
+    }
+    check(&bg_nbd(), "BG/NBD");
+    check(&mbg_nbd(), "MBG/NBD");
+    check(&pareto_nbd(), "Pareto/NBD");
+    check(&nbd(), "NBD");
+    let h = DiscreteHistory::new(4, 5, 6).unwrap();
+    let first = bg_bb().probabilities_of_purchases_given(&h, 5, 3).unwrap();
+    assert_eq!(first.len(), 6);
+    assert_eq!(&first[4..], &[0.0, 0.0]);
+    for (n, got) in first.iter().enumerate().take(4) {
+        let one = bg_bb()
+            .probability_of_purchases_given(&h, n as u32, 3)
+            .unwrap();
+        assert_eq!(*got, one, "BG/BB n = {n}");
+    }
+}
+
 /// Pareto/NBD over horizons of 40 to 400 times α + T: the quadrature over the time of death
 /// keeps its precision (over equal panels in τ the sum at t = 10⁴ missed 1 by 10⁻⁷).
 #[test]

@@ -8,6 +8,9 @@ use customer_value::summary::{estimate_regularity, RegularityMethod, SummaryErro
 use customer_value::{CustomerSummary, Summarizer, TimeUnit, Transaction};
 use rust_decimal::Decimal;
 
+#[path = "common/event_log.rs"]
+mod event_log;
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
@@ -15,15 +18,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// BTYDplus 1.2.0's `groceryElog` (1,525 customers of an online grocer, 2006-01-01 to
 /// 2007-12-30, one line per customer and day, no amounts: 1 each).
 fn grocery(end: NaiveDate) -> Vec<CustomerSummary<u32>> {
-    let log: Vec<Transaction<u32>> = include_str!("data/groceryElog.csv")
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let (id, date) = line.split_once(',').unwrap();
-            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
-            Transaction::new(id.parse().unwrap(), date, Decimal::ONE)
-        })
-        .collect();
+    let log = event_log::id_date_log(include_str!("data/groceryElog.csv"));
     Summarizer::new(end).summarize(&log).unwrap()
 }
 

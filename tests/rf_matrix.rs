@@ -7,6 +7,8 @@ use customer_value::summary::{rf_matrix, rf_matrix_holdout, CalendarPeriod, RfCe
 use customer_value::{Summarizer, Transaction};
 use rust_decimal::Decimal;
 
+#[path = "common/event_log.rs"]
+mod event_log;
 #[path = "common/gzip.rs"]
 mod gzip;
 
@@ -101,15 +103,7 @@ fn donations_matrix_equals_btyd() {
 /// yearly purchase to 1983), split as BTYD's vignette splits it: calibration to 1976, holdout
 /// 1977–1983.
 fn simulated_log() -> Vec<Transaction<u32>> {
-    gzip::gunzip(include_bytes!("data/discreteSimElog.csv.gz"))
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let (id, date) = line.split_once(',').unwrap();
-            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
-            Transaction::new(id.parse().unwrap(), date, Decimal::ONE)
-        })
-        .collect()
+    event_log::id_date_log(&gzip::gunzip(include_bytes!("data/discreteSimElog.csv.gz")))
 }
 
 fn cell(x: u64, t_x: u64, n: u64, customers: u64, holdout: Option<u64>) -> RfCell {

@@ -7,7 +7,8 @@
 use chrono::NaiveDate;
 use customer_value::clv::diagnostics::holdout_comparison;
 use customer_value::clv::tracking::{
-    alive_calibration, transaction_tracking, PeriodLength, TrackingOptions, TransactionTracking,
+    active_calibration, alive_calibration, transaction_tracking, PeriodLength, TrackingOptions,
+    TransactionTracking,
 };
 use customer_value::clv::{BgNbd, ClvError, ParetoNbd, PurchaseModel, RepeatHistory};
 use customer_value::summary::CalendarPeriod;
@@ -364,6 +365,57 @@ fn cdnow_alive_deciles_are_btydplus_binning() {
     assert!(relative(zero.share_active, 0.13678242381289865) < 1e-12);
     assert!(relative(zero.lower, 0.294999362779519) < 1e-8);
     assert!(relative(zero.upper, 0.3836040947733974) < 1e-8);
+}
+
+/// BTYDplus's `mcmc.plotPActiveDiagnostic` (R/mcmc.R) bins P(active) = P(x* > 0) over the
+/// holdout (`mcmc.PActive`), not P(alive): `cuts <- unique(quantile(c(0, pactive, 1), seq(0, 1,
+/// 0.1)))`, `cut(pactive, breaks = cuts, include.lowest = T)`, per bin the mean of `x.star > 0`
+/// and of pactive, and the x = 0 customers' means as a point apart. Recomputed in Python with
+/// P(active) = 1 − lifetimes 0.11.3's `conditional_probability_of_n_purchases_up_to_time(0, 39,
+/// x, t.x, T.cal)` (BTYD's parameters as `params_`), the edges by numpy type-7 quantiles of [0, p,
+/// 1] without repeats, `pd.cut(p, edges, include_lowest=True)`, per bin size, mean p and count of
+/// x.star > 0.
+#[test]
+fn cdnow_active_deciles_are_btydplus_plot_p_active_diagnostic() {
+    let (cbs, holdout) = cdnow_cbs();
+    let c = active_calibration(&btyd_pareto_nbd(), &cbs, &holdout, 39.0, 10).unwrap();
+    let customers: Vec<usize> = c.bins.iter().map(|b| b.customers).collect();
+    assert_eq!(
+        customers,
+        [240, 235, 248, 237, 231, 238, 221, 236, 236, 235]
+    );
+    let mean_predicted = [
+        0.0687719588178619,
+        0.07671782746260376,
+        0.08164643900632466,
+        0.08698248280867181,
+        0.0924862306904491,
+        0.09846234462905529,
+        0.1347513074193576,
+        0.30058033234959336,
+        0.5106734610462238,
+        0.7732240912817189,
+    ];
+    let active = [29, 31, 30, 33, 35, 44, 59, 105, 128, 190];
+    for (k, b) in c.bins.iter().enumerate() {
+        let label = format!("bin {k}: {}", b.mean_predicted);
+        assert!(
+            relative(b.mean_predicted, mean_predicted[k]) < 1e-8,
+            "{label}"
+        );
+        let share = f64::from(active[k]) / b.customers as f64;
+        assert_eq!(b.share_active, share, "{label}");
+    }
+    assert!(relative(c.bins[0].upper, 0.07404739457467302) < 1e-8);
+    assert!(relative(c.bins[6].upper, 0.19414400920329095) < 1e-8);
+    assert!(relative(c.bins[8].upper, 0.6300096176572317) < 1e-8);
+    // The 1,411 customers without a repeat purchase: 193 active, mean P(active) 0.0853.
+    let zero = c.without_repeat.unwrap();
+    assert_eq!(zero.customers, 1411);
+    assert!(relative(zero.mean_predicted, 0.08529605646720557) < 1e-8);
+    assert_eq!(zero.share_active, 193.0 / 1411.0);
+    assert!(relative(zero.lower, 0.06925711358141529) < 1e-8);
+    assert!(relative(zero.upper, 0.10332061488793043) < 1e-8);
 }
 
 /// Holdout errors per customer by calibration frequency, lifetimes'

@@ -44,6 +44,7 @@ run bench_columnar cargo bench --bench columnar -- --noplot
 run bench_sql cargo bench -p customer-value-datafusion --bench sql_summary_rfm -- --noplot
 run bench_cohort env COHORT_ROWS=10000000 cargo bench --bench cohort -- --noplot
 run bench_purchase_models env CLV_BENCH_WRITE=/tmp/clv_a_bench_1m.csv CLV_BENCH_WRITE_CONTINUOUS=/tmp/clv_a_bench_100k_continuous.csv cargo bench --bench purchase_models -- --noplot
+run bench_predictions cargo bench --bench predictions -- --noplot
 run bench_clv_value cargo bench --bench clv_value -- --noplot
 run bench_segment cargo bench --bench segment -- --noplot
 run bench_satisfaction cargo bench --bench satisfaction -- --noplot
@@ -56,6 +57,7 @@ run peer_summary "$PY" bench/peers/summary_rfm.py 10000000 3
 run peer_columnar "$PY" bench/peers/columnar.py 10000000 3
 run peer_cohort "$PY" bench/peers/cohort.py --rows 10000000
 run peer_purchase_models "$PY" bench/peers/purchase_models.py /tmp/clv_a_bench_1m.csv
+run peer_predictions "$PY" bench/peers/predictions.py
 run peer_clv_value "$PY" bench/peers/clv_value.py
 run peer_clv_bootstrap "$PY" bench/peers/clv_bootstrap.py
 run peer_segment "$PY" bench/peers/segment.py
@@ -130,6 +132,17 @@ PAIRS = [
      "purchase_models/conditional_expected_purchases_100k_continuous", "lifetimes",
      "lifetimes_conditional_expected_purchases_100k_continuous"),
     ("P(alive)", SIMULATED, "purchase_models/probability_alive_1m", "lifetimes", "lifetimes_probability_alive_1m"),
+    ("Pareto/NBD P(Y(39) = n | history), n = 0..7, every customer (ours: one call a customer)", CDNOW,
+     "predictions/pareto_nbd_counts_0_to_7_in_39_weeks_cdnow", "lifetimes",
+     "lifetimes_pareto_nbd_counts_0_to_7_in_39_weeks_cdnow"),
+    ("Pareto/NBD P(Y(39) = n | history), n = 0..7, every customer (ours: one call a count)", CDNOW,
+     "predictions/pareto_nbd_counts_0_to_7_one_at_a_time_cdnow", "lifetimes",
+     "lifetimes_pareto_nbd_counts_0_to_7_in_39_weeks_cdnow"),
+    ("P(alive) along one customer's history, 256 days (BG/NBD)", "CDNOW sample, customer 403",
+     "predictions/alive_path_cdnow_403", "lifetimes", "lifetimes_alive_path_cdnow_403"),
+    ("expected cumulative repeat transactions, 78 weeks, from the raw log (Pareto/NBD)",
+     "CDNOW sample, 6,919 lines", "predictions/pareto_nbd_tracking_78_weeks_cdnow", "lifetimes",
+     "lifetimes_pareto_nbd_tracking_78_weeks_cdnow"),
     ("Pareto/NBD fit", CDNOW, "clv_value/pareto_nbd_fit_cdnow", "lifetimes", "lifetimes_pareto_nbd_fit_cdnow"),
     ("Pareto/NBD fit (maximum at the no-drop-out boundary)", "UCI Online Retail, weekly, 4,333 customers",
      "real_logs/pareto_nbd_fit_online_retail_weeks", "lifetimes", "lifetimes_pareto_nbd_fit_online_retail_weeks"),

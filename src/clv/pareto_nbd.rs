@@ -20,7 +20,8 @@
 //! time of death, whichever is cheaper, and from the other when the first cannot be evaluated;
 //! the integral runs on the window where its integrand is within e^−45 of its peak (at most 4,096
 //! panels of 16 nodes; x = 10¹² takes four), and an interval below rounding (ages of 10⁻³⁰⁰) is
-//! one point. P(X(t) = n) is in [0, 1] for every n and t (256 nodes). E[X(t)] and E[Y(t)] are
+//! one point. P(X(t) = n) is in [0, 1] for every n and t (a recurrence across n, or 256 quadrature
+//! nodes where it is unstable). E[X(t)] and E[Y(t)] are
 //! closed forms in ln(1 + t/β): finite, or a [`ClvError::NumericalFailure`] when the expectation
 //! exceeds f64 (s < 1 and t near f64::MAX: it grows like t^(1−s)).
 //!
@@ -39,14 +40,16 @@
 //! # Ok::<(), customer_value::clv::ClvError>(())
 //! ```
 
+mod count_pmf;
 mod dead_integral;
 mod likelihood;
 mod simulate;
 
+pub(crate) use count_pmf::{probability_of_purchases_at, PurchaseCountPmf};
+
 use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;
 
-use crate::clv::beta_ratio::ln_rising;
 use crate::clv::error::finite_or_failure;
 use crate::clv::fit::engine::{Estimator, LifetimesObjective};
 use crate::clv::fit::warnings::{dropout_warning, longest_age};
@@ -56,7 +59,6 @@ use crate::clv::{
     check_length, check_time, ClvError, FitData, FitOptions, FitWarning, PurchaseModel,
     RepeatHistory,
 };
-use crate::numeric::gauss_legendre;
 
 pub(in crate::clv) use likelihood::customer_log_likelihood;
 pub use simulate::{simulate_pareto_nbd, simulate_pareto_nbd_customers};
@@ -234,99 +236,6 @@ impl Estimator for ParetoNbd {
         let p = model.params();
         let share = -(-p.s * (window / p.beta).ln_1p()).exp_m1();
         dropout_warning(["s", "beta"], share, window)
-    }
-}
-
-/// P(X(t) = n) for a new customer (FHL 2006, "Deriving an expression for P(X(t) = x) under the
-/// Pareto/NBD model"): the customer alive through t buys NBD(r, α) counts; one who dies at τ < t
-/// (density sβ^s/(β + τ)^(s+1)) buys NBD counts up to τ. The second part is integrated by composite
-/// Gauss–Legendre quadrature over v = ln(1 + τ/c), c = min(α, β): both factors have a
-/// singularity at τ = −c or beyond, which panels of equal width in τ would see from ever closer as
-/// t grows (at t = 200 (α + T) the sum of the probabilities missed 1 by 10⁻⁷, at 2,000 (α + T) by
-/// 10⁻²); in v it is at least π away. The parameters are not range-checked: the conditional
-/// distribution calls it at the posterior ones (r + x, α + T, s, β + T), whence the rising
-/// factorial for Γ(r + n)/Γ(r): as a difference of ln Γ it would carry the rounding of
-/// ln Γ(10¹²) ≈ 2.7 · 10¹³, about 4 · 10⁻³.
-pub(crate) fn probability_of_purchases_at(p: &ParetoNbdParams, n: u32, t: f64) -> f64 {
-    PurchaseCountPmf::new(p, t).probability(n)
-}
-
-/// The terms of [`probability_of_purchases_at`] that do not depend on n, computed once for a
-/// whole distribution: at each quadrature node τ (and at τ = t for the customer alive through t)
-/// the log of its weight times the density of death and (α/(α + τ))^r, and ln(τ/(α + τ)). Each
-/// count then costs one exponential per node: the distributions over 39 weeks of CDNOW's 2,357
-/// customers to a tail of 10⁻⁸ (58,556 counts) took 0.73 s instead of 2.0 s with the nodes
-/// rebuilt for every count (release build, a loaded 2-core machine).
-pub(crate) struct PurchaseCountPmf {
-    r: f64,
-    ln_base: Vec<f64>,
-    ln_share: Vec<f64>,
-}
-
-impl PurchaseCountPmf {
-    pub(crate) fn new(p: &ParetoNbdParams, t: f64) -> Self {
-        if t == 0.0 {
-            // Exactly, where the formula leaves rounding: ln Γ(r) − ln Γ(r) at r = 10⁻¹⁰ is ±2⁻⁵².
-            return Self {
-                r: p.r,
-                ln_base: vec![0.0],
-                ln_share: vec![f64::NEG_INFINITY],
-            };
-        }
-        let share = |tau: f64| -(p.alpha / tau).ln_1p();
-        let mut ln_base = vec![-p.r * (t / p.alpha).ln_1p() - p.s * (t / p.beta).ln_1p()];
-        let mut ln_share = vec![share(t)];
-        let c = p.alpha.min(p.beta);
-        // ln(1 + t/c), and τ = c (e^v − 1), without overflowing where t/c or e^v would (t near
-        // f64::MAX, c = 10⁻¹⁰): there the 1 is below rounding.
-        let end = if (t / c).is_finite() {
-            (t / c).ln_1p()
-        } else {
-            t.ln() - c.ln()
-        };
-        let tau_at = |v: f64| {
-            if v < 700.0 {
-                c * v.exp_m1()
-            } else {
-                (v + c.ln()).exp()
-            }
-        };
-        // 16 panels, and 4 per unit of v beyond (t above e⁴ c): a panel never spans more than a
-        // factor e^¼ in 1 + τ/c.
-        let panels = (4.0 * end).ceil().clamp(16.0, 4096.0) as usize;
-        let ln_front = p.s.ln() - p.beta.ln() + c.ln();
-        for (v, weight) in gauss_legendre::SIXTEEN.panel_nodes(0.0, end, panels) {
-            let tau = tau_at(v);
-            let ln_density = ln_front - (p.s + 1.0) * (tau / p.beta).ln_1p() + v;
-            ln_base.push(weight.ln() + ln_density - p.r * (tau / p.alpha).ln_1p());
-            ln_share.push(if tau == 0.0 {
-                f64::NEG_INFINITY
-            } else {
-                share(tau)
-            });
-        }
-        Self {
-            r: p.r,
-            ln_base,
-            ln_share,
-        }
-    }
-
-    /// P(X(t) = n).
-    pub(crate) fn probability(&self, n: u32) -> f64 {
-        let n = f64::from(n);
-        let ln_count_front = ln_rising(self.r, n) - ln_gamma(n + 1.0);
-        let sum: f64 = self
-            .ln_base
-            .iter()
-            .zip(&self.ln_share)
-            .map(|(base, share)| {
-                // At n = 0 the share is left out: 0 · ln 0 would be NaN.
-                let counts = if n > 0.0 { n * share } else { 0.0 };
-                (ln_count_front + base + counts).exp()
-            })
-            .sum();
-        sum.clamp(0.0, 1.0)
     }
 }
 

@@ -157,6 +157,34 @@ pub trait PurchaseCountDistribution {
     fn purchase_distribution_given(
         &self, history: &Self::History, horizon: Self::Horizon, tail_mass: f64,
     ) -> Result<PurchaseDistribution, ClvError>;
+
+    /// P(Y = n | history) for n = 0, 1, …, `last`, in order: what
+    /// [`PurchaseCountDistribution::probability_of_purchases_given`] gives for each, with
+    /// P(alive) and the terms shared by the counts computed once (Pareto/NBD: one pass of its
+    /// recurrence). Counts a model cannot reach (BG/BB past n*) have probability 0.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`PurchaseCountDistribution::probability_of_purchases_given`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use customer_value::clv::{ParetoNbd, PurchaseCountDistribution, RepeatHistory};
+    /// let model = ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065)?;
+    /// let h = RepeatHistory::new(2.0, 30.43, 38.86)?;
+    /// let first = model.probabilities_of_purchases_given(&h, 2, 39.0)?;
+    /// // lifetimes 0.11.3, ParetoNBDFitter.conditional_probability_of_n_purchases_up_to_time
+    /// // at n = 0, 1, 2.
+    /// let lifetimes = [0.40808328846903336, 0.21926805076420003, 0.151748279196742];
+    /// for (got, want) in first.iter().zip(lifetimes) {
+    ///     assert!((got - want).abs() < 1e-9);
+    /// }
+    /// # Ok::<(), customer_value::clv::ClvError>(())
+    /// ```
+    fn probabilities_of_purchases_given(
+        &self, history: &Self::History, last: u32, horizon: Self::Horizon,
+    ) -> Result<Vec<f64>, ClvError>;
 }
 
 /// The smallest tail mass [`PurchaseCountDistribution::purchase_distribution_given`] accepts:
@@ -237,13 +265,27 @@ impl<M: AliveMixture> PurchaseCountDistribution for M {
         &self, history: &M::History, horizon: M::Horizon, tail_mass: f64,
     ) -> Result<PurchaseDistribution, ClvError> {
         let (alive, posterior) = self.alive_and_posterior(history, horizon)?;
+        let mut if_alive = M::counts_if_alive(&posterior, horizon);
         collect_distribution(tail_mass, M::last_count(horizon), |n| {
-            Ok(mix(
-                alive,
-                n,
-                M::probability_if_alive(&posterior, n, horizon)?,
-            ))
+            Ok(mix(alive, n, if_alive(n)?))
         })
+    }
+
+    fn probabilities_of_purchases_given(
+        &self, history: &M::History, last: u32, horizon: M::Horizon,
+    ) -> Result<Vec<f64>, ClvError> {
+        let (alive, posterior) = self.alive_and_posterior(history, horizon)?;
+        let end = M::last_count(horizon).map_or(last, |most| most.min(last));
+        let mut if_alive = M::counts_if_alive(&posterior, horizon);
+        (0..=last)
+            .map(|n| {
+                if n <= end {
+                    Ok(mix(alive, n, if_alive(n)?))
+                } else {
+                    Ok(0.0)
+                }
+            })
+            .collect()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Pareto/NBD: alive customers are new Pareto/NBD customers at the posterior parameters
 //! (r + x, α + T, s, β + T): the Gamma posteriors of λ and μ given x purchases and survival
 //! through T, and the memoryless lifetime (Fader & Hardie, note 028, "The Pareto/NBD conditional
-//! PMF", equation 16, here by quadrature over the time of death: FHL 2006).
+//! PMF", equation 16, here by a recurrence across the counts: see `clv::pareto_nbd::count_pmf`).
 
 use super::AliveMixture;
 use crate::clv::pareto_nbd::{probability_of_purchases_at, PurchaseCountPmf};
@@ -31,11 +31,11 @@ impl AliveMixture for ParetoNbd {
         Ok(probability_of_purchases_at(posterior, n, t))
     }
 
-    /// The quadrature nodes once for every count.
+    /// One backward pass of the recurrence for every count.
     fn counts_if_alive<'a>(
         posterior: &'a ParetoNbdParams, t: f64,
     ) -> Box<dyn FnMut(u32) -> Result<f64, ClvError> + 'a> {
-        let pmf = PurchaseCountPmf::new(posterior, t);
+        let mut pmf = PurchaseCountPmf::new(posterior, t);
         Box::new(move |n| Ok(pmf.probability(n)))
     }
 }

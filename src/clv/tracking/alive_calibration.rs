@@ -1,9 +1,10 @@
 //! Whether predicted probabilities of activity come true: customers binned by the quantiles of
-//! a predicted probability (P(alive) at the calibration end), against the share of each bin that
-//! bought in the holdout (BTYDplus's `mcmc.plotPActiveDiagnostic`, Platzer & Reutterer 2016).
+//! a predicted probability (P(active) in the holdout, as BTYDplus's `mcmc.plotPActiveDiagnostic`,
+//! Platzer & Reutterer 2016; or P(alive) at the calibration end), against the share of each bin
+//! that bought in the holdout.
 
 use crate::clv::diagnostics::{check_calibration_holdout, checked_answers, Answer};
-use crate::clv::{check_length, ClvError, PurchaseModel, RepeatHistory};
+use crate::clv::{check_length, check_time, AliveForecast, ClvError, PurchaseModel, RepeatHistory};
 
 /// The most bins of a [`probability_calibration`]: 1,000.
 pub const MAX_BINS: usize = 1_000;
@@ -180,15 +181,77 @@ pub fn alive_calibration<M: PurchaseModel + ?Sized>(
         "probability_alive_into",
         "alive_calibration",
     )?;
+    calibrate(calibration, &alive, holdout_purchases, bins)
+}
+
+/// BTYDplus's `mcmc.plotPActiveDiagnostic` itself: P(active), the probability of at least one
+/// purchase in the holdout of length `holdout_length` (1 − [`AliveForecast::probability_no_purchase`];
+/// BTYDplus's `mcmc.PActive`, the share of draws with x* > 0), binned at its `bins`-quantiles
+/// against the share of each bin who bought in the holdout ([`probability_calibration`]), with
+/// the customers without a repeat purchase apart. Where [`alive_calibration`] bins P(alive), an
+/// upper bound, a well-calibrated model's bins here lie on the diagonal. Every customer's
+/// holdout has the same length (BTYDplus allows one per customer).
+///
+/// # Errors
+///
+/// - [`ClvError::EmptyInput`] for no histories;
+/// - [`ClvError::LengthMismatch`] when `holdout_purchases` differs in length from `calibration`;
+/// - [`ClvError::InvalidArgument`] when a holdout count is negative or not finite, `bins` is 0 or
+///   above [`MAX_BINS`], or `holdout_length` is negative or not finite;
+/// - [`ClvError::InvalidPrediction`] with the customer's position when the model answers a
+///   probability outside [0, 1];
+/// - the errors of [`AliveForecast::probability_no_purchase`].
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::tracking::active_calibration;
+/// use customer_value::clv::{AliveForecast, ParetoNbd, RepeatHistory};
+/// let model = ParetoNbd::new(0.5533971, 10.580199, 0.6060625, 11.656224)?;
+/// let calibration = [
+///     RepeatHistory::new(0.0, 0.0, 38.86)?,
+///     RepeatHistory::new(2.0, 30.43, 38.86)?,
+/// ];
+/// let c = active_calibration(&model, &calibration, &[0.0, 1.0], 39.0, 10)?;
+/// let zero = c.without_repeat.unwrap();
+/// let p_active = 1.0 - model.probability_no_purchase(39.0, &calibration[0])?;
+/// assert!((zero.mean_predicted - p_active).abs() < 1e-15);
+/// assert_eq!(zero.share_active, 0.0);
+/// # Ok::<(), customer_value::clv::ClvError>(())
+/// ```
+pub fn active_calibration<M: AliveForecast + ?Sized>(
+    model: &M, calibration: &[RepeatHistory], holdout_purchases: &[f64], holdout_length: f64,
+    bins: usize,
+) -> Result<AliveCalibration, ClvError> {
+    check_calibration_holdout(calibration, holdout_purchases)?;
+    check_time("holdout_length", holdout_length)?;
+    let active = calibration
+        .iter()
+        .map(|h| Ok(1.0 - model.probability_no_purchase(holdout_length, h)?))
+        .collect::<Result<Vec<f64>, ClvError>>()?;
+    checked_answers(
+        &active,
+        Answer::Probability,
+        "probability_no_purchase",
+        "active_calibration",
+    )?;
+    calibrate(calibration, &active, holdout_purchases, bins)
+}
+
+/// The bins of `predicted` against activity in the holdout, and the customers without a repeat
+/// purchase apart (the red point of BTYDplus's plot: their mean prediction and share active).
+fn calibrate(
+    calibration: &[RepeatHistory], predicted: &[f64], holdout_purchases: &[f64], bins: usize,
+) -> Result<AliveCalibration, ClvError> {
     let active: Vec<bool> = holdout_purchases.iter().map(|&n| n > 0.0).collect();
     let (first_timers, first_active): (Vec<f64>, Vec<bool>) = calibration
         .iter()
-        .zip(alive.iter().zip(&active))
+        .zip(predicted.iter().zip(&active))
         .filter(|(h, _)| h.frequency() == 0.0)
         .map(|(_, (&p, &a))| (p, a))
         .unzip();
     Ok(AliveCalibration {
-        bins: probability_calibration(&alive, &active, bins)?,
+        bins: probability_calibration(predicted, &active, bins)?,
         without_repeat: one_bin(&first_timers, &first_active),
     })
 }

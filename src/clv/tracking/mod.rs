@@ -1,11 +1,13 @@
 //! Checking a purchase model against what happened after its calibration: expected against
 //! actual repeat transactions per period ([`transaction_tracking`], Fader, Hardie & Lee's
-//! tracking plots) with their errors over the holdout, and predicted P(alive) against the share
-//! of customers active in the holdout ([`alive_calibration`], BTYDplus's P(active) diagnostic).
+//! tracking plots) with their errors over the holdout, and predicted P(active) in the holdout
+//! ([`active_calibration`], BTYDplus's P(active) diagnostic) or P(alive) ([`alive_calibration`])
+//! against the share of customers active in the holdout.
 //! The holdout errors by calibration frequency are
 //! [`holdout_comparison`](crate::clv::diagnostics::holdout_comparison)'s.
 //!
-//! Every function works through the [`PurchaseModel`](crate::clv::PurchaseModel) trait, and
+//! Every function works through the [`PurchaseModel`](crate::clv::PurchaseModel) trait
+//! ([`active_calibration`] through [`AliveForecast`](crate::clv::AliveForecast)), and
 //! every result is plot-ready data (serde with the `serde` feature).
 //!
 //! # Finite results
@@ -45,7 +47,8 @@ mod errors;
 mod periods;
 
 pub use alive_calibration::{
-    alive_calibration, probability_calibration, AliveCalibration, CalibrationBin, MAX_BINS,
+    active_calibration, alive_calibration, probability_calibration, AliveCalibration,
+    CalibrationBin, MAX_BINS,
 };
 pub use cumulative::{transaction_tracking, TrackedPeriod, TransactionTracking};
 pub use errors::TrackingErrors;
