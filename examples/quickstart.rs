@@ -15,27 +15,9 @@ use customer_value::rfm::{value_matrix, ValueCell, ValueMatrixOptions};
 use customer_value::{Summarizer, Transaction};
 use rust_decimal::Decimal;
 
-/// Reads `examples/data/CDNOW_master.txt`: `customer_id date(YYYYMMDD) cds dollars`, a header line.
-fn load_cdnow() -> Result<Vec<Transaction<u32>>, Box<dyn Error>> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/data/CDNOW_master.txt"
-    );
-    let text = std::fs::read_to_string(path)?;
-    let mut log = Vec::new();
-    for line in text.lines().skip(1) {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let [id, date, _cds, dollars] = fields[..] else {
-            return Err(format!("malformed line: {line:?}").into());
-        };
-        log.push(Transaction::new(
-            id.parse()?,
-            NaiveDate::parse_from_str(date, "%Y%m%d")?,
-            dollars.parse()?,
-        ));
-    }
-    Ok(log)
-}
+#[path = "common/cdnow.rs"]
+mod cdnow;
+use cdnow::load_cdnow;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let log = load_cdnow()?;

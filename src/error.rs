@@ -56,6 +56,9 @@ pub enum Error {
     /// From [`crate::report`]: the report's settings.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    /// From [`crate::charts`]: plot data and SVG rendering.
+    #[error(transparent)]
+    Chart(#[from] crate::charts::ChartError),
 }
 
 /// `Result` with this crate's [`Error`] as the default error type.

@@ -49,6 +49,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod charts;
 pub mod clv;
 pub mod error;
 mod interval;

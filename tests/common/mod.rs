@@ -4,8 +4,9 @@
 #![allow(dead_code)]
 
 use chrono::{Days, NaiveDate};
+use customer_value::clv::RepeatHistory;
 use customer_value::lifecycle::LifecycleRules;
-use customer_value::{CustomerSummary, SummaryReport, TimeUnit, Transaction};
+use customer_value::{CustomerSummary, Summarizer, SummaryReport, TimeUnit, Transaction};
 use rust_decimal::Decimal;
 
 /// The CDNOW master log (`customer_id date cds dollars`, a header line), keyed by customer id.
@@ -41,6 +42,22 @@ pub fn cdnow_sample() -> Vec<Transaction<u32>> {
             )
         })
         .collect()
+}
+
+/// The CDNOW sample split as Fader, Hardie & Lee (2005) split it: calibration to 1997-09-30,
+/// holdout to 1998-06-30; per customer the calibration history in weeks and the holdout
+/// purchase occasions.
+pub fn cdnow_sample_split() -> (Vec<RepeatHistory>, Vec<f64>) {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a valid date");
+    let split = Summarizer::new(day(1998, 6, 30))
+        .calibration_holdout(&cdnow_sample(), day(1997, 9, 30))
+        .expect("the CDNOW sample splits");
+    (split.iter())
+        .map(|r| {
+            let h = RepeatHistory::from_summary(&r.calibration, TimeUnit::Weeks);
+            (h, r.holdout_purchases as f64)
+        })
+        .unzip()
 }
 
 /// The CDNOW calibration summary of Fader, Hardie & Lee (2005): per customer x, t_x, T (weeks)

@@ -1,0 +1,146 @@
+//! Every finished chart of `customer_value::charts` for the bundled CDNOW log and the Online
+//! Retail log, written as SVG files into a directory.
+//!
+//! For each log: a BG/NBD fitted on the calibration (in weeks), then the frequency–recency
+//! matrix of expected purchases, the P(alive) matrix, the cumulative and incremental tracking,
+//! the calibration-against-holdout purchases, the repeat-purchase histogram and the P(alive)
+//! history of the customer with the most purchase occasions.
+//!
+//! Run: `cargo run --release --features charts --example charts -- DIR`
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use customer_value::charts::{
+    alive_history_chart, alive_matrix_chart, frequency_recency_chart, holdout_chart,
+    purchase_count_chart, tracking_chart, FrequencyRecencyGrid, SvgOptions, TrackingView,
+};
+use customer_value::clv::diagnostics::{holdout_comparison, probability_alive_matrix};
+use customer_value::clv::tracking::{transaction_tracking, TrackingOptions};
+use customer_value::clv::{alive_path, BgNbd, FitOptions, MaximumLikelihood, RepeatHistory};
+use customer_value::{Summarizer, TimeUnit, Transaction};
+
+#[path = "common/cdnow.rs"]
+mod cdnow;
+#[path = "online_retail/loader.rs"]
+#[allow(dead_code)]
+mod loader;
+
+type BoxError = Box<dyn Error>;
+
+/// The dates of one log's charts.
+struct Dates {
+    /// The first day of the log: the tracking starts there.
+    start: NaiveDate,
+    calibration_end: NaiveDate,
+    observation_end: NaiveDate,
+}
+
+fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate, BoxError> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("invalid date {y}-{m}-{d}").into())
+}
+
+/// Every chart of one log, as (file name, SVG).
+fn charts(log: &[Transaction<u32>], dates: &Dates) -> Result<Vec<(String, String)>, BoxError> {
+    let svg = SvgOptions::default();
+    let split =
+        Summarizer::new(dates.observation_end).calibration_holdout(log, dates.calibration_end)?;
+    let histories: Vec<RepeatHistory> = (split.iter())
+        .map(|row| RepeatHistory::from_summary(&row.calibration, TimeUnit::Weeks))
+        .collect();
+    let model = BgNbd::fit(&histories, &FitOptions::default())?.model;
+    let mut out = Vec::new();
+
+    let age = histories.iter().map(RepeatHistory::age).fold(0.0, f64::max);
+    let max_frequency = histories
+        .iter()
+        .map(RepeatHistory::frequency)
+        .fold(0.0, f64::max);
+    let grid = FrequencyRecencyGrid {
+        max_frequency: (max_frequency as u32).min(40),
+        age,
+        recency_points: age.ceil() as usize + 1,
+        unit: TimeUnit::Weeks,
+    };
+    let matrix = frequency_recency_chart(&model, &grid, 1.0)?;
+    out.push(("frequency_recency".into(), matrix.to_svg(&svg)?));
+    let alive = probability_alive_matrix(&model, grid.max_frequency, age, grid.recency_points)?;
+    let alive = alive_matrix_chart(&alive, TimeUnit::Weeks)?;
+    out.push(("alive_matrix".into(), alive.to_svg(&svg)?));
+
+    let summaries = Summarizer::new(dates.observation_end).summarize(log)?;
+    let weeks = ((dates.observation_end - dates.start).num_days() / 7) as usize;
+    let options = TrackingOptions::weekly(dates.start, weeks, dates.calibration_end);
+    let tracking = transaction_tracking(&model, &summaries, &options)?;
+    for (name, view) in [
+        ("tracking_cumulative", TrackingView::Cumulative),
+        ("tracking_incremental", TrackingView::Incremental),
+    ] {
+        let chart = tracking_chart(&tracking, &options, view)?;
+        out.push((name.into(), chart.to_svg(&svg)?));
+    }
+
+    let holdout: Vec<f64> = split.iter().map(|r| r.holdout_purchases as f64).collect();
+    let holdout_weeks = (dates.observation_end - dates.calibration_end).num_days() as f64 / 7.0;
+    let comparison = holdout_comparison(&model, &histories, &holdout, holdout_weeks, 7)?;
+    let chart = holdout_chart(&comparison, holdout_weeks, TimeUnit::Weeks)?;
+    out.push(("calibration_holdout".into(), chart.to_svg(&svg)?));
+    let chart = purchase_count_chart(&model, &histories, 7)?;
+    out.push(("purchase_counts".into(), chart.to_svg(&svg)?));
+
+    // The most frequent buyer's history, day by day, in weeks since the log's start.
+    let busiest = (summaries.iter())
+        .max_by_key(|s| s.occasions().map_or(0, <[_]>::len))
+        .ok_or("no customers")?;
+    let weeks_since = |day: NaiveDate| (day - dates.start).num_days() as f64 / 7.0;
+    let times: Vec<f64> = (busiest.occasions().unwrap_or_default().iter())
+        .map(|o| weeks_since(o.date))
+        .collect();
+    let path = alive_path(
+        &model,
+        &times,
+        weeks_since(dates.observation_end),
+        1.0 / 7.0,
+    )?;
+    let chart = alive_history_chart(&path, TimeUnit::Weeks)?;
+    out.push(("alive_history".into(), chart.to_svg(&svg)?));
+    Ok(out)
+}
+
+fn write_all(dir: &Path, prefix: &str, charts: &[(String, String)]) -> Result<(), BoxError> {
+    for (name, svg) in charts {
+        let file = dir.join(format!("{prefix}_{name}.svg"));
+        std::fs::write(&file, svg).map_err(|e| format!("{}: {e}", file.display()))?;
+        println!("wrote {}", file.display());
+    }
+    Ok(())
+}
+
+fn run(dir: &Path) -> Result<(), BoxError> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let cdnow = Dates {
+        start: date(1997, 1, 1)?,
+        calibration_end: date(1997, 9, 30)?,
+        observation_end: date(1998, 6, 30)?,
+    };
+    write_all(dir, "cdnow", &charts(&cdnow::load_cdnow()?, &cdnow)?)?;
+    let retail = Dates {
+        start: date(2010, 12, 1)?,
+        calibration_end: date(2011, 6, 30)?,
+        observation_end: loader::observation_end(),
+    };
+    let (log, _) = loader::load()?;
+    write_all(dir, "online_retail", &charts(&log, &retail)?)
+}
+
+fn main() {
+    let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: cargo run --release --features charts --example charts -- DIR");
+        std::process::exit(2);
+    };
+    if let Err(error) = run(&dir) {
+        eprintln!("error: {error}");
+        std::process::exit(1);
+    }
+}

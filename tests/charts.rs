@@ -1,0 +1,457 @@
+//! The SVG charts (feature `charts`): every chart parses as XML, carries its title, axis labels
+//! and legend, renders to the same bytes twice, and no two of its text boxes intersect, on the
+//! CDNOW sample, on crowded inputs (12 series or categories with 40-character labels) and on
+//! edge cases (one customer, one point, empty cells).
+//!
+//! A text box is measured as a renderer draws it: the `<text>` element's x, y, `dy`,
+//! `text-anchor`, `font-size` and rotation, its width from the embedded font's advances
+//! ([`text_width`]) and its height from the font's ascent and descent ([`font_metrics`]).
+
+#![cfg(feature = "charts")]
+
+mod common;
+
+use chrono::NaiveDate;
+use customer_value::charts::{
+    alive_history_chart, alive_matrix_chart, font_metrics, frequency_recency_chart, holdout_chart,
+    purchase_count_chart, text_width, tracking_chart, Axis, BarChart, BarSeries, ChartError,
+    FrequencyRecencyGrid, HeatmapChart, LineChart, LineSeries, LineStyle, Marker, SvgOptions,
+    TrackingView,
+};
+use customer_value::clv::diagnostics::{holdout_comparison, probability_alive_matrix};
+use customer_value::clv::tracking::{transaction_tracking, TrackingOptions};
+use customer_value::clv::{alive_path, BgNbd, RepeatHistory};
+use customer_value::{Settings, Summarizer, TimeUnit, Transaction};
+use rust_decimal::Decimal;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// BG/NBD on the CDNOW sample, weeks (Fader, Hardie & Lee 2005, table 1).
+fn cdnow_bg_nbd() -> BgNbd {
+    BgNbd::new(0.243, 4.414, 0.793, 2.426).unwrap()
+}
+
+/// A text element's box in pixels: (left, top, right, bottom), and its text.
+#[derive(Debug, Clone)]
+struct TextBox {
+    text: String,
+    left: f64,
+    top: f64,
+    right: f64,
+    bottom: f64,
+}
+
+fn number(node: roxmltree::Node, name: &str) -> f64 {
+    node.attribute(name)
+        .unwrap_or_else(|| panic!("<text> without {name}"))
+        .parse()
+        .unwrap()
+}
+
+/// The offset of `dy` in pixels: plotters writes 0.76em, 0.5ex or −0.5ex.
+fn dy_pixels(dy: &str, size: f64) -> f64 {
+    let x_height = font_metrics().x_height;
+    if let Some(em) = dy.strip_suffix("em") {
+        em.parse::<f64>().unwrap() * size
+    } else if let Some(ex) = dy.strip_suffix("ex") {
+        ex.parse::<f64>().unwrap() * x_height * size
+    } else {
+        dy.parse().unwrap_or(0.0)
+    }
+}
+
+/// `rotate(angle, cx, cy)` of a transform attribute.
+fn rotation(node: roxmltree::Node) -> Option<(f64, f64, f64)> {
+    let transform = node.attribute("transform")?;
+    let inner = transform.strip_prefix("rotate(")?.strip_suffix(')')?;
+    let v: Vec<f64> = inner
+        .split(',')
+        .map(|s| s.trim().parse().unwrap())
+        .collect();
+    Some((v[0], v[1], v[2]))
+}
+
+/// Every non-empty `<text>` of `svg`, measured.
+fn text_boxes(svg: &str) -> Vec<TextBox> {
+    let document = roxmltree::Document::parse(svg).expect("the SVG parses as XML");
+    let metrics = font_metrics();
+    let mut boxes = Vec::new();
+    for node in document.descendants().filter(|n| n.has_tag_name("text")) {
+        let text = node.text().unwrap_or("").trim().to_owned();
+        if text.is_empty() {
+            continue;
+        }
+        assert_eq!(node.attribute("font-family"), Some("DejaVu Sans"));
+        let size = number(node, "font-size");
+        let (x, y) = (number(node, "x"), number(node, "y"));
+        let width = text_width(&text, size);
+        let left = match node.attribute("text-anchor") {
+            Some("middle") => x - width / 2.0,
+            Some("end") => x - width,
+            _ => x,
+        };
+        let baseline = y + dy_pixels(node.attribute("dy").unwrap_or("0"), size);
+        let (top, bottom) = (
+            baseline - metrics.ascent * size,
+            baseline + metrics.descent * size,
+        );
+        let corners = [
+            (left, top),
+            (left + width, top),
+            (left, bottom),
+            (left + width, bottom),
+        ];
+        let turned: Vec<(f64, f64)> = match rotation(node) {
+            Some((angle, cx, cy)) => {
+                let (sin, cos) = angle.to_radians().sin_cos();
+                (corners.iter())
+                    .map(|&(px, py)| {
+                        let (dx, dy) = (px - cx, py - cy);
+                        (cx + dx * cos - dy * sin, cy + dx * sin + dy * cos)
+                    })
+                    .collect()
+            }
+            None => corners.to_vec(),
+        };
+        let fold = |f: fn(f64, f64) -> f64, pick: fn(&(f64, f64)) -> f64, start| {
+            turned.iter().map(pick).fold(start, f)
+        };
+        boxes.push(TextBox {
+            text,
+            left: fold(f64::min, |p| p.0, f64::INFINITY),
+            top: fold(f64::min, |p| p.1, f64::INFINITY),
+            right: fold(f64::max, |p| p.0, f64::NEG_INFINITY),
+            bottom: fold(f64::max, |p| p.1, f64::NEG_INFINITY),
+        });
+    }
+    boxes
+}
+
+/// Asserts no two text boxes of `svg` intersect and every box is inside the page.
+fn assert_readable(svg: &str, options: &SvgOptions) {
+    let boxes = text_boxes(svg);
+    let (width, height) = (f64::from(options.width), f64::from(options.height));
+    for b in &boxes {
+        let inside =
+            b.left >= -0.5 && b.top >= -0.5 && b.right <= width + 0.5 && b.bottom <= height + 0.5;
+        assert!(inside, "{b:?} leaves the {width}×{height} page");
+    }
+    if let Some((a, b)) = intersecting(&boxes) {
+        panic!("text boxes intersect:\n  {a:?}\n  {b:?}");
+    }
+}
+
+/// The first two boxes that intersect (touching edges do not).
+fn intersecting(boxes: &[TextBox]) -> Option<(&TextBox, &TextBox)> {
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let apart =
+                a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+            if !apart {
+                return Some((a, b));
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn the_check_finds_intersecting_and_rotated_boxes() {
+    let text = |attributes: &str, content: &str| {
+        format!(r#"<text {attributes} font-family="DejaVu Sans" font-size="12">{content}</text>"#)
+    };
+    let svg =
+        |a: String, b: String| format!(r#"<svg xmlns="http://www.w3.org/2000/svg">{a}{b}</svg>"#);
+    // "Customers" is 64.5 px wide at 12 px: a second text 60 px to the right overlaps it.
+    let first = text(r#"x="10" y="20" dy="0.76em""#, "Customers");
+    let overlapping = svg(
+        first.clone(),
+        text(r#"x="70" y="20" dy="0.76em""#, "Customers"),
+    );
+    assert!(intersecting(&text_boxes(&overlapping)).is_some());
+    let apart = svg(
+        first.clone(),
+        text(r#"x="80" y="20" dy="0.76em""#, "Customers"),
+    );
+    assert!(intersecting(&text_boxes(&apart)).is_none());
+    // Turned by 270° about its anchor, the second text runs upwards from (40, 100): clear of
+    // the first at 20 px, into it once it starts at y = 60.
+    let turned = |y| {
+        text(
+            &format!(r#"x="40" y="{y}" dy="0.76em" transform="rotate(270, 40, {y})""#),
+            "Customers",
+        )
+    };
+    assert!(intersecting(&text_boxes(&svg(first.clone(), turned(100)))).is_none());
+    assert!(intersecting(&text_boxes(&svg(first, turned(60)))).is_some());
+}
+
+/// The texts of `svg`.
+fn texts(svg: &str) -> Vec<String> {
+    text_boxes(svg).into_iter().map(|b| b.text).collect()
+}
+
+/// What every rendered chart must show: its title, both axis labels and (with two series or
+/// more) every series' name, all in full at 800 × 500 for the project's own charts.
+fn assert_labelled(svg: &str, title: &str, labels: &[String]) {
+    let texts = texts(svg);
+    assert!(
+        texts.iter().any(|t| t == title),
+        "no title {title:?} in {texts:?}"
+    );
+    for label in labels {
+        assert!(texts.contains(label), "no label {label:?} in {texts:?}");
+    }
+}
+
+/// Renders at 800 × 500 and 400 × 300, checks the texts and determinism, returns the 800 × 500.
+fn check_heatmap(chart: &HeatmapChart) -> String {
+    let labels = [
+        chart.x_axis.text(),
+        chart.y_axis.text(),
+        chart.value_axis.text(),
+    ];
+    render_checked(|o| chart.to_svg(o), &chart.title, &labels)
+}
+
+fn check_line(chart: &LineChart) -> String {
+    let mut labels = vec![chart.x_axis.text(), chart.y_axis.text()];
+    if chart.series.len() > 1 {
+        labels.extend(chart.series.iter().map(|s| s.name.clone()));
+    }
+    render_checked(|o| chart.to_svg(o), &chart.title, &labels)
+}
+
+fn check_bar(chart: &BarChart) -> String {
+    let mut labels = vec![chart.x_axis.text(), chart.y_axis.text()];
+    if chart.series.len() > 1 {
+        labels.extend(chart.series.iter().map(|s| s.name.clone()));
+    }
+    render_checked(|o| chart.to_svg(o), &chart.title, &labels)
+}
+
+fn render_checked(
+    render: impl Fn(&SvgOptions) -> Result<String, ChartError>, title: &str, labels: &[String],
+) -> String {
+    let options = SvgOptions::default();
+    let svg = render(&options).unwrap();
+    assert_eq!(
+        render(&options).unwrap(),
+        svg,
+        "the same chart renders to the same bytes"
+    );
+    assert_labelled(&svg, title, labels);
+    assert_readable(&svg, &options);
+    let small = SvgOptions {
+        width: 400,
+        height: 300,
+    };
+    assert_readable(&render(&small).unwrap(), &small);
+    svg
+}
+
+#[test]
+fn cdnow_matrices_are_labelled_and_readable() {
+    let model = cdnow_bg_nbd();
+    let grid = FrequencyRecencyGrid {
+        max_frequency: 29,
+        age: 38.857142857142854,
+        recency_points: 40,
+        unit: TimeUnit::Weeks,
+    };
+    let svg = check_heatmap(&frequency_recency_chart(&model, &grid, 1.0).unwrap());
+    // 30 × 40 cells, and the color bar's rows.
+    assert!(svg.matches("<rect").count() > 1200);
+    let matrix = probability_alive_matrix(&model, 29, grid.age, 40).unwrap();
+    check_heatmap(&alive_matrix_chart(&matrix, TimeUnit::Weeks).unwrap());
+}
+
+#[test]
+fn cdnow_tracking_is_labelled_and_readable() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let options = TrackingOptions::weekly(day(1997, 1, 1), 78, day(1997, 9, 30));
+    let tracking = transaction_tracking(&cdnow_bg_nbd(), &summaries, &options).unwrap();
+    for view in [TrackingView::Cumulative, TrackingView::Incremental] {
+        let chart = tracking_chart(&tracking, &options, view).unwrap();
+        let svg = check_line(&chart);
+        assert!(texts(&svg).contains(&"End of calibration".to_owned()));
+    }
+}
+
+#[test]
+fn cdnow_holdout_and_histogram_are_labelled_and_readable() {
+    let model = cdnow_bg_nbd();
+    let (histories, holdout) = common::cdnow_sample_split();
+    let comparison = holdout_comparison(&model, &histories, &holdout, 39.0, 7).unwrap();
+    let svg = check_bar(&holdout_chart(&comparison, 39.0, TimeUnit::Weeks).unwrap());
+    for category in ["0", "1", "6", "7+"] {
+        assert!(texts(&svg).contains(&category.to_owned()));
+    }
+    check_bar(&purchase_count_chart(&model, &histories, 7).unwrap());
+}
+
+#[test]
+fn cdnow_alive_history_is_labelled_and_readable() {
+    // Customer 1 of the sample buys in weeks 0, 1 and 10 of its history (made up for the path).
+    let path = alive_path(&cdnow_bg_nbd(), &[0.0, 1.0, 10.0], 77.0, 1.0 / 7.0).unwrap();
+    check_line(&alive_history_chart(&path, TimeUnit::Weeks).unwrap());
+}
+
+/// A label of forty characters, numbered.
+fn long_label(k: usize) -> String {
+    let label = format!("Segment {k:02}: customers who buy a great deal, often");
+    label.chars().take(40).collect()
+}
+
+#[test]
+fn twelve_series_with_forty_character_labels_stay_apart() {
+    let names: Vec<String> = (0..12).map(long_label).collect();
+    assert!(names.iter().all(|n| n.chars().count() == 40));
+    let bars = BarChart {
+        title: "Twelve segments, each with a long name".into(),
+        x_axis: Axis::new("Segment", None),
+        y_axis: Axis::new("Revenue", Some("USD")),
+        categories: names.clone(),
+        series: (0..12)
+            .map(|k| BarSeries {
+                name: names[k].clone(),
+                values: (0..12).map(|i| (i * k) as f64).collect(),
+            })
+            .collect(),
+    };
+    let svg = check_bar(&bars);
+    // The category labels are cut to their cells, with an ellipsis.
+    assert!(texts(&svg).iter().any(|t| t.ends_with('…')));
+    let lines = LineChart {
+        title: "Twelve series".into(),
+        x_axis: Axis::new("Week", None),
+        y_axis: Axis::new("Purchases", None),
+        series: (0..12)
+            .map(|k| LineSeries {
+                name: names[k].clone(),
+                points: (0..50).map(|i| [i as f64, (i * k) as f64]).collect(),
+                style: if k % 2 == 0 {
+                    LineStyle::Solid
+                } else {
+                    LineStyle::Dashed
+                },
+            })
+            .collect(),
+        // Three labelled markers one unit apart: their labels stack.
+        markers: (0..3)
+            .map(|k| Marker {
+                x: 20.0 + k as f64,
+                label: Some(names[k].clone()),
+            })
+            .collect(),
+    };
+    check_line(&lines);
+    let heatmap = HeatmapChart {
+        title: "Twelve by twelve".into(),
+        x_axis: Axis::new("Segment", None),
+        y_axis: Axis::new("Segment", None),
+        value_axis: Axis::new("Customers", None),
+        x_labels: names.clone(),
+        y_labels: names,
+        cells: (0..12)
+            .map(|i| (0..12).map(|j| Some((i * 12 + j) as f64)).collect())
+            .collect(),
+    };
+    check_heatmap(&heatmap);
+}
+
+#[test]
+fn one_customer_and_empty_cells_draw_without_panicking() {
+    let model = cdnow_bg_nbd();
+    // One customer with one purchase: the tracking has no repeat transaction at all.
+    let log = [Transaction::new(1, day(2024, 1, 3), Decimal::from(10))];
+    let summaries = Summarizer::new(day(2024, 2, 1)).summarize(&log).unwrap();
+    let options = TrackingOptions::weekly(day(2024, 1, 1), 4, day(2024, 1, 14));
+    let tracking = transaction_tracking(&model, &summaries, &options).unwrap();
+    check_line(&tracking_chart(&tracking, &options, TrackingView::Cumulative).unwrap());
+    let one = [RepeatHistory::new(0.0, 0.0, 4.0).unwrap()];
+    check_bar(&purchase_count_chart(&model, &one, 1).unwrap());
+    let comparison = holdout_comparison(&model, &one, &[0.0], 4.0, 0).unwrap();
+    check_bar(&holdout_chart(&comparison, 4.0, TimeUnit::Weeks).unwrap());
+    // A path of one point (observed on the day of the only purchase).
+    let path = alive_path(&model, &[3.0], 3.0, 1.0).unwrap();
+    check_line(&alive_history_chart(&path, TimeUnit::Weeks).unwrap());
+    // A grid of empty cells, and bars all zero.
+    let empty = HeatmapChart {
+        title: "Nothing yet".into(),
+        x_axis: Axis::new("Month", None),
+        y_axis: Axis::new("Cohort", None),
+        value_axis: Axis::new("Retention", Some("%")),
+        x_labels: vec!["1".into(), "2".into()],
+        y_labels: vec!["2024-01".into()],
+        cells: vec![vec![None, None]],
+    };
+    check_heatmap(&empty);
+    let zeros = BarChart {
+        title: "Zeros".into(),
+        x_axis: Axis::new("Segment", None),
+        y_axis: Axis::new("Customers", None),
+        categories: vec!["a".into()],
+        series: vec![BarSeries {
+            name: "Actual".into(),
+            values: vec![0.0],
+        }],
+    };
+    check_bar(&zeros);
+}
+
+#[test]
+fn bad_sizes_and_values_are_typed_errors() {
+    assert_eq!(
+        SvgOptions {
+            width: 800,
+            height: 5000
+        }
+        .check(),
+        Err(ChartError::InvalidParameter {
+            name: "height",
+            value: 5000.0,
+            constraint: "must be 300 to 4000 pixels"
+        })
+    );
+    let chart = LineChart {
+        title: "NaN".into(),
+        x_axis: Axis::new("x", None),
+        y_axis: Axis::new("y", None),
+        series: vec![LineSeries {
+            name: "s".into(),
+            points: vec![[0.0, 1.0], [1.0, f64::NAN]],
+            style: LineStyle::Solid,
+        }],
+        markers: vec![],
+    };
+    assert!(matches!(
+        chart.to_svg(&SvgOptions::default()),
+        Err(ChartError::InvalidValue {
+            name: "points",
+            position: 3,
+            ..
+        })
+    ));
+    let small = SvgOptions {
+        width: 399,
+        height: 300,
+    };
+    assert!(matches!(
+        chart.to_svg(&small),
+        Err(ChartError::InvalidParameter { name: "width", .. })
+    ));
+}
+
+#[test]
+fn text_is_measured_with_the_embedded_font() {
+    // Advances of DejaVu Sans 2.37 from its hmtx table (fontTools 4:
+    // sum(hmtx[cmap[ord(c)]][0]) × 12 / 2048).
+    assert_eq!(text_width("Customers", 12.0), 64.541015625);
+    assert_eq!(text_width("Expected purchases", 12.0), 121.400390625);
+    assert_eq!(text_width("0.25", 12.0), 26.71875);
+}
