@@ -153,11 +153,15 @@ impl Accumulator for BreakpointsAccumulator {
             .collect();
         let names = VALUES.iter().map(|n| n.to_string()).collect();
         let mut rows = Rows::new(names, labels);
+        let [recency, frequency, monetary] = &numbers[..] else {
+            return internal_err!("{NAME}: {} value columns, not 3", numbers.len());
+        };
         let length = values.first().map_or(0, |v| v.len());
         for row in 0..length {
-            let values: Option<Vec<f64>> = numbers.iter().map(|n| n.get(row)).collect();
-            if let Some(values) = values {
-                rows.push(values.into_iter());
+            // Three values on the stack: a vector per row was an allocation per customer.
+            let row_values = (recency.get(row), frequency.get(row), monetary.get(row));
+            if let (Some(r), Some(f), Some(m)) = row_values {
+                rows.push([r, f, m].into_iter());
             }
         }
         // Recency and frequency are counts of days and occasions; monetary may be negative.

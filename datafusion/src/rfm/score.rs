@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use customer_value::rfm::FittedRfm;
-use customer_value::RfmScore;
+use customer_value::{RfmScore, RfmSegment};
 use datafusion::arrow::array::{ArrayRef, StringArray, StructArray, UInt8Array};
 use datafusion::arrow::buffer::NullBuffer;
 use datafusion::arrow::datatypes::{DataType, Field, Fields};
@@ -17,10 +17,11 @@ use crate::row_udf::{ResultColumn, RowFunction, Rows, SettingsError};
 #[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct RfmScoreFunction;
 
-/// One customer's scores and segment name.
+/// One customer's scores and segment (its name is borrowed when the column is built: a default
+/// segment's name is static, so a row allocates no string).
 pub(crate) struct Scored {
     score: RfmScore,
-    segment: String,
+    segment: RfmSegment,
 }
 
 /// The result's fields: `r`, `f`, `m` (UInt8, 1..=bins, higher is better) and `segment` (Utf8).
@@ -49,7 +50,7 @@ impl ResultColumn for Scored {
         };
         let segments = values
             .iter()
-            .map(|v| v.as_ref().map_or("", |s| s.segment.as_str()));
+            .map(|v| v.as_ref().map_or("", |s| s.segment.name()));
         let columns = vec![
             level(|s| s.recency),
             level(|s| s.frequency),
@@ -88,10 +89,7 @@ impl RowFunction for RfmScoreFunction {
                 let segment = fitted
                     .segment(score)
                     .map_err(|e| format!("customer-value: {e}"))?;
-                Ok(Scored {
-                    score,
-                    segment: segment.name().to_owned(),
-                })
+                Ok(Scored { score, segment })
             })
             .collect()
     }

@@ -12,7 +12,9 @@
 use std::sync::Arc;
 
 use customer_value::summary::CustomerLedger;
-use datafusion::arrow::array::{ArrayRef, BooleanArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, UInt64Array};
+use datafusion::arrow::buffer::OffsetBuffer;
+use datafusion::arrow::datatypes::{Date32Type, Decimal128Type};
 use datafusion::common::Result;
 use datafusion::logical_expr::{EmitTo, GroupsAccumulator};
 
@@ -20,7 +22,7 @@ use super::accumulator::{empty_ledger, ledger_error};
 use super::arguments::SummaryArgs;
 use super::input::{for_each_line, Line};
 use super::output::Rows;
-use super::state::{StateBuilder, StateRows};
+use super::state::{state_columns, StateBuilder, StateRows, AMOUNT_TYPE};
 
 /// A line with its day and amount, of a group.
 #[derive(Debug, Clone, Copy)]
@@ -110,6 +112,31 @@ fn by_group(lines: Vec<GroupLine>, groups: usize) -> (Vec<GroupLine>, Vec<usize>
     (ordered, starts)
 }
 
+/// The states of rows that each hold one line (no filter, no NULL day or amount, amounts in a
+/// `DECIMAL`), without copying a value: the day and amount columns become the lists' values,
+/// each row's list is one long, and no row has a NULL line. `None` for other input, which takes
+/// the row-by-row path.
+///
+/// Why: when the groups barely reduce the rows (a million customers of ten lines each, in
+/// batches of 8,192), DataFusion stops aggregating in the first phase (its
+/// `skip_partial_aggregation_probe_*` settings) and turns every row into a state; the
+/// row-by-row path copies every line into new columns to do so.
+fn one_line_states(values: &[ArrayRef]) -> Option<Vec<ArrayRef>> {
+    let (days, amounts) = (values.first()?, values.get(1)?);
+    if days.null_count() > 0 || amounts.null_count() > 0 {
+        return None;
+    }
+    let days = days.as_primitive_opt::<Date32Type>()?.clone();
+    // The state's amounts are minor units: the same integers, read at scale 0.
+    let amounts = amounts.as_primitive_opt::<Decimal128Type>()?.clone();
+    let amounts = amounts.with_data_type(AMOUNT_TYPE);
+    // `from_repeated_length` panics past i32::MAX rows: such a batch takes the other path.
+    i32::try_from(days.len()).ok()?;
+    let offsets = OffsetBuffer::from_repeated_length(1, days.len());
+    let missing = UInt64Array::from(vec![0u64; days.len()]);
+    state_columns(offsets, days, amounts, missing).ok()
+}
+
 impl GroupsAccumulator for SummaryGroups {
     fn update_batch(
         &mut self, values: &[ArrayRef], group_indices: &[usize], opt_filter: Option<&BooleanArray>,
@@ -139,8 +166,8 @@ impl GroupsAccumulator for SummaryGroups {
                 Line::Counted { day, minor }.add_to(ledger)?;
             }
             (0..nulls).for_each(|_| ledger.add_missing());
-            // `finish` consumes a ledger: a copy, so the scratch keeps its memory.
-            let finished = ledger.clone().finish(()).map_err(ledger_error)?;
+            // Finished in place: the scratch keeps its memory for the next group, no copy.
+            let finished = ledger.finish_and_clear(()).map_err(ledger_error)?;
             rows.push(&finished, scale)?;
         }
         Ok(Arc::new(rows.finish(scale)?))
@@ -174,6 +201,11 @@ impl GroupsAccumulator for SummaryGroups {
     fn convert_to_state(
         &self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>,
     ) -> Result<Vec<ArrayRef>> {
+        if opt_filter.is_none() {
+            if let Some(states) = one_line_states(values) {
+                return Ok(states);
+            }
+        }
         // A state per input row: its one line, or its NULL line, or nothing for a row the
         // filter drops.
         let rows = values.first().map_or(0, |days| days.len());

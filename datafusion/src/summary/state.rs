@@ -30,7 +30,7 @@ use datafusion::logical_expr::utils::format_state_name;
 use super::arguments::NAME;
 
 /// The type of the amounts: minor units, 38 digits (any `i128` a line can hold in range).
-const AMOUNT_TYPE: DataType = DataType::Decimal128(38, 0);
+pub(crate) const AMOUNT_TYPE: DataType = DataType::Decimal128(38, 0);
 
 /// The list item field of a part.
 fn item(data_type: DataType) -> FieldRef {
@@ -52,6 +52,26 @@ pub(crate) fn fields(name: &str) -> Vec<FieldRef> {
             true,
         )),
     ]
+}
+
+/// The state columns of rows whose lines are `days` and `amounts` (minor units, typed
+/// [`AMOUNT_TYPE`]) cut at `offsets`, with `missing` NULL lines per row.
+///
+/// # Errors
+///
+/// Arrow's, when the offsets do not fit the values (the callers build them to fit).
+pub(crate) fn state_columns(
+    offsets: OffsetBuffer<i32>, days: Date32Array, amounts: Decimal128Array, missing: UInt64Array,
+) -> Result<Vec<ArrayRef>> {
+    let list = |data_type, values: ArrayRef| -> Result<ArrayRef> {
+        let list = ListArray::try_new(item(data_type), offsets.clone(), values, None)?;
+        Ok(Arc::new(list))
+    };
+    Ok(vec![
+        list(DataType::Date32, Arc::new(days))?,
+        list(AMOUNT_TYPE, Arc::new(amounts))?,
+        Arc::new(missing),
+    ])
 }
 
 /// States written group by group into shared columns.
@@ -90,17 +110,13 @@ impl StateBuilder {
     ///
     /// Arrow's, for columns it refuses (none are expected).
     pub(crate) fn finish(self) -> Result<Vec<ArrayRef>> {
-        let offsets = OffsetBuffer::<i32>::from_lengths(self.lengths);
-        let list = |data_type, values: ArrayRef| -> Result<ArrayRef> {
-            let list = ListArray::try_new(item(data_type), offsets.clone(), values, None)?;
-            Ok(Arc::new(list))
-        };
         let amounts = Decimal128Array::from(self.amounts).with_data_type(AMOUNT_TYPE);
-        Ok(vec![
-            list(DataType::Date32, Arc::new(Date32Array::from(self.days)))?,
-            list(AMOUNT_TYPE, Arc::new(amounts))?,
-            Arc::new(UInt64Array::from(self.missing)),
-        ])
+        state_columns(
+            OffsetBuffer::<i32>::from_lengths(self.lengths),
+            Date32Array::from(self.days),
+            amounts,
+            UInt64Array::from(self.missing),
+        )
     }
 
     /// One group's state as scalars (for the `Accumulator`).
