@@ -204,7 +204,9 @@ impl SummaryStage {
 
     /// One attempt: the summaries, the input's figures, the check. (Summaries first, so a
     /// fault injected at the attempt's first shuffle file hits the summary job.)
-    async fn attempt(&self, ctx: &SessionContext) -> Result<CheckedSummaries, JobFailure> {
+    pub(super) async fn attempt(
+        &self, ctx: &SessionContext,
+    ) -> Result<CheckedSummaries, JobFailure> {
         let batches = collect_or_cancel(ctx.sql(&self.summary_sql()).await?).await?;
         let figures = summary_figures(&batches)?;
         let input = input_figures(ctx, &self.input_figures_sql()).await?;
