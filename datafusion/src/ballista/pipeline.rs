@@ -30,7 +30,10 @@ use crate::fit::{
 };
 use crate::score::{sql_literal, ScoringModel};
 
-/// Summaries, fits and scores of a log table, each stage checked (see the [module](self)).
+/// Summaries, fits and scores of a log table, each stage checked against the checked summaries
+/// and the whole job run again when a check fails: after an executor is lost, a later stage
+/// recomputes the summaries on the cluster and may see other rows (issue 16), so no attempt's
+/// figures are mixed with another's.
 ///
 /// # Examples
 ///
