@@ -37,7 +37,8 @@ use crate::score::{sql_literal, ScoringModel};
 ///
 /// # Examples
 ///
-/// ```
+/// ```no_run
+/// // (Run as the unit test `every_check_passes_in_process_with_the_figures_counted_by_hand`.)
 /// use std::time::Duration;
 /// use chrono::NaiveDate;
 /// use customer_value_datafusion::ballista::{JobGuard, Pipeline, SummaryStage};
@@ -49,14 +50,15 @@ use crate::score::{sql_literal, ScoringModel};
 /// customer_value_datafusion::register_all(&ctx);
 /// let lines: Vec<String> = (1..=40)
 ///     .flat_map(|c| (0..c % 5).map(move |k| format!("({c}, DATE '2024-01-01' + INTERVAL '{} days', {}.50)", (c * 7 + k * 11) % 90, c + k)))
+///     .chain(["(41, DATE '2024-01-10', 10.00), (41, DATE '2024-02-10', 0.00)".to_string()])
 ///     .collect();
 /// ctx.sql(&format!("CREATE VIEW log AS SELECT column1 AS customer_id, CAST(column2 AS DATE) AS day,
 ///                   CAST(column3 AS DECIMAL(10, 2)) AS amount FROM (VALUES {})", lines.join(", "))).await?;
 /// let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
 /// let run = Pipeline::new(stage).run(&ctx, &JobGuard::new(Duration::from_secs(60), 2)).await?;
-/// // Customers 5, 10, …, 40 have no line (c % 5 = 0): 32 customers, each scored once.
-/// assert_eq!((run.value.modeled.customers, run.value.scores.figures.rows), (32, 32));
-/// assert_eq!(run.value.purchase.customers, 32);
+/// // Customers 5, 10, …, 40 have no line (c % 5 = 0): 32, and 41: 33 customers, each scored once.
+/// assert_eq!((run.value.modeled.customers, run.value.scores.figures.rows), (33, 33));
+/// assert_eq!(run.value.purchase.customers, 33);
 /// assert!(run.rejected.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// # }).unwrap();
