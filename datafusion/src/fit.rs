@@ -49,7 +49,7 @@ use customer_value::clv::{
     RepeatHistory, SpendDiagnostics, SpendHistory,
 };
 use customer_value::report::{PurchaseModelFit, PurchaseModelKind};
-use datafusion::arrow::array::AsArray;
+use datafusion::arrow::array::{AsArray, RecordBatch};
 use datafusion::arrow::datatypes::Int64Type;
 use datafusion::common::{exec_err, plan_err, DataFusionError, Result};
 use datafusion::dataframe::DataFrame;
@@ -261,9 +261,42 @@ pub async fn fit_purchase_model(
     df: DataFrame, columns: &PurchaseColumns, kind: PurchaseModelKind, options: &FitOptions,
 ) -> Result<DriverFit<PurchaseModelFit>> {
     let statistics = repeat_statistics(df, columns).await?;
+    fit_purchase_statistics(statistics, kind, options, "fit_purchase_model")
+}
+
+/// Fits a purchase model on statistics already read (e.g. checked by the caller first).
+///
+/// # Errors
+///
+/// The core's fit errors (no rows, data that cannot identify the parameters, no convergence,
+/// invalid options), named `function: customer-value:`.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{FitOptions, RepeatHistory};
+/// use customer_value::report::PurchaseModelKind;
+/// use customer_value_datafusion::fit::{fit_purchase_statistics, Statistics};
+///
+/// let history = |x, t_x, t| RepeatHistory::new(x, t_x, t).unwrap();
+/// // The module example's eight customers, already counted.
+/// let statistics = Statistics {
+///     histories: vec![history(0.0, 0.0, 25.0), history(0.0, 0.0, 30.0), history(1.0, 3.0, 30.0),
+///                     history(2.0, 20.0, 30.0), history(3.0, 10.0, 25.0), history(5.0, 28.0, 30.0)],
+///     weights: vec![1.0, 2.0, 1.0, 2.0, 1.0, 1.0],
+///     null_rows: 0,
+/// };
+/// let fit = fit_purchase_statistics(statistics, PurchaseModelKind::BgNbd, &FitOptions::default(), "mine")?;
+/// assert_eq!((fit.customers, fit.distinct_rows), (8, 6));
+/// # Ok::<(), datafusion::error::DataFusionError>(())
+/// ```
+pub fn fit_purchase_statistics(
+    statistics: Statistics<RepeatHistory>, kind: PurchaseModelKind, options: &FitOptions,
+    function: &str,
+) -> Result<DriverFit<PurchaseModelFit>> {
     let fit = FitData::weighted(&statistics.histories, &statistics.weights)
         .and_then(|data| PurchaseModelFit::fit(kind, data, options))
-        .map_err(|e| fit_error("fit_purchase_model", e))?;
+        .map_err(|e| fit_error(function, e))?;
     Ok(statistics.into_driver_fit(fit))
 }
 
@@ -298,9 +331,39 @@ pub async fn fit_spend_model(
     df: DataFrame, columns: &SpendColumns, options: &GammaGammaOptions,
 ) -> Result<DriverFit<ModelFit<GammaGamma, SpendDiagnostics>>> {
     let statistics = spend_statistics(df, columns).await?;
+    fit_spend_statistics(statistics, options, "fit_spend_model")
+}
+
+/// Fits the Gamma-Gamma spend model on statistics already read (e.g. checked by the caller
+/// first).
+///
+/// # Errors
+///
+/// The core's fit errors, named `function: customer-value:`.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::clv::{GammaGammaOptions, SpendHistory};
+/// use customer_value_datafusion::fit::{fit_spend_statistics, Statistics};
+///
+/// let rows = [(1.0, 10.0), (2.0, 14.0), (3.0, 9.0), (1.0, 30.0), (5.0, 12.0), (2.0, 8.0),
+///             (4.0, 20.0), (1.0, 45.0), (2.0, 16.0), (6.0, 11.0), (3.0, 25.0)];
+/// let statistics = Statistics {
+///     histories: rows.iter().map(|&(x, z)| SpendHistory::new(x, z).unwrap()).collect(),
+///     weights: vec![1.0; rows.len()],
+///     null_rows: 0,
+/// };
+/// let fit = fit_spend_statistics(statistics, &GammaGammaOptions::default(), "mine")?;
+/// assert_eq!(fit.customers, 11);
+/// # Ok::<(), datafusion::error::DataFusionError>(())
+/// ```
+pub fn fit_spend_statistics(
+    statistics: Statistics<SpendHistory>, options: &GammaGammaOptions, function: &str,
+) -> Result<DriverFit<ModelFit<GammaGamma, SpendDiagnostics>>> {
     let fit = FitData::weighted(&statistics.histories, &statistics.weights)
         .and_then(|data| GammaGamma::fit(data, options))
-        .map_err(|e| fit_error("fit_spend_model", e))?;
+        .map_err(|e| fit_error(function, e))?;
     Ok(statistics.into_driver_fit(fit))
 }
 
@@ -346,10 +409,7 @@ async fn grouped_counts(df: DataFrame, function: &str, names: &[&str]) -> Result
         let target = coerce_number(function, &format!("column {name:?}"), field.data_type())?;
         keys.push(cast(ident(*name), target).alias(format!("key{k}")));
     }
-    let batches = df
-        .aggregate(keys, vec![count(lit(1i64)).alias("customers")])?
-        .collect()
-        .await?;
+    let batches = collect(df.aggregate(keys, vec![count(lit(1i64)).alias("customers")])?).await?;
     let mut counted = Counted {
         names: names.iter().map(|n| n.to_string()).collect(),
         rows: Vec::new(),
@@ -373,6 +433,15 @@ async fn grouped_counts(df: DataFrame, function: &str, names: &[&str]) -> Result
         }
     }
     Ok(counted)
+}
+
+/// The batches of `df`; on a cluster, a job whose caller stopped waiting (a guard's deadline) is
+/// cancelled on the scheduler rather than left holding task slots.
+async fn collect(df: DataFrame) -> Result<Vec<RecordBatch>> {
+    #[cfg(feature = "ballista")]
+    return crate::ballista::collect_or_cancel(df).await;
+    #[cfg(not(feature = "ballista"))]
+    df.collect().await
 }
 
 /// The statistics sorted by `key`, so that they do not depend on the order the engine's groups

@@ -16,17 +16,23 @@
 //! object store registered on all of them. A `MemTable` cannot be shipped to a cluster.
 
 mod cancel;
+pub(crate) use cancel::collect_or_cancel;
+mod checks;
 mod executor;
 mod functions;
 mod guard;
 mod pipeline;
+mod readback;
 mod scheduler;
+mod summary_stage;
 
+pub use checks::{check_scores, check_statistics, ModeledFigures, ScoreFigures, StatisticsFigures};
 pub use executor::{run_executor, ExecutorOptions};
 pub use functions::{connect, function_registry, session_state};
 pub use guard::{AttemptFailure, GuardError, Guarded, IntegrityFailure, JobFailure, JobGuard};
-pub use pipeline::{CheckedSummaries, StageFigures, SummaryStage};
+pub use pipeline::{CheckedScores, Pipeline, PipelineRun, SpendFit};
 pub use scheduler::{run_scheduler, SchedulerOptions};
+pub use summary_stage::{CheckedSummaries, StageFigures, SummaryStage};
 
 use std::net::{IpAddr, SocketAddr};
 

@@ -1,393 +1,433 @@
-//! The summary stage on a cluster under a [`JobGuard`]: each attempt computes the input's
-//! figures with a plain aggregate, runs `cv_summary` per customer, and accepts what came back
-//! only if its customers, lines and net total equal the input's.
+//! The whole pipeline on a cluster under one [`JobGuard`]: the checked summary stage, the
+//! sufficient statistics grouped on the cluster and fitted on the driver, the scores computed on
+//! the cluster; each stage's output checked against the checked summaries, and the whole job run
+//! again when any check fails or the deadline passes.
 //!
-//! Why a check and not trust: after an executor is lost mid-job, Ballista 55 with its static
-//! planner reruns the lost tasks and can finish with a stage that saw other rows than the
-//! input's (tried with stand-in functions: summaries right, RFM scores off). Three figures
-//! summed over the stage's rows see a lost, doubled or split group, whichever partition it was
-//! in.
-//!
-//! Why a deadline: when the lost executor held completed map output and the next stage was
-//! running, Ballista 55 (either planner) resets and rolls back the stages, then never finishes
-//! the job, and the same scheduler queues every later job without planning it (seen for 100 s
-//! in `tests/ballista/faults.rs`). The guard then ends with [`GuardError::Exhausted`], each
-//! attempt's deadline named; restarting the scheduler is what brings the cluster back. A job
-//! past its deadline is cancelled on the scheduler (when the client knows its id); in that
-//! test the scheduler took the cancellation and stayed stuck.
+//! Why the whole job and not the stage: after an executor is lost, Ballista 55 may have stages
+//! that saw other rows (issue 16: summaries right, RFM breakpoints from other rows), and a later
+//! stage recomputes the summaries on the cluster from the log; rerunning from the start is the
+//! one policy that does not mix a good attempt's figures with a bad one's.
 
-use chrono::NaiveDate;
-use datafusion::arrow::array::{Array, AsArray, RecordBatch, StructArray};
-use datafusion::arrow::datatypes::{DataType, Decimal128Type, Int64Type};
-use datafusion::common::ScalarValue;
+use customer_value::clv::{
+    ClvOptions, FitOptions, GammaGamma, GammaGammaOptions, ModelFit, SpendDiagnostics,
+};
+use customer_value::report::{PurchaseModelFit, PurchaseModelKind};
+use customer_value::TimeUnit;
+use datafusion::arrow::array::RecordBatch;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::prelude::SessionContext;
-use rust_decimal::Decimal;
 
 use super::cancel::collect_or_cancel;
+use super::checks::{
+    check_scores, check_statistics, ModeledFigures, ScoreFigures, StatisticsFigures,
+};
 use super::guard::{GuardError, Guarded, JobFailure, JobGuard};
-use crate::summary::DEFAULT_MINOR_UNIT_SCALE;
+use super::readback::{modeled_figures, score_figures, SortedIds};
+use super::summary_stage::{CheckedSummaries, SummaryStage};
+use crate::fit::{
+    fit_purchase_statistics, fit_spend_statistics, repeat_statistics, spend_statistics, DriverFit,
+    PurchaseColumns, SpendColumns,
+};
+use crate::score::{sql_literal, ScoringModel};
 
-/// The summary stage of a log table: `cv_summary(day, amount, as_of)` (default options: late
-/// lines excluded, refunds netted) grouped by customer.
+/// Summaries, fits and scores of a log table, each stage checked against the checked summaries
+/// and the whole job run again when a check fails: after an executor is lost, a later stage
+/// recomputes the summaries on the cluster and may see other rows (issue 16), so no attempt's
+/// figures are mixed with another's.
 ///
 /// # Examples
 ///
-/// ```
+/// ```no_run
+/// // (Run as the unit test `every_check_passes_in_process_with_the_figures_counted_by_hand`.)
+/// use std::time::Duration;
 /// use chrono::NaiveDate;
-/// use customer_value_datafusion::ballista::SummaryStage;
+/// use customer_value_datafusion::ballista::{JobGuard, Pipeline, SummaryStage};
+/// use datafusion::prelude::SessionContext;
 ///
-/// let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(1998, 6, 30).unwrap())
-///     .columns("customer_id", "day", "amount");
-/// assert!(stage.summary_sql().contains("cv_summary(\"day\", \"amount\", DATE '1998-06-30')"));
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// // In-process here; on a cluster, `ctx` comes from `ballista::connect`.
+/// let ctx = SessionContext::new();
+/// customer_value_datafusion::register_all(&ctx);
+/// let lines: Vec<String> = (1..=40)
+///     .flat_map(|c| (0..c % 5).map(move |k| format!("({c}, DATE '2024-01-01' + INTERVAL '{} days', {}.50)", (c * 7 + k * 11) % 90, c + k)))
+///     .chain(["(41, DATE '2024-01-10', 10.00), (41, DATE '2024-02-10', 0.00)".to_string()])
+///     .collect();
+/// ctx.sql(&format!("CREATE VIEW log AS SELECT column1 AS customer_id, CAST(column2 AS DATE) AS day,
+///                   CAST(column3 AS DECIMAL(10, 2)) AS amount FROM (VALUES {})", lines.join(", "))).await?;
+/// let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
+/// let run = Pipeline::new(stage).run(&ctx, &JobGuard::new(Duration::from_secs(60), 2)).await?;
+/// // Customers 5, 10, …, 40 have no line (c % 5 = 0): 32, and 41: 33 customers, each scored once.
+/// assert_eq!((run.value.modeled.customers, run.value.scores.figures.rows), (33, 33));
+/// assert_eq!(run.value.purchase.customers, 33);
+/// assert!(run.rejected.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SummaryStage {
-    table: String,
-    customer: String,
-    day: String,
-    amount: String,
-    as_of: NaiveDate,
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    summary: SummaryStage,
+    purchase_model: PurchaseModelKind,
+    fit_options: FitOptions,
+    spend_options: GammaGammaOptions,
+    clv_options: ClvOptions,
 }
 
-/// The figures the check compares: of the input (by a plain aggregate) or of the summaries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StageFigures {
-    /// Distinct customers (a NULL customer is one group).
-    pub customers: u64,
-    /// Lines, counted or not (late and NULL lines included).
-    pub lines: u64,
-    /// The net of the lines dated up to the observation end, exact.
-    pub net: Decimal,
-}
-
-/// Summaries that passed the check.
+/// Scores that passed the check.
 #[derive(Debug, Clone)]
-pub struct CheckedSummaries {
-    /// `customer`, `summary` (the `cv_summary` struct): one row per customer.
+pub struct CheckedScores {
+    /// `customer`, `x`, `p_alive`, `clv`, `rfm` (the `cv_rfm_score` struct) and `rfm_rows` (the
+    /// rows the breakpoints aggregate saw): one row per modeled customer.
     pub batches: Vec<RecordBatch>,
-    /// Their figures, equal to the input's.
-    pub figures: StageFigures,
+    /// Their figures, equal to what the summaries say.
+    pub figures: ScoreFigures,
 }
 
-impl SummaryStage {
-    /// The stage for the table `table` (a name registered on the context) as of `as_of`, with
-    /// the columns `customer_id`, `day` and `amount`.
+/// What a pipeline that passed every check gives.
+#[derive(Debug, Clone)]
+pub struct PipelineRun {
+    /// The checked summaries, every customer's.
+    pub summaries: CheckedSummaries,
+    /// Their modeled customers' figures, the reference of the later checks.
+    pub modeled: ModeledFigures,
+    /// The purchase model fitted on the driver from checked statistics.
+    pub purchase: DriverFit<PurchaseModelFit>,
+    /// The Gamma-Gamma spend model fitted on the driver from checked statistics.
+    pub spend: SpendFit,
+    /// The checked scores.
+    pub scores: CheckedScores,
+}
+
+impl Pipeline {
+    /// The pipeline over `summary`'s table: BG/NBD and Gamma-Gamma with default options, CLV
+    /// with [`ClvOptions::default`] (12 months, 1% a month, weeks).
     ///
     /// # Examples
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use customer_value_datafusion::ballista::SummaryStage;
+    /// use customer_value_datafusion::ballista::{Pipeline, SummaryStage};
     ///
     /// let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
-    /// assert!(stage.summary_sql().contains("GROUP BY \"customer_id\""));
+    /// assert!(Pipeline::new(stage).modeled_sql()?.contains("summary['t_x_weeks'] AS t_x"));
+    /// # Ok::<(), datafusion::error::DataFusionError>(())
     /// ```
-    pub fn new(table: &str, as_of: NaiveDate) -> SummaryStage {
-        SummaryStage {
-            table: table.to_owned(),
-            customer: "customer_id".to_owned(),
-            day: "day".to_owned(),
-            amount: "amount".to_owned(),
-            as_of,
+    pub fn new(summary: SummaryStage) -> Pipeline {
+        Pipeline {
+            summary,
+            purchase_model: PurchaseModelKind::default(),
+            fit_options: FitOptions::default(),
+            spend_options: GammaGammaOptions::default(),
+            clv_options: ClvOptions::default(),
         }
     }
 
-    /// The same stage with other column names.
+    /// The same pipeline with another purchase model and its fit options.
     ///
     /// # Examples
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use customer_value_datafusion::ballista::SummaryStage;
+    /// use customer_value::clv::FitOptions;
+    /// use customer_value::report::PurchaseModelKind;
+    /// use customer_value_datafusion::ballista::{Pipeline, SummaryStage};
     ///
-    /// let stage = SummaryStage::new("orders", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap())
-    ///     .columns("client", "ordered_at", "net");
-    /// assert!(stage.input_figures_sql().contains("COUNT(DISTINCT \"client\")"));
+    /// let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
+    /// let pipeline = Pipeline::new(stage.clone()).purchase_model(PurchaseModelKind::ParetoNbd, FitOptions::default());
+    /// assert_ne!(pipeline, Pipeline::new(stage));
     /// ```
-    pub fn columns(mut self, customer: &str, day: &str, amount: &str) -> SummaryStage {
-        self.customer = customer.to_owned();
-        self.day = day.to_owned();
-        self.amount = amount.to_owned();
+    pub fn purchase_model(mut self, kind: PurchaseModelKind, options: FitOptions) -> Pipeline {
+        self.purchase_model = kind;
+        self.fit_options = options;
         self
     }
 
-    /// The stage's query: `customer`, `summary` per customer.
+    /// The same pipeline with other Gamma-Gamma options.
     ///
     /// # Examples
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use customer_value_datafusion::ballista::SummaryStage;
+    /// use customer_value::clv::GammaGammaOptions;
+    /// use customer_value_datafusion::ballista::{Pipeline, SummaryStage};
     ///
-    /// let sql = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()).summary_sql();
-    /// assert!(sql.starts_with("SELECT \"customer_id\" AS customer, cv_summary("));
+    /// let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
+    /// let pipeline = Pipeline::new(stage.clone()).spend_options(GammaGammaOptions::default());
+    /// assert_eq!(pipeline, Pipeline::new(stage));
     /// ```
-    pub fn summary_sql(&self) -> String {
-        let (table, customer) = (quoted(&self.table), quoted(&self.customer));
-        format!(
-            "SELECT {customer} AS customer, cv_summary({}, {}, DATE '{}') AS summary \
-             FROM {table} GROUP BY {customer}",
-            quoted(&self.day),
-            quoted(&self.amount),
-            self.as_of.format("%Y-%m-%d"),
-        )
+    pub fn spend_options(mut self, options: GammaGammaOptions) -> Pipeline {
+        self.spend_options = options;
+        self
     }
 
-    /// The plain aggregate of the input's figures (no function of this crate): customers, lines
-    /// and the net of the lines dated up to the observation end.
+    /// The same pipeline with other CLV options; their time unit (days or weeks) is also the
+    /// unit of the purchase model's t_x and T.
     ///
     /// # Examples
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use customer_value_datafusion::ballista::SummaryStage;
+    /// use customer_value::clv::ClvOptions;
+    /// use customer_value::TimeUnit;
+    /// use customer_value_datafusion::ballista::{Pipeline, SummaryStage};
     ///
-    /// let sql = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()).input_figures_sql();
-    /// assert!(sql.contains("COUNT(*) AS lines"));
+    /// let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
+    /// let days = ClvOptions { time_unit: TimeUnit::Days, ..ClvOptions::default() };
+    /// assert!(Pipeline::new(stage).clv_options(days).modeled_sql()?.contains("summary['age_days'] AS age"));
+    /// # Ok::<(), datafusion::error::DataFusionError>(())
     /// ```
-    pub fn input_figures_sql(&self) -> String {
-        let customer = quoted(&self.customer);
-        format!(
-            "SELECT COUNT(DISTINCT {customer}) \
-                    + MAX(CASE WHEN {customer} IS NULL THEN 1 ELSE 0 END) AS customers, \
-                    COUNT(*) AS lines, \
-                    SUM(CASE WHEN CAST({} AS DATE) <= DATE '{}' THEN {} END) AS net \
-             FROM {}",
-            quoted(&self.day),
-            self.as_of.format("%Y-%m-%d"),
-            quoted(&self.amount),
-            quoted(&self.table),
-        )
+    pub fn clv_options(mut self, options: ClvOptions) -> Pipeline {
+        self.clv_options = options;
+        self
     }
 
-    /// Runs the stage under `guard`: an attempt that does not finish within the deadline, or
-    /// whose summaries' figures differ from the input's, is dropped and the whole stage run
-    /// again.
+    /// The summaries' modeled customers (status `summary`) as columns: `customer`, `x`, `t_x`,
+    /// `age` (T), `mean_spend`, `recency_days`, `frequency` (purchase occasions) and `monetary`
+    /// (total spend). A common table expression list, `summaries` and `modeled`, then
+    /// `SELECT * FROM modeled`.
     ///
     /// # Errors
     ///
-    /// [`GuardError::Engine`] if the engine refuses a query or fails the job (also when the
-    /// input's figures cannot be read: an empty table, an amount that is neither a decimal nor
-    /// an integer), and [`GuardError::Exhausted`] when no attempt passed, with the reason of
-    /// each.
+    /// A plan error for a time unit other than days or weeks (`cv_summary` gives t_x and T in
+    /// those two).
+    ///
+    /// # Examples
+    ///
+    /// See [`Pipeline::new`].
+    pub fn modeled_sql(&self) -> Result<String> {
+        Ok(format!("WITH {} SELECT * FROM modeled", self.ctes()?))
+    }
+
+    /// The scoring query: every modeled customer's `x`, `p_alive`, `clv` and `rfm`, and the rows
+    /// the RFM breakpoints aggregate saw (`rfm_rows`, a `COUNT` in the same aggregate).
+    ///
+    /// # Errors
+    ///
+    /// As [`Pipeline::modeled_sql`], and an error if a model does not serialize.
     ///
     /// # Examples
     ///
     /// ```
-    /// use std::time::Duration;
     /// use chrono::NaiveDate;
-    /// use customer_value_datafusion::ballista::{JobGuard, SummaryStage};
-    /// use datafusion::prelude::SessionContext;
+    /// use customer_value::clv::{BgNbd, GammaGamma};
+    /// use customer_value_datafusion::ballista::{Pipeline, SummaryStage};
+    /// use customer_value_datafusion::score::ScoringModel;
     ///
-    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// // In-process here; on a cluster, `ctx` comes from `ballista::connect`.
-    /// let ctx = SessionContext::new();
-    /// customer_value_datafusion::register_all(&ctx);
-    /// ctx.sql("CREATE VIEW log AS SELECT * FROM (VALUES (1, DATE '2024-01-02', CAST(20.00 AS DECIMAL(10, 2))),
-    ///          (1, DATE '2024-02-09', CAST(5.00 AS DECIMAL(10, 2))), (2, DATE '2024-01-05', CAST(7.99 AS DECIMAL(10, 2))))
-    ///          AS t(customer_id, day, amount)").await?;
     /// let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
-    /// let checked = stage.run(&ctx, &JobGuard::new(Duration::from_secs(60), 2)).await?;
-    /// // The line of 2024-02-09 is late: counted as a line, not in the net.
-    /// assert_eq!((checked.value.figures.customers, checked.value.figures.lines), (2, 3));
-    /// assert_eq!(checked.value.figures.net.to_string(), "27.99");
-    /// assert!(checked.rejected.is_empty());
+    /// let purchase = ScoringModel::from(BgNbd::new(0.243, 4.414, 0.793, 2.426)?);
+    /// let spend = ScoringModel::from(GammaGamma::new(6.25, 3.74, 15.44)?);
+    /// let sql = Pipeline::new(stage).scores_sql(&purchase, &spend)?;
+    /// assert!(sql.contains("COUNT(CASE WHEN recency_days IS NOT NULL"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// # }).unwrap();
     /// ```
+    pub fn scores_sql(&self, purchase: &ScoringModel, spend: &ScoringModel) -> Result<String> {
+        let literal = |value: Result<String, serde_json::Error>| {
+            value.map_err(|e| DataFusionError::Execution(format!("a model's JSON: {e}")))
+        };
+        let (m, s) = (
+            literal(purchase.to_sql_literal())?,
+            literal(spend.to_sql_literal())?,
+        );
+        let o = literal(sql_literal(&self.clv_options))?;
+        Ok(format!(
+            "WITH {},
+                  rfm AS (SELECT cv_rfm_breakpoints(recency_days, frequency, monetary) AS fitted,
+                                 COUNT(CASE WHEN recency_days IS NOT NULL AND frequency IS NOT NULL
+                                            AND monetary IS NOT NULL THEN 1 END) AS rfm_rows
+                          FROM modeled)
+             SELECT customer, x, cv_p_alive({m}, x, t_x, age) AS p_alive,
+                    cv_clv({m}, {s}, {o}, x, t_x, age, mean_spend) AS clv,
+                    cv_rfm_score(rfm.fitted, recency_days, frequency, monetary) AS rfm,
+                    rfm.rfm_rows
+             FROM modeled CROSS JOIN rfm",
+            self.ctes()?
+        ))
+    }
+
+    /// `summaries` (the summary stage's query) and `modeled`.
+    fn ctes(&self) -> Result<String> {
+        let unit = match self.clv_options.time_unit {
+            TimeUnit::Days => "days",
+            TimeUnit::Weeks => "weeks",
+            other => {
+                return Err(DataFusionError::Plan(format!(
+                    "the pipeline: cv_summary gives t_x and T in days or weeks, not {other:?}"
+                )))
+            }
+        };
+        Ok(format!(
+            "summaries AS ({}),
+             modeled AS (SELECT customer, summary['x'] AS x, summary['t_x_{unit}'] AS t_x,
+                                summary['age_{unit}'] AS age,
+                                summary['mean_repeat_spend'] AS mean_spend,
+                                summary['recency_days'] AS recency_days,
+                                summary['purchase_occasions'] AS frequency,
+                                summary['total_spend'] AS monetary
+                         FROM summaries WHERE summary['status'] = 'summary')",
+            self.summary.summary_sql()
+        ))
+    }
+}
+
+impl Pipeline {
+    /// Runs the pipeline under `guard`: each attempt runs the summary stage and checks it
+    /// against the input, then the purchase and spend statistics and checks their counts and
+    /// Σ count·x against the summaries', fits on the driver, then scores and checks one row per
+    /// modeled customer, no NULL P(alive) or RFM score, a NULL CLV exactly where there is no mean
+    /// repeat spend, and breakpoints from every modeled customer. A failed check or a passed
+    /// deadline runs the whole job again.
+    ///
+    /// # Errors
+    ///
+    /// [`GuardError::Engine`] if the engine refuses a query or fails a job, or a fit fails on
+    /// checked statistics (no modeled customer, data that cannot identify the parameters, no
+    /// convergence, options the core refuses, a time unit other than days or weeks), and
+    /// [`GuardError::Exhausted`] when no attempt passed, with the reason of each (the stage and
+    /// the figure that differed, or the deadline).
+    ///
+    /// # Examples
+    ///
+    /// See [`Pipeline`].
     pub async fn run(
         &self, ctx: &SessionContext, guard: &JobGuard,
-    ) -> Result<Guarded<CheckedSummaries>, GuardError> {
+    ) -> Result<Guarded<PipelineRun>, GuardError> {
         guard.run(|_| self.attempt(ctx)).await
     }
 
-    /// One attempt: the summaries, the input's figures, the check. (Summaries first, so a
-    /// fault injected at the attempt's first shuffle file hits the summary job.)
-    async fn attempt(&self, ctx: &SessionContext) -> Result<CheckedSummaries, JobFailure> {
-        let batches = collect_or_cancel(ctx.sql(&self.summary_sql()).await?).await?;
-        let figures = summary_figures(&batches)?;
-        let input = input_figures(ctx, &self.input_figures_sql()).await?;
-        check(&input, &figures)?;
-        Ok(CheckedSummaries { batches, figures })
+    /// One attempt: every stage, each checked before the next starts.
+    async fn attempt(&self, ctx: &SessionContext) -> Result<PipelineRun, JobFailure> {
+        let summaries = self.summary.attempt(ctx).await?;
+        let (modeled, ids) = modeled_figures(&summaries.batches)?;
+        let (purchase, spend) = self.fits(ctx, &modeled).await?;
+        let scores = self.scores(ctx, &purchase, &spend, &modeled, &ids).await?;
+        Ok(PipelineRun {
+            summaries,
+            modeled,
+            purchase,
+            spend,
+            scores,
+        })
+    }
+
+    /// The statistics of both models, grouped on the cluster and checked, then fitted.
+    async fn fits(
+        &self, ctx: &SessionContext, modeled: &ModeledFigures,
+    ) -> Result<(DriverFit<PurchaseModelFit>, SpendFit), JobFailure> {
+        let sql = self.modeled_sql()?;
+        let columns = PurchaseColumns::new("x", "t_x", "age");
+        let statistics = repeat_statistics(ctx.sql(&sql).await?, &columns).await?;
+        let found = StatisticsFigures::of(&statistics, |h| h.frequency());
+        check_statistics(
+            "purchase statistics",
+            &modeled.purchase_statistics(),
+            &found,
+        )?;
+        let purchase = fit_purchase_statistics(
+            statistics,
+            self.purchase_model,
+            &self.fit_options,
+            "the pipeline's purchase model",
+        )?;
+        let columns = SpendColumns::new("x", "mean_spend");
+        let statistics = spend_statistics(ctx.sql(&sql).await?, &columns).await?;
+        let found = StatisticsFigures::of(&statistics, |h| h.frequency());
+        check_statistics("spend statistics", &modeled.spend_statistics(), &found)?;
+        let spend = fit_spend_statistics(
+            statistics,
+            &self.spend_options,
+            "the pipeline's spend model",
+        )?;
+        Ok((purchase, spend))
+    }
+
+    /// The scores with the fitted models, checked.
+    async fn scores(
+        &self, ctx: &SessionContext, purchase: &DriverFit<PurchaseModelFit>, spend: &SpendFit,
+        modeled: &ModeledFigures, ids: &SortedIds,
+    ) -> Result<CheckedScores, JobFailure> {
+        let purchase = ScoringModel::of_purchase_fit(&purchase.fit).ok_or_else(|| {
+            DataFusionError::Execution("the fitted purchase model cannot score".into())
+        })?;
+        let sql = self.scores_sql(&purchase, &ScoringModel::from(spend.fit.model))?;
+        let batches = collect_or_cancel(ctx.sql(&sql).await?).await?;
+        let figures = score_figures(&batches, ids)?;
+        check_scores(&modeled.scores(), &figures)?;
+        Ok(CheckedScores { batches, figures })
     }
 }
 
-/// The first figure of the summaries that differs from the input's, as a failed check.
-fn check(input: &StageFigures, summaries: &StageFigures) -> Result<(), JobFailure> {
-    let failure = |figure: &str, want: &dyn std::fmt::Display, got: &dyn std::fmt::Display| {
-        Err(JobFailure::integrity("summary", figure, want, got))
-    };
-    if input.customers != summaries.customers {
-        return failure("customers", &input.customers, &summaries.customers);
-    }
-    if input.lines != summaries.lines {
-        return failure("lines", &input.lines, &summaries.lines);
-    }
-    // Decimals compare by value: 27.99 equals 27.9900000000 (integer minor units come back at
-    // scale 10).
-    if input.net != summaries.net {
-        return failure(
-            "net total",
-            &input.net.normalize(),
-            &summaries.net.normalize(),
-        );
-    }
-    Ok(())
-}
-
-/// `name` as a quoted SQL identifier.
-fn quoted(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// The one row of [`SummaryStage::input_figures_sql`].
-async fn input_figures(ctx: &SessionContext, sql: &str) -> Result<StageFigures> {
-    let batches = collect_or_cancel(ctx.sql(sql).await?).await?;
-    let batch = batches
-        .iter()
-        .find(|b| b.num_rows() > 0)
-        .ok_or_else(|| DataFusionError::Execution("the input's figures: no row".into()))?;
-    let count = |k: usize| -> Result<u64> {
-        let value = ScalarValue::try_from_array(batch.column(k), 0)?;
-        match value {
-            ScalarValue::Int64(Some(n)) => Ok(n.max(0) as u64),
-            other => exec_error(format!("the input's figures: a count of {other}")),
-        }
-    };
-    let net = match ScalarValue::try_from_array(batch.column(2), 0)? {
-        // No dated line: nothing netted.
-        ScalarValue::Decimal128(None, _, _) | ScalarValue::Int64(None) => Decimal::ZERO,
-        ScalarValue::Decimal128(Some(v), _, scale) => decimal(v, scale)?,
-        // Integer minor units, at cv_summary's default minor unit scale.
-        ScalarValue::Int64(Some(v)) => decimal(i128::from(v), DEFAULT_MINOR_UNIT_SCALE as i8)?,
-        other => return exec_error(format!("the input's net is {}", other.data_type())),
-    };
-    Ok(StageFigures {
-        customers: count(0)?,
-        lines: count(1)?,
-        net,
-    })
-}
-
-/// The figures of the summaries that came back: rows, lines of every kind, total spend.
-fn summary_figures(batches: &[RecordBatch]) -> Result<StageFigures> {
-    let (mut customers, mut lines, mut net) = (0u64, 0u64, 0i128);
-    let mut scale = 0;
-    for batch in batches {
-        let summary = batch.column(1).as_struct();
-        customers += batch.num_rows() as u64;
-        for name in ["counted_lines", "late_lines", "null_lines"] {
-            let counts = field(summary, name)?.as_primitive::<Int64Type>();
-            lines += counts
-                .iter()
-                .flatten()
-                .map(|n| n.max(0) as u64)
-                .sum::<u64>();
-        }
-        let spend = field(summary, "total_spend")?;
-        if let DataType::Decimal128(_, s) = spend.data_type() {
-            scale = *s;
-        }
-        let spend = spend.as_primitive::<Decimal128Type>();
-        net += spend.iter().flatten().sum::<i128>();
-    }
-    Ok(StageFigures {
-        customers,
-        lines,
-        net: decimal(net, scale)?,
-    })
-}
-
-fn field<'a>(summary: &'a StructArray, name: &str) -> Result<&'a dyn Array> {
-    summary
-        .column_by_name(name)
-        .map(|c| c.as_ref())
-        .ok_or_else(|| DataFusionError::Execution(format!("the summary has no field {name}")))
-}
-
-/// `mantissa` × 10^−`scale` as an exact decimal.
-fn decimal(mantissa: i128, scale: i8) -> Result<Decimal> {
-    Decimal::try_from_i128_with_scale(mantissa, scale.max(0) as u32).map_err(|e| {
-        DataFusionError::Execution(format!("a net total of {mantissa} at scale {scale}: {e}"))
-    })
-}
-
-fn exec_error<T>(message: String) -> Result<T> {
-    Err(DataFusionError::Execution(message))
-}
+/// The spend model's fit on the driver.
+pub type SpendFit = DriverFit<ModelFit<GammaGamma, SpendDiagnostics>>;
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use chrono::NaiveDate;
+
     use super::*;
+    use crate::ballista::StatisticsFigures;
 
-    fn figures(customers: u64, lines: u64, cents: i64) -> StageFigures {
-        StageFigures {
-            customers,
-            lines,
-            net: Decimal::new(cents, 2),
-        }
-    }
-
-    #[test]
-    fn the_first_differing_figure_fails_the_check() {
-        let input = figures(23_570, 69_659, 250_031_563);
-        assert!(check(&input, &input).is_ok());
-        // The same net at another scale is the same amount.
-        let rescaled = StageFigures {
-            net: Decimal::new(2_500_315_630, 3),
-            ..input
-        };
-        assert!(check(&input, &rescaled).is_ok());
-        let cases = [
-            (figures(23_569, 69_650, 250_000_000), "customers", "23569"),
-            (figures(23_570, 69_660, 250_031_563), "lines", "69660"),
-            (
-                figures(23_570, 69_659, 250_031_564),
-                "net total",
-                "2500315.64",
-            ),
-        ];
-        for (found, figure, text) in cases {
-            match check(&input, &found) {
-                Err(JobFailure::Integrity(failure)) => {
-                    assert_eq!(
-                        (failure.figure.as_str(), failure.found.as_str()),
-                        (figure, text)
-                    );
-                    assert_eq!(failure.stage, "summary");
-                }
-                other => panic!("{other:?}"),
-            }
-        }
+    /// Customers 1..=40 with `c % 5` lines each, all by the end; 41 with a repeat day of 0.00
+    /// (an occasion without a mean repeat spend); 42 with a late line only (not modeled).
+    fn log() -> String {
+        let mut lines: Vec<String> = (1..=40)
+            .flat_map(|c| {
+                (0..c % 5).map(move |k| {
+                    format!(
+                        "({c}, DATE '2024-01-01' + INTERVAL '{} days', {}.50)",
+                        (c * 7 + k * 11) % 90,
+                        c + k
+                    )
+                })
+            })
+            .collect();
+        lines.push("(41, DATE '2024-01-10', 10.00), (41, DATE '2024-02-10', 0.00)".into());
+        lines.push("(42, DATE '2024-04-05', 9.00)".into());
+        format!(
+            "CREATE VIEW log AS SELECT column1 AS customer_id, CAST(column2 AS DATE) AS day,
+                    CAST(column3 AS DECIMAL(10, 2)) AS amount FROM (VALUES {})",
+            lines.join(", ")
+        )
     }
 
     #[tokio::test]
-    async fn integer_minor_units_and_timestamps_pass_the_check() {
+    async fn every_check_passes_in_process_with_the_figures_counted_by_hand() {
         let ctx = SessionContext::new();
         crate::register_all(&ctx);
-        let log = "CREATE VIEW orders AS SELECT * FROM (VALUES
-            (1, TIMESTAMP '2024-01-02 10:00:00', 2000), (1, TIMESTAMP '2024-01-31 23:59:00', -250),
-            (2, TIMESTAMP '2024-02-01 00:00:00', 799), (NULL, NULL, 100), (3, NULL, 5))
-            AS t(client, at, cents)";
-        ctx.sql(log).await.unwrap();
-        let stage = SummaryStage::new("orders", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap())
-            .columns("client", "at", "cents");
-        let guard = JobGuard::new(std::time::Duration::from_secs(60), 1);
-        let checked = stage.run(&ctx, &guard).await.unwrap().value;
-        // Customers 1, 2, 3 and the NULL one; 17.50 dated by the end (2024-02-01 is late).
-        assert_eq!(checked.figures, figures(4, 5, 1_750));
+        ctx.sql(&log()).await.unwrap();
+        let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
+        let guard = JobGuard::new(Duration::from_secs(60), 1);
+        let run = Pipeline::new(stage).run(&ctx, &guard).await.unwrap().value;
+        // By hand: 8 customers each with x = 0, 1, 2, 3 (c % 5 = 1..4 lines), Σ x = 48, and
+        // customer 41 with x = 1 and no mean repeat spend; customer 42 is summarized, not modeled.
+        let modeled = ModeledFigures {
+            customers: 33,
+            repeat_purchases: 49,
+            without_mean_spend: 1,
+            repeat_purchases_without_mean_spend: 1,
+        };
+        assert_eq!(run.modeled, modeled);
+        assert_eq!(run.summaries.figures.customers, 34);
+        assert_eq!(run.scores.figures, modeled.scores());
+        assert_eq!((run.purchase.customers, run.purchase.null_rows), (33, 0));
+        assert_eq!((run.spend.customers, run.spend.null_rows), (32, 1));
         assert_eq!(
-            checked.batches.iter().map(|b| b.num_rows()).sum::<usize>(),
-            4
+            modeled.spend_statistics(),
+            StatisticsFigures {
+                customers: 32,
+                left_out: 1,
+                repeat_purchases: 48
+            }
         );
     }
 
     #[test]
-    fn identifiers_are_quoted() {
-        let stage = SummaryStage::new("my \"log\"", NaiveDate::from_ymd_opt(2024, 1, 31).unwrap());
-        assert!(stage
-            .summary_sql()
-            .ends_with("FROM \"my \"\"log\"\"\" GROUP BY \"customer_id\""));
+    fn the_default_time_unit_is_weeks() {
+        let stage = SummaryStage::new("log", NaiveDate::from_ymd_opt(2024, 3, 31).unwrap());
+        let pipeline = Pipeline::new(stage);
+        assert!(pipeline
+            .modeled_sql()
+            .unwrap()
+            .contains("summary['age_weeks'] AS age"));
     }
 }

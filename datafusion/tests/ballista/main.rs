@@ -8,4 +8,5 @@ mod common;
 
 mod cluster;
 mod faults;
+mod guarded_pipeline;
 mod pipeline_equal;

@@ -13,7 +13,7 @@ use std::time::Duration;
 use ballista::prelude::SessionConfigExt;
 use cluster::cdnow::{self, Line};
 use cluster::pipeline::{self, Figures, Outcome};
-use cluster::{register_log, Cluster, ScratchDir};
+use cluster::{cdnow_on_a_cluster, register_log, Cluster, ScratchDir};
 use customer_value::clv::{
     customer_lifetime_values, BgNbd, ClvOptions, FitOptions, GammaGamma, GammaGammaOptions,
     MaximumLikelihood, RepeatHistory, SpendHistory,
@@ -79,7 +79,7 @@ async fn a_plain_group_by_on_the_cluster_equals_in_process_and_the_log() {
 }
 
 /// The core's summaries of the CDNOW master log, as of its last day.
-fn core_summaries() -> Vec<CustomerSummary<u32>> {
+pub(crate) fn core_summaries() -> Vec<CustomerSummary<u32>> {
     let end = pipeline::AS_OF.parse().expect("a date");
     Summarizer::new(end)
         .summarize(&common::cdnow_master())
@@ -116,7 +116,7 @@ fn core_figures(summary: &CustomerSummary<u32>) -> Figures {
 /// The core's inputs to the models: (x, t_x, T) in weeks and (x, z̄), z̄ as the engine reads the
 /// summary's DECIMAL(38, 6) mean; no spend history for a customer with repeat occasions but no
 /// mean repeat spend (the engine's NULL, left out of the spend fit and of CLV).
-fn core_histories(
+pub(crate) fn core_histories(
     summaries: &[CustomerSummary<u32>],
 ) -> (Vec<RepeatHistory>, Vec<Option<SpendHistory>>) {
     summaries
@@ -194,21 +194,6 @@ fn assert_scores_equal_the_core(outcome: &Outcome, summaries: &[CustomerSummary<
         .collect();
     assert_eq!(without_spend, [10244]);
     assert_eq!(outcome.scores[&10244].clv, None);
-}
-
-/// CDNOW in four Parquet files, a cluster of two executors with two task slots each, and two
-/// contexts with the table `log`: the cluster's client and an in-process one.
-async fn cdnow_on_a_cluster() -> (ScratchDir, Cluster, SessionContext, SessionContext) {
-    let data = ScratchDir::new("data");
-    cdnow::write_parquet(&cdnow::lines(), data.path(), 4);
-    let cluster = Cluster::start(2, 2, 30);
-    let remote = cluster
-        .client(data.path(), SessionConfig::new_with_ballista())
-        .await;
-    let local = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(4));
-    customer_value_datafusion::register_all(&local);
-    register_log(&local, data.path()).await;
-    (data, cluster, remote, local)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

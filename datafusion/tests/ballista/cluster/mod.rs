@@ -18,6 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use ballista::prelude::SessionConfigExt;
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 
 /// How long a process may take to come up: the executors' first heartbeat.
@@ -234,6 +235,21 @@ impl Cluster {
         ids.extend(self.executors.iter().flatten().map(|e| e.process.id()));
         ids
     }
+}
+
+/// CDNOW in four Parquet files, a cluster of two executors with two task slots each, and two
+/// contexts with the table `log`: the cluster's client and an in-process one.
+pub async fn cdnow_on_a_cluster() -> (ScratchDir, Cluster, SessionContext, SessionContext) {
+    let data = ScratchDir::new("data");
+    cdnow::write_parquet(&cdnow::lines(), data.path(), 4);
+    let cluster = Cluster::start(2, 2, 30);
+    let remote = cluster
+        .client(data.path(), SessionConfig::new_with_ballista())
+        .await;
+    let local = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(4));
+    customer_value_datafusion::register_all(&local);
+    register_log(&local, data.path()).await;
+    (data, cluster, remote, local)
 }
 
 /// Registers the Parquet files of `dir` as the table `log`.
