@@ -14,6 +14,14 @@
 //! The data must be readable at the same location by the client (which plans the scan), the
 //! scheduler and every executor: the same path on every machine (a shared file system) or an
 //! object store registered on all of them. A `MemTable` cannot be shipped to a cluster.
+//!
+//! A cluster can lose an executor, and Ballista 55 does not always recover the job right, so the
+//! client guards what comes back: [`SummaryStage`] runs the summaries under a [`JobGuard`]
+//! (deadline, an integrity check against a plain aggregate of the input, reruns), and
+//! [`Pipeline`] runs every stage under one guard (summaries, the fit's sufficient statistics, the
+//! fits on the driver, the scores), checking each later stage against the checked summaries with
+//! [`check_statistics`] and [`check_scores`]. When no attempt passes, the answer is a
+//! [`GuardError`], never a wrong result.
 
 mod cancel;
 pub(crate) use cancel::collect_or_cancel;
