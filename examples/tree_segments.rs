@@ -3,31 +3,14 @@
 //!
 //! Run: `cargo run --release --example tree_segments`
 
+#[path = "common/cdnow.rs"]
+mod cdnow;
+
+use cdnow::load_cdnow;
 use chrono::NaiveDate;
 use customer_value::segment::tree::{Holdout, TreeInput, TreeSegmenter, TreeTarget};
 use customer_value::segment::Feature;
-use customer_value::{Summarizer, Transaction};
-use rust_decimal::Decimal;
-
-fn load_cdnow() -> Result<Vec<Transaction<u64>>, Box<dyn std::error::Error>> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/data/CDNOW_master.txt"
-    ))?;
-    let mut log = Vec::new();
-    for line in text.lines().skip(1) {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() != 4 {
-            continue;
-        }
-        log.push(Transaction::new(
-            fields[0].parse::<u64>()?,
-            NaiveDate::parse_from_str(fields[1], "%Y%m%d")?,
-            fields[3].parse::<Decimal>()?,
-        ));
-    }
-    Ok(log)
-}
+use customer_value::Summarizer;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("bad date");
