@@ -13,29 +13,11 @@ use customer_value::clv::{
     RepeatHistory, SpendHistory,
 };
 
-fn cdnow() -> (Vec<RepeatHistory>, Vec<SpendHistory>) {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/cdnow_customers_summary_with_transactions.csv"
-    ))
-    .expect("the CDNOW summary is in the repository");
-    text.lines()
-        .skip(1)
-        .map(|line| {
-            let f: Vec<f64> = line
-                .split(',')
-                .map(|v| v.parse().expect("numeric CSV"))
-                .collect();
-            (
-                RepeatHistory::new(f[1], f[2], f[3]).expect("valid history"),
-                SpendHistory::new(f[1], f[4]).expect("valid spend"),
-            )
-        })
-        .unzip()
-}
+#[path = "common/cdnow.rs"]
+mod cdnow;
 
 fn benches(c: &mut Criterion) {
-    let (histories, spends) = cdnow();
+    let (histories, spends) = cdnow::histories_and_spends();
     let mut group = c.benchmark_group("clv_value");
     group.sample_size(10);
     group.bench_function("pareto_nbd_fit_cdnow", |b| {

@@ -1,6 +1,6 @@
 //! Purchase-model benches: BG/NBD fits on CDNOW and on 1M simulated customers, conditional
-//! expectations for 1M and for 100k customers, the other models' fits on their reference data, and
-//! the forecasts of `clv::forecast` on CDNOW.
+//! expectations for 1M and for 100k customers, and the other models' fits on their reference data
+//! (the forecasts of `clv::forecast` are in benches/predictions.rs).
 //!
 //! The 1M customers are drawn by `clv::simulate::bg_nbd` (seed 2024) at the CDNOW MLE, with ages
 //! spread over 84 acquisition days like CDNOW's first quarter (T = 27 + k/7 weeks, k = 0..83) and
@@ -13,26 +13,14 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use customer_value::clv::{
-    simulate, AliveForecast, BgBb, BgNbd, ClvError, DiscreteHistory, FitData, FitOptions,
-    MaximumLikelihood, ModifiedBgNbd, ParetoNbd, PurchaseModel, RepeatHistory,
-    ShiftedBetaGeometric,
+    simulate, BgBb, BgNbd, DiscreteHistory, FitData, FitOptions, MaximumLikelihood, ModifiedBgNbd,
+    PurchaseModel, RepeatHistory, ShiftedBetaGeometric,
 };
 use std::hint::black_box;
 use std::io::Write;
 
-fn cdnow() -> Vec<RepeatHistory> {
-    include_str!("../tests/data/cdnow_customers_summary_with_transactions.csv")
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let f: Vec<f64> = line
-                .split(',')
-                .map(|v| v.parse().expect("numeric CSV"))
-                .collect();
-            RepeatHistory::new(f[1], f[2], f[3]).expect("valid CDNOW row")
-        })
-        .collect()
-}
+#[path = "common/cdnow.rs"]
+mod cdnow;
 
 /// The BG/NBD MLE on CDNOW (FHL 2005), the truth of the simulated customers.
 fn cdnow_mle() -> BgNbd {
@@ -94,7 +82,7 @@ fn donations() -> (Vec<DiscreteHistory>, Vec<f64>) {
 }
 
 fn benches(c: &mut Criterion) {
-    let data = cdnow();
+    let data = cdnow::histories();
     let million = simulated(1_000_000);
     write_csv_if_asked("CLV_BENCH_WRITE", &million);
     let real_ages = simulated_real_ages(100_000);
@@ -160,38 +148,5 @@ fn benches(c: &mut Criterion) {
     );
 }
 
-/// `clv::forecast` one customer at a time over the 2,357 CDNOW customers: the BG/NBD future
-/// P(alive) (an integral over p per customer), the Pareto/NBD no-purchase curve (halving panels)
-/// and its median (bisection on that curve), beside BG/NBD's closed-form median.
-fn forecasts(c: &mut Criterion) {
-    let data = cdnow();
-    let bg_nbd = cdnow_mle();
-    let pareto = ParetoNbd::new(0.5532816, 10.5777531, 0.6061714, 11.6669065).expect("valid");
-    let total = |f: &dyn Fn(&RepeatHistory) -> Result<f64, ClvError>| -> f64 {
-        data.iter()
-            .map(|h| f(black_box(h)).expect("forecast"))
-            .sum()
-    };
-    let mut group = c.benchmark_group("forecast");
-    group.sample_size(10);
-    group.bench_function("bg_nbd_alive_in_52_weeks_cdnow", |b| {
-        b.iter(|| total(&|h| bg_nbd.probability_alive_at(52.0, h)))
-    });
-    group.bench_function("pareto_nbd_no_purchase_in_13_weeks_cdnow", |b| {
-        b.iter(|| total(&|h| pareto.probability_no_purchase(13.0, h)))
-    });
-    let median = |model: &dyn AliveForecast, h: &RepeatHistory| {
-        let next = model.median_time_to_next_purchase(h)?;
-        Ok(next.median().unwrap_or(0.0))
-    };
-    group.bench_function("pareto_nbd_median_cdnow", |b| {
-        b.iter(|| total(&|h| median(&pareto, h)))
-    });
-    group.bench_function("bg_nbd_median_cdnow", |b| {
-        b.iter(|| total(&|h| median(&bg_nbd, h)))
-    });
-    group.finish();
-}
-
-criterion_group!(purchase_models, benches, forecasts);
+criterion_group!(purchase_models, benches);
 criterion_main!(purchase_models);

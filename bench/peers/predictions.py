@@ -1,4 +1,4 @@
-"""lifetimes 0.11.3 timings for the `predictions` group of benches/purchase_models.rs (issue 17):
+"""lifetimes 0.11.3 timings for the `predictions` group of benches/predictions.rs (issue 17):
 the per-customer predictions that have a lifetimes equivalent, on the same CDNOW data.
 
 Run: /tmp/customer-value-peers/bin/python bench/peers/predictions.py

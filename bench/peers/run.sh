@@ -93,6 +93,10 @@ COHORT_LOG = "10M transactions, 1M customers (SplitMix64, seed 20240601)"
 CDNOW = "CDNOW, 2,357 customers"
 SIMULATED = "1M BG/NBD-simulated customers, recency in whole days"
 SKLEARN = "scikit-learn, 1 thread (faster than 2 here)"
+# Rows whose peer key is None have no installed equivalent: lifetimes has no future P(alive) or
+# P(no purchase), and python btyd's (conditional_probability_of_being_alive_up_to_time) cannot be
+# installed beside it: btyd 0.1a1 needs pymc 4.4 and aesara and pins older autograd and dill.
+NO_PEER = "none (btyd 0.1a1 needs pymc 4.4)"
 PAIRS = [
     ("summarize (lean) + RFM quintiles", SUMMARY_LOG,
      "10M transactions, 1M customers/summarize (lean) + RFM quintiles", "pandas", "pandas_summary_rfm_10m"),
@@ -143,6 +147,13 @@ PAIRS = [
     ("expected cumulative repeat transactions, 78 weeks, from the raw log (Pareto/NBD)",
      "CDNOW sample, 6,919 lines", "predictions/pareto_nbd_tracking_78_weeks_cdnow", "lifetimes",
      "lifetimes_pareto_nbd_tracking_78_weeks_cdnow"),
+    ("P(alive in 52 weeks), BG/NBD", CDNOW, "forecast/bg_nbd_alive_in_52_weeks_cdnow", NO_PEER, None),
+    ("P(alive in 52 weeks), Pareto/NBD", CDNOW, "predictions/pareto_nbd_alive_in_52_weeks_cdnow", NO_PEER,
+     None),
+    ("P(no purchase in the next 13 weeks), Pareto/NBD", CDNOW,
+     "forecast/pareto_nbd_no_purchase_in_13_weeks_cdnow", NO_PEER, None),
+    ("median time to the next purchase, Pareto/NBD", CDNOW, "forecast/pareto_nbd_median_cdnow", NO_PEER, None),
+    ("median time to the next purchase, BG/NBD", CDNOW, "forecast/bg_nbd_median_cdnow", NO_PEER, None),
     ("Pareto/NBD fit", CDNOW, "clv_value/pareto_nbd_fit_cdnow", "lifetimes", "lifetimes_pareto_nbd_fit_cdnow"),
     ("Pareto/NBD fit (maximum at the no-drop-out boundary)", "UCI Online Retail, weekly, 4,333 customers",
      "real_logs/pareto_nbd_fit_online_retail_weeks", "lifetimes", "lifetimes_pareto_nbd_fit_online_retail_weeks"),
@@ -266,7 +277,10 @@ print("| work | data | customer-value (median) | peer | peer (median) | speed-up
 print("|---|---|---|---|---|---|")
 for label, data, bench, peer, key in PAIRS:
     o, p = our_median(bench), peers.get(key)
-    cells = [label, data, fmt_ms(o), peer_name(peer), fmt_ms(p), fmt_ratio(o, p)]
+    if key is None:
+        cells = [label, data, fmt_ms(o), peer, "—", "—"]
+    else:
+        cells = [label, data, fmt_ms(o), peer_name(peer), fmt_ms(p), fmt_ratio(o, p)]
     print("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
 print()
 print(f"Medians: criterion's median for ours (rayon, {threads} threads on this machine); the median "
@@ -281,7 +295,7 @@ if failed:
     for name, *status in failed:
         print(f"  {name} ({' '.join(status)}): {logs / (name + '.log')}")
 missing = [(label, bench, key) for label, _, bench, _, key in PAIRS
-           if our_median(bench) is None or key not in peers]
+           if our_median(bench) is None or (key is not None and key not in peers)]
 if missing:
     print()
     print("Rows with a missing side:")
@@ -290,7 +304,7 @@ if missing:
         if our_median(bench) is None:
             sides.append(f"ours {bench!r}" + (" (only a stale estimate from an earlier run)"
                                               if bench in stale else ""))
-        if key not in peers:
+        if key is not None and key not in peers:
             sides.append(f"peer {key!r}")
         print(f"  {label}: no {' and no '.join(sides)}")
 
@@ -306,7 +320,7 @@ if stale:
     print("Stale criterion medians (from an earlier run, not used above):")
     for bench, ms in sorted(stale.items()):
         print(f"  {bench:<70} {ms:>14.4f} ms")
-paired_peers = {key for *_, key in PAIRS}
+paired_peers = {key for *_, key in PAIRS if key is not None}
 print()
 print("All peer RESULT lines:")
 for key, ms in sorted(peers.items()):
