@@ -42,8 +42,7 @@
 //! ```
 
 use rayon::prelude::*;
-use rust_decimal::prelude::FromPrimitive;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use statrs::function::gamma::ln_gamma;
 
 use crate::clv::beta_ratio::ln_beta_ratio;
@@ -54,6 +53,7 @@ use crate::clv::{
     check_length, check_positive_argument, BgBb, BgBbParams, ClvError, DiscreteHistory, GammaGamma,
     ParetoNbd, PurchaseModel, RepeatHistory, SpendHistory,
 };
+use crate::numeric::money::from_f64_rounded;
 use crate::settings::Settings;
 use crate::summary::TimeUnit;
 
@@ -154,11 +154,9 @@ impl ClvOptions {
     /// # Ok::<(), customer_value::clv::ClvError>(())
     /// ```
     pub fn to_money(&self, value: f64) -> Result<Decimal, ClvError> {
-        let amount = Decimal::from_f64(value).ok_or(ClvError::NumericalFailure {
+        from_f64_rounded(value, self.decimal_places).ok_or(ClvError::NumericalFailure {
             what: "amount outside Decimal's range",
-        })?;
-        Ok(amount
-            .round_dp_with_strategy(self.decimal_places, RoundingStrategy::MidpointAwayFromZero))
+        })
     }
 
     /// The continuous discount rate per model time unit equivalent to the monthly rate,
