@@ -54,6 +54,7 @@ use crate::clv::{ClvError, FitData, FitOptions, FitWarning, PurchaseModel, Repea
 mod alive_expectation;
 mod bracket_cache;
 mod bracket_table;
+mod curves;
 mod likelihood;
 mod nbd_tail;
 mod posterior_quadrature;
@@ -370,6 +371,13 @@ impl<V: BgNbdVariant> PurchaseModel for BgNbdFamily<V> {
         &self, histories: &[RepeatHistory], out: &mut [f64],
     ) -> Result<(), ClvError> {
         family_probability_alive_into(V::VARIANT, &self.array(), histories, out)
+    }
+
+    /// One bracket table for every time, P(alive) once per customer (see `bg_nbd/curves.rs`).
+    fn conditional_expected_purchases_curves_into(
+        &self, times: &[f64], histories: &[RepeatHistory], out: &mut [f64],
+    ) -> Result<(), ClvError> {
+        curves::family_conditional_curves_into(V::VARIANT, &self.array(), times, histories, out)
     }
 }
 

@@ -27,14 +27,14 @@ fn log_dropout_odds(variant: Variant, p: &[f64; 4], x: f64, t_x: f64, age: f64) 
 
 /// ln[a/(b + x + s − 1)] for the small whole frequencies most customers have, computed once per
 /// batch; [`OddsTable::log_odds`] equals [`log_dropout_odds`] bit for bit.
-struct OddsTable {
+pub(super) struct OddsTable {
     log_front: Vec<f64>,
 }
 
 impl OddsTable {
     const SIZE: usize = 512;
 
-    fn new(variant: Variant, p: &[f64; 4]) -> Self {
+    pub(super) fn new(variant: Variant, p: &[f64; 4]) -> Self {
         let [_, _, a, b] = *p;
         let log_front = (0..Self::SIZE)
             .map(|x| (a / (b + x as f64 + variant.shift() - 1.0)).ln())
@@ -52,6 +52,12 @@ impl OddsTable {
         }
         let [r, alpha, _, _] = *p;
         self.log_front[index] + (r + x) * ((alpha + age) / (alpha + t_x)).ln()
+    }
+
+    /// P(alive) of `history`, as [`family_probability_alive`] gives it.
+    pub(super) fn alive(&self, variant: Variant, p: &[f64; 4], history: &RepeatHistory) -> f64 {
+        let (x, t_x, age) = (history.frequency(), history.recency(), history.age());
+        alive_from_log_odds(self.log_odds(variant, p, x, t_x, age))
     }
 }
 
@@ -205,7 +211,7 @@ pub(super) fn check_frequency(
 }
 
 /// [`check_frequency`] for every history, with its position.
-fn check_frequencies(
+pub(super) fn check_frequencies(
     variant: Variant, p: &[f64; 4], histories: &[RepeatHistory],
 ) -> Result<(), ClvError> {
     histories
@@ -224,12 +230,9 @@ pub(super) fn family_conditional_into(
     check_time("t", t)?;
     check_length("out", histories.len(), out.len())?;
     check_frequencies(variant, p, histories)?;
-    let [r, alpha, a, b] = *p;
-    let s = variant.shift();
     let odds = OddsTable::new(variant, p);
-    // Shared by the threads; near a = 1 every customer takes the per-customer series.
-    let table =
-        (!near_one(a)).then(|| BracketTable::new(a, a + b + s - 1.0 - r, a - 1.0, a + b + s - 1.0));
+    // Shared by the threads.
+    let table = batch_table(variant, p);
     // Large chunks (a few per thread) so that each chunk's bracket cache sees most of the distinct
     // (x, T) pairs; each output depends only on its own history, so chunking never changes results.
     let chunk = histories
@@ -242,32 +245,47 @@ pub(super) fn family_conditional_into(
             let mut cache = BracketCache::new();
             for (slot, history) in o.iter_mut().zip(h) {
                 let (x, age) = (history.frequency(), history.age());
-                let alive =
-                    alive_from_log_odds(odds.log_odds(variant, p, x, history.recency(), age));
+                let alive = odds.alive(variant, p, history);
                 if alive == 0.0 {
                     *slot = 0.0;
                     continue;
                 }
                 let expected = cache.get(x, age, || {
-                    let horizon_end = 1.0 / (alpha + age + t);
-                    let (w, z) = ((alpha + age) * horizon_end, t * horizon_end);
-                    // The table only where the single form takes Euler's series, to agree.
-                    let precise = euler_is_precise(a, b + x + s, r + x, t / (alpha + age));
-                    match table
-                        .as_ref()
-                        .filter(|_| precise)
-                        .and_then(|table| table.bracket(x, w, z))
-                    {
-                        // (a + B − 1) summed as the single form sums it, to agree to the bit.
-                        Some(bracket) => Ok(((a + (b + x + s) - 1.0) * bracket).max(0.0)),
-                        None => expected_if_alive(variant, p, x, age, t),
-                    }
+                    expected_if_alive_batch(variant, p, table.as_ref(), x, age, t)
                 })?;
                 *slot =
                     finite_or_failure(alive * expected, "BG/NBD expected purchases beyond f64")?;
             }
             Ok(())
         })
+}
+
+/// The Taylor table of a batch's brackets, `None` near a = 1, where every customer takes the
+/// per-customer series (the bracket is 0/0 at a = 1).
+pub(super) fn batch_table(variant: Variant, p: &[f64; 4]) -> Option<BracketTable> {
+    let [r, _, a, b] = *p;
+    let s = variant.shift();
+    (!near_one(a)).then(|| BracketTable::new(a, a + b + s - 1.0 - r, a - 1.0, a + b + s - 1.0))
+}
+
+/// E[Y(t) | alive at T, x] in a batch: from the batch's `table` where the single form takes
+/// Euler's series (so that the two agree), else as the single form computes it.
+pub(super) fn expected_if_alive_batch(
+    variant: Variant, p: &[f64; 4], table: Option<&BracketTable>, x: f64, age: f64, t: f64,
+) -> Result<f64, ClvError> {
+    let [r, alpha, a, b] = *p;
+    let s = variant.shift();
+    let horizon_end = 1.0 / (alpha + age + t);
+    let (w, z) = ((alpha + age) * horizon_end, t * horizon_end);
+    let precise = euler_is_precise(a, b + x + s, r + x, t / (alpha + age));
+    match table
+        .filter(|_| precise)
+        .and_then(|table| table.bracket(x, w, z))
+    {
+        // (a + B − 1) summed as the single form sums it, to agree to the bit.
+        Some(bracket) => Ok(((a + (b + x + s) - 1.0) * bracket).max(0.0)),
+        None => expected_if_alive(variant, p, x, age, t),
+    }
 }
 
 pub(super) fn family_probability_alive_into(
@@ -280,14 +298,7 @@ pub(super) fn family_probability_alive_into(
         .zip(histories.par_chunks(CHUNK))
         .for_each(|(o, h)| {
             for (slot, history) in o.iter_mut().zip(h) {
-                let log_odds = odds.log_odds(
-                    variant,
-                    p,
-                    history.frequency(),
-                    history.recency(),
-                    history.age(),
-                );
-                *slot = alive_from_log_odds(log_odds);
+                *slot = odds.alive(variant, p, history);
             }
         });
     Ok(())
