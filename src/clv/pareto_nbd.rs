@@ -45,7 +45,7 @@ mod dead_integral;
 mod likelihood;
 mod simulate;
 
-pub(crate) use count_pmf::{probability_of_purchases_at, PurchaseCountPmf};
+pub(crate) use count_pmf::{pass_length, probability_of_purchases_at, PurchaseCountPmf};
 
 use rayon::prelude::*;
 use statrs::function::gamma::ln_gamma;

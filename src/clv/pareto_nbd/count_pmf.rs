@@ -106,11 +106,7 @@ fn backward_pass(p: &ParetoNbdParams, t: f64, last: u32) -> Option<Vec<f64>> {
     if !(ln_u > -230.0 && ln_rho < 0.0) {
         return None;
     }
-    let mean = r * t / alpha;
-    let mut kept = (16.0 + mean + 10.0 * (mean * (1.0 + t / alpha)).sqrt()).ceil();
-    while kept <= f64::from(last) {
-        kept *= 2.0;
-    }
+    let kept = pass_length(p, t, last);
     let top = kept + (40.0 / -ln_rho).ceil();
     if top.is_nan() || top > MAX_STEPS {
         return None;
@@ -159,6 +155,19 @@ fn backward_pass(p: &ParetoNbdParams, t: f64, last: u32) -> Option<Vec<f64>> {
         *v = (*v * correction).clamp(0.0, 1.0);
     }
     known.iter().all(|v| v.is_finite()).then_some(known)
+}
+
+/// How many counts the pass that answers count `last` keeps: the first of 16 + ten standard
+/// deviations above the NBD's mean (r t/α, variance mean (1 + t/α)), doubled as often as needed,
+/// that is past `last`. Two counts with the same length are answered by the same pass, bit for
+/// bit, which lets a caller keep one pass for several counts.
+pub(crate) fn pass_length(p: &ParetoNbdParams, t: f64, last: u32) -> f64 {
+    let mean = p.r * t / p.alpha;
+    let mut kept = (16.0 + mean + 10.0 * (mean * (1.0 + t / p.alpha)).sqrt()).ceil();
+    while kept <= f64::from(last) {
+        kept *= 2.0;
+    }
+    kept
 }
 
 /// The factor e^ln that the pass's values are divided by.

@@ -217,6 +217,20 @@ mod sealed {
             &self, history: &Self::History, horizon: Self::Horizon,
         ) -> Result<(f64, Self::Posterior), ClvError>;
 
+        /// P(Y = n | history): by default P(alive) and the posterior afresh and then
+        /// [`AliveMixture::probability_if_alive`]; a model whose terms shared by the counts cost
+        /// more than a count (Pareto/NBD) keeps them for the next count of the same customer.
+        fn probability_given(
+            &self, history: &Self::History, n: u32, horizon: Self::Horizon,
+        ) -> Result<f64, ClvError> {
+            let (alive, posterior) = self.alive_and_posterior(history, horizon)?;
+            Ok(super::mix(
+                alive,
+                n,
+                Self::probability_if_alive(&posterior, n, horizon)?,
+            ))
+        }
+
         /// P(X = n) in `horizon` of a new customer with the `posterior` parameters.
         fn probability_if_alive(
             posterior: &Self::Posterior, n: u32, horizon: Self::Horizon,
@@ -253,12 +267,7 @@ impl<M: AliveMixture> PurchaseCountDistribution for M {
     fn probability_of_purchases_given(
         &self, history: &M::History, n: u32, horizon: M::Horizon,
     ) -> Result<f64, ClvError> {
-        let (alive, posterior) = self.alive_and_posterior(history, horizon)?;
-        Ok(mix(
-            alive,
-            n,
-            M::probability_if_alive(&posterior, n, horizon)?,
-        ))
+        self.probability_given(history, n, horizon)
     }
 
     fn purchase_distribution_given(
