@@ -9,7 +9,9 @@
 //! 58.8 ms, 2.5× faster than lifetimes 0.11.3 reading 14 boundaries. Here the table, whose cells
 //! depend on x and on w = (α + T)/(α + T + t) but not on t itself, is built once for every time,
 //! P(alive) once per customer, and the curve of a customer alive at T once per (x, T) pair, which
-//! repeat in real data (ages are whole days).
+//! repeat in real data (ages are whole days). With the cheaper rounding of money
+//! (`numeric::money`), the forecast then took 6.2 ms against lifetimes' 108 ms (17×, one paired
+//! run on 2 loaded cores).
 
 use std::collections::HashMap;
 
