@@ -534,7 +534,12 @@ mod survey_and_spend {
     #[test]
     fn nps_is_labelled_and_readable() {
         let svg = check_classed(&nps_chart(&survey_answers(), 0.95).unwrap());
-        assert!(texts(&svg).contains(&"NPS 45.0, 95% interval 29.3 to 58.1".to_owned()));
+        let texts = texts(&svg);
+        assert!(texts.contains(&"NPS 45.0, 95% interval 29.3 to 58.1".to_owned()));
+        // The gauge of the −100…100 scale is labelled at both ends and at 0.
+        for mark in ["-100", "0", "100"] {
+            assert!(texts.contains(&mark.to_owned()), "no {mark} in {texts:?}");
+        }
         // One answer draws.
         check_classed(&nps_chart(&[9], 0.95).unwrap());
     }

@@ -392,6 +392,7 @@ mod survey_and_spend {
             chart.estimates[0].text(),
             "NPS 45.0, 95% interval 29.3 to 58.1"
         );
+        assert_eq!(chart.estimates[0].scale, Some([-100.0, 100.0]));
     }
 
     #[test]
@@ -498,6 +499,12 @@ mod survey_and_spend {
             })
         );
         bars.class_of[4] = 0;
+        bars.estimates[0].scale = Some([100.0, -100.0]);
+        assert!(matches!(
+            bars.check(),
+            Err(ChartError::InvalidParameter { name: "scale", value, .. }) if value == -200.0
+        ));
+        bars.estimates[0].scale = None;
         bars.estimates[0].interval.upper = f64::INFINITY;
         assert!(matches!(
             bars.check(),

@@ -28,7 +28,8 @@ pub struct BarClass {
 }
 
 /// An estimate with its confidence interval, written under a chart's title ("NPS 45.0, 95%
-/// interval 29.3 to 58.1") and kept as numbers for a front end that draws a whisker.
+/// interval 29.3 to 58.1") and, when it has a scale, drawn under the text on that scale: the
+/// interval as a bar, the estimate as a dot.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Estimate {
@@ -36,6 +37,9 @@ pub struct Estimate {
     pub name: String,
     /// The estimate and its interval.
     pub interval: Interval,
+    /// The scale the estimate lives on, low and high (−100 and 100 for an NPS), or `None` to
+    /// write the text alone.
+    pub scale: Option<[f64; 2]>,
 }
 
 impl Estimate {
@@ -46,7 +50,8 @@ impl Estimate {
     /// ```
     /// use customer_value::charts::Estimate;
     /// use customer_value::Interval;
-    /// let nps = Estimate { name: "NPS".into(), interval: Interval::new(45.0, 29.26, 58.13, 0.95) };
+    /// let interval = Interval::new(45.0, 29.26, 58.13, 0.95);
+    /// let nps = Estimate { name: "NPS".into(), interval, scale: Some([-100.0, 100.0]) };
     /// assert_eq!(nps.text(), "NPS 45.0, 95% interval 29.3 to 58.1");
     /// ```
     pub fn text(&self) -> String {
@@ -110,7 +115,8 @@ pub struct ClassedBarChart {
 
 impl ClassedBarChart {
     /// Checks that there are categories, one value and one class per category, every class
-    /// exists, every value is finite and at least 0, and every estimate is finite.
+    /// exists, every value is finite and at least 0, every estimate is finite and every scale
+    /// runs from a low to a higher finite value.
     ///
     /// # Errors
     ///
@@ -118,7 +124,9 @@ impl ClassedBarChart {
     /// [`ChartError::LengthMismatch`] naming `values` or `class_of` when it has not one entry
     /// per category; [`ChartError::InvalidValue`] naming `class_of` (an index past the
     /// classes), `values` (negative or not finite) or `estimates` (an estimate, bound or level
-    /// not finite, in the order estimate, lower, upper, level), with its position.
+    /// not finite, in the order estimate, lower, upper, level), with its position;
+    /// [`ChartError::InvalidParameter`] naming `scale` (its width) when a scale's high is not
+    /// above its low or either is not finite.
     pub fn check(&self) -> Result<(), ChartError> {
         non_empty("categories", self.categories.len())?;
         non_empty("classes", self.classes.len())?;
@@ -134,6 +142,16 @@ impl ClassedBarChart {
             let i = e.interval;
             [i.estimate, i.lower, i.upper, i.level]
         });
-        finite("estimates", bounds)
+        finite("estimates", bounds)?;
+        for [low, high] in self.estimates.iter().filter_map(|e| e.scale) {
+            if !(low.is_finite() && high.is_finite() && high > low) {
+                return Err(ChartError::InvalidParameter {
+                    name: "scale",
+                    value: high - low,
+                    constraint: "must run from a finite low to a higher finite high",
+                });
+            }
+        }
+        Ok(())
     }
 }

@@ -69,6 +69,7 @@ pub fn nps_chart(answers: &[u8], level: f64) -> Result<ClassedBarChart, ChartErr
         estimates: vec![Estimate {
             name: "NPS".to_owned(),
             interval,
+            scale: Some([-100.0, 100.0]),
         }],
     })
 }
