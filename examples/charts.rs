@@ -4,7 +4,9 @@
 //! For each log: a BG/NBD fitted on the calibration (in weeks), then the frequency–recency
 //! matrix of expected purchases, the P(alive) matrix, the cumulative and incremental tracking,
 //! the calibration-against-holdout purchases, the repeat-purchase histogram and the P(alive)
-//! history of the customer with the most purchase occasions.
+//! history of the customer with the most purchase occasions; then a Gamma-Gamma model fitted on
+//! the calibration's repeat customers and their mean spend against it. A seeded synthetic
+//! survey gives the NPS distribution with its interval and the key-driver quadrant.
 //!
 //! Run: `cargo run --release --features charts --example charts -- DIR`
 
@@ -16,10 +18,20 @@ use customer_value::charts::{
     alive_history_chart, alive_matrix_chart, frequency_recency_chart, holdout_chart,
     purchase_count_chart, tracking_chart, FrequencyRecencyGrid, SvgOptions, TrackingView,
 };
+use customer_value::charts::{
+    driver_quadrant_chart, nps_chart, spend_chart, QuadrantSplits, SpendBins,
+};
 use customer_value::clv::diagnostics::{holdout_comparison, probability_alive_matrix};
 use customer_value::clv::tracking::{transaction_tracking, TrackingOptions};
 use customer_value::clv::{alive_path, BgNbd, FitOptions, MaximumLikelihood, RepeatHistory};
+use customer_value::clv::{GammaGamma, GammaGammaOptions, SpendHistory};
+use customer_value::satisfaction::KeyDrivers;
+use customer_value::summary::CalibrationHoldout;
 use customer_value::{Summarizer, TimeUnit, Transaction};
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand_distr::{Distribution, Normal};
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 #[path = "common/cdnow.rs"]
 mod cdnow;
@@ -105,7 +117,92 @@ fn charts(log: &[Transaction<u32>], dates: &Dates) -> Result<Vec<(String, String
     )?;
     let chart = alive_history_chart(&path, TimeUnit::Weeks)?;
     out.push(("alive_history".into(), chart.to_svg(&svg)?));
+    out.push(("spend".into(), spend_svg(&split, &svg)?));
     Ok(out)
+}
+
+/// The calibration's repeat customers by mean spend, against a Gamma-Gamma model fitted on them.
+fn spend_svg(split: &[CalibrationHoldout<u32>], svg: &SvgOptions) -> Result<String, BoxError> {
+    // A repeat buyer whose repeat purchases were all free (CDNOW's $0.00 CDs) or refunded has
+    // no positive mean spend: the model cannot take them, and neither does the chart.
+    let spend: Vec<SpendHistory> = (split.iter())
+        .filter_map(|row| SpendHistory::from_summary(&row.calibration).ok())
+        .collect();
+    let options = GammaGammaOptions {
+        constrain_q_above_one: true,
+        ..Default::default()
+    };
+    let model = GammaGamma::fit(&spend, &options)?.model;
+    let bins = SpendBins::covering(&spend, 16).ok_or("no repeat customers")?;
+    Ok(spend_chart(&model, &spend, &bins)?.to_svg(svg)?)
+}
+
+/// The driver names of the synthetic survey.
+const DRIVERS: [&str; 8] = [
+    "Price",
+    "Product quality",
+    "Delivery speed",
+    "Support on the phone",
+    "Website",
+    "Returns and refunds",
+    "Packaging",
+    "Loyalty programme",
+];
+
+/// One survey's answers: the 0–10 recommendation, the overall 1–5 rating and the drivers'
+/// 1–5 ratings (respondents × drivers).
+struct Survey {
+    recommend: Vec<u8>,
+    overall: Vec<f64>,
+    drivers: Array2<f64>,
+}
+
+/// A seeded synthetic survey of 400 respondents: a latent satisfaction drives each driver's
+/// 1–5 rating (with its own strength and level), the overall 1–5 rating and the 0–10
+/// recommendation.
+fn synthetic_survey() -> Result<Survey, BoxError> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(18);
+    let normal = Normal::new(0.0_f64, 1.0)?;
+    let loading: [f64; 8] = [0.55, 0.8, 0.6, 0.7, 0.4, 0.5, 0.2, 0.3];
+    let level: [f64; 8] = [2.6, 3.9, 3.4, 3.0, 3.8, 3.3, 4.2, 3.1];
+    let weight = [0.25, 0.45, 0.2, 0.35, 0.05, 0.1, 0.02, 0.05];
+    let respondents = 400;
+    let mut drivers = Array2::zeros((respondents, DRIVERS.len()));
+    let (mut recommend, mut overall) = (Vec::new(), Vec::new());
+    for row in 0..respondents {
+        let latent = normal.sample(&mut rng);
+        let mut score: f64 = 3.4;
+        for j in 0..DRIVERS.len() {
+            let own = normal.sample(&mut rng);
+            let rating =
+                level[j] + 0.9 * (loading[j] * latent + (1.0 - loading[j].powi(2)).sqrt() * own);
+            let rating = rating.round().clamp(1.0, 5.0);
+            drivers[[row, j]] = rating;
+            score += weight[j] * (rating - level[j]);
+        }
+        let noise = 0.5 * normal.sample(&mut rng);
+        overall.push((score + noise).round().clamp(1.0, 5.0));
+        recommend.push((8.0 + 1.6 * latent + noise).round().clamp(0.0, 10.0) as u8);
+    }
+    Ok(Survey {
+        recommend,
+        overall,
+        drivers,
+    })
+}
+
+/// The survey's charts: the NPS distribution with its 95% interval and the driver quadrant.
+fn survey_charts() -> Result<Vec<(String, String)>, BoxError> {
+    let svg = SvgOptions::default();
+    let survey = synthetic_survey()?;
+    let nps = nps_chart(&survey.recommend, 0.95)?;
+    let analysis = KeyDrivers::analyse(&survey.overall, survey.drivers.view())?;
+    let splits = QuadrantSplits::at_means(&analysis);
+    let quadrant = driver_quadrant_chart(&analysis, &DRIVERS, &splits)?;
+    Ok(vec![
+        ("nps".into(), nps.to_svg(&svg)?),
+        ("driver_quadrant".into(), quadrant.to_svg(&svg)?),
+    ])
 }
 
 fn write_all(dir: &Path, prefix: &str, charts: &[(String, String)]) -> Result<(), BoxError> {
@@ -131,7 +228,8 @@ fn run(dir: &Path) -> Result<(), BoxError> {
         observation_end: loader::observation_end(),
     };
     let (log, _) = loader::load()?;
-    write_all(dir, "online_retail", &charts(&log, &retail)?)
+    write_all(dir, "online_retail", &charts(&log, &retail)?)?;
+    write_all(dir, "survey", &survey_charts()?)
 }
 
 fn main() {

@@ -455,3 +455,146 @@ fn text_is_measured_with_the_embedded_font() {
     assert_eq!(text_width("Expected purchases", 12.0), 121.400390625);
     assert_eq!(text_width("0.25", 12.0), 26.71875);
 }
+
+// ---------------------------------------------------------------- survey and spend charts
+// (spend against Gamma-Gamma, NPS with its interval, the key-driver quadrant)
+
+#[path = "common/survey.rs"]
+mod survey;
+
+mod survey_and_spend {
+    use super::survey::{survey_answers, synthetic_survey};
+    use super::*;
+    use customer_value::charts::{
+        driver_quadrant_chart, nps_chart, spend_chart, ClassedBarChart, QuadrantSplits,
+        ScatterChart, ScatterPoint, SpendBins,
+    };
+    use customer_value::clv::{GammaGamma, SpendHistory};
+    use customer_value::satisfaction::KeyDrivers;
+
+    /// REFERENCE.md's Gamma-Gamma MLE on the 946 CDNOW repeat buyers.
+    fn spend_mle() -> GammaGamma {
+        GammaGamma::new(6.2488025, 3.7445885, 15.4477481).unwrap()
+    }
+
+    #[test]
+    fn cdnow_spend_is_labelled_and_readable() {
+        let histories: Vec<SpendHistory> = (common::cdnow_summary().iter())
+            .map(|[x, _, _, z]| SpendHistory::new(*x, *z).unwrap())
+            .collect();
+        let bins = SpendBins::covering(&histories, 16).unwrap();
+        let svg = check_bar(&spend_chart(&spend_mle(), &histories, &bins).unwrap());
+        // 16 bins: every other one is labelled, from the first.
+        assert!(texts(&svg).contains(&"0–10".to_owned()));
+        // One repeat customer, and forty bins of long labels.
+        let one = [SpendHistory::new(1.0, 12.5).unwrap()];
+        check_bar(
+            &spend_chart(
+                &spend_mle(),
+                &one,
+                &SpendBins {
+                    width: 5.0,
+                    count: 2,
+                },
+            )
+            .unwrap(),
+        );
+        let many = SpendBins {
+            width: 12345.5,
+            count: 40,
+        };
+        check_bar(&spend_chart(&spend_mle(), &histories, &many).unwrap());
+    }
+
+    /// Renders a classed bar chart: title, axes, every class and every estimate in full.
+    fn check_classed(chart: &ClassedBarChart) -> String {
+        let mut labels = vec![chart.x_axis.text(), chart.y_axis.text()];
+        labels.extend(chart.classes.iter().map(|c| c.name.clone()));
+        labels.extend(chart.estimates.iter().map(|e| e.text()));
+        render_checked(|o| chart.to_svg(o), &chart.title, &labels)
+    }
+
+    /// Renders a scatter: title, axes, every group and every key entry whose label fits.
+    fn check_scatter(chart: &ScatterChart) -> String {
+        let mut labels = vec![chart.x_axis.text(), chart.y_axis.text()];
+        if chart.groups.len() > 1 {
+            labels.extend(chart.groups.iter().cloned());
+        }
+        let svg = render_checked(|o| chart.to_svg(o), &chart.title, &labels);
+        // Every point is numbered (all fit at 800 × 500) and keyed.
+        let texts = texts(&svg);
+        for k in 1..=chart.points.len() {
+            assert!(texts.contains(&k.to_string()), "no number {k} in {texts:?}");
+            let key = format!("{k}. ");
+            assert!(texts.iter().any(|t| t.starts_with(&key)), "no key {key}");
+        }
+        svg
+    }
+
+    #[test]
+    fn nps_is_labelled_and_readable() {
+        let svg = check_classed(&nps_chart(&survey_answers(), 0.95).unwrap());
+        let texts = texts(&svg);
+        assert!(texts.contains(&"NPS 45.0, 95% interval 29.3 to 58.1".to_owned()));
+        // The gauge of the −100…100 scale is labelled at both ends and at 0.
+        for mark in ["-100", "0", "100"] {
+            assert!(texts.contains(&mark.to_owned()), "no {mark} in {texts:?}");
+        }
+        // One answer draws.
+        check_classed(&nps_chart(&[9], 0.95).unwrap());
+    }
+
+    #[test]
+    fn survey_drivers_are_labelled_and_readable() {
+        let (overall, drivers) = synthetic_survey();
+        let analysis = KeyDrivers::analyse(&overall, drivers.view()).unwrap();
+        let names = ["Price", "Product quality", "Delivery", "Support"];
+        let splits = QuadrantSplits::at_means(&analysis);
+        let svg = check_scatter(&driver_quadrant_chart(&analysis, &names, &splits).unwrap());
+        assert!(texts(&svg).contains(&"2. Product quality".to_owned()));
+    }
+
+    #[test]
+    fn twelve_drivers_with_forty_character_labels_stay_apart() {
+        // Twelve uncorrelated drivers of nearly equal weight and nearly equal means: the dots
+        // crowd the middle of the plot.
+        let p = 12;
+        let identity: Vec<Vec<f64>> = (0..p)
+            .map(|i| (0..p).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+            .collect();
+        let r: Vec<f64> = (0..p).map(|k| 0.2 + 0.004 * k as f64).collect();
+        let means: Vec<f64> = (0..p).map(|k| 3.5 + 0.01 * (k % 4) as f64).collect();
+        let analysis = KeyDrivers::from_correlations(&identity, &r, &means).unwrap();
+        let names: Vec<String> = (0..p).map(long_label).collect();
+        let splits = QuadrantSplits::at_means(&analysis);
+        let svg = check_scatter(&driver_quadrant_chart(&analysis, &names, &splits).unwrap());
+        // At 800 × 500 the key names every driver in full.
+        for (k, name) in names.iter().enumerate() {
+            assert!(texts(&svg).contains(&format!("{}. {name}", k + 1)));
+        }
+        // All twelve on one spot, and one point alone.
+        let stacked = ScatterChart {
+            title: "Twelve on one spot".into(),
+            x_axis: Axis::new("Performance", None),
+            y_axis: Axis::new("Importance", Some("%")),
+            points: (0..12)
+                .map(|k| ScatterPoint {
+                    label: names[k].clone(),
+                    x: 3.0,
+                    y: 10.0,
+                    group: k % 4,
+                })
+                .collect(),
+            groups: names[..4].to_vec(),
+            x_split: Some(3.0),
+            y_split: Some(10.0),
+        };
+        let options = SvgOptions::default();
+        assert_readable(&stacked.to_svg(&options).unwrap(), &options);
+        let one = ScatterChart {
+            points: stacked.points[..1].to_vec(),
+            ..stacked
+        };
+        check_scatter(&one);
+    }
+}

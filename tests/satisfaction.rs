@@ -22,30 +22,9 @@ fn nps_answers(promoters: usize, passives: usize, detractors: usize) -> Vec<u8> 
     answers
 }
 
-/// 60 respondents × 4 drivers on 1..=5 and an overall score, from the shared LCG (seed 42):
-/// overall = 1 + ⌊10 (3 d₀ + 2 d₁ + d₂ + 2 noise) / 24⌋, noise ∈ {−1, 0, 1}.
-fn synthetic_survey() -> (Vec<f64>, Array2<f64>) {
-    let mut state: u64 = 42;
-    let mut next = || {
-        state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-        state
-    };
-    let (n, p) = (60, 4);
-    let mut drivers = Array2::zeros((n, p));
-    let mut overall = Vec::with_capacity(n);
-    for i in 0..n {
-        for j in 0..p {
-            drivers[[i, j]] = (1 + (next() >> 16) % 5) as f64;
-        }
-        let noise = ((next() >> 16) % 3) as i64 - 1;
-        let base = 3 * drivers[[i, 0]] as i64
-            + 2 * drivers[[i, 1]] as i64
-            + drivers[[i, 2]] as i64
-            + 2 * noise;
-        overall.push((1 + (base * 10).div_euclid(24)) as f64);
-    }
-    (overall, drivers)
-}
+#[path = "common/survey.rs"]
+mod survey;
+use survey::synthetic_survey;
 
 // ---------------------------------------------------------------- REFERENCE.md worked values
 

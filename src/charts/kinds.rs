@@ -1,6 +1,7 @@
-//! The three shapes every chart of this module takes: a heatmap (a grid of colored cells), a line
-//! chart (series of points, with vertical markers) and a bar chart (grouped bars over named
-//! categories). A chart's builder fills one of them with the crate's own results; a renderer
+//! The shapes every chart of this module takes: a heatmap (a grid of colored cells), a line
+//! chart (series of points, with vertical markers), a bar chart (grouped bars over named
+//! categories) and a scatter of labelled points (with quadrant lines); `classed_bars` adds bars
+//! colored by class with estimates. A chart's builder fills one of them with the crate's own results; a renderer
 //! (the `charts` feature, or a service's front end) draws it.
 
 use super::ChartError;
@@ -263,17 +264,7 @@ impl BarChart {
             same_length("values", self.categories.len(), series.values.len())?;
         }
         let values = self.series.iter().flat_map(|s| s.values.iter().copied());
-        let bad = values
-            .enumerate()
-            .find(|(_, v)| !(v.is_finite() && *v >= 0.0));
-        match bad {
-            Some((position, value)) => Err(ChartError::InvalidValue {
-                name: "values",
-                position,
-                value,
-            }),
-            None => Ok(()),
-        }
+        non_negative("values", values)
     }
 
     /// The largest value over every series (0 without values).
@@ -283,7 +274,103 @@ impl BarChart {
     }
 }
 
-fn non_empty(name: &'static str, len: usize) -> Result<(), ChartError> {
+/// One point of a [`ScatterChart`].
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ScatterPoint {
+    /// What the point is (a driver's name), listed in the chart's key.
+    pub label: String,
+    /// Its position on the x axis.
+    pub x: f64,
+    /// Its position on the y axis.
+    pub y: f64,
+    /// Its group (color and legend entry): an index into the chart's `groups`.
+    pub group: usize,
+}
+
+/// Labelled points over two continuous axes, colored by group, with optional lines splitting
+/// the plot into quadrants.
+///
+/// Drawn (feature `charts`), each point carries its number (1, 2, …) and a key beside the plot
+/// pairs each number with the point's label: names of 40 characters beside 12 points close
+/// together cannot all stay readable, numbers can (they move around their point until they touch
+/// no other text), and the key lists the names in full where it has the room.
+///
+/// # Examples
+///
+/// ```
+/// use customer_value::charts::{Axis, ScatterChart, ScatterPoint};
+/// let chart = ScatterChart {
+///     title: "Two drivers".into(),
+///     x_axis: Axis::new("Performance", None),
+///     y_axis: Axis::new("Importance", Some("%")),
+///     points: vec![
+///         ScatterPoint { label: "Price".into(), x: 2.6, y: 40.0, group: 0 },
+///         ScatterPoint { label: "Delivery".into(), x: 3.4, y: 60.0, group: 0 },
+///     ],
+///     groups: vec!["Drivers".into()],
+///     x_split: Some(3.0),
+///     y_split: None,
+/// };
+/// assert_eq!(chart.bounds(), Some(([2.6, 40.0], [3.4, 60.0])));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ScatterChart {
+    /// The chart's title.
+    pub title: String,
+    /// The horizontal axis.
+    pub x_axis: Axis,
+    /// The vertical axis.
+    pub y_axis: Axis,
+    /// The points, numbered from 1 in this order.
+    pub points: Vec<ScatterPoint>,
+    /// The groups' names, named in the legend when there are two or more.
+    pub groups: Vec<String>,
+    /// A vertical line at this x (a quadrant split), if any.
+    pub x_split: Option<f64>,
+    /// A horizontal line at this y, if any.
+    pub y_split: Option<f64>,
+}
+
+impl ScatterChart {
+    /// Checks that there is a point, every group exists and every coordinate is finite.
+    ///
+    /// # Errors
+    ///
+    /// [`ChartError::EmptyInput`] naming `points` or `groups` when there are none;
+    /// [`ChartError::InvalidValue`] naming `group` (an index past the groups, with the point's
+    /// position), `points` (a coordinate not finite, position 2i for x and 2i + 1 for y of point
+    /// i) or `splits` (0 for x, 1 for y).
+    pub fn check(&self) -> Result<(), ChartError> {
+        non_empty("points", self.points.len())?;
+        non_empty("groups", self.groups.len())?;
+        let groups = self.points.iter().map(|p| p.group);
+        within("group", groups, self.groups.len())?;
+        finite("points", self.points.iter().flat_map(|p| [p.x, p.y]))?;
+        let splits = [self.x_split.unwrap_or(0.0), self.y_split.unwrap_or(0.0)];
+        finite("splits", splits.into_iter())
+    }
+
+    /// The lowest and highest (x, y) over every point and split, or `None` without points.
+    pub fn bounds(&self) -> Option<([f64; 2], [f64; 2])> {
+        let first = self.points.first()?;
+        let start = ([first.x, first.y], [first.x, first.y]);
+        let bounds = self.points.iter().fold(start, |([x0, y0], [x1, y1]), p| {
+            ([x0.min(p.x), y0.min(p.y)], [x1.max(p.x), y1.max(p.y)])
+        });
+        let ([mut x0, mut y0], [mut x1, mut y1]) = bounds;
+        if let Some(x) = self.x_split {
+            (x0, x1) = (x0.min(x), x1.max(x));
+        }
+        if let Some(y) = self.y_split {
+            (y0, y1) = (y0.min(y), y1.max(y));
+        }
+        Some(([x0, y0], [x1, y1]))
+    }
+}
+
+pub(super) fn non_empty(name: &'static str, len: usize) -> Result<(), ChartError> {
     if len == 0 {
         Err(ChartError::EmptyInput { name })
     } else {
@@ -291,7 +378,9 @@ fn non_empty(name: &'static str, len: usize) -> Result<(), ChartError> {
     }
 }
 
-fn same_length(name: &'static str, expected: usize, found: usize) -> Result<(), ChartError> {
+pub(super) fn same_length(
+    name: &'static str, expected: usize, found: usize,
+) -> Result<(), ChartError> {
     if expected == found {
         Ok(())
     } else {
@@ -303,7 +392,40 @@ fn same_length(name: &'static str, expected: usize, found: usize) -> Result<(), 
     }
 }
 
-fn finite(name: &'static str, values: impl Iterator<Item = f64>) -> Result<(), ChartError> {
+/// Every index below `count` (it points into a list of that length), or the first that is not.
+pub(super) fn within(
+    name: &'static str, indices: impl Iterator<Item = usize>, count: usize,
+) -> Result<(), ChartError> {
+    match indices.enumerate().find(|(_, i)| *i >= count) {
+        Some((position, index)) => Err(ChartError::InvalidValue {
+            name,
+            position,
+            value: index as f64,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Every value finite and at least 0 (bars grow from 0), or the first that is not.
+pub(super) fn non_negative(
+    name: &'static str, values: impl Iterator<Item = f64>,
+) -> Result<(), ChartError> {
+    match values
+        .enumerate()
+        .find(|(_, v)| !(v.is_finite() && *v >= 0.0))
+    {
+        Some((position, value)) => Err(ChartError::InvalidValue {
+            name,
+            position,
+            value,
+        }),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn finite(
+    name: &'static str, values: impl Iterator<Item = f64>,
+) -> Result<(), ChartError> {
     match values.enumerate().find(|(_, v)| !v.is_finite()) {
         Some((position, value)) => Err(ChartError::InvalidValue {
             name,

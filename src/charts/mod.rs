@@ -2,7 +2,7 @@
 //! values, and (feature `charts`) the picture itself as an SVG string.
 //!
 //! Each chart has a builder that takes the crate's own results (a fitted model, a tracking, a
-//! holdout comparison, a P(alive) path) and returns one of three plot-ready shapes, with its
+//! holdout comparison, a P(alive) path) and returns one of five plot-ready shapes, with its
 //! title, axis labels and units as data:
 //!
 //! | chart | builder | shape |
@@ -13,6 +13,9 @@
 //! | calibration against holdout purchases | [`holdout_chart`] | [`BarChart`] |
 //! | customers by repeat purchases, actual and model | [`purchase_count_chart`] | [`BarChart`] |
 //! | P(alive) along one customer's history | [`alive_history_chart`] | [`LineChart`] |
+//! | repeat customers by mean spend, actual and Gamma-Gamma | [`spend_chart`] | [`BarChart`] |
+//! | answers 0–10 by class, with the NPS and its interval | [`nps_chart`] | [`ClassedBarChart`] |
+//! | key drivers' importance against performance, in quadrants | [`driver_quadrant_chart`] | [`ScatterChart`] |
 //!
 //! The shapes are always compiled and serialize with the `serde` feature, so a service can draw
 //! them with its own front end. With the `charts` feature each shape also renders itself:
@@ -51,27 +54,37 @@
 
 mod alive_history;
 mod alive_matrix;
+mod classed_bars;
+mod drivers;
 mod frequency_recency;
 mod holdout;
 mod kinds;
+mod nps;
 mod purchase_counts;
 #[cfg(feature = "charts")]
 mod render;
+mod spend;
 mod tracking;
 
 pub use alive_history::alive_history_chart;
 pub use alive_matrix::alive_matrix_chart;
+pub use classed_bars::{BarClass, ClassedBarChart, Estimate, Tone};
+pub use drivers::{driver_quadrant_chart, QuadrantSplits};
 pub use frequency_recency::{frequency_recency_chart, FrequencyRecencyGrid};
 pub use holdout::holdout_chart;
 pub use kinds::{
     Axis, BarChart, BarSeries, HeatmapChart, LineChart, LineSeries, LineStyle, Marker,
+    ScatterChart, ScatterPoint,
 };
+pub use nps::nps_chart;
 pub use purchase_counts::purchase_count_chart;
 #[cfg(feature = "charts")]
 pub use render::{font_metrics, text_width, FontMetrics, SvgOptions, FONT_FAMILY};
+pub use spend::{spend_chart, SpendBins};
 pub use tracking::{tracking_chart, TrackingView};
 
 use crate::clv::ClvError;
+use crate::satisfaction::SatisfactionError;
 use crate::TimeUnit;
 
 /// Errors from building or drawing a chart.
@@ -117,6 +130,9 @@ pub enum ChartError {
     /// The model could not compute a value of the chart.
     #[error(transparent)]
     Clv(#[from] ClvError),
+    /// The survey figures could not be computed (an answer off the scale, a bad level).
+    #[error(transparent)]
+    Satisfaction(#[from] SatisfactionError),
     /// The drawing library failed (feature `charts`).
     #[error("drawing failed: {detail}")]
     Drawing {
@@ -154,6 +170,16 @@ fn number_labels(values: &[f64]) -> Vec<String> {
         1
     };
     values.iter().map(|v| format!("{v:.digits$}")).collect()
+}
+
+/// The smallest nice step (1, 2, 2.5 or 5 × 10^k) at least `raw`: tick spacing, bin widths.
+fn nice_step(raw: f64) -> f64 {
+    let magnitude = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|&step| step >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * magnitude)
 }
 
 fn is_whole(value: f64) -> bool {

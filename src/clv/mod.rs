@@ -56,6 +56,7 @@ mod beta_ratio;
 mod bg_bb;
 mod bg_nbd;
 pub mod diagnostics;
+mod incomplete_beta;
 mod shifted_beta_geometric;
 pub mod simulate;
 pub mod tracking;

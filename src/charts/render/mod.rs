@@ -7,9 +7,11 @@
 
 mod axes;
 mod bar;
+mod classed_bar;
 mod frame;
 mod heatmap;
 mod line;
+mod scatter;
 mod text;
 mod ticks;
 

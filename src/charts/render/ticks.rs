@@ -1,22 +1,14 @@
 //! Where ticks go and what they say: "nice" steps (1, 2 or 5 × 10^k) on a continuous axis, and
 //! every k-th label on a category axis, as many as the space allows without labels touching.
 
+use crate::charts::nice_step;
+
 /// Ticks of a continuous axis: positions with their labels.
 pub(super) struct Ticks {
     /// The axis' range, widened to the outer ticks.
     pub range: (f64, f64),
     /// The tick positions and labels, from low to high.
     pub marks: Vec<(f64, String)>,
-}
-
-/// The smallest nice step (1, 2, 2.5 or 5 × 10^k) at least `raw`.
-fn nice_step(raw: f64) -> f64 {
-    let magnitude = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|&step| step >= raw * (1.0 - 1e-9))
-        .unwrap_or(10.0 * magnitude)
 }
 
 /// Decimals that show a step's digits: 0 for 5, 1 for 0.5, 2 for 0.25.
