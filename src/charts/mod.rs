@@ -2,8 +2,9 @@
 //! values, and (feature `charts`) the picture itself as an SVG string.
 //!
 //! Each chart has a builder that takes the crate's own results (a fitted model, a tracking, a
-//! holdout comparison, a P(alive) path) and returns one of three plot-ready shapes, with its
-//! title, axis labels and units as data:
+//! holdout comparison, a P(alive) path, RFM records, segment totals, a cohort matrix, lifecycle
+//! transitions) and returns a plot-ready shape, with its title, axis labels and units as data
+//! (a [`CountHeatmap`] is a heatmap with a customer count per cell):
 //!
 //! | chart | builder | shape |
 //! |---|---|---|
@@ -13,6 +14,10 @@
 //! | calibration against holdout purchases | [`holdout_chart`] | [`BarChart`] |
 //! | customers by repeat purchases, actual and model | [`purchase_count_chart`] | [`BarChart`] |
 //! | P(alive) along one customer's history | [`alive_history_chart`] | [`LineChart`] |
+//! | mean monetary value by R and F score, with customers | [`rfm_heatmap_chart`] | [`CountHeatmap`] |
+//! | shares of customers and revenue by segment | [`segment_share_chart`] | [`BarChart`] |
+//! | cohort retention, with active customers | [`cohort_retention_chart`] | [`CountHeatmap`] |
+//! | lifecycle transitions between two dates | [`transition_chart`] | [`CountHeatmap`] |
 //!
 //! The shapes are always compiled and serialize with the `serde` feature, so a service can draw
 //! them with its own front end. With the `charts` feature each shape also renders itself:
@@ -51,24 +56,34 @@
 
 mod alive_history;
 mod alive_matrix;
+mod cohort_retention;
+mod count_heatmap;
 mod frequency_recency;
 mod holdout;
 mod kinds;
+mod lifecycle_flows;
 mod purchase_counts;
 #[cfg(feature = "charts")]
 mod render;
+mod rfm_heatmap;
+mod segment_shares;
 mod tracking;
 
 pub use alive_history::alive_history_chart;
 pub use alive_matrix::alive_matrix_chart;
+pub use cohort_retention::{cohort_retention_chart, MAX_COHORT_ROWS};
+pub use count_heatmap::CountHeatmap;
 pub use frequency_recency::{frequency_recency_chart, FrequencyRecencyGrid};
 pub use holdout::holdout_chart;
 pub use kinds::{
     Axis, BarChart, BarSeries, HeatmapChart, LineChart, LineSeries, LineStyle, Marker,
 };
+pub use lifecycle_flows::{transition_chart, ACQUIRED_ROW};
 pub use purchase_counts::purchase_count_chart;
 #[cfg(feature = "charts")]
 pub use render::{font_metrics, text_width, FontMetrics, SvgOptions, FONT_FAMILY};
+pub use rfm_heatmap::rfm_heatmap_chart;
+pub use segment_shares::{segment_share_chart, segment_totals, SegmentTotal};
 pub use tracking::{tracking_chart, TrackingView};
 
 use crate::clv::ClvError;

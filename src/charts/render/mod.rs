@@ -7,6 +7,8 @@
 
 mod axes;
 mod bar;
+mod bar_across;
+mod counts;
 mod frame;
 mod heatmap;
 mod line;
