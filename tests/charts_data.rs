@@ -485,3 +485,50 @@ fn transition_cells_are_the_transitions() {
         "Lifecycle stages on 2024-01-31 and on 2024-03-31 (numbers: customers)"
     );
 }
+
+proptest::proptest! {
+    /// Whatever the segments, each share series adds up to 100 % and no share is NaN.
+    #[test]
+    fn segment_shares_add_up_to_one_hundred(
+        segments in proptest::collection::vec((0u64..10_000, 0i64..1_000_000), 1..15)
+    ) {
+        let totals: Vec<SegmentTotal> = (segments.iter().enumerate())
+            .map(|(k, &(customers, cents))| SegmentTotal {
+                name: format!("segment {k}"),
+                customers,
+                revenue: Decimal::new(cents, 2),
+            })
+            .collect();
+        let any_customer = segments.iter().any(|s| s.0 > 0);
+        let any_revenue = segments.iter().any(|s| s.1 > 0);
+        match segment_share_chart(&totals) {
+            Ok(chart) => {
+                for series in &chart.series {
+                    let sum: f64 = series.values.iter().sum();
+                    proptest::prop_assert!((sum - 100.0).abs() < 1e-9, "{sum}");
+                }
+            }
+            Err(_) => proptest::prop_assert!(!(any_customer && any_revenue)),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn crm_chart_data_round_trips_through_json() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let records = RfmScorer::new().score(&summaries).unwrap();
+    let chart = rfm_heatmap_chart(&records, 5).unwrap();
+    let json = serde_json::to_string(&chart).unwrap();
+    assert!(json.contains("\"count_label\":\"customers\""));
+    let back: customer_value::charts::CountHeatmap = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, chart);
+    let totals = segment_totals(records.iter().map(|r| (r.segment.name(), r.monetary)));
+    let json = serde_json::to_string(&totals).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<SegmentTotal>>(&json).unwrap(),
+        totals
+    );
+}
