@@ -568,7 +568,7 @@ fn cdnow_cohort_retention_is_labelled_and_readable() {
     // 3 × 17 cells: the January cohort's 124 customers in February are written.
     assert!(texts(&svg).contains(&"124".to_owned()));
     assert!(texts(&svg).contains(&"1997-01 (781)".to_owned()));
-    // 78 weekly cohorts thin their labels and drop the counts rather than crowd them.
+    // Weekly: about 80 columns, too narrow for counts, which are left out rather than crowded.
     let weekly = CohortMatrix::build(&summaries, CohortPeriod::IsoWeek, day(1998, 6, 30)).unwrap();
     check_count_heatmap(&cohort_retention_chart(&weekly).unwrap());
 }
