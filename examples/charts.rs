@@ -5,8 +5,11 @@
 //! matrix of expected purchases, the P(alive) matrix, the cumulative and incremental tracking,
 //! the calibration-against-holdout purchases, the repeat-purchase histogram and the P(alive)
 //! history of the customer with the most purchase occasions; then a Gamma-Gamma model fitted on
-//! the calibration's repeat customers and their mean spend against it. A seeded synthetic
-//! survey gives the NPS distribution with its interval and the key-driver quadrant.
+//! the calibration's repeat customers and their mean spend against it. Then the CRM charts: the RFM
+//! heatmap, segment shares of customers and revenue (RFM segments, and k-means segments drawn
+//! across), the monthly cohort retention heatmap and the lifecycle transitions from the end of
+//! the calibration to the end of the log. A seeded synthetic survey gives the NPS distribution
+//! with its interval and the key-driver quadrant.
 //!
 //! Run: `cargo run --release --features charts --example charts -- DIR`
 
@@ -19,19 +22,25 @@ use customer_value::charts::{
     purchase_count_chart, tracking_chart, FrequencyRecencyGrid, SvgOptions, TrackingView,
 };
 use customer_value::charts::{
-    driver_quadrant_chart, nps_chart, spend_chart, QuadrantSplits, SpendBins,
+    cohort_retention_chart, driver_quadrant_chart, nps_chart, rfm_heatmap_chart,
+    segment_share_chart, segment_totals, spend_chart, transition_chart, QuadrantSplits,
+    SegmentTotal, SpendBins,
 };
 use customer_value::clv::diagnostics::{holdout_comparison, probability_alive_matrix};
 use customer_value::clv::tracking::{transaction_tracking, TrackingOptions};
 use customer_value::clv::{alive_path, BgNbd, FitOptions, MaximumLikelihood, RepeatHistory};
 use customer_value::clv::{GammaGamma, GammaGammaOptions, SpendHistory};
+use customer_value::kpi::{CohortMatrix, CohortPeriod};
+use customer_value::lifecycle::LifecycleClassifier;
 use customer_value::satisfaction::KeyDrivers;
+use customer_value::segment::{Feature, KMeansSegmenter};
 use customer_value::summary::CalibrationHoldout;
-use customer_value::{Summarizer, TimeUnit, Transaction};
+use customer_value::{RfmScorer, Summarizer, TimeUnit, Transaction};
 use ndarray::Array2;
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use rust_decimal::Decimal;
 
 #[path = "common/cdnow.rs"]
 mod cdnow;
@@ -205,6 +214,63 @@ fn survey_charts() -> Result<Vec<(String, String)>, BoxError> {
     ])
 }
 
+/// The CRM charts of one log, as (file name, SVG): RFM, segments, cohorts, lifecycle.
+fn crm_charts(log: &[Transaction<u32>], dates: &Dates) -> Result<Vec<(String, String)>, BoxError> {
+    let svg = SvgOptions::default();
+    let summaries = Summarizer::new(dates.observation_end).summarize(log)?;
+    let mut out = Vec::new();
+
+    // Quintile RFM on total net spend: the monetary value is the revenue to share.
+    let records = RfmScorer::new().score(&summaries)?;
+    let heatmap = rfm_heatmap_chart(&records, 5)?;
+    out.push(("rfm_heatmap".into(), heatmap.to_svg(&svg)?));
+    let totals = segment_totals(records.iter().map(|r| (r.segment.name(), r.monetary)));
+    let shares = segment_share_chart(&totals)?;
+    out.push(("rfm_segment_shares".into(), shares.to_svg_across(&svg)?));
+
+    // Any labelled segmentation draws the same way: k-means on R, F and M, five segments, over
+    // the customers whose net spend is positive (the log1p of spend is refused below −1, and
+    // Online Retail has customers who returned more than they kept).
+    let buyers: Vec<_> = (summaries.iter())
+        .filter(|s| s.total_spend() > Decimal::ZERO)
+        .cloned()
+        .collect();
+    let features = [
+        Feature::RecencyDays,
+        Feature::PurchaseOccasions,
+        Feature::Monetary,
+    ];
+    let kmeans = KMeansSegmenter::new(5)
+        .features(&features)
+        .seed(42)
+        .fit(&buyers)?;
+    let totals: Vec<SegmentTotal> = (kmeans.segments.iter())
+        .map(|s| SegmentTotal {
+            name: s.label.clone(),
+            customers: s.size as u64,
+            revenue: s.revenue.unwrap_or_default(),
+        })
+        .collect();
+    let shares = segment_share_chart(&totals)?;
+    out.push(("kmeans_segment_shares".into(), shares.to_svg_across(&svg)?));
+
+    let cohorts = CohortMatrix::build(&summaries, CohortPeriod::Month, dates.observation_end)?;
+    let cohorts = cohort_retention_chart(&cohorts)?;
+    out.push(("cohort_retention".into(), cohorts.to_svg(&svg)?));
+
+    let moves = LifecycleClassifier::default().transitions(
+        &summaries,
+        &[],
+        dates.calibration_end,
+        dates.observation_end,
+    )?;
+    out.push((
+        "lifecycle_transitions".into(),
+        transition_chart(&moves)?.to_svg(&svg)?,
+    ));
+    Ok(out)
+}
+
 fn write_all(dir: &Path, prefix: &str, charts: &[(String, String)]) -> Result<(), BoxError> {
     for (name, svg) in charts {
         let file = dir.join(format!("{prefix}_{name}.svg"));
@@ -221,7 +287,9 @@ fn run(dir: &Path) -> Result<(), BoxError> {
         calibration_end: date(1997, 9, 30)?,
         observation_end: date(1998, 6, 30)?,
     };
-    write_all(dir, "cdnow", &charts(&cdnow::load_cdnow()?, &cdnow)?)?;
+    let log = cdnow::load_cdnow()?;
+    write_all(dir, "cdnow", &charts(&log, &cdnow)?)?;
+    write_all(dir, "cdnow", &crm_charts(&log, &cdnow)?)?;
     let retail = Dates {
         start: date(2010, 12, 1)?,
         calibration_end: date(2011, 6, 30)?,
@@ -229,6 +297,7 @@ fn run(dir: &Path) -> Result<(), BoxError> {
     };
     let (log, _) = loader::load()?;
     write_all(dir, "online_retail", &charts(&log, &retail)?)?;
+    write_all(dir, "online_retail", &crm_charts(&log, &retail)?)?;
     write_all(dir, "survey", &survey_charts()?)
 }
 

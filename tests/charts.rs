@@ -13,15 +13,18 @@ mod common;
 
 use chrono::NaiveDate;
 use customer_value::charts::{
-    alive_history_chart, alive_matrix_chart, font_metrics, frequency_recency_chart, holdout_chart,
-    purchase_count_chart, text_width, tracking_chart, Axis, BarChart, BarSeries, ChartError,
-    FrequencyRecencyGrid, HeatmapChart, LineChart, LineSeries, LineStyle, Marker, SvgOptions,
-    TrackingView,
+    alive_history_chart, alive_matrix_chart, cohort_retention_chart, font_metrics,
+    frequency_recency_chart, holdout_chart, purchase_count_chart, rfm_heatmap_chart,
+    segment_share_chart, segment_totals, text_width, tracking_chart, transition_chart, Axis,
+    BarChart, BarSeries, ChartError, CountHeatmap, FrequencyRecencyGrid, HeatmapChart, LineChart,
+    LineSeries, LineStyle, Marker, SegmentTotal, SvgOptions, TrackingView,
 };
 use customer_value::clv::diagnostics::{holdout_comparison, probability_alive_matrix};
 use customer_value::clv::tracking::{transaction_tracking, TrackingOptions};
 use customer_value::clv::{alive_path, BgNbd, RepeatHistory};
-use customer_value::{Settings, Summarizer, TimeUnit, Transaction};
+use customer_value::kpi::{CohortMatrix, CohortPeriod};
+use customer_value::lifecycle::{LifecycleClassifier, LifecycleRules, LifecycleStage};
+use customer_value::{RfmScorer, Settings, Summarizer, TimeUnit, Transaction};
 use rust_decimal::Decimal;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -597,4 +600,203 @@ mod survey_and_spend {
         };
         check_scatter(&one);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CRM charts: RFM heatmap, segment shares, cohort retention, lifecycle transitions.
+// ---------------------------------------------------------------------------------------------
+
+/// Renders a [`CountHeatmap`] as `check_heatmap` does, returns the 800 × 500 SVG.
+fn check_count_heatmap(chart: &CountHeatmap) -> String {
+    let heatmap = &chart.heatmap;
+    let labels = [
+        heatmap.x_axis.text(),
+        heatmap.y_axis.text(),
+        heatmap.value_axis.text(),
+    ];
+    render_checked(|o| chart.to_svg(o), &heatmap.title, &labels)
+}
+
+/// Renders a [`BarChart`] across as `check_bar` does, returns the 800 × 500 SVG.
+fn check_bar_across(chart: &BarChart) -> String {
+    let mut labels = vec![chart.x_axis.text(), chart.y_axis.text()];
+    labels.extend(chart.series.iter().map(|s| s.name.clone()));
+    render_checked(|o| chart.to_svg_across(o), &chart.title, &labels)
+}
+
+fn cdnow_rfm_records() -> Vec<customer_value::RfmRecord<u32>> {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    RfmScorer::new().score(&summaries).unwrap()
+}
+
+#[test]
+fn cdnow_rfm_heatmap_is_labelled_readable_and_counted() {
+    let chart = rfm_heatmap_chart(&cdnow_rfm_records(), 5).unwrap();
+    let svg = check_count_heatmap(&chart);
+    // Every filled cell writes its customers: 439 at R 1, F 1 among them.
+    let texts = texts(&svg);
+    assert!(texts.contains(&"439".to_owned()) && texts.contains(&"264".to_owned()));
+    // Ten levels: 100 cells still carry their counts without touching.
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let ten = RfmScorer::new().bins(10).score(&summaries).unwrap();
+    check_count_heatmap(&rfm_heatmap_chart(&ten, 10).unwrap());
+}
+
+#[test]
+fn one_customer_rfm_heatmap_draws() {
+    let log = [Transaction::new(7, day(2024, 1, 3), Decimal::from(10))];
+    let summaries = Summarizer::new(day(2024, 2, 1)).summarize(&log).unwrap();
+    let records = RfmScorer::new().score(&summaries).unwrap();
+    let chart = rfm_heatmap_chart(&records, 5).unwrap();
+    assert_eq!(chart.total(), 1);
+    let svg = check_count_heatmap(&chart);
+    assert!(texts(&svg).contains(&"1".to_owned()));
+}
+
+#[test]
+fn cdnow_segment_shares_are_labelled_and_readable() {
+    let records = cdnow_rfm_records();
+    let totals = segment_totals(records.iter().map(|r| (r.segment.name(), r.monetary)));
+    let chart = segment_share_chart(&totals).unwrap();
+    check_bar(&chart);
+    let svg = check_bar_across(&chart);
+    // Eight segments drawn across: every name is written in full.
+    for total in &totals {
+        assert!(texts(&svg).contains(&total.name), "{}", total.name);
+    }
+}
+
+#[test]
+fn twelve_segments_with_forty_character_names_stay_apart() {
+    let totals: Vec<SegmentTotal> = (0..12)
+        .map(|k| SegmentTotal {
+            name: long_label(k),
+            customers: 10 + k as u64,
+            revenue: Decimal::from(100 * (12 - k as i64)),
+        })
+        .collect();
+    let chart = segment_share_chart(&totals).unwrap();
+    check_bar(&chart);
+    let svg = check_bar_across(&chart);
+    // Across, each name keeps 180 px: cut after its first 25 characters at the least, so the
+    // segments' numbers and most of their words still read.
+    let texts = texts(&svg);
+    for name in &chart.categories {
+        let cut = |t: &&String| {
+            t.strip_suffix('…')
+                .is_some_and(|kept| name.starts_with(kept))
+        };
+        let shown = texts.iter().find(|t| *t == name || cut(t));
+        let shown = shown.unwrap_or_else(|| panic!("{name} is not drawn"));
+        assert!(shown.chars().count() >= 25, "{shown:?}");
+    }
+    // One segment with one customer.
+    let one = segment_totals([("Only", Decimal::from(10))]);
+    let chart = segment_share_chart(&one).unwrap();
+    check_bar(&chart);
+    check_bar_across(&chart);
+}
+
+#[test]
+fn cdnow_cohort_retention_is_labelled_and_readable() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let matrix = CohortMatrix::build(&summaries, CohortPeriod::Month, day(1998, 6, 30)).unwrap();
+    let svg = check_count_heatmap(&cohort_retention_chart(&matrix).unwrap());
+    // 3 × 17 cells: the January cohort's 124 customers in February are written.
+    assert!(texts(&svg).contains(&"124".to_owned()));
+    assert!(texts(&svg).contains(&"1997-01 (781)".to_owned()));
+    // Weekly: about 80 columns, too narrow for counts, which are left out rather than crowded.
+    let weekly = CohortMatrix::build(&summaries, CohortPeriod::IsoWeek, day(1998, 6, 30)).unwrap();
+    check_count_heatmap(&cohort_retention_chart(&weekly).unwrap());
+}
+
+#[test]
+fn empty_cohorts_and_one_customer_draw_without_panicking() {
+    // Acquisitions in February and June: March to May are empty cohorts.
+    let log = [
+        Transaction::new(1, day(2024, 2, 5), Decimal::TEN),
+        Transaction::new(2, day(2024, 6, 9), Decimal::TEN),
+        Transaction::new(1, day(2024, 7, 5), Decimal::TEN),
+    ];
+    let as_of = day(2024, 7, 31);
+    let summaries = Summarizer::new(as_of).summarize(&log).unwrap();
+    let matrix = CohortMatrix::build(&summaries, CohortPeriod::Month, as_of).unwrap();
+    let svg = check_count_heatmap(&cohort_retention_chart(&matrix).unwrap());
+    let texts = texts(&svg);
+    for month in ["2024-03 (none)", "2024-04 (none)", "2024-05 (none)"] {
+        assert!(texts.contains(&month.to_owned()), "{month}");
+    }
+    assert!(!svg.contains("NaN"));
+    // One customer whose acquisition month is still running: no cell has ended yet.
+    let one = Summarizer::new(day(2024, 2, 20))
+        .summarize(&log[..1])
+        .unwrap();
+    let matrix = CohortMatrix::build(&one, CohortPeriod::Month, day(2024, 2, 20)).unwrap();
+    let chart = cohort_retention_chart(&matrix).unwrap();
+    assert_eq!(chart.heatmap.cells, [[None]]);
+    check_count_heatmap(&chart);
+}
+
+#[test]
+fn cdnow_transitions_are_labelled_and_readable() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let moves = LifecycleClassifier::default()
+        .transitions(&summaries, &[], day(1997, 9, 30), day(1998, 6, 30))
+        .unwrap();
+    let chart = transition_chart(&moves).unwrap();
+    let svg = check_count_heatmap(&chart);
+    let texts = texts(&svg);
+    for stage in LifecycleStage::ALL {
+        assert!(texts.contains(&stage.name().to_owned()), "{stage}");
+    }
+    // Every non-zero flow is written in its cell.
+    let flows = chart.counts.iter().flatten().filter(|&&c| c > 0);
+    assert!(flows.clone().count() > 3);
+    for count in flows {
+        assert!(texts.contains(&count.to_string()), "{count}");
+    }
+    // One customer, one stage on each date.
+    let one = Summarizer::new(day(2024, 3, 31))
+        .summarize(&[Transaction::new(1, day(2024, 1, 3), Decimal::TEN)])
+        .unwrap();
+    // One purchase gives no population rhythm: the rules are given one (as the lifecycle
+    // module's example does).
+    let mut rules = LifecycleRules::default();
+    rules.population_gap_days = Some(10.0);
+    let moves = LifecycleClassifier::new(rules)
+        .unwrap()
+        .transitions(&one, &[], day(2024, 1, 31), day(2024, 3, 31))
+        .unwrap();
+    check_count_heatmap(&transition_chart(&moves).unwrap());
+}
+
+#[test]
+fn twelve_by_twelve_counts_with_forty_character_labels_stay_apart() {
+    let names: Vec<String> = (0..12).map(long_label).collect();
+    let chart = CountHeatmap {
+        heatmap: HeatmapChart {
+            title: "Twelve by twelve, counted".into(),
+            x_axis: Axis::new("Segment at the end", None),
+            y_axis: Axis::new("Segment at the start", None),
+            value_axis: Axis::new("Customers moving", Some("% of the row")),
+            x_labels: names.clone(),
+            y_labels: names,
+            cells: (0..12)
+                .map(|i| (0..12).map(|j| Some((i * 12 + j) as f64)).collect())
+                .collect(),
+        },
+        counts: (0..12)
+            .map(|i| (0..12).map(|j| 100_000 * i + j).collect())
+            .collect(),
+        count_label: "customers".into(),
+    };
+    check_count_heatmap(&chart);
 }

@@ -5,14 +5,18 @@ mod common;
 
 use chrono::NaiveDate;
 use customer_value::charts::{
-    alive_history_chart, alive_matrix_chart, frequency_recency_chart, holdout_chart,
-    purchase_count_chart, tracking_chart, ChartError, FrequencyRecencyGrid, LineStyle,
-    TrackingView,
+    alive_history_chart, alive_matrix_chart, cohort_retention_chart, frequency_recency_chart,
+    holdout_chart, purchase_count_chart, rfm_heatmap_chart, segment_share_chart, segment_totals,
+    tracking_chart, transition_chart, ChartError, FrequencyRecencyGrid, LineStyle, SegmentTotal,
+    TrackingView, ACQUIRED_ROW,
 };
 use customer_value::clv::diagnostics::{holdout_comparison, probability_alive_matrix};
 use customer_value::clv::tracking::{transaction_tracking, TrackingOptions};
 use customer_value::clv::{alive_path, BgNbd, ClvError};
-use customer_value::{Summarizer, TimeUnit};
+use customer_value::kpi::{CohortMatrix, CohortPeriod};
+use customer_value::lifecycle::{LifecycleClassifier, LifecycleStage as Stage};
+use customer_value::{RfmScorer, Summarizer, TimeUnit, Transaction};
+use rust_decimal::Decimal;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -583,4 +587,321 @@ mod survey_and_spend {
             proptest::prop_assert!(0.0 <= low && low <= high && high <= 1.0);
         }
     }
+}
+// ---------------------------------------------------------------------------------------------
+// The CRM charts: RFM heatmap, segment shares, cohort retention, lifecycle transitions.
+// ---------------------------------------------------------------------------------------------
+
+/// pandas 3.1.1 and numpy on `tests/data/CDNOW_sample.txt`, computed independently of the
+/// crate (a purchase day per date, every CDNOW amount being positive):
+///
+/// ```python
+/// g = df.groupby('id'); end = pd.Timestamp('1998-06-30')
+/// c = pd.DataFrame({'recency': (end - g.date.max()).dt.days,
+///                   'freq': g.date.nunique(), 'monetary': g.amount.sum()})
+/// cuts = {k: np.quantile(c[k].astype(float), [.2, .4, .6, .8]) for k in c}
+/// c['R'] = 5 - np.searchsorted(cuts['recency'], c.recency, side='left')
+/// c['F'] = 1 + np.searchsorted(cuts['freq'], c.freq, side='left')
+/// c.groupby(['R', 'F']).monetary.agg(['mean', 'count'])
+/// ```
+///
+/// ((R, F), mean, count) of four cells:
+const PANDAS_RFM_CELLS: [((usize, usize), f64, u64); 4] = [
+    ((1, 1), 31.525763097949884, 439),
+    ((3, 5), 1766.7150000000001, 4),
+    ((5, 5), 387.9366287878788, 264),
+    ((4, 3), 66.03857894736842, 190),
+];
+
+#[test]
+fn cdnow_rfm_heatmap_cells_are_pandas() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let records = RfmScorer::new().score(&summaries).unwrap();
+    let chart = rfm_heatmap_chart(&records, 5).unwrap();
+    for ((r, f), mean, count) in PANDAS_RFM_CELLS {
+        let cell = chart.heatmap.cells[r - 1][f - 1].unwrap();
+        assert!(close(cell, mean), "R {r} F {f}: {cell} vs {mean}");
+        assert_eq!(chart.counts[r - 1][f - 1], count);
+    }
+    // The frequency cuts 1, 1, 2, 4 leave F = 2 empty, and pandas has 16 cells.
+    assert!((0..5).all(|r| chart.heatmap.cells[r][1].is_none() && chart.counts[r][1] == 0));
+    let filled = chart.heatmap.cells.iter().flatten().flatten().count();
+    assert_eq!((filled, chart.total()), (16, 2357));
+}
+
+#[test]
+fn rfm_heatmap_refuses_bad_bins_and_scores() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let records = RfmScorer::new().score(&summaries).unwrap();
+    assert!(matches!(
+        rfm_heatmap_chart(&records, 11),
+        Err(ChartError::InvalidParameter { name: "bins", value, .. }) if value == 11.0
+    ));
+    // Quintile scores on a grid of four levels: the first score of 5 is refused.
+    let position = records.iter().position(|r| r.score.recency == 5).unwrap();
+    assert_eq!(
+        rfm_heatmap_chart(&records, 4),
+        Err(ChartError::InvalidValue {
+            name: "recency score",
+            position,
+            value: 5.0
+        })
+    );
+    let none: [customer_value::RfmRecord<u32>; 0] = [];
+    assert_eq!(
+        rfm_heatmap_chart(&none, 5),
+        Err(ChartError::EmptyInput { name: "records" })
+    );
+}
+
+/// The same pandas frame, each customer named by the default segment map (R 5 and F 4–5
+/// Champions, …, R 1–2 and F 1–2 Hibernating), then
+/// `c.groupby('seg').agg(n=('monetary', 'size'), rev=('monetary', 'sum'))` as percentages of
+/// their sums, sorted by `n` descending (stable): (segment, share of customers, of revenue).
+const PANDAS_SEGMENT_SHARES: [(&str, f64, f64); 8] = [
+    ("Hibernating", 36.27492575307594, 11.07486384023987),
+    ("Champions", 17.56470089096309, 49.06888363458457),
+    ("About to Sleep", 15.400933389902418, 4.190486584686082),
+    ("Loyal Customers", 13.19473907509546, 23.694051511901623),
+    ("Potential Loyalists", 10.606703436571914, 6.902522057877044),
+    ("Need Attention", 3.4789987271955876, 2.046355975539381),
+    ("At Risk", 3.3941450997030125, 2.5023521874585453),
+    ("Can't Lose Them", 0.0848536274925753, 0.5204842077128807),
+];
+
+#[test]
+fn cdnow_segment_shares_are_pandas() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let records = RfmScorer::new().score(&summaries).unwrap();
+    // The default scorer's monetary value is the total net spend: the revenue to share.
+    let totals = segment_totals(records.iter().map(|r| (r.segment.name(), r.monetary)));
+    let chart = segment_share_chart(&totals).unwrap();
+    assert_eq!(chart.categories.len(), PANDAS_SEGMENT_SHARES.len());
+    for (k, (name, customers, revenue)) in PANDAS_SEGMENT_SHARES.iter().enumerate() {
+        assert_eq!(chart.categories[k], *name);
+        assert!(close(chart.series[0].values[k], *customers), "{name}");
+        assert!(close(chart.series[1].values[k], *revenue), "{name}");
+    }
+}
+
+#[test]
+fn segment_shares_by_hand_and_refusals() {
+    // Four customers by hand: two in A spending 60 and 20, one in B spending 20, one in C
+    // spending nothing: customers 2/4, 1/4, 1/4; revenue 80/100, 20/100, 0.
+    let totals = segment_totals([
+        ("A", Decimal::from(60)),
+        ("B", Decimal::from(20)),
+        ("A", Decimal::from(20)),
+        ("C", Decimal::ZERO),
+    ]);
+    let names: Vec<&str> = totals.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["A", "B", "C"]);
+    let chart = segment_share_chart(&totals).unwrap();
+    assert_eq!(chart.series[0].values, [50.0, 25.0, 25.0]);
+    assert_eq!(chart.series[1].values, [80.0, 20.0, 0.0]);
+    let mut refund = totals.clone();
+    refund[2].revenue = Decimal::from(-5);
+    assert_eq!(
+        segment_share_chart(&refund),
+        Err(ChartError::InvalidValue {
+            name: "revenue",
+            position: 2,
+            value: -5.0
+        })
+    );
+    let nothing = [SegmentTotal {
+        name: "C".into(),
+        customers: 2,
+        revenue: Decimal::ZERO,
+    }];
+    assert!(matches!(
+        segment_share_chart(&nothing),
+        Err(ChartError::InvalidParameter { name: "total revenue", value, .. }) if value == 0.0
+    ));
+    assert_eq!(
+        segment_share_chart(&[]),
+        Err(ChartError::EmptyInput { name: "segments" })
+    );
+}
+
+/// pandas 3.1.1 on `tests/data/CDNOW_sample.txt`: cohort `c` = the month of a customer's first
+/// purchase, `k` = months from it to each purchase, `df.groupby(['c', 'k']).id.nunique()` over
+/// the cohort's size: (row from the top, k, active customers, retention in percent). The chart's
+/// column of period k is k − 1 (period 0 is everybody).
+const PANDAS_COHORT_CELLS: [(usize, usize, u64, f64); 7] = [
+    (0, 1, 124, 15.877080665813061),
+    (0, 2, 95, 12.163892445582587),
+    (0, 6, 65, 8.322663252240718),
+    (0, 17, 33, 4.225352112676056),
+    (1, 1, 134, 15.635939323220537),
+    (1, 6, 61, 7.117852975495916),
+    (2, 2, 84, 11.68289290681502),
+];
+
+#[test]
+fn cdnow_cohort_retention_is_pandas() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let matrix = CohortMatrix::build(&summaries, CohortPeriod::Month, day(1998, 6, 30)).unwrap();
+    let chart = cohort_retention_chart(&matrix).unwrap();
+    let map = &chart.heatmap;
+    // pandas' cohort sizes 781, 857 and 719, the oldest drawn at the top (the last row).
+    assert_eq!(
+        map.y_labels,
+        ["1997-03 (719)", "1997-02 (857)", "1997-01 (781)"]
+    );
+    assert_eq!(map.x_labels.len(), 17);
+    assert_eq!(
+        (map.x_labels[0].as_str(), map.x_labels[16].as_str()),
+        ("1", "17")
+    );
+    for (from_top, k, active, retention) in PANDAS_COHORT_CELLS {
+        let row = 2 - from_top;
+        assert_eq!(chart.counts[row][k - 1], active, "cohort {from_top}, k {k}");
+        assert!(close(map.cells[row][k - 1].unwrap(), retention));
+    }
+    // July 1998 has not ended: the February and March cohorts have no month 17.
+    assert_eq!((map.cells[1][16], map.cells[0][16]), (None, None));
+}
+
+#[test]
+fn empty_cohorts_are_rows_of_their_own() {
+    // Acquired in January and April: February and March acquired nobody.
+    let log = [
+        Transaction::new(1, day(2024, 1, 5), Decimal::TEN),
+        Transaction::new(1, day(2024, 3, 5), Decimal::TEN),
+        Transaction::new(2, day(2024, 4, 9), Decimal::TEN),
+    ];
+    let summaries = Summarizer::new(day(2024, 4, 30)).summarize(&log).unwrap();
+    let matrix = CohortMatrix::build(&summaries, CohortPeriod::Month, day(2024, 4, 30)).unwrap();
+    assert_eq!(matrix.rows().len(), 2);
+    let chart = cohort_retention_chart(&matrix).unwrap();
+    let map = &chart.heatmap;
+    assert_eq!(
+        map.y_labels,
+        [
+            "2024-04 (1)",
+            "2024-03 (none)",
+            "2024-02 (none)",
+            "2024-01 (1)"
+        ]
+    );
+    // By hand: customer 1 buys again in month 2 of its cohort, not in 1 or 3.
+    assert_eq!(map.cells[3], [Some(0.0), Some(100.0), Some(0.0)]);
+    assert_eq!(chart.counts[3], [0, 1, 0]);
+    assert!(map.cells[1]
+        .iter()
+        .chain(&map.cells[2])
+        .all(Option::is_none));
+    assert_eq!(chart.counts[2], [0, 0, 0]);
+    // Weekly cohorts are labelled by ISO week.
+    let weekly = CohortMatrix::build(&summaries, CohortPeriod::IsoWeek, day(2024, 4, 30)).unwrap();
+    let chart = cohort_retention_chart(&weekly).unwrap();
+    assert_eq!(chart.heatmap.y_labels.last().unwrap(), "2024-W01 (1)");
+    assert_eq!(chart.heatmap.y_labels.len(), 15); // weeks 1 to 15
+}
+
+#[test]
+fn transition_cells_are_the_transitions() {
+    // The lifecycle module's example, by hand: as of January 31 customers 1 and 2 are Growing;
+    // as of March 31 customer 1 is Declining, 2 still Growing, 3 (acquired in March) New.
+    let log = [
+        Transaction::new(1, day(2024, 1, 1), Decimal::from(10)),
+        Transaction::new(1, day(2024, 1, 21), Decimal::from(10)),
+        Transaction::new(2, day(2024, 1, 1), Decimal::from(10)),
+        Transaction::new(2, day(2024, 1, 21), Decimal::from(10)),
+        Transaction::new(2, day(2024, 3, 1), Decimal::from(15)),
+        Transaction::new(3, day(2024, 3, 10), Decimal::from(40)),
+    ];
+    let summaries = Summarizer::new(day(2024, 3, 31)).summarize(&log).unwrap();
+    let moves = LifecycleClassifier::default()
+        .transitions(&summaries, &[], day(2024, 1, 31), day(2024, 3, 31))
+        .unwrap();
+    let chart = transition_chart(&moves).unwrap();
+    let map = &chart.heatmap;
+    assert_eq!(
+        map.y_labels,
+        [
+            ACQUIRED_ROW,
+            "Reactivated",
+            "Churned",
+            "Declining",
+            "Mature",
+            "Growing",
+            "New",
+            "Prospect"
+        ]
+    );
+    let growing = 7 - Stage::Growing.index();
+    let mut expected = [0u64; 7];
+    expected[Stage::Growing.index()] = 1;
+    expected[Stage::Declining.index()] = 1;
+    assert_eq!(chart.counts[growing], expected);
+    assert_eq!(map.cells[growing][Stage::Declining.index()], Some(50.0));
+    assert_eq!(map.cells[growing][Stage::Mature.index()], Some(0.0));
+    assert_eq!(chart.counts[0][Stage::New.index()], 1);
+    assert_eq!(map.cells[0][Stage::New.index()], Some(100.0));
+    // Rows nobody was in are empty, and every customer is counted once.
+    assert!(map.cells[7 - Stage::Churned.index()]
+        .iter()
+        .all(Option::is_none));
+    assert_eq!(chart.total(), 3);
+    assert_eq!(
+        map.title,
+        "Lifecycle stages on 2024-01-31 and on 2024-03-31 (numbers: customers)"
+    );
+}
+
+proptest::proptest! {
+    /// Whatever the segments, each share series adds up to 100 % and no share is NaN.
+    #[test]
+    fn segment_shares_add_up_to_one_hundred(
+        segments in proptest::collection::vec((0u64..10_000, 0i64..1_000_000), 1..15)
+    ) {
+        let totals: Vec<SegmentTotal> = (segments.iter().enumerate())
+            .map(|(k, &(customers, cents))| SegmentTotal {
+                name: format!("segment {k}"),
+                customers,
+                revenue: Decimal::new(cents, 2),
+            })
+            .collect();
+        let any_customer = segments.iter().any(|s| s.0 > 0);
+        let any_revenue = segments.iter().any(|s| s.1 > 0);
+        match segment_share_chart(&totals) {
+            Ok(chart) => {
+                for series in &chart.series {
+                    let sum: f64 = series.values.iter().sum();
+                    proptest::prop_assert!((sum - 100.0).abs() < 1e-9, "{sum}");
+                }
+            }
+            Err(_) => proptest::prop_assert!(!(any_customer && any_revenue)),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn crm_chart_data_round_trips_through_json() {
+    let summaries = Summarizer::new(day(1998, 6, 30))
+        .summarize(&common::cdnow_sample())
+        .unwrap();
+    let records = RfmScorer::new().score(&summaries).unwrap();
+    let chart = rfm_heatmap_chart(&records, 5).unwrap();
+    let json = serde_json::to_string(&chart).unwrap();
+    assert!(json.contains("\"count_label\":\"customers\""));
+    let back: customer_value::charts::CountHeatmap = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, chart);
+    let totals = segment_totals(records.iter().map(|r| (r.segment.name(), r.monetary)));
+    let json = serde_json::to_string(&totals).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<SegmentTotal>>(&json).unwrap(),
+        totals
+    );
 }

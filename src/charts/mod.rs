@@ -2,8 +2,10 @@
 //! values, and (feature `charts`) the picture itself as an SVG string.
 //!
 //! Each chart has a builder that takes the crate's own results (a fitted model, a tracking, a
-//! holdout comparison, a P(alive) path) and returns one of five plot-ready shapes, with its
-//! title, axis labels and units as data:
+//! holdout comparison, a P(alive) path, spend histories, survey answers, key drivers, RFM
+//! records, segment totals, a cohort matrix, lifecycle transitions) and returns a plot-ready
+//! shape, with its title, axis labels and units as data (a [`CountHeatmap`] is a heatmap with a
+//! customer count per cell):
 //!
 //! | chart | builder | shape |
 //! |---|---|---|
@@ -16,6 +18,10 @@
 //! | repeat customers by mean spend, actual and Gamma-Gamma | [`spend_chart`] | [`BarChart`] |
 //! | answers 0–10 by class, with the NPS and its interval | [`nps_chart`] | [`ClassedBarChart`] |
 //! | key drivers' importance against performance, in quadrants | [`driver_quadrant_chart`] | [`ScatterChart`] |
+//! | mean monetary value by R and F score, with customers | [`rfm_heatmap_chart`] | [`CountHeatmap`] |
+//! | shares of customers and revenue by segment | [`segment_share_chart`] | [`BarChart`] |
+//! | cohort retention, with active customers | [`cohort_retention_chart`] | [`CountHeatmap`] |
+//! | lifecycle transitions between two dates | [`transition_chart`] | [`CountHeatmap`] |
 //!
 //! The shapes are always compiled and serialize with the `serde` feature, so a service can draw
 //! them with its own front end. With the `charts` feature each shape also renders itself:
@@ -33,7 +39,7 @@
 //! - Every chart has a title, axis labels with units, and a legend when it has two or more
 //!   series. Labels that would not fit (long category names, many ticks) are thinned or cut
 //!   with an ellipsis, measured with the embedded font, so that no two text boxes intersect;
-//!   [`text_width`] is the measure, for tests and front ends that check it.
+//!   `text_width` (feature `charts`) is the measure, for tests and front ends that check it.
 //!
 //! # Examples
 //!
@@ -55,20 +61,27 @@
 mod alive_history;
 mod alive_matrix;
 mod classed_bars;
+mod cohort_retention;
+mod count_heatmap;
 mod drivers;
 mod frequency_recency;
 mod holdout;
 mod kinds;
+mod lifecycle_flows;
 mod nps;
 mod purchase_counts;
 #[cfg(feature = "charts")]
 mod render;
+mod rfm_heatmap;
+mod segment_shares;
 mod spend;
 mod tracking;
 
 pub use alive_history::alive_history_chart;
 pub use alive_matrix::alive_matrix_chart;
 pub use classed_bars::{BarClass, ClassedBarChart, Estimate, Tone};
+pub use cohort_retention::{cohort_retention_chart, MAX_COHORT_ROWS};
+pub use count_heatmap::CountHeatmap;
 pub use drivers::{driver_quadrant_chart, QuadrantSplits};
 pub use frequency_recency::{frequency_recency_chart, FrequencyRecencyGrid};
 pub use holdout::holdout_chart;
@@ -76,10 +89,13 @@ pub use kinds::{
     Axis, BarChart, BarSeries, HeatmapChart, LineChart, LineSeries, LineStyle, Marker,
     ScatterChart, ScatterPoint,
 };
+pub use lifecycle_flows::{transition_chart, ACQUIRED_ROW};
 pub use nps::nps_chart;
 pub use purchase_counts::purchase_count_chart;
 #[cfg(feature = "charts")]
 pub use render::{font_metrics, text_width, FontMetrics, SvgOptions, FONT_FAMILY};
+pub use rfm_heatmap::rfm_heatmap_chart;
+pub use segment_shares::{segment_share_chart, segment_totals, SegmentTotal};
 pub use spend::{spend_chart, SpendBins};
 pub use tracking::{tracking_chart, TrackingView};
 

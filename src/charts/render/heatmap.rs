@@ -7,6 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontTransform;
 
 use super::axes::{build, AxisData};
+use super::counts::draw_counts;
 use super::frame::{draw_frame, SvgOptions, EDGE};
 use super::text::{fit, line_height, style, text_width};
 use super::ticks::continuous;
@@ -77,18 +78,27 @@ impl HeatmapChart {
     pub fn to_svg(&self, options: &SvgOptions) -> Result<String, ChartError> {
         options.check()?;
         self.check()?;
+        self.render(options, None)
+    }
+
+    /// The checked chart as SVG, with `counts` written in the cells when given.
+    pub(super) fn render(
+        &self, options: &SvgOptions, counts: Option<&[Vec<u64>]>,
+    ) -> Result<String, ChartError> {
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (options.width, options.height))
                 .into_drawing_area();
             let area = draw_frame(&root, &self.title, &[])?;
-            self.draw(&area)?;
+            self.draw(&area, counts)?;
             root.present().map_err(drawing)?;
         }
         Ok(svg)
     }
 
-    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), ChartError>
+    fn draw<DB: DrawingBackend>(
+        &self, area: &DrawingArea<DB, Shift>, counts: Option<&[Vec<u64>]>,
+    ) -> Result<(), ChartError>
     where
         DB::ErrorType: 'static,
     {
@@ -124,6 +134,11 @@ impl HeatmapChart {
             })
         });
         chart.draw_series(cells).map_err(drawing)?;
+        if let Some(counts) = counts {
+            // Light text on the dark (low) half of viridis, dark text on the light half.
+            let dark = |v: f64| (v - low) / span < 0.5;
+            draw_counts(&mut chart, &self.cells, counts, dark)?;
+        }
         let (_, plot_y) = chart.plotting_area().get_pixel_range();
         let top = plot_y.start - bar.get_base_pixel().1;
         let bottom = plot_y.end - bar.get_base_pixel().1;

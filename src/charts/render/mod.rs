@@ -7,7 +7,9 @@
 
 mod axes;
 mod bar;
+mod bar_across;
 mod classed_bar;
+mod counts;
 mod frame;
 mod heatmap;
 mod line;
