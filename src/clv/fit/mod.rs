@@ -235,7 +235,7 @@ pub(crate) mod engine {
     //! The hooks each model supplies to the one fitting mechanism, and that mechanism.
 
     pub(crate) use super::bounds::Bounds;
-    use super::optimiser::LogLikelihood;
+    pub(crate) use super::optimiser::LogLikelihood;
     // The covariate fits drive the optimiser themselves: their coefficients are free, not
     // log-parameters of a `MaximumLikelihood` model.
     pub(crate) use super::optimiser::{maximize, Optimum};
