@@ -7,7 +7,9 @@ use std::marker::PhantomData;
 use super::likelihood::{CovariateBase, Design};
 use super::scoring::{score, Objective};
 use super::{CovariateOptions, Covariates, WithCovariates};
-use crate::clv::fit::engine::{maximize, Bounds, LifetimesObjective, Optimum, Penalty};
+use crate::clv::fit::engine::{
+    maximize, search_start, Bounds, LifetimesObjective, Optimum, Penalty,
+};
 use crate::clv::fit::warnings::{bound_warnings, covariance_warnings};
 use crate::clv::{check_length, ClvError, FitData, FitOptions, FitWarning, ModelFit};
 use crate::clv::{ParameterCovariance, RepeatHistory};
@@ -17,7 +19,8 @@ impl<M: CovariateBase> WithCovariates<M> {
     /// Fits the model by maximum likelihood: customer i has history `histories[i]`, purchase
     /// covariates `purchase.row(i)` and drop-out covariates `dropout.row(i)` (use
     /// [`Covariates::none`] for a process without any). Identical (history, covariates) rows are
-    /// merged. The fit without covariates runs first (with `options.fit`); from its optimum and
+    /// merged. The fit without covariates runs first (with `options.fit`, to the optimum of its
+    /// L-BFGS search: no polish, no standard errors, as it is only a start); from its optimum and
     /// γ = 0, BHHH scoring steps and then the shared optimiser maximise ln L − λ Σ γ² over
     /// (ln r, ln α₀, ln s or ln a₀, ln β₀ or ln b₀, γ), with the analytic gradient, each γ in
     /// [−23.03, 23.03] (e^γ within [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER),
@@ -60,24 +63,16 @@ impl<M: CovariateBase> WithCovariates<M> {
         }
         check_length("purchase", histories.len(), purchase.rows())?;
         check_length("dropout", histories.len(), dropout.rows())?;
-        let base_fit = M::fit(histories, &options.fit)?;
-        let (purchase_names, dropout_names) = (names(purchase), names(dropout));
-        let zeros = |columns: usize, process| {
-            let links = M::LINKS.iter().filter(|l| l.process == process).count();
-            vec![0.0; columns * links]
-        };
-        let unmoved = Self::new(
-            base_fit.model,
-            &purchase_names,
-            &zeros(purchase.columns(), super::Process::Purchase),
-            &dropout_names,
-            &zeros(dropout.columns(), super::Process::Dropout),
-        )?;
         if purchase.columns() + dropout.columns() == 0 {
+            let base_fit = M::fit(histories, &options.fit)?;
+            let unmoved = Self::new(base_fit.model, &[], &[], &[], &[])?;
             return Ok(with_model(base_fit, unmoved));
         }
+        // Only a start: the scoring steps and the optimiser below polish the joint maximum.
+        let start = search_start::<M>(histories.into(), &options.fit)?;
+        let (purchase_names, dropout_names) = (names(purchase), names(dropout));
         let design = Design::new(M::LINKS, histories, purchase, dropout);
-        let optimum = optimise::<M>(&design, &base_fit.model, options)?;
+        let optimum = optimise::<M>(&design, &start, options)?;
         let parameters = design.parameters();
         // The optimiser's natural scale is e^θ: γ = ln of its value.
         let gamma: Vec<f64> = optimum.params[4..].iter().map(|v| v.ln()).collect();

@@ -124,8 +124,10 @@ impl CovariateBase for BgNbd {
 struct Row {
     history: RepeatHistory,
     weight: f64,
-    /// The purchase covariates, then the drop-out ones.
-    z: Vec<f64>,
+    /// Where its purchase covariates, then its drop-out ones, start in [`Design`]'s `z`.
+    z: usize,
+    /// The index of its drop-out covariate row among the distinct ones.
+    group: usize,
 }
 
 /// The compressed rows of a covariate fit, with the layout of its parameter vector: the four
@@ -135,6 +137,13 @@ pub struct Design {
     purchase_columns: usize,
     /// Per link: its first coefficient's index and its number of coefficients.
     slots: Vec<(usize, usize)>,
+    /// The first row of each distinct drop-out covariate row (rows are sorted by it).
+    groups: Vec<usize>,
+    /// Every row's covariates, row after row: contiguous, not a vector per row, so that a
+    /// pass reads them in order.
+    z: Vec<f64>,
+    /// Purchase and drop-out covariates per row.
+    columns: usize,
 }
 
 /// Rows per parallel chunk (fixed, so that the summation order is too).
@@ -167,6 +176,7 @@ impl Design {
         let mut order: Vec<usize> = (0..histories.len()).collect();
         order.par_sort_unstable_by(|&i, &j| key(i).cmp(key(j)));
         let mut rows: Vec<Row> = Vec::new();
+        let mut values: Vec<f64> = Vec::new();
         for (position, &i) in order.iter().enumerate() {
             if position > 0 && key(order[position - 1]) == key(i) {
                 if let Some(last) = rows.last_mut() {
@@ -178,8 +188,19 @@ impl Design {
             rows.push(Row {
                 history: histories[i],
                 weight: 1.0,
-                z: z.copied().collect(),
+                z: values.len(),
+                group: 0,
             });
+            values.extend(z);
+        }
+        let columns = purchase.columns() + dropout.columns();
+        let mut groups = Vec::new();
+        for i in 0..rows.len() {
+            let dropout_z = |row: &Row| &values[row.z + purchase.columns()..row.z + columns];
+            if i == 0 || dropout_z(&rows[i]) != dropout_z(&rows[i - 1]) {
+                groups.push(i);
+            }
+            rows[i].group = groups.len() - 1;
         }
         let mut next = 4;
         let slots = links
@@ -197,6 +218,9 @@ impl Design {
             rows,
             purchase_columns: purchase.columns(),
             slots,
+            groups,
+            z: values,
+            columns,
         }
     }
 
@@ -223,6 +247,9 @@ impl Design {
         } else {
             n * n
         };
+        let factors: Vec<[f64; 4]> = (self.groups.iter())
+            .map(|&first| self.factors::<M>(&self.rows[first], theta, Process::Dropout))
+            .collect();
         let partials: Vec<Option<Pass>> = self
             .rows
             .par_chunks(ROWS_PER_CHUNK)
@@ -230,9 +257,9 @@ impl Design {
                 let mut pass = Pass::zero(n, size);
                 // One cache for the customer's own parameters and one per step of the Hessian.
                 let mut caches: [M::Cache; 5] = std::array::from_fn(|_| M::Cache::default());
-                let mut scratch = vec![0.0; n];
+                let mut scratch = Scratch::new(n);
                 for row in chunk {
-                    let at = (row, &base, theta);
+                    let at = (row, &base, theta, &factors[..]);
                     self.add_row::<M>(at, curvature, &mut caches, &mut pass, &mut scratch)?;
                 }
                 Some(pass)
@@ -251,6 +278,13 @@ impl Design {
             sums.zip(chunk.gradient.iter().chain(&chunk.matrix))
                 .for_each(|(t, c)| *t += c);
         }
+        if curvature == Curvature::OuterProducts {
+            for i in 0..n {
+                for j in 0..i {
+                    total.matrix[i * n + j] = total.matrix[j * n + i];
+                }
+            }
+        }
         total
     }
 
@@ -259,10 +293,11 @@ impl Design {
     /// parameter, θₖ otherwise. So ∂/∂θ = C ∂/∂u and ∂²/∂θ² = C (∂²/∂u²) Cᵀ exactly, with
     /// C the constant n × 4 matrix of ∂uₖ/∂θᵢ ([`Design::chain`]).
     fn add_row<M: CovariateBase>(
-        &self, (row, base, theta): (&Row, &[f64; 4], &[f64]), curvature: Curvature,
-        caches: &mut [M::Cache; 5], pass: &mut Pass, scratch: &mut [f64],
+        &self, (row, base, theta, factors): (&Row, &[f64; 4], &[f64], &[[f64; 4]]),
+        curvature: Curvature, caches: &mut [M::Cache; 5], pass: &mut Pass, buffers: &mut Scratch,
     ) -> Option<()> {
-        let p = self.customer_parameters::<M>(row, base, theta)?;
+        let scratch = &mut buffers.vector;
+        let p = self.customer_parameters::<M>(row, base, theta, factors)?;
         let (value, g) = M::customer(&p, &mut caches[0], &row.history)?;
         let w = row.weight;
         pass.value += w * value;
@@ -276,17 +311,18 @@ impl Design {
         match curvature {
             Curvature::None => {}
             Curvature::OuterProducts => {
+                // The upper triangle only; `evaluate` mirrors it once at the end.
                 for (i, di) in scratch.iter().enumerate() {
-                    let target = &mut pass.matrix[i * n..(i + 1) * n];
+                    let target = &mut pass.matrix[i * n + i..(i + 1) * n];
                     target
                         .iter_mut()
-                        .zip(&*scratch)
+                        .zip(&scratch[i..])
                         .for_each(|(t, dj)| *t += w * di * dj);
                 }
             }
             Curvature::Hessian => {
                 let h = customer_hessian::<M>(&p, &on_u, &mut caches[1..], &row.history)?;
-                self.add_sandwich::<M>(row, &h, w, &mut pass.matrix, scratch);
+                self.add_sandwich::<M>(row, &h, w, &mut pass.matrix, buffers);
             }
         }
         Some(())
@@ -295,19 +331,29 @@ impl Design {
     /// The customer's own parameters pᵢ = p₀ exp(sign · γᵀzᵢ); `None` when one is not positive
     /// and finite.
     fn customer_parameters<M: CovariateBase>(
-        &self, row: &Row, base: &[f64; 4], theta: &[f64],
+        &self, row: &Row, base: &[f64; 4], theta: &[f64], factors: &[[f64; 4]],
     ) -> Option<[f64; 4]> {
-        let mut p = *base;
-        for (link, &(start, width)) in M::LINKS.iter().zip(&self.slots) {
+        let purchase = self.factors::<M>(row, theta, Process::Purchase);
+        let p: [f64; 4] = std::array::from_fn(|k| base[k] * factors[row.group][k] * purchase[k]);
+        p.iter().all(|v| v.is_finite() && *v > 0.0).then_some(p)
+    }
+
+    /// exp(sign · γᵀz) of each link of `process` (1 elsewhere) for `row`. The drop-out ones are
+    /// taken once per distinct drop-out row, not per customer (two of the three exponentials
+    /// of a BG/NBD customer with a 0/1 drop-out covariate).
+    fn factors<M: CovariateBase>(&self, row: &Row, theta: &[f64], process: Process) -> [f64; 4] {
+        let mut factors = [1.0; 4];
+        let links = (M::LINKS.iter().zip(&self.slots)).filter(|(l, _)| l.process == process);
+        for (link, &(start, width)) in links {
             let z = self.covariates(row, link.process);
             let eta: f64 = theta[start..start + width]
                 .iter()
                 .zip(z)
                 .map(|(g, v)| g * v)
                 .sum();
-            p[link.parameter] *= (link.sign * eta).exp();
+            factors[link.parameter] *= (link.sign * eta).exp();
         }
-        p.iter().all(|v| v.is_finite() && *v > 0.0).then_some(p)
+        factors
     }
 
     /// `out` = C `v`: a vector on u carried to θ (∂/∂ln p₀ = ∂/∂u, ∂/∂γₖ = sign · zₖ · ∂/∂u
@@ -326,11 +372,14 @@ impl Design {
     /// Adds w · C H Cᵀ to the n × n `matrix`: (C H)ᵢₗ column by column, then its products with
     /// the columns of C.
     fn add_sandwich<M: CovariateBase>(
-        &self, row: &Row, h: &[[f64; 4]; 4], w: f64, matrix: &mut [f64], scratch: &mut [f64],
+        &self, row: &Row, h: &[[f64; 4]; 4], w: f64, matrix: &mut [f64], buffers: &mut Scratch,
     ) {
+        let Scratch {
+            vector: scratch,
+            left,
+            right,
+        } = buffers;
         let n = scratch.len();
-        let mut left = vec![[0.0; 4]; n];
-        let mut right = vec![[0.0; 4]; n];
         for l in 0..4 {
             self.chain::<M>(row, &std::array::from_fn(|k| h[k][l]), scratch);
             left.iter_mut().zip(&*scratch).for_each(|(m, v)| m[l] = *v);
@@ -346,10 +395,29 @@ impl Design {
         }
     }
 
-    fn covariates<'r>(&self, row: &'r Row, process: Process) -> &'r [f64] {
+    fn covariates(&self, row: &Row, process: Process) -> &[f64] {
+        let split = row.z + self.purchase_columns;
         match process {
-            Process::Purchase => &row.z[..self.purchase_columns],
-            Process::Dropout => &row.z[self.purchase_columns..],
+            Process::Purchase => &self.z[row.z..split],
+            Process::Dropout => &self.z[split..row.z + self.columns],
+        }
+    }
+}
+
+/// A chunk's buffers: a vector on θ, and C H and C of [`Design::add_sandwich`] (allocated per
+/// chunk, not per row: the BG/NBD Hessian pass is short enough for allocations to show).
+struct Scratch {
+    vector: Vec<f64>,
+    left: Vec<[f64; 4]>,
+    right: Vec<[f64; 4]>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Self {
+        Self {
+            vector: vec![0.0; n],
+            left: vec![[0.0; 4]; n],
+            right: vec![[0.0; 4]; n],
         }
     }
 }
