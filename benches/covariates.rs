@@ -11,7 +11,10 @@
 //!
 //! Measured 2026-12-05 before the scoring steps (release, 2 cores shared with other builds;
 //! criterion medians of 10): Pareto/NBD 2.23 s without covariates, 11.50 s with (5.2 times).
-//! The figures after them are in the CHANGELOG.
+//! After them (one run, 2026-12-06, load average 5.6 to 5.9 on 2 cores, medians of 10):
+//! Pareto/NBD 0.534 s without covariates, 0.960 s with (1.80 times); BG/NBD 0.131 s and
+//! 0.242 s (1.85 times). The covariate fit is now the L-BFGS search without covariates, 7 or
+//! 8 scoring passes (BHHH) and one Hessian pass summed over the customers.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use customer_value::clv::{
