@@ -63,8 +63,8 @@ mod predict;
 pub(crate) use predict::hyp2f1_series_less_one;
 
 use crate::clv::error::finite_or_failure;
-pub(in crate::clv) use likelihood::customer_log_likelihood;
 use likelihood::{compress, family_log_likelihood, Prepared};
+pub(in crate::clv) use likelihood::{customer_log_likelihood, SharedTerms};
 use predict::{
     check_frequency, family_conditional, family_conditional_into, family_expected_purchases,
     family_probability_alive, family_probability_alive_into, family_probability_of_purchases,

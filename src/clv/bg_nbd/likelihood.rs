@@ -103,6 +103,7 @@ pub(in crate::clv) fn compress(histories: &[RepeatHistory], weights: &[f64]) -> 
 
 /// Terms of the log-likelihood that depend on x only (FHL 2005, equation 6: A1, A2), and their
 /// derivatives.
+#[derive(Debug, Clone, Copy)]
 struct FrequencyTerms {
     x: f64,
     /// ln Γ(r + x) − ln Γ(r) + r ln α + ln B(a, b + x + s) − ln B(a, b)
@@ -163,6 +164,7 @@ impl FrequencyTerms {
     }
 }
 
+#[derive(Debug, Clone, Copy)]
 struct Constants {
     ln_gamma_r: f64,
     ln_gamma_ab: f64,
@@ -249,13 +251,26 @@ pub(super) fn family_log_likelihood(
     (ll, g)
 }
 
+/// What consecutive customers of a covariate fit share: the terms of FHL (2005) eq. 6 that do
+/// not involve α ([`Constants`] and [`FrequencyTerms`] at α = 1), kept while (r, a, b) stay the
+/// same and moved along x. Rows sorted by their drop-out covariates, then by x, reuse them: a
+/// BG/NBD covariate fit on 100k customers with one 0/1 drop-out covariate recomputed these 12
+/// ln Γ and ψ for every customer (80 ms an evaluation against 9 ms without covariates, 2026-12-05).
+#[derive(Default)]
+pub struct SharedTerms {
+    /// (r, a, b) the terms were computed at.
+    key: [f64; 3],
+    constants: Option<Constants>,
+    terms: Option<FrequencyTerms>,
+}
+
 /// One customer's ln L and its gradient in the natural (r, α, a, b) (FHL 2005, eq. 6; MBG/NBD:
-/// Batislam et al. 2007, eq. 6): [`chunk_log_likelihood`] over that customer alone. The covariate
-/// model calls it with each customer's own α, a and b (Fader & Hardie 2007, "Incorporating
-/// time-invariant covariates into the Pareto/NBD and BG/NBD models"): the individual likelihood
-/// is this one at (r, αᵢ, aᵢ, bᵢ).
+/// Batislam et al. 2007, eq. 6), with the α-free terms from `shared`. The covariate model calls
+/// it with each customer's own α, a and b (Fader & Hardie 2007, "Incorporating time-invariant
+/// covariates into the Pareto/NBD and BG/NBD models"): the individual likelihood is this one at
+/// (r, αᵢ, aᵢ, bᵢ).
 pub(in crate::clv) fn customer_log_likelihood(
-    variant: Variant, p: &[f64; 4], history: &RepeatHistory,
+    variant: Variant, p: &[f64; 4], history: &RepeatHistory, shared: &mut SharedTerms,
 ) -> (f64, [f64; 4]) {
     let row = Row {
         x: history.frequency(),
@@ -265,20 +280,35 @@ pub(in crate::clv) fn customer_log_likelihood(
         recency_index: 0,
         age_index: 0,
     };
+    let [r, alpha, a, b] = *p;
+    // At α = 1 the terms hold no ln α: it is added per customer below.
+    let unit = [r, 1.0, a, b];
+    if shared.key != [r, a, b] || shared.constants.is_none() {
+        *shared = SharedTerms {
+            key: [r, a, b],
+            constants: Some(Constants::new(&unit)),
+            terms: None,
+        };
+    }
+    let constants = shared.constants.as_ref().expect("set above");
+    let terms = shared
+        .terms
+        .get_or_insert_with(|| FrequencyTerms::new(variant, &unit, row.x, constants));
+    if terms.x != row.x {
+        terms.move_to(variant, &unit, row.x, constants);
+    }
+    let ln_alpha = alpha.ln();
+    let own = FrequencyTerms {
+        base: terms.base + r * ln_alpha,
+        d_r: terms.d_r + ln_alpha,
+        ..*terms
+    };
     // An empty table: the times are computed for the one row.
     let table = TimeTable {
         logs: Vec::new(),
         inverses: Vec::new(),
     };
-    let constants = Constants::new(p);
-    chunk_log_likelihood(
-        variant,
-        p,
-        &constants,
-        &table,
-        std::slice::from_ref(&row),
-        true,
-    )
+    row_log_likelihood(variant, p, &own, &table, &row, true)
 }
 
 /// [`family_log_likelihood`] over one chunk of rows.
@@ -286,7 +316,6 @@ fn chunk_log_likelihood(
     variant: Variant, p: &[f64; 4], constants: &Constants, table: &TimeTable, chunk: &[Row],
     want_gradient: bool,
 ) -> (f64, [f64; 4]) {
-    let [r, alpha, a, _] = *p;
     let mut ll = 0.0;
     let mut g = [0.0; 4];
     let mut terms: Option<FrequencyTerms> = None;
@@ -295,39 +324,59 @@ fn chunk_log_likelihood(
         if ft.x != row.x {
             ft.move_to(variant, p, row.x, constants);
         }
-        let ft = &*ft;
-        let rx = r + row.x;
-        let (log_age, inverse_age) = table.at(row.age_index, alpha, row.age);
-        let u3 = -rx * log_age;
-        let (lse, w4, log_rec, inverse_rec) = if variant.dropout_term(row.x) {
-            let (log_rec, inverse_rec) = table.at(row.recency_index, alpha, row.t_x);
-            let u4 = ft.log_ratio - rx * log_rec;
-            let (hi, lo) = if u3 >= u4 { (u3, u4) } else { (u4, u3) };
-            let e = (lo - hi).exp();
-            let lse = hi + e.ln_1p();
-            let w_lo = e / (1.0 + e);
-            let w4 = if u4 >= u3 { 1.0 - w_lo } else { w_lo };
-            (lse, w4, log_rec, inverse_rec)
-        } else {
-            (u3, 0.0, 0.0, 0.0)
-        };
-        let w3 = 1.0 - w4;
+        let (value, gradient) = row_log_likelihood(variant, p, ft, table, row, want_gradient);
         let w = row.weight;
-        ll += w * (ft.base + lse);
+        ll += w * value;
         if want_gradient {
-            g[0] += w * (ft.d_r - w3 * log_age - w4 * log_rec);
-            // Without the drop-out term (BG/NBD, x = 0) ln(b + x − 1) may not exist: skip it.
-            let (d_alpha_rec, d_a_rec, d_b_rec) = if w4 > 0.0 {
-                (w4 * inverse_rec, w4 / a, w4 * ft.inv_bx)
-            } else {
-                (0.0, 0.0, 0.0)
-            };
-            g[1] += w * (r / alpha - rx * (w3 * inverse_age + d_alpha_rec));
-            g[2] += w * (ft.d_a + d_a_rec);
-            g[3] += w * (ft.d_b - d_b_rec);
+            for k in 0..4 {
+                g[k] += w * gradient[k];
+            }
         }
     }
     (ll, g)
+}
+
+/// One row's ln L and (when `want_gradient`) its gradient in (r, α, a, b), unweighted, from its
+/// frequency terms `ft`.
+#[inline]
+fn row_log_likelihood(
+    variant: Variant, p: &[f64; 4], ft: &FrequencyTerms, table: &TimeTable, row: &Row,
+    want_gradient: bool,
+) -> (f64, [f64; 4]) {
+    let [r, alpha, a, _] = *p;
+    let rx = r + row.x;
+    let (log_age, inverse_age) = table.at(row.age_index, alpha, row.age);
+    let u3 = -rx * log_age;
+    let (lse, w4, log_rec, inverse_rec) = if variant.dropout_term(row.x) {
+        let (log_rec, inverse_rec) = table.at(row.recency_index, alpha, row.t_x);
+        let u4 = ft.log_ratio - rx * log_rec;
+        let (hi, lo) = if u3 >= u4 { (u3, u4) } else { (u4, u3) };
+        let e = (lo - hi).exp();
+        let lse = hi + e.ln_1p();
+        let w_lo = e / (1.0 + e);
+        let w4 = if u4 >= u3 { 1.0 - w_lo } else { w_lo };
+        (lse, w4, log_rec, inverse_rec)
+    } else {
+        (u3, 0.0, 0.0, 0.0)
+    };
+    let value = ft.base + lse;
+    if !want_gradient {
+        return (value, [0.0; 4]);
+    }
+    let w3 = 1.0 - w4;
+    // Without the drop-out term (BG/NBD, x = 0) ln(b + x − 1) may not exist: skip it.
+    let (d_alpha_rec, d_a_rec, d_b_rec) = if w4 > 0.0 {
+        (w4 * inverse_rec, w4 / a, w4 * ft.inv_bx)
+    } else {
+        (0.0, 0.0, 0.0)
+    };
+    let gradient = [
+        ft.d_r - w3 * log_age - w4 * log_rec,
+        r / alpha - rx * (w3 * inverse_age + d_alpha_rec),
+        ft.d_a + d_a_rec,
+        ft.d_b - d_b_rec,
+    ];
+    (value, gradient)
 }
 
 /// The compressed rows of a fit with the data-scaled α of the first start.

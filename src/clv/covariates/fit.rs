@@ -1,9 +1,15 @@
 //! The covariate fit: the fit without covariates, then the joint maximum over the base
-//! log-parameters and the coefficients from there, by the optimiser every fit shares.
+//! log-parameters and the coefficients from there, by scoring steps and then the optimiser
+//! every fit shares.
+
+use std::marker::PhantomData;
 
 use super::likelihood::{CovariateBase, Design};
+use super::scoring::{score, Objective};
 use super::{CovariateOptions, Covariates, WithCovariates};
-use crate::clv::fit::engine::{maximize, Bounds, LifetimesObjective, Optimum, Penalty};
+use crate::clv::fit::engine::{
+    maximize, search_start, Bounds, LifetimesObjective, Optimum, Penalty,
+};
 use crate::clv::fit::warnings::{bound_warnings, covariance_warnings};
 use crate::clv::{check_length, ClvError, FitData, FitOptions, FitWarning, ModelFit};
 use crate::clv::{ParameterCovariance, RepeatHistory};
@@ -13,10 +19,13 @@ impl<M: CovariateBase> WithCovariates<M> {
     /// Fits the model by maximum likelihood: customer i has history `histories[i]`, purchase
     /// covariates `purchase.row(i)` and drop-out covariates `dropout.row(i)` (use
     /// [`Covariates::none`] for a process without any). Identical (history, covariates) rows are
-    /// merged. The fit without covariates runs first (with `options.fit`); from its optimum and
-    /// γ = 0 the optimiser maximises ln L − λ Σ γ² over (ln r, ln α₀, ln s or ln a₀, ln β₀ or ln b₀,
-    /// γ), with the analytic gradient, each γ in [−23.03, 23.03] (e^γ within
-    /// [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER), [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)]).
+    /// merged. The fit without covariates runs first (with `options.fit`, to the optimum of its
+    /// L-BFGS search: no polish, no standard errors, as it is only a start); from its optimum and
+    /// γ = 0, BHHH scoring steps and then the shared optimiser maximise ln L − λ Σ γ² over
+    /// (ln r, ln α₀, ln s or ln a₀, ln β₀ or ln b₀, γ), with the analytic gradient, each γ in
+    /// [−23.03, 23.03] (e^γ within [[`MIN_PARAMETER`](crate::clv::MIN_PARAMETER),
+    /// [`MAX_PARAMETER`](crate::clv::MAX_PARAMETER)]); the standard errors come from the
+    /// Hessian summed over the customers (each by differences of its own analytic gradient).
     ///
     /// The result's parameters are the four base ones, then the coefficients named
     /// `"parameter:covariate"` (e.g. `"alpha:gender"`); its covariance is that of (r, α₀, s, β₀)
@@ -54,35 +63,23 @@ impl<M: CovariateBase> WithCovariates<M> {
         }
         check_length("purchase", histories.len(), purchase.rows())?;
         check_length("dropout", histories.len(), dropout.rows())?;
-        let base_fit = M::fit(histories, &options.fit)?;
-        let (purchase_names, dropout_names) = (names(purchase), names(dropout));
-        let zeros = |columns: usize, process| {
-            let links = M::LINKS.iter().filter(|l| l.process == process).count();
-            vec![0.0; columns * links]
-        };
-        let unmoved = Self::new(
-            base_fit.model,
-            &purchase_names,
-            &zeros(purchase.columns(), super::Process::Purchase),
-            &dropout_names,
-            &zeros(dropout.columns(), super::Process::Dropout),
-        )?;
         if purchase.columns() + dropout.columns() == 0 {
+            let base_fit = M::fit(histories, &options.fit)?;
+            let unmoved = Self::new(base_fit.model, &[], &[], &[], &[])?;
             return Ok(with_model(base_fit, unmoved));
         }
+        // Only a start: the scoring steps and the optimiser below polish the joint maximum.
+        let start = search_start::<M>(histories.into(), &options.fit)?;
+        let (purchase_names, dropout_names) = (names(purchase), names(dropout));
         let design = Design::new(M::LINKS, histories, purchase, dropout);
-        let optimum = optimise::<M>(&design, &base_fit.model, options)?;
+        let optimum = optimise::<M>(&design, &start, options)?;
         let parameters = design.parameters();
         // The optimiser's natural scale is e^θ: γ = ln of its value.
         let gamma: Vec<f64> = optimum.params[4..].iter().map(|v| v.ln()).collect();
         let base = M::from_parameters(&optimum.params[..4])?;
         let (zp, zd) = gamma.split_at(purchase.columns() * purchase_links::<M>());
         let model = Self::new(base, &purchase_names, zp, &dropout_names, zd)?;
-        let theta: Vec<f64> = optimum.params[..4]
-            .iter()
-            .map(|v| v.ln())
-            .chain(gamma.iter().copied())
-            .collect();
+        let squares: f64 = gamma.iter().map(|g| g * g).sum();
         let parameter_names = parameter_names(&model);
         let mut values = optimum.params[..4].to_vec();
         values.extend(&gamma);
@@ -98,7 +95,9 @@ impl<M: CovariateBase> WithCovariates<M> {
         Ok(ModelFit {
             model,
             parameter_names,
-            log_likelihood: design.log_likelihood::<M>(&theta).0,
+            // The optimum's is of the penalised objective: the penalty added back, not another
+            // pass over the rows.
+            log_likelihood: optimum.log_likelihood + options.covariate_penalty * squares,
             iterations: optimum.iterations,
             converged: optimum.converged,
             observations: histories.len() as f64,
@@ -146,19 +145,16 @@ fn with_model<M: CovariateBase>(
     }
 }
 
-/// Maximises the penalised log-likelihood from the fit without covariates and γ = 0.
+/// Maximises the penalised log-likelihood from the fit without covariates and γ = 0: scoring
+/// steps ([`score`]) to the optimiser's polish target, then the shared optimiser, which checks
+/// convergence and takes the Hessian for the covariance from the rows ([`Objective`]).
 fn optimise<M: CovariateBase>(
     design: &Design, start: &M, options: &CovariateOptions,
 ) -> Result<Optimum, ClvError> {
-    let lambda = options.covariate_penalty;
-    let objective = |theta: &[f64]| {
-        let (mut ll, mut gradient) = design.log_likelihood::<M>(theta);
-        // −λ Σ γ² on the coefficients only (they are θ itself, not e^θ).
-        for (g, t) in gradient[4..].iter_mut().zip(&theta[4..]) {
-            ll -= lambda * t * t;
-            *g -= 2.0 * lambda * t;
-        }
-        (ll, gradient)
+    let objective = Objective::<M> {
+        design,
+        lambda: options.covariate_penalty,
+        model: PhantomData,
     };
     let parameters = design.parameters();
     // The optimiser's own penalty stays off: λ is in the objective.
@@ -172,8 +168,11 @@ fn optimise<M: CovariateBase>(
         || LifetimesObjective::mean(1.0, parameters),
         vec![0.0; parameters],
     );
-    let mut first = start.parameters();
-    first.resize(parameters, 1.0);
+    let mut theta: Vec<f64> = start.parameters().iter().map(|v| v.ln()).collect();
+    theta.resize(parameters, 0.0);
+    // The optimiser's Newton polish stops at 1e-2 of the convergence criterion.
+    let theta = score(&objective, theta, 1e-2 * options.fit.gradient_tolerance);
+    let first: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
     let bounds = Bounds::parameter_range(parameters);
     maximize(&objective, &penalty, &bounds, &[first], &unpenalised)
 }

@@ -56,6 +56,7 @@ mod fit;
 mod likelihood;
 mod matrix;
 mod options;
+mod scoring;
 
 pub use likelihood::CovariateBase;
 pub use matrix::Covariates;

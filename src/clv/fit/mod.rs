@@ -235,10 +235,11 @@ pub(crate) mod engine {
     //! The hooks each model supplies to the one fitting mechanism, and that mechanism.
 
     pub(crate) use super::bounds::Bounds;
-    use super::optimiser::LogLikelihood;
+    pub(crate) use super::optimiser::LogLikelihood;
     // The covariate fits drive the optimiser themselves: their coefficients are free, not
     // log-parameters of a `MaximumLikelihood` model.
     pub(crate) use super::optimiser::{maximize, Optimum};
+    use super::optimiser::{maximize_to, Finish};
     pub(crate) use super::penalty::{LifetimesObjective, Penalty};
     use super::warnings::{bound_warnings, covariance_warnings};
     use super::{FitData, FitOptions, FitWarning, MaximumLikelihood, ModelFit};
@@ -262,9 +263,10 @@ pub(crate) mod engine {
     impl Search {
         fn run<L: LogLikelihood>(
             self, objective: &L, penalty: &Penalty, bounds: &Bounds, options: &FitOptions,
+            finish: Finish,
         ) -> Result<Optimum, ClvError> {
             let from = |starts: &[Vec<f64>], options: &FitOptions| {
-                maximize(objective, penalty, bounds, starts, options)
+                maximize_to(objective, penalty, bounds, starts, options, finish)
             };
             match self {
                 Search::MultiStart(starts) => from(&starts, options),
@@ -361,6 +363,25 @@ pub(crate) mod engine {
     pub(crate) fn fit<M: Estimator>(
         data: FitData<'_, M::History>, options: &M::Options,
     ) -> Result<ModelFit<M, M::Diagnostics>, ClvError> {
+        fit_to(data, options, Finish::Full)
+    }
+
+    /// The model at the optimum of L-BFGS alone (no Newton polish, no covariance, unconverged
+    /// accepted): the start of a fit that polishes on its own (the covariate fits).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`MaximumLikelihood::fit`] but [`ClvError::NotConverged`].
+    pub(crate) fn search_start<M: Estimator>(
+        data: FitData<'_, M::History>, options: &M::Options,
+    ) -> Result<M, ClvError> {
+        fit_to(data, options, Finish::SearchOnly).map(|fit| fit.model)
+    }
+
+    /// [`fit`], each run finished as `finish` says (unconverged accepted for a search only).
+    fn fit_to<M: Estimator>(
+        data: FitData<'_, M::History>, options: &M::Options, finish: Finish,
+    ) -> Result<ModelFit<M, M::Diagnostics>, ClvError> {
         options.check()?;
         // The optimiser and the likelihoods index the start by the model's parameters: a start
         // of another length is refused here, once, before the first evaluation.
@@ -378,8 +399,14 @@ pub(crate) mod engine {
             M::parameter_offsets(&rows),
         );
         let optimiser_options = M::optimiser_options(options);
+        let optimiser_options = FitOptions {
+            accept_unconverged: optimiser_options.accept_unconverged
+                || finish == Finish::SearchOnly,
+            ..optimiser_options
+        };
         let bounds = M::parameter_bounds(&rows);
-        let optimum = M::search(&rows).run(&objective, &penalty, &bounds, &optimiser_options)?;
+        let search = M::search(&rows);
+        let optimum = search.run(&objective, &penalty, &bounds, &optimiser_options, finish)?;
         let model = M::estimate(&rows, &optimum.params)?;
         let mut warnings = M::fit_warnings(&data, &model);
         // The bounds on the natural scale: the optimiser's parameter plus its offset.
