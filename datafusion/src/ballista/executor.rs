@@ -34,7 +34,9 @@ use super::socket_address;
 #[command(
     name = "cv_executor",
     version,
-    about = "Apache DataFusion Ballista 55 executor that knows the customer-value SQL functions"
+    about = "Apache DataFusion Ballista 55 executor that knows the customer-value SQL functions",
+    // The type's doc (with its example) is for rustdoc, not for `--help`.
+    long_about = None
 )]
 pub struct ExecutorOptions {
     /// Address the executor's services bind to (0.0.0.0 to serve other machines).

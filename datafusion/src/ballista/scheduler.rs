@@ -27,7 +27,9 @@ use super::socket_address;
 #[command(
     name = "cv_scheduler",
     version,
-    about = "Apache DataFusion Ballista 55 scheduler that knows the customer-value SQL functions"
+    about = "Apache DataFusion Ballista 55 scheduler that knows the customer-value SQL functions",
+    // The type's doc (with its example) is for rustdoc, not for `--help`.
+    long_about = None
 )]
 pub struct SchedulerOptions {
     /// Address the gRPC service binds to (0.0.0.0 to serve other machines).
