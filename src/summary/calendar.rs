@@ -5,9 +5,11 @@
 //! BG/BB model (a donor gives or not each year: Fader, Hardie & Shang 2010).
 //!
 //! **Hours.** A [`Transaction`](crate::Transaction) carries a calendar day, not a time of day
-//! (its constructors from a date-time keep the date), so there is no hourly period: an hour
-//! index would put every purchase of a day in one arbitrary hour. Parsing pandas' `H` (or `h`)
-//! is refused with [`SummaryError::UnsupportedPeriod`]; summarize hourly data by its day.
+//! (its constructors from a date-time keep the date), so there is no hourly calendar period: an
+//! hour index would put every purchase of a day in one arbitrary hour. Parsing pandas' `H` (or
+//! `h`) is refused with [`SummaryError::UnsupportedPeriod`]. A log that has times goes through
+//! [`btyd_hourly`](super::btyd_hourly) instead: [`TimedPurchase`](super::TimedPurchase)s in,
+//! x, t_x, T and z̄ in clock hours out, by the rules below with an hour in place of a period.
 //!
 //! [`CustomerSummary::btyd`] in [`TimeUnit::Weeks`](super::TimeUnit::Weeks) measures elapsed time
 //! instead: days / 7, with one occasion per day. The two differ for every customer who bought on
@@ -83,7 +85,8 @@ impl FromStr for CalendarPeriod {
     /// # Errors
     ///
     /// [`SummaryError::UnsupportedPeriod`] for hours (`H`, `h`: transactions carry dates, not
-    /// times of day) and for any other code, naming it.
+    /// times of day; timed logs go through [`btyd_hourly`](super::btyd_hourly)) and for any other
+    /// code, naming it.
     ///
     /// # Examples
     ///
@@ -103,7 +106,8 @@ impl FromStr for CalendarPeriod {
             "M" | "ME" | "MS" => Ok(CalendarPeriod::Month),
             "Y" | "YE" | "YS" | "A" | "AS" => Ok(CalendarPeriod::Year),
             "H" => Err(unsupported(
-                "transactions carry a calendar day, not a time of day: summarize by day",
+                "transactions carry a calendar day, not a time of day: for a log with times, \
+                 use summary::btyd_hourly on TimedPurchase lines",
             )),
             _ => Err(unsupported("the calendar periods are W, M and Y")),
         }

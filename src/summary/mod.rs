@@ -106,7 +106,7 @@
 //! # Ok::<(), customer_value::summary::SummaryError>(())
 //! ```
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use thiserror::Error;
 
@@ -116,6 +116,7 @@ mod calendar;
 mod columns;
 mod customer;
 mod holdout;
+mod hourly;
 mod ledger;
 mod ledger_parts;
 mod minor_units;
@@ -131,6 +132,7 @@ pub use btyd::{BtydInputs, TimeUnit};
 pub use calendar::CalendarPeriod;
 pub use customer::{CustomerSummary, MonetaryBasis, PurchaseOccasion, RefundDay};
 pub use holdout::{CalendarHoldout, CalibrationHoldout};
+pub use hourly::{btyd_hourly, HourlyReport, TimedPurchase};
 pub use ledger::{CustomerLedger, FinishedLedger, LedgerOutcome};
 pub use ledger_parts::LedgerParts;
 pub use minor_units::MinorUnits;
@@ -304,13 +306,35 @@ pub enum SummaryError {
         observation_end: NaiveDate,
     },
     /// A calendar-period code that is not one of the periods of
-    /// [`CalendarPeriod`]: hours (transactions carry dates only) or an unknown code.
+    /// [`CalendarPeriod`]: hours (transactions carry dates only: timed logs go through
+    /// [`btyd_hourly`]) or an unknown code.
     #[error("the period {code:?} is not supported: {reason}")]
     UnsupportedPeriod {
         /// The code as given.
         code: String,
         /// Why, and what to use instead.
         reason: &'static str,
+    },
+    /// [`btyd_hourly`]: every purchase is after the observation end.
+    #[error("the observation end {observation_end} is before every purchase (the earliest is purchase {position}, at {earliest})")]
+    ObservationEndBeforePurchases {
+        /// The observation end that was asked for.
+        observation_end: NaiveDateTime,
+        /// The earliest purchase's date and time.
+        earliest: NaiveDateTime,
+        /// Its position in the slice (the first, among equals).
+        position: usize,
+    },
+    /// [`btyd_hourly`]: no customer has a purchase occasion hour up to the observation end;
+    /// refunds bring every customer-hour to zero or less.
+    #[error("no customer has a purchase occasion hour at or before {observation_end}: refunds ({refunds_through_end} of the {lines_through_end} lines by then) bring every customer-hour to zero or less")]
+    NoPurchaseHours {
+        /// The observation end.
+        observation_end: NaiveDateTime,
+        /// Lines at or before it (refunds included).
+        lines_through_end: u64,
+        /// Refund lines among them.
+        refunds_through_end: u64,
     },
     /// A computation needs the purchase occasions of a summary, which were not kept
     /// ([`Summarizer::keep_occasions`]).
