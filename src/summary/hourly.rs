@@ -188,8 +188,8 @@ pub fn btyd_hourly<C: Ord + Clone>(
         hour.0 += p.amount;
         hour.1 |= refund;
     }
-    if customers.is_empty() {
-        let (earliest, position) = earliest_late.expect("every line is late");
+    // No customer with a line through the end, from a non-empty input: every line was late.
+    if let (true, Some((earliest, position))) = (customers.is_empty(), earliest_late) {
         return Err(SummaryError::ObservationEndBeforePurchases {
             observation_end,
             earliest,

@@ -283,17 +283,18 @@ pub(in crate::clv) fn customer_log_likelihood(
     let [r, alpha, a, b] = *p;
     // At α = 1 the terms hold no ln α: it is added per customer below.
     let unit = [r, 1.0, a, b];
-    if shared.key != [r, a, b] || shared.constants.is_none() {
+    if shared.key != [r, a, b] {
         *shared = SharedTerms {
             key: [r, a, b],
-            constants: Some(Constants::new(&unit)),
+            constants: None,
             terms: None,
         };
     }
-    let constants = shared.constants.as_ref().expect("set above");
-    let terms = shared
-        .terms
-        .get_or_insert_with(|| FrequencyTerms::new(variant, &unit, row.x, constants));
+    let SharedTerms {
+        constants, terms, ..
+    } = shared;
+    let constants = &*constants.get_or_insert_with(|| Constants::new(&unit));
+    let terms = terms.get_or_insert_with(|| FrequencyTerms::new(variant, &unit, row.x, constants));
     if terms.x != row.x {
         terms.move_to(variant, &unit, row.x, constants);
     }
