@@ -1,7 +1,7 @@
 //! The [`GroupsAccumulator`] of `cv_summary`: every group's lines kept in one flat column tagged
 //! with their group, netted into the core's ledger only when the groups are emitted.
 //!
-//! Why flat: a ledger per group, updated line by line, reached into a random customer's memory
+//! Why flat ([`GroupLines`]): a ledger per group, updated line by line, reached into a random customer's memory
 //! for every line (the ledger, then its days): on 10M lines of 1M customers that was 800 ns a
 //! line, most of it cache misses (measured with `perf`), 3.6× slower than Polars. Appending to
 //! one column is sequential; emitting orders the lines by group (a counting sort: groups are
@@ -15,22 +15,15 @@ use customer_value::summary::CustomerLedger;
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, UInt64Array};
 use datafusion::arrow::buffer::OffsetBuffer;
 use datafusion::arrow::datatypes::{Date32Type, Decimal128Type};
-use datafusion::common::Result;
+use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{EmitTo, GroupsAccumulator};
 
 use super::accumulator::{empty_ledger, ledger_error};
-use super::arguments::SummaryArgs;
+use super::arguments::{SummaryArgs, NAME};
 use super::input::{for_each_line, Line};
+use super::lines::{EmittedLines, GroupLines};
 use super::output::Rows;
 use super::state::{state_columns, StateBuilder, StateRows, AMOUNT_TYPE};
-
-/// A line with its day and amount, of a group.
-#[derive(Debug, Clone, Copy)]
-struct GroupLine {
-    group: usize,
-    day: i32,
-    minor: i128,
-}
 
 /// The lines of every group seen, not yet emitted.
 #[derive(Debug)]
@@ -38,7 +31,7 @@ pub(crate) struct SummaryGroups {
     args: SummaryArgs,
     /// The ledger each group is netted in when emitted, cleared between groups.
     scratch: CustomerLedger,
-    lines: Vec<GroupLine>,
+    lines: GroupLines,
     /// Each group's lines with a NULL day or amount; its length is the number of groups.
     missing: Vec<u64>,
 }
@@ -53,63 +46,48 @@ impl SummaryGroups {
         Ok(Self {
             scratch: empty_ledger(&args)?,
             args,
-            lines: Vec::new(),
+            lines: GroupLines::default(),
             missing: Vec::new(),
         })
     }
 
     /// Makes room for `total_num_groups` groups.
-    fn grow(&mut self, total_num_groups: usize) {
+    ///
+    /// # Errors
+    ///
+    /// An execution error naming `cv_summary` past [`GroupLines::MAX_GROUPS`] groups in one
+    /// partition.
+    fn grow(&mut self, total_num_groups: usize) -> Result<()> {
+        if total_num_groups > GroupLines::MAX_GROUPS {
+            return exec_err!(
+                "{NAME}: {total_num_groups} customers in one partition, more than the {} one \
+                 accumulator can hold: raise datafusion.execution.target_partitions",
+                GroupLines::MAX_GROUPS
+            );
+        }
         if total_num_groups > self.missing.len() {
             self.missing.resize(total_num_groups, 0);
         }
+        Ok(())
     }
 
     /// Takes the groups `emit_to` asks for out of the accumulator: their lines ordered by group
-    /// (arrival order within a group), where each group's lines start, and their NULL lines.
-    /// The groups left are renumbered from 0, as DataFusion expects.
-    fn take(&mut self, emit_to: EmitTo) -> (Vec<GroupLine>, Vec<usize>, Vec<u64>) {
+    /// (arrival order within a group) and their NULL lines. The groups left are renumbered from
+    /// 0, as DataFusion expects.
+    fn take(&mut self, emit_to: EmitTo) -> (EmittedLines, Vec<u64>) {
         let emitted = match emit_to {
             EmitTo::All => self.missing.len(),
             EmitTo::First(n) => n.min(self.missing.len()),
         };
         let missing: Vec<u64> = self.missing.drain(..emitted).collect();
-        let lines = if self.missing.is_empty() {
-            std::mem::take(&mut self.lines)
-        } else {
-            let (taken, mut kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.lines)
-                .into_iter()
-                .partition(|l| l.group < emitted);
-            kept.iter_mut().for_each(|l| l.group -= emitted);
-            self.lines = kept;
-            taken
-        };
-        let (lines, starts) = by_group(lines, emitted);
-        (lines, starts, missing)
+        (self.lines.take(emitted, self.missing.len()), missing)
     }
 }
 
-/// `lines` (each of a group below `groups`) ordered by group, stably, with the index where each
-/// group's lines start (and the total at the end).
-fn by_group(lines: Vec<GroupLine>, groups: usize) -> (Vec<GroupLine>, Vec<usize>) {
-    let mut starts = vec![0usize; groups + 1];
-    for line in &lines {
-        starts[line.group + 1] += 1;
-    }
-    for g in 0..groups {
-        starts[g + 1] += starts[g];
-    }
-    let Some(&first) = lines.first() else {
-        return (lines, starts);
-    };
-    let mut ordered = vec![first; lines.len()];
-    let mut next = starts.clone();
-    for line in lines {
-        let slot = &mut next[line.group];
-        ordered[*slot] = line;
-        *slot += 1;
-    }
-    (ordered, starts)
+/// A group number as the flat column keeps it: [`SummaryGroups::grow`] refused every number past
+/// a `u32` before any line of it arrives.
+fn narrow(group: usize) -> u32 {
+    group as u32
 }
 
 /// The states of rows that each hold one line (no filter, no NULL day or amount, amounts in a
@@ -142,12 +120,13 @@ impl GroupsAccumulator for SummaryGroups {
         &mut self, values: &[ArrayRef], group_indices: &[usize], opt_filter: Option<&BooleanArray>,
         total_num_groups: usize,
     ) -> Result<()> {
-        self.grow(total_num_groups);
+        self.grow(total_num_groups)?;
+        self.lines.reserve(group_indices.len());
         let (lines, missing) = (&mut self.lines, &mut self.missing);
         for_each_line(values, opt_filter, |row, line| {
             let group = group_indices[row];
             match line {
-                Line::Counted { day, minor } => lines.push(GroupLine { group, day, minor }),
+                Line::Counted { day, minor } => lines.push(narrow(group), day, minor),
                 Line::Missing => missing[group] = missing[group].saturating_add(1),
             }
             Ok(())
@@ -155,14 +134,13 @@ impl GroupsAccumulator for SummaryGroups {
     }
 
     fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
-        let (lines, starts, missing) = self.take(emit_to);
+        let (mut lines, missing) = self.take(emit_to);
         let scale = self.args.money_scale;
         let mut rows = Rows::with_capacity(missing.len());
         let ledger = &mut self.scratch;
         for (group, &nulls) in missing.iter().enumerate() {
             ledger.clear();
-            for line in &lines[starts[group]..starts[group + 1]] {
-                let (day, minor) = (line.day, line.minor);
+            for (day, minor) in lines.group(group) {
                 Line::Counted { day, minor }.add_to(ledger)?;
             }
             (0..nulls).for_each(|_| ledger.add_missing());
@@ -174,11 +152,10 @@ impl GroupsAccumulator for SummaryGroups {
     }
 
     fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
-        let (lines, starts, missing) = self.take(emit_to);
+        let (mut lines, missing) = self.take(emit_to);
         let mut builder = StateBuilder::with_capacity(missing.len());
         for (group, &nulls) in missing.iter().enumerate() {
-            let own = &lines[starts[group]..starts[group + 1]];
-            builder.push(own.iter().map(|l| (l.day, l.minor)), nulls);
+            builder.push(lines.group(group), nulls);
         }
         builder.finish()
     }
@@ -186,14 +163,29 @@ impl GroupsAccumulator for SummaryGroups {
     fn merge_batch(
         &mut self, values: &[ArrayRef], group_indices: &[usize], total_num_groups: usize,
     ) -> Result<()> {
-        self.grow(total_num_groups);
+        self.grow(total_num_groups)?;
         let rows = StateRows::new(values)?;
+        let missing = &mut self.missing;
+        for (&group, &nulls) in group_indices.iter().zip(rows.missing()) {
+            // Mostly zero: a random write per row would miss the cache for nothing.
+            if nulls > 0 {
+                missing[group] = missing[group].saturating_add(nulls);
+            }
+        }
+        self.lines.reserve(rows.line_count());
+        if let Some((days, amounts)) = rows.one_line_each() {
+            // The usual state when the first phase was skipped: no row to cut into lines.
+            let lines = group_indices.iter().zip(days).zip(amounts);
+            for ((&group, &day), &minor) in lines {
+                self.lines.push(narrow(group), day, minor);
+            }
+            return Ok(());
+        }
         for (row, &group) in group_indices.iter().enumerate() {
-            let (days, amounts, nulls) = rows.row(row);
-            let own = days.iter().zip(amounts);
-            let lines = own.map(|(&day, &minor)| GroupLine { group, day, minor });
-            self.lines.extend(lines);
-            self.missing[group] = self.missing[group].saturating_add(nulls);
+            let (days, amounts, _) = rows.row(row);
+            for (&day, &minor) in days.iter().zip(amounts) {
+                self.lines.push(narrow(group), day, minor);
+            }
         }
         Ok(())
     }
@@ -232,7 +224,7 @@ impl GroupsAccumulator for SummaryGroups {
         use std::mem::size_of;
         size_of::<Self>()
             + self.scratch.heap_bytes()
-            + self.lines.capacity() * size_of::<GroupLine>()
+            + self.lines.heap_bytes()
             + self.missing.capacity() * size_of::<u64>()
     }
 }

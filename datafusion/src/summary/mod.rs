@@ -80,6 +80,7 @@ mod accumulator;
 mod arguments;
 mod groups;
 mod input;
+mod lines;
 mod options;
 mod output;
 mod state;

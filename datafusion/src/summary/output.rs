@@ -115,10 +115,26 @@ pub(crate) struct Rows {
 impl Rows {
     /// Room for `n` customers.
     pub(crate) fn with_capacity(n: usize) -> Self {
-        let mut rows = Rows::default();
-        rows.status.reserve(n);
-        rows.total.reserve(n);
-        rows
+        // Every column: growing them one doubling at a time copied each several times (`perf`
+        // showed the copies and their page faults at 1.5% of a 10M-line query).
+        Rows {
+            status: Vec::with_capacity(n),
+            reason: Vec::with_capacity(n),
+            occasions: Vec::with_capacity(n),
+            first: Vec::with_capacity(n),
+            last: Vec::with_capacity(n),
+            recency: Vec::with_capacity(n),
+            total: Vec::with_capacity(n),
+            x: Vec::with_capacity(n),
+            t_x: Vec::with_capacity(n),
+            age: Vec::with_capacity(n),
+            mean: Vec::with_capacity(n),
+            counted: Vec::with_capacity(n),
+            refunds: Vec::with_capacity(n),
+            late: Vec::with_capacity(n),
+            nulls: Vec::with_capacity(n),
+            excess: Vec::with_capacity(n),
+        }
     }
 
     /// Adds a customer's row; money at `scale` decimals.

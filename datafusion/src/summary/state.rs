@@ -193,6 +193,27 @@ impl<'a> StateRows<'a> {
         self.offsets.len() - 1
     }
 
+    /// Each row's NULL lines.
+    pub(crate) fn missing(&self) -> &'a [u64] {
+        self.missing
+    }
+
+    /// The lines of all rows together.
+    pub(crate) fn line_count(&self) -> usize {
+        self.days.len()
+    }
+
+    /// Every row's day and amount, a row each, when every row holds exactly one line (the
+    /// states of a skipped first phase); `None` otherwise.
+    pub(crate) fn one_line_each(&self) -> Option<(&'a [i32], &'a [i128])> {
+        let first = *self.offsets.first()? as usize;
+        let one_each = self.offsets.windows(2).all(|w| w[1] - w[0] == 1);
+        let rows = self.len();
+        let days = self.days.get(first..first + rows)?;
+        let amounts = self.amounts.get(first..first + rows)?;
+        one_each.then_some((days, amounts))
+    }
+
     /// Row `row`'s lines (days and amounts) and NULL lines.
     pub(crate) fn row(&self, row: usize) -> (&[i32], &[i128], u64) {
         let range = self.offsets[row] as usize..self.offsets[row + 1] as usize;
@@ -230,6 +251,34 @@ mod tests {
         );
         assert_eq!(rows.row(1), (&[][..], &[][..], 0));
         assert_eq!(rows.row(2), (&[19_800][..], &[i128::MAX][..], 2));
+    }
+
+    #[test]
+    fn rows_of_one_line_each_are_read_as_columns() {
+        let mut builder = StateBuilder::with_capacity(3);
+        builder.push([(5, 50)], 0);
+        builder.push([(6, -60)], 2);
+        builder.push([(7, 70)], 0);
+        let columns = builder.finish().unwrap();
+        let rows = StateRows::new(&columns).unwrap();
+        assert_eq!(
+            rows.one_line_each(),
+            Some((&[5, 6, 7][..], &[50, -60, 70][..]))
+        );
+        assert_eq!((rows.missing(), rows.line_count()), (&[0, 2, 0][..], 3));
+        // A slice of the columns starts at its own first line.
+        let sliced: Vec<ArrayRef> = columns.iter().map(|c| c.slice(1, 2)).collect();
+        let rows = StateRows::new(&sliced).unwrap();
+        assert_eq!(rows.one_line_each(), Some((&[6, 7][..], &[-60, 70][..])));
+        assert_eq!(rows.missing(), &[2, 0]);
+        // Two lines in one row and none in another: read row by row.
+        let mut builder = StateBuilder::with_capacity(2);
+        builder.push([(5, 50), (6, 60)], 0);
+        builder.push([], 1);
+        let columns = builder.finish().unwrap();
+        let rows = StateRows::new(&columns).unwrap();
+        assert_eq!(rows.one_line_each(), None);
+        assert_eq!(rows.line_count(), 2);
     }
 
     #[test]

@@ -553,3 +553,68 @@ proptest! {
         prop_assert_eq!(without_reasons(&rows), expected);
     }
 }
+
+/// A `DECIMAL(38, 2)` log whose amounts pass 64 bits of minor units (the core admits up to 10^18
+/// money units a line): `(customer, day, minor units)`.
+fn wide_log(lines: &[(i64, i32, i128)], partitions: usize) -> MemTable {
+    use datafusion::arrow::array::{Date32Array, Decimal128Array};
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("customer_id", DataType::Int64, false),
+        Field::new("day", DataType::Date32, false),
+        Field::new("amount", DataType::Decimal128(38, 2), false),
+    ]));
+    let mut parts = vec![Vec::new(); partitions];
+    for (k, &(customer, day, minor)) in lines.iter().enumerate() {
+        let amount = Decimal128Array::from(vec![minor]).with_precision_and_scale(38, 2);
+        let columns: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from(vec![customer])),
+            Arc::new(Date32Array::from(vec![day])),
+            Arc::new(amount.unwrap()),
+        ];
+        parts[k % partitions].push(RecordBatch::try_new(schema.clone(), columns).unwrap());
+    }
+    MemTable::try_new(schema, parts).unwrap()
+}
+
+#[tokio::test]
+async fn amounts_past_64_bits_keep_every_digit_in_either_plan() {
+    let big = 9 * 10i128.pow(19);
+    let (min, max) = (i128::from(i64::MIN), i128::from(i64::MAX));
+    let e = RANDOM_END;
+    // Customer 1: two amounts past i64; 2: i64::MIN (the marker of a wide amount) netted with a
+    // wide purchase the same day; 3: i64::MAX, the largest narrow amount.
+    let lines = [
+        (1, e - 10, big),
+        (2, e - 10, 2 * 10i128.pow(19)),
+        (3, e - 3, 1_234),
+        (2, e - 10, min),
+        (1, e - 5, big + 1),
+        (3, e - 2, max),
+    ];
+    let mut results = Vec::new();
+    for skip_partial in [false, true] {
+        let mut config = SessionConfig::new().with_target_partitions(2);
+        if skip_partial {
+            let execution = &mut config.options_mut().execution;
+            execution.skip_partial_aggregation_probe_rows_threshold = 1;
+            execution.skip_partial_aggregation_probe_ratio_threshold = 0.0;
+        }
+        let ctx = SessionContext::new_with_config(config);
+        customer_value_datafusion::register_all(&ctx);
+        ctx.register_table("log", Arc::new(wide_log(&lines, 3)))
+            .unwrap();
+        let rows = rows_of(&ctx, &summary_sql("2024-01-31", "")).await;
+        let figures: Vec<(i64, i128, i64, Option<i128>)> = rows
+            .iter()
+            .map(|(&c, r)| (c, r.total_spend, r.occasions, r.mean_repeat_spend))
+            .collect();
+        results.push(figures);
+    }
+    // The mean repeat spend is at scale 2 + 4: the minor units times 10^4.
+    let expected = vec![
+        (1, 2 * big + 1, 2, Some((big + 1) * 10_000)),
+        (2, 2 * 10i128.pow(19) + min, 1, None),
+        (3, 1_234 + max, 2, Some(max * 10_000)),
+    ];
+    assert_eq!(results, [expected.clone(), expected]);
+}
