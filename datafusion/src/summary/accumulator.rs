@@ -94,9 +94,8 @@ impl Accumulator for SummaryAccumulator {
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
         let rows = StateRows::new(states)?;
         for row in 0..rows.len() {
-            let (days, amounts, nulls) = rows.row(row);
-            self.lines
-                .extend(days.iter().copied().zip(amounts.iter().copied()));
+            let (lines, nulls) = rows.row(row);
+            self.lines.extend(lines);
             self.missing = self.missing.saturating_add(nulls);
         }
         Ok(())

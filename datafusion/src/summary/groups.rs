@@ -12,8 +12,7 @@
 use std::sync::Arc;
 
 use customer_value::summary::CustomerLedger;
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, UInt64Array};
-use datafusion::arrow::buffer::OffsetBuffer;
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray};
 use datafusion::arrow::datatypes::{Date32Type, Decimal128Type};
 use datafusion::common::{exec_err, Result};
 use datafusion::logical_expr::{EmitTo, GroupsAccumulator};
@@ -23,7 +22,7 @@ use super::arguments::{SummaryArgs, NAME};
 use super::input::{for_each_line, Line};
 use super::lines::{EmittedLines, GroupLines};
 use super::output::Rows;
-use super::state::{state_columns, StateBuilder, StateRows, AMOUNT_TYPE};
+use super::state::{one_line_states, StateBuilder, StateRows, AMOUNT_TYPE};
 
 /// The lines of every group seen, not yet emitted.
 #[derive(Debug)]
@@ -91,15 +90,14 @@ fn narrow(group: usize) -> u32 {
 }
 
 /// The states of rows that each hold one line (no filter, no NULL day or amount, amounts in a
-/// `DECIMAL`), without copying a value: the day and amount columns become the lists' values,
-/// each row's list is one long, and no row has a NULL line. `None` for other input, which takes
-/// the row-by-row path.
+/// `DECIMAL`), without copying a value: the day and amount columns are the states' first lines.
+/// `None` for other input, which takes the row-by-row path.
 ///
 /// Why: when the groups barely reduce the rows (a million customers of ten lines each, in
 /// batches of 8,192), DataFusion stops aggregating in the first phase (its
 /// `skip_partial_aggregation_probe_*` settings) and turns every row into a state; the
 /// row-by-row path copies every line into new columns to do so.
-fn one_line_states(values: &[ArrayRef]) -> Option<Vec<ArrayRef>> {
+fn single_line_states(values: &[ArrayRef]) -> Option<Vec<ArrayRef>> {
     let (days, amounts) = (values.first()?, values.get(1)?);
     if days.null_count() > 0 || amounts.null_count() > 0 {
         return None;
@@ -107,12 +105,7 @@ fn one_line_states(values: &[ArrayRef]) -> Option<Vec<ArrayRef>> {
     let days = days.as_primitive_opt::<Date32Type>()?.clone();
     // The state's amounts are minor units: the same integers, read at scale 0.
     let amounts = amounts.as_primitive_opt::<Decimal128Type>()?.clone();
-    let amounts = amounts.with_data_type(AMOUNT_TYPE);
-    // `from_repeated_length` panics past i32::MAX rows: such a batch takes the other path.
-    i32::try_from(days.len()).ok()?;
-    let offsets = OffsetBuffer::from_repeated_length(1, days.len());
-    let missing = UInt64Array::from(vec![0u64; days.len()]);
-    state_columns(offsets, days, amounts, missing).ok()
+    Some(one_line_states(days, amounts.with_data_type(AMOUNT_TYPE)))
 }
 
 impl GroupsAccumulator for SummaryGroups {
@@ -182,8 +175,7 @@ impl GroupsAccumulator for SummaryGroups {
             return Ok(());
         }
         for (row, &group) in group_indices.iter().enumerate() {
-            let (days, amounts, _) = rows.row(row);
-            for (&day, &minor) in days.iter().zip(amounts) {
+            for (day, minor) in rows.row(row).0 {
                 self.lines.push(narrow(group), day, minor);
             }
         }
@@ -194,7 +186,7 @@ impl GroupsAccumulator for SummaryGroups {
         &self, values: &[ArrayRef], opt_filter: Option<&BooleanArray>,
     ) -> Result<Vec<ArrayRef>> {
         if opt_filter.is_none() {
-            if let Some(states) = one_line_states(values) {
+            if let Some(states) = single_line_states(values) {
                 return Ok(states);
             }
         }

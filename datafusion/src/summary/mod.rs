@@ -72,9 +72,11 @@
 //!
 //! # Partial state
 //!
-//! `days` (`List<Date32>`) and `amounts` (`List<Decimal128(38, 0)>`, minor units at the
-//! argument's scale): the lines with a day and an amount; `missing_lines` (`UInt64`): the lines
-//! with a NULL day or amount.
+//! `day` (`Date32`) and `amount` (`Decimal128(38, 0)`, minor units at the argument's scale): the
+//! first line with a day and an amount, NULL when there is none; `more_lines` (`Binary`): the
+//! other such lines, 20 bytes each (the day as an `i32`, then the amount as an `i128`,
+//! little-endian); `missing_lines` (`UInt64`): the lines with a NULL day or amount. A state of
+//! one line (every row's, when DataFusion skips the first phase) is the input's own columns.
 
 mod accumulator;
 mod arguments;
