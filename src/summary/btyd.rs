@@ -1,5 +1,7 @@
 //! The "buy 'til you die" view of a summary: the triple (x, t_x, T) and z̄ in a [`TimeUnit`].
 
+use rust_decimal::Decimal;
+
 use super::CustomerSummary;
 use crate::numeric::money::to_f64;
 
@@ -88,6 +90,27 @@ pub struct BtydInputs {
     pub age: f64,
     /// z̄: mean net amount of the repeat occasions, 0 when there is none.
     pub mean_repeat_spend: f64,
+}
+
+impl BtydInputs {
+    /// The inputs counted in whole periods (calendar periods, clock hours): `repeats` occasions
+    /// after the first, netting `net_repeat` together, the first and last occasions' periods and
+    /// the observation end's. z̄ is 0 without a repeat or when the repeats net to nothing.
+    pub(super) fn from_periods(
+        repeats: u64, net_repeat: Decimal, first: i64, last: i64, end: i64,
+    ) -> Self {
+        let mean = if repeats > 0 && net_repeat > Decimal::ZERO {
+            to_f64(net_repeat / Decimal::from(repeats))
+        } else {
+            0.0
+        };
+        BtydInputs {
+            frequency: repeats as f64,
+            recency: (last - first) as f64,
+            age: (end - first) as f64,
+            mean_repeat_spend: mean,
+        }
+    }
 }
 
 impl<C> CustomerSummary<C> {

@@ -25,7 +25,6 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{BtydInputs, CustomerSummary, SummaryError};
-use crate::numeric::money::to_f64;
 
 /// A calendar period for [`CustomerSummary::btyd_calendar`].
 ///
@@ -177,18 +176,14 @@ impl<C> CustomerSummary<C> {
             .map(|r| r.amount)
             .sum();
         let repeats = periods.saturating_sub(1);
-        let net = later + refunds;
-        let mean = if repeats > 0 && net > Decimal::ZERO {
-            to_f64(net / Decimal::from(repeats))
-        } else {
-            0.0
-        };
-        Some(BtydInputs {
-            frequency: repeats as f64,
-            recency: (last - first) as f64,
-            age: (period.index(self.observation_end) - first) as f64,
-            mean_repeat_spend: mean,
-        })
+        let end = period.index(self.observation_end);
+        Some(BtydInputs::from_periods(
+            repeats,
+            later + refunds,
+            first,
+            last,
+            end,
+        ))
     }
 }
 

@@ -11,7 +11,6 @@ use rust_decimal::Decimal;
 
 use super::policies::{is_refund, MAX_AMOUNT};
 use super::{BtydInputs, SummaryError};
-use crate::numeric::money::to_f64;
 
 /// One purchase (positive amount) or refund (negative amount) by one customer at one local date
 /// and time, for [`btyd_hourly`].
@@ -229,17 +228,9 @@ fn inputs(hours: &Hours, end: i64) -> Option<BtydInputs> {
             last = hour;
         }
     }
-    let mean = if repeats > 0 && net_repeat > Decimal::ZERO {
-        to_f64(net_repeat / Decimal::from(repeats))
-    } else {
-        0.0
-    };
-    Some(BtydInputs {
-        frequency: repeats as f64,
-        recency: (last - first) as f64,
-        age: (end - first) as f64,
-        mean_repeat_spend: mean,
-    })
+    Some(BtydInputs::from_periods(
+        repeats, net_repeat, first, last, end,
+    ))
 }
 
 #[cfg(test)]
